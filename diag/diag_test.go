@@ -1,0 +1,83 @@
+package diag
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRenderQuotesLineWithCaretAndHint(t *testing.T) {
+	src := Sources{"stack.yaml": []byte("stack: a\nnetwork:\n  cidr: 10.0.0.0/33\n")}
+	var l List
+	l.Errorf(Range{File: "stack.yaml", Start: Pos{3, 9}, End: Pos{3, 20}}, "use a prefix length from 16 to 28", "network.cidr %q is not a valid CIDR", "10.0.0.0/33")
+	l.Warnf(Range{File: "stack.yaml", Start: Pos{1, 1}}, "", "one zone has no redundancy")
+	var b bytes.Buffer
+	if err := Render(&b, l, src); err != nil {
+		t.Fatal(err)
+	}
+	want := `stack.yaml:1:1: warning: one zone has no redundancy
+    1 | stack: a
+      | ^
+stack.yaml:3:9: error: network.cidr "10.0.0.0/33" is not a valid CIDR
+    3 |   cidr: 10.0.0.0/33
+      |         ^^^^^^^^^^^
+      = hint: use a prefix length from 16 to 28
+1 error, 1 warning
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("Render (-want +got):\n%s", diff)
+	}
+}
+
+func TestRenderSurvivesBadPositions(t *testing.T) {
+	src := Sources{"f": []byte("a\tb")}
+	var l List
+	for _, p := range []Pos{{0, 0}, {1, 0}, {1, 99}, {7, 3}, {-1, -1}} {
+		l.Errorf(Range{File: "f", Start: p, End: Pos{1, 200}}, "", "x")
+	}
+	l.Errorf(Range{}, "", "no file")
+	var b bytes.Buffer
+	if err := Render(&b, l, src); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b.Bytes(), []byte("<input>: error: no file")) {
+		t.Errorf("missing fileless diagnostic:\n%s", b.String())
+	}
+}
+
+func TestSortedIsDeterministicAndDeduplicated(t *testing.T) {
+	a := Diagnostic{Summary: "a", Range: Range{File: "f", Start: Pos{2, 1}}}
+	b := Diagnostic{Summary: "b", Range: Range{File: "f", Start: Pos{1, 5}}}
+	got := List{a, b, a}.Sorted()
+	if diff := cmp.Diff(List{b, a}, got); diff != "" {
+		t.Errorf("Sorted (-want +got):\n%s", diff)
+	}
+}
+
+func TestRenderJSON(t *testing.T) {
+	var l List
+	l.Errorf(Range{File: "f", Start: Pos{1, 2}}, "h", "bad")
+	var b bytes.Buffer
+	if err := RenderJSON(&b, l); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Diagnostics []struct {
+			Severity, Summary, Hint string
+			Range                   Range
+		}
+		Errors, Warnings int
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Errors != 1 || doc.Diagnostics[0].Severity != "error" || doc.Diagnostics[0].Range.Start.Column != 2 {
+		t.Errorf("unexpected JSON: %s", b.String())
+	}
+	b.Reset()
+	if err := RenderJSON(&b, nil); err != nil || !bytes.Contains(b.Bytes(), []byte(`"diagnostics": []`)) {
+		t.Errorf("empty list should print an empty array, got %s (%v)", b.String(), err)
+	}
+}

@@ -1,0 +1,52 @@
+package model
+
+// find returns a pointer to the element of s whose address is a.
+func find[T any](s []T, a Address, addr func(*T) Address) (*T, bool) {
+	for i := range s {
+		if addr(&s[i]) == a {
+			return &s[i], true
+		}
+	}
+	return nil, false
+}
+
+// Subnet returns the subnet at a.
+func (n *Network) Subnet(a Address) (*Subnet, bool) {
+	return find(n.Subnets, a, func(s *Subnet) Address { return s.Addr })
+}
+
+// RouteTable returns the route table at a.
+func (n *Network) RouteTable(a Address) (*RouteTable, bool) {
+	return find(n.RouteTables, a, func(r *RouteTable) Address { return r.Addr })
+}
+
+// SecurityGroup returns the security group at a.
+func (n *Network) SecurityGroup(a Address) (*SecurityGroup, bool) {
+	return find(n.SecurityGroups, a, func(g *SecurityGroup) Address { return g.Addr })
+}
+
+// NetworkACL returns the network ACL at a.
+func (n *Network) NetworkACL(a Address) (*NetworkACL, bool) {
+	return find(n.NetworkACLs, a, func(x *NetworkACL) Address { return x.Addr })
+}
+
+// ENI returns the network interface at a.
+func (n *Network) ENI(a Address) (*ENI, bool) {
+	return find(n.ENIs, a, func(e *ENI) Address { return e.Addr })
+}
+
+// VPC returns the VPC at a.
+func (n *Network) VPC(a Address) (*VPC, bool) {
+	return find(n.VPCs, a, func(v *VPC) Address { return v.Addr })
+}
+
+// SubnetsOf returns the subnets of a tier, in zone order as stored.
+func (n *Network) SubnetsOf(t Tier) []Subnet {
+	var out []Subnet
+	for _, s := range n.Subnets {
+		if s.Tier == t {
+			out = append(out, s)
+		}
+	}
+	return out
+}

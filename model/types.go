@@ -1,0 +1,448 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+)
+
+// Tier is a subnet's role, as the seeds define it by its routes.
+type Tier string
+
+const (
+	// Public subnets route 0.0.0.0/0 to an internet gateway.
+	Public Tier = "public"
+	// Private subnets reach the internet only through NAT.
+	Private Tier = "private"
+	// Isolated subnets have no route out of the VPC at all.
+	Isolated Tier = "isolated"
+)
+
+// Environment is dev or prod. Dev may trade availability for cost; the
+// compiler records each such trade as a Note.
+type Environment string
+
+const (
+	Dev  Environment = "dev"
+	Prod Environment = "prod"
+)
+
+// Protocol is an IP protocol as security groups and NACLs name it.
+type Protocol string
+
+const (
+	TCP    Protocol = "tcp"
+	UDP    Protocol = "udp"
+	ICMP   Protocol = "icmp"
+	ICMPv6 Protocol = "icmpv6"
+	// AllProtocols matches every protocol and port ("-1" in AWS).
+	AllProtocols Protocol = "all"
+)
+
+// PortRange is an inclusive range of ports. The zero value (0-0) with a TCP
+// or UDP protocol means port 0 only; rules for AllProtocols ignore ports.
+// For ICMP, From is the type and To the code, with -1 meaning "any" as in
+// AWS; moat stores that as AnyPort.
+type PortRange struct {
+	From, To int
+}
+
+// AnyPort is the full TCP/UDP port range.
+var AnyPort = PortRange{0, 65535}
+
+// Port returns the range holding only p.
+func Port(p int) PortRange { return PortRange{p, p} }
+
+// Contains reports whether p is inside the range.
+func (r PortRange) Contains(p int) bool { return p >= r.From && p <= r.To }
+
+func (r PortRange) String() string {
+	switch {
+	case r == AnyPort:
+		return "all ports"
+	case r.From == r.To:
+		return strconv.Itoa(r.From)
+	}
+	return fmt.Sprintf("%d-%d", r.From, r.To)
+}
+
+// Tag is a resource tag. Resources keep tags as an ordered slice so output
+// is deterministic.
+type Tag struct {
+	Key, Value string
+}
+
+// Zone is an Availability Zone the network uses, named by AZ ID.
+type Zone struct {
+	ID string // AZ ID, e.g. "use1-az1"
+}
+
+// VPC is one virtual private cloud.
+type VPC struct {
+	Addr Address
+	Name string
+	CIDR netip.Prefix
+	// IPv6CIDR is set for dual-stack VPCs. Amazon assigns the real /56 at
+	// deploy time; a compiled design uses a stand-in from the documentation
+	// range 2001:db8::/32 and sets IPv6Symbolic.
+	IPv6CIDR     netip.Prefix
+	IPv6Symbolic bool
+	Account      string // empty when unknown
+	Region       string
+	Tags         []Tag
+}
+
+// Subnet is a subnet in one zone.
+type Subnet struct {
+	Addr   Address
+	VPC    Address
+	Tier   Tier
+	ZoneID string
+	CIDR   netip.Prefix
+	// IPv6CIDR and IPv6Index: the subnet's /64 and its index inside the
+	// VPC's /56 (-1 when the subnet has no IPv6).
+	IPv6CIDR   netip.Prefix
+	IPv6Index  int
+	RouteTable Address
+	NACL       Address
+	// MapPublicIP gives instances launched here a public IPv4 address.
+	MapPublicIP bool
+	Tags        []Tag
+}
+
+// Usable returns the number of addresses an instance can use: AWS reserves
+// the first four and the last address of every subnet.
+func (s Subnet) Usable() int { return UsableAddresses(s.CIDR) }
+
+// UsableAddresses returns 2^(32-bits) - 5 for an IPv4 prefix.
+func UsableAddresses(p netip.Prefix) int {
+	if !p.Addr().Is4() {
+		return 0
+	}
+	return 1<<(32-p.Bits()) - 5
+}
+
+// TargetKind is what a route sends traffic to.
+type TargetKind string
+
+const (
+	TargetLocal        TargetKind = "local"
+	TargetIGW          TargetKind = "internet-gateway"
+	TargetEIGW         TargetKind = "egress-only-internet-gateway"
+	TargetNATGateway   TargetKind = "nat-gateway"
+	TargetENI          TargetKind = "network-interface"
+	TargetEndpoint     TargetKind = "vpc-endpoint"
+	TargetTGW          TargetKind = "transit-gateway"
+	TargetPeering      TargetKind = "vpc-peering-connection"
+	TargetBlackhole    TargetKind = "blackhole"
+	TargetFirewall     TargetKind = "firewall-endpoint"
+	TargetGatewayLBEnd TargetKind = "gateway-load-balancer-endpoint"
+)
+
+// Route is one route table entry. Exactly one of Dest and DestPrefixList is
+// set. Gateway endpoint routes use DestPrefixList (the service's managed
+// prefix list, e.g. "com.amazonaws.us-east-1.s3").
+type Route struct {
+	Dest           netip.Prefix
+	DestPrefixList string
+	TargetKind     TargetKind
+	Target         Address // zero for local and blackhole
+}
+
+// RouteTable is a route table and the subnets it serves.
+type RouteTable struct {
+	Addr    Address
+	VPC     Address
+	Main    bool
+	Routes  []Route
+	Subnets []Address
+	Tags    []Tag
+}
+
+// InternetGateway attaches a VPC to the internet.
+type InternetGateway struct {
+	Addr Address
+	VPC  Address
+}
+
+// EgressOnlyInternetGateway lets IPv6 traffic out but not in.
+type EgressOnlyInternetGateway struct {
+	Addr Address
+	VPC  Address
+}
+
+// NATGateway is an AWS-managed NAT. A zonal gateway sits in one public
+// subnet; a regional one (Regional set, Subnet zero) spans Zones.
+type NATGateway struct {
+	Addr     Address
+	VPC      Address
+	Subnet   Address
+	Regional bool
+	Zones    []string // AZ IDs a regional gateway serves
+	// PublicIPs is how many Elastic IPs the gateway holds (one per zone for
+	// a regional gateway).
+	PublicIPs int
+}
+
+// NATInstance is the self-healing NAT: an auto-scaling group of exactly one
+// instance that attaches a fixed ENI at boot, so routes that point at the
+// ENI survive a replacement.
+type NATInstance struct {
+	Addr          Address
+	VPC           Address
+	Subnet        Address // public subnet it lives in
+	ENI           Address // fixed interface; private routes point here
+	InstanceType  string  // e.g. "t4g.nano"
+	SecurityGroup Address
+	Serves        []string // AZ IDs whose private route tables use it
+}
+
+// ENI is an elastic network interface.
+type ENI struct {
+	Addr            Address
+	Subnet          Address
+	PrivateIP       netip.Addr // zero when AWS assigns it at deploy
+	PublicIP        netip.Addr // zero when none or not yet known
+	HasPublicIP     bool       // an Elastic or auto-assigned public IPv4 exists
+	SecurityGroups  []Address
+	SourceDestCheck bool
+	Owner           Address // resource that uses the interface
+	Description     string
+}
+
+// PeerKind says what a security group rule admits.
+type PeerKind string
+
+const (
+	PeerCIDR       PeerKind = "cidr"
+	PeerGroup      PeerKind = "security-group"
+	PeerPrefixList PeerKind = "prefix-list"
+)
+
+// Peer is the source of an ingress rule or destination of an egress rule.
+type Peer struct {
+	Kind       PeerKind
+	CIDR       netip.Prefix
+	Group      Address
+	PrefixList string // an id (pl-...) or an AWS-managed name
+}
+
+func (p Peer) String() string {
+	switch p.Kind {
+	case PeerCIDR:
+		return p.CIDR.String()
+	case PeerGroup:
+		return string(p.Group)
+	}
+	return p.PrefixList
+}
+
+// SGRule is one security group rule.
+type SGRule struct {
+	Protocol    Protocol
+	Ports       PortRange
+	Peer        Peer
+	Description string
+}
+
+// SecurityGroup is a stateful, allow-only filter on ENIs. Egress is the
+// exact list of egress rules: an empty list allows no egress.
+type SecurityGroup struct {
+	Addr        Address
+	VPC         Address
+	Name        string
+	Description string
+	Ingress     []SGRule
+	Egress      []SGRule
+	Tags        []Tag
+}
+
+// Action is a NACL verdict.
+type Action string
+
+const (
+	Allow Action = "allow"
+	Deny  Action = "deny"
+)
+
+// NACLEntry is one stateless network ACL rule.
+type NACLEntry struct {
+	RuleNumber  int
+	Egress      bool
+	Protocol    Protocol
+	Ports       PortRange
+	CIDR        netip.Prefix
+	Action      Action
+	Description string // why the rule exists; not part of AWS's model
+}
+
+// NetworkACL is a stateless subnet filter; AWS evaluates entries in rule
+// number order and the first match wins, ending in an implicit deny.
+type NetworkACL struct {
+	Addr    Address
+	VPC     Address
+	Default bool
+	Entries []NACLEntry
+	Subnets []Address
+	Tags    []Tag
+}
+
+// EndpointType is gateway or interface.
+type EndpointType string
+
+const (
+	GatewayEndpoint   EndpointType = "gateway"
+	InterfaceEndpoint EndpointType = "interface"
+)
+
+// Endpoint is a VPC endpoint. Service is the short name ("s3", "ecr.api");
+// ServiceName is AWS's full name ("com.amazonaws.us-east-1.s3").
+type Endpoint struct {
+	Addr           Address
+	VPC            Address
+	Type           EndpointType
+	Service        string
+	ServiceName    string
+	RouteTables    []Address // gateway endpoints
+	Subnets        []Address // interface endpoints: one per zone
+	SecurityGroups []Address
+	PrivateDNS     bool
+}
+
+// FlowLog captures a VPC's traffic metadata.
+type FlowLog struct {
+	Addr          Address
+	VPC           Address
+	TrafficType   string // ALL, ACCEPT or REJECT
+	Destination   string // "cloud-watch-logs"
+	LogGroup      string
+	RetentionDays int
+}
+
+// LBKind is the kind of front end.
+type LBKind string
+
+const (
+	ALB        LBKind = "alb"
+	NLB        LBKind = "nlb"
+	APIGateway LBKind = "api-gateway"
+)
+
+// Listener is a load-balancer listener.
+type Listener struct {
+	Port     int
+	Protocol string // HTTP, HTTPS, TCP, TLS
+	// RedirectToHTTPS marks an HTTP listener that only redirects.
+	RedirectToHTTPS bool
+	Certificates    []Certificate
+	SSLPolicy       string
+}
+
+// Certificate is a TLS certificate served by a listener. ARN is empty when
+// moat requests the certificate itself.
+type Certificate struct {
+	Domain string
+	ARN    string
+}
+
+// LoadBalancer is an ALB or NLB, or the VPC Link side of an API Gateway.
+type LoadBalancer struct {
+	Addr           Address
+	VPC            Address
+	Kind           LBKind
+	InternetFacing bool
+	Subnets        []Address
+	SecurityGroups []Address
+	Listeners      []Listener
+	// Allowed is who may reach the listeners (0.0.0.0/0 for a public LB).
+	Allowed []netip.Prefix
+	// Targets is the service the load balancer forwards to.
+	Targets    Address
+	TargetPort int
+}
+
+// Service is the application workload.
+type Service struct {
+	Addr          Address
+	VPC           Address
+	Name          string
+	Kind          string // ecs-fargate, ecs-ec2, eks
+	Port          int
+	Subnets       []Address
+	SecurityGroup Address
+}
+
+// Database is the stack's relational database.
+type Database struct {
+	Addr          Address
+	VPC           Address
+	Engine        string
+	Port          int
+	MultiAZ       bool
+	Subnets       []Address
+	SecurityGroup Address
+}
+
+// BastionMode is how people reach the bastion.
+type BastionMode string
+
+const (
+	BastionSSH BastionMode = "ssh"
+	BastionSSM BastionMode = "ssm"
+)
+
+// Bastion is a jump host for reaching the database by hand.
+type Bastion struct {
+	Addr          Address
+	VPC           Address
+	Mode          BastionMode
+	Subnet        Address
+	AllowFrom     []netip.Prefix
+	SecurityGroup Address
+}
+
+// NoteKind classifies what the compiler wants a reader to know.
+type NoteKind string
+
+const (
+	// TradeOff marks a place where a default gives up availability or
+	// security for cost.
+	TradeOff NoteKind = "trade-off"
+	// Advice is a suggestion that needs no change to be safe.
+	Advice NoteKind = "advice"
+)
+
+// Note is a sentence the plan prints about the design, e.g. where dev trades
+// availability for cost.
+type Note struct {
+	Kind     NoteKind
+	Resource Address
+	Text     string
+}
+
+// Network is a whole design or an imported account: several VPCs, accounts
+// and regions may share one Network.
+type Network struct {
+	Name        string // stack name, or a label for an import
+	Region      string
+	Environment Environment
+	Zones       []Zone
+
+	VPCs                       []VPC
+	Subnets                    []Subnet
+	RouteTables                []RouteTable
+	InternetGateways           []InternetGateway
+	EgressOnlyInternetGateways []EgressOnlyInternetGateway
+	NATGateways                []NATGateway
+	NATInstances               []NATInstance
+	ENIs                       []ENI
+	SecurityGroups             []SecurityGroup
+	NetworkACLs                []NetworkACL
+	Endpoints                  []Endpoint
+	FlowLogs                   []FlowLog
+	LoadBalancers              []LoadBalancer
+	Services                   []Service
+	Databases                  []Database
+	Bastions                   []Bastion
+	Notes                      []Note
+}
