@@ -1,0 +1,63 @@
+package compile
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/spec"
+)
+
+func (c *compiler) note(kind model.NoteKind, a model.Address, format string, args ...any) {
+	c.n.Notes = append(c.n.Notes, model.Note{Kind: kind, Resource: a, Text: fmt.Sprintf(format, args...)})
+}
+
+// buildNotes tells the reader of a plan where the design trades
+// availability or security for cost, and what to prefer. The order is
+// fixed: NAT, zones, database, flow logs, bastion.
+func (c *compiler) buildNotes() {
+	s := c.s
+	nat := s.Network.NAT
+	first := c.zones[0]
+	switch nat.Mode {
+	case spec.NATInstance:
+		c.note(model.TradeOff, model.Addr("nat", first),
+			"NAT instances cost less than NAT gateways, but you patch them. A failed instance is replaced by its auto-scaling group in minutes, not seconds. Throughput is bounded by the instance type (%s).",
+			nat.InstanceType)
+		if !nat.PerZone && len(c.zones) > 1 {
+			c.sharedNAT(model.Addr("nat", first), "NAT instance")
+		}
+	case spec.NATGateway:
+		if len(c.zones) > 1 {
+			c.sharedNAT(model.Addr("natgw", first), "NAT gateway")
+		}
+	case spec.NATNone:
+		var via string
+		if eps := append(append([]string(nil), s.Network.Endpoints.Gateway...), s.Network.Endpoints.Interface...); len(eps) > 0 {
+			via = " (this stack has: " + strings.Join(eps, ", ") + ")"
+		}
+		c.note(model.Advice, VPCAddr,
+			"There is no NAT: the app subnets have no route to the internet. Reach AWS services through VPC endpoints%s.", via)
+	}
+	if len(c.zones) == 1 {
+		c.note(model.TradeOff, VPCAddr, "Everything runs in one zone (%s): if it fails, the whole stack is down.", first)
+	}
+	if s.Database != nil && s.Environment != model.Prod {
+		c.note(model.TradeOff, DatabaseAddr,
+			"The %s database is single-AZ: a zone failure or maintenance stops it until it recovers. prod runs it Multi-AZ.", s.Environment)
+	}
+	if !s.Network.FlowLogs.Enabled {
+		c.note(model.TradeOff, VPCAddr, "Flow logs are off: there is no record of traffic to investigate an incident with.")
+	}
+	if b := s.Bastion; b != nil && b.Mode == model.BastionSSH {
+		c.note(model.Advice, BastionAddr,
+			"The bastion accepts SSH on tcp/22. Prefer mode: ssm: Session Manager needs no open port and logs every session.")
+	}
+}
+
+// sharedNAT records that one zone's NAT serves every zone.
+func (c *compiler) sharedNAT(a model.Address, what string) {
+	c.note(model.TradeOff, a,
+		"One %s in %s serves every zone: if that zone fails, every zone loses internet access, and the other zones' traffic crosses zones, charged per GB.",
+		what, c.zones[0])
+}

@@ -1,0 +1,159 @@
+package compile
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/spec"
+)
+
+var (
+	anyV4 = netip.MustParsePrefix("0.0.0.0/0")
+	anyV6 = netip.MustParsePrefix("::/0")
+)
+
+// routeTableOf names the route table of a tier's subnet in a zone: public
+// and isolated share one table each; private has one per zone because
+// each zone may use its own NAT.
+func (c *compiler) routeTableOf(t model.Tier, zone string) model.Address {
+	if t == model.Private {
+		return model.Addr("rtb", "private", zone)
+	}
+	return model.Addr("rtb", string(t))
+}
+
+// natTarget returns where a zone's private default route goes.
+func (c *compiler) natTarget(zone string) (model.TargetKind, model.Address) {
+	nat := c.s.Network.NAT
+	first := c.zones[0]
+	switch nat.Mode {
+	case spec.NATInstance:
+		if nat.PerZone {
+			return model.TargetENI, model.Addr("eni", "nat", zone)
+		}
+		return model.TargetENI, model.Addr("eni", "nat", first)
+	case spec.NATGateway:
+		return model.TargetNATGateway, model.Addr("natgw", first)
+	case spec.NATGatewayPerZone:
+		return model.TargetNATGateway, model.Addr("natgw", zone)
+	case spec.NATRegionalGateway:
+		return model.TargetNATGateway, "natgw/regional"
+	}
+	return "", ""
+}
+
+// buildGateways adds the internet gateway, the egress-only gateway and the
+// NAT the spec asks for.
+func (c *compiler) buildGateways() {
+	c.n.InternetGateways = []model.InternetGateway{{Addr: IGWAddr, VPC: VPCAddr}}
+	if c.ipv6 && c.hasNAT() {
+		c.n.EgressOnlyInternetGateways = []model.EgressOnlyInternetGateway{{Addr: EIGWAddr, VPC: VPCAddr}}
+	}
+	nat := c.s.Network.NAT
+	public := c.subnets[model.Public]
+	switch nat.Mode {
+	case spec.NATInstance:
+		zones := c.zones
+		if !nat.PerZone {
+			zones = c.zones[:1]
+		}
+		for i, z := range zones {
+			serves := []string{z}
+			if !nat.PerZone {
+				serves = append([]string(nil), c.zones...)
+			}
+			a := model.Addr("nat", z)
+			eni := model.Addr("eni", "nat", z)
+			c.n.NATInstances = append(c.n.NATInstances, model.NATInstance{
+				Addr: a, VPC: VPCAddr, Subnet: public[i], ENI: eni, InstanceType: nat.InstanceType,
+				SecurityGroup: "sg/nat", Serves: serves,
+			})
+			// The fixed ENI holds an Elastic IP, so the NAT's public address
+			// survives an instance replacement and allowlists elsewhere stay valid.
+			c.n.ENIs = append(c.n.ENIs, model.ENI{
+				Addr: eni, Subnet: public[i], HasPublicIP: true, SecurityGroups: []model.Address{"sg/nat"},
+				SourceDestCheck: false, Owner: a, Description: "NAT instance interface; private routes point here",
+			})
+		}
+	case spec.NATGateway:
+		c.n.NATGateways = []model.NATGateway{{Addr: model.Addr("natgw", c.zones[0]), VPC: VPCAddr, Subnet: public[0], PublicIPs: 1}}
+	case spec.NATGatewayPerZone:
+		for i, z := range c.zones {
+			c.n.NATGateways = append(c.n.NATGateways, model.NATGateway{Addr: model.Addr("natgw", z), VPC: VPCAddr, Subnet: public[i], PublicIPs: 1})
+		}
+	case spec.NATRegionalGateway:
+		c.n.NATGateways = []model.NATGateway{{
+			Addr: "natgw/regional", VPC: VPCAddr, Regional: true,
+			Zones: append([]string(nil), c.zones...), PublicIPs: len(c.zones),
+		}}
+	}
+}
+
+// localRoutes are the VPC's own routes. AWS adds them itself; they are
+// listed so analyzers see every route a packet can take.
+func (c *compiler) localRoutes() []model.Route {
+	r := []model.Route{{Dest: c.s.Network.CIDR, TargetKind: model.TargetLocal}}
+	if c.ipv6 {
+		r = append(r, model.Route{Dest: c.v6, TargetKind: model.TargetLocal})
+	}
+	return r
+}
+
+// buildRouteTables adds rtb/public, rtb/private/<az> per zone and
+// rtb/isolated, each listing its subnets. Gateway endpoint routes are not
+// listed here: see Endpoint.RouteTables.
+func (c *compiler) buildRouteTables() {
+	pub := model.RouteTable{Addr: "rtb/public", VPC: VPCAddr, Routes: c.localRoutes(), Subnets: slices.Clone(c.subnets[model.Public]), Tags: c.tags()}
+	pub.Routes = append(pub.Routes, model.Route{Dest: anyV4, TargetKind: model.TargetIGW, Target: IGWAddr})
+	if c.ipv6 {
+		pub.Routes = append(pub.Routes, model.Route{Dest: anyV6, TargetKind: model.TargetIGW, Target: IGWAddr})
+	}
+	c.n.RouteTables = append(c.n.RouteTables, pub)
+	if c.hasNAT() {
+		for i, z := range c.zones {
+			kind, target := c.natTarget(z)
+			rt := model.RouteTable{
+				Addr: c.routeTableOf(model.Private, z), VPC: VPCAddr, Routes: c.localRoutes(),
+				Subnets: []model.Address{c.subnets[model.Private][i]}, Tags: c.tags(),
+			}
+			rt.Routes = append(rt.Routes, model.Route{Dest: anyV4, TargetKind: kind, Target: target})
+			if c.ipv6 {
+				rt.Routes = append(rt.Routes, model.Route{Dest: anyV6, TargetKind: model.TargetEIGW, Target: EIGWAddr})
+			}
+			c.n.RouteTables = append(c.n.RouteTables, rt)
+		}
+	}
+	// The isolated table has no default route at all: that is what makes
+	// the tier isolated.
+	c.n.RouteTables = append(c.n.RouteTables, model.RouteTable{
+		Addr: "rtb/isolated", VPC: VPCAddr, Routes: c.localRoutes(), Subnets: slices.Clone(c.subnets[model.Isolated]), Tags: c.tags(),
+	})
+}
+
+// buildEndpoints adds gateway endpoints on every private and isolated
+// route table, and interface endpoints in the app subnets.
+func (c *compiler) buildEndpoints() {
+	ep := c.s.Network.Endpoints
+	var tables []model.Address
+	for _, rt := range c.n.RouteTables {
+		if rt.Addr != "rtb/public" {
+			tables = append(tables, rt.Addr)
+		}
+	}
+	for _, name := range ep.Gateway {
+		c.n.Endpoints = append(c.n.Endpoints, model.Endpoint{
+			Addr: model.Addr("vpce", name), VPC: VPCAddr, Type: model.GatewayEndpoint, Service: name,
+			ServiceName: serviceName(c.s.Region, name), RouteTables: append([]model.Address(nil), tables...),
+		})
+	}
+	for _, name := range ep.Interface {
+		c.n.Endpoints = append(c.n.Endpoints, model.Endpoint{
+			Addr: model.Addr("vpce", name), VPC: VPCAddr, Type: model.InterfaceEndpoint, Service: name,
+			ServiceName: serviceName(c.s.Region, name), Subnets: c.appSubnets(),
+			SecurityGroups: []model.Address{"sg/endpoints"}, PrivateDNS: true,
+		})
+	}
+}
+
+func serviceName(region, name string) string { return "com.amazonaws." + region + "." + name }

@@ -1,0 +1,291 @@
+package compile
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/spec"
+)
+
+func TestSecurityGroupChain(t *testing.T) {
+	for name, s := range variants() {
+		n := build(t, s)
+		fe := map[spec.FrontEndKind]model.Address{spec.FrontEndALB: SGALB, spec.FrontEndNLB: SGNLB, spec.FrontEndAPIGateway: SGAPIGW}[s.FrontEnd.Kind]
+		// The service admits only the front end's group, on its port.
+		sv := group(t, n, SGService)
+		var want []model.SGRule
+		if fe != "" {
+			want = []model.SGRule{{Protocol: model.TCP, Ports: model.Port(8080), Peer: groupPeer(fe), Description: "requests from the front end only"}}
+		}
+		if diff := cmp.Diff(want, sv.Ingress, netipOpts); diff != "" {
+			t.Errorf("%s: service ingress (-want +got):\n%s", name, diff)
+		}
+		// The database admits only the service (and the bastion), on its
+		// port, and sends nothing.
+		if s.Database != nil {
+			db := group(t, n, SGDB)
+			peers := []model.Address{SGService}
+			if s.Bastion != nil {
+				peers = append(peers, SGBastion)
+			}
+			var got []model.Address
+			for _, r := range db.Ingress {
+				if r.Protocol != model.TCP || r.Ports != model.Port(5432) || r.Peer.Kind != model.PeerGroup {
+					t.Errorf("%s: db rule %+v", name, r)
+				}
+				got = append(got, r.Peer.Group)
+			}
+			if !cmp.Equal(peers, got) || len(db.Egress) != 0 {
+				t.Errorf("%s: db ingress from %v, egress %v", name, got, db.Egress)
+			}
+		}
+		// Front-end groups forward only to the service port.
+		if fe != "" {
+			g := group(t, n, fe)
+			if len(g.Egress) != 1 || g.Egress[0].Peer.Group != SGService || g.Egress[0].Ports != model.Port(8080) {
+				t.Errorf("%s: front end egress %v", name, g.Egress)
+			}
+			if fe == SGAPIGW && len(g.Ingress) != 0 {
+				t.Errorf("%s: VPC Link has ingress %v", name, g.Ingress)
+			}
+		}
+	}
+}
+
+// TestNoOpenIngress is the invariant: nothing admits 0.0.0.0/0 or ::/0
+// except an internet-facing ALB or NLB on its listener ports.
+func TestNoOpenIngress(t *testing.T) {
+	for name, s := range variants() {
+		n := build(t, s)
+		for _, g := range n.SecurityGroups {
+			for _, r := range g.Ingress {
+				if r.Peer.Kind != model.PeerCIDR || r.Peer.CIDR.Bits() != 0 {
+					continue
+				}
+				listener := r.Protocol == model.TCP && (r.Ports == model.Port(443) || (g.Addr == SGALB && r.Ports == model.Port(80)))
+				if !(s.FrontEnd.InternetFacing && (g.Addr == SGALB || g.Addr == SGNLB) && listener) {
+					t.Errorf("%s: %s admits %s on %s/%s", name, g.Addr, r.Peer, r.Protocol, r.Ports)
+				}
+			}
+		}
+	}
+}
+
+func TestEveryRuleExplained(t *testing.T) {
+	for name, s := range variants() {
+		n := build(t, s)
+		for _, g := range n.SecurityGroups {
+			if g.Description == "" || g.Name == "" || g.VPC != VPCAddr {
+				t.Errorf("%s: %s: %+v", name, g.Addr, g)
+			}
+			for _, r := range slices.Concat(g.Ingress, g.Egress) {
+				if r.Description == "" {
+					t.Errorf("%s: %s: rule without description %+v", name, g.Addr, r)
+				}
+				if r.Peer.Kind == model.PeerGroup {
+					if _, ok := n.SecurityGroup(r.Peer.Group); !ok {
+						t.Errorf("%s: %s names missing group %s", name, g.Addr, r.Peer.Group)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestNACLs(t *testing.T) {
+	for name, s := range variants() {
+		n := build(t, s)
+		for _, acl := range n.NetworkACLs {
+			last := map[bool]int{}
+			for _, e := range acl.Entries {
+				if e.RuleNumber <= last[e.Egress] || e.RuleNumber%10 != 0 {
+					t.Errorf("%s: %s: rule %d after %d", name, acl.Addr, e.RuleNumber, last[e.Egress])
+				}
+				last[e.Egress] = e.RuleNumber
+				if e.Description == "" || e.Action != model.Allow || !e.CIDR.IsValid() {
+					t.Errorf("%s: %s: entry %+v", name, acl.Addr, e)
+				}
+				if e.CIDR.Addr().Is6() && !s.Network.IPv6 && e.CIDR.Bits() == 0 && !slices.Contains(s.FrontEnd.AllowFrom, e.CIDR) {
+					t.Errorf("%s: %s: IPv6 entry without IPv6", name, acl.Addr)
+				}
+			}
+			if len(acl.Subnets) == 0 {
+				t.Errorf("%s: %s has no subnets", name, acl.Addr)
+			}
+		}
+	}
+}
+
+func TestPublicNACL(t *testing.T) {
+	s := webapp()
+	s.Bastion = &spec.Bastion{Mode: model.BastionSSH, AllowFrom: pfxs("203.0.113.0/24")}
+	n := build(t, s)
+	acl, _ := n.NetworkACL("nacl/public")
+	type row struct {
+		N      int
+		Egress bool
+		Proto  model.Protocol
+		Ports  string
+		CIDR   string
+	}
+	var got []row
+	for _, e := range acl.Entries {
+		got = append(got, row{e.RuleNumber, e.Egress, e.Protocol, e.Ports.String(), e.CIDR.String()})
+	}
+	want := []row{
+		{100, false, model.TCP, "443", "0.0.0.0/0"},
+		{110, false, model.TCP, "80", "0.0.0.0/0"},
+		{120, false, model.TCP, "22", "203.0.113.0/24"},
+		{130, false, model.AllProtocols, "all ports", "10.0.0.0/16"},
+		{140, false, model.TCP, "1024-65535", "0.0.0.0/0"},
+		{150, false, model.UDP, "1024-65535", "0.0.0.0/0"},
+		{100, true, model.AllProtocols, "all ports", "0.0.0.0/0"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("nacl/public (-want +got):\n%s", diff)
+	}
+	iso, _ := n.NetworkACL("nacl/isolated")
+	if len(iso.Entries) != 4 {
+		t.Errorf("nacl/isolated with gateway endpoints: %v", iso.Entries)
+	}
+	s.Network.Endpoints.Gateway = nil
+	iso, _ = build(t, s).NetworkACL("nacl/isolated")
+	for _, e := range iso.Entries {
+		if e.CIDR != s.Network.CIDR {
+			t.Errorf("isolated entry beyond the VPC without gateway endpoints: %+v", e)
+		}
+	}
+}
+
+func TestInternalFrontEndFromPeeredNetwork(t *testing.T) {
+	s := webapp()
+	s.Network.NAT.Mode = spec.NATNone
+	s.FrontEnd = spec.FrontEnd{Kind: spec.FrontEndNLB, AllowFrom: pfxs("10.0.0.0/16", "192.168.0.0/24")}
+	n := build(t, s)
+	iso, _ := n.NetworkACL("nacl/isolated")
+	var peered []model.NACLEntry
+	for _, e := range iso.Entries {
+		if e.CIDR == pfx("192.168.0.0/24") {
+			peered = append(peered, e)
+		}
+	}
+	if len(peered) != 2 || peered[0].Egress || peered[0].Ports != model.Port(443) || !peered[1].Egress {
+		t.Errorf("peered clients: %v", peered)
+	}
+}
+
+// TestReferences checks that every address the model uses names a
+// resource the model holds.
+func TestReferences(t *testing.T) {
+	for name, s := range variants() {
+		n := build(t, s)
+		known := map[model.Address]bool{}
+		add := func(a model.Address) { known[a] = true }
+		for _, x := range n.VPCs {
+			add(x.Addr)
+		}
+		for _, x := range n.Subnets {
+			add(x.Addr)
+		}
+		for _, x := range n.RouteTables {
+			add(x.Addr)
+		}
+		for _, x := range n.InternetGateways {
+			add(x.Addr)
+		}
+		for _, x := range n.EgressOnlyInternetGateways {
+			add(x.Addr)
+		}
+		for _, x := range n.NATGateways {
+			add(x.Addr)
+		}
+		for _, x := range n.NATInstances {
+			add(x.Addr)
+		}
+		for _, x := range n.ENIs {
+			add(x.Addr)
+		}
+		for _, x := range n.SecurityGroups {
+			add(x.Addr)
+		}
+		for _, x := range n.NetworkACLs {
+			add(x.Addr)
+		}
+		for _, x := range n.Services {
+			add(x.Addr)
+		}
+		for _, x := range n.Bastions {
+			add(x.Addr)
+		}
+		check := func(what string, as ...model.Address) {
+			for _, a := range as {
+				if !known[a] {
+					t.Errorf("%s: %s names unknown %q", name, what, a)
+				}
+			}
+		}
+		for _, x := range n.Subnets {
+			check(string(x.Addr), x.RouteTable, x.NACL, x.VPC)
+		}
+		for _, x := range n.RouteTables {
+			check(string(x.Addr), x.Subnets...)
+			for _, r := range x.Routes {
+				if r.TargetKind != model.TargetLocal {
+					check(string(x.Addr), r.Target)
+				}
+			}
+		}
+		for _, x := range n.NetworkACLs {
+			check(string(x.Addr), x.Subnets...)
+		}
+		for _, x := range n.NATInstances {
+			check(string(x.Addr), x.Subnet, x.ENI, x.SecurityGroup)
+		}
+		for _, x := range n.NATGateways {
+			if !x.Regional {
+				check(string(x.Addr), x.Subnet)
+			}
+		}
+		for _, x := range n.ENIs {
+			check(string(x.Addr), append([]model.Address{x.Subnet, x.Owner}, x.SecurityGroups...)...)
+		}
+		for _, x := range n.Endpoints {
+			check(string(x.Addr), slices.Concat(x.RouteTables, x.Subnets, x.SecurityGroups)...)
+		}
+		for _, x := range n.LoadBalancers {
+			check(string(x.Addr), slices.Concat(x.Subnets, x.SecurityGroups, []model.Address{x.Targets})...)
+		}
+		for _, x := range n.Services {
+			check(string(x.Addr), append(x.Subnets, x.SecurityGroup)...)
+		}
+		for _, x := range n.Databases {
+			check(string(x.Addr), append(x.Subnets, x.SecurityGroup)...)
+		}
+		for _, x := range n.Bastions {
+			check(string(x.Addr), x.Subnet, x.SecurityGroup)
+		}
+		// Every subnet is in exactly one route table and one ACL.
+		for _, sn := range n.Subnets {
+			var rts, acls int
+			for _, rt := range n.RouteTables {
+				if slices.Contains(rt.Subnets, sn.Addr) {
+					rts++
+					if rt.Addr != sn.RouteTable {
+						t.Errorf("%s: %s listed by %s, points at %s", name, sn.Addr, rt.Addr, sn.RouteTable)
+					}
+				}
+			}
+			for _, a := range n.NetworkACLs {
+				if slices.Contains(a.Subnets, sn.Addr) {
+					acls++
+				}
+			}
+			if rts != 1 || acls != 1 {
+				t.Errorf("%s: %s in %d route tables and %d ACLs", name, sn.Addr, rts, acls)
+			}
+		}
+	}
+}
