@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, as DESIGN.md fixes them.
+const (
+	exitOK       = 0
+	exitFindings = 1 // findings or failed checks
+	exitInput    = 2 // usage or input error
+)
+
+// exitError carries an exit code out of a command. A nil err means the
+// command has already told the user what went wrong.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// streams are the command's standard files; tests pass buffers.
+type streams struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// Main runs moat with args (without the program name) and returns the exit
+// code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	io := &streams{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRootCommand(io)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if ee, ok := errors.AsType[*exitError](err); ok {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "moat: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Anything else is cobra rejecting the command line.
+	fmt.Fprintf(stderr, "moat: %v\nRun 'moat --help' for usage.\n", err)
+	return exitInput
+}
+
+func newRootCommand(io *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "moat",
+		Short: "Design, prove and ship a secure AWS network from a few lines of YAML",
+		Long: `moat turns a short stack spec (front end, service port, database, NAT choice,
+domains) into a secure AWS network: a VPC over several Availability Zones
+(placed by AZ ID), public, private and isolated subnets, self-healing NAT
+instances or NAT gateways, security groups chained so only the load balancer
+reaches the service and only the service reaches the database, network ACLs,
+gateway endpoints and flow logs. It prints what it designed and writes the
+network as CloudFormation.
+
+Start here:
+  moat init                       write a commented starter spec (moat.yaml)
+  moat validate moat.yaml         check a spec and list every problem
+  moat plan moat.yaml             print the design, write out/<stack>/template.yaml
+
+Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.AddCommand(newPlanCommand(io), newValidateCommand(io), newInitCommand(io))
+	return root
+}

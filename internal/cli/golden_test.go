@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// goldenSpecs are the examples a new user runs first plus the cases under
+// testdata/golden that cover each NAT mode, dev and prod, IPv6 and the
+// bastion.
+func goldenSpecs(t testing.TB) []string {
+	t.Helper()
+	var specs []string
+	for _, pattern := range []string{"../../examples/*.yaml", "../../testdata/golden/*.yaml"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, m...)
+	}
+	if len(specs) < 8 {
+		t.Fatalf("found only %d golden specs", len(specs))
+	}
+	return specs
+}
+
+// runMoat runs the CLI in-process and returns its exit code and output.
+func runMoat(t testing.TB, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestGoldenPlans(t *testing.T) {
+	for _, path := range goldenSpecs(t) {
+		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			for _, format := range []string{"yaml", "json"} {
+				out := t.TempDir()
+				code, stdout, stderr := runMoat(t, "plan", "--out", out, "--format", format, path)
+				if code != 0 {
+					t.Fatalf("moat plan %s: exit %d\n%s", path, code, stderr)
+				}
+				// The summary names the output directory; make it stable.
+				stdout = strings.ReplaceAll(stdout, out+string(filepath.Separator), "OUT/")
+				files, err := filepath.Glob(filepath.Join(out, "*", "template."+format))
+				if err != nil || len(files) != 1 {
+					t.Fatalf("want one template.%s under %s, got %v (%v)", format, out, files, err)
+				}
+				tmpl, err := os.ReadFile(files[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				dir := filepath.Join("..", "..", "testdata", "golden", name)
+				if format == "yaml" {
+					checkGolden(t, filepath.Join(dir, "plan.txt"), []byte(stdout+stderr))
+				}
+				checkGolden(t, filepath.Join(dir, "template."+format), tmpl)
+
+				// Byte-identical across runs.
+				again := t.TempDir()
+				if code, _, _ := runMoat(t, "plan", "--out", again, "--format", format, path); code != 0 {
+					t.Fatalf("second run: exit %d", code)
+				}
+				second, err := os.ReadFile(filepath.Join(again, filepath.Base(filepath.Dir(files[0])), "template."+format))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(tmpl, second) {
+					t.Errorf("template.%s differs between two runs", format)
+				}
+			}
+		})
+	}
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output; run go test ./internal/cli -run %s -update and review the diff\n%s", path, t.Name(), firstDiff(want, got))
+	}
+}
+
+// firstDiff shows the first differing line, enough to start looking.
+func firstDiff(want, got []byte) string {
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return "line " + itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
+		}
+	}
+	return ""
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

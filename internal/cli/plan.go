@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moatnet/moat/cfn"
+	"github.com/moatnet/moat/model"
+)
+
+type planOptions struct {
+	out    string
+	format string
+}
+
+func newPlanCommand(io *streams) *cobra.Command {
+	var opts planOptions
+	cmd := &cobra.Command{
+		Use:   "plan SPEC",
+		Short: "Design the network for a spec, print it and write its CloudFormation template",
+		Long: `plan reads a stack spec, designs the network and prints a summary of it:
+the VPC, the zones by AZ ID, the subnets by tier with their CIDRs and usable
+addresses (AWS reserves 5 in every subnet), the NAT, the security groups as
+"who may reach whom on which port", the network ACLs, the endpoints, flow
+logs, and the trade-offs the design makes for cost.
+
+It then writes the CloudFormation template to OUT/<stack>/template.yaml
+(template.json with --format json). The file is replaced atomically: a
+reader sees the old template or the new one, never half of one. Nothing is
+written when the spec has errors; they are printed, with file:line:column,
+and plan exits 2.`,
+		Example: `  moat plan examples/webapp.yaml
+  moat plan --format json --out build examples/api.yaml`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPlan(io, args[0], opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.out, "out", "o", "out", "directory to write OUT/<stack>/template.* into")
+	cmd.Flags().StringVar(&opts.format, "format", "yaml", "template format: yaml or json")
+	return cmd
+}
+
+func runPlan(io *streams, path string, opts planOptions) error {
+	if opts.format != "yaml" && opts.format != "json" {
+		return &exitError{code: exitInput, err: fmt.Errorf("unknown --format %q: use yaml or json", opts.format)}
+	}
+	l, err := loadSpec(path)
+	if err != nil {
+		return &exitError{code: exitInput, err: err}
+	}
+	if err := l.report(io, "text"); err != nil {
+		return err
+	}
+	body, resources, err := renderTemplate(l.network, opts.format)
+	if err != nil {
+		return &exitError{code: exitFindings, err: err}
+	}
+	dest := filepath.Join(opts.out, l.network.Name, "template."+opts.format)
+	var summary bytes.Buffer
+	writePlan(&summary, l.network)
+	if err := writeFileAtomic(dest, body, 0o644); err != nil {
+		return &exitError{code: exitInput, err: err}
+	}
+	fmt.Fprintf(&summary, "\nWrote %s (%d resources).\n", dest, resources)
+	_, err = io.stdout.Write(summary.Bytes())
+	return err
+}
+
+// renderTemplate emits the network as CloudFormation, checks that every
+// reference in it resolves, and encodes it.
+func renderTemplate(n *model.Network, format string) ([]byte, int, error) {
+	t, err := cfn.FromNetwork(n)
+	if err != nil {
+		return nil, 0, fmt.Errorf("build template: %w", err)
+	}
+	if errs := cfn.Check(t); len(errs) > 0 {
+		return nil, 0, fmt.Errorf("template failed its own check (a moat bug; please report it): %w", errs[0])
+	}
+	var body []byte
+	if format == "json" {
+		body, err = t.JSON()
+	} else {
+		body, err = t.YAML()
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("encode template: %w", err)
+	}
+	return body, len(t.Resources), nil
+}
