@@ -182,6 +182,12 @@ type NATGateway struct {
 	// PublicIPs is how many Elastic IPs the gateway holds (one per zone for
 	// a regional gateway).
 	PublicIPs int
+	// Private marks a private NAT gateway (no internet; translates to its
+	// private address).
+	Private bool
+	// ENI is the gateway's interface when known (imports).
+	ENI Address
+	ID  string
 }
 
 // NATInstance is the self-healing NAT: an auto-scaling group of exactly one
@@ -208,6 +214,12 @@ type ENI struct {
 	SourceDestCheck bool
 	Owner           Address // resource that uses the interface
 	Description     string
+	// ID is the AWS id (eni-...) for imported interfaces.
+	ID string
+	// SecondaryIPs are further private IPv4 addresses; IPv6 the interface's
+	// IPv6 addresses.
+	SecondaryIPs []netip.Addr
+	IPv6         []netip.Addr
 }
 
 // PeerKind says what a security group rule admits.
@@ -307,6 +319,8 @@ type Endpoint struct {
 	Subnets        []Address // interface endpoints: one per zone
 	SecurityGroups []Address
 	PrivateDNS     bool
+	ENIs           []Address // interface endpoints' interfaces, when known
+	ID             string
 }
 
 // FlowLog captures a VPC's traffic metadata.
@@ -336,6 +350,9 @@ type Listener struct {
 	RedirectToHTTPS bool
 	Certificates    []Certificate
 	SSLPolicy       string
+	// TargetGroup is where the listener forwards (imports; a compiled
+	// design forwards to LoadBalancer.Targets).
+	TargetGroup Address
 }
 
 // Certificate is a TLS certificate served by a listener. ARN is empty when
@@ -359,6 +376,10 @@ type LoadBalancer struct {
 	// Targets is the service the load balancer forwards to.
 	Targets    Address
 	TargetPort int
+	// ENIs are the load balancer's own interfaces, one per subnet, when
+	// known (imports).
+	ENIs []Address
+	ID   string
 }
 
 // Service is the application workload.
@@ -444,5 +465,15 @@ type Network struct {
 	Services                   []Service
 	Databases                  []Database
 	Bastions                   []Bastion
-	Notes                      []Note
+
+	TransitGateways    []TransitGateway
+	TGWAttachments     []TGWAttachment
+	TGWRouteTables     []TGWRouteTable
+	PeeringConnections []PeeringConnection
+	PrefixLists        []PrefixList
+	Instances          []Instance
+	TargetGroups       []TargetGroup
+	Firewalls          []Firewall
+
+	Notes []Note
 }

@@ -1,0 +1,143 @@
+package model
+
+import "net/netip"
+
+// The types in this file describe networks moat did not design: what the
+// describe-* and template importers find in real accounts (Transit
+// Gateways, peering, prefix lists, instances, target groups, firewalls).
+// moat's own compiler uses them too where a design needs them.
+
+// TransitGateway is a regional router joining VPCs, VPNs and peers.
+type TransitGateway struct {
+	Addr    Address
+	ID      string // tgw-...; empty for a compiled design
+	Account string
+	Region  string
+	ASN     int
+}
+
+// TGWAttachmentKind is what a Transit Gateway attachment connects.
+type TGWAttachmentKind string
+
+const (
+	TGWAttachVPC           TGWAttachmentKind = "vpc"
+	TGWAttachPeering       TGWAttachmentKind = "peering"
+	TGWAttachVPN           TGWAttachmentKind = "vpn"
+	TGWAttachDirectConnect TGWAttachmentKind = "direct-connect-gateway"
+)
+
+// TGWAttachment joins a VPC (through one subnet per zone) or a peer to a
+// Transit Gateway. Traffic arriving on it is routed by its associated
+// route table.
+type TGWAttachment struct {
+	Addr          Address
+	ID            string
+	TGW           Address
+	Kind          TGWAttachmentKind
+	VPC           Address   // vpc attachments
+	Subnets       []Address // vpc attachments: the subnets holding its ENIs
+	ApplianceMode bool      // keep both directions of a flow in one zone
+	RouteTable    Address   // associated TGW route table; zero if none
+	PeerTGW       Address   // peering attachments
+	Account       string
+}
+
+// TGWRoute is a Transit Gateway route. Static and propagated routes both
+// appear here; a blackhole route has no attachment.
+type TGWRoute struct {
+	Dest       netip.Prefix
+	Attachment Address
+	Blackhole  bool
+	Propagated bool
+}
+
+// TGWRouteTable is a Transit Gateway route table with the attachments
+// associated with it and those propagating routes into it.
+type TGWRouteTable struct {
+	Addr         Address
+	ID           string
+	TGW          Address
+	Routes       []TGWRoute
+	Associations []Address
+	Propagations []Address
+}
+
+// PeeringConnection joins two VPCs. It is not transitive: traffic may only
+// go from one peer VPC to the other, never onwards.
+type PeeringConnection struct {
+	Addr      Address
+	ID        string
+	Requester Address // VPC
+	Accepter  Address // VPC
+	Active    bool
+}
+
+// PrefixList is a managed prefix list, AWS-managed (S3, DynamoDB,
+// CloudFront) or customer-managed.
+type PrefixList struct {
+	Addr    Address
+	ID      string // pl-...
+	Name    string // e.g. com.amazonaws.us-east-1.s3
+	Entries []netip.Prefix
+}
+
+// Instance is an EC2 instance and the interfaces attached to it.
+type Instance struct {
+	Addr Address
+	ID   string
+	Name string // Name tag, if any
+	ENIs []Address
+	// Role says what the instance is for when moat knows (nat, bastion,
+	// service); empty for imported instances.
+	Role string
+}
+
+// Target is one registered target of a target group: an ENI (instance or
+// IP target inside the VPC) or a bare IP.
+type Target struct {
+	ENI     Address
+	IP      netip.Addr
+	Port    int
+	Healthy bool
+}
+
+// TargetGroup is where a load balancer listener forwards.
+type TargetGroup struct {
+	Addr       Address
+	ID         string // ARN for imports
+	VPC        Address
+	Protocol   string // HTTP, HTTPS, TCP, TLS, UDP
+	Port       int
+	TargetType string // instance, ip, lambda, alb
+	Targets    []Target
+}
+
+// FirewallAction is what a Network Firewall rule does with a match.
+type FirewallAction string
+
+const (
+	FirewallPass  FirewallAction = "pass"
+	FirewallDrop  FirewallAction = "drop"
+	FirewallAlert FirewallAction = "alert"
+)
+
+// FirewallRule is one stateful Network Firewall rule: either a domain rule
+// (TLS SNI / HTTP Host, Domains set) or a 5-tuple rule.
+type FirewallRule struct {
+	Action   FirewallAction
+	Protocol Protocol
+	Dest     netip.Prefix // zero = any
+	Ports    PortRange
+	Domains  []string // ".example.com" matches subdomains, as AWS does
+}
+
+// Firewall is an AWS Network Firewall with one endpoint per subnet. Rules
+// are evaluated in order (strict order); DefaultAction applies when none
+// matches.
+type Firewall struct {
+	Addr          Address
+	VPC           Address
+	Subnets       []Address
+	Rules         []FirewallRule
+	DefaultAction FirewallAction
+}
