@@ -30,6 +30,20 @@ var attributes = map[string][]string{
 	"AWS::Logs::LogGroup":                 {"Arn"},
 }
 
+// snapshotTypes are the resource types CloudFormation can snapshot before
+// deleting or replacing them (DeletionPolicy attribute reference; Neptune's
+// resource reference says the same of its clusters). Snapshot on any other
+// type fails the stack operation.
+var snapshotTypes = map[string]bool{
+	"AWS::EC2::Volume":                   true,
+	"AWS::ElastiCache::CacheCluster":     true,
+	"AWS::ElastiCache::ReplicationGroup": true,
+	"AWS::Neptune::DBCluster":            true,
+	"AWS::RDS::DBCluster":                true,
+	"AWS::RDS::DBInstance":               true,
+	"AWS::Redshift::Cluster":             true,
+}
+
 // Check reports every reference in t that does not resolve and every cycle
 // among its resources. A nil result means CloudFormation will find the
 // template's references consistent; it says nothing about property values.
@@ -61,6 +75,8 @@ func Check(t *Template) []error {
 		if r.Condition != "" && !c.conds[r.Condition] {
 			c.errorf("%s: condition %s is not declared", where, r.Condition)
 		}
+		c.policy(where, "DeletionPolicy", r.DeletionPolicy, r.Type, true)
+		c.policy(where, "UpdateReplacePolicy", r.UpdateReplacePolicy, r.Type, false)
 		for _, d := range r.DependsOn {
 			switch {
 			case d == r.LogicalID:
@@ -88,6 +104,24 @@ func Check(t *Template) []error {
 	}
 	c.cycles()
 	return c.errs
+}
+
+// policy checks a DeletionPolicy or UpdateReplacePolicy value. Empty means
+// CloudFormation's default. RetainExceptOnCreate exists only for deletion.
+func (c *checker) policy(where, attr string, p RemovalPolicy, typ string, deletion bool) {
+	switch p {
+	case "", Delete, Retain:
+	case RetainExceptOnCreate:
+		if !deletion {
+			c.errorf("%s: %s %s is allowed only as a DeletionPolicy", where, attr, p)
+		}
+	case Snapshot:
+		if !snapshotTypes[typ] {
+			c.errorf("%s: %s Snapshot: %s cannot be snapshotted", where, attr, typ)
+		}
+	default:
+		c.errorf("%s: %s %q is not Delete, Retain, Snapshot or RetainExceptOnCreate", where, attr, p)
+	}
 }
 
 type checker struct {

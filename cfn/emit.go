@@ -68,6 +68,8 @@ func FromNetwork(n *model.Network) (*Template, error) {
 	e.nacls()
 	e.vpcEndpoints()
 	e.flowLogs()
+	e.frontEnds()
+	e.workloads()
 	e.outputs()
 	if len(e.errs) > 0 {
 		return nil, errors.Join(e.errs...)

@@ -65,6 +65,8 @@ func (e *emitter) flowLog(f model.FlowLog) {
 		p.RetentionInDays = Int(f.RetentionDays)
 	}
 	e.add(group, p)
+	e.keepInProd(key)
+	e.keepInProd(group)
 	e.add(role, Role{
 		Description: String("moat " + e.stack + ": lets VPC Flow Logs write to " + name),
 		AssumeRolePolicyDocument: policy(Map{

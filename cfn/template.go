@@ -40,14 +40,31 @@ type Condition struct {
 }
 
 // Resource is one resource: a logical ID, a type, ordered properties and
-// explicit dependencies.
+// explicit dependencies. DeletionPolicy and UpdateReplacePolicy say what
+// CloudFormation does with the physical resource when the stack deletes or
+// replaces it; empty means CloudFormation's default (Delete, except
+// Snapshot for RDS) and is left out of the template.
 type Resource struct {
-	LogicalID  string
-	Type       string
-	Properties Map
-	DependsOn  []string
-	Condition  string
+	LogicalID           string
+	Type                string
+	Properties          Map
+	DependsOn           []string
+	Condition           string
+	DeletionPolicy      RemovalPolicy
+	UpdateReplacePolicy RemovalPolicy
 }
+
+// RemovalPolicy is a DeletionPolicy or UpdateReplacePolicy value.
+type RemovalPolicy string
+
+// The policies CloudFormation accepts. Snapshot is valid only on types in
+// snapshotTypes; RetainExceptOnCreate only as a DeletionPolicy.
+const (
+	Delete               RemovalPolicy = "Delete"
+	Retain               RemovalPolicy = "Retain"
+	Snapshot             RemovalPolicy = "Snapshot"
+	RetainExceptOnCreate RemovalPolicy = "RetainExceptOnCreate"
+)
 
 // Output is a stack output, optionally exported under ExportName.
 type Output struct {

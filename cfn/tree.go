@@ -48,6 +48,8 @@ func (t *Template) tree() (Map, error) {
 		var m Map
 		m = m.With("Type", String(r.Type))
 		m = m.With("Condition", Str(r.Condition))
+		m = m.With("DeletionPolicy", Str(string(r.DeletionPolicy)))
+		m = m.With("UpdateReplacePolicy", Str(string(r.UpdateReplacePolicy)))
 		if len(r.DependsOn) > 0 {
 			m = m.With("DependsOn", Strs(r.DependsOn...))
 		}

@@ -90,6 +90,7 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 	c.buildEndpoints()
 	c.buildFlowLog()
 	c.buildWorkloads()
+	c.buildWorkloadENIs()
 	c.buildNotes()
 	return c.n, c.d
 }
@@ -161,6 +162,7 @@ func (c *compiler) check() {
 	default:
 		c.d.Errorf(s.Where("frontend.kind"), "use alb, nlb, api-gateway or none", "unknown front end %q", fe.Kind)
 	}
+	c.checkEdge()
 	if s.Database != nil && c.zonesOK && len(c.zones) < 2 {
 		c.d.Errorf(s.Where("network.zones"), "use zones: 2 or more; a single-AZ database still needs a subnet group in two zones",
 			"RDS needs subnets in at least two zones")

@@ -53,8 +53,8 @@ func TestCompileWebapp(t *testing.T) {
 	if g := group(t, n, SGService); g.Name != "webapp-service" || g.Description == "" {
 		t.Errorf("sg/service name %q description %q", g.Name, g.Description)
 	}
-	if len(n.NATInstances) != 3 || len(n.ENIs) != 3 || len(n.NATGateways) != 0 {
-		t.Fatalf("NAT: %d instances, %d ENIs, %d gateways", len(n.NATInstances), len(n.ENIs), len(n.NATGateways))
+	if len(n.NATInstances) != 3 || ownedENIs(n, "nat/") != 3 || len(n.NATGateways) != 0 {
+		t.Fatalf("NAT: %d instances, %d ENIs, %d gateways", len(n.NATInstances), ownedENIs(n, "nat/"), len(n.NATGateways))
 	}
 	wantNAT := model.NATInstance{Addr: "nat/use1-az2", VPC: VPCAddr, Subnet: "subnet/public/use1-az2", ENI: "eni/nat/use1-az2",
 		InstanceType: "t4g.nano", SecurityGroup: SGNAT, Serves: []string{"use1-az2"}}
@@ -227,10 +227,10 @@ func TestDevVsProd(t *testing.T) {
 		}
 		return out
 	}
-	if diff := cmp.Diff([]string{"trade-off nat/use1-az1"}, kinds(prod)); diff != "" {
+	if diff := cmp.Diff([]string{"trade-off nat/use1-az1", "advice alb"}, kinds(prod)); diff != "" {
 		t.Errorf("prod notes (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"trade-off nat/use1-az1", "trade-off nat/use1-az1", "trade-off db"}, kinds(d)); diff != "" {
+	if diff := cmp.Diff([]string{"trade-off nat/use1-az1", "trade-off nat/use1-az1", "trade-off db", "advice alb"}, kinds(d)); diff != "" {
 		t.Errorf("dev notes (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(d.Notes[1].Text, "every zone loses internet access") || !strings.Contains(d.Notes[0].Text, "minutes, not seconds") {
@@ -255,6 +255,7 @@ func TestNotes(t *testing.T) {
 		"trade-off vpc/main: Everything runs in one zone (use1-az2): if it fails, the whole stack is down.",
 		"trade-off vpc/main: Flow logs are off: there is no record of traffic to investigate an incident with.",
 		"advice bastion: The bastion accepts SSH on tcp/22. Prefer mode: ssm: Session Manager needs no open port and logs every session.",
+		"advice alb: moat requests certificates with DNS validation but has no hosted_zone: the stack waits until you add the validation CNAME records that ACM shows.",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
@@ -376,14 +377,14 @@ func TestFrontEnds(t *testing.T) {
 	}{
 		{spec.FrontEndALB, true, "alb", "subnet/public/use1-az1", []model.Listener{
 			{Port: 80, Protocol: "HTTP", RedirectToHTTPS: true},
-			{Port: 443, Protocol: "HTTPS", Certificates: []model.Certificate{{Domain: "app.example.com"}}, SSLPolicy: SSLPolicy},
+			{Port: 443, Protocol: "HTTPS", Certificates: []model.Certificate{{Domain: "app.example.com", Names: []string{"app.example.com"}}}, SSLPolicy: SSLPolicy, Hosts: []string{"app.example.com"}},
 		}},
 		{spec.FrontEndALB, false, "alb", "subnet/private/use1-az1", nil},
 		{spec.FrontEndNLB, true, "nlb", "subnet/public/use1-az1", []model.Listener{
-			{Port: 443, Protocol: "TLS", Certificates: []model.Certificate{{Domain: "app.example.com"}}, SSLPolicy: SSLPolicy},
+			{Port: 443, Protocol: "TLS", Certificates: []model.Certificate{{Domain: "app.example.com", Names: []string{"app.example.com"}}}, SSLPolicy: SSLPolicy, Hosts: []string{"app.example.com"}},
 		}},
 		{spec.FrontEndAPIGateway, true, "apigw", "subnet/private/use1-az1", []model.Listener{
-			{Port: 443, Protocol: "HTTPS", Certificates: []model.Certificate{{Domain: "app.example.com"}}, SSLPolicy: APIGatewaySecurityPolicy},
+			{Port: 443, Protocol: "HTTPS", Certificates: []model.Certificate{{Domain: "app.example.com", Names: []string{"app.example.com"}}}, SSLPolicy: APIGatewaySecurityPolicy, Hosts: []string{"app.example.com"}},
 		}},
 	}
 	for _, tt := range tests {
@@ -395,7 +396,15 @@ func TestFrontEnds(t *testing.T) {
 			}
 			n := build(t, s)
 			lb := n.LoadBalancers[0]
-			if lb.Addr != tt.addr || lb.Subnets[0] != tt.subnet || len(lb.Subnets) != 3 || lb.Targets != ServiceAddr || lb.TargetPort != 8080 {
+			// Behind API Gateway an internal NLB forwards to the service.
+			target, port := ServiceAddr, 8080
+			if tt.kind == spec.FrontEndAPIGateway {
+				target, port = "nlb", 443
+				if in := n.LoadBalancers[1]; in.Addr != "nlb" || in.InternetFacing || in.Targets != ServiceAddr || in.TargetPort != 8080 {
+					t.Errorf("internal load balancer %+v", in)
+				}
+			}
+			if lb.Addr != tt.addr || lb.Subnets[0] != tt.subnet || len(lb.Subnets) != 3 || lb.Targets != target || lb.TargetPort != port {
 				t.Errorf("load balancer %+v", lb)
 			}
 			if lb.SecurityGroups[0] != model.Address("sg/"+string(tt.addr)) {

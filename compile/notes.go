@@ -44,7 +44,7 @@ func (c *compiler) buildNotes() {
 	}
 	if s.Database != nil && s.Environment != model.Prod {
 		c.note(model.TradeOff, DatabaseAddr,
-			"The %s database is single-AZ: a zone failure or maintenance stops it until it recovers. prod runs it Multi-AZ.", s.Environment)
+			"The %s database is single-AZ: a zone failure or maintenance stops it until it recovers. prod runs it Multi-AZ. It also keeps 1 day of backups (prod: 7), has no deletion protection and runs %s.", s.Environment, s.Database.InstanceClass)
 	}
 	if !s.Network.FlowLogs.Enabled {
 		c.note(model.TradeOff, VPCAddr, "Flow logs are off: there is no record of traffic to investigate an incident with.")
@@ -53,6 +53,7 @@ func (c *compiler) buildNotes() {
 		c.note(model.Advice, BastionAddr,
 			"The bastion accepts SSH on tcp/22. Prefer mode: ssm: Session Manager needs no open port and logs every session.")
 	}
+	c.workloadNotes()
 }
 
 // sharedNAT records that one zone's NAT serves every zone.

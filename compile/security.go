@@ -59,28 +59,14 @@ func (c *compiler) group(a model.Address, role, desc string, in, out []model.SGR
 func (c *compiler) buildSecurityGroups() {
 	s := c.s
 	fe := c.frontEndGroup()
-	if fe != "" && s.Service != nil {
-		port := s.Service.Port
-		toService := []model.SGRule{tcp(port, groupPeer(SGService), fmt.Sprintf("forward requests to the service on tcp/%d", port))}
-		switch fe {
-		case SGALB, SGNLB:
-			var in []model.SGRule
-			for _, p := range s.FrontEnd.AllowFrom {
-				in = append(in, tcp(443, cidrPeer(p), "HTTPS from "+p.String()))
-				if fe == SGALB {
-					in = append(in, tcp(80, cidrPeer(p), "HTTP from "+p.String()+"; the listener only redirects to HTTPS"))
-				}
-			}
-			kind := string(s.FrontEnd.Kind)
-			c.group(fe, kind, fmt.Sprintf("The %s: accepts TLS from allowed clients and forwards to the service", strings.ToUpper(kind)), in, toService)
-		case SGAPIGW:
-			c.group(fe, "apigw", "API Gateway's VPC Link interfaces: no inbound; forward to the service", nil, toService)
-		}
-	}
+	c.frontEndGroups()
 	if s.Service != nil {
 		var in, out []model.SGRule
 		if fe != "" {
-			in = append(in, tcp(s.Service.Port, groupPeer(fe), "requests from the front end only"))
+			in = append(in, tcp(s.Service.Port, groupPeer(c.serviceFront()), "requests from the front end only"))
+		}
+		if s.Service.EFS {
+			out = append(out, tcp(2049, groupPeer(SGEFS), "NFS to the shared file system"))
 		}
 		if s.Database != nil {
 			out = append(out, tcp(s.Database.Port, groupPeer(SGDB), "queries to the database"))
@@ -134,6 +120,10 @@ func (c *compiler) buildSecurityGroups() {
 		c.group(SGNAT, "nat", "NAT instances: forward traffic from inside the VPC to the internet",
 			[]model.SGRule{all(s.Network.CIDR, "traffic to translate, from inside the VPC only")},
 			[]model.SGRule{all(anyV4, "translated traffic to the internet")})
+	}
+	if s.Service != nil && s.Service.EFS {
+		c.group(SGEFS, "efs", "EFS mount targets: NFS from the service only; no egress",
+			[]model.SGRule{tcp(2049, groupPeer(SGService), "NFS from the service")}, nil)
 	}
 	if c.hasInterfaceEndpoints() {
 		c.group(SGEndpoints, "endpoints", "Interface endpoints: HTTPS from inside the VPC; no egress",

@@ -18,7 +18,12 @@ func TestSecurityGroupChain(t *testing.T) {
 		sv := group(t, n, SGService)
 		var want []model.SGRule
 		if fe != "" {
-			want = []model.SGRule{{Protocol: model.TCP, Ports: model.Port(8080), Peer: groupPeer(fe), Description: "requests from the front end only"}}
+			// Behind API Gateway the internal NLB is the service's front.
+			front := fe
+			if fe == SGAPIGW {
+				front = SGNLB
+			}
+			want = []model.SGRule{{Protocol: model.TCP, Ports: model.Port(8080), Peer: groupPeer(front), Description: "requests from the front end only"}}
 		}
 		if diff := cmp.Diff(want, sv.Ingress, netipOpts); diff != "" {
 			t.Errorf("%s: service ingress (-want +got):\n%s", name, diff)
@@ -45,7 +50,15 @@ func TestSecurityGroupChain(t *testing.T) {
 		// Front-end groups forward only to the service port.
 		if fe != "" {
 			g := group(t, n, fe)
-			if len(g.Egress) != 1 || g.Egress[0].Peer.Group != SGService || g.Egress[0].Ports != model.Port(8080) {
+			wantPeer, wantPort := SGService, model.Port(8080)
+			if fe == SGAPIGW {
+				wantPeer, wantPort = SGNLB, model.Port(443)
+				in := group(t, n, SGNLB)
+				if len(in.Ingress) != 1 || in.Ingress[0].Peer.Group != SGAPIGW || in.Ingress[0].Ports != wantPort {
+					t.Errorf("%s: internal nlb ingress %v", name, in.Ingress)
+				}
+			}
+			if len(g.Egress) != 1 || g.Egress[0].Peer.Group != wantPeer || g.Egress[0].Ports != wantPort {
 				t.Errorf("%s: front end egress %v", name, g.Egress)
 			}
 			if fe == SGAPIGW && len(g.Ingress) != 0 {
@@ -218,6 +231,24 @@ func TestReferences(t *testing.T) {
 			add(x.Addr)
 		}
 		for _, x := range n.Bastions {
+			add(x.Addr)
+		}
+		for _, x := range n.LoadBalancers {
+			add(x.Addr)
+		}
+		for _, x := range n.CDNs {
+			add(x.Addr)
+		}
+		for _, x := range n.WebACLs {
+			add(x.Addr)
+		}
+		for _, x := range n.FileSystems {
+			add(x.Addr)
+		}
+		for _, x := range n.Databases {
+			add(x.Addr)
+		}
+		for _, x := range n.Endpoints {
 			add(x.Addr)
 		}
 		check := func(what string, as ...model.Address) {

@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/moatnet/moat/model"
-	"github.com/moatnet/moat/spec"
 )
 
 // Workload addresses.
@@ -26,56 +25,25 @@ func (c *compiler) buildFlowLog() {
 	}}
 }
 
-func (c *compiler) certificates() []model.Certificate {
-	var out []model.Certificate
-	for _, d := range c.s.FrontEnd.Domains {
-		out = append(out, model.Certificate{Domain: d.Name, ARN: d.Certificate})
-	}
-	return out
-}
-
 // buildWorkloads records the front end, service, database and bastion, so
 // every output sees what the network serves.
 func (c *compiler) buildWorkloads() {
 	s := c.s
-	fe := s.FrontEnd
-	if s.Service != nil && fe.Kind != spec.FrontEndNone {
-		lb := model.LoadBalancer{
-			VPC: VPCAddr, InternetFacing: fe.InternetFacing, SecurityGroups: []model.Address{c.frontEndGroup()},
-			Allowed: slices.Clone(fe.AllowFrom), Targets: ServiceAddr, TargetPort: s.Service.Port,
-			Subnets: c.appSubnets(),
-		}
-		switch fe.Kind {
-		case spec.FrontEndALB:
-			lb.Addr, lb.Kind = "alb", model.ALB
-			lb.Listeners = []model.Listener{
-				{Port: 80, Protocol: "HTTP", RedirectToHTTPS: true},
-				{Port: 443, Protocol: "HTTPS", Certificates: c.certificates(), SSLPolicy: SSLPolicy},
-			}
-		case spec.FrontEndNLB:
-			lb.Addr, lb.Kind = "nlb", model.NLB
-			lb.Listeners = []model.Listener{{Port: 443, Protocol: "TLS", Certificates: c.certificates(), SSLPolicy: SSLPolicy}}
-		case spec.FrontEndAPIGateway:
-			// API Gateway itself lives outside the VPC; its VPC Link puts
-			// interfaces in the app subnets.
-			lb.Addr, lb.Kind = "apigw", model.APIGateway
-			lb.Listeners = []model.Listener{{Port: 443, Protocol: "HTTPS", Certificates: c.certificates(), SSLPolicy: APIGatewaySecurityPolicy}}
-		}
-		if fe.InternetFacing && fe.Kind != spec.FrontEndAPIGateway {
-			lb.Subnets = slices.Clone(c.subnets[model.Public])
-		}
-		c.n.LoadBalancers = []model.LoadBalancer{lb}
-	}
-	if sv := s.Service; sv != nil {
-		c.n.Services = []model.Service{{
-			Addr: ServiceAddr, VPC: VPCAddr, Name: sv.Name, Kind: sv.Kind, Port: sv.Port,
-			Subnets: c.appSubnets(), SecurityGroup: SGService,
-		}}
-	}
+	c.buildFrontEnd()
+	c.buildService()
 	if db := s.Database; db != nil {
+		// prod keeps a week of point-in-time recovery and cannot be
+		// deleted by accident; dev keeps the minimum, noted as a trade-off.
+		prod := s.Environment == model.Prod
+		backupDays := 1
+		if prod {
+			backupDays = 7
+		}
 		c.n.Databases = []model.Database{{
-			Addr: DatabaseAddr, VPC: VPCAddr, Engine: db.Engine, Port: db.Port, MultiAZ: s.Environment == model.Prod,
+			Addr: DatabaseAddr, VPC: VPCAddr, Engine: db.Engine, Port: db.Port, MultiAZ: prod,
 			Subnets: slices.Clone(c.subnets[model.Isolated]), SecurityGroup: SGDB,
+			InstanceClass: db.InstanceClass, StorageGiB: db.StorageGiB, BackupDays: backupDays,
+			DeletionProtection: prod, StorageEncrypted: true,
 		}}
 	}
 	if b := s.Bastion; b != nil {

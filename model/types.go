@@ -214,6 +214,7 @@ type ENI struct {
 	SourceDestCheck bool
 	Owner           Address // resource that uses the interface
 	Description     string
+	Type            string // AWS InterfaceType for imports: interface, nat_gateway, vpc_endpoint, ...
 	// ID is the AWS id (eni-...) for imported interfaces.
 	ID string
 	// SecondaryIPs are further private IPv4 addresses; IPv6 the interface's
@@ -350,6 +351,8 @@ type Listener struct {
 	RedirectToHTTPS bool
 	Certificates    []Certificate
 	SSLPolicy       string
+	// Hosts are the host names the listener serves by SNI.
+	Hosts []string
 	// TargetGroup is where the listener forwards (imports; a compiled
 	// design forwards to LoadBalancer.Targets).
 	TargetGroup Address
@@ -360,6 +363,11 @@ type Listener struct {
 type Certificate struct {
 	Domain string
 	ARN    string
+	// Names are the host names the certificate holds; empty means Domain.
+	Names []string
+	// ValidationZone is the Route 53 hosted zone ID where moat writes the
+	// DNS validation record of a certificate it requests.
+	ValidationZone string
 }
 
 // LoadBalancer is an ALB or NLB, or the VPC Link side of an API Gateway.
@@ -380,6 +388,8 @@ type LoadBalancer struct {
 	// known (imports).
 	ENIs []Address
 	ID   string
+	// API is set for an API Gateway front end.
+	API *APISettings
 }
 
 // Service is the application workload.
@@ -391,6 +401,13 @@ type Service struct {
 	Port          int
 	Subnets       []Address
 	SecurityGroup Address
+	// Sizing: task CPU units and memory MiB (ECS), how many tasks or
+	// nodes, and the instance type of ecs-ec2 hosts or EKS nodes.
+	CPU, Memory, DesiredCount int
+	InstanceType              string
+	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
+	MaxPodsPerNode int
+	FileSystem     Address // EFS the service mounts; zero if none
 }
 
 // Database is the stack's relational database.
@@ -402,6 +419,13 @@ type Database struct {
 	MultiAZ       bool
 	Subnets       []Address
 	SecurityGroup Address
+	InstanceClass string
+	StorageGiB    int
+	// BackupDays is the automated backup retention; DeletionProtection
+	// and StorageEncrypted as RDS names them.
+	BackupDays         int
+	DeletionProtection bool
+	StorageEncrypted   bool
 }
 
 // BastionMode is how people reach the bastion.
@@ -465,6 +489,10 @@ type Network struct {
 	Services                   []Service
 	Databases                  []Database
 	Bastions                   []Bastion
+	CDNs                       []CDN
+	WebACLs                    []WebACL
+	AliasRecords               []AliasRecord
+	FileSystems                []FileSystem
 
 	TransitGateways    []TransitGateway
 	TGWAttachments     []TGWAttachment

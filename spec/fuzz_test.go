@@ -14,6 +14,10 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(tc.src))
 	}
 	files, _ := filepath.Glob("../examples/*.yaml")
+	// The golden cases cover the front-end keys: cdn, waf, hosted_zone,
+	// api, shared certificates, service sizing, efs, database sizing.
+	golden, _ := filepath.Glob("../testdata/golden/*.yaml")
+	files = append(files, golden...)
 	files = append(files, "testdata/full.yaml")
 	for _, name := range files {
 		if src, err := os.ReadFile(name); err == nil {

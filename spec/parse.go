@@ -16,7 +16,7 @@ import (
 )
 
 // Top-level keys, in the order the reference documents them.
-var topKeys = []string{"stack", "region", "environment", "network", "frontend", "service", "database", "bastion", "tags"}
+var topKeys = []string{"stack", "region", "environment", "network", "frontend", "service", "database", "bastion", "tags", "assert"}
 
 // Parse reads a stack spec. file names the spec in diagnostics; src is its
 // content. Parse fills every default (see docs/spec.md) and reports every
@@ -176,6 +176,7 @@ func (p *parser) stack() {
 	p.frontend(f["frontend"])
 	p.bastion(f["bastion"])
 	p.tags(f["tags"])
+	p.asserts(f["assert"])
 }
 
 // name reads the stack name, which prefixes every resource name.

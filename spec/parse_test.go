@@ -71,10 +71,12 @@ func TestParseFull(t *testing.T) {
 			Domains: []Domain{
 				{Name: "api.example.com", Certificate: "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc"},
 				{Name: "*.example.com"},
+				{Name: "www.example.com", SharesWith: "*.example.com"},
 			},
+			Edge: Edge{HostedZone: "Z0123456789ABCDEFGHIJ", AliasRecords: true},
 		},
-		Service:  &Service{Name: "orders", Port: 3000, Kind: "ecs-ec2"},
-		Database: &Database{Engine: "mysql", Port: 3307},
+		Service:  &Service{Name: "orders", Port: 3000, Kind: "ecs-ec2", Sizing: Sizing{CPU: 512, Memory: 1024, DesiredCount: 4, InstanceType: "m7g.large", EFS: true}},
+		Database: &Database{Engine: "mysql", Port: 3307, InstanceClass: "db.m7g.large", StorageGiB: 100},
 		Bastion:  &Bastion{Mode: model.BastionSSH, AllowFrom: pfx("203.0.113.7/32")},
 		Tags:     []model.Tag{{Key: "team", Value: "payments"}, {Key: "cost-center", Value: "1234"}},
 	}
@@ -115,8 +117,8 @@ func TestParseDefaults(t *testing.T) {
 				FlowLogs: FlowLogs{Enabled: true, RetentionDays: 30, TrafficType: "ALL"},
 			},
 			FrontEnd: FrontEnd{Kind: FrontEndALB, InternetFacing: true, AllowFrom: pfx("0.0.0.0/0", "::/0")},
-			Service:  &Service{Name: "app", Port: 80, Kind: "ecs-fargate"},
-			Database: &Database{Engine: "mariadb", Port: 3306},
+			Service:  &Service{Name: "app", Port: 80, Kind: "ecs-fargate", Sizing: Sizing{CPU: 256, Memory: 512, DesiredCount: 1, InstanceType: "t4g.medium"}},
+			Database: &Database{Engine: "mariadb", Port: 3306, InstanceClass: "db.t4g.micro", StorageGiB: 20},
 			Bastion:  &Bastion{Mode: model.BastionSSM},
 		},
 	}, {
@@ -132,8 +134,8 @@ func TestParseDefaults(t *testing.T) {
 				FlowLogs:  FlowLogs{Enabled: true, RetentionDays: 7, TrafficType: "ALL"},
 			},
 			FrontEnd: FrontEnd{Kind: FrontEndALB, InternetFacing: false, AllowFrom: pfx("172.16.0.0/20")},
-			Service:  &Service{Name: "app", Port: 80, Kind: "ecs-fargate"},
-			Database: &Database{Engine: "postgres", Port: 5432},
+			Service:  &Service{Name: "app", Port: 80, Kind: "ecs-fargate", Sizing: Sizing{CPU: 256, Memory: 512, DesiredCount: 3, InstanceType: "t4g.medium"}},
+			Database: &Database{Engine: "postgres", Port: 5432, InstanceClass: "db.t4g.medium", StorageGiB: 20},
 			Bastion:  &Bastion{Mode: model.BastionSSH, AllowFrom: pfx("198.51.100.0/24")},
 		},
 	}, {
@@ -182,11 +184,13 @@ func TestWhere(t *testing.T) {
 		"frontend.allow_from[1]":            r(22, 28, 22, 38), // quotes included
 		"frontend.domains[0].name":          r(24, 13, 24, 28),
 		"frontend.domains[1].name":          r(26, 13, 26, 28),
-		"tags.cost-center":                  r(43, 16, 43, 20),
+		"tags.cost-center":                  r(53, 16, 53, 20),
 		"network.flow_logs.enabled":         r(14, 24, 14, 28),
 		"network.subnets.isolated":          r(15, 3, 15, 10), // absent: falls back to network.subnets
 		"network.endpoints.interface[9]":    r(13, 5, 13, 14), // absent: falls back to the list's key
-		"database.port":                     r(35, 9, 35, 13),
+		"database.port":                     r(43, 9, 43, 13),
+		"service.instance_type":             r(38, 18, 38, 27),
+		"frontend.hosted_zone":              r(29, 16, 29, 37),
 		"no.such.section":                   {File: "t.yaml"},
 		"frontend.domains[0].certificate.x": r(25, 20, 25, 103),
 	}

@@ -41,6 +41,7 @@ type Stack struct {
 	Database    *Database // nil when the spec has no database
 	Bastion     *Bastion  // nil when off (the default)
 	Tags        []model.Tag
+	Assert      []Assertion // assert: never/always flows (spec/assert.go)
 
 	// pos maps a dotted path ("network.cidr", "network.zones[1]") to where
 	// its value sits in the file.
@@ -105,6 +106,7 @@ type FrontEnd struct {
 	// ::/0 with IPv6) when internet-facing, the VPC CIDR when internal.
 	AllowFrom []netip.Prefix
 	Domains   []Domain
+	Edge      // cdn, waf, hosted_zone, alias_records, api (spec/edge.go)
 }
 
 // Domain is a host name the front end serves, with its certificate.
@@ -113,19 +115,27 @@ type Domain struct {
 	// Certificate is an ACM certificate ARN; empty means moat requests one
 	// with DNS validation.
 	Certificate string
+	// SharesWith names another listed domain whose certificate serves this
+	// one (e.g. a host under a wildcard); no certificate is requested.
+	SharesWith string
 }
 
 // Service is the application workload.
 type Service struct {
-	Name string // default "app"
-	Port int    // required
-	Kind string // ecs-fargate (default), ecs-ec2, eks
+	Name   string // default "app"
+	Port   int    // required
+	Kind   string // ecs-fargate (default), ecs-ec2, eks
+	Sizing        // cpu, memory, desired_count, instance_type, efs (spec/edge.go)
 }
 
 // Database is the stack's database.
 type Database struct {
 	Engine string // postgres, mysql, mariadb
 	Port   int    // default from the engine
+	// InstanceClass defaults to db.t4g.micro in dev, db.t4g.medium in
+	// prod; StorageGiB to 20.
+	InstanceClass string
+	StorageGiB    int
 }
 
 // Bastion is the optional jump host.

@@ -12,11 +12,11 @@ import (
 )
 
 var (
-	serviceKeys   = []string{"name", "port", "kind"}
+	serviceKeys   = []string{"name", "port", "kind", "cpu", "memory", "desired_count", "instance_type", "efs"}
 	serviceKinds  = []string{"ecs-fargate", "ecs-ec2", "eks"}
-	databaseKeys  = []string{"engine", "port"}
+	databaseKeys  = []string{"engine", "port", "instance_class", "storage"}
 	engines       = []string{"postgres", "mysql", "mariadb"}
-	frontendKeys  = []string{"kind", "internet_facing", "allow_from", "domains"}
+	frontendKeys  = []string{"kind", "internet_facing", "allow_from", "domains", "cdn", "waf", "hosted_zone", "alias_records", "api"}
 	frontendKinds = []string{string(FrontEndALB), string(FrontEndNLB), string(FrontEndAPIGateway), string(FrontEndNone)}
 	domainKeys    = []string{"name", "certificate"}
 	bastionKeys   = []string{"mode", "allow_from"}
@@ -54,6 +54,7 @@ func (p *parser) service(sec field) {
 			s.Kind = k
 		}
 	}
+	p.sizing(f)
 }
 
 // database reads the database section; absent means no database.
@@ -77,6 +78,7 @@ func (p *parser) database(sec field) {
 			d.Port = port
 		}
 	}
+	p.databaseSizing(f)
 }
 
 // frontend reads the front end. It runs after network and service, whose
@@ -128,6 +130,7 @@ func (p *parser) frontend(sec field) {
 			p.errorAt("frontend.domains", hint, "frontend.domains needs a front end, but frontend.kind is none")
 		}
 	}
+	p.edge(f)
 	// An ALB must span two zones; one zone is fine for an NLB.
 	if fe.Kind == FrontEndALB && p.zonesOK && net.Zones.Count == 1 {
 		p.errorAt("network.zones", "use at least 2 zones, or set frontend.kind: nlb", "an alb needs at least two zones, but network.zones gives one")
@@ -179,6 +182,10 @@ func (p *parser) certificate(path string, n *yaml.Node) string {
 	s, ok := p.str(path, n)
 	if !ok {
 		return ""
+	}
+	if !strings.HasPrefix(s, "arn:") && checkDomain(s) == "" {
+		// Another domain's certificate; resolved in sharedCertificates.
+		return s
 	}
 	m := acmARN.FindStringSubmatch(s)
 	if m == nil {

@@ -78,6 +78,8 @@ Start here:
   moat init                       write a commented starter spec (moat.yaml)
   moat validate moat.yaml         check a spec and list every problem
   moat plan moat.yaml             print the design, write out/<stack>/template.yaml
+  moat cost moat.yaml             the monthly cost per resource; --compare the NAT options
+  moat diagram moat.yaml          draw the network as SVG (or DOT, Mermaid)
 
 Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 		SilenceUsage:  true,
@@ -85,5 +87,10 @@ Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.AddCommand(newPlanCommand(io), newValidateCommand(io), newInitCommand(io))
+	root.AddCommand(newCostCommand(io))
+	root.AddCommand(newDiagramCommand(io))
+	root.AddCommand(newTwinCommand(io))
+	root.AddCommand(newReachCommand(io), newVerifyCommand(io), newAuditCommand(io))
+	root.AddCommand(newInspectCommand(io))
 	return root
 }

@@ -3,7 +3,12 @@ package cli
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/moatnet/moat/awsjson"
+	"github.com/moatnet/moat/cfnimport"
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
 )
 
@@ -15,17 +20,40 @@ type source struct {
 	spec *loaded
 }
 
-// loadNetwork reads NETWORK as every command that takes one does: a stack
-// spec (YAML), a directory of `aws ec2 describe-*` JSON, or a
-// CloudFormation template. Problems in a spec are printed as diagnostics
-// and turn into exit 2.
+// loadNetwork reads NETWORK as every command that takes one does: a
+// directory of `aws ec2 describe-*` JSON (awsjson), a file that is a
+// CloudFormation template (cfnimport.IsTemplate), or else a stack spec.
+// Problems are printed as diagnostics, the same way for all three, and
+// errors turn into exit 2.
 func loadNetwork(io *streams, path string) (*source, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, &exitError{code: exitInput, err: fmt.Errorf("read network: %w", err)}
 	}
 	if fi.IsDir() {
-		return nil, &exitError{code: exitInput, err: fmt.Errorf("%s is a directory: reading describe-* JSON is not supported yet; pass a stack spec", path)}
+		r := awsjson.Load(os.DirFS(path), filepath.ToSlash(filepath.Clean(path)), filepath.Base(filepath.Clean(path)))
+		if err := reportDiags(io, r.Diags, r.Sources); err != nil {
+			return nil, err
+		}
+		if r.Files == 0 {
+			return nil, &exitError{code: exitInput, err: fmt.Errorf("%s holds no describe-* JSON moat reads; see docs/import.md", path)}
+		}
+		if len(r.Ignored) > 0 {
+			fmt.Fprintf(io.stderr, "moat: ignored %d files moat does not read: %s\n", len(r.Ignored), strings.Join(r.Ignored, ", "))
+		}
+		return &source{network: r.Network}, nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &exitError{code: exitInput, err: fmt.Errorf("read network: %w", err)}
+	}
+	if cfnimport.IsTemplate(src) {
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		n, d := cfnimport.Parse(path, src, name)
+		if err := reportDiags(io, d, diag.Sources{path: src}); err != nil {
+			return nil, err
+		}
+		return &source{network: n}, nil
 	}
 	l, err := loadSpec(path)
 	if err != nil {
@@ -35,4 +63,19 @@ func loadNetwork(io *streams, path string) (*source, error) {
 		return nil, err
 	}
 	return &source{network: l.network, spec: l}, nil
+}
+
+// reportDiags prints diagnostics as spec diagnostics are printed and
+// returns exit 2 when any is an error.
+func reportDiags(io *streams, d diag.List, src diag.Sources) error {
+	if len(d) == 0 {
+		return nil
+	}
+	if err := diag.Render(io.stderr, d, src); err != nil {
+		return &exitError{code: exitInput, err: err}
+	}
+	if d.HasErrors() {
+		return &exitError{code: exitInput}
+	}
+	return nil
 }

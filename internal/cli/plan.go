@@ -62,6 +62,7 @@ func runPlan(io *streams, path string, opts planOptions) error {
 	dest := filepath.Join(opts.out, l.network.Name, "template."+opts.format)
 	var summary bytes.Buffer
 	writePlan(&summary, l.network)
+	writeCostSummary(&summary, l.network)
 	if err := writeFileAtomic(dest, body, 0o644); err != nil {
 		return &exitError{code: exitInput, err: err}
 	}

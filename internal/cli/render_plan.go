@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -38,6 +39,7 @@ func writePlan(w io.Writer, n *model.Network) {
 	writeSubnets(w, n)
 	writeNAT(w, n)
 	writeWorkloads(w, n)
+	writeEdge(w, n)
 	writeRoutes(w, n)
 	writeReachability(w, n)
 	writeNACLs(w, n)
@@ -54,13 +56,15 @@ func writeSubnets(w io.Writer, n *model.Network) {
 	section(w, "Subnets")
 	tw := table(w)
 	fmt.Fprintln(tw, "  tier\tzone\tCIDR\tusable\taddress")
-	for _, tier := range []model.Tier{model.Public, model.Private, model.Isolated} {
+	// Imported subnets have no tier (the analyzer classifies them); they
+	// print last, as "-".
+	for _, tier := range []model.Tier{model.Public, model.Private, model.Isolated, ""} {
 		for _, s := range n.SubnetsOf(tier) {
 			cidr := s.CIDR.String()
 			if s.IPv6Index >= 0 && s.IPv6CIDR.IsValid() {
 				cidr += fmt.Sprintf(" + IPv6 /64 #%d", s.IPv6Index)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", s.Tier, s.ZoneID, cidr, s.Usable(), s.Addr)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", cmp.Or(string(s.Tier), "-"), s.ZoneID, cidr, s.Usable(), s.Addr)
 		}
 	}
 	tw.Flush()

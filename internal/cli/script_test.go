@@ -30,7 +30,17 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Scripts may copy the bundled examples.
 			env.Setenv("EXAMPLES", mustAbs("../../examples"))
+			env.Setenv("GOLDEN", mustAbs("../../testdata/golden"))
+			env.Setenv("FIXTURES", mustAbs("../../../shared/fixtures/batfish-aws"))
 			return nil
+		},
+		// [fixtures]: the shared Batfish snapshots are next to the tree.
+		Condition: func(cond string) (bool, error) {
+			if cond != "fixtures" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			_, err := os.Stat(mustAbs("../../../shared/fixtures/batfish-aws"))
+			return err == nil, nil
 		},
 	})
 }

@@ -1,0 +1,226 @@
+package analyze
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/moatnet/moat/model"
+)
+
+// packet is the header a trace carries; NAT rewrites it on the way.
+type packet struct {
+	src, dst     netip.Addr
+	proto        model.Protocol
+	sport, dport int
+	// service is set while the destination is an AWS service by name;
+	// srcService while the source is one (CloudFront reaching an origin).
+	service, srcService string
+}
+
+func (p packet) reply() packet {
+	return packet{src: p.dst, dst: p.src, proto: p.proto, sport: p.dport, dport: p.sport}
+}
+
+// protoMatches reports whether a rule's protocol covers the packet's.
+func protoMatches(rule, pkt model.Protocol) bool {
+	switch {
+	case rule == model.AllProtocols || rule == pkt:
+		return true
+	case rule == model.ICMPv6 && pkt == model.ICMP, rule == model.ICMP && pkt == model.ICMPv6:
+		// moat asks "icmp" of either family; the rule's family is
+		// checked by its address range.
+		return true
+	}
+	return false
+}
+
+// portMatches reports whether a rule's ports cover port. For ICMP the
+// range holds the type, with AnyPort or a negative From meaning any.
+func portMatches(proto model.Protocol, ports model.PortRange, port int) bool {
+	switch proto {
+	case model.AllProtocols:
+		return true
+	case model.ICMP, model.ICMPv6:
+		return ports == model.AnyPort || ports.From < 0 || ports.From == port
+	}
+	return ports.Contains(port)
+}
+
+// traffic renders a protocol and ports the way the plan does.
+func traffic(proto model.Protocol, ports model.PortRange) string {
+	switch proto {
+	case model.AllProtocols:
+		return "all traffic"
+	case model.ICMP, model.ICMPv6:
+		if ports == model.AnyPort || ports.From < 0 {
+			return string(proto)
+		}
+		return fmt.Sprintf("%s type %d", proto, ports.From)
+	}
+	return fmt.Sprintf("%s/%s", proto, ports)
+}
+
+func pktTraffic(p packet) string {
+	if p.proto == model.ICMP || p.proto == model.ICMPv6 {
+		return string(p.proto)
+	}
+	return fmt.Sprintf("%s/%d", p.proto, p.dport)
+}
+
+// naclMatch returns the first entry, in rule-number order, that matches a
+// packet to or from peer, or nil for the implicit deny.
+func naclMatch(entries []*model.NACLEntry, peer netip.Addr, proto model.Protocol, port int) *model.NACLEntry {
+	for _, e := range entries {
+		if !protoMatches(e.Protocol, proto) || !e.CIDR.Contains(peer) {
+			continue
+		}
+		if !portMatches(e.Protocol, e.Ports, port) {
+			continue
+		}
+		return e
+	}
+	return nil
+}
+
+func naclText(a *model.NetworkACL, e *model.NACLEntry) string {
+	dir, prep := "in", "from"
+	if e.Egress {
+		dir, prep = "out", "to"
+	}
+	return fmt.Sprintf("%s %s rule %d %s %s %s %s", a.Addr, dir, e.RuleNumber, e.Action, traffic(e.Protocol, e.Ports), prep, e.CIDR)
+}
+
+// peerMatches reports whether a security group rule's peer covers the
+// other end of a packet: addr, owned by dev (nil when not an interface
+// moat knows), or the AWS service svc.
+func peerMatches(r *sgRule, addr netip.Addr, dev *device, svc string) bool {
+	switch r.r.Peer.Kind {
+	case model.PeerCIDR:
+		return r.r.Peer.CIDR.Contains(addr)
+	case model.PeerGroup:
+		// A group reference matches the private addresses of the group's
+		// interfaces, never a public or translated one.
+		return dev != nil && dev.inGroup(r.r.Peer.Group) && dev.ownsPrivate(addr)
+	case model.PeerPrefixList:
+		if svc != "" && r.service == svc {
+			return true
+		}
+		for _, p := range r.prefixes {
+			if p.Contains(addr) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (d *device) ownsPrivate(a netip.Addr) bool {
+	for _, x := range d.ips {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// sgCheck finds the first rule of d's groups admitting the packet: ingress
+// from (addr, dev), or egress to it.
+func sgCheck(d *device, egress bool, proto model.Protocol, port int, addr netip.Addr, dev *device, svc string) (string, bool) {
+	for _, g := range d.sgs {
+		rules := g.in
+		if egress {
+			rules = g.out
+		}
+		for i := range rules {
+			r := &rules[i]
+			if !protoMatches(r.r.Protocol, proto) || !portMatches(r.r.Protocol, r.r.Ports, port) {
+				continue
+			}
+			if !peerMatches(r, addr, dev, svc) {
+				continue
+			}
+			prep := "from"
+			if egress {
+				prep = "to"
+			}
+			return fmt.Sprintf("%s: %s %s %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports), prep, r.r.Peer), true
+		}
+	}
+	return "", false
+}
+
+func (d *device) groupNames() string {
+	s := ""
+	for i, g := range d.sgs {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(g.g.Addr)
+	}
+	if s == "" {
+		return "no security group"
+	}
+	return s
+}
+
+// lookup is the route a table picks for dst: a gateway endpoint route when
+// the destination is the endpoint's service (AWS's prefix lists are more
+// specific than any default route), else the longest matching prefix.
+func (ri *rtInfo) lookup(dst netip.Addr, svc string) (routeEntry, bool) {
+	if svc != "" {
+		for _, e := range ri.svc {
+			if e.service == svc {
+				return e, true
+			}
+		}
+	}
+	for _, e := range ri.routes {
+		if e.dest.Contains(dst) {
+			return e, true
+		}
+	}
+	return routeEntry{}, false
+}
+
+func (e routeEntry) text() string {
+	target := ""
+	switch {
+	case e.r == nil && e.ep != nil:
+		target = string(e.ep.Addr)
+	case e.r == nil:
+	case e.r.TargetKind == model.TargetLocal:
+		target = "local"
+	case e.r.TargetKind == model.TargetBlackhole:
+		target = "blackhole"
+	case e.r.Target.IsZero():
+		target = string(e.r.TargetKind)
+	default:
+		target = string(e.r.Target)
+	}
+	return fmt.Sprintf("route %s -> %s", e.label, target)
+}
+
+func (e routeEntry) kind() model.TargetKind {
+	if e.r == nil {
+		return model.TargetEndpoint
+	}
+	return e.r.TargetKind
+}
+
+func (e routeEntry) target() model.Address {
+	if e.r == nil {
+		if e.ep != nil {
+			return e.ep.Addr
+		}
+		return ""
+	}
+	return e.r.Target
+}
+
+// isPrivate reports whether a is RFC 1918, RFC 6598 (100.64.0.0/10) or
+// otherwise not routable on the internet.
+func isPrivate(a netip.Addr) bool {
+	return a.IsPrivate() || cgnat.Contains(a) || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified()
+}
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")

@@ -1,0 +1,701 @@
+package analyze
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+)
+
+// Index is a network prepared for questions: every lookup a trace needs is
+// a map or a short sorted slice. Build it once with NewIndex; it is
+// read-only afterwards.
+type Index struct {
+	n *model.Network
+
+	vpcs     map[model.Address]*vpcInfo
+	subnets  map[model.Address]*subnetInfo
+	subnetsL []*subnetInfo
+	rts      map[model.Address]*rtInfo
+	nacls    map[model.Address]*naclInfo
+	sgs      map[model.Address]*sgInfo
+
+	devices  []*device
+	byAddr   map[model.Address]*device
+	byIP     map[netip.Addr]*device
+	byPublic map[netip.Addr]*device
+	byID     map[string][]model.Address
+	byOwner  map[model.Address][]*device
+	members  map[model.Address][]*device
+
+	natInst   map[model.Address]*model.NATInstance // by ENI address
+	natgws    map[model.Address]*device            // by NAT gateway address
+	peerings  map[model.Address]*model.PeeringConnection
+	tgws      map[model.Address]*model.TransitGateway
+	tgwAtt    map[model.Address]*model.TGWAttachment
+	tgwRTs    map[model.Address]*tgwRT
+	prefixL   map[string]*model.PrefixList // by id, name and address
+	endpoints map[model.Address]*model.Endpoint
+	lbs       map[model.Address]*lbInfo
+	lbByENI   map[model.Address]*lbInfo
+	tgroups   map[model.Address]*model.TargetGroup
+	firewalls map[model.Address]*model.Firewall
+	instances map[model.Address]*model.Instance
+	// services maps an AWS service short name to its stand-in address.
+	services map[string]netip.Addr
+	// rtIDs finds a route table by id or address, for route targets that
+	// name things by AWS id.
+	targets map[string]model.Address
+}
+
+type vpcInfo struct {
+	v       *model.VPC
+	subnets []*subnetInfo
+	mainRT  *rtInfo
+	defACL  *naclInfo
+	igw     *model.InternetGateway
+	eigw    *model.EgressOnlyInternetGateway
+}
+
+type subnetInfo struct {
+	s    *model.Subnet
+	vpc  *vpcInfo
+	rt   *rtInfo
+	nacl *naclInfo
+	// rep is the representative host a SubnetHost endpoint uses: the last
+	// usable address, which stand-in interfaces never take.
+	rep netip.Addr
+	// implicit marks a route table or NACL taken from the VPC's main
+	// table or default ACL, so explanations can say so.
+	implicitRT, implicitACL bool
+}
+
+type routeEntry struct {
+	dest  netip.Prefix
+	label string // destination as shown: CIDR or prefix list
+	r     *model.Route
+	// service is set for gateway endpoint routes: the AWS service short
+	// name a packet addressed to the service follows.
+	service string
+	ep      *model.Endpoint
+}
+
+type rtInfo struct {
+	rt     *model.RouteTable
+	routes []routeEntry // CIDR routes, longest prefix first
+	svc    []routeEntry // service routes (gateway endpoints)
+}
+
+type naclInfo struct {
+	acl     *model.NetworkACL
+	in, out []*model.NACLEntry // sorted by rule number: never trust file order
+}
+
+type sgRule struct {
+	r        *model.SGRule
+	prefixes []netip.Prefix // resolved prefix list entries
+	service  string         // AWS service a managed prefix list names
+	plKnown  bool
+}
+
+type sgInfo struct {
+	g       *model.SecurityGroup
+	in, out []sgRule
+}
+
+type tgwRT struct {
+	t      *model.TGWRouteTable
+	routes []*model.TGWRoute // longest prefix first
+}
+
+type lbInfo struct {
+	lb   *model.LoadBalancer
+	enis []*device
+}
+
+// device is anything that owns an address: an ENI, or a NAT gateway whose
+// interface the model does not list.
+type device struct {
+	addr      model.Address
+	eni       *model.ENI // nil for a bare NAT gateway
+	subnet    *subnetInfo
+	vpc       *vpcInfo
+	ips       []netip.Addr // private IPv4 first, then secondaries, then IPv6
+	public    netip.Addr
+	hasPublic bool
+	// publicStandin marks a public address moat made up.
+	publicStandin bool
+	// ipStandin marks a private address moat made up.
+	ipStandin bool
+	sgs       []*sgInfo
+	sdc       bool // source/destination check on
+	natgw     *model.NATGateway
+	natInst   *model.NATInstance
+	lb        *lbInfo
+	endpoint  *model.Endpoint
+	instance  *model.Instance
+}
+
+func (d *device) ip() netip.Addr {
+	if len(d.ips) == 0 {
+		return netip.Addr{}
+	}
+	return d.ips[0]
+}
+
+func (d *device) owns(a netip.Addr) bool {
+	return slices.Contains(d.ips, a) || (d.hasPublic && d.public == a)
+}
+
+func (d *device) inGroup(g model.Address) bool {
+	for _, s := range d.sgs {
+		if s.g.Addr == g {
+			return true
+		}
+	}
+	return false
+}
+
+// NewIndex prepares n for questions. It never fails: dangling references
+// (a route to a deleted NAT, a subnet without a table) are kept and show
+// up in answers as the settings that block a packet.
+func NewIndex(n *model.Network) *Index {
+	if n == nil {
+		n = &model.Network{}
+	}
+	ix := &Index{
+		n:         n,
+		vpcs:      make(map[model.Address]*vpcInfo, len(n.VPCs)),
+		subnets:   make(map[model.Address]*subnetInfo, len(n.Subnets)),
+		rts:       make(map[model.Address]*rtInfo, len(n.RouteTables)),
+		nacls:     make(map[model.Address]*naclInfo, len(n.NetworkACLs)),
+		sgs:       make(map[model.Address]*sgInfo, len(n.SecurityGroups)),
+		byAddr:    make(map[model.Address]*device, len(n.ENIs)),
+		byIP:      make(map[netip.Addr]*device, len(n.ENIs)),
+		byPublic:  map[netip.Addr]*device{},
+		byID:      map[string][]model.Address{},
+		byOwner:   map[model.Address][]*device{},
+		members:   map[model.Address][]*device{},
+		natInst:   map[model.Address]*model.NATInstance{},
+		natgws:    map[model.Address]*device{},
+		peerings:  map[model.Address]*model.PeeringConnection{},
+		tgws:      map[model.Address]*model.TransitGateway{},
+		tgwAtt:    map[model.Address]*model.TGWAttachment{},
+		tgwRTs:    map[model.Address]*tgwRT{},
+		prefixL:   map[string]*model.PrefixList{},
+		endpoints: map[model.Address]*model.Endpoint{},
+		lbs:       map[model.Address]*lbInfo{},
+		lbByENI:   map[model.Address]*lbInfo{},
+		tgroups:   map[model.Address]*model.TargetGroup{},
+		firewalls: map[model.Address]*model.Firewall{},
+		instances: map[model.Address]*model.Instance{},
+		services:  map[string]netip.Addr{},
+		targets:   map[string]model.Address{},
+	}
+	ix.indexVPCs()
+	ix.indexPolicies()
+	ix.indexRoutes()
+	ix.indexSubnets()
+	ix.indexDevices()
+	ix.indexTransit()
+	ix.indexWorkloads()
+	return ix
+}
+
+// Network returns the network the index was built from.
+func (ix *Index) Network() *model.Network { return ix.n }
+
+func (ix *Index) id(id string, a model.Address) {
+	if id == "" {
+		return
+	}
+	if !slices.Contains(ix.byID[id], a) {
+		ix.byID[id] = append(ix.byID[id], a)
+	}
+}
+
+func (ix *Index) indexVPCs() {
+	n := ix.n
+	for i := range n.VPCs {
+		v := &n.VPCs[i]
+		ix.vpcs[v.Addr] = &vpcInfo{v: v}
+	}
+	for i := range n.InternetGateways {
+		g := &n.InternetGateways[i]
+		if vi := ix.vpcs[g.VPC]; vi != nil && vi.igw == nil {
+			vi.igw = g
+		}
+	}
+	for i := range n.EgressOnlyInternetGateways {
+		g := &n.EgressOnlyInternetGateways[i]
+		if vi := ix.vpcs[g.VPC]; vi != nil && vi.eigw == nil {
+			vi.eigw = g
+		}
+	}
+}
+
+func (ix *Index) indexPolicies() {
+	n := ix.n
+	for i := range n.PrefixLists {
+		p := &n.PrefixLists[i]
+		for _, k := range []string{p.ID, p.Name, string(p.Addr)} {
+			if k != "" {
+				ix.prefixL[k] = p
+			}
+		}
+	}
+	// AWS services: those with endpoints, and s3 and dynamodb, which every
+	// Region has; each gets a stand-in address in a fixed order.
+	names := []string{"s3", "dynamodb"}
+	for i := range n.SecurityGroups {
+		for _, r := range n.SecurityGroups[i].Ingress {
+			if svc := serviceOfPL(r.Peer.PrefixList); r.Peer.Kind == model.PeerPrefixList && svc != "" && !slices.Contains(names, svc) {
+				names = append(names, svc)
+			}
+		}
+	}
+	for i := range n.Endpoints {
+		e := &n.Endpoints[i]
+		ix.endpoints[e.Addr] = e
+		ix.id(e.ID, e.Addr)
+		if e.Service != "" && !slices.Contains(names, e.Service) {
+			names = append(names, e.Service)
+		}
+	}
+	slices.Sort(names)
+	for i, s := range names {
+		ix.services[s] = ix.serviceAddr(s, i)
+	}
+	for i := range n.NetworkACLs {
+		a := &n.NetworkACLs[i]
+		ni := &naclInfo{acl: a}
+		for j := range a.Entries {
+			e := &a.Entries[j]
+			if e.Egress {
+				ni.out = append(ni.out, e)
+			} else {
+				ni.in = append(ni.in, e)
+			}
+		}
+		byNumber := func(x, y *model.NACLEntry) int { return cmp.Compare(x.RuleNumber, y.RuleNumber) }
+		slices.SortStableFunc(ni.in, byNumber)
+		slices.SortStableFunc(ni.out, byNumber)
+		ix.nacls[a.Addr] = ni
+		if vi := ix.vpcs[a.VPC]; vi != nil && a.Default && vi.defACL == nil {
+			vi.defACL = ni
+		}
+	}
+	for i := range n.SecurityGroups {
+		g := &n.SecurityGroups[i]
+		si := &sgInfo{g: g, in: ix.rules(g.Ingress), out: ix.rules(g.Egress)}
+		ix.sgs[g.Addr] = si
+	}
+}
+
+// serviceAddr is the address a service name stands for: the first entry
+// of its AWS-managed prefix list when the network has one, else a stand-in.
+func (ix *Index) serviceAddr(name string, i int) netip.Addr {
+	for i := range ix.n.PrefixLists {
+		p := &ix.n.PrefixLists[i]
+		if strings.HasSuffix(p.Name, "."+name) && len(p.Entries) > 0 {
+			return p.Entries[0].Addr()
+		}
+	}
+	b := serviceStandin.Addr().As4()
+	b[3] = byte(10 + i%240)
+	return netip.AddrFrom4(b)
+}
+
+func (ix *Index) rules(rs []model.SGRule) []sgRule {
+	out := make([]sgRule, len(rs))
+	for i := range rs {
+		r := &rs[i]
+		out[i] = sgRule{r: r}
+		if r.Peer.Kind == model.PeerPrefixList {
+			if p := ix.prefixL[r.Peer.PrefixList]; p != nil {
+				out[i].prefixes, out[i].plKnown = p.Entries, true
+				out[i].service = serviceOfPL(p.Name)
+			} else {
+				out[i].service = serviceOfPL(r.Peer.PrefixList)
+			}
+		}
+	}
+	return out
+}
+
+// serviceOfPL returns "s3" for "com.amazonaws.us-east-1.s3".
+func serviceOfPL(name string) string {
+	if !strings.HasPrefix(name, "com.amazonaws.") {
+		return ""
+	}
+	if strings.Contains(name, ".cloudfront.") {
+		return "cloudfront" // com.amazonaws.global.cloudfront.origin-facing
+	}
+	i := strings.LastIndexByte(name, '.')
+	return name[i+1:]
+}
+
+func (ix *Index) indexRoutes() {
+	n := ix.n
+	for i := range n.RouteTables {
+		rt := &n.RouteTables[i]
+		ri := &rtInfo{rt: rt}
+		for j := range rt.Routes {
+			r := &rt.Routes[j]
+			switch {
+			case r.Dest.IsValid():
+				ri.routes = append(ri.routes, routeEntry{dest: r.Dest.Masked(), label: r.Dest.String(), r: r})
+			case r.DestPrefixList != "":
+				p := ix.prefixL[r.DestPrefixList]
+				label := r.DestPrefixList
+				svc := serviceOfPL(r.DestPrefixList)
+				if p != nil {
+					if p.Name != "" && p.Name != r.DestPrefixList {
+						label += " (" + p.Name + ")"
+					}
+					if s := serviceOfPL(p.Name); s != "" {
+						svc = s
+					}
+					for _, e := range p.Entries {
+						ri.routes = append(ri.routes, routeEntry{dest: e.Masked(), label: label, r: r})
+					}
+				}
+				if svc != "" || r.TargetKind == model.TargetEndpoint {
+					ri.svc = append(ri.svc, routeEntry{label: label, r: r, service: svc})
+				}
+			}
+		}
+		// Longest prefix first; for equal lengths keep the table's order,
+		// so answers are deterministic.
+		slices.SortStableFunc(ri.routes, func(a, b routeEntry) int { return cmp.Compare(b.dest.Bits(), a.dest.Bits()) })
+		ix.rts[rt.Addr] = ri
+		if vi := ix.vpcs[rt.VPC]; vi != nil && rt.Main && vi.mainRT == nil {
+			vi.mainRT = ri
+		}
+	}
+	// Compiled designs record gateway endpoint routes once, on the
+	// endpoint: AWS adds the prefix-list route to each table it names.
+	for i := range n.Endpoints {
+		e := &n.Endpoints[i]
+		if e.Type != model.GatewayEndpoint {
+			continue
+		}
+		for _, a := range e.RouteTables {
+			ri := ix.rts[a]
+			if ri == nil {
+				continue
+			}
+			dup := false
+			for k := range ri.svc {
+				if ri.svc[k].service == e.Service {
+					ri.svc[k].ep = e
+					dup = true
+				}
+			}
+			if !dup {
+				ri.svc = append(ri.svc, routeEntry{label: e.ServiceName, service: e.Service, ep: e})
+			}
+		}
+	}
+}
+
+func (ix *Index) indexSubnets() {
+	n := ix.n
+	// Explicit associations may be recorded on the table, the subnet or
+	// both; the table's list wins when they disagree, as it is what AWS
+	// describes.
+	assoc := map[model.Address]*rtInfo{}
+	for _, ri := range ix.rts {
+		for _, s := range ri.rt.Subnets {
+			assoc[s] = ri
+		}
+	}
+	aclOf := map[model.Address]*naclInfo{}
+	for _, ni := range ix.nacls {
+		for _, s := range ni.acl.Subnets {
+			aclOf[s] = ni
+		}
+	}
+	ix.subnetsL = make([]*subnetInfo, 0, len(n.Subnets))
+	for i := range n.Subnets {
+		s := &n.Subnets[i]
+		si := &subnetInfo{s: s, vpc: ix.vpcs[s.VPC]}
+		switch {
+		case assoc[s.Addr] != nil:
+			si.rt = assoc[s.Addr]
+		case ix.rts[s.RouteTable] != nil:
+			si.rt = ix.rts[s.RouteTable]
+		case si.vpc != nil && si.vpc.mainRT != nil:
+			si.rt, si.implicitRT = si.vpc.mainRT, true
+		}
+		switch {
+		case aclOf[s.Addr] != nil:
+			si.nacl = aclOf[s.Addr]
+		case ix.nacls[s.NACL] != nil:
+			si.nacl = ix.nacls[s.NACL]
+		case si.vpc != nil && si.vpc.defACL != nil:
+			si.nacl, si.implicitACL = si.vpc.defACL, true
+		}
+		si.rep = lastUsable(s.CIDR)
+		ix.subnets[s.Addr] = si
+		ix.subnetsL = append(ix.subnetsL, si)
+		if si.vpc != nil {
+			si.vpc.subnets = append(si.vpc.subnets, si)
+		}
+	}
+}
+
+// lastUsable is the address before the subnet's broadcast address, which
+// AWS reserves.
+func lastUsable(p netip.Prefix) netip.Addr {
+	if !p.IsValid() || !p.Addr().Is4() || p.Bits() > 28 {
+		return p.Addr()
+	}
+	b := p.Masked().Addr().As4()
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	v += 1<<(32-p.Bits()) - 2
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+func (ix *Index) indexDevices() {
+	n := ix.n
+	for i := range n.NATInstances {
+		ni := &n.NATInstances[i]
+		ix.natInst[ni.ENI] = ni
+	}
+	for i := range n.Instances {
+		in := &n.Instances[i]
+		ix.instances[in.Addr] = in
+		ix.id(in.ID, in.Addr)
+	}
+	ix.devices = make([]*device, 0, len(n.ENIs)+len(n.NATGateways))
+	var pending []*device // interfaces without a private address yet
+	for i := range n.ENIs {
+		e := &n.ENIs[i]
+		d := &device{addr: e.Addr, eni: e, subnet: ix.subnets[e.Subnet], sdc: e.SourceDestCheck, natInst: ix.natInst[e.Addr]}
+		if d.subnet != nil {
+			d.vpc = d.subnet.vpc
+		}
+		if e.PrivateIP.IsValid() {
+			d.ips = append(d.ips, e.PrivateIP)
+		} else {
+			pending = append(pending, d)
+		}
+		d.ips = append(d.ips, e.SecondaryIPs...)
+		d.ips = append(d.ips, e.IPv6...)
+		d.public, d.hasPublic = e.PublicIP, e.HasPublicIP || e.PublicIP.IsValid()
+		for _, g := range e.SecurityGroups {
+			if si := ix.sgs[g]; si != nil {
+				d.sgs = append(d.sgs, si)
+				ix.members[g] = append(ix.members[g], d)
+			}
+		}
+		ix.add(d)
+		ix.id(e.ID, e.Addr)
+		if !e.Owner.IsZero() {
+			ix.byOwner[e.Owner] = append(ix.byOwner[e.Owner], d)
+		}
+	}
+	for i := range n.NATGateways {
+		g := &n.NATGateways[i]
+		ix.id(g.ID, g.Addr)
+		if d := ix.byAddr[g.ENI]; d != nil && !g.ENI.IsZero() {
+			d.natgw = g
+			ix.natgws[g.Addr] = d
+			continue
+		}
+		d := &device{addr: g.Addr, subnet: ix.subnets[g.Subnet], natgw: g, hasPublic: !g.Private && g.PublicIPs > 0}
+		if d.subnet != nil {
+			d.vpc = d.subnet.vpc
+		} else {
+			d.vpc = ix.vpcs[g.VPC]
+		}
+		pending = append(pending, d)
+		ix.add(d)
+		ix.natgws[g.Addr] = d
+	}
+	// Stand-in private addresses: the lowest free usable address of the
+	// subnet, so they never collide with a real or compiled one.
+	next := map[*subnetInfo]netip.Addr{}
+	for _, d := range pending {
+		if d.subnet == nil || !d.subnet.s.CIDR.Addr().Is4() {
+			continue
+		}
+		a, ok := next[d.subnet]
+		if !ok {
+			a = d.subnet.s.CIDR.Masked().Addr().Next().Next().Next().Next()
+		}
+		for ix.byIP[a] != nil && d.subnet.s.CIDR.Contains(a) {
+			a = a.Next()
+		}
+		if !d.subnet.s.CIDR.Contains(a) || a == d.subnet.rep {
+			continue
+		}
+		d.ips = append([]netip.Addr{a}, d.ips...)
+		d.ipStandin = true
+		ix.byIP[a] = d
+		next[d.subnet] = a.Next()
+	}
+	pub := publicStandin.Addr()
+	for _, d := range ix.devices {
+		if d.hasPublic && !d.public.IsValid() {
+			for ix.byPublic[pub] != nil {
+				pub = pub.Next()
+			}
+			d.public, d.publicStandin = pub, true
+			pub = pub.Next()
+		}
+		if d.public.IsValid() {
+			ix.byPublic[d.public] = d
+		}
+	}
+}
+
+func (ix *Index) add(d *device) {
+	ix.devices = append(ix.devices, d)
+	ix.byAddr[d.addr] = d
+	for _, a := range d.ips {
+		if ix.byIP[a] == nil {
+			ix.byIP[a] = d
+		}
+	}
+}
+
+func (ix *Index) indexTransit() {
+	n := ix.n
+	for i := range n.PeeringConnections {
+		p := &n.PeeringConnections[i]
+		ix.peerings[p.Addr] = p
+		ix.id(p.ID, p.Addr)
+	}
+	for i := range n.TransitGateways {
+		t := &n.TransitGateways[i]
+		ix.tgws[t.Addr] = t
+		ix.id(t.ID, t.Addr)
+	}
+	for i := range n.TGWAttachments {
+		a := &n.TGWAttachments[i]
+		ix.tgwAtt[a.Addr] = a
+		ix.id(a.ID, a.Addr)
+	}
+	for i := range n.TGWRouteTables {
+		t := &n.TGWRouteTables[i]
+		ti := &tgwRT{t: t}
+		for j := range t.Routes {
+			ti.routes = append(ti.routes, &t.Routes[j])
+		}
+		slices.SortStableFunc(ti.routes, func(a, b *model.TGWRoute) int {
+			if c := cmp.Compare(b.Dest.Bits(), a.Dest.Bits()); c != 0 {
+				return c
+			}
+			// AWS prefers static routes over propagated ones for the same
+			// destination.
+			return cmp.Compare(boolInt(a.Propagated), boolInt(b.Propagated))
+		})
+		ix.tgwRTs[t.Addr] = ti
+		ix.id(t.ID, t.Addr)
+		// An association recorded only on the table still counts.
+		for _, a := range t.Associations {
+			if att := ix.tgwAtt[a]; att != nil && att.RouteTable.IsZero() {
+				att.RouteTable = t.Addr
+			}
+		}
+	}
+	for i := range n.Firewalls {
+		f := &n.Firewalls[i]
+		ix.firewalls[f.Addr] = f
+	}
+	for i := range n.Subnets {
+		ix.id(lastSegment(n.Subnets[i].Addr), n.Subnets[i].Addr)
+	}
+	for i := range n.VPCs {
+		ix.id(lastSegment(n.VPCs[i].Addr), n.VPCs[i].Addr)
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func lastSegment(a model.Address) string {
+	s := string(a)
+	return s[strings.LastIndexByte(s, '/')+1:]
+}
+
+func (ix *Index) indexWorkloads() {
+	n := ix.n
+	for i := range n.TargetGroups {
+		t := &n.TargetGroups[i]
+		ix.tgroups[t.Addr] = t
+	}
+	for i := range n.LoadBalancers {
+		lb := &n.LoadBalancers[i]
+		li := &lbInfo{lb: lb}
+		for _, a := range lb.ENIs {
+			if d := ix.byAddr[a]; d != nil {
+				li.enis = append(li.enis, d)
+			}
+		}
+		for _, d := range ix.byOwner[lb.Addr] {
+			if !slices.Contains(li.enis, d) {
+				li.enis = append(li.enis, d)
+			}
+		}
+		for _, d := range li.enis {
+			d.lb = li
+			ix.lbByENI[d.addr] = li
+		}
+		ix.lbs[lb.Addr] = li
+		ix.id(lb.ID, lb.Addr)
+	}
+	for _, e := range ix.endpoints {
+		for _, a := range e.ENIs {
+			if d := ix.byAddr[a]; d != nil {
+				d.endpoint = e
+			}
+		}
+		for _, d := range ix.byOwner[e.Addr] {
+			d.endpoint = e
+		}
+	}
+	for _, in := range ix.instances {
+		for _, a := range in.ENIs {
+			if d := ix.byAddr[a]; d != nil {
+				d.instance = in
+			}
+		}
+	}
+}
+
+// subnetOf returns the subnet of vpc holding a, or nil.
+func (vi *vpcInfo) subnetOf(a netip.Addr) *subnetInfo {
+	for _, s := range vi.subnets {
+		if s.s.CIDR.Contains(a) || (s.s.IPv6CIDR.IsValid() && s.s.IPv6CIDR.Contains(a)) {
+			return s
+		}
+	}
+	return nil
+}
+
+// contains reports whether a is inside the VPC's IPv4 or IPv6 CIDR.
+func (vi *vpcInfo) contains(a netip.Addr) bool {
+	return vi.v.CIDR.Contains(a) || (vi.v.IPv6CIDR.IsValid() && vi.v.IPv6CIDR.Contains(a))
+}
+
+// vpcOf returns the VPC whose CIDR holds a, preferring hint.
+func (ix *Index) vpcOf(a netip.Addr, hint *vpcInfo) *vpcInfo {
+	if hint != nil && hint.contains(a) {
+		return hint
+	}
+	for i := range ix.n.VPCs {
+		if vi := ix.vpcs[ix.n.VPCs[i].Addr]; vi != nil && vi.contains(a) {
+			return vi
+		}
+	}
+	return nil
+}

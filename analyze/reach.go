@@ -1,0 +1,626 @@
+package analyze
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+)
+
+// MaxPairs bounds how many concrete flows one question may expand to (a
+// group of many interfaces to another), so a careless question stays fast.
+const MaxPairs = 4096
+
+// Question is a reachability question as a user asks it: FROM and TO are
+// "internet", a moat address (subnet/private/use1-az2, sg/db, service,
+// alb, eni/...), an AWS id (eni-..., i-...), an IP, or, as TO only, an
+// AWS service by name (s3, dynamodb).
+type Question struct {
+	From, To string
+	Proto    model.Protocol // default tcp
+	Port     int            // default: the destination's own port (DefaultPort)
+	SrcPort  int            // default DefaultSourcePort
+}
+
+// Reach answers a question: one Path per pair of interfaces the two ends
+// stand for, and a verdict over all of them.
+func (ix *Index) Reach(q Question) (Answer, error) {
+	if q.Proto == "" {
+		q.Proto = model.TCP
+	}
+	switch q.Proto {
+	case model.TCP, model.UDP, model.ICMP:
+	default:
+		return Answer{}, fmt.Errorf("unknown protocol %q: use tcp, udp or icmp", q.Proto)
+	}
+	srcs, err := ix.Resolve(q.From, true)
+	if err != nil {
+		return Answer{}, fmt.Errorf("from: %w", err)
+	}
+	dsts, err := ix.Resolve(q.To, false)
+	if err != nil {
+		return Answer{}, fmt.Errorf("to: %w", err)
+	}
+	if q.Port == 0 && q.Proto != model.ICMP {
+		q.Port = ix.DefaultPort(q.To, dsts)
+	}
+	if q.Proto == model.ICMP {
+		q.Port = 8 // echo request
+	}
+	if q.SrcPort == 0 {
+		q.SrcPort = DefaultSourcePort
+	}
+	if q.Port < 0 || q.Port > 65535 || q.SrcPort < 0 || q.SrcPort > 65535 {
+		return Answer{}, fmt.Errorf("port out of range: use 0-65535")
+	}
+	a := Answer{From: q.From, To: q.To, Proto: q.Proto, Port: q.Port}
+	for _, s := range srcs {
+		for _, d := range dsts {
+			if s.Addr != "" && s.Addr == d.Addr && s.Kind == d.Kind {
+				continue
+			}
+			if len(a.Paths) == MaxPairs {
+				return Answer{}, fmt.Errorf("the question expands to more than %d pairs of interfaces; name a narrower source or destination", MaxPairs)
+			}
+			s, d := matchFamily(s, d)
+			a.Paths = append(a.Paths, ix.Trace(Flow{Src: s, Dst: d, Proto: q.Proto, Port: q.Port, SrcPort: q.SrcPort}))
+		}
+	}
+	if len(a.Paths) == 0 {
+		return Answer{}, errors.New("the source and the destination are the same interface")
+	}
+	a.Verdict = verdictOf(a.Paths)
+	return a, nil
+}
+
+// matchFamily makes an internet end speak the other end's IP version.
+func matchFamily(s, d Endpoint) (Endpoint, Endpoint) {
+	if s.Kind == Internet && d.IP.Is6() {
+		s.IP = InternetIPv6
+	}
+	if d.Kind == Internet && s.IP.Is6() {
+		d.IP = InternetIPv6
+	}
+	return s, d
+}
+
+// DefaultPort is the port a question means when it names none: a load
+// balancer's first forwarding listener, a workload's own port, SSH for a
+// bastion, else HTTPS.
+func (ix *Index) DefaultPort(to string, dsts []Endpoint) int {
+	for _, l := range ix.lbs {
+		if string(l.lb.Addr) == to {
+			for _, x := range l.lb.Listeners {
+				if !x.RedirectToHTTPS {
+					return x.Port
+				}
+			}
+		}
+	}
+	for _, s := range ix.n.Services {
+		if string(s.Addr) == to && s.Port > 0 {
+			return s.Port
+		}
+	}
+	for _, d := range ix.n.Databases {
+		if string(d.Addr) == to && d.Port > 0 {
+			return d.Port
+		}
+	}
+	for _, b := range ix.n.Bastions {
+		if string(b.Addr) == to {
+			return 22
+		}
+	}
+	return 443
+}
+
+// Resolve turns a name into the endpoints it stands for, in a fixed order.
+// src says whether it is a flow's source (AWS services and load balancers
+// are destinations only; as a source a load balancer is its interfaces).
+func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, errors.New("empty endpoint")
+	}
+	if text == "internet" {
+		return []Endpoint{{Kind: Internet, IP: InternetIPv4}}, nil
+	}
+	if a, err := netip.ParseAddr(text); err == nil {
+		return []Endpoint{ix.ipEndpoint(a)}, nil
+	}
+	if eps, ok, err := ix.resolveAddr(model.Address(text), src); ok {
+		return eps, err
+	}
+	if ids := ix.byID[text]; len(ids) > 0 {
+		var out []Endpoint
+		for _, a := range ids {
+			eps, ok, err := ix.resolveAddr(a, src)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, eps...)
+			}
+		}
+		if len(out) > 0 {
+			return out, nil
+		}
+	}
+	if ip, ok := ix.services[text]; ok {
+		if src {
+			// A service as a source comes from the internet side, from
+			// addresses its managed prefix list names (CloudFront).
+			return []Endpoint{{Kind: Internet, Service: text, IP: ip}}, nil
+		}
+		return []Endpoint{{Kind: AWSService, Service: text, IP: ip}}, nil
+	}
+	return nil, fmt.Errorf("unknown endpoint %q%s: use internet, an address such as subnet/private/use1-az1, sg/db or service, an ENI or instance id, an IP, or an AWS service such as s3", text, ix.suggest(text))
+}
+
+// ipEndpoint is what an IP names: an interface, a host in a subnet, or an
+// address outside the model.
+func (ix *Index) ipEndpoint(a netip.Addr) Endpoint {
+	for _, d := range []*device{ix.byIP[a], ix.byPublic[a]} {
+		if d == nil {
+			continue
+		}
+		e := devEndpoint(d)
+		if d.lb != nil && d.lb.lb.Kind != model.APIGateway {
+			// A load balancer's address leads to its listeners.
+			e.Kind = Balancer
+		}
+		return e
+	}
+	for _, s := range ix.subnetsL {
+		if s.s.CIDR.Contains(a) || (s.s.IPv6CIDR.IsValid() && s.s.IPv6CIDR.Contains(a)) {
+			return Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: a, Subnet: s.s.Addr}
+		}
+	}
+	if isPrivate(a) {
+		return Endpoint{Kind: External, IP: a}
+	}
+	return Endpoint{Kind: Internet, IP: a}
+}
+
+func devEndpoint(d *device) Endpoint {
+	e := Endpoint{Kind: Interface, Addr: d.addr, IP: d.ip()}
+	if d.subnet != nil {
+		e.Subnet = d.subnet.s.Addr
+	}
+	return e
+}
+
+func devEndpoints(ds []*device) []Endpoint {
+	out := make([]Endpoint, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, devEndpoint(d))
+	}
+	return out
+}
+
+func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error) {
+	if d := ix.byAddr[a]; d != nil {
+		return []Endpoint{devEndpoint(d)}, true, nil
+	}
+	if s := ix.subnets[a]; s != nil {
+		return []Endpoint{{Kind: SubnetHost, Addr: a, IP: s.rep, Subnet: a}}, true, nil
+	}
+	if _, ok := ix.sgs[a]; ok {
+		m := ix.members[a]
+		if len(m) == 0 {
+			return nil, true, fmt.Errorf("no interface in the model is in %s", a)
+		}
+		return devEndpoints(m), true, nil
+	}
+	if l := ix.lbs[a]; l != nil {
+		if l.lb.Kind == model.APIGateway && !src {
+			return []Endpoint{{Kind: Balancer, Addr: a}}, true, nil
+		}
+		if len(l.enis) == 0 {
+			return nil, true, fmt.Errorf("%s has no interfaces in the model", a)
+		}
+		eps := devEndpoints(l.enis)
+		if !src {
+			for i := range eps {
+				eps[i].Kind = Balancer
+			}
+		}
+		return eps, true, nil
+	}
+	if d := ix.natgws[a]; d != nil {
+		return []Endpoint{devEndpoint(d)}, true, nil
+	}
+	if in := ix.instances[a]; in != nil {
+		var ds []*device
+		for _, x := range in.ENIs {
+			if d := ix.byAddr[x]; d != nil {
+				ds = append(ds, d)
+			}
+		}
+		if len(ds) == 0 {
+			return nil, true, fmt.Errorf("%s has no interfaces in the model", a)
+		}
+		return devEndpoints(ds), true, nil
+	}
+	if e := ix.endpoints[a]; e != nil {
+		if e.Type == model.GatewayEndpoint {
+			if src {
+				return nil, true, fmt.Errorf("%s is a gateway endpoint: it can only be a destination (as %s)", a, e.Service)
+			}
+			return []Endpoint{{Kind: AWSService, Service: e.Service, IP: ix.services[e.Service]}}, true, nil
+		}
+	}
+	if ds := ix.byOwner[a]; len(ds) > 0 {
+		return devEndpoints(ds), true, nil
+	}
+	for i := range ix.n.NATInstances {
+		ni := &ix.n.NATInstances[i]
+		if ni.Addr == a {
+			if d := ix.byAddr[ni.ENI]; d != nil {
+				return []Endpoint{devEndpoint(d)}, true, nil
+			}
+			return nil, true, fmt.Errorf("%s has no interface in the model", a)
+		}
+	}
+	for _, w := range ix.workloads() {
+		if w == a {
+			return nil, true, fmt.Errorf("%s has no interfaces in the model; compile the spec with this version of moat, or name a subnet", a)
+		}
+	}
+	if _, ok := ix.vpcs[a]; ok {
+		return nil, true, fmt.Errorf("%s is a VPC; name a subnet, a security group or an interface in it", a)
+	}
+	return nil, false, nil
+}
+
+func (ix *Index) workloads() []model.Address {
+	var out []model.Address
+	for _, s := range ix.n.Services {
+		out = append(out, s.Addr)
+	}
+	for _, d := range ix.n.Databases {
+		out = append(out, d.Addr)
+	}
+	for _, b := range ix.n.Bastions {
+		out = append(out, b.Addr)
+	}
+	return out
+}
+
+// suggest names the known addresses closest to a mistyped one.
+func (ix *Index) suggest(text string) string {
+	var names []string
+	add := func(a model.Address) {
+		if strings.HasPrefix(string(a), text) || strings.HasPrefix(text, string(a)) || strings.Contains(string(a), text) {
+			names = append(names, string(a))
+		}
+	}
+	for _, s := range ix.subnetsL {
+		add(s.s.Addr)
+	}
+	for a := range ix.sgs {
+		add(a)
+	}
+	for a := range ix.lbs {
+		add(a)
+	}
+	for a := range ix.byOwner {
+		add(a)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if len(names) == 0 {
+		return ""
+	}
+	if len(names) > 4 {
+		names = names[:4]
+	}
+	return " (did you mean " + strings.Join(names, ", ") + "?)"
+}
+
+// Trace answers one concrete flow: forward, then the reply, which passes
+// every stateless NACL again with the ports swapped while security groups,
+// being stateful, let it through.
+func (ix *Index) Trace(f Flow) Path {
+	if f.Proto == "" {
+		f.Proto = model.TCP
+	}
+	if f.SrcPort == 0 {
+		f.SrcPort = DefaultSourcePort
+	}
+	if f.Dst.Kind == Balancer {
+		return ix.traceLB(f)
+	}
+	p := Path{Flow: f}
+
+	fw := ix.newWalker(f)
+	if fw.stopped {
+		p.Blocks, p.Notes = fw.block, fw.notes
+		return p
+	}
+	ix.start(fw, f.Src)
+	p.Forward, p.Blocks, p.Notes = fw.hops, fw.block, fw.notes
+	if !fw.reached {
+		p.Notes = append(p.Notes, "the reply was not traced: the packet never arrived")
+		return p
+	}
+	rw := &walker{ix: ix, dir: Return, pk: fw.pk.reply(), target: f.Src.IP, sessions: fw.sessions, assumed: fw.assumed}
+	switch fw.arrivedVia {
+	case "local":
+		if fw.at != nil {
+			rw.leave(fw.at, nil)
+		} else {
+			rw.route(ix.subnets[f.Dst.Subnet])
+		}
+	case "internet":
+		rw.internet()
+	case "endpoint":
+		rw.local(nil, fw.arrivedVPC)
+	default:
+		rw.note("the reply from outside the model was not traced")
+		rw.reached = true
+	}
+	if !rw.reached && !rw.stopped {
+		rw.stop("", "return", "the reply does not come back to the source", "")
+	}
+	p.Return = rw.hops
+	p.Blocks = append(p.Blocks, rw.block...)
+	for _, n := range rw.notes {
+		if !slices.Contains(p.Notes, n) {
+			p.Notes = append(p.Notes, n)
+		}
+	}
+	p.Reachable = fw.reached && rw.reached && len(p.Blocks) == 0
+	return p
+}
+
+// newWalker sets up the forward packet: its addresses as they leave the
+// source (a destination on the internet side is addressed by its public
+// IP).
+func (ix *Index) newWalker(f Flow) *walker {
+	w := &walker{ix: ix, dir: Forward}
+	w.pk = packet{src: f.Src.IP, dst: f.Dst.IP, proto: f.Proto, sport: f.SrcPort, dport: f.Port, srcService: f.Src.Service}
+	w.target = f.Dst.IP
+	if f.Dst.Kind == AWSService {
+		w.pk.service, w.targetService = f.Dst.Service, f.Dst.Service
+		w.note(fmt.Sprintf("%s stands for %s's addresses", f.Dst.IP, f.Dst.Service))
+	}
+	if f.Src.Kind == SubnetHost {
+		w.srcHost = true
+		w.note(fmt.Sprintf("%s is any host in %s; its own security group is assumed to allow the flow", f.Src.IP, f.Src.Subnet))
+		if f.Src.PublicIP {
+			b := publicStandin.Addr().As4()
+			pub := netip.AddrFrom4([4]byte{b[0], b[1] + 1, 255, 254})
+			w.assumed = map[netip.Addr]netip.Addr{f.Src.IP: pub}
+			w.note(fmt.Sprintf("the host is assumed to hold a public IP (%s), as any instance may be given an Elastic IP", pub))
+		}
+	}
+	if f.Dst.Kind == SubnetHost {
+		w.dstHost = true
+		w.note(fmt.Sprintf("%s is any host in %s; its own security group is assumed to allow the flow", f.Dst.IP, f.Dst.Subnet))
+	}
+	if f.Src.Service != "" {
+		w.note(fmt.Sprintf("%s stands for %s's addresses", f.Src.IP, f.Src.Service))
+	}
+	if f.Src.Kind == Internet && f.Src.IP == InternetIPv4 || f.Dst.Kind == Internet && f.Dst.IP == InternetIPv4 {
+		w.note(fmt.Sprintf("the internet host is %s, a documentation address (RFC 5737)", InternetIPv4))
+	}
+	outside := f.Src.Kind == Internet || f.Src.Kind == External
+	if outside && f.Dst.Kind == Interface {
+		d := ix.byAddr[f.Dst.Addr]
+		if d != nil && f.Dst.IP.Is4() && isPrivate(f.Dst.IP) {
+			if !d.hasPublic {
+				w.stop(d.addr, "address", fmt.Sprintf("%s has no public IP: the internet cannot address it", d.addr),
+					fmt.Sprintf("give %s a public or Elastic IP, or put a load balancer in front of it", d.addr))
+				return w
+			}
+			w.pk.dst = d.public
+		}
+	}
+	if outside && f.Dst.Kind == SubnetHost && f.Dst.IP.Is4() && isPrivate(f.Dst.IP) {
+		w.stop(f.Dst.Addr, "address", fmt.Sprintf("a host in %s is addressed by a private IP: the internet cannot address it", f.Dst.Subnet),
+			"name an interface with a public IP, or a load balancer")
+	}
+	return w
+}
+
+// start sends the forward packet from the source.
+func (ix *Index) start(w *walker, src Endpoint) {
+	switch src.Kind {
+	case Internet, External:
+		w.internet()
+	case Interface:
+		d := ix.byAddr[src.Addr]
+		w.leave(d, nil)
+	case SubnetHost:
+		s := ix.subnets[src.Subnet]
+		w.route(s)
+	default:
+		w.stop("", "source", fmt.Sprintf("%s cannot be a source", src), "")
+	}
+}
+
+// traceLB answers a flow to a load balancer interface: to the listener,
+// then, as a new connection from the balancer (ALB and NLB here are
+// proxies), on to a target.
+func (ix *Index) traceLB(f Flow) Path {
+	lb := ix.lbs[f.Dst.Addr]
+	var d *device
+	if lb == nil {
+		d = ix.byAddr[f.Dst.Addr]
+		if d != nil {
+			lb = d.lb
+		}
+	}
+	p := Path{Flow: f}
+	if lb == nil {
+		p.Blocks = []Block{{Resource: f.Dst.Addr, Kind: "load-balancer", Direction: Forward, Reason: "not a load balancer"}}
+		return p
+	}
+	var first Path
+	if d != nil {
+		g := f
+		g.Dst.Kind = Interface
+		first = ix.Trace(g)
+	} else {
+		// API Gateway's front door is outside the VPC; only its VPC Link
+		// interfaces are in the model.
+		first = Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: "deliver", Rule: "API Gateway endpoint, outside the VPC"}}}
+	}
+	p.Forward, p.Return, p.Blocks, p.Notes = first.Forward, first.Return, first.Blocks, first.Notes
+	l, ok := listenerFor(lb.lb, f.Proto, f.Port)
+	if !ok {
+		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: "listener", Direction: Forward,
+			Reason: fmt.Sprintf("%s has no listener on %s", lb.lb.Addr, f.traffic()), Fix: fmt.Sprintf("add a listener on %s, or use a listener port", f.traffic())})
+		return p
+	}
+	p.Forward = append(p.Forward, Hop{Resource: lb.lb.Addr, Kind: "listener", Rule: listenerText(lb.lb, l)})
+	if l.RedirectToHTTPS {
+		p.Reachable = len(p.Blocks) == 0
+		return p
+	}
+	targets, port := ix.targetsOf(lb, l)
+	if len(targets) == 0 {
+		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: "target", Direction: Forward, Reason: fmt.Sprintf("%s has no targets in the model", lb.lb.Addr), Fix: "register targets"})
+		return p
+	}
+	from := lb.enis
+	if d != nil {
+		from = []*device{d}
+	}
+	zone := ""
+	if d != nil && d.subnet != nil {
+		zone = d.subnet.s.ZoneID
+	}
+	// Same-zone targets first: the shortest explanation of a working path.
+	slices.SortStableFunc(targets, func(a, b Endpoint) int {
+		return cmp.Compare(boolInt(zoneOf(ix, a) != zone), boolInt(zoneOf(ix, b) != zone))
+	})
+	var tried []Path
+	for _, src := range from {
+		for _, t := range targets {
+			leg := ix.Trace(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort})
+			if leg.Reachable {
+				tried = []Path{leg}
+				goto done
+			}
+			tried = append(tried, leg)
+		}
+	}
+done:
+	ok = tried[0].Reachable
+	seen := map[Block]bool{}
+	for _, b := range p.Blocks {
+		seen[b] = true
+	}
+	for i, leg := range tried {
+		if i == 0 {
+			p.Forward = append(p.Forward, leg.Forward...)
+			p.Return = append(leg.Return, p.Return...)
+		}
+		for _, b := range leg.Blocks {
+			if !seen[b] {
+				seen[b] = true
+				p.Blocks = append(p.Blocks, b)
+			}
+		}
+		for _, n := range leg.Notes {
+			if !slices.Contains(p.Notes, n) {
+				p.Notes = append(p.Notes, n)
+			}
+		}
+		if ok {
+			break
+		}
+	}
+	p.Reachable = ok && first.Reachable && len(p.Blocks) == 0
+	return p
+}
+
+func zoneOf(ix *Index, e Endpoint) string {
+	if s := ix.subnets[e.Subnet]; s != nil {
+		return s.s.ZoneID
+	}
+	return ""
+}
+
+// listenerFor finds the listener for a flow: HTTP, HTTPS, TCP and TLS
+// listen on TCP; UDP and TCP_UDP on UDP.
+func listenerFor(lb *model.LoadBalancer, proto model.Protocol, port int) (model.Listener, bool) {
+	for _, l := range lb.Listeners {
+		if l.Port != port {
+			continue
+		}
+		switch strings.ToUpper(l.Protocol) {
+		case "UDP":
+			if proto == model.UDP {
+				return l, true
+			}
+		case "TCP_UDP":
+			if proto == model.UDP || proto == model.TCP {
+				return l, true
+			}
+		default:
+			if proto == model.TCP {
+				return l, true
+			}
+		}
+	}
+	return model.Listener{}, false
+}
+
+func listenerText(lb *model.LoadBalancer, l model.Listener) string {
+	s := fmt.Sprintf("listener %s:%d", l.Protocol, l.Port)
+	switch {
+	case l.RedirectToHTTPS:
+		s += " redirects to HTTPS"
+	case !l.TargetGroup.IsZero():
+		s += " -> " + string(l.TargetGroup)
+	case !lb.Targets.IsZero():
+		s += fmt.Sprintf(" -> %s:%d", lb.Targets, lb.TargetPort)
+	}
+	return s
+}
+
+// targetsOf lists where a listener forwards, and on which port.
+func (ix *Index) targetsOf(lb *lbInfo, l model.Listener) ([]Endpoint, int) {
+	if !l.TargetGroup.IsZero() {
+		tg := ix.tgroups[l.TargetGroup]
+		if tg == nil {
+			return nil, 0
+		}
+		var out []Endpoint
+		port := tg.Port
+		for _, t := range tg.Targets {
+			if t.Port != 0 {
+				port = t.Port
+			}
+			switch {
+			case !t.ENI.IsZero():
+				if d := ix.byAddr[t.ENI]; d != nil {
+					out = append(out, devEndpoint(d))
+				} else if in := ix.instances[t.ENI]; in != nil {
+					for _, x := range in.ENIs {
+						if d := ix.byAddr[x]; d != nil {
+							out = append(out, devEndpoint(d))
+							break
+						}
+					}
+				}
+			case t.IP.IsValid():
+				out = append(out, ix.ipEndpoint(t.IP))
+			}
+		}
+		return out, port
+	}
+	if lb.lb.Targets.IsZero() {
+		return nil, 0
+	}
+	eps, _, _ := ix.resolveAddr(lb.lb.Targets, false)
+	return eps, lb.lb.TargetPort
+}

@@ -1,0 +1,417 @@
+package analyze
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+)
+
+// Assertion is an intent a user states: a flow that must never or must
+// always be possible. Port 0 means, for never, every port the
+// destination's security groups open (and its own port); for always, the
+// destination's own port (DefaultPort).
+type Assertion struct {
+	Never    bool
+	From, To string
+	Proto    model.Protocol
+	Port     int
+	// Origin says where the assertion was written, e.g. "stack.yaml:12:7".
+	Origin string
+}
+
+func (a Assertion) String() string {
+	verb := "always"
+	if a.Never {
+		verb = "never"
+	}
+	to := a.To
+	if a.Port != 0 {
+		to += fmt.Sprintf(":%d", a.Port)
+	}
+	if a.Proto != "" && a.Proto != model.TCP {
+		to += "/" + string(a.Proto)
+	}
+	return fmt.Sprintf("%s: %s -> %s", verb, a.From, to)
+}
+
+// Check is one verified intent.
+type Check struct {
+	// Intent says what must hold, in a sentence.
+	Intent string
+	// Origin is "design" for intents derived from the network, or where
+	// the user wrote an assertion.
+	Origin string
+	OK     bool
+	// Detail explains a failure in a sentence: the counterexample.
+	Detail string
+	// Evidence holds the paths that prove the verdict: for a failure, the
+	// counterexample; for a success of an "always", the working path.
+	Evidence []Path
+}
+
+// Verify checks the intents a moat design implies, then the given
+// assertions. The design's intents, derived from what the model holds:
+//
+//   - the internet reaches only the load balancers' listener ports (and an
+//     SSH bastion on port 22 from its allowed ranges);
+//   - each service is reached only from its load balancer, on its port;
+//   - each database only from the service and the bastion;
+//   - private subnets reach the internet, and only through NAT;
+//   - isolated subnets have no route out of the VPC but gateway
+//     endpoints, and even a host given a public IP reaches nothing outside.
+func (ix *Index) Verify(assertions []Assertion) []Check {
+	var out []Check
+	out = append(out, ix.checkExposure()...)
+	out = append(out, ix.checkWorkloads()...)
+	out = append(out, ix.checkTiers()...)
+	for _, a := range assertions {
+		out = append(out, ix.checkAssertion(a))
+	}
+	return out
+}
+
+// checkExposure: the internet reaches only listeners (and an SSH bastion).
+func (ix *Index) checkExposure() []Check {
+	var out []Check
+	var lbs []string
+	for _, l := range ix.n.LoadBalancers {
+		if !l.InternetFacing {
+			continue
+		}
+		lbs = append(lbs, string(l.Addr))
+		from := ix.frontOf(&l)
+		who := "the internet"
+		if from != "internet" {
+			who = from + " (its only source)"
+		}
+		for _, x := range l.Listeners {
+			if x.RedirectToHTTPS && from != "internet" {
+				// CloudFront speaks HTTPS to its origin: a redirect
+				// listener serves only direct clients, which are shut out.
+				continue
+			}
+			a, err := ix.Reach(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port})
+			c := Check{Intent: fmt.Sprintf("%s reaches %s on its %s:%d listener", who, l.Addr, x.Protocol, x.Port), Origin: "design"}
+			switch {
+			case err != nil:
+				c.Detail = err.Error()
+			case a.Verdict == Reachable:
+				c.OK, c.Evidence = true, a.Paths[:1]
+			default:
+				c.Detail = blockSummary(a)
+				c.Evidence = failing(a)
+			}
+			out = append(out, c)
+		}
+	}
+	intent := "the internet reaches nothing"
+	if len(lbs) > 0 {
+		intent = "the internet reaches only " + strings.Join(lbs, ", ") + " on the listener ports"
+	}
+	c := Check{Intent: intent, Origin: "design", OK: true}
+	bastions := map[model.Address]*model.Bastion{}
+	for i := range ix.n.Bastions {
+		b := &ix.n.Bastions[i]
+		for _, d := range ix.byOwner[b.Addr] {
+			bastions[d.addr] = b
+		}
+	}
+	for _, e := range ix.Exposure() {
+		for _, p := range e.Ports {
+			if e.LoadBalancer != "" {
+				continue // listener ports only, by construction of Exposure
+			}
+			if b := bastions[e.ENI]; b != nil && b.Mode == model.BastionSSH && p.Proto == model.TCP && p.Ports == model.Port(22) && slices.Contains(b.AllowFrom, p.From) {
+				continue
+			}
+			c.OK = false
+			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s is reachable from %s on %s (%s)", e.ENI, p.From, traffic(p.Proto, p.Ports), p.Rule))
+			c.Evidence = append(c.Evidence, p.Path)
+		}
+	}
+	return append(out, c)
+}
+
+// frontOf is who an internet-facing load balancer serves: the internet,
+// or the AWS service (CloudFront) whose prefix list its groups admit
+// when they admit no address range.
+func (ix *Index) frontOf(l *model.LoadBalancer) string {
+	svc := ""
+	for _, g := range l.SecurityGroups {
+		si := ix.sgs[g]
+		if si == nil {
+			continue
+		}
+		for _, r := range si.in {
+			switch {
+			case r.r.Peer.Kind == model.PeerCIDR:
+				return "internet"
+			case r.service != "" && !r.plKnown:
+				svc = r.service
+			}
+		}
+	}
+	if svc == "" {
+		return "internet"
+	}
+	return svc
+}
+
+// checkWorkloads: each service only from its front end, each database
+// only from the service and the bastion.
+func (ix *Index) checkWorkloads() []Check {
+	var out []Check
+	for _, s := range ix.n.Services {
+		var allowed []model.Address
+		for _, l := range ix.n.LoadBalancers {
+			if l.Targets == s.Addr {
+				allowed = append(allowed, l.Addr)
+			}
+		}
+		out = append(out, ix.onlyFrom(s.Addr, s.Port, allowed)...)
+	}
+	for _, d := range ix.n.Databases {
+		var allowed []model.Address
+		for _, s := range ix.n.Services {
+			allowed = append(allowed, s.Addr)
+		}
+		for _, b := range ix.n.Bastions {
+			allowed = append(allowed, b.Addr)
+		}
+		out = append(out, ix.onlyFrom(d.Addr, d.Port, allowed)...)
+	}
+	return out
+}
+
+// onlyFrom checks that each allowed workload reaches dst on port, and
+// that nothing else does: no other interface, no host in any subnet
+// (whatever its own group), not the internet.
+func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) []Check {
+	var out []Check
+	if len(ix.byOwner[dst]) == 0 || port == 0 {
+		return nil
+	}
+	for _, a := range allowed {
+		if len(ix.byOwner[a]) == 0 {
+			continue
+		}
+		q := Question{From: string(a), To: string(dst), Proto: model.TCP, Port: port}
+		out = append(out, ix.always(q, fmt.Sprintf("%s reaches %s on tcp/%d", a, dst, port), "design"))
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	who := "nothing"
+	if len(names) > 0 {
+		who = strings.Join(names, " and ")
+	}
+	c := Check{Intent: fmt.Sprintf("%s is reached on tcp/%d only from %s", dst, port, who), Origin: "design", OK: true}
+	allowedDev := map[*device]bool{}
+	for _, a := range allowed {
+		for _, d := range ix.byOwner[a] {
+			allowedDev[d] = true
+		}
+		if l := ix.lbs[a]; l != nil {
+			for _, d := range l.enis {
+				allowedDev[d] = true
+			}
+		}
+	}
+	var sources []Endpoint
+	sources = append(sources, Endpoint{Kind: Internet, IP: InternetIPv4})
+	for _, s := range ix.subnetsL {
+		sources = append(sources, Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr})
+	}
+	for _, d := range ix.devices {
+		if allowedDev[d] || d.eni == nil || d.eni.Owner == dst {
+			continue
+		}
+		sources = append(sources, devEndpoint(d))
+	}
+	targets := devEndpoints(ix.byOwner[dst])
+	for _, s := range sources {
+		for _, t := range targets {
+			p := ix.Trace(Flow{Src: s, Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort})
+			if p.Reachable {
+				c.OK = false
+				c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s reaches %s on tcp/%d", s, t.Addr, port))
+				c.Evidence = append(c.Evidence, p)
+				break // one counterexample per source is enough
+			}
+		}
+	}
+	return append(out, c)
+}
+
+// checkTiers: private subnets reach the internet only through NAT;
+// isolated subnets reach nothing outside the VPC.
+func (ix *Index) checkTiers() []Check {
+	var out []Check
+	tiers := ix.Classify()
+	for _, s := range ix.subnetsL {
+		tier := s.s.Tier
+		if tier == "" {
+			tier = tiers[s.s.Addr].Tier
+		}
+		host := Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}
+		switch tier {
+		case model.Private:
+			p := ix.Trace(Flow{Src: host, Dst: Endpoint{Kind: Internet, IP: InternetIPv4}, Proto: model.TCP, Port: 443})
+			c := Check{Intent: fmt.Sprintf("%s reaches the internet, only through NAT", s.s.Addr), Origin: "design", Evidence: []Path{p}}
+			switch {
+			case !p.Reachable:
+				c.Detail = "it cannot reach the internet: " + pathBlocks(p)
+			case !hasKind(p.Forward, "nat"):
+				c.Detail = "it reaches the internet without NAT: " + p.Summary()
+			default:
+				c.OK = true
+			}
+			out = append(out, c)
+		case model.Isolated:
+			c := Check{Intent: fmt.Sprintf("%s reaches nothing outside the VPC", s.s.Addr), Origin: "design", OK: true}
+			if s.rt != nil {
+				for _, r := range s.rt.routes {
+					switch r.kind() {
+					case model.TargetLocal, model.TargetEndpoint, model.TargetBlackhole:
+						continue
+					}
+					c.OK = false
+					c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s has %s", s.rt.rt.Addr, r.text()))
+				}
+			}
+			pub := host
+			pub.PublicIP = true
+			for _, q := range []struct {
+				proto model.Protocol
+				port  int
+			}{{model.TCP, 443}, {model.TCP, 80}, {model.UDP, 53}} {
+				p := ix.Trace(Flow{Src: pub, Dst: Endpoint{Kind: Internet, IP: InternetIPv4}, Proto: q.proto, Port: q.port})
+				if p.Reachable {
+					c.OK = false
+					c.Detail = appendSentence(c.Detail, fmt.Sprintf("a host there with a public IP reaches the internet on %s/%d", q.proto, q.port))
+					c.Evidence = append(c.Evidence, p)
+				}
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (ix *Index) checkAssertion(a Assertion) Check {
+	q := Question{From: a.From, To: a.To, Proto: a.Proto, Port: a.Port}
+	if !a.Never {
+		return ix.always(q, a.String(), a.Origin)
+	}
+	c := Check{Intent: a.String(), Origin: a.Origin, OK: true}
+	ports := []int{a.Port}
+	if a.Port == 0 {
+		ports = ix.portsOf(a.To, a.Proto)
+	}
+	for _, port := range ports {
+		q.Port = port
+		ans, err := ix.Reach(q)
+		if err != nil {
+			c.OK, c.Detail = false, err.Error()
+			return c
+		}
+		for _, p := range ans.Paths {
+			if p.Reachable {
+				c.OK = false
+				c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s reaches %s on %s", p.Flow.Src, p.Flow.Dst, p.Flow.traffic()))
+				c.Evidence = append(c.Evidence, p)
+				break
+			}
+		}
+	}
+	return c
+}
+
+func (ix *Index) always(q Question, intent, origin string) Check {
+	c := Check{Intent: intent, Origin: origin}
+	a, err := ix.Reach(q)
+	switch {
+	case err != nil:
+		c.Detail = err.Error()
+	case a.Verdict == Reachable:
+		c.OK, c.Evidence = true, a.Paths[:1]
+	default:
+		c.Detail = blockSummary(a)
+		c.Evidence = failing(a)
+	}
+	return c
+}
+
+// portsOf is every port a "never" without a port covers: the
+// destination's own port and each port its security groups open.
+func (ix *Index) portsOf(to string, proto model.Protocol) []int {
+	dsts, err := ix.Resolve(to, false)
+	ports := []int{ix.DefaultPort(to, dsts)}
+	if err != nil {
+		return ports
+	}
+	if proto == "" {
+		proto = model.TCP
+	}
+	for _, e := range dsts {
+		d := ix.byAddr[e.Addr]
+		if d == nil {
+			continue
+		}
+		for _, g := range d.sgs {
+			for _, r := range g.in {
+				if protoMatches(r.r.Protocol, proto) && r.r.Protocol != model.AllProtocols && !slices.Contains(ports, r.r.Ports.From) {
+					ports = append(ports, r.r.Ports.From)
+				}
+			}
+		}
+	}
+	return ports
+}
+
+func failing(a Answer) []Path {
+	for _, p := range a.Paths {
+		if !p.Reachable {
+			return []Path{p}
+		}
+	}
+	return nil
+}
+
+func blockSummary(a Answer) string {
+	var parts []string
+	for _, b := range a.Blocks() {
+		parts = append(parts, b.Reason)
+	}
+	if len(parts) == 0 {
+		return "blocked"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func pathBlocks(p Path) string {
+	var parts []string
+	for _, b := range p.Blocks {
+		parts = append(parts, b.Reason)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func hasKind(hops []Hop, kind string) bool {
+	for _, h := range hops {
+		if h.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func appendSentence(s, t string) string {
+	if s == "" {
+		return t
+	}
+	return s + "; " + t
+}

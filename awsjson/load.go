@@ -1,0 +1,41 @@
+package awsjson
+
+import (
+	"io/fs"
+
+	"github.com/moatnet/moat/diag"
+	"github.com/moatnet/moat/model"
+)
+
+// Result is what Load read.
+type Result struct {
+	// Network is nil when a file could not be decoded.
+	Network *model.Network
+	// Diags are errors (malformed files) and warnings (values that could
+	// not be read, references to resources no file describes).
+	Diags diag.List
+	// Sources holds the files Diags point into, for diag.Render.
+	Sources diag.Sources
+	// Ignored lists files moat does not read, sorted.
+	Ignored []string
+	// Files is how many files were read.
+	Files int
+}
+
+// Load reads every recognised file under fsys (the whole tree, in lexical
+// order) into one Network named name. root is prefixed to file names in
+// diagnostics, so they point where the user's files are. Load never
+// panics, whatever the files hold.
+func Load(fsys fs.FS, root, name string) *Result {
+	r := &Result{Sources: diag.Sources{}}
+	files := readAll(fsys, root, r)
+	r.Files = len(files)
+	if r.Diags.HasErrors() {
+		r.Diags = r.Diags.Sorted()
+		return r
+	}
+	b := newBuilder(files, r)
+	r.Network = b.build(name)
+	r.Diags = r.Diags.Sorted()
+	return r
+}

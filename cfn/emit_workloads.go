@@ -1,0 +1,387 @@
+package cfn
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+)
+
+// Parameters the workloads add.
+const (
+	ImageParameter      = "ServiceImage"
+	ECSAMIParameter     = "EcsInstanceAmiId"
+	ECSAMIPath          = "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
+	BastionAMIParameter = "BastionAmiId"
+)
+
+// workloadRetention is how long application and access logs are kept:
+// a year in prod, a month otherwise, like the flow logs.
+func (e *emitter) workloadRetention() int {
+	if e.n.Environment == model.Prod {
+		return 365
+	}
+	return 30
+}
+
+// logsKey is one KMS key for the stack's application log groups, usable
+// by CloudWatch Logs only for groups under /moat/<stack>/ and, with a web
+// ACL, for the stack's WAF log groups, whose names WAF fixes to start with
+// aws-waf-logs-.
+func (e *emitter) logsKey() string {
+	a := model.Address("logs/key")
+	id := e.id(a)
+	if _, ok := e.t.Resource(id); ok {
+		return id
+	}
+	groups := "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+	var prefix Value = Sub{Template: groups + "/moat/" + e.stack + "/*"}
+	if len(e.n.WebACLs) > 0 {
+		prefix = List{prefix, Sub{Template: groups + wafLogGroupPrefix + e.stack + "-*"}}
+	}
+	e.add(id, KMSKey{
+		Description:       String("moat " + e.stack + ": encrypts the application and access logs"),
+		EnableKeyRotation: Bool(true),
+		KeyPolicy: policy(
+			Map{{"Sid", String("AccountAdministers")}, {"Effect", String("Allow")},
+				{"Principal", Map{{"AWS", Sub{Template: "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}}},
+				{"Action", String("kms:*")}, {"Resource", String("*")}},
+			Map{{"Sid", String("CloudWatchLogsUsesKeyForThisStack")}, {"Effect", String("Allow")},
+				{"Principal", Map{{"Service", Sub{Template: "logs.${AWS::Region}.amazonaws.com"}}}},
+				{"Action", Strs("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")},
+				{"Resource", String("*")},
+				{"Condition", Map{{"ArnLike", Map{{"kms:EncryptionContext:aws:logs:arn", prefix}}}}}},
+		),
+		Tags: e.tags(a, nil),
+	})
+	e.keepInProd(id)
+	return id
+}
+
+// logGroup adds an encrypted log group and returns its logical ID.
+func (e *emitter) logGroup(a model.Address, name string, days int) string {
+	if days == 0 {
+		days = e.workloadRetention()
+	}
+	id := e.id(a)
+	e.add(id, LogGroup{LogGroupName: String(name), KmsKeyId: GetAtt{e.logsKey(), "Arn"}, RetentionInDays: Int(days), Tags: e.tags(a, nil)})
+	e.keepInProd(id)
+	return id
+}
+
+// role adds an IAM role a service assumes, with managed policies.
+func (e *emitter) role(a model.Address, service, desc string, managed ...string) string {
+	id := e.id(a)
+	var arns []Value
+	for _, m := range managed {
+		arns = append(arns, Sub{Template: "arn:${AWS::Partition}:iam::aws:policy/" + m})
+	}
+	e.add(id, Role{
+		Description: String("moat " + e.stack + ": " + desc),
+		AssumeRolePolicyDocument: policy(Map{
+			{"Effect", String("Allow")}, {"Principal", Map{{"Service", String(service)}}}, {"Action", String("sts:AssumeRole")},
+		}),
+		ManagedPolicyArns: arns,
+		Tags:              e.tags(a, nil),
+	})
+	return id
+}
+
+// hardenedLaunchData is what every instance moat launches shares: IMDSv2
+// only, an encrypted gp3 root volume, and the given instance profile.
+func hardenedLaunchData(profile Value, hopLimit int) *LaunchTemplateData {
+	d := &LaunchTemplateData{
+		MetadataOptions: &MetadataOptions{HttpEndpoint: String("enabled"), HttpTokens: String("required"), HttpPutResponseHopLimit: Int(hopLimit)},
+		BlockDeviceMappings: []BlockDeviceMapping{{DeviceName: String("/dev/xvda"), Ebs: &Ebs{
+			Encrypted: Bool(true), VolumeType: String("gp3"), VolumeSize: Int(30), DeleteOnTermination: Bool(true),
+		}}},
+	}
+	if profile != nil {
+		d.IamInstanceProfile = &IamInstanceProfile{Arn: profile}
+	}
+	return d
+}
+
+func (e *emitter) param(p Parameter) {
+	for _, q := range e.t.Parameters {
+		if q.Name == p.Name {
+			return
+		}
+	}
+	if err := e.t.AddParameter(p); err != nil {
+		e.errs = append(e.errs, err)
+	}
+}
+
+// workloads emits the service, database, file system and bastion.
+func (e *emitter) workloads() {
+	for _, s := range e.n.Services {
+		switch s.Kind {
+		case "eks":
+			e.eks(s)
+		default:
+			e.ecs(s)
+		}
+	}
+	for _, d := range e.n.Databases {
+		e.database(d)
+	}
+	for _, f := range e.n.FileSystems {
+		e.fileSystem(f)
+	}
+	for _, b := range e.n.Bastions {
+		e.bastion(b)
+	}
+}
+
+// serviceLB is the load balancer that forwards to the service, if any.
+func (e *emitter) serviceLB(s model.Service) (model.LoadBalancer, bool) {
+	for _, lb := range e.n.LoadBalancers {
+		if lb.Targets == s.Addr && lb.Kind != model.APIGateway {
+			return lb, true
+		}
+	}
+	return model.LoadBalancer{}, false
+}
+
+func (e *emitter) ecs(s model.Service) {
+	id := e.id(s.Addr)
+	cluster := id + "Cluster"
+	e.add(cluster, ECSCluster{
+		ClusterSettings: []Value{Map{{"Name", String("containerInsights")}, {"Value", String("enabled")}}},
+		Tags:            e.tags(model.Address(string(s.Addr)+"/cluster"), nil),
+	})
+	e.param(Parameter{Name: ImageParameter, Type: "String", Description: "Container image of the service, e.g. 123456789012.dkr.ecr.REGION.amazonaws.com/app:1.0"})
+	logs := e.logGroup(model.Address(string(s.Addr)+"/logs"), "/moat/"+e.stack+"/"+s.Name, 0)
+	exec := e.role(model.Address(string(s.Addr)+"/execution-role"), "ecs-tasks.amazonaws.com", "lets ECS pull the image and write the task's logs", "service-role/AmazonECSTaskExecutionRolePolicy")
+	task := e.role(model.Address(string(s.Addr)+"/task-role"), "ecs-tasks.amazonaws.com", "the service's own AWS permissions; none until you add them")
+	fargate := s.Kind != "ecs-ec2"
+	compat := "FARGATE"
+	if !fargate {
+		compat = "EC2"
+	}
+	container := Map{
+		{"Name", String(s.Name)},
+		{"Image", Ref{ImageParameter}},
+		{"Essential", Bool(true)},
+		{"ReadonlyRootFilesystem", Bool(true)},
+		{"PortMappings", List{Map{{"ContainerPort", Int(s.Port)}, {"Protocol", String("tcp")}}}},
+		{"LogConfiguration", Map{{"LogDriver", String("awslogs")}, {"Options", Map{
+			{"awslogs-group", Ref{logs}}, {"awslogs-region", Ref{Region}}, {"awslogs-stream-prefix", String(s.Name)},
+		}}}},
+	}
+	td := TaskDefinition{
+		Family: String(e.stack + "-" + s.Name), NetworkMode: String("awsvpc"), RequiresCompatibilities: []Value{String(compat)},
+		Cpu: String(strconv.Itoa(s.CPU)), Memory: String(strconv.Itoa(s.Memory)),
+		ExecutionRoleArn: GetAtt{exec, "Arn"}, TaskRoleArn: GetAtt{task, "Arn"},
+		RuntimePlatform: Map{{"CpuArchitecture", String("ARM64")}, {"OperatingSystemFamily", String("LINUX")}},
+	}
+	if !s.FileSystem.IsZero() {
+		td.Volumes = []Value{Map{{"Name", String("shared")}, {"EFSVolumeConfiguration", Map{
+			{"FilesystemId", e.ref(s.FileSystem)}, {"TransitEncryption", String("ENABLED")},
+		}}}}
+		container = append(container, Field{"MountPoints", List{Map{{"SourceVolume", String("shared")}, {"ContainerPath", String("/mnt/shared")}}}})
+	}
+	td.ContainerDefinitions = []Value{container}
+	e.add(id+"TaskDefinition", td)
+	svc := ECSService{
+		Cluster: Ref{cluster}, TaskDefinition: Ref{id + "TaskDefinition"}, DesiredCount: Int(s.DesiredCount),
+		NetworkConfiguration: Map{{"AwsvpcConfiguration", Map{
+			{"AssignPublicIp", String("DISABLED")}, {"SecurityGroups", List{GetAtt{e.id(s.SecurityGroup), "GroupId"}}}, {"Subnets", List(e.refs(s.Subnets))},
+		}}},
+	}
+	var deps []string
+	if lb, ok := e.serviceLB(s); ok {
+		lbID := e.id(lb.Addr)
+		svc.LoadBalancers = []Value{Map{{"ContainerName", String(s.Name)}, {"ContainerPort", Int(s.Port)}, {"TargetGroupArn", Ref{lbID + "TargetGroup"}}}}
+		// The target group must belong to a listener before ECS registers.
+		for _, l := range lb.Listeners {
+			if !l.RedirectToHTTPS {
+				deps = append(deps, lbID+"Listener"+strconv.Itoa(l.Port))
+			}
+		}
+	}
+	if fargate {
+		// Fargate spreads tasks over the service's subnets' zones itself.
+		svc.LaunchType = String("FARGATE")
+	} else {
+		e.ecsCapacity(s, cluster)
+		svc.CapacityProviderStrategy = []Value{Map{{"CapacityProvider", Ref{id + "CapacityProvider"}}, {"Weight", Int(1)}}}
+		svc.PlacementStrategies = []Value{
+			Map{{"Type", String("spread")}, {"Field", String("attribute:ecs.availability-zone")}},
+			Map{{"Type", String("spread")}, {"Field", String("instanceId")}},
+		}
+		deps = append(deps, id+"CapacityProviders")
+	}
+	e.add(id, svc, deps...)
+}
+
+// ecsCapacity adds the EC2 hosts of an ecs-ec2 service: an Auto Scaling
+// group over every app subnet (the group balances across zones), hardened
+// like every moat instance, as the cluster's capacity provider.
+func (e *emitter) ecsCapacity(s model.Service, cluster string) {
+	id := e.id(s.Addr)
+	e.param(Parameter{Name: ECSAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the ECS-optimized arm64 Amazon Linux 2023 AMI", Default: String(ECSAMIPath)})
+	role := e.role(model.Address(string(s.Addr)+"/host-role"), "ec2.amazonaws.com", "ECS container hosts: join the cluster; Session Manager for people",
+		"service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore")
+	profile := id + "HostProfile"
+	e.add(profile, InstanceProfile{Roles: []Value{Ref{role}}})
+	lt := id + "HostLaunchTemplate"
+	// Hop limit 1: tasks in awsvpc mode cannot reach the host's IMDS and
+	// its role.
+	data := hardenedLaunchData(GetAtt{profile, "Arn"}, 1)
+	data.ImageId = Ref{ECSAMIParameter}
+	data.InstanceType = String(s.InstanceType)
+	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
+	data.UserData = Base64(Sub{Template: "#!/bin/bash\necho ECS_CLUSTER=${" + cluster + "} >> /etc/ecs/ecs.config\n"})
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
+	asg := id + "Hosts"
+	n := strconv.Itoa(s.DesiredCount)
+	e.add(asg, AutoScalingGroup{
+		MinSize: String(n), MaxSize: String(strconv.Itoa(2 * s.DesiredCount)), DesiredCapacity: String(n),
+		LaunchTemplate:    &LaunchTemplateSpecification{LaunchTemplateId: Ref{lt}, Version: GetAtt{lt, "LatestVersionNumber"}},
+		VPCZoneIdentifier: e.refs(s.Subnets),
+		Tags:              []ASGTag{{Key: String("Name"), Value: String(e.stack + "-" + s.Name + "-host"), PropagateAtLaunch: Bool(true)}},
+	})
+	e.add(id+"CapacityProvider", CapacityProvider{AutoScalingGroupProvider: Map{
+		{"AutoScalingGroupArn", Ref{asg}},
+		{"ManagedScaling", Map{{"Status", String("ENABLED")}, {"TargetCapacity", Int(100)}}},
+		{"ManagedTerminationProtection", String("DISABLED")},
+	}})
+	e.add(id+"CapacityProviders", ClusterCapacityProviderAssociations{
+		Cluster: Ref{cluster}, CapacityProviders: []Value{Ref{id + "CapacityProvider"}},
+		DefaultCapacityProviderStrategy: []Value{Map{{"CapacityProvider", Ref{id + "CapacityProvider"}}, {"Weight", Int(1)}}},
+	})
+}
+
+func (e *emitter) eks(s model.Service) {
+	id := e.id(s.Addr)
+	clusterRole := e.role(model.Address(string(s.Addr)+"/cluster-role"), "eks.amazonaws.com", "the EKS control plane", "AmazonEKSClusterPolicy")
+	key := id + "SecretsKey"
+	e.add(key, KMSKey{
+		Description: String("moat " + e.stack + ": envelope-encrypts Kubernetes secrets"), EnableKeyRotation: Bool(true),
+		KeyPolicy: policy(Map{{"Sid", String("AccountAdministers")}, {"Effect", String("Allow")},
+			{"Principal", Map{{"AWS", Sub{Template: "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}}},
+			{"Action", String("kms:*")}, {"Resource", String("*")}}),
+		Tags: e.tags(model.Address(string(s.Addr)+"/secrets-key"), nil),
+	})
+	cluster := id + "Cluster"
+	e.add(cluster, EKSCluster{
+		RoleArn: GetAtt{clusterRole, "Arn"},
+		ResourcesVpcConfig: Map{
+			{"SubnetIds", List(e.refs(s.Subnets))},
+			{"SecurityGroupIds", List{GetAtt{e.id(s.SecurityGroup), "GroupId"}}},
+			{"EndpointPrivateAccess", Bool(true)},
+			{"EndpointPublicAccess", Bool(false)},
+		},
+		Logging:          Map{{"ClusterLogging", Map{{"EnabledTypes", List{Map{{"Type", String("api")}}, Map{{"Type", String("audit")}}, Map{{"Type", String("authenticator")}}}}}}},
+		EncryptionConfig: []Value{Map{{"Provider", Map{{"KeyArn", GetAtt{key, "Arn"}}}}, {"Resources", Strs("secrets")}}},
+		Tags:             e.tags(model.Address(string(s.Addr)+"/cluster"), nil),
+	})
+	nodeRole := e.role(model.Address(string(s.Addr)+"/node-role"), "ec2.amazonaws.com", "EKS nodes: join the cluster, pull images, assign pod addresses",
+		"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore")
+	lt := id + "NodeLaunchTemplate"
+	// EKS supplies the instance profile; hop limit 2 lets the VPC CNI on
+	// the host network reach IMDS, pods use their own roles.
+	data := hardenedLaunchData(nil, 2)
+	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
+	ami := "AL2023_x86_64_STANDARD"
+	if fam, _, _ := strings.Cut(s.InstanceType, "."); strings.Contains(fam[1:], "g") {
+		ami = "AL2023_ARM_64_STANDARD" // Graviton families carry a g: t4g, m7g, c6g
+	}
+	n := s.DesiredCount
+	e.add(id+"Nodes", Nodegroup{
+		ClusterName: Ref{cluster}, NodeRole: GetAtt{nodeRole, "Arn"}, Subnets: e.refs(s.Subnets),
+		InstanceTypes: []Value{String(s.InstanceType)}, AmiType: String(ami),
+		ScalingConfig:  Map{{"MinSize", Int(n)}, {"DesiredSize", Int(n)}, {"MaxSize", Int(2 * n)}},
+		LaunchTemplate: Map{{"Id", Ref{lt}}, {"Version", GetAtt{lt, "LatestVersionNumber"}}},
+		Tags:           e.tagMap(model.Address(string(s.Addr) + "/nodes")),
+	})
+}
+
+func (e *emitter) database(d model.Database) {
+	id := e.id(d.Addr)
+	e.add(id+"SubnetGroup", DBSubnetGroup{
+		DBSubnetGroupDescription: String("moat " + e.stack + ": the database's isolated subnets"),
+		SubnetIds:                e.refs(d.Subnets), Tags: e.tags(model.Address(string(d.Addr)+"/subnets"), nil),
+	})
+	logs := []string{"error", "slowquery"}
+	if d.Engine == "postgres" {
+		logs = []string{"postgresql"}
+	}
+	e.add(id, DBInstance{
+		Engine: String(d.Engine), DBInstanceClass: String(d.InstanceClass), AllocatedStorage: String(strconv.Itoa(d.StorageGiB)),
+		StorageType: String("gp3"), StorageEncrypted: Bool(d.StorageEncrypted), Port: String(strconv.Itoa(d.Port)),
+		MultiAZ: Bool(d.MultiAZ), BackupRetentionPeriod: Int(d.BackupDays), DeletionProtection: Bool(d.DeletionProtection),
+		// Secrets Manager creates and rotates the password; it never
+		// appears in the template or the spec.
+		ManageMasterUserPassword: Bool(true), MasterUsername: String("moat_admin"),
+		PubliclyAccessible: Bool(false), CopyTagsToSnapshot: Bool(true),
+		DBSubnetGroupName: Ref{id + "SubnetGroup"}, VPCSecurityGroups: []Value{GetAtt{e.id(d.SecurityGroup), "GroupId"}},
+		EnableCloudwatchLogsExports: []Value(Strs(logs...)), Tags: e.tags(d.Addr, nil),
+	})
+	// A final snapshot whenever CloudFormation would otherwise drop the
+	// data: on stack deletion (RDS's default, said out loud) and when an
+	// update replaces the instance (default Delete), in every
+	// environment, since dev data is someone's work too.
+	e.setPolicies(id, Snapshot, Snapshot)
+}
+
+func (e *emitter) fileSystem(f model.FileSystem) {
+	id := e.id(f.Addr)
+	var tags []Value
+	for _, t := range e.tags(f.Addr, nil) {
+		tags = append(tags, Map{{"Key", t.Key}, {"Value", t.Value}})
+	}
+	e.add(id, FileSystem{
+		Encrypted: Bool(f.Encrypted), PerformanceMode: String("generalPurpose"), ThroughputMode: String("elastic"),
+		BackupPolicy: Map{{"Status", String("ENABLED")}}, FileSystemTags: tags,
+	})
+	if e.n.Environment == model.Prod {
+		// EFS has no snapshot policy; keeping the file system (and its
+		// AWS Backup recovery points) is the only way to save its data
+		// from a stack deletion or replacement.
+		e.setPolicies(id, Retain, Retain)
+	}
+	for _, sn := range f.Subnets {
+		e.add(id+"MountTarget"+strings.TrimPrefix(e.id(sn), "Subnet"), MountTarget{
+			FileSystemId: Ref{id}, SubnetId: e.ref(sn), SecurityGroups: e.groupIDs([]model.Address{f.SecurityGroup}),
+		})
+	}
+}
+
+func (e *emitter) bastion(b model.Bastion) {
+	id := e.id(b.Addr)
+	e.param(Parameter{Name: BastionAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the arm64 Amazon Linux 2023 AMI for the bastion", Default: String(AMIPath)})
+	role := e.role(model.Address(string(b.Addr)+"/role"), "ec2.amazonaws.com", "the bastion: Session Manager only", "AmazonSSMManagedInstanceCore")
+	profile := id + "Profile"
+	e.add(profile, InstanceProfile{Roles: []Value{Ref{role}}})
+	data := hardenedLaunchData(GetAtt{profile, "Arn"}, 1)
+	data.ImageId = Ref{BastionAMIParameter}
+	data.InstanceType = String("t4g.nano")
+	lt := id + "LaunchTemplate"
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
+	var eni *model.ENI
+	for i := range e.n.ENIs {
+		if e.n.ENIs[i].Owner == b.Addr {
+			eni = &e.n.ENIs[i]
+		}
+	}
+	if eni == nil {
+		e.errorf("bastion %s: no network interface", b.Addr)
+		return
+	}
+	eniID := e.id(eni.Addr)
+	e.add(eniID, NetworkInterface{SubnetId: e.ref(eni.Subnet), GroupSet: e.groupIDs(eni.SecurityGroups), Description: String(eni.Description), Tags: e.tags(eni.Addr, nil)})
+	if eni.HasPublicIP {
+		att := e.attachment[b.VPC]
+		e.add(eniID+"Eip", EIP{Domain: String("vpc"), Tags: e.tags(eni.Addr, nil)}, att)
+		e.add(eniID+"EipAssociation", EIPAssociation{AllocationId: GetAtt{eniID + "Eip", "AllocationId"}, NetworkInterfaceId: Ref{eniID}})
+	}
+	e.add(id, Instance{
+		LaunchTemplate:    &LaunchTemplateSpecification{LaunchTemplateId: Ref{lt}, Version: GetAtt{lt, "LatestVersionNumber"}},
+		NetworkInterfaces: []Value{Map{{"DeviceIndex", String("0")}, {"NetworkInterfaceId", Ref{eniID}}}},
+		Tags:              e.tags(b.Addr, nil),
+	})
+}

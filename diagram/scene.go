@@ -1,0 +1,829 @@
+package diagram
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+)
+
+// Internet is the address a reachability path uses for the internet; the
+// diagram draws it as the "Internet" box above the region.
+const Internet model.Address = "internet"
+
+// The scene is the logical picture: which boxes exist, where they belong
+// (VPC, tier row, zone column, subnet) and which arrows join them. The SVG
+// layout places it; DOT and Mermaid print it as it is.
+
+// place says where a node sits in its VPC's grid.
+type place int
+
+const (
+	placeStack    place = iota // right-hand column, in its tier's row
+	placeCell                  // inside its subnet's box
+	placeGateway               // top row of the VPC (regional NAT, egress-only IGW)
+	placeIGW                   // the internet gateway's row
+	placeEndpoint              // bottom row of the VPC (gateway endpoints)
+)
+
+type node struct {
+	id    string
+	addrs []model.Address
+	class string // CSS class and DOT/Mermaid shape hint
+	lines []string
+	vpc   int // index into scene.vpcs; -1 for nodes outside every VPC
+	place place
+	tier  model.Tier    // placeStack
+	sub   model.Address // placeCell
+	sgs   []model.Address
+	lane  int // placeStack: lane in the stack column
+	box   int // index of its box in the Picture
+}
+
+type subnetNode struct {
+	sub   model.Subnet
+	id    string
+	tier  model.Tier
+	zone  string
+	lines []string
+	nodes []*node
+	box   int
+}
+
+type vpcScene struct {
+	vpc     model.VPC
+	id      string
+	region  string
+	zones   []string
+	tiers   []model.Tier
+	subnets []*subnetNode
+	nodes   []*node // every node of this VPC, in model order
+	igw     *node
+	inet    *node // the Internet box above this VPC, when anything is reachable from it
+	box     int
+}
+
+type edgeKind int
+
+const (
+	edgeFlow  edgeKind = iota // allowed by security groups (or an internet-facing front end)
+	edgeRoute                 // a default route
+	edgeJoin                  // a Transit Gateway attachment or peering
+)
+
+type edge struct {
+	from, to string // node, subnet or VPC ids
+	kind     edgeKind
+	label    string
+}
+
+type scene struct {
+	title  string
+	vpcs   []*vpcScene
+	joins  []*node // Transit Gateways and peering connections
+	edges  []edge
+	byID   map[string]any // *node, *subnetNode or *vpcScene
+	nodeOf map[model.Address]*node
+	subOf  map[model.Address]*subnetNode
+}
+
+var tierOrder = []model.Tier{model.Public, model.Private, model.Isolated}
+
+// buildScene reads the network. It never fails: resources that refer to
+// things the network lacks are drawn where they can be, or left out.
+func buildScene(n *model.Network) *scene {
+	s := &scene{byID: map[string]any{}, nodeOf: map[model.Address]*node{}, subOf: map[model.Address]*subnetNode{}}
+	s.title = n.Name
+	if s.title == "" {
+		s.title = "network"
+	}
+	var sub []string
+	if n.Region != "" {
+		sub = append(sub, n.Region)
+	}
+	if n.Environment != "" {
+		sub = append(sub, string(n.Environment))
+	}
+	if len(sub) > 0 {
+		s.title += " (" + strings.Join(sub, ", ") + ")"
+	}
+
+	vpcIndex := map[model.Address]int{}
+	addVPC := func(v model.VPC) int {
+		if i, ok := vpcIndex[v.Addr]; ok {
+			return i
+		}
+		vs := &vpcScene{vpc: v, id: "vpc" + itoa(len(s.vpcs)), region: v.Region}
+		if vs.region == "" {
+			vs.region = n.Region
+		}
+		vpcIndex[v.Addr] = len(s.vpcs)
+		s.vpcs = append(s.vpcs, vs)
+		s.byID[vs.id] = vs
+		return vpcIndex[v.Addr]
+	}
+	for _, v := range n.VPCs {
+		addVPC(v)
+	}
+	// vpcFor finds the VPC a resource belongs to, falling back to its
+	// subnets' VPC, then to a stand-in, so nothing is lost.
+	subnetVPC := map[model.Address]model.Address{}
+	for _, sn := range n.Subnets {
+		subnetVPC[sn.Addr] = sn.VPC
+	}
+	vpcFor := func(v model.Address, subnets ...model.Address) int {
+		if v.IsZero() {
+			for _, a := range subnets {
+				if sv, ok := subnetVPC[a]; ok && !sv.IsZero() {
+					v = sv
+					break
+				}
+			}
+		}
+		if v.IsZero() {
+			if len(s.vpcs) > 0 {
+				return 0
+			}
+			v = "vpc/unknown"
+		}
+		return addVPC(model.VPC{Addr: v})
+	}
+
+	// Subnets, with their tier (inferred from routes when unset) and zone.
+	rtOf := map[model.Address]*model.RouteTable{}
+	mainRT := map[model.Address]*model.RouteTable{}
+	for i := range n.RouteTables {
+		rt := &n.RouteTables[i]
+		rtOf[rt.Addr] = rt
+		if rt.Main {
+			mainRT[rt.VPC] = rt
+		}
+	}
+	routeTable := func(sn model.Subnet) *model.RouteTable {
+		if rt, ok := rtOf[sn.RouteTable]; ok {
+			return rt
+		}
+		for i := range n.RouteTables {
+			if slices.Contains(n.RouteTables[i].Subnets, sn.Addr) {
+				return &n.RouteTables[i]
+			}
+		}
+		return mainRT[sn.VPC]
+	}
+	for _, sn := range n.Subnets {
+		vi := vpcFor(sn.VPC)
+		vs := s.vpcs[vi]
+		t := sn.Tier
+		if t == "" {
+			t = inferTier(routeTable(sn))
+		}
+		zone := sn.ZoneID
+		if zone == "" {
+			zone = "zone unknown"
+		}
+		lines := []string{prefixText(sn.CIDR)}
+		if sn.IPv6CIDR.IsValid() {
+			lines = append(lines, sn.IPv6CIDR.String())
+		}
+		if sn.Tier == "" && !sn.Addr.IsZero() {
+			// Imported subnets have no moat-given role: show the name.
+			lines = append(lines, shorten(string(sn.Addr), 28))
+		}
+		sub := &subnetNode{sub: sn, id: "subnet" + itoa(len(s.subOf)), tier: t, zone: zone, lines: lines}
+		vs.subnets = append(vs.subnets, sub)
+		s.byID[sub.id] = sub
+		if _, dup := s.subOf[sn.Addr]; !dup {
+			s.subOf[sn.Addr] = sub
+		}
+	}
+	for _, vs := range s.vpcs {
+		vs.zones = zonesOf(n, vs.subnets)
+		vs.tiers = tiersOf(vs.subnets)
+	}
+
+	add := func(vi int, nd *node) *node {
+		nd.id = "n" + itoa(len(s.byID))
+		nd.vpc = vi
+		s.byID[nd.id] = nd
+		if vi >= 0 {
+			s.vpcs[vi].nodes = append(s.vpcs[vi].nodes, nd)
+		}
+		for _, a := range nd.addrs {
+			if _, ok := s.nodeOf[a]; !ok && !a.IsZero() {
+				s.nodeOf[a] = nd
+			}
+		}
+		return nd
+	}
+	// tierOfSubnets is the row for a resource spread over subnets.
+	tierOfSubnets := func(vi int, subnets []model.Address, fallback model.Tier) model.Tier {
+		for _, a := range subnets {
+			if sn, ok := s.subOf[a]; ok {
+				return sn.tier
+			}
+		}
+		return fallback
+	}
+	// cellOrStack puts a one-subnet resource in its subnet's cell when the
+	// subnet is drawn, in the stack column otherwise.
+	cellOrStack := func(nd *node, vi int, subnet model.Address, fallback model.Tier) {
+		if sn, ok := s.subOf[subnet]; ok && s.vpcs[vi].has(sn) {
+			nd.place, nd.sub = placeCell, subnet
+			sn.nodes = append(sn.nodes, nd)
+			return
+		}
+		nd.place, nd.tier = placeStack, fallback
+	}
+
+	for _, g := range n.InternetGateways {
+		vi := vpcFor(g.VPC)
+		nd := add(vi, &node{addrs: []model.Address{g.Addr}, class: "igw", lines: []string{"internet gateway", shorten(string(g.Addr), 28)}})
+		if s.vpcs[vi].igw == nil {
+			nd.place = placeIGW
+			s.vpcs[vi].igw = nd
+		} else {
+			nd.place = placeGateway
+		}
+	}
+	for _, g := range n.EgressOnlyInternetGateways {
+		add(vpcFor(g.VPC), &node{addrs: []model.Address{g.Addr}, class: "igw", place: placeGateway,
+			lines: []string{"egress-only IGW", "IPv6 out only"}})
+	}
+	for _, g := range n.NATGateways {
+		vi := vpcFor(g.VPC, g.Subnet)
+		lines := []string{"NAT gateway"}
+		if g.Private {
+			lines = []string{"private NAT gateway"}
+		}
+		nd := &node{addrs: []model.Address{g.Addr, g.ENI}, class: "nat"}
+		if g.Regional || g.Subnet.IsZero() {
+			lines[0] = "regional " + lines[0]
+			if len(g.Zones) > 0 {
+				lines = append(lines, plural(len(g.Zones), "zone"))
+			}
+			nd.lines = lines
+			nd.place = placeGateway
+			add(vi, nd)
+			continue
+		}
+		nd.lines = lines
+		add(vi, nd)
+		cellOrStack(nd, vi, g.Subnet, model.Public)
+	}
+	for _, ni := range n.NATInstances {
+		vi := vpcFor(ni.VPC, ni.Subnet)
+		lines := []string{"NAT instance"}
+		if ni.InstanceType != "" {
+			lines = append(lines, ni.InstanceType)
+		}
+		nd := add(vi, &node{addrs: []model.Address{ni.Addr, ni.ENI}, class: "nat", lines: lines, sgs: []model.Address{ni.SecurityGroup}})
+		cellOrStack(nd, vi, ni.Subnet, model.Public)
+	}
+	for _, lb := range n.LoadBalancers {
+		vi := vpcFor(lb.VPC, lb.Subnets...)
+		kind := strings.ToUpper(string(lb.Kind))
+		if lb.Kind == model.APIGateway {
+			kind = "API Gateway"
+		} else if kind == "" {
+			kind = "load balancer"
+		}
+		scope := "internal"
+		if lb.InternetFacing {
+			scope = "internet-facing"
+		}
+		lines := []string{kind, scope}
+		if l := listenersText(lb.Listeners); l != "" {
+			lines = append(lines, l)
+		}
+		addrs := append([]model.Address{lb.Addr}, lb.ENIs...)
+		fb := model.Private
+		if lb.InternetFacing {
+			fb = model.Public
+		}
+		add(vi, &node{addrs: addrs, class: "lb", lines: wrap(lines, 30), sgs: lb.SecurityGroups,
+			place: placeStack, tier: tierOfSubnets(vi, lb.Subnets, fb)})
+	}
+	for _, sv := range n.Services {
+		vi := vpcFor(sv.VPC, sv.Subnets...)
+		name := "service"
+		if sv.Name != "" {
+			name += " " + sv.Name
+		}
+		second := sv.Kind
+		if sv.Port > 0 {
+			second = strings.TrimSpace(second + " :" + itoa(sv.Port))
+		}
+		lines := []string{name}
+		if second != "" {
+			lines = append(lines, second)
+		}
+		if len(sv.Subnets) > 1 {
+			lines = append(lines, "in "+plural(len(sv.Subnets), "subnet"))
+		}
+		add(vi, &node{addrs: []model.Address{sv.Addr}, class: "service", lines: wrap(lines, 30), sgs: []model.Address{sv.SecurityGroup},
+			place: placeStack, tier: tierOfSubnets(vi, sv.Subnets, model.Private)})
+	}
+	for _, db := range n.Databases {
+		vi := vpcFor(db.VPC, db.Subnets...)
+		name := db.Engine
+		if name == "" {
+			name = "database"
+		}
+		if db.Port > 0 {
+			name += " :" + itoa(db.Port)
+		}
+		az := "single-AZ"
+		if db.MultiAZ {
+			az = "Multi-AZ"
+		}
+		add(vi, &node{addrs: []model.Address{db.Addr}, class: "db", lines: wrap([]string{"database", name, az}, 30), sgs: []model.Address{db.SecurityGroup},
+			place: placeStack, tier: tierOfSubnets(vi, db.Subnets, model.Isolated)})
+	}
+	for _, b := range n.Bastions {
+		vi := vpcFor(b.VPC, b.Subnet)
+		how := "Session Manager"
+		if b.Mode == model.BastionSSH {
+			how = "SSH"
+		}
+		add(vi, &node{addrs: []model.Address{b.Addr}, class: "bastion", lines: []string{"bastion", how}, sgs: []model.Address{b.SecurityGroup},
+			place: placeStack, tier: tierOfSubnets(vi, []model.Address{b.Subnet}, model.Public)})
+	}
+	// Interface endpoints of one VPC and tier share a box: four endpoints
+	// in three zones would otherwise be twelve boxes saying the same thing.
+	type ifKey struct {
+		vpc  int
+		tier model.Tier
+	}
+	ifGroups := map[ifKey]*node{}
+	for _, e := range n.Endpoints {
+		vi := vpcFor(e.VPC, e.Subnets...)
+		svc := e.Service
+		if svc == "" {
+			svc = e.ServiceName
+		}
+		if svc == "" {
+			svc = string(e.Addr)
+		}
+		if e.Type == model.GatewayEndpoint {
+			add(vi, &node{addrs: []model.Address{e.Addr}, class: "endpoint", place: placeEndpoint,
+				lines: []string{shorten(svc, 30), "gateway endpoint"}})
+			continue
+		}
+		k := ifKey{vi, tierOfSubnets(vi, e.Subnets, model.Private)}
+		g, ok := ifGroups[k]
+		if !ok {
+			g = add(vi, &node{class: "endpoint", place: placeStack, tier: k.tier, lines: []string{"interface endpoints"}})
+			ifGroups[k] = g
+		}
+		g.addrs = append(g.addrs, e.Addr)
+		g.addrs = append(g.addrs, e.ENIs...)
+		for _, a := range append([]model.Address{e.Addr}, e.ENIs...) {
+			if _, ok := s.nodeOf[a]; !ok && !a.IsZero() {
+				s.nodeOf[a] = g
+			}
+		}
+		g.lines = append(g.lines, shorten(svc, 30))
+		for _, sg := range e.SecurityGroups {
+			if !slices.Contains(g.sgs, sg) {
+				g.sgs = append(g.sgs, sg)
+			}
+		}
+	}
+	for _, f := range n.Firewalls {
+		vi := vpcFor(f.VPC, f.Subnets...)
+		add(vi, &node{addrs: []model.Address{f.Addr}, class: "firewall", lines: []string{"network firewall", plural(len(f.Rules), "rule")},
+			place: placeStack, tier: tierOfSubnets(vi, f.Subnets, model.Public)})
+	}
+	// Imported instances sit in the subnet of their first interface; moat's
+	// own NAT instances are drawn above, so skip instances already drawn.
+	eniSGs := map[model.Address][]model.Address{}
+	eniSubnet := map[model.Address]model.Address{}
+	for _, e := range n.ENIs {
+		eniSGs[e.Addr] = e.SecurityGroups
+		eniSubnet[e.Addr] = e.Subnet
+	}
+	for _, in := range n.Instances {
+		if _, drawn := s.nodeOf[in.Addr]; drawn {
+			continue
+		}
+		var subnet model.Address
+		var sgs []model.Address
+		for _, e := range in.ENIs {
+			if subnet.IsZero() {
+				subnet = eniSubnet[e]
+			}
+			sgs = append(sgs, eniSGs[e]...)
+		}
+		name := in.Name
+		if name == "" {
+			name = in.Role
+		}
+		if name == "" {
+			name = "instance"
+		}
+		lines := []string{shorten(name, 28)}
+		if in.ID != "" {
+			lines = append(lines, shorten(in.ID, 28))
+		}
+		vi := vpcFor("", subnet)
+		nd := add(vi, &node{addrs: append([]model.Address{in.Addr}, in.ENIs...), class: "instance", lines: lines, sgs: sgs})
+		cellOrStack(nd, vi, subnet, model.Private)
+	}
+	// ENIs point at their owner so a path naming an interface lights up
+	// the thing it belongs to.
+	for _, e := range n.ENIs {
+		if nd, ok := s.nodeOf[e.Owner]; ok {
+			if _, seen := s.nodeOf[e.Addr]; !seen {
+				s.nodeOf[e.Addr] = nd
+			}
+		}
+	}
+
+	// Joins: Transit Gateways and peering connections sit below the VPCs.
+	for _, t := range n.TransitGateways {
+		lines := []string{"Transit Gateway", shorten(string(t.Addr), 28)}
+		if t.ID != "" {
+			lines[1] = shorten(t.ID, 28)
+		}
+		jn := add(-1, &node{addrs: []model.Address{t.Addr}, class: "tgw", lines: lines})
+		s.joins = append(s.joins, jn)
+		var others []string
+		for _, at := range n.TGWAttachments {
+			if at.TGW != t.Addr {
+				continue
+			}
+			if at.Kind == model.TGWAttachVPC || (at.Kind == "" && !at.VPC.IsZero()) {
+				vi := vpcFor(at.VPC, at.Subnets...)
+				s.edges = append(s.edges, edge{from: jn.id, to: s.vpcs[vi].id, kind: edgeJoin, label: "attachment"})
+				if _, ok := s.nodeOf[at.Addr]; !ok && !at.Addr.IsZero() {
+					s.nodeOf[at.Addr] = jn
+				}
+				continue
+			}
+			others = append(others, string(at.Kind))
+		}
+		if len(others) > 0 {
+			jn.lines = append(jn.lines, wrap([]string{"+ " + strings.Join(others, ", ")}, 28)...)
+		}
+	}
+	for _, p := range n.PeeringConnections {
+		state := "peering"
+		if !p.Active {
+			state = "peering (inactive)"
+		}
+		jn := add(-1, &node{addrs: []model.Address{p.Addr}, class: "pcx", lines: []string{state, shorten(string(p.Addr), 28)}})
+		s.joins = append(s.joins, jn)
+		for _, v := range []model.Address{p.Requester, p.Accepter} {
+			if v.IsZero() {
+				continue
+			}
+			vi := vpcFor(v)
+			s.edges = append(s.edges, edge{from: jn.id, to: s.vpcs[vi].id, kind: edgeJoin})
+		}
+	}
+
+	s.flows(n)
+	s.routes(n, routeTable)
+	return s
+}
+
+func (v *vpcScene) has(sn *subnetNode) bool { return slices.Contains(v.subnets, sn) }
+
+// flows derives the allowed flows from security groups: an ingress rule
+// naming another group is an arrow from every node in that group, and
+// ingress from outside every VPC (or an internet-facing front end's
+// listeners) is an arrow from the internet.
+func (s *scene) flows(n *model.Network) {
+	bySG := map[model.Address][]*node{}
+	var all []*node
+	for _, vs := range s.vpcs {
+		for _, nd := range vs.nodes {
+			all = append(all, nd)
+			for _, sg := range nd.sgs {
+				if !sg.IsZero() && !slices.Contains(bySG[sg], nd) {
+					bySG[sg] = append(bySG[sg], nd)
+				}
+			}
+		}
+	}
+	var vpcCIDRs []netip.Prefix
+	for _, v := range n.VPCs {
+		if v.CIDR.IsValid() {
+			vpcCIDRs = append(vpcCIDRs, v.CIDR)
+		}
+		if v.IPv6CIDR.IsValid() {
+			vpcCIDRs = append(vpcCIDRs, v.IPv6CIDR)
+		}
+	}
+	outside := func(p netip.Prefix) bool {
+		if !p.IsValid() {
+			return false
+		}
+		for _, c := range vpcCIDRs {
+			if c.Overlaps(p) && c.Bits() <= p.Bits() {
+				return false
+			}
+		}
+		return true
+	}
+	type pair struct{ from, to *node }
+	labels := map[pair][]string{}
+	var order []pair
+	addFlow := func(p pair, l string) {
+		if _, ok := labels[p]; !ok {
+			order = append(order, p)
+			labels[p] = nil
+		}
+		if !slices.Contains(labels[p], l) {
+			labels[p] = append(labels[p], l)
+		}
+	}
+	lbs := map[*node]model.LoadBalancer{}
+	for _, lb := range n.LoadBalancers {
+		if nd, ok := s.nodeOf[lb.Addr]; ok {
+			lbs[nd] = lb
+		}
+	}
+	for _, nd := range all {
+		vs := s.vpcs[nd.vpc]
+		lb, isLB := lbs[nd]
+		var fromInternet []string
+		for _, sgAddr := range nd.sgs {
+			sg, ok := n.SecurityGroup(sgAddr)
+			if !ok {
+				continue
+			}
+			for _, r := range sg.Ingress {
+				switch r.Peer.Kind {
+				case model.PeerGroup:
+					for _, src := range bySG[r.Peer.Group] {
+						if src != nd {
+							addFlow(pair{src, nd}, ruleText(r.Protocol, r.Ports))
+						}
+					}
+				case model.PeerCIDR:
+					if !outside(r.Peer.CIDR) {
+						continue
+					}
+					if isLB && !lb.InternetFacing {
+						continue
+					}
+					l := ruleText(r.Protocol, r.Ports)
+					if r.Peer.CIDR.Bits() != 0 {
+						l += " from " + r.Peer.CIDR.String()
+					}
+					if !slices.Contains(fromInternet, l) {
+						fromInternet = append(fromInternet, l)
+					}
+				}
+			}
+		}
+		if isLB && lb.InternetFacing && len(fromInternet) == 0 {
+			// A front end without groups (API Gateway) is open on its
+			// listeners.
+			for _, l := range lb.Listeners {
+				t := ruleText(model.TCP, model.Port(l.Port))
+				if !slices.Contains(fromInternet, t) {
+					fromInternet = append(fromInternet, t)
+				}
+			}
+		}
+		if len(fromInternet) == 0 {
+			continue
+		}
+		if vs.inet == nil {
+			vs.inet = &node{id: "inet" + itoa(nd.vpc), addrs: []model.Address{Internet}, class: "internet", lines: []string{"Internet"}, vpc: nd.vpc}
+			s.byID[vs.inet.id] = vs.inet
+		}
+		label := strings.Join(fromInternet, ", ")
+		// Traffic to things in the VPC enters through its internet
+		// gateway; an API Gateway is AWS-managed and sits outside.
+		if vs.igw != nil && !(isLB && lb.Kind == model.APIGateway) {
+			addFlow(pair{vs.inet, vs.igw}, label)
+			addFlow(pair{vs.igw, nd}, label)
+			continue
+		}
+		addFlow(pair{vs.inet, nd}, label)
+	}
+	for _, p := range order {
+		s.edges = append(s.edges, edge{from: p.from.id, to: p.to.id, kind: edgeFlow, label: strings.Join(labels[p], ", ")})
+	}
+	// Internet-to-IGW labels may have been joined from several targets;
+	// make the one arrow carry every port, deduplicated.
+	for i := range s.edges {
+		e := &s.edges[i]
+		if strings.HasPrefix(e.from, "inet") && e.kind == edgeFlow {
+			parts := strings.Split(e.label, ", ")
+			var uniq []string
+			for _, p := range parts {
+				if !slices.Contains(uniq, p) {
+					uniq = append(uniq, p)
+				}
+			}
+			e.label = strings.Join(uniq, ", ")
+		}
+	}
+}
+
+// routes draws default routes: a subnet whose default route leads to a NAT
+// (or any drawn target but the internet gateway) gets an arrow to it, and
+// each NAT in a subnet routed to the internet gateway gets an arrow there.
+func (s *scene) routes(n *model.Network, routeTable func(model.Subnet) *model.RouteTable) {
+	seen := map[[2]string]bool{}
+	addRoute := func(from, to string) {
+		k := [2]string{from, to}
+		if from == to || seen[k] {
+			return
+		}
+		seen[k] = true
+		s.edges = append(s.edges, edge{from: from, to: to, kind: edgeRoute})
+	}
+	for _, vs := range s.vpcs {
+		for _, sn := range vs.subnets {
+			rt := routeTable(sn.sub)
+			if rt == nil {
+				continue
+			}
+			for _, r := range rt.Routes {
+				if !r.Dest.IsValid() || r.Dest.Bits() != 0 {
+					continue
+				}
+				t, ok := s.nodeOf[r.Target]
+				if !ok || t.vpc < 0 || t.class == "internet" {
+					continue
+				}
+				if t == vs.igw || t.class == "igw" && t.place == placeIGW {
+					// Public subnet: its NATs forward to the internet gateway.
+					for _, nd := range sn.nodes {
+						if nd.class == "nat" {
+							addRoute(nd.id, t.id)
+						}
+					}
+					continue
+				}
+				if t.place == placeCell && t.sub == sn.sub.Addr {
+					continue
+				}
+				addRoute(sn.id, t.id)
+			}
+		}
+		// A regional NAT gateway has no subnet; it uses the VPC's IGW.
+		for _, nd := range vs.nodes {
+			if nd.class == "nat" && nd.place == placeGateway && vs.igw != nil && !strings.HasPrefix(nd.lines[0], "regional private") {
+				addRoute(nd.id, vs.igw.id)
+			}
+		}
+	}
+	_ = n
+}
+
+// inferTier names an imported subnet's role from its route table, as the
+// seeds define tiers: a default route to an internet gateway makes it
+// public, any other default route private, none isolated.
+func inferTier(rt *model.RouteTable) model.Tier {
+	if rt == nil {
+		return model.Isolated
+	}
+	t := model.Isolated
+	for _, r := range rt.Routes {
+		if !r.Dest.IsValid() || r.Dest.Bits() != 0 || !r.Dest.Addr().Is4() {
+			continue
+		}
+		switch r.TargetKind {
+		case model.TargetIGW:
+			return model.Public
+		case model.TargetLocal, model.TargetBlackhole:
+		default:
+			t = model.Private
+		}
+	}
+	return t
+}
+
+// zonesOf orders a VPC's zones as the network lists them, then as its
+// subnets first name them.
+func zonesOf(n *model.Network, subs []*subnetNode) []string {
+	used := map[string]bool{}
+	for _, sn := range subs {
+		used[sn.zone] = true
+	}
+	var out []string
+	for _, z := range n.Zones {
+		if used[z.ID] && !slices.Contains(out, z.ID) {
+			out = append(out, z.ID)
+		}
+	}
+	for _, sn := range subs {
+		if !slices.Contains(out, sn.zone) {
+			out = append(out, sn.zone)
+		}
+	}
+	return out
+}
+
+// tiersOf orders rows public, private, isolated, then any other tier
+// names alphabetically.
+func tiersOf(subs []*subnetNode) []model.Tier {
+	used := map[model.Tier]bool{}
+	for _, sn := range subs {
+		used[sn.tier] = true
+	}
+	var out []model.Tier
+	for _, t := range tierOrder {
+		if used[t] {
+			out = append(out, t)
+			delete(used, t)
+		}
+	}
+	var rest []string
+	for t := range used {
+		rest = append(rest, string(t))
+	}
+	sort.Strings(rest)
+	for _, t := range rest {
+		out = append(out, model.Tier(t))
+	}
+	return out
+}
+
+func ruleText(p model.Protocol, r model.PortRange) string {
+	switch p {
+	case model.AllProtocols, "":
+		return "all traffic"
+	case model.ICMP, model.ICMPv6:
+		return string(p)
+	}
+	if r == model.AnyPort {
+		return string(p) + "/all"
+	}
+	return string(p) + "/" + r.String()
+}
+
+func listenersText(ls []model.Listener) string {
+	var parts []string
+	for _, l := range ls {
+		t := l.Protocol + ":" + itoa(l.Port)
+		if l.Protocol == "" {
+			t = itoa(l.Port)
+		}
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, " ")
+}
+
+func prefixText(p netip.Prefix) string {
+	if !p.IsValid() {
+		return "no IPv4 CIDR"
+	}
+	return p.String()
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// shorten keeps labels of imported names from widening the picture without
+// bound.
+func shorten(s string, max int) string {
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	return string(r[:max-1]) + "…"
+}
+
+// wrap breaks lines longer than max runes at spaces or commas.
+func wrap(lines []string, max int) []string {
+	var out []string
+	for _, l := range lines {
+		for len([]rune(l)) > max {
+			r := []rune(l)
+			cut := -1
+			for i := max; i > 0; i-- {
+				if r[i] == ' ' {
+					cut = i
+					break
+				}
+			}
+			if cut <= 0 {
+				out = append(out, string(r[:max-1])+"…")
+				l = ""
+				break
+			}
+			out = append(out, strings.TrimRight(string(r[:cut]), " "))
+			l = strings.TrimLeft(string(r[cut:]), " ")
+		}
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func itoa(i int) string { return fmt.Sprint(i) }

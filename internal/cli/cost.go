@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moatnet/moat/compile"
+	"github.com/moatnet/moat/diag"
+	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/pricing"
+	"github.com/moatnet/moat/spec"
+)
+
+type costOptions struct {
+	usage   string
+	format  string
+	compare bool
+}
+
+func newCostCommand(io *streams) *cobra.Command {
+	var opts costOptions
+	cmd := &cobra.Command{
+		Use:   "cost NETWORK",
+		Short: "Price a network per resource line, or compare the NAT options",
+		Long: `cost prices a network at AWS list prices for a 730-hour month, one line per
+charge: the hourly parts (NAT gateways and instances, load balancers,
+endpoints per zone, Transit Gateway attachments, firewall endpoints, every
+public IPv4 address) and the usage parts (GB through NAT, GB out to the
+internet by tier, GB across zones - charged in both directions - capacity
+units, API requests, flow-log ingestion, the workloads).
+
+Usage is an assumption, so every usage figure is printed with the report.
+The defaults describe a small stack; set any of them in a YAML file:
+
+  # usage.yaml
+  nat_gb: 2000            # GB a month through NAT
+  internet_out_gb: 500
+  fargate_tasks: 6
+
+Prices come from pricing/data/<region>.yaml, each figure with its source
+and the date it was read. A charge moat has no confirmed price for is
+listed as unpriced, with the reason, and left out of the total - never
+counted as zero.
+
+--compare designs the same stack with each NAT option (an instance per
+zone, one shared instance, a gateway per zone, one shared gateway, a
+regional gateway, none) and shows each one's monthly total and saving
+against a NAT gateway per zone, including the cross-zone traffic a shared
+NAT adds, and what each gives up. It needs a stack spec.
+
+NETWORK is a stack spec. Exit codes: 0 ok, 2 usage or input error.`,
+		Example: `  moat cost examples/webapp.yaml
+  moat cost --usage usage.yaml examples/webapp.yaml
+  moat cost --compare examples/webapp.yaml
+  moat cost --format json examples/api.yaml | jq '.total'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCost(io, args[0], opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.usage, "usage", "", "YAML file overriding the usage assumptions (see the keys in the report)")
+	cmd.Flags().StringVar(&opts.format, "format", "text", "output format: text or json")
+	cmd.Flags().BoolVar(&opts.compare, "compare", false, "price the stack with each NAT option, side by side")
+	return cmd
+}
+
+func runCost(io *streams, path string, opts costOptions) error {
+	if opts.format != "text" && opts.format != "json" {
+		return &exitError{code: exitInput, err: fmt.Errorf("unknown --format %q: use text or json", opts.format)}
+	}
+	usage, err := readUsage(io, opts.usage)
+	if err != nil {
+		return err
+	}
+	src, err := loadNetwork(io, path)
+	if err != nil {
+		return err
+	}
+	table, tableErr := pricing.Load(src.network.Region)
+	if tableErr != nil && !errors.Is(tableErr, pricing.ErrNoTable) {
+		return &exitError{code: exitFindings, err: tableErr}
+	}
+	if tableErr != nil && opts.format == "text" {
+		fmt.Fprintf(io.stderr, "moat: %v; every line is listed unpriced\n", tableErr)
+	}
+	if opts.compare {
+		if src.spec == nil || src.spec.stack == nil {
+			return &exitError{code: exitInput, err: fmt.Errorf("--compare designs the stack again with each NAT option, so it needs a stack spec, not %s", path)}
+		}
+		c := pricing.Compare(natOptions(src.spec.stack), table, usage)
+		if opts.format == "json" {
+			return writeJSON(io.stdout, c)
+		}
+		writeComparison(io.stdout, c, table)
+		return nil
+	}
+	r := pricing.Estimate(src.network, table, usage)
+	if opts.format == "json" {
+		return writeJSON(io.stdout, struct {
+			*pricing.Report
+			Prices []pricing.Price `json:"prices,omitempty"`
+		}{r, usedPrices(r, table)})
+	}
+	writeCost(io.stdout, r)
+	return nil
+}
+
+// readUsage reads --usage over the defaults; problems are diagnostics
+// with positions and exit 2.
+func readUsage(io *streams, path string) (pricing.Usage, error) {
+	u := pricing.DefaultUsage()
+	if path == "" {
+		return u, nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return u, &exitError{code: exitInput, err: fmt.Errorf("read usage: %w", err)}
+	}
+	u, diags := pricing.ParseUsage(path, src, u)
+	if len(diags) == 0 {
+		return u, nil
+	}
+	if err := diag.Render(io.stderr, diags.Sorted(), diag.Sources{path: src}); err != nil {
+		return u, &exitError{code: exitInput, err: err}
+	}
+	if diags.HasErrors() {
+		return u, &exitError{code: exitInput}
+	}
+	return u, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return &exitError{code: exitFindings, err: fmt.Errorf("encode json: %w", err)}
+	}
+	return nil
+}
+
+// usedPrices lists the table's figures the report used, with sources.
+func usedPrices(r *pricing.Report, t *pricing.Table) []pricing.Price {
+	if t == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []pricing.Price
+	for _, l := range r.Lines {
+		if !seen[l.PriceKey] {
+			seen[l.PriceKey] = true
+			out = append(out, t.Lookup(l.PriceKey))
+		}
+	}
+	return out
+}
+
+// natOptions designs the stack once per NAT option. The stack is copied,
+// so the caller's spec is untouched.
+func natOptions(st *spec.Stack) []pricing.Option {
+	itype := st.Network.NAT.InstanceType
+	if itype == "" {
+		itype = "t4g.nano"
+	}
+	build := func(mode spec.NATMode, perZone bool) (*model.Network, error) {
+		cp := *st
+		cp.Network.NAT = spec.NAT{Mode: mode, InstanceType: itype, PerZone: perZone}
+		n, diags := compile.Compile(&cp)
+		if diags.HasErrors() {
+			for _, d := range diags {
+				if d.Severity == diag.Error {
+					return nil, fmt.Errorf("%s", d.Summary)
+				}
+			}
+		}
+		return n, nil
+	}
+	specs := []struct {
+		name, label string
+		mode        spec.NATMode
+		perZone     bool
+		givesUp     string
+		baseline    bool
+	}{
+		{"gateway-per-zone", "a NAT gateway per zone", spec.NATGatewayPerZone, false,
+			"nothing: managed, scales to 100 Gbps per gateway, a zone failure stops only that zone", true},
+		{"instance-per-zone", "a NAT instance (" + itype + ") per zone", spec.NATInstance, true,
+			"throughput bounded by " + itype + " (fck-nat: up to 5 Gbps); a failed instance is replaced in minutes, not seconds; you patch it", false},
+		{"instance-shared", "one shared NAT instance (" + itype + ")", spec.NATInstance, false,
+			"all of the above, and its zone failing cuts every zone off the internet; other zones pay cross-zone traffic", false},
+		{"gateway", "one shared NAT gateway", spec.NATGateway, false,
+			"its zone failing cuts every zone off the internet; other zones pay cross-zone traffic", false},
+		{"regional-gateway", "one regional NAT gateway", spec.NATRegionalGateway, false,
+			"little: AWS spreads it over the zones in use, but it takes minutes to expand into a new zone (traffic crosses zones meanwhile)", false},
+		{"none", "no NAT", spec.NATNone, false,
+			"all internet egress from private subnets: AWS services only through endpoints", false},
+	}
+	var out []pricing.Option
+	for _, s := range specs {
+		n, err := build(s.mode, s.perZone)
+		out = append(out, pricing.Option{Name: s.name, Label: s.label, Network: n, Err: err, GivesUp: s.givesUp, Baseline: s.baseline})
+	}
+	return out
+}
+
+// writeCostSummary is the one line plan prints.
+func writeCostSummary(w io.Writer, n *model.Network) {
+	t, err := pricing.Load(n.Region)
+	if err != nil {
+		fmt.Fprintf(w, "\nEstimated cost: not priced (moat has no price table for %s; see moat cost)\n", n.Region)
+		return
+	}
+	r := pricing.Estimate(n, t, pricing.DefaultUsage())
+	extra := ""
+	if r.Unpriced > 0 {
+		extra = fmt.Sprintf(" + %s not priced", plural(r.Unpriced, "item"))
+	}
+	fmt.Fprintf(w, "\nEstimated cost: %s/month%s (%s list prices, default usage; see moat cost)\n", r.Total, extra, n.Region)
+}

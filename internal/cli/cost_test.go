@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGoldenCosts keeps a cost report for every golden case, and the NAT
+// comparison for the web app, byte for byte.
+func TestGoldenCosts(t *testing.T) {
+	for _, path := range goldenSpecs(t) {
+		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := runMoat(t, "cost", path)
+			if code != 0 {
+				t.Fatalf("moat cost %s: exit %d\n%s", path, code, stderr)
+			}
+			dir := filepath.Join("..", "..", "testdata", "golden", name)
+			checkGolden(t, filepath.Join(dir, "cost.txt"), []byte(stdout+stderr))
+			if _, again, _ := runMoat(t, "cost", path); again != stdout {
+				t.Error("moat cost differs between two runs")
+			}
+			if name == "webapp" {
+				code, stdout, stderr := runMoat(t, "cost", "--compare", path)
+				if code != 0 {
+					t.Fatalf("moat cost --compare: exit %d\n%s", code, stderr)
+				}
+				checkGolden(t, filepath.Join(dir, "cost-compare.txt"), []byte(stdout+stderr))
+			}
+		})
+	}
+}

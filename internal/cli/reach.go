@@ -1,0 +1,246 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moatnet/moat/analyze"
+	"github.com/moatnet/moat/diagram"
+	"github.com/moatnet/moat/model"
+)
+
+type reachOptions struct {
+	proto   string
+	port    int
+	srcPort int
+	format  string
+	diagram string
+}
+
+func newReachCommand(io *streams) *cobra.Command {
+	var opts reachOptions
+	cmd := &cobra.Command{
+		Use:   "reach NETWORK FROM TO",
+		Short: "Can a packet go from FROM to TO, and why (or why not)",
+		Long: `reach traces a packet from FROM to TO through NETWORK (a stack spec, a
+directory of aws ec2 describe-* JSON, or a CloudFormation template) and
+prints the verdict and every hop, each naming the route or rule that let the
+packet pass: security groups (stateful), network ACLs (stateless, in
+rule-number order, checked again for the reply on its ephemeral port),
+routes (longest prefix), internet and NAT gateways, NAT instances, peering,
+Transit Gateways, endpoints, load balancers and Network Firewall.
+
+When the packet is blocked, reach lists every setting that blocks it, not
+only the first, and what would have to change.
+
+FROM and TO are: internet; a moat address (subnet/private/use1-az2, sg/db,
+service, db, alb, bastion, nat/use1-az1, eni/...); an ENI, instance or
+subnet id; an IP; or, as TO, an AWS service (s3, dynamodb). A name that
+stands for several interfaces (a security group, a service in three zones)
+is answered for every pair.
+
+Exit 0 when every pair is reachable, 1 when any is blocked, 2 on bad input.`,
+		Example: `  moat reach examples/webapp.yaml internet alb --port 443
+  moat reach examples/webapp.yaml service db
+  moat reach examples/webapp.yaml internet db --format json
+  moat reach examples/webapp.yaml subnet/private/use1-az1 internet --diagram path.svg`,
+		Args: cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReach(io, args, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.proto, "proto", "tcp", "protocol: tcp, udp or icmp")
+	cmd.Flags().IntVar(&opts.port, "port", 0, "destination port (default: the destination's own port, else 443)")
+	cmd.Flags().IntVar(&opts.srcPort, "src-port", analyze.DefaultSourcePort, "the client's port, which the reply must reach through stateless NACLs")
+	cmd.Flags().StringVar(&opts.format, "format", "text", "output: text or json")
+	cmd.Flags().StringVar(&opts.diagram, "diagram", "", "also draw the network with the path highlighted to FILE (.svg, .dot or .mmd)")
+	return cmd
+}
+
+func runReach(io *streams, args []string, opts reachOptions) error {
+	if opts.format != "text" && opts.format != "json" {
+		return &exitError{code: exitInput, err: fmt.Errorf("unknown --format %q: use text or json", opts.format)}
+	}
+	src, err := loadNetwork(io, args[0])
+	if err != nil {
+		return err
+	}
+	ix := analyze.NewIndex(src.network)
+	a, err := ix.Reach(analyze.Question{From: args[1], To: args[2], Proto: model.Protocol(opts.proto), Port: opts.port, SrcPort: opts.srcPort})
+	if err != nil {
+		return &exitError{code: exitInput, err: err}
+	}
+	if opts.diagram != "" {
+		if err := writePathDiagram(opts.diagram, src.network, a); err != nil {
+			return &exitError{code: exitInput, err: err}
+		}
+	}
+	if opts.format == "json" {
+		if err := writeReachJSON(io.stdout, answerJSON(a)); err != nil {
+			return err
+		}
+	} else {
+		writeAnswer(io.stdout, a)
+	}
+	if a.Verdict != analyze.Reachable {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// writeAnswer prints the verdict, the first path in full (forward and
+// reply), and one line for each other pair.
+func writeAnswer(w io.Writer, a analyze.Answer) {
+	fmt.Fprintf(w, "%s: %s -> %s on %s\n", strings.ToUpper(string(a.Verdict)), a.From, a.To, flowText(a.Proto, a.Port))
+	for i, p := range a.Paths {
+		mark := "✓"
+		if !p.Reachable {
+			mark = "✗"
+		}
+		fmt.Fprintf(w, "\n%s %s -> %s\n", mark, p.Flow.Src, p.Flow.Dst)
+		if i > 0 && p.Reachable {
+			continue
+		}
+		if i == 0 || !p.Reachable {
+			writeHops(w, "forward", p.Forward)
+			writeHops(w, "reply", p.Return)
+		}
+		if len(p.Blocks) > 0 {
+			fmt.Fprintln(w, "  blocked by:")
+			for _, b := range p.Blocks {
+				fmt.Fprintf(w, "    - %s (%s)\n      fix: %s\n", b.Reason, b.Direction, orDash(b.Fix))
+			}
+		}
+		for _, n := range p.Notes {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+	}
+}
+
+func writeHops(w io.Writer, title string, hops []analyze.Hop) {
+	if len(hops) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  %s:\n", title)
+	tw := table(w)
+	for _, h := range hops {
+		fmt.Fprintf(tw, "    %s\t%s\n", h.Resource, h.Rule)
+	}
+	tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func flowText(proto model.Protocol, port int) string {
+	if proto == model.ICMP {
+		return "icmp"
+	}
+	return fmt.Sprintf("%s/%d", proto, port)
+}
+
+type hopJSON = analyze.Hop
+
+type pathJSON struct {
+	From      string          `json:"from"`
+	To        string          `json:"to"`
+	Reachable bool            `json:"reachable"`
+	Forward   []hopJSON       `json:"forward"`
+	Return    []hopJSON       `json:"return"`
+	Blocks    []analyze.Block `json:"blocks"`
+	Notes     []string        `json:"notes"`
+}
+
+type answerJSONT struct {
+	From    string     `json:"from"`
+	To      string     `json:"to"`
+	Proto   string     `json:"proto"`
+	Port    int        `json:"port"`
+	Verdict string     `json:"verdict"`
+	Paths   []pathJSON `json:"paths"`
+}
+
+func pathToJSON(p analyze.Path) pathJSON {
+	return pathJSON{
+		From: p.Flow.Src.String(), To: p.Flow.Dst.String(), Reachable: p.Reachable,
+		Forward: nonNil(p.Forward), Return: nonNil(p.Return), Blocks: nonNil(p.Blocks), Notes: nonNil(p.Notes),
+	}
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func answerJSON(a analyze.Answer) answerJSONT {
+	out := answerJSONT{From: a.From, To: a.To, Proto: string(a.Proto), Port: a.Port, Verdict: string(a.Verdict), Paths: []pathJSON{}}
+	for _, p := range a.Paths {
+		out.Paths = append(out.Paths, pathToJSON(p))
+	}
+	return out
+}
+
+func writeReachJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return &exitError{code: exitInput, err: fmt.Errorf("encode json: %w", err)}
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+// writePathDiagram draws the network with the first path highlighted: the
+// first reachable one, else the first blocked one and what blocks it.
+func writePathDiagram(path string, n *model.Network, a analyze.Answer) error {
+	if len(a.Paths) == 0 {
+		return nil
+	}
+	p := a.Paths[0]
+	for _, x := range a.Paths {
+		if x.Reachable == (a.Verdict != analyze.Blocked) {
+			p = x
+			break
+		}
+	}
+	var hl []model.Address
+	add := func(x model.Address) {
+		if x != "" && (len(hl) == 0 || hl[len(hl)-1] != x) {
+			hl = append(hl, x)
+		}
+	}
+	if p.Flow.Src.Kind == analyze.Internet {
+		add(diagram.Internet)
+	}
+	add(p.Flow.Src.Addr)
+	for _, h := range p.Forward {
+		add(h.Resource)
+	}
+	opts := diagram.Options{Highlight: hl}
+	if len(p.Blocks) > 0 {
+		opts.Blocked, opts.BlockedNote = p.Blocks[0].Resource, p.Blocks[0].Reason
+	}
+	format := diagram.SVG
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".dot", ".gv":
+		format = diagram.DOT
+	case ".mmd", ".mermaid":
+		format = diagram.Mermaid
+	}
+	body, err := diagram.Render(n, format, opts)
+	if err != nil {
+		return fmt.Errorf("draw the path: %w", err)
+	}
+	return writeFileAtomic(path, body, 0o644)
+}

@@ -1,0 +1,114 @@
+package pricing
+
+import (
+	"fmt"
+
+	"github.com/moatnet/moat/model"
+)
+
+// Option is one way to give the private subnets internet access, already
+// compiled into a network by the caller (pricing does not compile specs).
+type Option struct {
+	Name     string         // e.g. "gateway-per-zone"
+	Label    string         // e.g. "a NAT gateway per zone"
+	Network  *model.Network // nil when the option could not be built
+	Err      error          // why Network is nil
+	GivesUp  string         // one line: throughput, zone failure, replacement time
+	Baseline bool
+}
+
+// Row is one option priced.
+type Row struct {
+	Option    string  `json:"option"`
+	Label     string  `json:"label"`
+	Total     Money   `json:"total"`
+	NAT       Money   `json:"nat"` // NAT devices, their addresses and the cross-zone traffic they add
+	Unpriced  int     `json:"unpriced"`
+	Saving    Money   `json:"saving"`         // baseline total - this total
+	SavingPct float64 `json:"saving_percent"` // of the baseline total, one decimal
+	GivesUp   string  `json:"gives_up"`
+	Baseline  bool    `json:"baseline,omitempty"`
+	Error     string  `json:"error,omitempty"`
+}
+
+// Comparison prices the same stack with each NAT option.
+type Comparison struct {
+	Stack       string       `json:"stack"`
+	Region      string       `json:"region"`
+	Rows        []Row        `json:"rows"`
+	Assumptions []Assumption `json:"assumptions"`
+}
+
+// Compare prices every option with t and u and states each one's saving
+// against the option marked Baseline.
+func Compare(opts []Option, t *Table, u Usage) *Comparison {
+	c := &Comparison{Assumptions: u.Assumptions()}
+	var base *Row
+	for _, o := range opts {
+		row := Row{Option: o.Name, Label: o.Label, GivesUp: o.GivesUp, Baseline: o.Baseline}
+		if o.Network == nil {
+			row.Error = "could not be built"
+			if o.Err != nil {
+				row.Error = o.Err.Error()
+			}
+			c.Rows = append(c.Rows, row)
+			continue
+		}
+		if c.Stack == "" {
+			c.Stack, c.Region = o.Network.Name, o.Network.Region
+		}
+		r := Estimate(o.Network, t, u)
+		row.Total, row.Unpriced = r.Total, r.Unpriced
+		row.NAT = natPart(o.Network, r)
+		c.Rows = append(c.Rows, row)
+		if o.Baseline {
+			base = &c.Rows[len(c.Rows)-1]
+		}
+	}
+	if base == nil {
+		return c
+	}
+	baseTotal := base.Total
+	for i := range c.Rows {
+		row := &c.Rows[i]
+		if row.Error != "" {
+			continue
+		}
+		row.Saving = baseTotal - row.Total
+		if baseTotal > 0 {
+			// One decimal, rounded half away from zero, in integers.
+			tenths := (int64(row.Saving)*1000 + sign(int64(row.Saving))*int64(baseTotal)/2) / int64(baseTotal)
+			row.SavingPct = float64(tenths) / 10
+		}
+	}
+	return c
+}
+
+func sign(v int64) int64 {
+	if v < 0 {
+		return -1
+	}
+	return 1
+}
+
+// natPart sums the lines NAT is responsible for: the NAT devices (hours,
+// GB, volumes, public addresses) and the cross-zone traffic they add.
+func natPart(n *model.Network, r *Report) Money {
+	nat := map[model.Address]bool{"data-transfer/cross-zone-nat": true}
+	for _, g := range n.NATGateways {
+		nat[g.Addr] = true
+	}
+	for _, ni := range n.NATInstances {
+		nat[ni.Addr] = true
+	}
+	var m Money
+	for _, l := range r.Lines {
+		if nat[l.Resource] && !l.Unpriced {
+			m += l.Monthly
+		}
+	}
+	return m
+}
+
+// PercentString formats a saving percentage such as 12.3 as "12.3%".
+func PercentString(p float64) string { return fmt.Sprintf("%.1f%%", p) }

@@ -1,0 +1,450 @@
+package pricing
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+)
+
+// HoursPerMonth is AWS's billing month: 8,760 hours a year / 12.
+const HoursPerMonth = 730
+
+// natInstanceVolumeGB is the root volume moat's template gives each NAT
+// instance (cfn/emit_nat.go: gp3, 8 GB).
+const natInstanceVolumeGB = 8
+
+// freeInternetGB is the monthly data out to the internet AWS does not
+// charge, shared by the whole account.
+const freeInternetGB = 100
+
+// Line is one priced (or unpriced) part of a resource's monthly cost.
+type Line struct {
+	Resource   model.Address `json:"resource"`
+	Item       string        `json:"item"`
+	Quantity   Qty           `json:"quantity"`
+	Unit       string        `json:"unit"`
+	UnitPrice  Rate          `json:"unit_price"`
+	Monthly    Money         `json:"monthly"`
+	Assumption string        `json:"assumption,omitempty"`
+	Unpriced   bool          `json:"unpriced,omitempty"`
+	Reason     string        `json:"reason,omitempty"` // why unpriced
+	PriceKey   string        `json:"price_key"`
+	Source     string        `json:"source,omitempty"`
+}
+
+// Report is a network's monthly cost.
+type Report struct {
+	Stack       string       `json:"stack"`
+	Region      string       `json:"region"`
+	PriceFile   string       `json:"price_file,omitempty"`
+	Lines       []Line       `json:"lines"`
+	Total       Money        `json:"total"`    // sum of the priced lines
+	Unpriced    int          `json:"unpriced"` // lines not in Total
+	Assumptions []Assumption `json:"assumptions"`
+}
+
+type estimator struct {
+	n *model.Network
+	t *Table
+	u Usage
+	r *Report
+}
+
+// Estimate prices n with table t (nil: every line unpriced) under usage u.
+// It reads only the model, so it works on any network: compiled, imported,
+// without an Environment, with unknown instance types.
+func Estimate(n *model.Network, t *Table, u Usage) *Report {
+	if n == nil {
+		n = &model.Network{}
+	}
+	e := &estimator{n: n, t: t, u: u, r: &Report{Stack: n.Name, Region: n.Region, Assumptions: u.Assumptions()}}
+	if t != nil {
+		e.r.PriceFile = t.File
+	}
+	e.nat()
+	e.publicIPv4()
+	e.loadBalancers()
+	e.endpoints()
+	e.transitGateways()
+	e.firewalls()
+	e.flowLogs()
+	e.crossZone()
+	e.internetOut()
+	e.workloads()
+	for _, l := range e.r.Lines {
+		if l.Unpriced {
+			e.r.Unpriced++
+		} else {
+			e.r.Total += l.Monthly
+		}
+	}
+	return e.r
+}
+
+// add prices q of key for resource and appends the line.
+func (e *estimator) add(res model.Address, item, key string, q Qty, assumption string) {
+	p := e.t.Lookup(key)
+	l := Line{Resource: res, Item: item, Quantity: q, Unit: p.Unit, PriceKey: key, Assumption: assumption, Source: p.Source}
+	switch {
+	case !p.Priced():
+		l.Unpriced, l.Reason = true, p.Unpriced
+	case p.Free:
+	default:
+		m, ok := cost(q, p.Rate)
+		if !ok {
+			l.Unpriced, l.Reason = true, "the amount is too large to compute"
+			break
+		}
+		l.UnitPrice, l.Monthly = p.Rate, m
+	}
+	if l.Unit == "" {
+		// An unpriced figure has no unit of its own; borrow the reference
+		// table's so the quantity still reads right.
+		if ref, err := Load("us-east-1"); err == nil && ref.Lookup(key).Unit != "" {
+			l.Unit = ref.Lookup(key).Unit
+		} else {
+			l.Unit = unitOf(key)
+		}
+	}
+	e.r.Lines = append(e.r.Lines, l)
+}
+
+// unitOf names the unit of a key the table does not price, so unpriced
+// lines still read well.
+func unitOf(key string) string {
+	switch {
+	case strings.HasSuffix(key, "_hour"), strings.HasPrefix(key, "ec2/"), strings.HasPrefix(key, "rds/"):
+		return "hour"
+	case strings.HasSuffix(key, "_gb_month"):
+		return "GB-month"
+	case strings.HasSuffix(key, "_gb"):
+		return "GB"
+	case strings.HasSuffix(key, "_million"):
+		return "million requests"
+	}
+	return "each"
+}
+
+func hours(n int) Qty { return Units(int64(n) * HoursPerMonth) }
+
+func pluralS(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// zoneOf returns the zone of a subnet, or "".
+func (e *estimator) zoneOf(s model.Address) string {
+	if sub, ok := e.n.Subnet(s); ok {
+		return sub.ZoneID
+	}
+	return ""
+}
+
+// natZones returns, for each zone with a private subnet, the NAT device
+// (its address) and that device's zone ("" for a regional gateway, which
+// is in every zone). Zones are in subnet order.
+type natPath struct {
+	zone, device, deviceZone string
+}
+
+func (e *estimator) natPaths() []natPath {
+	var out []natPath
+	seen := map[string]bool{}
+	for _, s := range e.n.Subnets {
+		if s.Tier != model.Private || seen[s.ZoneID] {
+			continue
+		}
+		rt, ok := e.n.RouteTable(s.RouteTable)
+		if !ok {
+			continue
+		}
+		for _, r := range rt.Routes {
+			if r.Dest.Bits() != 0 || !r.Dest.Addr().Is4() {
+				continue
+			}
+			p := natPath{zone: s.ZoneID}
+			switch r.TargetKind {
+			case model.TargetNATGateway:
+				for _, g := range e.n.NATGateways {
+					if g.Addr == r.Target {
+						p.device = string(g.Addr)
+						if !g.Regional {
+							p.deviceZone = e.zoneOf(g.Subnet)
+						} else {
+							p.deviceZone = s.ZoneID
+						}
+					}
+				}
+			case model.TargetENI:
+				for _, ni := range e.n.NATInstances {
+					if ni.ENI == r.Target {
+						p.device = string(ni.Addr)
+						p.deviceZone = e.zoneOf(ni.Subnet)
+					}
+				}
+			}
+			if p.device != "" {
+				seen[s.ZoneID] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// natShare returns the GB each NAT device processes: the stack's NAT
+// traffic spread evenly over the zones that use NAT. With no private
+// subnets to go by (an import), it is spread over the devices.
+func (e *estimator) natShare() map[string]Qty {
+	share := map[string]Qty{}
+	paths := e.natPaths()
+	if len(paths) > 0 {
+		for _, p := range paths {
+			share[p.device] += e.u.NATGB.div(len(paths))
+		}
+		return share
+	}
+	devices := len(e.n.NATGateways) + len(e.n.NATInstances)
+	for _, g := range e.n.NATGateways {
+		share[string(g.Addr)] = e.u.NATGB.div(devices)
+	}
+	for _, ni := range e.n.NATInstances {
+		share[string(ni.Addr)] = e.u.NATGB.div(devices)
+	}
+	return share
+}
+
+func (e *estimator) nat() {
+	share := e.natShare()
+	gb := fmt.Sprintf("its share of nat_gb=%s, split evenly over the zones that use NAT", e.u.NATGB)
+	for _, g := range e.n.NATGateways {
+		if g.Regional {
+			e.add(g.Addr, "regional NAT gateway hours", "regional_nat_gateway_hour", hours(1), "")
+			e.add(g.Addr, "regional NAT gateway data processed", "regional_nat_gateway_gb", share[string(g.Addr)], gb)
+			continue
+		}
+		e.add(g.Addr, "NAT gateway hours", "nat_gateway_hour", hours(1), "")
+		e.add(g.Addr, "NAT gateway data processed", "nat_gateway_gb", share[string(g.Addr)], gb)
+	}
+	for _, ni := range e.n.NATInstances {
+		it := ni.InstanceType
+		if it == "" {
+			it = "unknown type"
+		}
+		e.add(ni.Addr, it+" NAT instance hours", "ec2/"+ni.InstanceType, hours(1), "no per-GB NAT charge: an instance forwards traffic for its hourly price")
+		e.add(ni.Addr, "gp3 root volume", "ebs_gp3_gb_month", Units(natInstanceVolumeGB), "the 8 GB gp3 volume moat's template gives each NAT instance")
+	}
+}
+
+// publicIPv4 prices every public IPv4 address the design holds.
+func (e *estimator) publicIPv4() {
+	counted := map[model.Address]bool{}
+	// Owners are counted too: an imported NAT's ENI names its owner.
+	for _, g := range e.n.NATGateways {
+		counted[g.ENI], counted[g.Addr] = true, true
+		if g.Private {
+			continue
+		}
+		ips, why := g.PublicIPs, fmt.Sprintf("%s held by the gateway", pluralS(g.PublicIPs, "Elastic IP"))
+		if ips == 0 {
+			ips, why = 1, "a public NAT gateway holds at least one Elastic IP"
+		}
+		e.add(g.Addr, "public IPv4 addresses", "public_ipv4_hour", hours(ips), why)
+	}
+	for _, ni := range e.n.NATInstances {
+		counted[ni.ENI], counted[ni.Addr] = true, true
+		e.add(ni.Addr, "public IPv4 addresses", "public_ipv4_hour", hours(2),
+			"2 addresses: the Elastic IP on the fixed interface, and the address moat's template auto-assigns to the instance's own primary interface (AssociatePublicIpAddress) so it can boot and attach the fixed one")
+	}
+	for _, lb := range e.n.LoadBalancers {
+		counted[lb.Addr] = true
+		for _, a := range lb.ENIs {
+			counted[a] = true
+		}
+		if !lb.InternetFacing || lb.Kind == model.APIGateway || len(lb.Subnets) == 0 {
+			continue
+		}
+		e.add(lb.Addr, "public IPv4 addresses", "public_ipv4_hour", hours(len(lb.Subnets)),
+			fmt.Sprintf("an internet-facing %s holds one public IPv4 per zone (%s)", lb.Kind, pluralS(len(lb.Subnets), "subnet")))
+	}
+	for _, b := range e.n.Bastions {
+		if sub, ok := e.n.Subnet(b.Subnet); ok && sub.Tier == model.Public {
+			e.add(b.Addr, "public IPv4 address", "public_ipv4_hour", hours(1), "the bastion sits in a public subnet with a public address")
+		}
+	}
+	for _, eni := range e.n.ENIs {
+		if !eni.HasPublicIP || counted[eni.Addr] || (!eni.Owner.IsZero() && counted[eni.Owner]) {
+			continue
+		}
+		e.add(eni.Addr, "public IPv4 address", "public_ipv4_hour", hours(1), "an interface with a public IPv4 address")
+	}
+}
+
+func (e *estimator) loadBalancers() {
+	lcu := fmt.Sprintf("lb_capacity_units=%s on average, every hour", e.u.LBCapacityUnits)
+	for _, lb := range e.n.LoadBalancers {
+		switch lb.Kind {
+		case model.ALB:
+			e.add(lb.Addr, "ALB hours", "alb_hour", hours(1), "")
+			e.add(lb.Addr, "ALB capacity units", "alb_lcu_hour", e.u.LBCapacityUnits.times(hours(1)), lcu)
+		case model.NLB:
+			e.add(lb.Addr, "NLB hours", "nlb_hour", hours(1), "")
+			e.add(lb.Addr, "NLB capacity units", "nlb_lcu_hour", e.u.LBCapacityUnits.times(hours(1)), lcu)
+		case model.APIGateway:
+			req := fmt.Sprintf("api_requests_million=%s, first pricing tier", e.u.APIRequestsMillion)
+			if e.u.APIType == "rest" {
+				e.add(lb.Addr, "REST API requests", "apigw_rest_million", e.u.APIRequestsMillion, req)
+				e.add(lb.Addr, "REST VPC link", "apigw_rest_vpc_link_nlb", Units(1), "a REST API's VPC link needs a Network Load Balancer, which this design does not have")
+				continue
+			}
+			e.add(lb.Addr, "HTTP API requests", "apigw_http_million", e.u.APIRequestsMillion, req)
+			e.add(lb.Addr, "HTTP API VPC link", "apigw_http_vpc_link", Units(1), "one VPC link into the private subnets")
+		default:
+			e.add(lb.Addr, string(lb.Kind)+" load balancer", "lb/"+string(lb.Kind), hours(1), "")
+		}
+	}
+}
+
+func (e *estimator) endpoints() {
+	var iface []model.Endpoint
+	for _, ep := range e.n.Endpoints {
+		if ep.Type == model.InterfaceEndpoint {
+			iface = append(iface, ep)
+		}
+	}
+	for _, ep := range e.n.Endpoints {
+		if ep.Type == model.GatewayEndpoint {
+			e.add(ep.Addr, "gateway endpoint for "+ep.Service, "gateway_endpoint", Units(1), "")
+			continue
+		}
+		zones := max(len(ep.Subnets), 1)
+		e.add(ep.Addr, fmt.Sprintf("interface endpoint for %s, %s", ep.Service, pluralS(zones, "zone")), "interface_endpoint_az_hour", hours(zones), "billed per endpoint per zone per hour")
+		e.add(ep.Addr, "interface endpoint data processed", "interface_endpoint_gb", e.u.InterfaceEndpointGB.div(len(iface)),
+			fmt.Sprintf("interface_endpoint_gb=%s split evenly over %s", e.u.InterfaceEndpointGB, pluralS(len(iface), "interface endpoint")))
+	}
+}
+
+func (e *estimator) transitGateways() {
+	for _, a := range e.n.TGWAttachments {
+		e.add(a.Addr, fmt.Sprintf("Transit Gateway %s attachment hours", a.Kind), "tgw_attachment_hour", hours(1), "")
+	}
+	for _, g := range e.n.TransitGateways {
+		e.add(g.Addr, "Transit Gateway data processed", "tgw_gb", e.u.TGWGB.div(len(e.n.TransitGateways)), fmt.Sprintf("tgw_gb=%s", e.u.TGWGB))
+	}
+}
+
+func (e *estimator) firewalls() {
+	for _, f := range e.n.Firewalls {
+		zones := max(len(f.Subnets), 1)
+		e.add(f.Addr, fmt.Sprintf("Network Firewall endpoints, %s", pluralS(zones, "zone")), "network_firewall_endpoint_hour", hours(zones), "one endpoint per zone")
+		e.add(f.Addr, "Network Firewall data processed", "network_firewall_gb", e.u.FirewallGB.div(len(e.n.Firewalls)), fmt.Sprintf("firewall_gb=%s", e.u.FirewallGB))
+	}
+}
+
+func (e *estimator) flowLogs() {
+	for _, f := range e.n.FlowLogs {
+		key := "flow_logs_cwl_gb"
+		if f.Destination != "" && f.Destination != "cloud-watch-logs" {
+			key = "flow_logs_" + strings.ReplaceAll(f.Destination, "-", "_") + "_gb"
+		}
+		e.add(f.Addr, "flow-log ingestion", key, e.u.FlowLogGB.div(len(e.n.FlowLogs)),
+			fmt.Sprintf("flow_log_gb=%s of records a month; storage for the retention period is not included", e.u.FlowLogGB))
+	}
+}
+
+// crossZone prices traffic between zones: what a NAT in another zone
+// adds, and what the application itself sends.
+func (e *estimator) crossZone() {
+	paths := e.natPaths()
+	crossing := 0
+	for _, p := range paths {
+		if p.deviceZone != "" && p.deviceZone != p.zone {
+			crossing++
+		}
+	}
+	if crossing > 0 {
+		gb := e.u.NATGB.div(len(paths)).times(Units(int64(crossing)))
+		e.add("data-transfer/cross-zone-nat", "traffic to a NAT in another zone", "cross_az_gb", gb.times(Units(2)),
+			fmt.Sprintf("%d of %d zones reach the internet through a NAT in another zone: %s GB of nat_gb crosses, charged leaving one zone and entering the other", crossing, len(paths), gb))
+	}
+	if len(e.n.Zones) > 1 && e.u.CrossZoneGB > 0 {
+		e.add("data-transfer/cross-zone", "application traffic between zones", "cross_az_gb", e.u.CrossZoneGB.times(Units(2)),
+			fmt.Sprintf("cross_zone_gb=%s, charged leaving one zone and entering the other", e.u.CrossZoneGB))
+	}
+}
+
+// internetOut prices data out to the internet by tier, after the
+// account-wide free allowance.
+func (e *estimator) internetOut() {
+	if len(e.n.InternetGateways) == 0 {
+		return
+	}
+	rest := e.u.InternetOutGB - Units(freeInternetGB)
+	note := fmt.Sprintf("internet_out_gb=%s; the first %d GB a month are free across the whole account, assumed unused by anything else", e.u.InternetOutGB, freeInternetGB)
+	if rest <= 0 {
+		e.add("data-transfer/internet", "data out to the internet", "internet_out_tier1_gb", 0, note)
+		return
+	}
+	tiers := []struct {
+		key  string
+		size Qty // GB in the tier; 0 = unbounded
+		what string
+	}{
+		{"internet_out_tier1_gb", Units(10 * 1024), "first 10 TB"},
+		{"internet_out_tier2_gb", Units(40 * 1024), "next 40 TB"},
+		{"internet_out_tier3_gb", Units(100 * 1024), "next 100 TB"},
+		{"internet_out_tier4_gb", 0, "over 150 TB"},
+	}
+	for i, t := range tiers {
+		if rest <= 0 {
+			break
+		}
+		q := rest
+		if t.size > 0 {
+			q = min(rest, t.size)
+		}
+		rest -= q
+		n := ""
+		if i == 0 {
+			n = note
+		}
+		e.add("data-transfer/internet", "data out to the internet, "+t.what, t.key, q, n)
+	}
+}
+
+func (e *estimator) workloads() {
+	u := e.u
+	for _, s := range e.n.Services {
+		switch s.Kind {
+		case "ecs-fargate", "":
+			task := fmt.Sprintf("fargate_tasks=%s x fargate_vcpu=%s, always on", u.FargateTasks, u.FargateVCPU)
+			e.add(s.Addr, "Fargate vCPU", "fargate_vcpu_hour", u.FargateTasks.times(u.FargateVCPU).times(hours(1)), task)
+			e.add(s.Addr, "Fargate memory", "fargate_gb_hour", u.FargateTasks.times(u.FargateMemoryGB).times(hours(1)),
+				fmt.Sprintf("fargate_tasks=%s x fargate_memory_gb=%s, always on", u.FargateTasks, u.FargateMemoryGB))
+		default:
+			e.add(s.Addr, u.EC2InstanceType+" instance hours ("+s.Kind+")", "ec2/"+u.EC2InstanceType, u.EC2Instances.times(hours(1)),
+				fmt.Sprintf("ec2_instances=%s of ec2_instance_type=%s, always on", u.EC2Instances, u.EC2InstanceType))
+			if s.Kind == "eks" {
+				e.add(s.Addr, "EKS cluster hours", "eks_cluster_hour", hours(1), "")
+			}
+		}
+	}
+	for _, d := range e.n.Databases {
+		copies, az := 1, "Single-AZ"
+		if d.MultiAZ {
+			copies, az = 2, "Multi-AZ: a primary and a standby, both billed"
+		}
+		e.add(d.Addr, fmt.Sprintf("RDS %s %s hours", d.Engine, u.DBInstanceClass), "rds/"+d.Engine+"/"+u.DBInstanceClass, hours(copies), az)
+		e.add(d.Addr, "RDS gp3 storage", "rds_gp3_gb_month", u.DBStorageGB.times(Units(int64(copies))),
+			fmt.Sprintf("db_storage_gb=%s per copy; %s", u.DBStorageGB, az))
+	}
+	for _, b := range e.n.Bastions {
+		e.add(b.Addr, u.BastionInstanceType+" bastion hours", "ec2/"+u.BastionInstanceType, hours(1), "bastion_instance_type, always on")
+	}
+	if u.EFSGB > 0 {
+		e.add("efs", "EFS Standard storage", "efs_standard_gb_month", u.EFSGB, fmt.Sprintf("efs_gb=%s", u.EFSGB))
+	}
+}

@@ -1,0 +1,152 @@
+package pricing
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+//go:embed data/*.yaml
+var dataFS embed.FS
+
+// Price is one figure of a Region's price table.
+type Price struct {
+	Key  string
+	Rate Rate   // per Unit; zero when Free or unpriced
+	Unit string // "hour", "GB", "GB-month", "million requests", ...
+	Free bool   // AWS charges nothing (gateway endpoints)
+	// Unpriced, when set, says why moat has no confirmed figure; a line
+	// that needs this price is reported as unpriced with this reason.
+	Unpriced string
+	Source   string // the page the figure was read from
+	Read     string // when it was read, YYYY-MM-DD
+	Note     string
+}
+
+// Priced reports whether the figure can be used (a price or free).
+func (p Price) Priced() bool { return p.Unpriced == "" }
+
+// Table is one Region's prices.
+type Table struct {
+	Region string
+	File   string // e.g. pricing/data/us-east-1.yaml, for reports
+	Prices map[string]Price
+}
+
+// Lookup returns the price at key. A missing key is reported as an
+// unpriced Price, so callers never read a silent zero.
+func (t *Table) Lookup(key string) Price {
+	if t == nil {
+		return Price{Key: key, Unpriced: "no price table"}
+	}
+	if p, ok := t.Prices[key]; ok {
+		return p
+	}
+	return Price{Key: key, Unpriced: fmt.Sprintf("%s has no price for %s", t.File, key)}
+}
+
+// Keys returns the table's keys, sorted.
+func (t *Table) Keys() []string {
+	keys := make([]string, 0, len(t.Prices))
+	for k := range t.Prices {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Regions lists the Regions with a price table, sorted.
+func Regions() []string {
+	entries, err := fs.ReadDir(dataFS, "data")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if r, ok := strings.CutSuffix(e.Name(), ".yaml"); ok {
+			out = append(out, r)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ErrNoTable is wrapped by Load when moat has no prices for a Region.
+var ErrNoTable = fmt.Errorf("no price table")
+
+// Load reads the embedded price table of region.
+func Load(region string) (*Table, error) {
+	if !slices.Contains(Regions(), region) {
+		return nil, fmt.Errorf("%w for region %q (moat has %s)", ErrNoTable, region, strings.Join(Regions(), ", "))
+	}
+	src, err := dataFS.ReadFile("data/" + region + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("read price table: %w", err)
+	}
+	return parseTable("pricing/data/"+region+".yaml", src)
+}
+
+type rawPrice struct {
+	Price    string `yaml:"price"`
+	Unit     string `yaml:"unit"`
+	Free     bool   `yaml:"free"`
+	Unpriced string `yaml:"unpriced"`
+	Source   string `yaml:"source"`
+	Read     string `yaml:"read"`
+	Note     string `yaml:"note"`
+}
+
+type rawTable struct {
+	Region string              `yaml:"region"`
+	Prices map[string]rawPrice `yaml:"prices"`
+}
+
+// parseTable reads and checks one table: each figure is exactly one of a
+// positive price, free, or unpriced with a reason, and names its source
+// and date.
+func parseTable(file string, src []byte) (*Table, error) {
+	var raw rawTable
+	if err := yaml.Unmarshal(src, &raw); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", file, err)
+	}
+	t := &Table{Region: raw.Region, File: file, Prices: map[string]Price{}}
+	var problems []string
+	for key, r := range raw.Prices {
+		p := Price{Key: key, Unit: r.Unit, Free: r.Free, Unpriced: r.Unpriced, Source: r.Source, Read: r.Read, Note: r.Note}
+		kinds := 0
+		for _, set := range []bool{r.Price != "", r.Free, r.Unpriced != ""} {
+			if set {
+				kinds++
+			}
+		}
+		switch {
+		case kinds != 1:
+			problems = append(problems, key+": needs exactly one of price, free or unpriced")
+		case r.Unpriced != "":
+		default:
+			if r.Source == "" || r.Read == "" || r.Unit == "" {
+				problems = append(problems, key+": a price needs unit, source and read")
+			}
+			if r.Price != "" {
+				v, err := parseFixed(r.Price)
+				switch {
+				case err != nil:
+					problems = append(problems, key+": "+err.Error())
+				case v <= 0:
+					problems = append(problems, key+": price must be positive (write free: true for a free item)")
+				}
+				p.Rate = Rate(v)
+			}
+		}
+		t.Prices[key] = p
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return nil, fmt.Errorf("%s: %s", file, strings.Join(problems, "; "))
+	}
+	return t, nil
+}

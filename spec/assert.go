@@ -1,0 +1,100 @@
+package spec
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/moatnet/moat/diag"
+)
+
+// Assertion is one line of the assert section: a flow that must never (or
+// must always) be possible, checked by moat verify. The endpoints are not
+// resolved here: what "db" or "sg/db" names depends on the compiled
+// network, so verify reports unknown names at Range.
+type Assertion struct {
+	Never    bool
+	From, To string
+	// Proto is tcp, udp or icmp; Port 0 means "any port the destination
+	// opens" for never, and "the destination's own port" for always.
+	Proto string
+	Port  int
+	Text  string // as written
+	Range diag.Range
+}
+
+var assertKeys = []string{"never", "always"}
+
+// asserts reads
+//
+//	assert:
+//	  never: ["internet -> db", "internet -> service:8080"]
+//	  always: ["service -> s3:443"]
+//
+// Each item is "FROM -> TO", TO optionally followed by :PORT and /PROTO
+// (db:5432, dns:53/udp, bastion/icmp).
+func (p *parser) asserts(sec field) {
+	if !sec.present() {
+		return
+	}
+	f, order := p.fields("assert", sec, assertKeys)
+	for _, k := range order {
+		path := "assert." + k
+		items, ok := p.list(path, f[k].val, "flows such as \"internet -> db\"")
+		if !ok {
+			continue
+		}
+		for i, n := range items {
+			if n == nil {
+				continue
+			}
+			ip := index(path, i)
+			s, ok := p.str(ip, n)
+			if !ok {
+				continue
+			}
+			a, err := ParseAssertion(s)
+			if err != nil {
+				p.errorf(n, `write FROM -> TO[:PORT][/PROTO], e.g. "internet -> db" or "service -> s3:443"`, "%s: %v", ip, err)
+				continue
+			}
+			a.Never = k == "never"
+			a.Range = p.rng(n)
+			p.st.Assert = append(p.st.Assert, a)
+		}
+	}
+}
+
+// ParseAssertion reads "FROM -> TO[:PORT][/PROTO]".
+func ParseAssertion(s string) (Assertion, error) {
+	a := Assertion{Text: s, Proto: "tcp"}
+	from, to, ok := strings.Cut(s, "->")
+	if !ok {
+		return a, fmt.Errorf("%q has no ->", s)
+	}
+	a.From, to = strings.TrimSpace(from), strings.TrimSpace(to)
+	if a.From == "" || to == "" {
+		return a, fmt.Errorf("%q needs a source and a destination", s)
+	}
+	if strings.ContainsAny(a.From, " \t") {
+		return a, fmt.Errorf("source %q has a space", a.From)
+	}
+	if i := strings.LastIndexByte(to, '/'); i >= 0 {
+		switch proto := to[i+1:]; proto {
+		case "tcp", "udp", "icmp":
+			a.Proto, to = proto, to[:i]
+		}
+	}
+	if i := strings.LastIndexByte(to, ':'); i >= 0 && !strings.Contains(to[:i], ":") {
+		n, err := strconv.Atoi(to[i+1:])
+		if err != nil || n < 1 || n > 65535 {
+			return a, fmt.Errorf("port %q is not a number from 1 to 65535", to[i+1:])
+		}
+		a.Port, to = n, to[:i]
+	}
+	if to == "" || strings.ContainsAny(to, " \t") {
+		return a, fmt.Errorf("destination %q is not one name", to)
+	}
+	a.To = to
+	return a, nil
+}

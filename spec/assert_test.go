@@ -1,0 +1,55 @@
+package spec
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseAssertion(t *testing.T) {
+	tests := []struct {
+		in         string
+		from, to   string
+		proto      string
+		port       int
+		wantErrSub string
+	}{
+		{in: "internet -> db", from: "internet", to: "db", proto: "tcp"},
+		{in: "service -> s3:443", from: "service", to: "s3", proto: "tcp", port: 443},
+		{in: "sg/service->10.0.0.5:53/udp", from: "sg/service", to: "10.0.0.5", proto: "udp", port: 53},
+		{in: "internet -> bastion/icmp", from: "internet", to: "bastion", proto: "icmp"},
+		{in: "internet -> 2001:db8::5", from: "internet", to: "2001:db8::5", proto: "tcp"},
+		{in: "internet db", wantErrSub: "no ->"},
+		{in: " -> db", wantErrSub: "needs a source"},
+		{in: "internet -> db:99999", wantErrSub: "port"},
+		{in: "internet -> db extra", wantErrSub: "not one name"},
+	}
+	for _, tc := range tests {
+		a, err := ParseAssertion(tc.in)
+		if tc.wantErrSub != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErrSub) {
+				t.Errorf("%q: error %v, want %q", tc.in, err, tc.wantErrSub)
+			}
+			continue
+		}
+		if err != nil || a.From != tc.from || a.To != tc.to || a.Proto != tc.proto || a.Port != tc.port {
+			t.Errorf("%q = %+v, %v", tc.in, a, err)
+		}
+	}
+}
+
+func TestAssertSection(t *testing.T) {
+	src := "stack: s\nregion: us-east-1\nservice:\n  port: 8080\nassert:\n  never: [\"internet -> db\"]\n  always:\n    - service -> s3:443\n    - nonsense\n"
+	st, ds := Parse("s.yaml", []byte(src))
+	if len(st.Assert) != 2 {
+		t.Fatalf("assertions = %+v", st.Assert)
+	}
+	if !st.Assert[0].Never || st.Assert[1].Never || st.Assert[1].Port != 443 {
+		t.Errorf("assertions = %+v", st.Assert)
+	}
+	if st.Assert[1].Range.Start.Line != 8 {
+		t.Errorf("position = %+v, want line 8", st.Assert[1].Range)
+	}
+	if !ds.HasErrors() || !strings.Contains(ds.Sorted()[0].Summary, "assert.always[1]") {
+		t.Errorf("diagnostics = %v", ds)
+	}
+}

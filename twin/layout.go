@@ -1,0 +1,452 @@
+package twin
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+)
+
+// Sysctl sets. Routers and NATs forward; reverse-path filtering is off
+// because a twin's paths are asymmetric by design (a NAT instance answers
+// through the router, not back out the way a packet came); redirects are
+// off because AWS's router never sends any. The bridge netfilter switches
+// keep same-subnet (bridged) traffic out of the router's forward chain,
+// so network ACLs see only routed traffic, as in AWS; they exist only
+// while br_netfilter is loaded, hence optional.
+var (
+	forwarderSysctls = []Sysctl{
+		{Key: "net/ipv4/ip_forward", Value: "1"},
+		{Key: "net/ipv4/conf/all/rp_filter", Value: "0"},
+		{Key: "net/ipv4/conf/default/rp_filter", Value: "0"},
+		{Key: "net/ipv4/conf/all/send_redirects", Value: "0"},
+		{Key: "net/ipv4/conf/default/send_redirects", Value: "0"},
+	}
+	routerSysctls = append(slices.Clone(forwarderSysctls),
+		Sysctl{Key: "net/bridge/bridge-nf-call-iptables", Value: "0", Optional: true},
+		Sysctl{Key: "net/bridge/bridge-nf-call-arptables", Value: "0", Optional: true},
+	)
+)
+
+// Table numbers in a router: 100 + the route table's index in the model;
+// 99 for subnets without any route table; regional NAT gateways use
+// 10000 + their index.
+const (
+	tableNone     = 99
+	tableBase     = 100
+	tableRegional = 10000
+)
+
+func (b *builder) buildRouters() {
+	for _, vs := range b.vpcs {
+		name := b.nsFor("router-" + string(vs.vpc.Addr))
+		ns := b.addNS(name, RoleRouter, vs.vpc.Addr)
+		ns.Sysctls = slices.Clone(routerSysctls)
+		ns.IP = append(ns.IP, "link set lo up")
+		for _, ss := range vs.subnets {
+			ns.IP = append(ns.IP,
+				fmt.Sprintf("link add %s type bridge", ss.bridge),
+				fmt.Sprintf("addr add %s/%d dev %s", ss.gw, ss.s.CIDR.Bits(), ss.bridge),
+				fmt.Sprintf("link set %s up", ss.bridge))
+		}
+		b.routerName[vs.idx] = name
+	}
+}
+
+func (b *builder) router(vs *vpcState) *Namespace { return b.ns(b.routerName[vs.idx]) }
+
+// link adds a point-to-point veth between two namespaces with addresses
+// on both ends.
+func (b *builder) link(ns, name string, ip netip.Addr, peerNS, peerName string, peerIP netip.Addr) {
+	b.p.Veths = append(b.p.Veths, Veth{NS: ns, Name: name, PeerNS: peerNS, PeerName: peerName})
+	b.ns(ns).IP = append(b.ns(ns).IP, fmt.Sprintf("addr add %s/30 dev %s", ip, name), fmt.Sprintf("link set %s up", name))
+	b.ns(peerNS).IP = append(b.ns(peerNS).IP, fmt.Sprintf("addr add %s/30 dev %s", peerIP, peerName), fmt.Sprintf("link set %s up", peerName))
+}
+
+// buildGateways adds the internet, the internet gateways, the AWS service
+// stand-ins behind gateway endpoints and regional NAT gateways.
+func (b *builder) buildGateways() {
+	var inet string
+	for _, vs := range b.vpcs {
+		for _, r := range vs.regNATs {
+			r.public = b.hostOf[string(r.addr)].PublicIP
+		}
+	}
+	for _, vs := range b.vpcs {
+		if vs.igw == nil {
+			continue
+		}
+		if inet == "" {
+			inet = b.nsFor("internet")
+			ns := b.addNS(inet, RoleInternet, "")
+			ns.IP = append(ns.IP, "link set lo up", fmt.Sprintf("addr add %s/32 dev lo", InternetHost))
+			b.hosts = append(b.hosts, &Host{Name: "internet", Role: RoleInternet, NS: inet, IP: InternetHost})
+			b.hostOf["internet"] = b.hosts[len(b.hosts)-1]
+		}
+		v := byte(vs.idx)
+		igw := b.nsFor(string(vs.igw.Addr))
+		ns := b.addNS(igw, RoleIGW, vs.igw.Addr)
+		ns.Sysctls = slices.Clone(forwarderSysctls)
+		ns.IP = append(ns.IP, "link set lo up")
+		toIGW := fmt.Sprintf("%sg%d", b.lp, vs.idx)
+		b.link(b.routerName[vs.idx], toIGW, linkIP(v, 0, 1), igw, b.lp+"r", linkIP(v, 0, 2))
+		b.link(igw, b.lp+"i", linkIP(100+v, 0, 1), inet, toIGW, linkIP(100+v, 0, 2))
+		ns = b.ns(igw)
+		ns.IP = append(ns.IP,
+			fmt.Sprintf("route add %s via %s dev %sr", vs.vpc.CIDR, linkIP(v, 0, 1), b.lp),
+			fmt.Sprintf("route add default via %s dev %si", linkIP(100+v, 0, 2), b.lp))
+		for _, r := range vs.regNATs {
+			if r.public.IsValid() {
+				ns.IP = append(ns.IP, fmt.Sprintf("route add %s/32 via %s dev %sr", r.public, linkIP(v, 0, 1), b.lp))
+			}
+		}
+		var pub []*Host
+		for _, h := range b.hosts {
+			if h.VPC == vs.vpc.Addr && h.PublicIP.IsValid() {
+				pub = append(pub, h)
+			}
+		}
+		in := b.ns(inet)
+		for _, h := range pub {
+			in.IP = append(in.IP, fmt.Sprintf("route add %s/32 via %s dev %s src %s", h.PublicIP, linkIP(100+v, 0, 1), toIGW, InternetHost))
+		}
+		b.ns(igw).NFT = b.igwRuleset(vs, pub)
+	}
+	for _, vs := range b.vpcs {
+		for _, r := range vs.regNATs {
+			ns := b.addNS(r.ns, RoleNAT, r.addr)
+			ns.Sysctls = slices.Clone(forwarderSysctls)
+			ns.IP = append(ns.IP, "link set lo up")
+			b.link(b.routerName[vs.idx], r.link, r.routerIP, r.ns, b.lp+"r", r.natIP)
+			ns = b.ns(r.ns)
+			if r.public.IsValid() {
+				ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/32 dev lo", r.public))
+			}
+			ns.IP = append(ns.IP, fmt.Sprintf("route add default via %s dev %sr", r.routerIP, b.lp))
+			to := r.natIP
+			if r.public.IsValid() {
+				to = r.public
+			}
+			ns.NFT = fmt.Sprintf(`table ip moat_nat {
+	# The gateway's own address is the only source the internet sees.
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "%sr" ip saddr != %s snat to %s
+	}
+}
+`, b.lp, to, to)
+		}
+	}
+	// Gateway endpoints lead to a stand-in of the AWS service, one
+	// namespace per VPC so overlapping VPC CIDRs stay apart.
+	for _, vs := range b.vpcs {
+		var svcs []string
+		for _, e := range b.n.Endpoints {
+			if e.VPC == vs.vpc.Addr && e.Type == model.GatewayEndpoint && !slices.Contains(svcs, e.Service) {
+				svcs = append(svcs, e.Service)
+			}
+		}
+		if len(svcs) == 0 {
+			continue
+		}
+		v := byte(vs.idx)
+		name := b.nsFor("aws-" + string(vs.vpc.Addr))
+		ns := b.addNS(name, RoleAWS, vs.vpc.Addr)
+		ns.IP = append(ns.IP, "link set lo up")
+		vs.hasAWS = true
+		b.link(b.routerName[vs.idx], fmt.Sprintf("%sa%d", b.lp, vs.idx), linkIP(150+v, 0, 1), name, b.lp+"r", linkIP(150+v, 0, 2))
+		ns = b.ns(name)
+		for _, svc := range svcs {
+			ip := serviceHost(b.servicePrefix(svc))
+			ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/32 dev lo", ip))
+			hname := "aws/" + svc
+			if len(b.vpcs) > 1 {
+				hname += "/" + string(vs.vpc.Addr)
+			}
+			h := &Host{Name: hname, Role: RoleAWS, NS: name, IP: ip, VPC: vs.vpc.Addr, Owner: model.Address("aws/" + svc)}
+			b.hosts = append(b.hosts, h)
+			b.hostOf[hname] = h
+		}
+		ns.IP = append(ns.IP, fmt.Sprintf("route add %s via %s dev %sr", vs.vpc.CIDR, linkIP(150+v, 0, 1), b.lp))
+	}
+}
+
+// igwRuleset is the internet gateway: 1:1 NAT between each interface's
+// private address and its stand-in public one, and nothing else through.
+// A packet from a private address without a public one is dropped, as
+// AWS's gateway drops it.
+func (b *builder) igwRuleset(vs *vpcState, pub []*Host) string {
+	var w strings.Builder
+	r, i := b.lp+"r", b.lp+"i"
+	fmt.Fprintf(&w, "table ip moat_igw {\n")
+	var privs, passthrough []string
+	var dnat, snat []string
+	for _, h := range pub {
+		if h.Role == RoleNAT && h.Subnet == "" {
+			// A regional NAT gateway holds its public address itself.
+			passthrough = append(passthrough, h.PublicIP.String())
+			continue
+		}
+		privs = append(privs, h.IP.String())
+		dnat = append(dnat, fmt.Sprintf("%s : %s", h.PublicIP, h.IP))
+		snat = append(snat, fmt.Sprintf("%s : %s", h.IP, h.PublicIP))
+	}
+	fmt.Fprintf(&w, "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n")
+	if len(dnat) > 0 {
+		fmt.Fprintf(&w, "\t\tiifname %q dnat to ip daddr map { %s }\n", i, strings.Join(dnat, ", "))
+	}
+	fmt.Fprintf(&w, "\t}\n")
+	fmt.Fprintf(&w, "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n")
+	if len(snat) > 0 {
+		fmt.Fprintf(&w, "\t\toifname %q snat to ip saddr map { %s }\n", i, strings.Join(snat, ", "))
+	}
+	fmt.Fprintf(&w, "\t}\n")
+	fmt.Fprintf(&w, "\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n")
+	if len(privs) > 0 {
+		fmt.Fprintf(&w, "\t\tiifname %q oifname %q ip saddr { %s } accept\n", r, i, strings.Join(privs, ", "))
+		fmt.Fprintf(&w, "\t\tiifname %q oifname %q ip daddr { %s } accept\n", i, r, strings.Join(privs, ", "))
+	}
+	if len(passthrough) > 0 {
+		fmt.Fprintf(&w, "\t\tiifname %q oifname %q ip saddr { %s } accept\n", r, i, strings.Join(passthrough, ", "))
+		fmt.Fprintf(&w, "\t\tiifname %q oifname %q ip daddr { %s } accept\n", i, r, strings.Join(passthrough, ", "))
+	}
+	fmt.Fprintf(&w, "\t}\n}\n")
+	return w.String()
+}
+
+// buildHosts gives each interface its namespace, veth on its subnet's
+// bridge, address, default route through the subnet's router address,
+// security groups, and NAT when it translates for others.
+func (b *builder) buildHosts() {
+	port := 0
+	for _, h := range b.hosts {
+		ss := b.subnets[h.Subnet]
+		if ss == nil {
+			continue
+		}
+		ns := b.addNS(h.NS, h.Role, model.Address(h.Name))
+		ns.IP = append(ns.IP, "link set lo up")
+		pname := fmt.Sprintf("%sp%d", b.lp, port)
+		port++
+		router := b.routerName[ss.vpc.idx]
+		b.p.Veths = append(b.p.Veths, Veth{NS: router, Name: pname, PeerNS: h.NS, PeerName: b.lp + "e"})
+		rn := b.ns(router)
+		rn.IP = append(rn.IP, fmt.Sprintf("link set %s master %s", pname, ss.bridge), fmt.Sprintf("link set %s up", pname))
+		ns = b.ns(h.NS)
+		ns.IP = append(ns.IP,
+			fmt.Sprintf("addr add %s/%d dev %se", h.IP, ss.s.CIDR.Bits(), b.lp),
+			fmt.Sprintf("link set %se up", b.lp),
+			fmt.Sprintf("route add default via %s dev %se", ss.gw, b.lp))
+		var nft strings.Builder
+		if len(h.Groups) > 0 && h.Role == RoleENI {
+			nft.WriteString(b.sgRuleset(h))
+		}
+		if h.Forwarder {
+			ns.Sysctls = slices.Clone(forwarderSysctls)
+			fmt.Fprintf(&nft, `table ip moat_nat {
+	# Translate what leaves the VPC to this interface's own address; the
+	# internet gateway maps that to the public one.
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "%se" ip saddr != %s ip daddr != %s masquerade
+	}
+}
+`, b.lp, h.IP, ss.vpc.vpc.CIDR)
+		}
+		ns.NFT = nft.String()
+	}
+	b.finishRouters()
+}
+
+// finishRouters adds, after every link exists, each subnet's policy rule
+// and route table and the network ACLs.
+func (b *builder) finishRouters() {
+	for _, vs := range b.vpcs {
+		ns := b.router(vs)
+		tables := map[int][]string{}
+		var order []int
+		table := func(id int, lines ...string) {
+			if _, ok := tables[id]; !ok {
+				order = append(order, id)
+			}
+			tables[id] = append(tables[id], lines...)
+		}
+		local := func(id int) {
+			for _, ss := range vs.subnets {
+				table(id, fmt.Sprintf("route replace %s dev %s table %d", ss.s.CIDR, ss.bridge, id))
+			}
+			table(id, fmt.Sprintf("route replace blackhole %s table %d", vs.vpc.CIDR, id))
+		}
+		for _, ss := range vs.subnets {
+			id := b.tableOf(vs, ss)
+			ns.IP = append(ns.IP, fmt.Sprintf("rule add iif %s lookup %d pref %d", ss.bridge, id, 1000+ss.idx))
+			if _, ok := tables[id]; ok {
+				continue
+			}
+			local(id)
+			hasDefault := false
+			if id != tableNone {
+				rt := b.n.RouteTables[id-tableBase]
+				seen := map[netip.Prefix]bool{}
+				for _, r := range b.routesOf(vs, rt) {
+					if seen[r.dest] {
+						b.warn("%s routes %s twice; the twin keeps the first", rt.Addr, r.dest)
+						continue
+					}
+					seen[r.dest] = true
+					if r.dest.Bits() == 0 {
+						hasDefault = true
+					}
+					table(id, fmt.Sprintf("route replace %s table %d", r.spec, id))
+				}
+			}
+			if !hasDefault {
+				// Without this, a miss would fall through to the main
+				// table; AWS drops it.
+				table(id, fmt.Sprintf("route replace blackhole default table %d", id))
+			}
+		}
+		for _, r := range vs.regNATs {
+			id := tableRegional + vs.idx*100 + r.idx
+			ns.IP = append(ns.IP, fmt.Sprintf("rule add iif %s lookup %d pref %d", r.link, id, 900+r.idx))
+			local(id)
+			if vs.igw != nil && r.public.IsValid() {
+				table(id, fmt.Sprintf("route replace default via %s dev %sg%d onlink table %d", linkIP(byte(vs.idx), 0, 2), b.lp, vs.idx, id))
+				ns.IP = append(ns.IP, fmt.Sprintf("route add %s/32 via %s dev %s", r.public, r.natIP, r.link))
+			} else {
+				table(id, fmt.Sprintf("route replace blackhole default table %d", id))
+			}
+		}
+		for _, id := range order {
+			ns.IP = append(ns.IP, tables[id]...)
+		}
+		ns.NFT = b.naclRuleset(vs)
+	}
+}
+
+func (b *builder) tableOf(vs *vpcState, ss *subnetState) int {
+	if i := slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return r.Addr == ss.s.RouteTable }); i >= 0 && !ss.s.RouteTable.IsZero() {
+		return tableBase + i
+	}
+	if i := slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return slices.Contains(r.Subnets, ss.s.Addr) }); i >= 0 {
+		return tableBase + i
+	}
+	if i := slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return r.VPC == vs.vpc.Addr && r.Main }); i >= 0 {
+		return tableBase + i
+	}
+	return tableNone
+}
+
+type kernelRoute struct {
+	dest netip.Prefix
+	spec string // what follows "route replace"
+}
+
+// routesOf turns a route table's routes, and the gateway endpoints on it,
+// into kernel routes. Local routes are already there; targets the twin
+// does not run become blackholes with a warning, so a packet is never
+// sent somewhere the design does not send it.
+func (b *builder) routesOf(vs *vpcState, rt model.RouteTable) []kernelRoute {
+	var out []kernelRoute
+	add := func(dests []netip.Prefix, r model.Route) {
+		for _, d := range dests {
+			spec, ok := b.routeSpec(vs, rt, d, r)
+			if ok {
+				out = append(out, kernelRoute{dest: d, spec: spec})
+			}
+		}
+	}
+	for _, r := range rt.Routes {
+		if r.TargetKind == model.TargetLocal {
+			continue
+		}
+		var dests []netip.Prefix
+		switch {
+		case r.DestPrefixList != "":
+			dests = b.prefixList(r.DestPrefixList)
+			if len(dests) == 0 {
+				b.warn("%s: prefix list %s has no IPv4 entries the twin knows; route left out", rt.Addr, r.DestPrefixList)
+			}
+		case r.Dest.IsValid() && r.Dest.Addr().Is4():
+			dests = []netip.Prefix{r.Dest.Masked()}
+		default:
+			continue // IPv6: the twin runs IPv4 only
+		}
+		add(dests, r)
+	}
+	for _, e := range b.n.Endpoints {
+		if e.Type == model.GatewayEndpoint && slices.Contains(e.RouteTables, rt.Addr) {
+			add([]netip.Prefix{b.servicePrefix(e.Service)}, model.Route{TargetKind: model.TargetEndpoint, Target: e.Addr})
+		}
+	}
+	return out
+}
+
+func (b *builder) routeSpec(vs *vpcState, rt model.RouteTable, d netip.Prefix, r model.Route) (string, bool) {
+	dest := d.String()
+	if d.Bits() == 0 {
+		dest = "default"
+	}
+	via := func(ip netip.Addr, dev string) (string, bool) {
+		return fmt.Sprintf("%s via %s dev %s onlink", dest, ip, dev), true
+	}
+	hole := func(why string) (string, bool) {
+		b.warn("%s: %s -> %s: %s; the twin drops it", rt.Addr, d, r.Target, why)
+		return "blackhole " + dest, true
+	}
+	switch r.TargetKind {
+	case model.TargetBlackhole:
+		return "blackhole " + dest, true
+	case model.TargetIGW:
+		if vs.igw == nil || vs.igw.Addr != r.Target {
+			return hole("no such internet gateway on this VPC")
+		}
+		return via(linkIP(byte(vs.idx), 0, 2), fmt.Sprintf("%sg%d", b.lp, vs.idx))
+	case model.TargetNATGateway, model.TargetENI:
+		h := b.hostOf[string(r.Target)]
+		if h == nil {
+			for _, g := range b.n.NATGateways {
+				if g.Addr == r.Target && !g.ENI.IsZero() {
+					h = b.hostOf[string(g.ENI)]
+				}
+			}
+		}
+		if h == nil || h.VPC != vs.vpc.Addr {
+			return hole("target not in the twin")
+		}
+		if ss := b.subnets[h.Subnet]; ss != nil {
+			return via(h.IP, ss.bridge)
+		}
+		for _, rn := range vs.regNATs {
+			if string(rn.addr) == h.Name {
+				return via(rn.natIP, rn.link)
+			}
+		}
+		return hole("target not in the twin")
+	case model.TargetEndpoint:
+		if !vs.hasAWS {
+			return hole("no gateway endpoint service in the twin")
+		}
+		return via(linkIP(150+byte(vs.idx), 0, 2), fmt.Sprintf("%sa%d", b.lp, vs.idx))
+	}
+	return hole(fmt.Sprintf("the twin does not run %s targets yet", r.TargetKind))
+}
+
+// publicServices puts the AWS services' stand-ins on the internet too:
+// S3 and DynamoDB have public endpoints, which a public subnet (or NAT)
+// reaches through the internet gateway; only routes to a gateway endpoint
+// take the private way.
+func (b *builder) publicServices() {
+	inet := b.hostOf["internet"]
+	if inet == nil || len(b.serviceOrder) == 0 {
+		return
+	}
+	ns := b.ns(inet.NS)
+	for _, svc := range b.serviceOrder {
+		ip := serviceHost(b.services[svc])
+		ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/32 dev lo", ip))
+		b.p.Listeners = append(b.p.Listeners, Listener{Host: "aws/" + svc + " (public endpoint)", NS: inet.NS, IP: ip, Proto: model.TCP, Port: 443, Kind: "respond"})
+	}
+}

@@ -1,0 +1,92 @@
+package twin_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/moatnet/moat/compile"
+	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/spec"
+	"github.com/moatnet/moat/twin"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// network compiles a spec file, failing the test on any error.
+func network(t testing.TB, path string) *model.Network {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, d := spec.Parse(path, src)
+	if d.HasErrors() {
+		t.Fatalf("%s: %v", path, d)
+	}
+	n, d := compile.Compile(st)
+	if d.HasErrors() {
+		t.Fatalf("%s: %v", path, d)
+	}
+	return n
+}
+
+func examples(t testing.TB) []string {
+	t.Helper()
+	m, err := filepath.Glob("../examples/*.yaml")
+	if err != nil || len(m) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	return m
+}
+
+// TestPlanGolden pins the twin of every example, byte for byte.
+func TestPlanGolden(t *testing.T) {
+	for _, path := range examples(t) {
+		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			n := network(t, path)
+			p, err := twin.Build(n, n.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := p.Text()
+			again, _ := twin.Build(n, n.Name)
+			if again.Text() != got {
+				t.Fatal("two builds of one network differ")
+			}
+			golden := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./twin -update)", err)
+			}
+			if d := cmp.Diff(string(want), got); d != "" {
+				t.Errorf("twin plan differs from %s (-want +got):\n%s", golden, d)
+			}
+		})
+	}
+}
+
+// BenchmarkBuildWebapp is the pure half of `twin up`: planning the twin of
+// the default example.
+func BenchmarkBuildWebapp(b *testing.B) {
+	n := network(b, "../examples/webapp.yaml")
+	for b.Loop() {
+		if _, err := twin.Build(n, n.Name); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

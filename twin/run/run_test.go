@@ -1,0 +1,235 @@
+package run_test
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/moatnet/moat/compile"
+	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/spec"
+	"github.com/moatnet/moat/twin"
+	"github.com/moatnet/moat/twin/run"
+)
+
+// TestMain lets the test binary play the twin's daemon: Up starts
+// `<binary> twin daemon DIR`, as the moat binary would be started.
+func TestMain(m *testing.M) {
+	if len(os.Args) == 4 && os.Args[1] == "twin" && os.Args[2] == "daemon" {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+		defer stop()
+		if err := run.Daemon(ctx, os.Args[3], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// privileged skips a test that needs root, iproute2 and nftables.
+func privileged(t *testing.T) {
+	t.Helper()
+	if err := run.Check(); err != nil {
+		t.Skipf("skipping the twin's privileged test: %v", err)
+	}
+}
+
+func network(t *testing.T, name string) *model.Network {
+	t.Helper()
+	path := filepath.Join("..", "..", "examples", name+".yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, d := spec.Parse(path, src)
+	if d.HasErrors() {
+		t.Fatalf("%v", d)
+	}
+	n, d := compile.Compile(st)
+	if d.HasErrors() {
+		t.Fatalf("%v", d)
+	}
+	return n
+}
+
+// up brings a twin of the example up under a test-only stack name, and
+// tears it down when the test ends, whatever happens.
+func up(t *testing.T, name string) (*model.Network, *twin.Plan) {
+	t.Helper()
+	n := network(t, name)
+	// The stack name holds the test process's id: engineers and CI may run
+	// the tests at the same time on one machine, and two runs must not tear
+	// down each other's twin.
+	p, err := twin.Build(n, fmt.Sprintf("t%d-%s", os.Getpid(), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := run.Down(p.Stack); err != nil {
+			t.Errorf("down: %v", err)
+		}
+		if left, _ := run.Namespaces(p.Stack); len(left) > 0 {
+			t.Errorf("down left namespaces behind: %v", left)
+		}
+	})
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Up(context.Background(), p, run.Options{Daemon: []string{exe, "twin", "daemon"}}); err != nil {
+		t.Fatal(err)
+	}
+	return n, p
+}
+
+func host(t *testing.T, p *twin.Plan, name string) twin.Host {
+	t.Helper()
+	for _, h := range p.Hosts {
+		if h.Name == name {
+			return h
+		}
+	}
+	t.Fatalf("no host %s in the twin", name)
+	return twin.Host{}
+}
+
+// TestWebappFlows checks the flows a reader of the design expects, with
+// real packets.
+func TestWebappFlows(t *testing.T) {
+	privileged(t)
+	_, p := up(t, "webapp")
+	inet := host(t, p, "internet")
+	alb := host(t, p, "eni/alb/use1-az1")
+	svc := host(t, p, "eni/service/use1-az1")
+	db := host(t, p, "eni/db/use1-az1")
+	pr := run.NewProber(time.Second)
+	defer pr.Close()
+	for _, c := range []struct {
+		name     string
+		src, dst twin.Host
+		dial     netip.Addr
+		proto    model.Protocol
+		port     int
+		want     bool
+	}{
+		{"internet -> alb:443", inet, alb, alb.PublicIP, model.TCP, 443, true},
+		{"internet -> alb:80", inet, alb, alb.PublicIP, model.TCP, 80, true},
+		{"internet -> alb:22", inet, alb, alb.PublicIP, model.TCP, 22, false},
+		{"internet -> service:8080", inet, svc, svc.IP, model.TCP, 8080, false},
+		{"alb -> service:8080", alb, svc, svc.IP, model.TCP, 8080, true},
+		{"service -> db:5432", svc, db, db.IP, model.TCP, 5432, true},
+		{"alb -> db:5432", alb, db, db.IP, model.TCP, 5432, false},
+		{"service -> internet:443 through NAT", svc, inet, inet.IP, model.TCP, 443, true},
+		{"service -> internet:80", svc, inet, inet.IP, model.TCP, 80, false},
+		{"db -> internet:443", db, inet, inet.IP, model.TCP, 443, false},
+		{"db -> internet icmp", db, inet, inet.IP, model.ICMP, 0, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := pr.Run(context.Background(), run.Probe{SrcNS: c.src.NS, SrcIP: c.src.IP, DstNS: c.dst.NS, DstIP: c.dst.IP, DialIP: c.dial, Proto: c.proto, Port: c.port})
+			if o.OK != c.want {
+				t.Errorf("reachable = %v, want %v: %s", o.OK, c.want, o.Detail)
+			}
+		})
+	}
+	t.Run("https through the load balancer", func(t *testing.T) {
+		body, cn := httpsVia(t, inet.NS, alb.PublicIP, "app.example.com")
+		if cn != "app.example.com" {
+			t.Errorf("certificate for %q, want app.example.com", cn)
+		}
+		if !strings.Contains(body, "moat twin: eni/service/") {
+			t.Errorf("response did not come from the service: %q", body)
+		}
+	})
+}
+
+// httpsVia fetches / from addr:443 with SNI host, from inside ns, and
+// returns the body and the served certificate's common name.
+func httpsVia(t *testing.T, ns string, addr netip.Addr, host string) (string, string) {
+	t.Helper()
+	var c net.Conn
+	err := run.InNS(ns, func() (err error) {
+		c, err = net.DialTimeout("tcp4", netip.AddrPortFrom(addr, 443).String(), 2*time.Second)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	tc := tls.Client(c, &tls.Config{ServerName: host, InsecureSkipVerify: true})
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	cn := tc.ConnectionState().PeerCertificates[0].Subject.CommonName
+	fmt.Fprintf(tc, "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", host)
+	b, _ := io.ReadAll(tc)
+	return string(b), cn
+}
+
+// TestTwinAgreesWithAnalyzer is the analyzer's ground truth: for every
+// example, every flow verify checks, the sweep and a sample go through the
+// twin for real, and every outcome must match the analyzer's verdict.
+func TestTwinAgreesWithAnalyzer(t *testing.T) {
+	privileged(t)
+	for _, name := range []string{"webapp", "api", "internal"} {
+		t.Run(name, func(t *testing.T) {
+			n, p := up(t, name)
+			r, err := run.Test(context.Background(), p, n, run.TestOptions{Sample: 64})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Cases) == 0 {
+				t.Fatal("no flow was tested")
+			}
+			for _, c := range r.Disagreements() {
+				t.Errorf("the twin and the analyzer disagree:\n%s", c.Explain())
+			}
+			t.Logf("%d flows, %d skipped, %s", len(r.Cases), len(r.Skipped), r.Elapsed)
+		})
+	}
+}
+
+// TestUpIsIdempotentAndDownFindsLeftovers brings a twin up twice, then
+// kills its daemon as a crash would and checks Down still finds
+// everything.
+func TestUpIsIdempotentAndDownFindsLeftovers(t *testing.T) {
+	privileged(t)
+	_, p := up(t, "webapp")
+	exe, _ := os.Executable()
+	if err := run.Up(context.Background(), p, run.Options{Daemon: []string{exe, "twin", "daemon"}}); err != nil {
+		t.Fatalf("second up: %v", err)
+	}
+	names, err := run.Namespaces(p.Stack)
+	if err != nil || len(names) != len(p.Namespaces) {
+		t.Fatalf("after two ups: %d namespaces, want %d (%v)", len(names), len(p.Namespaces), err)
+	}
+	// A crash: the state directory is gone, the daemon and PostgreSQL are
+	// still running inside the namespaces.
+	if err := os.RemoveAll(run.StateDir(p.Stack)); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Down(p.Stack); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := run.Namespaces(p.Stack); len(left) > 0 {
+		t.Fatalf("down left %v", left)
+	}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		b, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if strings.Contains(string(b), "daemon\x00"+run.StateDir(p.Stack)) {
+			t.Errorf("down left the daemon running: pid %s", e.Name())
+		}
+	}
+}

@@ -1,0 +1,352 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/moatnet/moat/analyze"
+	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/twin"
+)
+
+// Case is one flow checked both ways: the analyzer's verdict from the
+// model, and what real packets did in the twin.
+type Case struct {
+	// Why says where the flow comes from: a check of `moat verify`, the
+	// twin's sweep of every interface, or the random sample.
+	Why     string
+	Flow    analyze.Flow
+	Path    analyze.Path
+	Probe   Probe
+	Outcome Outcome
+}
+
+// Agree reports whether the twin and the analyzer agree.
+func (c Case) Agree() bool { return c.Path.Reachable == c.Outcome.OK }
+
+// Explain prints both sides of a case.
+func (c Case) Explain() string {
+	var w strings.Builder
+	verdict := func(ok bool) string {
+		if ok {
+			return "reachable"
+		}
+		return "blocked"
+	}
+	fmt.Fprintf(&w, "%s -> %s %s (%s)\n", c.Flow.Src, c.Flow.Dst, traffic(c.Flow), c.Why)
+	fmt.Fprintf(&w, "  analyzer: %s: %s\n", verdict(c.Path.Reachable), c.Path.Summary())
+	for _, b := range c.Path.Blocks {
+		fmt.Fprintf(&w, "    blocked by %s (%s, %s): %s\n", b.Resource, b.Kind, b.Direction, b.Reason)
+	}
+	if len(c.Path.Return) > 0 && c.Path.Reachable {
+		var hops []string
+		for _, h := range c.Path.Return {
+			hops = append(hops, h.String())
+		}
+		fmt.Fprintf(&w, "    reply: %s\n", strings.Join(hops, " -> "))
+	}
+	fmt.Fprintf(&w, "  twin:     %s: %s (from %s in %s)\n", verdict(c.Outcome.OK), c.Outcome.Detail, c.Probe.SrcIP, c.Probe.SrcNS)
+	return w.String()
+}
+
+func traffic(f analyze.Flow) string {
+	if f.Proto == model.ICMP {
+		return "icmp echo"
+	}
+	return fmt.Sprintf("%s/%d", f.Proto, f.Port)
+}
+
+// Report is the result of Test.
+type Report struct {
+	Cases []Case
+	// Skipped are flows the twin cannot send (a hypothetical host in a
+	// subnet, an address outside the model), with the reason.
+	Skipped []string
+	Elapsed time.Duration
+}
+
+// Disagreements are the cases where the twin and the analyzer differ.
+func (r *Report) Disagreements() []Case {
+	var out []Case
+	for _, c := range r.Cases {
+		if !c.Agree() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TestOptions tune Test.
+type TestOptions struct {
+	// Sample is how many random flows to add; they are drawn from a
+	// generator seeded by the stack's name, so a run is repeatable.
+	Sample int
+	// Timeout is how long a probe waits for its reply.
+	Timeout time.Duration
+	// Parallel is how many probes run at once.
+	Parallel int
+}
+
+// Test sends, for real, every flow `moat verify` checks for the network,
+// a sweep of each interface's ports from the internet and from every
+// other workload, and a repeatable random sample, and compares each
+// outcome with the analyzer's verdict.
+func Test(ctx context.Context, p *twin.Plan, n *model.Network, opts TestOptions) (*Report, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 1500 * time.Millisecond
+	}
+	if opts.Parallel <= 0 {
+		opts.Parallel = 48
+	}
+	start := time.Now()
+	ix := analyze.NewIndex(n)
+	r := &Report{}
+	flows := selectFlows(p, ix, opts.Sample, &r.Skipped)
+	prober := NewProber(opts.Timeout)
+	defer prober.Close()
+	r.Cases = make([]Case, 0, len(flows))
+	for _, f := range flows {
+		pr, why, ok := probeFor(p, f.flow)
+		if !ok {
+			r.Skipped = append(r.Skipped, fmt.Sprintf("%s -> %s %s: %s", f.flow.Src, f.flow.Dst, traffic(f.flow), why))
+			continue
+		}
+		r.Cases = append(r.Cases, Case{Why: f.why, Flow: f.flow, Path: ix.Trace(f.flow), Probe: pr})
+	}
+	sem := make(chan struct{}, opts.Parallel)
+	var wg sync.WaitGroup
+	for i := range r.Cases {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			r.Cases[i].Outcome = prober.Run(ctx, r.Cases[i].Probe)
+		}()
+	}
+	wg.Wait()
+	r.Elapsed = time.Since(start)
+	return r, ctx.Err()
+}
+
+type namedFlow struct {
+	why  string
+	flow analyze.Flow
+}
+
+func flowKey(f analyze.Flow) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%d", f.Src.Addr, f.Src.IP, f.Dst.Addr, f.Dst.Service, f.Proto, f.Port)
+}
+
+// selectFlows lists the flows to test, in a fixed order, without
+// duplicates.
+func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string) []namedFlow {
+	var out []namedFlow
+	seen := map[string]bool{}
+	add := func(why string, f analyze.Flow) {
+		if f.Proto == model.ICMP {
+			f.Port = 8
+		}
+		if f.SrcPort == 0 {
+			f.SrcPort = analyze.DefaultSourcePort
+		}
+		if k := flowKey(f); !seen[k] {
+			seen[k] = true
+			out = append(out, namedFlow{why, f})
+		}
+	}
+	// Every flow `moat verify` rests its checks on.
+	for _, c := range ix.Verify(nil) {
+		for _, path := range c.Evidence {
+			add("verify: "+c.Intent, path.Flow)
+		}
+	}
+	// Interfaces and where they are.
+	var ifaces []twin.Host
+	for _, h := range p.Hosts {
+		if h.Role == twin.RoleENI {
+			ifaces = append(ifaces, h)
+		}
+	}
+	endpoint := func(name string, src bool) (analyze.Endpoint, bool) {
+		eps, err := ix.Resolve(name, src)
+		if err != nil || len(eps) != 1 {
+			return analyze.Endpoint{}, false
+		}
+		return eps[0], true
+	}
+	internet, _ := endpoint("internet", true)
+	ports := portsOf(p)
+	// The sweep: the internet to every port of every interface, and every
+	// interface to the internet, to the AWS services, and to one interface
+	// of every other workload on its ports.
+	for _, h := range ifaces {
+		dst, ok := endpoint(h.Name, false)
+		if !ok {
+			*skipped = append(*skipped, h.Name+": the analyzer does not know this interface")
+			continue
+		}
+		for _, port := range ports[h.Name] {
+			add("sweep", analyze.Flow{Src: internet, Dst: dst, Proto: model.TCP, Port: port})
+		}
+		add("sweep", analyze.Flow{Src: internet, Dst: dst, Proto: model.ICMP})
+		src, ok := endpoint(h.Name, true)
+		if !ok {
+			continue
+		}
+		inetDst := internet
+		add("sweep", analyze.Flow{Src: src, Dst: inetDst, Proto: model.TCP, Port: 443})
+		add("sweep", analyze.Flow{Src: src, Dst: inetDst, Proto: model.UDP, Port: 53})
+		add("sweep", analyze.Flow{Src: src, Dst: inetDst, Proto: model.ICMP})
+		for _, a := range p.Hosts {
+			if a.Role != twin.RoleAWS {
+				continue
+			}
+			if svc, ok := endpoint(strings.TrimPrefix(string(a.Owner), "aws/"), false); ok {
+				add("sweep", analyze.Flow{Src: src, Dst: svc, Proto: model.TCP, Port: 443})
+			}
+		}
+		owners := map[model.Address]bool{h.Owner: true}
+		for _, o := range ifaces {
+			if owners[o.Owner] {
+				continue
+			}
+			owners[o.Owner] = true
+			od, ok := endpoint(o.Name, false)
+			if !ok {
+				continue
+			}
+			for _, port := range ports[o.Name] {
+				add("sweep", analyze.Flow{Src: src, Dst: od, Proto: model.TCP, Port: port})
+			}
+		}
+	}
+	// The random sample, repeatable: seeded by the stack's name.
+	if sample > 0 && len(ifaces) > 0 {
+		h := fnv.New64a()
+		h.Write([]byte(p.Stack))
+		rng := rand.New(rand.NewPCG(h.Sum64(), 7))
+		names := []string{"internet"}
+		for _, x := range ifaces {
+			names = append(names, x.Name)
+		}
+		for range sample * 4 {
+			s, d := names[rng.IntN(len(names))], names[rng.IntN(len(names))]
+			if s == d {
+				continue
+			}
+			src, ok1 := endpoint(s, true)
+			dst, ok2 := endpoint(d, false)
+			if !ok1 || !ok2 {
+				continue
+			}
+			f := analyze.Flow{Src: src, Dst: dst}
+			switch x := rng.IntN(10); {
+			case x < 6:
+				f.Proto = model.TCP
+			case x < 8:
+				f.Proto = model.UDP
+			default:
+				f.Proto = model.ICMP
+			}
+			if f.Proto != model.ICMP {
+				if ps := ports[d]; len(ps) > 0 && rng.IntN(2) == 0 {
+					f.Port = ps[rng.IntN(len(ps))]
+				} else {
+					f.Port = 1 + rng.IntN(65535)
+				}
+			}
+			before := len(out)
+			add("sample", f)
+			if len(out) > before {
+				sample--
+			}
+			if sample == 0 {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// portsOf lists, per host, the ports worth probing: what it serves in the
+// twin and the first port of every range its security groups admit.
+func portsOf(p *twin.Plan) map[string][]int {
+	out := map[string][]int{}
+	for _, l := range p.Listeners {
+		if l.Proto == model.TCP {
+			out[l.Host] = append(out[l.Host], l.Port)
+		}
+	}
+	for _, b := range p.Balancers {
+		for _, l := range b.Listeners {
+			out[b.Host] = append(out[b.Host], l.Port)
+		}
+	}
+	for k, v := range out {
+		slices.Sort(v)
+		out[k] = slices.Compact(v)
+	}
+	return out
+}
+
+// probeFor turns an analyzer flow into a probe through the twin.
+func probeFor(p *twin.Plan, f analyze.Flow) (Probe, string, bool) {
+	host := func(name string) *twin.Host {
+		for i := range p.Hosts {
+			if p.Hosts[i].Name == name {
+				return &p.Hosts[i]
+			}
+		}
+		return nil
+	}
+	var src, dst *twin.Host
+	switch f.Src.Kind {
+	case analyze.Internet:
+		src = host("internet")
+	case analyze.Interface:
+		src = host(string(f.Src.Addr))
+	default:
+		return Probe{}, fmt.Sprintf("a %s source has no interface in the twin", f.Src.Kind), false
+	}
+	switch f.Dst.Kind {
+	case analyze.Internet:
+		dst = host("internet")
+	case analyze.Interface:
+		dst = host(string(f.Dst.Addr))
+	case analyze.AWSService:
+		for i := range p.Hosts {
+			if p.Hosts[i].Role == twin.RoleAWS && string(p.Hosts[i].Owner) == "aws/"+f.Dst.Service && (src == nil || p.Hosts[i].VPC == src.VPC) {
+				dst = &p.Hosts[i]
+				break
+			}
+		}
+	default:
+		return Probe{}, fmt.Sprintf("a %s destination has no interface in the twin", f.Dst.Kind), false
+	}
+	if src == nil || dst == nil {
+		return Probe{}, "an end is not in the twin", false
+	}
+	if !f.Src.IP.Is4() || (f.Dst.Kind == analyze.Interface && !f.Dst.IP.Is4()) {
+		return Probe{}, "the twin runs IPv4 only", false
+	}
+	pr := Probe{SrcNS: src.NS, SrcIP: src.IP, DstNS: dst.NS, DstIP: dst.IP, DialIP: dst.IP, Proto: f.Proto, Port: f.Port}
+	if src.Role == twin.RoleInternet && dst.PublicIP.IsValid() {
+		pr.DialIP = dst.PublicIP
+	}
+	if f.Dst.Kind == analyze.AWSService {
+		if inet := host("internet"); inet != nil {
+			pr.AltDstNS = inet.NS
+		}
+	}
+	if f.Proto == model.ICMP {
+		pr.Port = 0
+	}
+	return pr, "", true
+}

@@ -1,0 +1,69 @@
+package twin
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Text renders the plan for people and golden files: hosts, namespaces
+// with their settings, `ip -batch` lines and nftables rulesets, veths,
+// listeners and balancers, in the plan's fixed order.
+func (p *Plan) Text() string {
+	var w strings.Builder
+	fmt.Fprintf(&w, "twin %s (namespaces %s*, links %s*)\n", p.Stack, StackPrefix(p.Stack), p.LinkPrefix)
+	w.WriteString("\nhosts\n")
+	for _, h := range p.Hosts {
+		pub := "-"
+		if h.PublicIP.IsValid() {
+			pub = h.PublicIP.String()
+		}
+		extra := ""
+		if h.Forwarder {
+			extra += " forwarder"
+		}
+		if h.Synthesized {
+			extra += " synthesized"
+		}
+		fmt.Fprintf(&w, "  %-32s %-12s %-15s public %-15s %s%s\n", h.Name, h.Role, h.IP, pub, h.NS, extra)
+	}
+	w.WriteString("\nveths\n")
+	for _, v := range p.Veths {
+		fmt.Fprintf(&w, "  %s %s <-> %s %s\n", v.NS, v.Name, v.PeerNS, v.PeerName)
+	}
+	for _, ns := range p.Namespaces {
+		fmt.Fprintf(&w, "\nnamespace %s (%s %s)\n", ns.Name, ns.Role, ns.Resource)
+		for _, s := range ns.Sysctls {
+			opt := ""
+			if s.Optional {
+				opt = " (if present)"
+			}
+			fmt.Fprintf(&w, "  sysctl %s=%s%s\n", s.Key, s.Value, opt)
+		}
+		for _, l := range ns.IP {
+			fmt.Fprintf(&w, "  ip %s\n", l)
+		}
+		if ns.NFT != "" {
+			for _, l := range strings.Split(strings.TrimRight(ns.NFT, "\n"), "\n") {
+				fmt.Fprintf(&w, "  nft| %s\n", l)
+			}
+		}
+	}
+	w.WriteString("\nlisteners\n")
+	for _, l := range p.Listeners {
+		fmt.Fprintf(&w, "  %s %s/%d %s (%s)\n", l.IP, l.Proto, l.Port, l.Kind, l.Host)
+	}
+	w.WriteString("\nbalancers\n")
+	for _, b := range p.Balancers {
+		fmt.Fprintf(&w, "  %s %s (%s) -> %v\n", b.LB, b.IP, b.Host, b.Targets)
+		for _, l := range b.Listeners {
+			fmt.Fprintf(&w, "    %s:%d redirect=%v domains=%v\n", l.Protocol, l.Port, l.Redirect, l.Domains)
+		}
+	}
+	if len(p.Warnings) > 0 {
+		w.WriteString("\nwarnings\n")
+		for _, x := range p.Warnings {
+			fmt.Fprintf(&w, "  %s\n", x)
+		}
+	}
+	return w.String()
+}
