@@ -15,6 +15,8 @@ type packet struct {
 	// service is set while the destination is an AWS service by name;
 	// srcService while the source is one (CloudFront reaching an origin).
 	service, srcService string
+	// host is the flow's TLS SNI or HTTP Host name, if any.
+	host string
 }
 
 func (p packet) reply() packet {
@@ -196,6 +198,9 @@ func (e routeEntry) text() string {
 		target = string(e.r.TargetKind)
 	default:
 		target = string(e.r.Target)
+	}
+	if e.r != nil && e.r.Propagated {
+		target += " (propagated)"
 	}
 	return fmt.Sprintf("route %s -> %s", e.label, target)
 }

@@ -95,6 +95,10 @@ type Flow struct {
 	Proto    model.Protocol // tcp, udp or icmp
 	Port     int            // destination port; ICMP type for icmp
 	SrcPort  int            // the client's port; replies go to it
+	// Host is the name the client asks for (TLS SNI or HTTP Host), which
+	// Network Firewall domain rules match; empty when the question names
+	// none, and then only address rules can pass the flow (firewall.go).
+	Host string
 }
 
 func (f Flow) traffic() string {
@@ -145,6 +149,19 @@ type Block struct {
 	Direction Direction     `json:"direction"`
 	Reason    string        `json:"reason"`
 	Fix       string        `json:"fix"`
+	// Assuming is empty for a setting the packet actually met. Otherwise
+	// the trace found it by going on past an earlier failure, as if that
+	// failure were fixed: "eni/db/use1-az1 had a public IP" (hypo.go).
+	Assuming string `json:"assuming,omitempty"`
+}
+
+// Text is the reason, prefixed with the assumption it was found under:
+// "if eni/db/use1-az1 had a public IP: no ingress rule of sg/db ...".
+func (b Block) Text() string {
+	if b.Assuming == "" {
+		return b.Reason
+	}
+	return "if " + b.Assuming + ": " + b.Reason
 }
 
 // Path is the answer for one concrete flow.

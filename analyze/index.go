@@ -48,6 +48,8 @@ type Index struct {
 	// rtIDs finds a route table by id or address, for route targets that
 	// name things by AWS id.
 	targets map[string]model.Address
+	// hybrid holds the VPN and Direct Connect edge (hybrid.go).
+	hybrid hybridIndex
 }
 
 type vpcInfo struct {
@@ -201,6 +203,7 @@ func NewIndex(n *model.Network) *Index {
 	ix.indexDevices()
 	ix.indexTransit()
 	ix.indexWorkloads()
+	ix.indexHybrid()
 	return ix
 }
 
@@ -586,6 +589,7 @@ func (ix *Index) indexTransit() {
 		for j := range t.Routes {
 			ti.routes = append(ti.routes, &t.Routes[j])
 		}
+		ti.routes = append(ti.routes, ix.propagated(t)...)
 		slices.SortStableFunc(ti.routes, func(a, b *model.TGWRoute) int {
 			if c := cmp.Compare(b.Dest.Bits(), a.Dest.Bits()); c != 0 {
 				return c

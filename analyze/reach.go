@@ -272,6 +272,9 @@ func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error
 			return nil, true, fmt.Errorf("%s has no interfaces in the model; compile the spec with this version of moat, or name a subnet", a)
 		}
 	}
+	if eps, ok, err := ix.resolveHybrid(a, src); ok {
+		return eps, true, err
+	}
 	if _, ok := ix.vpcs[a]; ok {
 		return nil, true, fmt.Errorf("%s is a VPC; name a subnet, a security group or an interface in it", a)
 	}
@@ -341,33 +344,23 @@ func (ix *Index) Trace(f Flow) Path {
 	fw := ix.newWalker(f)
 	if fw.stopped {
 		p.Blocks, p.Notes = fw.block, fw.notes
+		ix.beyond(&p, f, fw, nil)
 		return p
 	}
 	ix.start(fw, f.Src)
 	p.Forward, p.Blocks, p.Notes = fw.hops, fw.block, fw.notes
 	if !fw.reached {
 		p.Notes = append(p.Notes, "the reply was not traced: the packet never arrived")
+		ix.beyond(&p, f, fw, nil)
 		return p
 	}
-	rw := &walker{ix: ix, dir: Return, pk: fw.pk.reply(), target: f.Src.IP, sessions: fw.sessions, assumed: fw.assumed}
-	switch fw.arrivedVia {
-	case "local":
-		if fw.at != nil {
-			rw.leave(fw.at, nil)
-		} else {
-			rw.route(ix.subnets[f.Dst.Subnet])
-		}
-	case "internet":
-		rw.internet()
-	case "endpoint":
-		rw.local(nil, fw.arrivedVPC)
-	default:
-		rw.note("the reply from outside the model was not traced")
-		rw.reached = true
+	if f.Src.Kind == Router {
+		// The router originated the packet: no host waits for a reply.
+		p.Notes = append(p.Notes, "the reply was not traced: the VPC router originated the packet")
+		p.Reachable = len(p.Blocks) == 0
+		return p
 	}
-	if !rw.reached && !rw.stopped {
-		rw.stop("", "return", "the reply does not come back to the source", "")
-	}
+	rw := ix.reply(fw, f)
 	p.Return = rw.hops
 	p.Blocks = append(p.Blocks, rw.block...)
 	for _, n := range rw.notes {
@@ -376,6 +369,9 @@ func (ix *Index) Trace(f Flow) Path {
 		}
 	}
 	p.Reachable = fw.reached && rw.reached && len(p.Blocks) == 0
+	if !p.Reachable {
+		ix.beyond(&p, f, fw, rw)
+	}
 	return p
 }
 
@@ -384,7 +380,7 @@ func (ix *Index) Trace(f Flow) Path {
 // IP).
 func (ix *Index) newWalker(f Flow) *walker {
 	w := &walker{ix: ix, dir: Forward}
-	w.pk = packet{src: f.Src.IP, dst: f.Dst.IP, proto: f.Proto, sport: f.SrcPort, dport: f.Port, srcService: f.Src.Service}
+	w.pk = packet{src: f.Src.IP, dst: f.Dst.IP, proto: f.Proto, sport: f.SrcPort, dport: f.Port, srcService: f.Src.Service, host: f.Host}
 	w.target = f.Dst.IP
 	if f.Dst.Kind == AWSService {
 		w.pk.service, w.targetService = f.Dst.Service, f.Dst.Service
@@ -440,6 +436,10 @@ func (ix *Index) start(w *walker, src Endpoint) {
 	case SubnetHost:
 		s := ix.subnets[src.Subnet]
 		w.route(s)
+	case OnPremises:
+		w.fromOnPrem(src)
+	case Router:
+		w.fromRouter(src)
 	default:
 		w.stop("", "source", fmt.Sprintf("%s cannot be a source", src), "")
 	}

@@ -54,6 +54,9 @@ type walker struct {
 	// srcHost marks the forward source as a subnet host, which has no
 	// security group of its own in the model.
 	srcHost, dstHost bool
+	// routing is the subnet whose route table last forwarded (or failed
+	// to forward) the packet: where a hypothetical trace resumes.
+	routing *subnetInfo
 }
 
 func (w *walker) hop(res model.Address, kind, rule string) {
@@ -215,6 +218,7 @@ func (w *walker) route(s *subnetInfo) {
 		w.stop("", "route", fmt.Sprintf("the packet to %s starts outside any subnet of the model", w.pk.dst), "")
 		return
 	}
+	w.routing = s
 	if s.rt == nil {
 		w.stop(s.s.Addr, "route", fmt.Sprintf("%s has no route table and its VPC has no main table in the model", s.s.Addr), "associate a route table with the subnet")
 		return
@@ -273,15 +277,10 @@ func (w *walker) route(s *subnetInfo) {
 	case model.TargetFirewall:
 		w.viaFirewall(s, target)
 	case model.TargetVGW:
-		// A virtual private gateway leads to a VPN or Direct Connect: out
-		// of the modeled network.
+		// A virtual private gateway leads to a VPN or Direct Connect
+		// (hybrid.go).
 		w.naclOut(s)
-		w.hop(target, "vgw", "leaves the model through the virtual private gateway")
-		if w.ix.vpcOf(w.pk.dst, nil) == nil && w.ix.byPublic[w.pk.dst] == nil && w.pk.dst == w.target {
-			w.reached, w.arrivedVia = true, "outside"
-			return
-		}
-		w.stop(target, "deliver", fmt.Sprintf("%s is not outside the model, where the gateway leads", w.pk.dst), "")
+		w.viaVGW(s, target)
 	case model.TargetBlackhole:
 		w.stop(rt, "route", fmt.Sprintf("%s drops the packet (blackhole)", text), fmt.Sprintf("point the route in %s at a live target, or delete it", rt))
 	default:
@@ -846,23 +845,7 @@ func (w *walker) viaFirewall(s *subnetInfo, target model.Address) {
 		}
 	}
 	w.cross(s, fs)
-	action, text := fw.DefaultAction, "default action"
-	for _, r := range fw.Rules {
-		if len(r.Domains) > 0 {
-			continue // domain rules need a host name; a flow has none
-		}
-		if !protoMatches(r.Protocol, w.pk.proto) || (r.Dest.IsValid() && !r.Dest.Contains(w.pk.dst)) || !portMatches(r.Protocol, r.Ports, w.pk.dport) {
-			continue
-		}
-		action, text = r.Action, fmt.Sprintf("rule %s %s to %s", r.Action, traffic(r.Protocol, r.Ports), destText(r.Dest))
-		if r.Action == model.FirewallAlert {
-			continue
-		}
-		break
-	}
-	if action == "" {
-		action = model.FirewallPass
-	}
+	action, text := w.firewallVerdict(fw, fs) // firewall.go
 	if action == model.FirewallDrop {
 		w.blocked(fw.Addr, "firewall", fmt.Sprintf("%s drops %s to %s (%s)", fw.Addr, pktTraffic(w.pk), w.pk.dst, text), fmt.Sprintf("add a pass rule to %s before it", fw.Addr))
 	} else {

@@ -66,6 +66,7 @@ func (ix *Index) Verify(assertions []Assertion) []Check {
 	out = append(out, ix.checkExposure()...)
 	out = append(out, ix.checkWorkloads()...)
 	out = append(out, ix.checkTiers()...)
+	out = append(out, ix.checkFirewalled()...) // firewall.go
 	for _, a := range assertions {
 		out = append(out, ix.checkAssertion(a))
 	}
@@ -259,6 +260,9 @@ func (ix *Index) checkTiers() []Check {
 		host := Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}
 		switch tier {
 		case model.Private:
+			if ix.firewalled(s) {
+				continue // proved by checkFirewalled instead
+			}
 			p := ix.Trace(Flow{Src: host, Dst: Endpoint{Kind: Internet, IP: InternetIPv4}, Proto: model.TCP, Port: 443})
 			c := Check{Intent: fmt.Sprintf("%s reaches the internet, only through NAT", s.s.Addr), Origin: "design", Evidence: []Path{p}}
 			switch {
@@ -384,7 +388,7 @@ func failing(a Answer) []Path {
 func blockSummary(a Answer) string {
 	var parts []string
 	for _, b := range a.Blocks() {
-		parts = append(parts, b.Reason)
+		parts = append(parts, b.Text())
 	}
 	if len(parts) == 0 {
 		return "blocked"
@@ -395,7 +399,7 @@ func blockSummary(a Answer) string {
 func pathBlocks(p Path) string {
 	var parts []string
 	for _, b := range p.Blocks {
-		parts = append(parts, b.Reason)
+		parts = append(parts, b.Text())
 	}
 	return strings.Join(parts, "; ")
 }

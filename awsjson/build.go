@@ -123,6 +123,7 @@ func (b *builder) build(name string) *model.Network {
 	b.transitGateways()
 	b.prefixLists()
 	b.loadBalancers()
+	b.hybrid()
 	b.finish()
 	return b.n
 }

@@ -57,6 +57,11 @@ var kinds = []kind{
 	// describe-target-health prints no target group: name the group in the
 	// file name (describe-target-health.<group-name>.json).
 	{command: "describe-target-health", batfish: "LoadBalancerTargetHealth", perID: "tg:"},
+	{command: "describe-vpn-gateways", batfish: "VpnGateways"},
+	{command: "describe-vpn-connections", batfish: "VpnConnections"},
+	{command: "describe-customer-gateways", batfish: "CustomerGateways"},
+	// aws directconnect describe-virtual-interfaces
+	{command: "describe-virtual-interfaces", batfish: "VirtualInterfaces"},
 }
 
 // kindOf returns the kind of a file by its base name, and the table id the

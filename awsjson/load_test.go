@@ -110,7 +110,11 @@ func TestLoadEveryBatfishFixture(t *testing.T) {
 			n := r.Network
 			routes, entries := 0, 0
 			for _, rt := range n.RouteTables {
-				routes += len(rt.Routes)
+				for _, x := range rt.Routes {
+					if !x.Propagated { // added for PropagatingVgws, not in the JSON
+						routes++
+					}
+				}
 			}
 			for _, a := range n.NetworkACLs {
 				entries += len(a.Entries)

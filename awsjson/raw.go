@@ -46,6 +46,11 @@ type dump struct {
 	TargetGroups             []rawTargetGroup
 	TargetHealthDescriptions []rawTargetHealth
 	LoadBalancerTargetHealth []rawTGHealth
+	// VPN and Direct Connect (types in vpn.go)
+	VpnGateways       []rawVGW
+	VpnConnections    []rawVPNConnection
+	CustomerGateways  []rawCGW
+	VirtualInterfaces []rawVIF
 }
 
 type rawVPC struct {
@@ -80,8 +85,9 @@ type rawRouteTable struct {
 		GatewayId        string
 		AssociationState struct{ State string }
 	}
-	Routes []rawRoute
-	Tags   []tag
+	Routes          []rawRoute
+	PropagatingVgws []struct{ GatewayId string }
+	Tags            []tag
 }
 
 type rawRoute struct {

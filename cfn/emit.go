@@ -25,6 +25,9 @@ type emitter struct {
 	attachment map[model.Address]string // VPC -> VPCGatewayAttachment ID
 	endpoints  map[model.Address]model.Endpoint
 	prefixes   map[string]string // managed prefix list name -> parameter
+	// shares are the accounts a Transit Gateway is shared with through
+	// RAM, when a design is split across accounts (emit_tgw.go).
+	shares []string
 }
 
 // FromNetwork emits a CloudFormation template for n. The result is a pure
@@ -65,6 +68,8 @@ func FromNetwork(n *model.Network) (*Template, error) {
 	e.natGateways()
 	e.natInstances()
 	e.routeTables()
+	e.transitGateways() // emit_tgw.go
+	e.firewalls()       // emit_firewall.go
 	e.nacls()
 	e.vpcEndpoints()
 	e.flowLogs()

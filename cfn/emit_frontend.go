@@ -127,10 +127,14 @@ func (e *emitter) loadBalancer(lb model.LoadBalancer, logs, logsPolicy string) {
 		)
 		deps = append(deps, logsPolicy)
 	}
-	e.addWith(id, LoadBalancer{
+	lbp := LoadBalancer{
 		Scheme: String(scheme), Subnets: e.refs(lb.Subnets), LoadBalancerAttributes: attrs,
 		SecurityGroups: e.groupIDs(lb.SecurityGroups), Tags: e.tags(lb.Addr, nil),
-	}, Map{{"Type", String(typ)}}, deps...)
+	}
+	if m := e.fixedAddresses(lb); len(m) > 0 {
+		lbp.Subnets, lbp.SubnetMappings = nil, m
+	}
+	e.addWith(id, lbp, Map{{"Type", String(typ)}}, deps...)
 	tg := id + "TargetGroup"
 	proto := "HTTP"
 	if lb.Kind == model.NLB {
@@ -141,6 +145,7 @@ func (e *emitter) loadBalancer(lb model.LoadBalancer, logs, logsPolicy string) {
 		// their own interface address.
 		TargetType: String("ip"), Port: Int(lb.TargetPort), Protocol: String(proto),
 		VpcId: e.ref(lb.VPC), Tags: e.tags(model.Address(string(lb.Addr)+"/targets"), nil),
+		Targets: e.balancerTargets(lb),
 	})
 	for _, l := range lb.Listeners {
 		lid := id + "Listener" + strconv.Itoa(l.Port)

@@ -174,6 +174,12 @@ func (e *emitter) route(rtID string, rtAddr model.Address, n int, r model.Route)
 			return
 		}
 		p.VpcEndpointId = e.ref(r.Target)
+	case model.TargetTGW:
+		if rt, ok := e.n.RouteTable(rtAddr); ok {
+			deps = append(deps, e.tgwRoute(&p, rt.VPC, r.Target)...)
+		}
+	case model.TargetFirewall:
+		p.VpcEndpointId = e.firewallEndpoint(rtAddr, r.Target)
 	default:
 		e.errorf("%s: target kind %q is not supported in CloudFormation output yet", where, r.TargetKind)
 		return

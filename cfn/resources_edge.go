@@ -23,6 +23,7 @@ type LoadBalancer struct {
 	LoadBalancerAttributes []Value
 	Scheme                 Value
 	SecurityGroups         []Value
+	SubnetMappings         []Value // fixed private addresses (emit_hub_lb.go); else Subnets
 	Subnets                []Value
 	Tags                   []Tag
 	// Type ("application" or "network") is added by addWith: a field
@@ -62,6 +63,7 @@ type TargetGroup struct {
 	Protocol            Value
 	Tags                []Tag
 	TargetType          Value
+	Targets             []Value // registered targets (emit_hub_lb.go); ECS registers its own
 	VpcId               Value
 }
 

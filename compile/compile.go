@@ -68,6 +68,9 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 	}
 	c := &compiler{s: s, ipv6: s.Network.IPv6, subnets: map[model.Tier][]model.Address{}}
 	c.pickZones()
+	if s.Hub != nil {
+		return c.compileHub()
+	}
 	c.check()
 	plan := c.plan()
 	if c.d.HasErrors() {

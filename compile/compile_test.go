@@ -310,8 +310,8 @@ func TestIPv6(t *testing.T) {
 			v6++
 		}
 	}
-	if v6 != 4 { // VPC, tcp and udp return traffic in; all out
-		t.Errorf("%d IPv6 entries in nacl/private, want 4: %v", v6, acl.Entries)
+	if v6 != 5 { // VPC, the service-port deny, tcp and udp return traffic in; all out
+		t.Errorf("%d IPv6 entries in nacl/private, want 5: %v", v6, acl.Entries)
 	}
 	// Without NAT there is no egress-only gateway.
 	s.Network.NAT.Mode = spec.NATNone

@@ -51,6 +51,27 @@ func (r *naclRules) one(egress bool, proto model.Protocol, ports model.PortRange
 	*n += 10
 }
 
+// denyFromOutside denies inbound tcp/port from anywhere outside the VPC
+// (0.0.0.0/0, and ::/0 when dual-stack). Added after the "inside the VPC"
+// allow and before the ephemeral-port allows, it keeps a workload's own
+// port out of the range those return-traffic rules open: 1024-65535 would
+// otherwise admit, say, tcp/5432 from the internet at this layer.
+func (r *naclRules) denyFromOutside(port int, desc string) {
+	if !ephemeral.Contains(port) {
+		return
+	}
+	cidrs := []netip.Prefix{anyV4}
+	if r.c.ipv6 {
+		cidrs = append(cidrs, anyV6)
+	}
+	for _, cidr := range cidrs {
+		r.entries = append(r.entries, model.NACLEntry{
+			RuleNumber: r.nextIn, Protocol: model.TCP, Ports: model.Port(port), CIDR: cidr, Action: model.Deny, Description: desc,
+		})
+		r.nextIn += 10
+	}
+}
+
 // sorted returns ingress entries, then egress, each in rule-number order.
 func (r *naclRules) sorted() []model.NACLEntry {
 	out := slices.Clone(r.entries)
@@ -128,6 +149,9 @@ func (c *compiler) buildNACLs() {
 		pr := c.newRules()
 		appExtras(pr)
 		pr.add(inbound, model.AllProtocols, model.AnyPort, vpc, "traffic from inside the VPC")
+		if sv := s.Service; sv != nil {
+			pr.denyFromOutside(sv.Port, "the service port only from inside the VPC, whatever the return-traffic rules below open")
+		}
 		pr.add(inbound, model.TCP, ephemeral, anyV4, "return traffic through NAT")
 		pr.add(inbound, model.UDP, ephemeral, anyV4, "return traffic (DNS, NTP) through NAT")
 		pr.add(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out through NAT; security groups narrow it")
@@ -140,6 +164,12 @@ func (c *compiler) buildNACLs() {
 	}
 	iso.add(inbound, model.AllProtocols, model.AnyPort, vpc, "traffic from inside the VPC")
 	if c.hasGatewayEndpoints() {
+		if sv := s.Service; sv != nil && c.app == model.Isolated {
+			iso.denyFromOutside(sv.Port, "the service port only from inside the VPC, whatever the return-traffic rule below opens")
+		}
+		if db := s.Database; db != nil && (s.Service == nil || db.Port != s.Service.Port || c.app != model.Isolated) {
+			iso.denyFromOutside(db.Port, "the database port only from inside the VPC, whatever the return-traffic rule below opens")
+		}
 		iso.add(inbound, model.TCP, ephemeral, anyV4, "replies from S3/DynamoDB through the gateway endpoints; the isolated route table has no route anywhere else")
 	}
 	iso.add(outbound, model.AllProtocols, model.AnyPort, vpc, "traffic to inside the VPC only")

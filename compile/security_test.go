@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"net/netip"
 	"slices"
 	"testing"
 
@@ -118,7 +119,8 @@ func TestNACLs(t *testing.T) {
 					t.Errorf("%s: %s: rule %d after %d", name, acl.Addr, e.RuleNumber, last[e.Egress])
 				}
 				last[e.Egress] = e.RuleNumber
-				if e.Description == "" || e.Action != model.Allow || !e.CIDR.IsValid() {
+				portDeny := e.Action == model.Deny && e.Protocol == model.TCP && e.Ports.From == e.Ports.To && e.CIDR.Bits() == 0 && !e.Egress
+				if e.Description == "" || (e.Action != model.Allow && !portDeny) || !e.CIDR.IsValid() {
 					t.Errorf("%s: %s: entry %+v", name, acl.Addr, e)
 				}
 				if e.CIDR.Addr().Is6() && !s.Network.IPv6 && e.CIDR.Bits() == 0 && !slices.Contains(s.FrontEnd.AllowFrom, e.CIDR) {
@@ -161,8 +163,8 @@ func TestPublicNACL(t *testing.T) {
 		t.Errorf("nacl/public (-want +got):\n%s", diff)
 	}
 	iso, _ := n.NetworkACL("nacl/isolated")
-	if len(iso.Entries) != 4 {
-		t.Errorf("nacl/isolated with gateway endpoints: %v", iso.Entries)
+	if len(iso.Entries) != 5 || iso.Entries[1].Action != model.Deny || iso.Entries[1].Ports != model.Port(5432) {
+		t.Errorf("nacl/isolated with gateway endpoints: want the database port denied from outside before the return-traffic allow, got %v", iso.Entries)
 	}
 	s.Network.Endpoints.Gateway = nil
 	iso, _ = build(t, s).NetworkACL("nacl/isolated")
@@ -319,4 +321,46 @@ func TestReferences(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestWorkloadPortsClosedFromOutside evaluates each app and database ACL the
+// way AWS does (lowest rule number first, first match wins) for a packet
+// from an internet address to the service and database ports: the
+// return-traffic rules must not let it in.
+func TestWorkloadPortsClosedFromOutside(t *testing.T) {
+	outside := netip.MustParseAddr("203.0.113.10")
+	for name, s := range variants() {
+		n := build(t, s)
+		for _, acl := range n.NetworkACLs {
+			if acl.Addr == "nacl/public" {
+				continue
+			}
+			_, hasPrivate := n.NetworkACL("nacl/private")
+			appACL := acl.Addr == "nacl/private" || (!hasPrivate && acl.Addr == "nacl/isolated")
+			var ports []int
+			if s.Service != nil && appACL {
+				ports = append(ports, s.Service.Port)
+			}
+			if s.Database != nil && acl.Addr == "nacl/isolated" {
+				ports = append(ports, s.Database.Port)
+			}
+			for _, port := range ports {
+				if firstMatch(acl.Entries, outside, port) == model.Allow {
+					t.Errorf("%s: %s admits tcp/%d from %s", name, acl.Addr, port, outside)
+				}
+			}
+		}
+	}
+}
+
+func firstMatch(entries []model.NACLEntry, src netip.Addr, port int) model.Action {
+	for _, e := range entries {
+		if e.Egress || !e.CIDR.Contains(src) {
+			continue
+		}
+		if e.Protocol == model.AllProtocols || (e.Protocol == model.TCP && e.Ports.Contains(port)) {
+			return e.Action
+		}
+	}
+	return model.Deny
 }

@@ -147,6 +147,9 @@ type Route struct {
 	DestPrefixList string
 	TargetKind     TargetKind
 	Target         Address // zero for local and blackhole
+	// Propagated marks a route moat added for a propagating virtual
+	// private gateway (a static VPN route the dump did not list).
+	Propagated bool
 }
 
 // RouteTable is a route table and the subnets it serves.
@@ -157,6 +160,9 @@ type RouteTable struct {
 	Routes  []Route
 	Subnets []Address
 	Tags    []Tag
+	// PropagatingVGWs are the virtual private gateways that propagate
+	// routes into the table.
+	PropagatingVGWs []Address
 }
 
 // InternetGateway attaches a VPC to the internet.
@@ -502,6 +508,9 @@ type Network struct {
 	Instances          []Instance
 	TargetGroups       []TargetGroup
 	Firewalls          []Firewall
+	VPNGateways        []VPNGateway
+	VPNConnections     []VPNConnection
+	VirtualInterfaces  []DXVirtualInterface
 
 	Notes []Note
 }

@@ -72,6 +72,8 @@ func Estimate(n *model.Network, t *Table, u Usage) *Report {
 	e.crossZone()
 	e.internetOut()
 	e.workloads()
+	e.edge()
+	e.keysAndSecrets()
 	for _, l := range e.r.Lines {
 		if l.Unpriced {
 			e.r.Unpriced++
@@ -122,6 +124,8 @@ func unitOf(key string) string {
 		return "GB"
 	case strings.HasSuffix(key, "_million"):
 		return "million requests"
+	case strings.HasSuffix(key, "_month"):
+		return "month"
 	}
 	return "each"
 }
@@ -425,8 +429,12 @@ func (e *estimator) workloads() {
 			e.add(s.Addr, "Fargate memory", "fargate_gb_hour", u.FargateTasks.times(u.FargateMemoryGB).times(hours(1)),
 				fmt.Sprintf("fargate_tasks=%s x fargate_memory_gb=%s, always on", u.FargateTasks, u.FargateMemoryGB))
 		default:
-			e.add(s.Addr, u.EC2InstanceType+" instance hours ("+s.Kind+")", "ec2/"+u.EC2InstanceType, u.EC2Instances.times(hours(1)),
-				fmt.Sprintf("ec2_instances=%s of ec2_instance_type=%s, always on", u.EC2Instances, u.EC2InstanceType))
+			it, how := u.EC2InstanceType, "ec2_instance_type="+u.EC2InstanceType
+			if s.InstanceType != "" && u.EC2InstanceType == DefaultUsage().EC2InstanceType {
+				it, how = s.InstanceType, "the instance type the design gives the service"
+			}
+			e.add(s.Addr, it+" instance hours ("+s.Kind+")", "ec2/"+it, u.EC2Instances.times(hours(1)),
+				fmt.Sprintf("ec2_instances=%s of %s, always on", u.EC2Instances, how))
 			if s.Kind == "eks" {
 				e.add(s.Addr, "EKS cluster hours", "eks_cluster_hour", hours(1), "")
 			}
@@ -437,7 +445,11 @@ func (e *estimator) workloads() {
 		if d.MultiAZ {
 			copies, az = 2, "Multi-AZ: a primary and a standby, both billed"
 		}
-		e.add(d.Addr, fmt.Sprintf("RDS %s %s hours", d.Engine, u.DBInstanceClass), "rds/"+d.Engine+"/"+u.DBInstanceClass, hours(copies), az)
+		class := u.DBInstanceClass
+		if d.InstanceClass != "" && u.DBInstanceClass == DefaultUsage().DBInstanceClass {
+			class, az = d.InstanceClass, az+"; the class the design gives the database"
+		}
+		e.add(d.Addr, fmt.Sprintf("RDS %s %s hours", d.Engine, class), "rds/"+d.Engine+"/"+class, hours(copies), az)
 		e.add(d.Addr, "RDS gp3 storage", "rds_gp3_gb_month", u.DBStorageGB.times(Units(int64(copies))),
 			fmt.Sprintf("db_storage_gb=%s per copy; %s", u.DBStorageGB, az))
 	}
@@ -446,5 +458,68 @@ func (e *estimator) workloads() {
 	}
 	if u.EFSGB > 0 {
 		e.add("efs", "EFS Standard storage", "efs_standard_gb_month", u.EFSGB, fmt.Sprintf("efs_gb=%s", u.EFSGB))
+	}
+}
+
+// cloudFrontFreeGB is the data out to the internet CloudFront does not
+// charge each month (its always-free tier: 1 TB), shared by the account.
+const cloudFrontFreeGB = 1024
+
+// edge prices what sits in front of the load balancer: CloudFront data
+// out and AWS WAF web ACLs and rules.
+func (e *estimator) edge() {
+	for _, c := range e.n.CDNs {
+		note := fmt.Sprintf("internet_out_gb=%s served through CloudFront; the first %d GB a month are free across the whole account (CloudFront free tier), assumed unused by anything else", e.u.InternetOutGB, cloudFrontFreeGB)
+		free := min(e.u.InternetOutGB, Units(cloudFrontFreeGB))
+		e.add(c.Addr, "CloudFront data out, free tier", "cloudfront_free_tier_gb", free, note)
+		if rest := e.u.InternetOutGB - free; rest > 0 {
+			e.add(c.Addr, "CloudFront data out, first 10 TB", "cloudfront_out_tier1_gb", rest, "")
+		}
+	}
+	for _, w := range e.n.WebACLs {
+		e.add(w.Addr, "WAF web ACL", "waf_web_acl_month", Units(1), "")
+		rules := len(w.ManagedRuleGroups)
+		if w.RateLimit > 0 {
+			rules++
+		}
+		e.add(w.Addr, fmt.Sprintf("WAF rules (%d)", rules), "waf_rule_month", Units(int64(rules)),
+			"each managed rule group and the rate-based rule count as one rule; requests inspected are not included")
+	}
+}
+
+// keysAndSecrets prices the KMS keys and Secrets Manager secrets moat's
+// template creates. It applies only to a network moat designed (one with an
+// Environment): an imported network's keys are not in the model.
+func (e *estimator) keysAndSecrets() {
+	if e.n.Environment == "" {
+		return
+	}
+	for _, f := range e.n.FlowLogs {
+		if f.Destination == "" || f.Destination == "cloud-watch-logs" {
+			e.add(f.Addr+"/key", "KMS key for the flow-log group", "kms_key_month", Units(1), "one customer managed key per flow-log group; requests are not included")
+		}
+	}
+	appLogs := len(e.n.WebACLs) > 0
+	for _, s := range e.n.Services {
+		if s.Kind != "eks" {
+			appLogs = true
+		}
+	}
+	for _, lb := range e.n.LoadBalancers {
+		if lb.Kind == model.APIGateway {
+			appLogs = true
+		}
+	}
+	if appLogs {
+		e.add("logs/key", "KMS key for the application and access logs", "kms_key_month", Units(1), "one customer managed key for the stack's log groups")
+	}
+	for _, s := range e.n.Services {
+		if s.Kind == "eks" {
+			e.add(s.Addr+"/secrets-key", "KMS key for Kubernetes secrets", "kms_key_month", Units(1), "")
+		}
+	}
+	for _, d := range e.n.Databases {
+		e.add(d.Addr+"/master-secret", "Secrets Manager secret (master password)", "secrets_manager_secret_month", Units(1),
+			"RDS keeps the master password in a Secrets Manager secret (ManageMasterUserPassword)")
 	}
 }

@@ -160,6 +160,24 @@ func TestEstimateLines(t *testing.T) {
 		Services:  []model.Service{{Addr: "svc", Kind: "ecs-fargate"}, {Addr: "ec2svc", Kind: "ecs-ec2"}},
 		Databases: []model.Database{{Addr: "db", Engine: "postgres", MultiAZ: true}, {Addr: "db1", Engine: "postgres"}},
 	}
+	// A network moat designed (it has an Environment): an EKS service with
+	// its own node type, a database with its own class, a CDN with a WAF.
+	designed := &model.Network{Region: "us-east-1", Environment: model.Prod,
+		Services:  []model.Service{{Addr: "eks", Kind: "eks", InstanceType: "t4g.medium"}},
+		Databases: []model.Database{{Addr: "db", Engine: "postgres", InstanceClass: "db.t4g.micro"}, {Addr: "db2", Engine: "mysql", InstanceClass: "db.t4g.medium"}},
+		FlowLogs:  []model.FlowLog{{Addr: "flowlog/vpc", Destination: "cloud-watch-logs"}},
+		CDNs:      []model.CDN{{Addr: "cdn"}},
+		WebACLs:   []model.WebACL{{Addr: "waf", ManagedRuleGroups: []string{"a", "b", "c"}, RateLimit: 2000}},
+	}
+	fargate := &model.Network{Region: "us-east-1", Environment: model.Dev,
+		Services: []model.Service{{Addr: "svc", Kind: "ecs-fargate"}}}
+	overDB := u
+	overDB.DBInstanceClass = "db.t4g.micro"
+	overDB.EC2InstanceType = "t4g.nano"
+	setClass := u
+	setClass.DBInstanceClass = "db.m7g.large" // set by the user: wins over the design's class
+	cdnBig := u
+	cdnBig.InternetOutGB = Units(1500) // 1,024 free, 476 beyond
 	big := u
 	big.InternetOutGB = Units(20_000) // 100 free, 10,240 at 0.09, 9,660 at 0.085
 	big.EFSGB = Units(50)
@@ -189,7 +207,7 @@ func TestEstimateLines(t *testing.T) {
 		{"NLB hours: 730 x 0.0225", lbs, u, "nlb", "NLB hours", "16.43"},
 		{"NLB NLCU: 730 x 0.006", lbs, u, "nlb", "NLB capacity", "4.38"},
 		{"HTTP API: 1M x $1.00", lbs, u, "api", "HTTP API requests", "1.00"},
-		{"HTTP VPC link: sources conflict", lbs, u, "api", "HTTP API VPC link", "unpriced"},
+		{"HTTP VPC link: free (AWS's API Gateway pricing page)", lbs, u, "api", "HTTP API VPC link", "0.00"},
 		{"gateway endpoint: free", eps, u, "vpce/s3", "gateway endpoint", "0.00"},
 		{"interface endpoint: 3 zones x 730 x 0.01", eps, u, "vpce/logs", "interface endpoint for logs", "21.90"},
 		{"interface endpoint GB: 10/2 x 0.01", eps, u, "vpce/logs", "interface endpoint data", "0.05"},
@@ -205,6 +223,21 @@ func TestEstimateLines(t *testing.T) {
 		{"RDS Multi-AZ storage: 2 x 20 x 0.115", work, u, "db", "RDS gp3", "4.60"},
 		{"RDS Single-AZ: 730 x 0.016 = 11.68", work, u, "db1", "RDS postgres", "11.68"},
 		{"EFS: 50 x 0.30", work, big, "efs", "EFS", "15.00"},
+		{"EKS cluster: 730 x 0.10", designed, u, "eks", "EKS cluster hours", "73.00"},
+		{"EKS nodes: the design's t4g.medium, not confirmed", designed, u, "eks", "t4g.medium instance hours", "unpriced"},
+		{"EKS nodes: a usage file's type wins: 2 x 730 x 0.0042 = 6.132", designed, overDB, "eks", "t4g.nano instance hours", "6.13"},
+		{"EKS secrets key: 1 x $1.00", designed, u, "eks/secrets-key", "KMS key", "1.00"},
+		{"flow-log key: 1 x $1.00", designed, u, "flowlog/vpc/key", "KMS key", "1.00"},
+		{"app logs key: a WAF logs to the stack's key, 1 x $1.00", designed, u, "logs/key", "KMS key", "1.00"},
+		{"app logs key for a Fargate service", fargate, u, "logs/key", "KMS key", "1.00"},
+		{"master password secret: 1 x $0.40", designed, u, "db/master-secret", "Secrets Manager", "0.40"},
+		{"RDS: the design's class db.t4g.micro, Single-AZ 730 x 0.016", designed, u, "db", "RDS postgres db.t4g.micro", "11.68"},
+		{"RDS: the design's db.t4g.medium, not confirmed", designed, u, "db2", "RDS mysql db.t4g.medium", "unpriced"},
+		{"RDS: a usage file's class wins over the design's", designed, setClass, "db", "RDS postgres db.m7g.large", "unpriced"},
+		{"CloudFront: 50 GB inside the free 1 TB", designed, u, "cdn", "CloudFront data out, free", "0.00"},
+		{"CloudFront: 1,500 GB, 476 beyond the free tier, not confirmed", designed, cdnBig, "cdn", "CloudFront data out, first", "unpriced"},
+		{"WAF web ACL: 1 x $5.00 a month", designed, u, "waf", "WAF web ACL", "5.00"},
+		{"WAF rules: 3 managed groups + the rate rule = 4 x $1.00", designed, u, "waf", "WAF rules (4)", "4.00"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			l := find(t, Estimate(c.n, us, c.u), c.res, c.item)
@@ -247,6 +280,18 @@ func TestEstimateAnyNetwork(t *testing.T) {
 	}
 	if sum != r.Total {
 		t.Errorf("total %s != sum %s", r.Total, sum)
+	}
+}
+
+// TestImportedHasNoTemplateExtras: keys and secrets come from moat's own
+// template, so a network without an Environment (an import) gets none.
+func TestImportedHasNoTemplateExtras(t *testing.T) {
+	n := &model.Network{Region: "us-east-1", FlowLogs: []model.FlowLog{{Addr: "flowlog/vpc"}},
+		Databases: []model.Database{{Addr: "db", Engine: "postgres"}}}
+	for _, l := range Estimate(n, mustLoad(t, "us-east-1"), DefaultUsage()).Lines {
+		if l.PriceKey == "kms_key_month" || l.PriceKey == "secrets_manager_secret_month" {
+			t.Errorf("imported network priced %s for %s", l.PriceKey, l.Resource)
+		}
 	}
 }
 

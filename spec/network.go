@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	networkKeys   = []string{"cidr", "zones", "nat", "ipv6", "endpoints", "flow_logs", "subnets"}
+	networkKeys   = []string{"cidr", "zones", "nat", "ipv6", "endpoints", "flow_logs", "subnets", "cidrs"}
 	natKeys       = []string{"mode", "instance_type", "per_zone"}
 	natModes      = []string{string(NATInstance), string(NATGateway), string(NATGatewayPerZone), string(NATRegionalGateway), string(NATNone)}
 	endpointKeys  = []string{"gateway", "interface"}
@@ -46,6 +46,7 @@ func (p *parser) network(sec field) {
 	n.Endpoints = p.endpoints(f["endpoints"])
 	n.FlowLogs = p.flowLogs(f["flow_logs"], prod)
 	n.Subnets = p.subnets(f["subnets"], zonesOK, cidrOK)
+	p.hubCIDRs(f["cidrs"])
 }
 
 // vpcCIDR reads the VPC's IPv4 CIDR, which must be private.

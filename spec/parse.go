@@ -16,7 +16,7 @@ import (
 )
 
 // Top-level keys, in the order the reference documents them.
-var topKeys = []string{"stack", "region", "environment", "network", "frontend", "service", "database", "bastion", "tags", "assert"}
+var topKeys = []string{"stack", "region", "environment", "network", "frontend", "service", "database", "bastion", "tags", "assert", "topology", "egress", "accounts"}
 
 // Parse reads a stack spec. file names the spec in diagnostics; src is its
 // content. Parse fills every default (see docs/spec.md) and reports every
@@ -177,6 +177,7 @@ func (p *parser) stack() {
 	p.bastion(f["bastion"])
 	p.tags(f["tags"])
 	p.asserts(f["assert"])
+	p.topology(f["topology"], f["egress"], f["accounts"])
 }
 
 // name reads the stack name, which prefixes every resource name.

@@ -42,6 +42,10 @@ type Stack struct {
 	Bastion     *Bastion  // nil when off (the default)
 	Tags        []model.Tag
 	Assert      []Assertion // assert: never/always flows (spec/assert.go)
+	// Topology is single-vpc (default) or hub-and-spoke; Hub holds the
+	// hub-and-spoke settings and is nil otherwise (spec/topology.go).
+	Topology Topology
+	Hub      *Hub
 
 	// pos maps a dotted path ("network.cidr", "network.zones[1]") to where
 	// its value sits in the file.
@@ -59,6 +63,9 @@ type Network struct {
 	// Subnets overrides the planner per tier; a missing tier is planned
 	// automatically.
 	Subnets map[model.Tier]SubnetPlan
+	// VPCs are the hub-and-spoke VPC ranges (network.cidrs); zero ones
+	// are allocated by the compiler.
+	VPCs HubCIDRs
 }
 
 // Zones is either a count (IDs empty) or an explicit list of AZ IDs. After

@@ -113,7 +113,7 @@ func writeAnswer(w io.Writer, a analyze.Answer) {
 		if len(p.Blocks) > 0 {
 			fmt.Fprintln(w, "  blocked by:")
 			for _, b := range p.Blocks {
-				fmt.Fprintf(w, "    - %s (%s)\n      fix: %s\n", b.Reason, b.Direction, orDash(b.Fix))
+				fmt.Fprintf(w, "    - %s (%s)\n      fix: %s\n", b.Text(), b.Direction, orDash(b.Fix))
 			}
 		}
 		for _, n := range p.Notes {

@@ -153,7 +153,7 @@ func writeChecks(w io.Writer, checks []analyze.Check, failed int) {
 				continue
 			}
 			for _, b := range p.Blocks {
-				fmt.Fprintf(w, "    blocked by: %s\n      fix: %s\n", b.Reason, orDash(b.Fix))
+				fmt.Fprintf(w, "    blocked by: %s\n      fix: %s\n", b.Text(), orDash(b.Fix))
 			}
 		}
 	}

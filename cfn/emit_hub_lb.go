@@ -1,0 +1,64 @@
+package cfn
+
+import "github.com/moatnet/moat/model"
+
+// A load balancer that forwards to another load balancer (the ingress ALB
+// to the workload's internal NLB, across the Transit Gateway) registers
+// the NLB's addresses as IP targets. CloudFormation cannot read an NLB's
+// addresses, so the NLB takes fixed ones (SubnetMappings with
+// PrivateIPv4Address, which internal NLBs accept) and the ALB registers
+// those.
+
+// targetedBy returns the load balancer that forwards to lb, if any.
+func (e *emitter) targetedBy(lb model.LoadBalancer) (model.LoadBalancer, bool) {
+	for _, x := range e.n.LoadBalancers {
+		if x.Targets == lb.Addr && x.Kind != model.APIGateway {
+			return x, true
+		}
+	}
+	return model.LoadBalancer{}, false
+}
+
+// fixedAddresses are the subnet mappings of an internal NLB another load
+// balancer targets, one fixed address per subnet.
+func (e *emitter) fixedAddresses(lb model.LoadBalancer) []Value {
+	if lb.Kind != model.NLB || lb.InternetFacing {
+		return nil
+	}
+	if _, ok := e.targetedBy(lb); !ok {
+		return nil
+	}
+	var out []Value
+	for _, a := range lb.ENIs {
+		eni, ok := e.n.ENI(a)
+		if !ok || !eni.PrivateIP.IsValid() {
+			e.errorf("load balancer %s: interface %s has no fixed address to register as a target", lb.Addr, a)
+			continue
+		}
+		out = append(out, Map{{"PrivateIPv4Address", String(eni.PrivateIP.String())}, {"SubnetId", e.ref(eni.Subnet)}})
+	}
+	return out
+}
+
+// balancerTargets are the IP targets of a load balancer that forwards to
+// another one. An IP outside the target group's VPC must be registered
+// with AvailabilityZone "all".
+func (e *emitter) balancerTargets(lb model.LoadBalancer) []Value {
+	to, ok := e.lb(lb.Targets)
+	if !ok || to.Kind == model.APIGateway {
+		return nil
+	}
+	var out []Value
+	for _, a := range to.ENIs {
+		eni, ok := e.n.ENI(a)
+		if !ok || !eni.PrivateIP.IsValid() {
+			continue
+		}
+		t := Map{{"Id", String(eni.PrivateIP.String())}, {"Port", Int(lb.TargetPort)}}
+		if to.VPC != lb.VPC {
+			t = Map{{"AvailabilityZone", String("all")}, {"Id", String(eni.PrivateIP.String())}, {"Port", Int(lb.TargetPort)}}
+		}
+		out = append(out, t)
+	}
+	return out
+}
