@@ -24,6 +24,7 @@ type Question struct {
 	Proto    model.Protocol // default tcp
 	Port     int            // default: the destination's own port (DefaultPort)
 	SrcPort  int            // default DefaultSourcePort
+	Host     string         // TLS SNI / HTTP Host the client asks for; what firewall domain rules read
 }
 
 // Reach answers a question: one Path per pair of interfaces the two ends
@@ -67,7 +68,7 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 				return Answer{}, fmt.Errorf("the question expands to more than %d pairs of interfaces; name a narrower source or destination", MaxPairs)
 			}
 			s, d := matchFamily(s, d)
-			a.Paths = append(a.Paths, ix.Trace(Flow{Src: s, Dst: d, Proto: q.Proto, Port: q.Port, SrcPort: q.SrcPort}))
+			a.Paths = append(a.Paths, ix.Trace(Flow{Src: s, Dst: d, Proto: q.Proto, Port: q.Port, SrcPort: q.SrcPort, Host: q.Host}))
 		}
 	}
 	if len(a.Paths) == 0 {

@@ -1267,6 +1267,16 @@ func sortBy[T any](s []T, key func(T) model.Address) {
 // dangling warns, once per address, about references to VPCs and subnets
 // no file describes: the analyzer cannot place traffic there.
 func (b *builder) dangling() {
+	// Sets, not n.VPC and n.Subnet: those scan, and a large account has
+	// tens of thousands of interfaces.
+	vpcs := make(map[model.Address]bool, len(b.n.VPCs))
+	for _, v := range b.n.VPCs {
+		vpcs[v.Addr] = true
+	}
+	subnets := make(map[model.Address]bool, len(b.n.Subnets))
+	for _, s := range b.n.Subnets {
+		subnets[s.Addr] = true
+	}
 	missing := map[model.Address]bool{}
 	check := func(x model.Address, ok bool) {
 		if x != "" && !ok {
@@ -1274,12 +1284,10 @@ func (b *builder) dangling() {
 		}
 	}
 	for _, s := range b.n.Subnets {
-		_, ok := b.n.VPC(s.VPC)
-		check(s.VPC, ok)
+		check(s.VPC, vpcs[s.VPC])
 	}
 	for _, e := range b.n.ENIs {
-		_, ok := b.n.Subnet(e.Subnet)
-		check(e.Subnet, ok)
+		check(e.Subnet, subnets[e.Subnet])
 	}
 	var list []string
 	for x := range missing {

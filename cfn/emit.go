@@ -16,6 +16,7 @@ var docRange = netip.MustParsePrefix("2001:db8::/32")
 // emitter carries the state of one FromNetwork call.
 type emitter struct {
 	n     *model.Network
+	all   *model.Network // the whole design, when n is one account's part
 	t     *Template
 	stack string
 	ids   map[string]model.Address // logical ID -> address, for collisions
@@ -34,6 +35,13 @@ type emitter struct {
 // function of n: emitting the same network twice gives identical bytes.
 // Every problem found is returned, joined, rather than the first only.
 func FromNetwork(n *model.Network) (*Template, error) {
+	return fromNetwork(n, n, nil)
+}
+
+// fromNetwork emits the template of n, one account's part of all (all
+// itself for a single template), sharing its Transit Gateways with the
+// accounts in shares.
+func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
 	if n == nil {
 		return nil, errors.New("no network to emit")
 	}
@@ -42,6 +50,8 @@ func FromNetwork(n *model.Network) (*Template, error) {
 	}
 	e := &emitter{
 		n:          n,
+		all:        all,
+		shares:     shares,
 		stack:      n.Name,
 		ids:        map[string]model.Address{},
 		v6Block:    map[model.Address]string{},

@@ -39,6 +39,6 @@ func (e *emitter) vpcEndpoints() {
 			e.errorf("endpoint %s: unknown type %q", ep.Addr, ep.Type)
 			continue
 		}
-		e.add(e.id(ep.Addr), p)
+		e.add(e.id(ep.Addr), p, e.fixedFirst(ep.Subnets)...)
 	}
 }

@@ -62,7 +62,7 @@ func (e *emitter) firewall(fw model.Firewall) {
 	// HOME_NET defaults to the firewall's own VPC; the traffic it
 	// inspects comes from the VPCs behind the Transit Gateway.
 	var home []Value
-	for _, v := range e.n.VPCs {
+	for _, v := range e.all.VPCs { // in every account of the design
 		if v.Addr != fw.VPC {
 			home = append(home, String(v.CIDR.String()))
 		}

@@ -1,6 +1,10 @@
 package cfn
 
-import "github.com/moatnet/moat/model"
+import (
+	"slices"
+
+	"github.com/moatnet/moat/model"
+)
 
 // A load balancer that forwards to another load balancer (the ingress ALB
 // to the workload's internal NLB, across the Transit Gateway) registers
@@ -11,7 +15,8 @@ import "github.com/moatnet/moat/model"
 
 // targetedBy returns the load balancer that forwards to lb, if any.
 func (e *emitter) targetedBy(lb model.LoadBalancer) (model.LoadBalancer, bool) {
-	for _, x := range e.n.LoadBalancers {
+	// The forwarding load balancer may sit in another account's template.
+	for _, x := range e.all.LoadBalancers {
 		if x.Targets == lb.Addr && x.Kind != model.APIGateway {
 			return x, true
 		}
@@ -30,7 +35,7 @@ func (e *emitter) fixedAddresses(lb model.LoadBalancer) []Value {
 	}
 	var out []Value
 	for _, a := range lb.ENIs {
-		eni, ok := e.n.ENI(a)
+		eni, ok := e.all.ENI(a)
 		if !ok || !eni.PrivateIP.IsValid() {
 			e.errorf("load balancer %s: interface %s has no fixed address to register as a target", lb.Addr, a)
 			continue
@@ -44,13 +49,15 @@ func (e *emitter) fixedAddresses(lb model.LoadBalancer) []Value {
 // another one. An IP outside the target group's VPC must be registered
 // with AvailabilityZone "all".
 func (e *emitter) balancerTargets(lb model.LoadBalancer) []Value {
-	to, ok := e.lb(lb.Targets)
+	// The target may be in another account's template: its fixed
+	// addresses are known from the design.
+	to, ok := lbIn(e.all, lb.Targets)
 	if !ok || to.Kind == model.APIGateway {
 		return nil
 	}
 	var out []Value
 	for _, a := range to.ENIs {
-		eni, ok := e.n.ENI(a)
+		eni, ok := e.all.ENI(a)
 		if !ok || !eni.PrivateIP.IsValid() {
 			continue
 		}
@@ -59,6 +66,26 @@ func (e *emitter) balancerTargets(lb model.LoadBalancer) []Value {
 			t = Map{{"AvailabilityZone", String("all")}, {"Id", String(eni.PrivateIP.String())}, {"Port", Int(lb.TargetPort)}}
 		}
 		out = append(out, t)
+	}
+	return out
+}
+
+// fixedFirst lists the load balancers with fixed addresses in any of
+// subnets: what else takes addresses there waits for them, so in a new
+// subnet the fixed addresses are still free when the load balancer
+// claims them.
+func (e *emitter) fixedFirst(subnets []model.Address) []string {
+	var out []string
+	for _, lb := range e.n.LoadBalancers {
+		if lb.Kind != model.NLB || lb.InternetFacing {
+			continue
+		}
+		if _, ok := e.targetedBy(lb); !ok {
+			continue
+		}
+		if slices.ContainsFunc(lb.Subnets, func(s model.Address) bool { return slices.Contains(subnets, s) }) {
+			out = append(out, e.id(lb.Addr))
+		}
 	}
 	return out
 }

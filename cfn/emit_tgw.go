@@ -104,26 +104,29 @@ func (e *emitter) transitGateways() {
 		id := e.id(rt.Addr)
 		e.add(id, TransitGatewayRouteTable{TransitGatewayId: e.ref(rt.TGW), Tags: e.tags(rt.Addr, nil)})
 		for _, a := range rt.Associations {
-			e.add(id+"Association"+pascal(string(a)), TransitGatewayRouteTableAssociation{TransitGatewayAttachmentId: e.attachmentID(a), TransitGatewayRouteTableId: Ref{id}})
+			att, cond := e.attachmentID(a)
+			e.addIf(cond, id+"Association"+pascal(string(a)), TransitGatewayRouteTableAssociation{TransitGatewayAttachmentId: att, TransitGatewayRouteTableId: Ref{id}})
 		}
 		for _, a := range rt.Propagations {
-			e.add(id+"Propagation"+pascal(string(a)), TransitGatewayRouteTablePropagation{TransitGatewayAttachmentId: e.attachmentID(a), TransitGatewayRouteTableId: Ref{id}})
+			att, cond := e.attachmentID(a)
+			e.addIf(cond, id+"Propagation"+pascal(string(a)), TransitGatewayRouteTablePropagation{TransitGatewayAttachmentId: att, TransitGatewayRouteTableId: Ref{id}})
 		}
 		for i, r := range rt.Routes {
 			if r.Propagated {
 				continue // the propagation above installs it
 			}
 			p := TransitGatewayRoute{DestinationCidrBlock: String(r.Dest.String()), TransitGatewayRouteTableId: Ref{id}}
+			cond := ""
 			if r.Blackhole {
 				p.Blackhole = Bool(true)
 			} else {
-				p.TransitGatewayAttachmentId = e.attachmentID(r.Attachment)
+				p.TransitGatewayAttachmentId, cond = e.attachmentID(r.Attachment)
 			}
 			suffix := "Route" + strconv.Itoa(i+1)
 			if r.Dest.Bits() == 0 {
 				suffix = "RouteDefault"
 			}
-			e.add(id+suffix, p)
+			e.addIf(cond, id+suffix, p)
 		}
 	}
 }
@@ -148,17 +151,22 @@ func (e *emitter) shareOf(tgw model.Address) string {
 
 // attachmentID is an attachment's ID: a Ref in this template, else the
 // parameter through which the network template learns the workload
-// account's attachment.
-func (e *emitter) attachmentID(a model.Address) Value {
+// account's attachment, with the condition that the parameter is set.
+// What uses that parameter carries the condition, so the network stack
+// deploys before the attachment exists and wires it on its next update.
+func (e *emitter) attachmentID(a model.Address) (Value, string) {
 	for _, x := range e.n.TGWAttachments {
 		if x.Addr == a {
 			if _, ok := e.vpcOf(x.VPC); ok {
-				return e.ref(a)
+				return e.ref(a), ""
 			}
 		}
 	}
-	name := pascal(string(a)) + "Id"
-	return Ref{e.strParam(name, fmt.Sprintf("ID (tgw-attach-...) of %s, created by the workload account's stack (its output %s); empty on the first deploy", a, name), "^(tgw-attach-[0-9a-f]+)?$")}
+	name := AttachmentParam(a)
+	if e.strParam(name, fmt.Sprintf("ID (tgw-attach-...) of %s, created by the workload account's stack (its output %s); leave empty on the first deploy", a, name), "^(tgw-attach-[0-9a-f]+)?$") != "" {
+		e.paramDefault(name, String(""))
+	}
+	return Ref{name}, e.setCondition("Has"+name, Not(Equals(Ref{name}, String(""))))
 }
 
 // tgwRoute fills a VPC route to a Transit Gateway: it fails until the

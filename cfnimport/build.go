@@ -125,6 +125,7 @@ func (t *tmpl) build() {
 	t.nacls(naclIdx, subIdx)
 	t.endpoints()
 	t.transit()
+	t.hub() // hub.go
 	t.loadBalancers()
 	t.finish()
 }
@@ -179,6 +180,10 @@ func (t *tmpl) route(r *resource) (model.Route, bool) {
 		m.TargetKind, m.Target = model.TargetEIGW, target("EgressOnlyInternetGatewayId", "eigw")
 	case p.get("VpcEndpointId") != nil:
 		m.TargetKind, m.Target = model.TargetEndpoint, target("VpcEndpointId", "vpce")
+		if m.Target.Kind() == "firewall" {
+			// A Network Firewall endpoint, picked out of EndpointIds.
+			m.TargetKind = model.TargetFirewall
+		}
 	default:
 		m.TargetKind = model.TargetOther
 		for _, k := range []string{"CarrierGatewayId", "LocalGatewayId", "CoreNetworkArn"} {

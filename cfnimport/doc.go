@@ -2,7 +2,9 @@
 // tags such as !Ref and !GetAtt, or JSON) into a model.Network, for the
 // networking resource types: VPCs, subnets, route tables and routes,
 // gateways, NAT gateways, security groups, network ACLs, endpoints,
-// interfaces, instances, Transit Gateways, peering and ELBv2.
+// interfaces, instances, Transit Gateways, peering, ELBv2 and Network
+// Firewall (firewalls sharing a policy in one VPC are one model firewall;
+// a route's Select/Split over Firewall.EndpointIds names that firewall).
 //
 // A resource is addressed "<kind>/<LogicalId>" with the kinds awsjson uses
 // (vpc/VpcMain, subnet/SubnetPublicUse1Az1, sg/SgAlb, ...), so an address

@@ -223,6 +223,9 @@ func (t *tmpl) ref(at *node, name string, depth int) (any, error) {
 		return string(r.addr), nil
 	}
 	if p := t.params.get(name); p != nil {
+		if v, ok := t.values[name]; ok {
+			return v, nil
+		}
 		if d := p.get("Default"); d != nil {
 			v, err := t.eval(d, depth+1)
 			if err != nil {
@@ -265,6 +268,8 @@ func (t *tmpl) getAtt(at *node, name, attr string, depth int) (any, error) {
 		return nil, &symbolic{at}
 	case r.typ == "AWS::EC2::Subnet" && attr == "VpcId":
 		return t.eval(r.props.get("VpcId"), depth+1)
+	case r.typ == "AWS::NetworkFirewall::Firewall" && attr == "EndpointIds":
+		return t.firewallEndpointIDs(r), nil // hub.go
 	case strings.HasSuffix(attr, "Id") || attr == "Arn" || strings.HasSuffix(attr, "Arn"):
 		return string(r.addr), nil
 	}

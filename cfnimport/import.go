@@ -27,6 +27,7 @@ var kinds = map[string]string{
 	"AWS::EC2::TransitGatewayRouteTable":        "tgw-rtb", "AWS::EC2::PrefixList": "pl",
 	"AWS::ElasticLoadBalancingV2::LoadBalancer": "lb", "AWS::ElasticLoadBalancingV2::TargetGroup": "tg",
 	"AWS::EC2::EIP": "eip", "AWS::EC2::VPNGateway": "vgw",
+	"AWS::NetworkFirewall::Firewall": "firewall",
 }
 
 type resource struct {
@@ -49,6 +50,8 @@ type tmpl struct {
 	n        *model.Network
 	symbolic []string
 	steps    int
+	fw       map[string]model.Address // hub.go: firewall logical ID -> its model firewall
+	values   map[string]string        // parameter values given; else defaults
 }
 
 // IsTemplate reports whether src looks like a CloudFormation template
@@ -76,6 +79,12 @@ func IsTemplate(src []byte) bool {
 // Network called name. The network is nil when the template has errors;
 // warnings list the values left symbolic.
 func Parse(file string, src []byte, name string) (*model.Network, diag.List) {
+	return parse(file, src, name, nil)
+}
+
+// parse is Parse with parameter values given, as a deploy would (the tests
+// link the templates of a per-account set through them).
+func parse(file string, src []byte, name string, values map[string]string) (*model.Network, diag.List) {
 	r := &reader{file: file}
 	root := r.parse(src)
 	if root == nil || r.diags.HasErrors() {
@@ -86,7 +95,7 @@ func Parse(file string, src []byte, name string) (*model.Network, diag.List) {
 		return nil, r.diags.Sorted()
 	}
 	t := &tmpl{r: r, res: map[string]*resource{}, params: root.get("Parameters"), conds: root.get("Conditions"),
-		mappings: root.get("Mappings"), v6: map[model.Address]netip.Prefix{}, n: &model.Network{Name: name}}
+		mappings: root.get("Mappings"), v6: map[model.Address]netip.Prefix{}, n: &model.Network{Name: name}, values: values}
 	resources := root.get("Resources")
 	if resources == nil || resources.kind != mapNode {
 		at := root.pos

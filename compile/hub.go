@@ -216,7 +216,10 @@ func u32(a netip.Addr) uint64 { return uint64(v4(a)) }
 func (h *hub) tiers() {
 	h.ingress.tiers = []model.Tier{model.Public, model.Transit}
 	if h.apigw {
-		h.ingress.tiers = []model.Tier{model.Public, model.Internal, model.Transit}
+		// API Gateway is outside the VPC and reaches in through its VPC
+		// Link's interfaces in the internal subnets: the ingress VPC
+		// needs no public subnet and no internet gateway.
+		h.ingress.tiers = []model.Tier{model.Internal, model.Transit}
 	}
 	h.egress.tiers = []model.Tier{model.Public, model.Inspection, model.Transit}
 	h.workload.tiers = []model.Tier{model.Private, model.Transit}
@@ -404,6 +407,8 @@ func (h *hub) buildRoutes() {
 func (h *hub) buildFirewall() {
 	hb := h.s.Hub
 	fw := model.Firewall{Addr: FirewallAdr, VPC: EgressVPC, Subnets: slices.Clone(h.egress.subnets[model.Inspection]), DefaultAction: model.FirewallDrop}
+	// What it drops is an alert; every flow it sees is a flow record (the emitter's log groups).
+	fw.Logs = []model.FirewallLog{{Type: "ALERT", Destination: "cloud-watch-logs", Target: "/moat/" + h.s.Name + "/firewall/alert"}, {Type: "FLOW", Destination: "cloud-watch-logs", Target: "/moat/" + h.s.Name + "/firewall/flow"}}
 	for _, port := range []int{443, 80} {
 		var hosts []string
 		for _, d := range hb.Allow {
@@ -715,7 +720,35 @@ var rfc1918 = []netip.Prefix{
 // checkTargets fixes the NLB's addresses (the ingress ALB registers them
 // as IP targets, so they must be known before deploy) and checks that the
 // ALB can register them at all.
+//
+// Each sits at the top of its subnet: the address before the last usable
+// one (AWS reserves the very last; the analyzer probes from the last
+// usable, so no interface may take it). AWS documents no order in which
+// it hands out addresses, so no choice is collision-proof; but the top of
+// a large app subnet is far from the low addresses people pick by hand
+// and from the .10, .11, ... stand-ins, and the template creates the NLB
+// before the endpoints and tasks that share its subnets take addresses
+// there (see cfn's fixedFirst), so in a new subnet it is still free.
 func (h *hub) checkTargets() {
+	for i := range h.n.ENIs {
+		e := &h.n.ENIs[i]
+		if e.Owner != "nlb" {
+			continue
+		}
+		s, ok := h.n.Subnet(e.Subnet)
+		if !ok {
+			continue
+		}
+		top := standinIP(s.CIDR, 1<<(32-s.CIDR.Bits())-3)
+		for _, o := range h.n.ENIs {
+			if o.Subnet == e.Subnet && o.Addr != e.Addr && o.PrivateIP == top {
+				top = netip.Addr{}
+			}
+		}
+		if top.IsValid() {
+			e.PrivateIP = top
+		}
+	}
 	for _, e := range h.n.ENIs {
 		if e.Owner != "nlb" {
 			continue
@@ -752,7 +785,7 @@ func (h *hub) buildNotes() {
 		}
 	}
 	if a := s.Hub.Accounts; a != nil {
-		h.note(model.Advice, TGWAddr, "The ingress and egress VPCs and the Transit Gateway belong to the network account %s, the workload VPC to %s. moat records the accounts in the model but still writes one template: per-account templates with a RAM share are not emitted yet.", a.Network, a.Workload)
+		h.note(model.Advice, TGWAddr, "The ingress and egress VPCs and the Transit Gateway belong to the network account %s, the workload VPC to %s: one template per account. The network account shares the Transit Gateway with %s only, through AWS RAM, within the organization (AllowExternalPrincipals false); it accepts that account's attachment automatically, but the attachment routes nowhere until the network stack, updated with its ID, associates it.", a.Network, a.Workload, a.Workload)
 	}
 	if len(h.zones) == 1 {
 		h.note(model.TradeOff, WorkloadVPC, "Everything runs in one zone (%s): if it fails, the whole stack is down.", h.zones[0])

@@ -133,11 +133,21 @@ type FirewallRule struct {
 
 // Firewall is an AWS Network Firewall with one endpoint per subnet. Rules
 // are evaluated in order (strict order); DefaultAction applies when none
-// matches.
+// matches (zero when unknown: an imported policy moat could not read).
 type Firewall struct {
 	Addr          Address
 	VPC           Address
 	Subnets       []Address
 	Rules         []FirewallRule
 	DefaultAction FirewallAction
+	Logs          []FirewallLog // empty when it logs nowhere or it is unknown
+}
+
+// FirewallLog is where a firewall sends one kind of log.
+type FirewallLog struct {
+	Type        string // ALERT, FLOW or TLS, as AWS names them
+	Destination string // "cloud-watch-logs", "s3" or "kinesis-data-firehose"
+	// Target is the log group name, bucket (with its prefix) or delivery
+	// stream; empty when not known before deploy.
+	Target string
 }

@@ -71,15 +71,21 @@ domains) into a secure AWS network: a VPC over several Availability Zones
 (placed by AZ ID), public, private and isolated subnets, self-healing NAT
 instances or NAT gateways, security groups chained so only the load balancer
 reaches the service and only the service reaches the database, network ACLs,
-gateway endpoints and flow logs. It prints what it designed and writes the
-network as CloudFormation.
+gateway endpoints and flow logs. It proves the design with a reachability
+analyzer, prices it, draws it, writes it as CloudFormation, and runs it on
+this machine in network namespaces. Every command that reads a network also
+takes a CloudFormation template or a folder of aws ec2 describe-* JSON.
 
 Start here:
   moat init                       write a commented starter spec (moat.yaml)
   moat validate moat.yaml         check a spec and list every problem
   moat plan moat.yaml             print the design, write out/<stack>/template.yaml
+  moat verify moat.yaml           prove who may reach whom, and nothing more
+  moat reach moat.yaml internet db    can a packet get there? every hop and rule
   moat cost moat.yaml             the monthly cost per resource; --compare the NAT options
   moat diagram moat.yaml          draw the network as SVG (or DOT, Mermaid)
+  moat audit ./describe-output    tiers, internet exposure and placement of a real VPC
+  sudo moat twin up moat.yaml     run it in namespaces; then moat twin test
 
 Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 		SilenceUsage:  true,

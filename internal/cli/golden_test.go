@@ -52,31 +52,34 @@ func TestGoldenPlans(t *testing.T) {
 				}
 				// The summary names the output directory; make it stable.
 				stdout = strings.ReplaceAll(stdout, out+string(filepath.Separator), "OUT/")
-				files, err := filepath.Glob(filepath.Join(out, "*", "template."+format))
-				if err != nil || len(files) != 1 {
-					t.Fatalf("want one template.%s under %s, got %v (%v)", format, out, files, err)
-				}
-				tmpl, err := os.ReadFile(files[0])
-				if err != nil {
-					t.Fatal(err)
+				// template.FORMAT, or one file per account of a split design.
+				files, err := filepath.Glob(filepath.Join(out, "*", "*."+format))
+				if err != nil || len(files) == 0 {
+					t.Fatalf("want templates (*.%s) under %s, got %v (%v)", format, out, files, err)
 				}
 				dir := filepath.Join("..", "..", "testdata", "golden", name)
 				if format == "yaml" {
 					checkGolden(t, filepath.Join(dir, "plan.txt"), []byte(stdout+stderr))
 				}
-				checkGolden(t, filepath.Join(dir, "template."+format), tmpl)
-
-				// Byte-identical across runs.
 				again := t.TempDir()
 				if code, _, _ := runMoat(t, "plan", "--out", again, "--format", format, path); code != 0 {
 					t.Fatalf("second run: exit %d", code)
 				}
-				second, err := os.ReadFile(filepath.Join(again, filepath.Base(filepath.Dir(files[0])), "template."+format))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(tmpl, second) {
-					t.Errorf("template.%s differs between two runs", format)
+				for _, f := range files {
+					tmpl, err := os.ReadFile(f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					checkGolden(t, filepath.Join(dir, filepath.Base(f)), tmpl)
+
+					// Byte-identical across runs.
+					second, err := os.ReadFile(filepath.Join(again, filepath.Base(filepath.Dir(f)), filepath.Base(f)))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(tmpl, second) {
+						t.Errorf("%s differs between two runs", filepath.Base(f))
+					}
 				}
 			}
 		})

@@ -28,10 +28,13 @@ addresses (AWS reserves 5 in every subnet), the NAT, the security groups as
 logs, and the trade-offs the design makes for cost.
 
 It then writes the CloudFormation template to OUT/<stack>/template.yaml
-(template.json with --format json). The file is replaced atomically: a
-reader sees the old template or the new one, never half of one. Nothing is
-written when the spec has errors; they are printed, with file:line:column,
-and plan exits 2.`,
+(template.json with --format json). A hub-and-spoke design whose accounts:
+places the network and the workload in different accounts gets one
+template per account instead, OUT/<stack>/network.yaml and workload.yaml,
+and plan prints the order to deploy them in. Each file is replaced
+atomically: a reader sees the old template or the new one, never half of
+one. Nothing is written when the spec has errors; they are printed, with
+file:line:column, and plan exits 2.`,
 		Example: `  moat plan examples/webapp.yaml
   moat plan --format json --out build examples/api.yaml`,
 		Args: cobra.ExactArgs(1),
@@ -55,18 +58,16 @@ func runPlan(io *streams, path string, opts planOptions) error {
 	if err := l.report(io, "text"); err != nil {
 		return err
 	}
-	body, resources, err := renderTemplate(l.network, opts.format)
+	set, order, err := renderTemplates(l.network, opts.format)
 	if err != nil {
 		return &exitError{code: exitFindings, err: err}
 	}
-	dest := filepath.Join(opts.out, l.network.Name, "template."+opts.format)
 	var summary bytes.Buffer
 	writePlan(&summary, l.network)
 	writeCostSummary(&summary, l.network)
-	if err := writeFileAtomic(dest, body, 0o644); err != nil {
+	if err := writeTemplates(&summary, filepath.Join(opts.out, l.network.Name), opts.format, set, order); err != nil {
 		return &exitError{code: exitInput, err: err}
 	}
-	fmt.Fprintf(&summary, "\nWrote %s (%d resources).\n", dest, resources)
 	_, err = io.stdout.Write(summary.Bytes())
 	return err
 }

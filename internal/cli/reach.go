@@ -18,6 +18,7 @@ type reachOptions struct {
 	proto   string
 	port    int
 	srcPort int
+	host    string
 	format  string
 	diagram string
 }
@@ -48,7 +49,8 @@ Exit 0 when every pair is reachable, 1 when any is blocked, 2 on bad input.`,
 		Example: `  moat reach examples/webapp.yaml internet alb --port 443
   moat reach examples/webapp.yaml service db
   moat reach examples/webapp.yaml internet db --format json
-  moat reach examples/webapp.yaml subnet/private/use1-az1 internet --diagram path.svg`,
+  moat reach examples/webapp.yaml subnet/private/use1-az1 internet --diagram path.svg
+  moat reach hub.yaml service internet --host api.example.com`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReach(io, args, opts)
@@ -57,6 +59,7 @@ Exit 0 when every pair is reachable, 1 when any is blocked, 2 on bad input.`,
 	cmd.Flags().StringVar(&opts.proto, "proto", "tcp", "protocol: tcp, udp or icmp")
 	cmd.Flags().IntVar(&opts.port, "port", 0, "destination port (default: the destination's own port, else 443)")
 	cmd.Flags().IntVar(&opts.srcPort, "src-port", analyze.DefaultSourcePort, "the client's port, which the reply must reach through stateless NACLs")
+	cmd.Flags().StringVar(&opts.host, "host", "", "the host name the client asks for (TLS SNI, or HTTP Host on port 80), which Network Firewall domain rules match")
 	cmd.Flags().StringVar(&opts.format, "format", "text", "output: text or json")
 	cmd.Flags().StringVar(&opts.diagram, "diagram", "", "also draw the network with the path highlighted to FILE (.svg, .dot or .mmd)")
 	return cmd
@@ -71,7 +74,7 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 		return err
 	}
 	ix := analyze.NewIndex(src.network)
-	a, err := ix.Reach(analyze.Question{From: args[1], To: args[2], Proto: model.Protocol(opts.proto), Port: opts.port, SrcPort: opts.srcPort})
+	a, err := ix.Reach(analyze.Question{From: args[1], To: args[2], Proto: model.Protocol(opts.proto), Port: opts.port, SrcPort: opts.srcPort, Host: opts.host})
 	if err != nil {
 		return &exitError{code: exitInput, err: err}
 	}

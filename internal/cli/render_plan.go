@@ -41,6 +41,8 @@ func writePlan(w io.Writer, n *model.Network) {
 	writeWorkloads(w, n)
 	writeEdge(w, n)
 	writeRoutes(w, n)
+	writeTransit(w, n)   // render_hub.go
+	writeFirewalls(w, n) // render_hub.go
 	writeReachability(w, n)
 	writeNACLs(w, n)
 	writeEndpoints(w, n)
@@ -56,19 +58,46 @@ func writeSubnets(w io.Writer, n *model.Network) {
 	section(w, "Subnets")
 	tw := table(w)
 	fmt.Fprintln(tw, "  tier\tzone\tCIDR\tusable\taddress")
-	// Imported subnets have no tier (the analyzer classifies them); they
-	// print last, as "-".
-	for _, tier := range []model.Tier{model.Public, model.Private, model.Isolated, ""} {
-		for _, s := range n.SubnetsOf(tier) {
-			cidr := s.CIDR.String()
-			if s.IPv6Index >= 0 && s.IPv6CIDR.IsValid() {
-				cidr += fmt.Sprintf(" + IPv6 /64 #%d", s.IPv6Index)
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", cmp.Or(string(s.Tier), "-"), s.ZoneID, cidr, s.Usable(), s.Addr)
+	for _, s := range subnetsInPlanOrder(n) {
+		cidr := s.CIDR.String()
+		if s.IPv6Index >= 0 && s.IPv6CIDR.IsValid() {
+			cidr += fmt.Sprintf(" + IPv6 /64 #%d", s.IPv6Index)
 		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", cmp.Or(string(s.Tier), "-"), s.ZoneID, cidr, s.Usable(), s.Addr)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "  (usable = addresses left after the 5 AWS reserves in every subnet)")
+}
+
+// tierOrder is the order tiers print in: the way traffic comes in, then the
+// hub-and-spoke plumbing. Imported subnets have no tier (the analyzer
+// classifies them) and print last, as "-".
+var tierOrder = []model.Tier{model.Public, model.Internal, model.Private, model.Isolated, model.Transit, model.Inspection}
+
+// subnetsInPlanOrder groups subnets by VPC (in model order), then by tier,
+// keeping the model's zone order inside a tier. Every subnet is listed
+// once, whatever its VPC or tier.
+func subnetsInPlanOrder(n *model.Network) []model.Subnet {
+	rank := func(t model.Tier) int {
+		if i := slices.Index(tierOrder, t); i >= 0 {
+			return i
+		}
+		if t == "" {
+			return len(tierOrder) + 1
+		}
+		return len(tierOrder)
+	}
+	vpc := func(a model.Address) int {
+		if i := slices.IndexFunc(n.VPCs, func(v model.VPC) bool { return v.Addr == a }); i >= 0 {
+			return i
+		}
+		return len(n.VPCs)
+	}
+	out := slices.Clone(n.Subnets)
+	slices.SortStableFunc(out, func(a, b model.Subnet) int {
+		return cmp.Or(cmp.Compare(vpc(a.VPC), vpc(b.VPC)), cmp.Compare(rank(a.Tier), rank(b.Tier)))
+	})
+	return out
 }
 
 func writeNAT(w io.Writer, n *model.Network) {

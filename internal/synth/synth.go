@@ -29,9 +29,11 @@ var Large = Size{VPCs: 200, SubnetsPerVPC: 10, ENIsPerSubnet: 10, GroupsPerVPC: 
 func Account(size Size, seed uint64) *model.Network {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	n := &model.Network{Name: "synthetic", Region: "us-east-1"}
-	tgw := model.Address("tgw/hub")
+	// Addresses are "<kind>/<aws-id>", as awsjson names imported resources,
+	// so the describe-* JSON WriteDescribe prints loads back to them.
+	tgw := model.Address("tgw/tgw-0hub")
 	n.TransitGateways = []model.TransitGateway{{Addr: tgw, ID: "tgw-0hub"}}
-	tgwRT := model.TGWRouteTable{Addr: "tgw-rtb/main", ID: "tgw-rtb-0main", TGW: tgw}
+	tgwRT := model.TGWRouteTable{Addr: "tgw-rtb/tgw-rtb-0main", ID: "tgw-rtb-0main", TGW: tgw}
 	zones := []string{"use1-az1", "use1-az2", "use1-az4", "use1-az6", "use1-az5"}
 	for v := 0; v < size.VPCs; v++ {
 		cidr := vpcCIDR(v)
