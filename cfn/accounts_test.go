@@ -2,30 +2,15 @@ package cfn_test
 
 import (
 	"bytes"
-	"os"
 	"testing"
 
 	"github.com/moatnet/moat/cfn"
-	"github.com/moatnet/moat/compile"
+	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/model"
-	"github.com/moatnet/moat/spec"
 )
 
 func compileFile(t *testing.T, path string) *model.Network {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, d := spec.Parse(path, src)
-	if d.HasErrors() {
-		t.Fatalf("%s: %v", path, d)
-	}
-	n, d := compile.Compile(st)
-	if d.HasErrors() {
-		t.Fatalf("%s: %v", path, d)
-	}
-	return n
+	return testnet.Compile(t, path)
 }
 
 func TestFromNetworkSetSingleAccountIsFromNetwork(t *testing.T) {

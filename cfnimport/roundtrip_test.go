@@ -12,9 +12,8 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/moatnet/moat/cfn"
-	"github.com/moatnet/moat/compile"
+	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/model"
-	"github.com/moatnet/moat/spec"
 )
 
 // golden lists the cases under testdata/golden with the spec each was
@@ -40,20 +39,7 @@ func golden(t *testing.T) map[string]string {
 }
 
 func compiled(t *testing.T, path string) *model.Network {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, d := spec.Parse(path, src)
-	if d.HasErrors() {
-		t.Fatalf("%s: %v", path, d)
-	}
-	n, d := compile.Compile(st)
-	if d.HasErrors() {
-		t.Fatalf("%s: %v", path, d)
-	}
-	return n
+	return testnet.Compile(t, path)
 }
 
 // mapAddr maps a compiled address to the one the importer gives the

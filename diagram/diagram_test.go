@@ -10,9 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/moatnet/moat/compile"
+	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/model"
-	"github.com/moatnet/moat/spec"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -28,19 +27,7 @@ func specNetworks(t testing.TB) map[string]*model.Network {
 			t.Fatal(err)
 		}
 		for _, p := range paths {
-			src, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, d := spec.Parse(p, src)
-			if d.HasErrors() {
-				t.Fatalf("%s: %v", p, d)
-			}
-			n, cd := compile.Compile(st)
-			if cd.HasErrors() {
-				t.Fatalf("%s: %v", p, cd)
-			}
-			out[strings.TrimSuffix(filepath.Base(p), ".yaml")] = n
+			out[strings.TrimSuffix(filepath.Base(p), ".yaml")] = testnet.Compile(t, p)
 		}
 	}
 	return out

@@ -9,9 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/moatnet/moat/compile"
+	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/model"
-	"github.com/moatnet/moat/spec"
 	"github.com/moatnet/moat/twin"
 )
 
@@ -19,20 +18,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // network compiles a spec file, failing the test on any error.
 func network(t testing.TB, path string) *model.Network {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, d := spec.Parse(path, src)
-	if d.HasErrors() {
-		t.Fatalf("%s: %v", path, d)
-	}
-	n, d := compile.Compile(st)
-	if d.HasErrors() {
-		t.Fatalf("%s: %v", path, d)
-	}
-	return n
+	return testnet.Compile(t, path)
 }
 
 func examples(t testing.TB) []string {

@@ -15,9 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moatnet/moat/compile"
+	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/model"
-	"github.com/moatnet/moat/spec"
 	"github.com/moatnet/moat/twin"
 	"github.com/moatnet/moat/twin/run"
 )
@@ -46,21 +45,7 @@ func privileged(t *testing.T) {
 }
 
 func network(t *testing.T, name string) *model.Network {
-	t.Helper()
-	path := filepath.Join("..", "..", "examples", name+".yaml")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, d := spec.Parse(path, src)
-	if d.HasErrors() {
-		t.Fatalf("%v", d)
-	}
-	n, d := compile.Compile(st)
-	if d.HasErrors() {
-		t.Fatalf("%v", d)
-	}
-	return n
+	return testnet.Compile(t, filepath.Join("..", "..", "examples", name+".yaml"))
 }
 
 // up brings a twin of the example up under a test-only stack name, and
