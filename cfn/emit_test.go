@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/model"
 )
 
@@ -354,22 +354,6 @@ func TestGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join("testdata", tc.name+".yaml")
-		if *update {
-			if err := os.MkdirAll("testdata", 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, y, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test ./cfn -update)", err)
-		}
-		if d := cmp.Diff(string(want), string(y)); d != "" {
-			t.Errorf("%s differs (-golden +got):\n%s", path, d)
-		}
+		testnet.Golden(t, filepath.Join("testdata", tc.name+".yaml"), y, *update, "go test ./cfn -update")
 	}
 }

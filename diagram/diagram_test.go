@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -302,22 +301,7 @@ func TestHandMadeGolden(t *testing.T) {
 
 func checkFile(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./diagram -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs; run go test ./diagram -update and look at the picture", path)
-	}
+	testnet.Golden(t, path, got, *update, "go test ./diagram -update, and look at the picture,")
 }
 
 // TestOddNetworks: no panic and a sane picture for inputs no compiler

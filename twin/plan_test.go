@@ -2,12 +2,9 @@ package twin_test
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/model"
@@ -45,23 +42,7 @@ func TestPlanGolden(t *testing.T) {
 			if again.Text() != got {
 				t.Fatal("two builds of one network differ")
 			}
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./twin -update)", err)
-			}
-			if d := cmp.Diff(string(want), got); d != "" {
-				t.Errorf("twin plan differs from %s (-want +got):\n%s", golden, d)
-			}
+			testnet.Golden(t, filepath.Join("testdata", name+".golden"), []byte(got), *update, "go test ./twin -update")
 		})
 	}
 }
