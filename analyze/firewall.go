@@ -145,8 +145,11 @@ func firewallZones(hops []Hop) []string {
 //     common port, even from a host given a public IP.
 func (ix *Index) checkFirewalled() []Check {
 	var out []Check
+	classes := ix.Classify()
 	for _, s := range ix.subnetsL {
-		if s.s.Tier != model.Private && s.s.Tier != "" || !ix.firewalled(s) {
+		// Workload subnets only: declared private, or read as private
+		// from what the subnet holds and its routes (tiers.go).
+		if ix.tierOf(s, classes) != model.Private || !ix.firewalled(s) {
 			continue
 		}
 		host := Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}

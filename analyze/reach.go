@@ -404,6 +404,7 @@ func (ix *Index) newWalker(f Flow) *walker {
 	if f.Src.Service != "" {
 		w.note(fmt.Sprintf("%s stands for %s's addresses", f.Src.IP, f.Src.Service))
 	}
+	ix.standinNotes(w, f) // standin.go
 	if f.Src.Kind == Internet && f.Src.IP == InternetIPv4 || f.Dst.Kind == Internet && f.Dst.IP == InternetIPv4 {
 		w.note(fmt.Sprintf("the internet host is %s, a documentation address (RFC 5737)", InternetIPv4))
 	}

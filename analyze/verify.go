@@ -253,10 +253,7 @@ func (ix *Index) checkTiers() []Check {
 	var out []Check
 	tiers := ix.Classify()
 	for _, s := range ix.subnetsL {
-		tier := s.s.Tier
-		if tier == "" {
-			tier = tiers[s.s.Addr].Tier
-		}
+		tier := ix.tierOf(s, tiers) // tiers.go: from routes when not declared
 		host := Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}
 		switch tier {
 		case model.Private:

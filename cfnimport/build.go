@@ -127,6 +127,7 @@ func (t *tmpl) build() {
 	t.transit()
 	t.hub() // hub.go
 	t.loadBalancers()
+	t.workloads() // workloads.go
 	t.finish()
 }
 

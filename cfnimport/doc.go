@@ -20,5 +20,8 @@
 // What AWS adds on its own is added too: each VPC's main route table
 // (rtb/<VpcId>/main) and default network ACL (nacl/<VpcId>/default), the
 // local routes, the default deny (rule 32767) of every network ACL, and the
-// allow-all egress of a security group without inline egress rules.
+// allow-all egress of a security group without inline egress rules. So are
+// the interfaces AWS creates at deploy for load balancers, ECS services,
+// RDS instances and interface endpoints: one stand-in per subnet, as a
+// compiled design has them (workloads.go, model.AddWorkloadENIs).
 package cfnimport

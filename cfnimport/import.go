@@ -28,6 +28,7 @@ var kinds = map[string]string{
 	"AWS::ElasticLoadBalancingV2::LoadBalancer": "lb", "AWS::ElasticLoadBalancingV2::TargetGroup": "tg",
 	"AWS::EC2::EIP": "eip", "AWS::EC2::VPNGateway": "vgw",
 	"AWS::NetworkFirewall::Firewall": "firewall",
+	"AWS::ECS::Service":              "ecs", "AWS::RDS::DBInstance": "rds",
 }
 
 type resource struct {

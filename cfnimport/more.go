@@ -209,6 +209,8 @@ func (t *tmpl) loadBalancers() {
 				}
 				if strings.HasPrefix(id, "i/") {
 					target.ENI = t.primaryENI(model.Address(id))
+				} else if ip, ok := ipTarget(id); ok {
+					target.IP = ip
 				}
 				tg.Targets = append(tg.Targets, target)
 			}

@@ -747,6 +747,7 @@ func (h *hub) checkTargets() {
 		}
 		if top.IsValid() {
 			e.PrivateIP = top
+			e.Description = "load balancer interface; address fixed by the template's SubnetMappings"
 		}
 	}
 	for _, e := range h.n.ENIs {

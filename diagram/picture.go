@@ -242,7 +242,11 @@ func (l *layouter) arrows(idx map[string]int) {
 			kind = ArrowRoute
 			pts = l.routeRoute(src, dst)
 		default:
-			pts = l.flowRoute(src, dst)
+			if vs, vd := l.vpcOfBox(fi), l.vpcOfBox(ti); vs >= 0 && vd >= 0 && vs != vd {
+				pts = l.crossRoute(src, dst) // crossvpc.go
+			} else {
+				pts = l.flowRoute(src, dst)
+			}
 		}
 		a := Arrow{From: e.from, To: e.to, Kind: kind, Points: pts}
 		if e.kind == edgeFlow && e.label != "" {

@@ -486,6 +486,7 @@ func buildScene(n *model.Network) *scene {
 	}
 
 	s.flows(n)
+	s.crossFlows(n) // crossvpc.go
 	s.routes(n, routeTable)
 	return s
 }

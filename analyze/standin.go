@@ -1,0 +1,28 @@
+package analyze
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+)
+
+// standinNotes says, for each end of f that is an interface with a
+// stand-in private address (one model.AddWorkloadENIs made for a compiled
+// design or an imported template, or one the index gave an interface
+// whose address the model lacks), that the address is not the one AWS
+// will assign.
+func (ix *Index) standinNotes(w *walker, f Flow) {
+	for _, e := range []Endpoint{f.Src, f.Dst} {
+		if e.Kind != Interface {
+			continue
+		}
+		d := ix.byAddr[e.Addr]
+		if d == nil || e.IP != d.ip() {
+			continue
+		}
+		if d.ipStandin || d.eni != nil && strings.HasSuffix(d.eni.Description, model.StandinNote) {
+			w.note(fmt.Sprintf("%s of %s is a stand-in address: AWS assigns the real one at deploy", e.IP, e.Addr))
+		}
+	}
+}

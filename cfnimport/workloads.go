@@ -1,0 +1,157 @@
+package cfnimport
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/moatnet/moat/model"
+)
+
+// workloads reads what runs in the network — ECS services in awsvpc mode
+// (ecs/<LogicalId>) and RDS instances (rds/<LogicalId>) — and gives them,
+// the load balancers and the interface endpoints the interfaces AWS
+// creates at deploy, as a compiled design has them
+// (model.AddWorkloadENIs: one stand-in interface per subnet). Then:
+//
+//   - an NLB subnet mapping's PrivateIPv4Address is the interface's real
+//     address, not a stand-in;
+//   - a target group an ECS service registers with gets the service's
+//     interfaces as targets, on the container port, and the load
+//     balancers forwarding to it record the service as their target.
+//
+// Runs after loadBalancers.
+func (t *tmpl) workloads() {
+	n := t.n
+	registers := map[model.Address][]model.Address{} // target group -> services
+	ports := map[model.Address]int{}                 // service -> container port
+	t.each("AWS::ECS::Service", func(r *resource) {
+		aws := r.props.get("NetworkConfiguration").get("AwsvpcConfiguration")
+		if aws == nil {
+			return // bridge or host mode: the instances' interfaces carry it
+		}
+		s := model.Service{Addr: r.addr, Name: r.id, Kind: "ecs",
+			Subnets: t.refAddrs(r, "AwsvpcConfiguration.Subnets", aws.get("Subnets"), "subnet")}
+		if lt, ok := t.str(r, "LaunchType"); ok && strings.EqualFold(lt, "FARGATE") {
+			s.Kind = "ecs-fargate"
+		}
+		if gs := t.refAddrs(r, "AwsvpcConfiguration.SecurityGroups", aws.get("SecurityGroups"), "sg"); len(gs) > 0 {
+			s.SecurityGroup = gs[0]
+		}
+		if c, ok := t.integer(r, "DesiredCount", r.props.get("DesiredCount")); ok {
+			s.DesiredCount = c
+		}
+		if l := r.props.get("LoadBalancers"); l != nil && l.kind == listNode {
+			for _, it := range l.items {
+				p, _ := t.integer(r, "LoadBalancers.ContainerPort", it.get("ContainerPort"))
+				if s.Port == 0 {
+					s.Port = p
+				}
+				if tg := t.refAddr(r, "LoadBalancers.TargetGroupArn", it.get("TargetGroupArn"), "tg"); tg != "" {
+					registers[tg] = append(registers[tg], r.addr)
+				}
+			}
+		}
+		ports[r.addr] = s.Port
+		if len(s.Subnets) > 0 {
+			if sub, ok := n.Subnet(s.Subnets[0]); ok {
+				s.VPC = sub.VPC
+			}
+		}
+		n.Services = append(n.Services, s)
+	})
+	groups := map[string][]model.Address{} // DB subnet group logical ID -> subnets
+	t.each("AWS::RDS::DBSubnetGroup", func(r *resource) {
+		groups[r.id] = t.refAddrs(r, "SubnetIds", r.props.get("SubnetIds"), "subnet")
+	})
+	t.each("AWS::RDS::DBInstance", func(r *resource) {
+		d := model.Database{Addr: r.addr, MultiAZ: t.boolean(r, "MultiAZ", r.props.get("MultiAZ"))}
+		d.Engine, _ = t.str(r, "Engine")
+		d.InstanceClass, _ = t.str(r, "DBInstanceClass")
+		d.Port, _ = t.integer(r, "Port", r.props.get("Port"))
+		if d.Port == 0 {
+			d.Port = enginePort(d.Engine)
+		}
+		if g := r.props.get("DBSubnetGroupName"); g != nil {
+			// !Ref of a DBSubnetGroup resolves to its address.
+			if a, ok := t.strOf(r, "DBSubnetGroupName", g); ok {
+				d.Subnets = groups[a[strings.LastIndexByte(a, '/')+1:]]
+			}
+		}
+		if gs := t.refAddrs(r, "VPCSecurityGroups", r.props.get("VPCSecurityGroups"), "sg"); len(gs) > 0 {
+			d.SecurityGroup = gs[0]
+		}
+		if len(d.Subnets) > 0 {
+			if sub, ok := n.Subnet(d.Subnets[0]); ok {
+				d.VPC = sub.VPC
+			}
+		}
+		n.Databases = append(n.Databases, d)
+	})
+
+	n.AddWorkloadENIs()
+
+	// Fixed load balancer addresses from SubnetMappings.
+	t.each("AWS::ElasticLoadBalancingV2::LoadBalancer", func(r *resource) {
+		l := r.props.get("SubnetMappings")
+		if l == nil || l.kind != listNode {
+			return
+		}
+		for _, it := range l.items {
+			sa := t.refAddr(r, "SubnetMappings", it.get("SubnetId"), "subnet")
+			ipText, ok := t.strOf(r, "SubnetMappings.PrivateIPv4Address", it.get("PrivateIPv4Address"))
+			ip, err := netip.ParseAddr(ipText)
+			if !ok || err != nil {
+				continue
+			}
+			for i := range n.ENIs {
+				e := &n.ENIs[i]
+				if e.Owner == r.addr && e.Subnet == sa && strings.HasSuffix(e.Description, model.StandinNote) {
+					e.PrivateIP = ip
+					e.Description = "load balancer interface; address from SubnetMappings"
+				}
+			}
+		}
+	})
+
+	// ECS registers its tasks' interfaces with the target groups.
+	for i := range n.TargetGroups {
+		tg := &n.TargetGroups[i]
+		for _, svc := range registers[tg.Addr] {
+			for _, e := range n.ENIs {
+				if e.Owner == svc {
+					tg.Targets = append(tg.Targets, model.Target{ENI: e.Addr, Port: ports[svc]})
+				}
+			}
+			for j := range n.LoadBalancers {
+				lb := &n.LoadBalancers[j]
+				for _, x := range lb.Listeners {
+					if x.TargetGroup == tg.Addr && lb.Targets.IsZero() {
+						lb.Targets, lb.TargetPort = svc, ports[svc]
+					}
+				}
+			}
+		}
+	}
+}
+
+// enginePort is an RDS engine's default port.
+func enginePort(engine string) int {
+	e := strings.ToLower(engine)
+	switch {
+	case strings.Contains(e, "postgres"):
+		return 5432
+	case strings.Contains(e, "mysql"), strings.Contains(e, "mariadb"), strings.Contains(e, "aurora"):
+		return 3306
+	case strings.HasPrefix(e, "sqlserver"):
+		return 1433
+	case strings.HasPrefix(e, "oracle"):
+		return 1521
+	}
+	return 0
+}
+
+// ipTarget reads a target group target's Id when it is an IP address.
+func ipTarget(id string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(strings.TrimSpace(id))
+	return a, err == nil
+}

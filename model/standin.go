@@ -1,0 +1,116 @@
+package model
+
+import "net/netip"
+
+// StandinNote ends the Description of every interface AddWorkloadENIs
+// makes: the analyzer reads it to say, in its answers, that the address is
+// a stand-in.
+const StandinNote = "stand-in address"
+
+// FirstStandin is the host offset of the first stand-in address in a
+// subnet: AWS reserves .0-.3 and the last address, and .4-.9 stay free for
+// what AWS assigns at deploy time (NAT and bastion interfaces).
+const FirstStandin = 10
+
+// AddWorkloadENIs gives each workload whose interfaces AWS creates itself
+// (load balancers and API Gateway VPC links, services, databases,
+// interface endpoints) one interface per subnet it lives in, when the
+// network holds none of its interfaces: eni/<owner>/<azid>
+// (eni/alb/use1-az1 for a compiled design, eni/lb/Alb/use1-az1 for an
+// imported template). A compiled design and a CloudFormation template
+// both describe these workloads without their interfaces; the analyzer
+// needs them to answer "can the internet reach the database". Their
+// private IPs are deterministic stand-ins, .10, .11, ... of the subnet in
+// the order load balancers, services, databases, endpoints (skipping any
+// address an interface already holds), not the addresses AWS will pick;
+// their Description ends with StandinNote. A workload that already has an
+// interface (lb.ENIs, e.ENIs, or an ENI it owns: a describe-* import) is
+// left alone.
+func (n *Network) AddWorkloadENIs() {
+	owned := map[Address]bool{}
+	taken := map[netip.Addr]bool{}
+	for _, e := range n.ENIs {
+		owned[e.Owner] = true
+		taken[e.PrivateIP] = true
+	}
+	next := map[Address]int{}
+	add := func(owner Address, name string, subnets []Address, groups []Address, public bool, desc string) []Address {
+		if owned[owner] {
+			return nil
+		}
+		var out []Address
+		for _, sa := range subnets {
+			s, ok := n.Subnet(sa)
+			if !ok {
+				continue
+			}
+			a := Addr("eni", name, s.ZoneID)
+			if _, dup := n.ENI(a); dup {
+				continue
+			}
+			ip := standinIP(s.CIDR, FirstStandin+next[sa])
+			next[sa]++
+			for ip.IsValid() && taken[ip] {
+				ip = standinIP(s.CIDR, FirstStandin+next[sa])
+				next[sa]++
+			}
+			taken[ip] = true
+			n.ENIs = append(n.ENIs, ENI{
+				Addr: a, Subnet: sa, PrivateIP: ip, HasPublicIP: public,
+				SecurityGroups: append([]Address(nil), groups...), SourceDestCheck: true,
+				Owner: owner, Description: desc + "; " + StandinNote,
+			})
+			out = append(out, a)
+		}
+		return out
+	}
+	for i := range n.LoadBalancers {
+		lb := &n.LoadBalancers[i]
+		if len(lb.ENIs) > 0 {
+			continue
+		}
+		public := lb.InternetFacing && lb.Kind != APIGateway
+		desc := "load balancer interface"
+		if lb.Kind == APIGateway {
+			desc = "API Gateway VPC Link interface"
+		}
+		lb.ENIs = add(lb.Addr, string(lb.Addr), lb.Subnets, lb.SecurityGroups, public, desc)
+	}
+	for _, s := range n.Services {
+		add(s.Addr, string(s.Addr), s.Subnets, []Address{s.SecurityGroup}, false, "service task interface")
+	}
+	for _, d := range n.Databases {
+		add(d.Addr, string(d.Addr), d.Subnets, []Address{d.SecurityGroup}, false, "database interface")
+	}
+	perService := map[string]int{}
+	for _, e := range n.Endpoints {
+		if e.Type == InterfaceEndpoint {
+			perService[e.Service]++
+		}
+	}
+	for i := range n.Endpoints {
+		e := &n.Endpoints[i]
+		if e.Type != InterfaceEndpoint || len(e.ENIs) > 0 {
+			continue
+		}
+		// eni/vpce-ecr.api/use1-az1; named by the endpoint's own address
+		// when several VPCs have an endpoint for one service.
+		name := "vpce-" + e.Service
+		if e.Service == "" || perService[e.Service] > 1 {
+			name = string(e.Addr)
+		}
+		e.ENIs = add(e.Addr, name, e.Subnets, e.SecurityGroups, false, "interface endpoint "+e.Service)
+	}
+}
+
+// standinIP is the host at offset i of an IPv4 subnet, or the zero Addr
+// when the subnet is too small to hold it.
+func standinIP(p netip.Prefix, i int) netip.Addr {
+	if !p.Addr().Is4() || p.Bits() > 30 || i >= 1<<(32-p.Bits())-1 {
+		return netip.Addr{}
+	}
+	b := p.Masked().Addr().As4()
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	v += uint32(i)
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
