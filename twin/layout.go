@@ -319,6 +319,7 @@ func (b *builder) finishRouters() {
 				table(id, fmt.Sprintf("route replace blackhole default table %d", id))
 			}
 		}
+		ns.IP = append(ns.IP, b.tgwRules(vs)...)
 		for _, id := range order {
 			ns.IP = append(ns.IP, tables[id]...)
 		}
@@ -430,6 +431,16 @@ func (b *builder) routeSpec(vs *vpcState, rt model.RouteTable, d netip.Prefix, r
 			return hole("no gateway endpoint service in the twin")
 		}
 		return via(linkIP(150+byte(vs.idx), 0, 2), fmt.Sprintf("%sa%d", b.lp, vs.idx))
+	case model.TargetTGW:
+		if ip, dev, ok := b.tgwRouteSpec(vs, r.Target); ok {
+			return via(ip, dev)
+		}
+		return hole("the VPC has no attachment to it in the twin")
+	case model.TargetFirewall:
+		if ip, dev, ok := b.firewallRouteSpec(vs, rt, r.Target); ok {
+			return via(ip, dev)
+		}
+		return hole("no endpoint of that firewall in this VPC")
 	}
 	return hole(fmt.Sprintf("the twin does not run %s targets yet", r.TargetKind))
 }

@@ -95,6 +95,7 @@ func (b *builder) naclRuleset(vs *vpcState) string {
 		fmt.Fprintf(&w, "\t\tiifname %q jump nacl%d_out # leaves %s\n", u.ss.bridge, u.acl, u.ss.s.Addr)
 		fmt.Fprintf(&w, "\t\toifname %q jump nacl%d_in # enters %s\n", u.ss.bridge, u.acl, u.ss.s.Addr)
 	}
+	w.WriteString(b.tgwNACLJumps(vs))
 	w.WriteString("\t}\n")
 	for _, i := range acls {
 		acl := b.n.NetworkACLs[i]

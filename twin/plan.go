@@ -194,6 +194,8 @@ type builder struct {
 	services     map[string]netip.Prefix
 	serviceOrder []string
 	publicNext   netip.Addr
+	// hubs holds the Transit Gateways and firewall endpoints (hub.go).
+	hubs *hubState
 }
 
 type vpcState struct {
@@ -226,7 +228,7 @@ type regionalNAT struct {
 }
 
 // Build computes the twin of n for the stack named stack. It never fails
-// on what the twin cannot run (peering, Transit Gateways, IPv6): those
+// on what the twin cannot run (peering, VPN attachments, IPv6): those
 // parts are left out and listed in Plan.Warnings. It fails only when there
 // is nothing to build or the addresses cannot be laid out.
 func Build(n *model.Network, stack string) (*Plan, error) {
@@ -251,6 +253,7 @@ func Build(n *model.Network, stack string) (*Plan, error) {
 	}
 	b.buildRouters()
 	b.buildGateways()
+	b.buildHub()
 	b.buildHosts()
 	b.buildWorkloads()
 	b.publicServices()

@@ -23,7 +23,7 @@ func TestPlanStaysInside(t *testing.T) {
 		}
 		return false
 	}
-	for _, path := range examples(t) {
+	for _, path := range append(examples(t), hubSpecs...) {
 		n := network(t, path)
 		p, err := twin.Build(n, n.Name)
 		if err != nil {

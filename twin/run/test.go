@@ -112,12 +112,17 @@ func Test(ctx context.Context, p *twin.Plan, n *model.Network, opts TestOptions)
 	defer prober.Close()
 	r.Cases = make([]Case, 0, len(flows))
 	for _, f := range flows {
+		path := ix.Trace(f.flow)
+		if why, skip := domainDependent(n, f.flow, path); skip {
+			r.Skipped = append(r.Skipped, fmt.Sprintf("%s -> %s %s: %s", f.flow.Src, f.flow.Dst, traffic(f.flow), why))
+			continue
+		}
 		pr, why, ok := probeFor(p, f.flow)
 		if !ok {
 			r.Skipped = append(r.Skipped, fmt.Sprintf("%s -> %s %s: %s", f.flow.Src, f.flow.Dst, traffic(f.flow), why))
 			continue
 		}
-		r.Cases = append(r.Cases, Case{Why: f.why, Flow: f.flow, Path: ix.Trace(f.flow), Probe: pr})
+		r.Cases = append(r.Cases, Case{Why: f.why, Flow: f.flow, Path: path, Probe: pr})
 	}
 	sem := make(chan struct{}, opts.Parallel)
 	var wg sync.WaitGroup
@@ -141,7 +146,7 @@ type namedFlow struct {
 }
 
 func flowKey(f analyze.Flow) string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%d", f.Src.Addr, f.Src.IP, f.Dst.Addr, f.Dst.Service, f.Proto, f.Port)
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%d|%s", f.Src.Addr, f.Src.IP, f.Dst.Addr, f.Dst.Service, f.Proto, f.Port, f.Host)
 }
 
 // selectFlows lists the flows to test, in a fixed order, without
