@@ -173,17 +173,9 @@ func (t *tmpl) eval(n *node, depth int) (any, error) {
 		if arg == nil || arg.kind != listNode || len(arg.items) < 3 {
 			return nil, &shapeError{n, "!FindInMap takes [map, key, key]"}
 		}
-		var keys [3]string
-		for i := range 3 {
-			v, err := t.eval(arg.items[i], depth+1)
-			if err != nil {
-				return nil, err
-			}
-			s, ok := v.(string)
-			if !ok {
-				return nil, &shapeError{n, "!FindInMap takes string keys"}
-			}
-			keys[i] = s
+		keys, err := t.strings3(n, arg, depth, "!FindInMap takes string keys")
+		if err != nil {
+			return nil, err
 		}
 		v := t.mappings.get(keys[0]).get(keys[1]).get(keys[2])
 		if v == nil {
@@ -337,17 +329,9 @@ func (t *tmpl) cidr(n *node, depth int) (any, error) {
 	if arg == nil || arg.kind != listNode || len(arg.items) != 3 {
 		return nil, &shapeError{n, "!Cidr takes [block, count, bits]"}
 	}
-	var vs [3]string
-	for i := range 3 {
-		v, err := t.eval(arg.items[i], depth+1)
-		if err != nil {
-			return nil, err
-		}
-		s, ok := v.(string)
-		if !ok {
-			return nil, &shapeError{n, "!Cidr takes a block and two numbers"}
-		}
-		vs[i] = s
+	vs, err := t.strings3(n, arg, depth, "!Cidr takes a block and two numbers")
+	if err != nil {
+		return nil, err
 	}
 	block, err := netip.ParsePrefix(vs[0])
 	count, err1 := strconv.Atoi(vs[1])
@@ -449,4 +433,23 @@ func (t *tmpl) condValue(n *node, depth int) (bool, error) {
 		return and, nil
 	}
 	return false, &shapeError{n, "a condition is !Equals, !Not, !And, !Or or {Condition: name}"}
+}
+
+// strings3 evaluates the first three items of a function's argument list,
+// each of which must come out as a string; msg explains the shape when one
+// does not.
+func (t *tmpl) strings3(n, arg *node, depth int, msg string) ([3]string, error) {
+	var out [3]string
+	for i := range 3 {
+		v, err := t.eval(arg.items[i], depth+1)
+		if err != nil {
+			return out, err
+		}
+		s, ok := v.(string)
+		if !ok {
+			return out, &shapeError{n, msg}
+		}
+		out[i] = s
+	}
+	return out, nil
 }

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/moatnet/moat/internal/testnet"
-	"github.com/moatnet/moat/twin"
 	"github.com/moatnet/moat/twin/run"
 )
 
@@ -25,25 +23,7 @@ import (
 func TestHubTwinAgreesWithAnalyzer(t *testing.T) {
 	privileged(t)
 	n := testnet.Compile(t, filepath.Join("..", "..", "testdata", "golden", "hub-and-spoke.yaml"))
-	p, err := twin.Build(n, fmt.Sprintf("t%d-hub", os.Getpid()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := run.Down(p.Stack); err != nil {
-			t.Errorf("down: %v", err)
-		}
-		if left, _ := run.Namespaces(p.Stack); len(left) > 0 {
-			t.Errorf("down left namespaces behind: %v", left)
-		}
-	})
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := run.Up(context.Background(), p, run.Options{Daemon: []string{exe, "twin", "daemon"}}); err != nil {
-		t.Fatal(err)
-	}
+	p := upNetwork(t, n, "hub")
 	r, err := run.Test(context.Background(), p, n, run.TestOptions{Sample: 64})
 	if err != nil {
 		t.Fatal(err)

@@ -53,10 +53,17 @@ func network(t *testing.T, name string) *model.Network {
 func up(t *testing.T, name string) (*model.Network, *twin.Plan) {
 	t.Helper()
 	n := network(t, name)
+	return n, upNetwork(t, n, name)
+}
+
+// upNetwork brings any network's twin up under a test-only stack name
+// ending in label, and tears it down when the test ends.
+func upNetwork(t *testing.T, n *model.Network, label string) *twin.Plan {
+	t.Helper()
 	// The stack name holds the test process's id: engineers and CI may run
 	// the tests at the same time on one machine, and two runs must not tear
 	// down each other's twin.
-	p, err := twin.Build(n, fmt.Sprintf("t%d-%s", os.Getpid(), name))
+	p, err := twin.Build(n, fmt.Sprintf("t%d-%s", os.Getpid(), label))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +82,7 @@ func up(t *testing.T, name string) (*model.Network, *twin.Plan) {
 	if err := run.Up(context.Background(), p, run.Options{Daemon: []string{exe, "twin", "daemon"}}); err != nil {
 		t.Fatal(err)
 	}
-	return n, p
+	return p
 }
 
 func host(t *testing.T, p *twin.Plan, name string) twin.Host {
