@@ -34,7 +34,7 @@ func (w *walker) firewallVerdict(fw *model.Firewall, fs *subnetInfo) (model.Fire
 			continue
 		}
 		if len(r.Domains) > 0 {
-			d, ok := domainMatch(r.Domains, w.pk.host)
+			d, ok := model.DomainMatch(r.Domains, w.pk.host)
 			if !ok {
 				continue
 			}
@@ -59,28 +59,6 @@ func domainKind(p model.PortRange) string {
 		return "HTTP Host"
 	}
 	return "TLS SNI"
-}
-
-// domainMatch returns the entry of domains that covers host, compared
-// without regard to case.
-func domainMatch(domains []string, host string) (string, bool) {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if host == "" {
-		return "", false
-	}
-	for _, d := range domains {
-		d = strings.ToLower(d)
-		if strings.HasPrefix(d, ".") {
-			if host == d[1:] || strings.HasSuffix(host, d) {
-				return d, true
-			}
-			continue
-		}
-		if host == d {
-			return d, true
-		}
-	}
-	return "", false
 }
 
 // hostOf is a name a domain entry covers: the name itself, or one under a
