@@ -128,6 +128,7 @@ func (t *tmpl) build() {
 	t.hub() // hub.go
 	t.loadBalancers()
 	t.workloads() // workloads.go
+	t.bastions()  // bastion.go
 	t.finish()
 }
 

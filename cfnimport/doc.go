@@ -5,6 +5,9 @@
 // interfaces, instances, Transit Gateways, peering, ELBv2 and Network
 // Firewall (firewalls sharing a policy in one VPC are one model firewall;
 // a route's Select/Split over Firewall.EndpointIds names that firewall).
+// What runs there is read too: ECS services, EKS node groups, RDS
+// instances, HTTP APIs reaching in through a VPC Link (apigw.go) and
+// jump hosts to the database (bastion.go).
 //
 // A resource is addressed "<kind>/<LogicalId>" with the kinds awsjson uses
 // (vpc/VpcMain, subnet/SubnetPublicUse1Az1, sg/SgAlb, ...), so an address

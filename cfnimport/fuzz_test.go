@@ -11,6 +11,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("Resources:\n  A:\n    Type: AWS::EC2::Subnet\n    Properties:\n      CidrBlock: !Select [1, !Cidr [10.0.0.0/16, 4, 8]]\n      VpcId: !Ref V\n  V:\n    Type: AWS::EC2::VPC\n"))
 	f.Add([]byte(`{"Resources":{"S":{"Type":"AWS::EC2::SecurityGroup","Properties":{"SecurityGroupIngress":[{"IpProtocol":47,"CidrIp":{"Fn::Sub":"${P}/32"}}]}}},"Parameters":{"P":{"Default":"1.2.3.4"}}}`))
 	f.Add([]byte("a: &x [*x]\n"))
+	f.Add([]byte(seedFront))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		IsTemplate(src)
 		n, d := Parse("f.yaml", src, "fuzz")
@@ -59,4 +60,21 @@ Resources:
   Nacl:
     Type: AWS::EC2::NetworkAcl
     Properties: {VpcId: !Ref VpcMain}
+`
+
+// seedFront reaches the API Gateway, bastion and EKS readers.
+const seedFront = `Resources:
+  V: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref V, CidrBlock: 10.0.0.0/24}}
+  G: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 192.0.2.0/24}]}}
+  J: {Type: AWS::EC2::Instance, Properties: {SubnetId: !Ref A, SecurityGroupIds: [!Ref G], Tags: [{Key: moat:stack, Value: s}, {Key: Name, Value: s-bastion}]}}
+  L: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: {Subnets: [!Ref A]}}
+  T: {Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: {VpcId: !Ref V, Port: 80, TargetType: ip}}
+  H: {Type: AWS::ElasticLoadBalancingV2::Listener, Properties: {LoadBalancerArn: !Ref L, Port: 80, DefaultActions: [{Type: forward, TargetGroupArn: !Ref T}]}}
+  N: {Type: AWS::EKS::Nodegroup, Properties: {Subnets: [!Ref A], LaunchTemplate: {Id: !Ref LT}}}
+  LT: {Type: AWS::EC2::LaunchTemplate, Properties: {LaunchTemplateData: {SecurityGroupIds: [!Ref G]}}}
+  Api: {Type: AWS::ApiGatewayV2::Api, Properties: {ProtocolType: HTTP}}
+  K: {Type: AWS::ApiGatewayV2::VpcLink, Properties: {SubnetIds: [!Ref A]}}
+  I: {Type: AWS::ApiGatewayV2::Integration, Properties: {ApiId: !Ref Api, ConnectionType: VPC_LINK, ConnectionId: !Ref K, IntegrationUri: !Ref H}}
+  R: {Type: AWS::ApiGatewayV2::Route, Properties: {ApiId: !Ref Api, RouteKey: $default, Target: !Join [/, [integrations, !Ref I]]}}
 `

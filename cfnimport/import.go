@@ -29,6 +29,7 @@ var kinds = map[string]string{
 	"AWS::EC2::EIP": "eip", "AWS::EC2::VPNGateway": "vgw",
 	"AWS::NetworkFirewall::Firewall": "firewall",
 	"AWS::ECS::Service":              "ecs", "AWS::RDS::DBInstance": "rds",
+	"AWS::ApiGatewayV2::Api": "apigw", "AWS::EKS::Nodegroup": "eks",
 }
 
 type resource struct {

@@ -217,6 +217,10 @@ func (t *tmpl) loadBalancers() {
 		}
 		n.TargetGroups = append(n.TargetGroups, tg)
 	})
+	t.apiGateways() // apigw.go
+	// API Gateway front doors sort before the load balancers behind
+	// them, as a compiled design lists them.
+	sortBy(n.LoadBalancers, func(x model.LoadBalancer) model.Address { return x.Addr })
 	for i := range n.LoadBalancers {
 		lb := &n.LoadBalancers[i]
 		slices.SortStableFunc(lb.Listeners, func(a, b model.Listener) int { return cmp.Compare(a.Port, b.Port) })

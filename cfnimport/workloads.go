@@ -8,7 +8,8 @@ import (
 )
 
 // workloads reads what runs in the network — ECS services in awsvpc mode
-// (ecs/<LogicalId>) and RDS instances (rds/<LogicalId>) — and gives them,
+// (ecs/<LogicalId>), EKS node groups (eks/<LogicalId>, eks.go) and RDS
+// instances (rds/<LogicalId>) — and gives them,
 // the load balancers and the interface endpoints the interfaces AWS
 // creates at deploy, as a compiled design has them
 // (model.AddWorkloadENIs: one stand-in interface per subnet). Then:
@@ -17,7 +18,9 @@ import (
 //     address, not a stand-in;
 //   - a target group an ECS service registers with gets the service's
 //     interfaces as targets, on the container port, and the load
-//     balancers forwarding to it record the service as their target.
+//     balancers forwarding to it record the service as their target; so
+//     does an empty ip target group an EKS node group's pods are taken to
+//     fill (eksTargets).
 //
 // Runs after loadBalancers.
 func (t *tmpl) workloads() {
@@ -59,6 +62,9 @@ func (t *tmpl) workloads() {
 		}
 		n.Services = append(n.Services, s)
 	})
+	t.eksNodeGroups()              // eks.go
+	t.eksTargets(registers, ports) // eks.go
+
 	groups := map[string][]model.Address{} // DB subnet group logical ID -> subnets
 	t.each("AWS::RDS::DBSubnetGroup", func(r *resource) {
 		groups[r.id] = t.refAddrs(r, "SubnetIds", r.props.get("SubnetIds"), "subnet")
@@ -113,7 +119,8 @@ func (t *tmpl) workloads() {
 		}
 	})
 
-	// ECS registers its tasks' interfaces with the target groups.
+	// ECS (and, at deploy, Kubernetes) registers its tasks' interfaces
+	// with the target groups.
 	for i := range n.TargetGroups {
 		tg := &n.TargetGroups[i]
 		for _, svc := range registers[tg.Addr] {
