@@ -315,24 +315,77 @@ func (b *builder) buildFirewalls() {
 				fmt.Sprintf("link set %se up", b.lp),
 				fmt.Sprintf("route add default via %s dev %se", ss.gw, b.lp))
 			ns.NFT = b.firewallRuleset(fw)
+			if hasDomainRules(fw) {
+				// Marked packets go to the endpoint's own sockets: the
+				// inspector's listener and the connections it forwards
+				// from the client's address.
+				ns.IP = append(ns.IP, "rule add fwmark "+inspectMark+" lookup 100",
+					"route add local 0.0.0.0/0 dev lo table 100")
+				b.p.Inspectors = append(b.p.Inspectors, Inspector{
+					NS: ep.ns, Firewall: fw.Addr, IP: ip, Port: InspectPort,
+					Rules: slices.Clone(fw.Rules), DefaultAction: fw.DefaultAction,
+				})
+			}
 		}
 	}
 }
 
-// firewallRuleset is a Network Firewall's stateful rules in strict order
-// in the endpoint's forward chain. Replies of a flow it passed pass by
-// conntrack. Domain rules (TLS SNI, HTTP Host) are not run: a packet
-// carries no name until after its handshake, and the analyzer's rule that
-// a flow naming no host matches no domain rule is exactly what leaving
-// them out does; flows that name a host are skipped by `twin test`.
+// InspectPort is where a firewall endpoint's inspector listens for the
+// TCP flows the divert chain hands it (nftables tproxy).
+const InspectPort = 15001
+
+// inspectMark marks packets the endpoint delivers to its inspector; the
+// endpoint's policy routing sends marked packets to its own sockets.
+const inspectMark = "0x1"
+
+// firewallRuleset is a Network Firewall's stateful rules in strict order.
+// Address rules run in the endpoint's forward chain; replies of a flow
+// it passed pass by conntrack. A domain rule needs the TLS SNI or HTTP
+// Host, which only the flow's first data carries, so the divert chain
+// walks the rules in the same order and hands a TCP flow whose first
+// matching rule is a domain rule to the endpoint's inspector (Inspector
+// in plan.go): it lets the handshake complete, as Network Firewall does,
+// reads the name, finishes the evaluation and, on pass, forwards the
+// flow from the client's own address.
 func (b *builder) firewallRuleset(fw *model.Firewall) string {
 	var w strings.Builder
 	fmt.Fprintf(&w, "table inet moat_fw {\n\t# %s, rules in strict order\n", fw.Addr)
+	if hasDomainRules(fw) {
+		w.WriteString("\tchain divert {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n")
+		fmt.Fprintf(&w, "\t\tmeta l4proto tcp socket transparent 1 meta mark set %s accept comment \"a flow the inspector holds\"\n", inspectMark)
+		w.WriteString("\t\tct direction reply accept\n")
+		for i, r := range fw.Rules {
+			if r.Action == model.FirewallAlert {
+				continue // alert rules only log; the evaluation goes on
+			}
+			m, ok := match(r.Protocol, r.Ports)
+			if !ok || (r.Dest.IsValid() && !r.Dest.Addr().Is4()) {
+				continue
+			}
+			dst := ""
+			if r.Dest.IsValid() {
+				dst = "ip daddr " + r.Dest.Masked().String()
+			}
+			if len(r.Domains) == 0 {
+				fmt.Fprintf(&w, "\t\t%s accept comment \"rule %d decides by address\"\n", join(dst, m), i+1)
+				continue
+			}
+			if !strings.HasPrefix(m, "tcp ") && m != "meta l4proto tcp" && m != "" {
+				continue // TLS SNI and HTTP Host ride on TCP only
+			}
+			if m == "" {
+				m = "meta l4proto tcp"
+			}
+			fmt.Fprintf(&w, "\t\t%s meta mark set %s tproxy ip to :%d comment \"rule %d: %s domains %s\"\n",
+				join(dst, m), inspectMark, InspectPort, i+1, r.Action, comment(strings.Join(r.Domains, " ")))
+		}
+		w.WriteString("\t}\n")
+	}
 	w.WriteString("\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n")
 	w.WriteString("\t\tct state established,related accept\n")
 	for i, r := range fw.Rules {
 		if len(r.Domains) > 0 {
-			fmt.Fprintf(&w, "\t\t# rule %d: %s %s %s domains %s: not run (TLS SNI / HTTP Host)\n", i+1, r.Action, r.Protocol, portText(r.Ports), comment(strings.Join(r.Domains, " ")))
+			fmt.Fprintf(&w, "\t\t# rule %d: %s %s %s domains %s: in the inspector\n", i+1, r.Action, r.Protocol, portText(r.Ports), comment(strings.Join(r.Domains, " ")))
 			continue
 		}
 		m, ok := match(r.Protocol, r.Ports)
@@ -364,6 +417,15 @@ func (b *builder) firewallRuleset(fw *model.Firewall) string {
 	}
 	w.WriteString("\t}\n}\n")
 	return w.String()
+}
+
+func hasDomainRules(fw *model.Firewall) bool {
+	for _, r := range fw.Rules {
+		if len(r.Domains) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func portText(p model.PortRange) string {

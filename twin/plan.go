@@ -35,6 +35,9 @@ const (
 	RoleAWS      = "aws"
 	RoleENI      = "eni"
 	RoleNAT      = "nat-gateway"
+	// RoleSubnetHost is the twin's "any host in the subnet", the
+	// analyzer's subnet endpoint.
+	RoleSubnetHost = "subnet-host"
 )
 
 // maxVPCs bounds the VPCs of one twin: each VPC takes a few /30s of
@@ -58,6 +61,8 @@ type Plan struct {
 	Hosts     []Host
 	Listeners []Listener
 	Balancers []Balancer
+	// Inspectors are the Network Firewall endpoints that run domain rules.
+	Inspectors []Inspector
 	// Warnings are the parts of the network the twin cannot run.
 	Warnings []string
 }
@@ -141,6 +146,20 @@ type BalancerListener struct {
 	Protocol string // HTTP, HTTPS, TCP, TLS
 	Redirect bool
 	Domains  []string
+}
+
+// Inspector is a Network Firewall endpoint's inspection of the TCP flows
+// a domain rule may decide (firewallRuleset in hub.go diverts them to
+// Port): it reads the TLS SNI or HTTP Host of a flow's first data and
+// decides by Rules in strict order, as model.DomainMatch and the
+// analyzer do, then forwards what passes from the client's address.
+type Inspector struct {
+	NS            string
+	Firewall      model.Address
+	IP            netip.Addr
+	Port          int
+	Rules         []model.FirewallRule
+	DefaultAction model.FirewallAction
 }
 
 // SanitizeStack turns a stack name into the form namespace names use:
@@ -498,6 +517,18 @@ func (b *builder) collectHosts() error {
 			}
 			h.PublicIP = b.publicNext
 			b.publicNext = b.publicNext.Next()
+		}
+	}
+	// A host in every subnet at the address the analyzer gives "any host
+	// in the subnet", with no security group of its own (the analyzer
+	// assumes its group allows the flow), so the flows `moat verify` asks
+	// of a subnet run for real.
+	for _, vs := range b.vpcs {
+		for _, ss := range vs.subnets {
+			if !ss.s.CIDR.Addr().Is4() || ss.s.CIDR.Bits() > 28 {
+				continue
+			}
+			b.addHost(&Host{Name: string(ss.s.Addr), Role: RoleSubnetHost, IP: netipxLast(ss.s.CIDR).Prev(), Subnet: ss.s.Addr, VPC: ss.s.VPC, Owner: ss.s.Addr})
 		}
 	}
 	return nil

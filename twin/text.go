@@ -59,6 +59,12 @@ func (p *Plan) Text() string {
 			fmt.Fprintf(&w, "    %s:%d redirect=%v domains=%v\n", l.Protocol, l.Port, l.Redirect, l.Domains)
 		}
 	}
+	if len(p.Inspectors) > 0 {
+		w.WriteString("\ninspectors\n")
+		for _, in := range p.Inspectors {
+			fmt.Fprintf(&w, "  %s %s:%d in %s, %d rules, default %s\n", in.Firewall, in.IP, in.Port, in.NS, len(in.Rules), in.DefaultAction)
+		}
+	}
 	if len(p.Warnings) > 0 {
 		w.WriteString("\nwarnings\n")
 		for _, x := range p.Warnings {

@@ -43,7 +43,8 @@ func LoadPlan(dir string) (*twin.Plan, error) {
 }
 
 // Daemon serves a twin's workloads until ctx ends: a responder on every
-// listener, a TLS-terminating forwarder on every load-balancer node, and
+// listener, a TLS-terminating forwarder on every load-balancer node, an
+// inspector on every firewall endpoint with domain rules, and
 // PostgreSQL where the plan asks for it and Debian's is installed. It
 // writes "ready" and a newline to ready once everything listens.
 func Daemon(ctx context.Context, dir string, ready io.Writer, logw io.Writer) error {
@@ -73,8 +74,13 @@ func Daemon(ctx context.Context, dir string, ready io.Writer, logw io.Writer) er
 			return err
 		}
 	}
+	for _, in := range p.Inspectors {
+		if err := d.inspect(ctx, in); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintln(ready, "ready")
-	logger.Printf("serving %d listeners and %d balancer nodes", len(p.Listeners), len(p.Balancers))
+	logger.Printf("serving %d listeners, %d balancer nodes and %d firewall inspectors", len(p.Listeners), len(p.Balancers), len(p.Inspectors))
 	<-ctx.Done()
 	return nil
 }

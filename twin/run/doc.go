@@ -1,6 +1,7 @@
 // Package run is the privileged half of the twin: it executes a
 // twin.Plan on this machine (Up), serves its workloads (Daemon: the
-// responders, the load balancers and PostgreSQL), sends real packets
+// responders, the load balancers, PostgreSQL and the Network Firewall
+// endpoints' inspectors, which judge TLS SNI and HTTP Host), sends real packets
 // through it (Probe), and removes every trace of it (Down), also after a
 // crash, by the names every namespace and link carries.
 //

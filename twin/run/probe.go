@@ -2,9 +2,11 @@ package run
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -31,6 +33,12 @@ type Probe struct {
 	DialIP   netip.Addr
 	Proto    model.Protocol
 	Port     int
+	// Inspected marks a TCP flow whose way meets a firewall that decides
+	// on the first data: the probe sends it (a TLS ClientHello naming
+	// Host, an HTTP request for Host on port 80, or a line when Host is
+	// empty) and succeeds only if a reply comes back.
+	Inspected bool
+	Host      string
 }
 
 // Outcome is what really happened to a probe.
@@ -135,6 +143,9 @@ func (p *Prober) tcp(ctx context.Context, pr Probe) Outcome {
 		return err
 	})
 	switch {
+	case err == nil && pr.Inspected:
+		defer c.Close()
+		return p.exchange(ctx, c, pr, dst)
 	case err == nil:
 		c.Close()
 		return Outcome{OK: true, Detail: fmt.Sprintf("tcp connect to %s succeeded in %s", dst, time.Since(start).Round(time.Millisecond))}
@@ -149,6 +160,44 @@ func (p *Prober) tcp(ctx context.Context, pr Probe) Outcome {
 		return Outcome{Detail: fmt.Sprintf("tcp connect to %s timed out after %s (dropped)", dst, p.Timeout)}
 	}
 	return Outcome{Detail: fmt.Sprintf("tcp connect to %s: %v", dst, err)}
+}
+
+// exchange sends an inspected flow's first data on a connected c and
+// waits for the reply a firewall's pass lets through.
+func (p *Prober) exchange(ctx context.Context, c net.Conn, pr Probe, dst netip.AddrPort) Outcome {
+	_ = c.SetDeadline(time.Now().Add(p.Timeout))
+	var sent string
+	var err error
+	switch {
+	case pr.Host != "" && pr.Port != 80:
+		sent = "a TLS ClientHello for " + pr.Host
+		tc := tls.Client(c, &tls.Config{ServerName: pr.Host, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
+		err = tc.HandshakeContext(ctx)
+		// The stand-in server answers in plain text: any record back
+		// means the ClientHello got through.
+		var rh tls.RecordHeaderError
+		if err == nil || errors.As(err, &rh) {
+			return Outcome{OK: true, Detail: fmt.Sprintf("tcp to %s: a reply came back to %s", dst, sent)}
+		}
+	default:
+		msg := "moat twin probe\n"
+		sent = "a line naming no host"
+		if pr.Host != "" {
+			msg = fmt.Sprintf("GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", pr.Host)
+			sent = "an HTTP request for " + pr.Host
+		}
+		if _, err = io.WriteString(c, msg); err == nil {
+			var b [1]byte
+			if _, err = io.ReadFull(c, b[:]); err == nil {
+				return Outcome{OK: true, Detail: fmt.Sprintf("tcp to %s: a reply came back to %s", dst, sent)}
+			}
+		}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return Outcome{Detail: fmt.Sprintf("tcp to %s connected, but %s got no reply within %s (dropped on its content)", dst, sent, p.Timeout)}
+	}
+	return Outcome{Detail: fmt.Sprintf("tcp to %s connected, but %s got no reply: %v", dst, sent, err)}
 }
 
 func (p *Prober) udp(pr Probe) Outcome {

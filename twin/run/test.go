@@ -113,14 +113,13 @@ func Test(ctx context.Context, p *twin.Plan, n *model.Network, opts TestOptions)
 	r.Cases = make([]Case, 0, len(flows))
 	for _, f := range flows {
 		path := ix.Trace(f.flow)
-		if why, skip := domainDependent(n, f.flow, path); skip {
-			r.Skipped = append(r.Skipped, fmt.Sprintf("%s -> %s %s: %s", f.flow.Src, f.flow.Dst, traffic(f.flow), why))
-			continue
-		}
 		pr, why, ok := probeFor(p, f.flow)
 		if !ok {
 			r.Skipped = append(r.Skipped, fmt.Sprintf("%s -> %s %s: %s", f.flow.Src, f.flow.Dst, traffic(f.flow), why))
 			continue
+		}
+		if pr.Proto == model.TCP && inspected(n, path) {
+			pr.Inspected, pr.Host = true, f.flow.Host
 		}
 		r.Cases = append(r.Cases, Case{Why: f.why, Flow: f.flow, Path: path, Probe: pr})
 	}
@@ -317,6 +316,8 @@ func probeFor(p *twin.Plan, f analyze.Flow) (Probe, string, bool) {
 		src = host("internet")
 	case analyze.Interface:
 		src = host(string(f.Src.Addr))
+	case analyze.SubnetHost:
+		src = subnetHost(p, f.Src)
 	default:
 		return Probe{}, fmt.Sprintf("a %s source has no interface in the twin", f.Src.Kind), false
 	}
@@ -325,6 +326,8 @@ func probeFor(p *twin.Plan, f analyze.Flow) (Probe, string, bool) {
 		dst = host("internet")
 	case analyze.Interface:
 		dst = host(string(f.Dst.Addr))
+	case analyze.SubnetHost:
+		dst = subnetHost(p, f.Dst)
 	case analyze.AWSService:
 		for i := range p.Hosts {
 			if p.Hosts[i].Role == twin.RoleAWS && string(p.Hosts[i].Owner) == "aws/"+f.Dst.Service && (src == nil || p.Hosts[i].VPC == src.VPC) {
@@ -354,4 +357,16 @@ func probeFor(p *twin.Plan, f analyze.Flow) (Probe, string, bool) {
 		pr.Port = 0
 	}
 	return pr, "", true
+}
+
+// subnetHost is the twin's host for the analyzer's "any host in a
+// subnet", when it sits at the address the flow names.
+func subnetHost(p *twin.Plan, e analyze.Endpoint) *twin.Host {
+	for i := range p.Hosts {
+		h := &p.Hosts[i]
+		if h.Role == twin.RoleSubnetHost && h.Subnet == e.Subnet && h.IP == e.IP {
+			return h
+		}
+	}
+	return nil
 }
