@@ -221,12 +221,31 @@ func (e *estimator) natShare() map[string]Qty {
 	return share
 }
 
+// regionalZones is how many zones a regional NAT gateway is billed in and
+// why: the zones it is configured for, or, when it expands on its own
+// (an import in automatic mode), the zones of its VPC's subnets.
+func (e *estimator) regionalZones(g model.NATGateway) (int, string) {
+	if len(g.Zones) > 0 {
+		return len(g.Zones), pluralS(len(g.Zones), "zone") + " configured"
+	}
+	seen := map[string]bool{}
+	for _, s := range e.n.Subnets {
+		if s.VPC == g.VPC && s.ZoneID != "" {
+			seen[s.ZoneID] = true
+		}
+	}
+	n := max(1, len(seen))
+	return n, pluralS(n, "zone") + " assumed: automatic mode follows the workloads, taken to be in every zone of the VPC"
+}
+
 func (e *estimator) nat() {
 	share := e.natShare()
 	gb := fmt.Sprintf("its share of nat_gb=%s, split evenly over the zones that use NAT", e.u.NATGB)
 	for _, g := range e.n.NATGateways {
 		if g.Regional {
-			e.add(g.Addr, "regional NAT gateway hours", "regional_nat_gateway_hour", hours(1), "")
+			zones, how := e.regionalZones(g)
+			e.add(g.Addr, "regional NAT gateway hours", "regional_nat_gateway_hour", hours(zones),
+				fmt.Sprintf("AWS bills a regional gateway by the hour in each zone it is active in: %s", how))
 			e.add(g.Addr, "regional NAT gateway data processed", "regional_nat_gateway_gb", share[string(g.Addr)], gb)
 			continue
 		}
@@ -392,30 +411,38 @@ func (e *estimator) internetOut() {
 		e.add("data-transfer/internet", "data out to the internet", "internet_out_tier1_gb", 0, note)
 		return
 	}
-	tiers := []struct {
-		key  string
-		size Qty // GB in the tier; 0 = unbounded
-		what string
-	}{
+	e.tiered("data-transfer/internet", "data out to the internet, ", rest, note, []tier{
 		{"internet_out_tier1_gb", Units(10 * 1024), "first 10 TB"},
 		{"internet_out_tier2_gb", Units(40 * 1024), "next 40 TB"},
 		{"internet_out_tier3_gb", Units(100 * 1024), "next 100 TB"},
 		{"internet_out_tier4_gb", 0, "over 150 TB"},
-	}
+	})
+}
+
+// tier is one step of a price that falls with volume.
+type tier struct {
+	key  string
+	size Qty // GB in the tier; 0 = unbounded
+	what string
+}
+
+// tiered bills gb over tiers in order, one line per tier it reaches;
+// note goes on the first.
+func (e *estimator) tiered(res model.Address, item string, gb Qty, note string, tiers []tier) {
 	for i, t := range tiers {
-		if rest <= 0 {
+		if gb <= 0 {
 			break
 		}
-		q := rest
+		q := gb
 		if t.size > 0 {
-			q = min(rest, t.size)
+			q = min(gb, t.size)
 		}
-		rest -= q
+		gb -= q
 		n := ""
 		if i == 0 {
 			n = note
 		}
-		e.add("data-transfer/internet", "data out to the internet, "+t.what, t.key, q, n)
+		e.add(res, item+t.what, t.key, q, n)
 	}
 }
 
@@ -472,9 +499,18 @@ func (e *estimator) edge() {
 		note := fmt.Sprintf("internet_out_gb=%s served through CloudFront; the first %d GB a month are free across the whole account (CloudFront free tier), assumed unused by anything else", e.u.InternetOutGB, cloudFrontFreeGB)
 		free := min(e.u.InternetOutGB, Units(cloudFrontFreeGB))
 		e.add(c.Addr, "CloudFront data out, free tier", "cloudfront_free_tier_gb", free, note)
-		if rest := e.u.InternetOutGB - free; rest > 0 {
-			e.add(c.Addr, "CloudFront data out, first 10 TB", "cloudfront_out_tier1_gb", rest, "")
-		}
+		// The tiers are counted after the free tier, as data out to the
+		// internet is; priced for viewers in the United States, Mexico
+		// and Canada, since CloudFront bills by edge location.
+		e.tiered(c.Addr, "CloudFront data out, ", e.u.InternetOutGB-free, "viewers in the United States, Mexico and Canada", []tier{
+			{"cloudfront_out_tier1_gb", Units(10 * 1024), "first 10 TB"},
+			{"cloudfront_out_tier2_gb", Units(40 * 1024), "next 40 TB"},
+			{"cloudfront_out_tier3_gb", Units(100 * 1024), "next 100 TB"},
+			{"cloudfront_out_tier4_gb", Units(350 * 1024), "next 350 TB"},
+			{"cloudfront_out_tier5_gb", Units(524 * 1024), "next 524 TB"},
+			{"cloudfront_out_tier6_gb", Units(4 * 1024 * 1024), "next 4 PB"},
+			{"cloudfront_out_tier7_gb", 0, "over 5 PB"},
+		})
 	}
 	for _, w := range e.n.WebACLs {
 		e.add(w.Addr, "WAF web ACL", "waf_web_acl_month", Units(1), "")

@@ -137,6 +137,10 @@ func TestEstimateLines(t *testing.T) {
 
 	gw := twoZones(model.TargetNATGateway, "natgw/a")
 	gw.NATGateways = []model.NATGateway{{Addr: "natgw/a", Subnet: "subnet/public/a", PublicIPs: 1}}
+	regional := twoZones(model.TargetNATGateway, "natgw/regional")
+	regional.NATGateways = []model.NATGateway{{Addr: "natgw/regional", Regional: true, Zones: []string{"a", "b", "c"}, PublicIPs: 3}}
+	automatic := twoZones(model.TargetNATGateway, "natgw/regional")
+	automatic.NATGateways = []model.NATGateway{{Addr: "natgw/regional", Regional: true, PublicIPs: 2}}
 	ni := twoZones(model.TargetENI, "eni/nat/a")
 	ni.NATInstances = []model.NATInstance{{Addr: "nat/a", Subnet: "subnet/public/a", ENI: "eni/nat/a", InstanceType: "t4g.nano"}}
 	lbs := &model.Network{Region: "us-east-1", Zones: []model.Zone{{ID: "a"}},
@@ -198,6 +202,10 @@ func TestEstimateLines(t *testing.T) {
 		{"internet out: 50 GB is inside the free 100", gw, u, "data-transfer/internet", "data out", "0.00"},
 		{"internet tier 1: 10,240 x 0.09", gw, big, "data-transfer/internet", "data out to the internet, first", "921.60"},
 		{"internet tier 2: (20,000-100-10,240) x 0.085", gw, big, "data-transfer/internet", "data out to the internet, next 40", "821.10"},
+		{"regional NAT: 3 configured zones x 730 x 0.045 = 98.55", regional, u, "natgw/regional", "regional NAT gateway hours", "98.55"},
+		{"regional NAT GB: 100 x 0.045", regional, u, "natgw/regional", "regional NAT gateway data", "4.50"},
+		{"regional NAT IPv4: 3 x 730 x 0.005", regional, u, "natgw/regional", "public IPv4", "10.95"},
+		{"regional NAT, automatic: the VPC's 2 zones x 730 x 0.045 = 65.70", automatic, u, "natgw/regional", "regional NAT gateway hours", "65.70"},
 		{"NAT instance: 730 x 0.0042 = 3.066", ni, u, "nat/a", "t4g.nano NAT instance hours", "3.07"},
 		{"NAT instance volume: 8 x 0.08", ni, u, "nat/a", "gp3 root volume", "0.64"},
 		{"NAT instance IPv4: 2 x 730 x 0.005", ni, u, "nat/a", "public IPv4", "7.30"},
@@ -214,17 +222,17 @@ func TestEstimateLines(t *testing.T) {
 		{"TGW attachment: 730 x 0.05", eps, u, "tgw-att/a", "Transit Gateway", "36.50"},
 		{"TGW GB: 10 x 0.02", eps, u, "tgw", "Transit Gateway data", "0.20"},
 		{"firewall: 2 endpoints x 730 x 0.395", eps, u, "fw", "Network Firewall endpoints", "576.70"},
-		{"firewall GB: not confirmed", eps, u, "fw", "Network Firewall data", "unpriced"},
+		{"firewall GB: 10 x 0.065", eps, u, "fw", "Network Firewall data", "0.65"},
 		{"flow logs: 5 GB x 0.50", eps, u, "flowlog/vpc", "flow-log", "2.50"},
 		{"Fargate vCPU: 2 x 0.25 x 730 x 0.04048 = 14.7752", work, u, "svc", "Fargate vCPU", "14.78"},
 		{"Fargate memory: 2 x 0.5 x 730 x 0.004445 = 3.24485", work, u, "svc", "Fargate memory", "3.24"},
-		{"EC2 t4g.small: not in the table", work, u, "ec2svc", "t4g.small", "unpriced"},
+		{"EC2 t4g.small: 2 x 730 x 0.0168 = 24.528", work, u, "ec2svc", "t4g.small", "24.53"},
 		{"RDS Multi-AZ: 2 x 730 x 0.016", work, u, "db", "RDS postgres", "23.36"},
 		{"RDS Multi-AZ storage: 2 x 20 x 0.115", work, u, "db", "RDS gp3", "4.60"},
 		{"RDS Single-AZ: 730 x 0.016 = 11.68", work, u, "db1", "RDS postgres", "11.68"},
 		{"EFS: 50 x 0.30", work, big, "efs", "EFS", "15.00"},
 		{"EKS cluster: 730 x 0.10", designed, u, "eks", "EKS cluster hours", "73.00"},
-		{"EKS nodes: the design's t4g.medium, not confirmed", designed, u, "eks", "t4g.medium instance hours", "unpriced"},
+		{"EKS nodes: the design's t4g.medium, 2 x 730 x 0.0336 = 49.056", designed, u, "eks", "t4g.medium instance hours", "49.06"},
 		{"EKS nodes: a usage file's type wins: 2 x 730 x 0.0042 = 6.132", designed, overDB, "eks", "t4g.nano instance hours", "6.13"},
 		{"EKS secrets key: 1 x $1.00", designed, u, "eks/secrets-key", "KMS key", "1.00"},
 		{"flow-log key: 1 x $1.00", designed, u, "flowlog/vpc/key", "KMS key", "1.00"},
@@ -235,7 +243,9 @@ func TestEstimateLines(t *testing.T) {
 		{"RDS: the design's db.t4g.medium, not confirmed", designed, u, "db2", "RDS mysql db.t4g.medium", "unpriced"},
 		{"RDS: a usage file's class wins over the design's", designed, setClass, "db", "RDS postgres db.m7g.large", "unpriced"},
 		{"CloudFront: 50 GB inside the free 1 TB", designed, u, "cdn", "CloudFront data out, free", "0.00"},
-		{"CloudFront: 1,500 GB, 476 beyond the free tier, not confirmed", designed, cdnBig, "cdn", "CloudFront data out, first", "unpriced"},
+		{"CloudFront: 1,500 GB, 476 beyond the free 1,024 x 0.085 = 40.46", designed, cdnBig, "cdn", "CloudFront data out, first", "40.46"},
+		{"CloudFront: 20,000 GB, the first 10 TB after the free 1 TB: 10,240 x 0.085", designed, big, "cdn", "CloudFront data out, first", "870.40"},
+		{"CloudFront: then (20,000-1,024-10,240) x 0.080 = 698.88", designed, big, "cdn", "CloudFront data out, next 40", "698.88"},
 		{"WAF web ACL: 1 x $5.00 a month", designed, u, "waf", "WAF web ACL", "5.00"},
 		{"WAF rules: 3 managed groups + the rate rule = 4 x $1.00", designed, u, "waf", "WAF rules (4)", "4.00"},
 	} {
