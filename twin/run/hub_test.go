@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/moatnet/moat/internal/testnet"
+	"github.com/moatnet/moat/twin"
 	"github.com/moatnet/moat/twin/run"
 )
 
@@ -22,8 +23,32 @@ import (
 // across the Transit Gateway, to the NLB and the service.
 func TestHubTwinAgreesWithAnalyzer(t *testing.T) {
 	privileged(t)
-	n := testnet.Compile(t, filepath.Join("..", "..", "testdata", "golden", "hub-and-spoke.yaml"))
-	p := upNetwork(t, n, "hub")
+	p := hubAgrees(t, "hub-and-spoke", "hub")
+	inet := host(t, p, "internet")
+	alb := host(t, p, "eni/alb/use1-az1")
+	body := httpVia(t, inet.NS, alb.PublicIP.String()+":80")
+	if !strings.Contains(body, "moat twin: eni/service/") {
+		t.Errorf("internet -> ALB -> TGW -> NLB -> service: response did not come from the service: %q", body)
+	}
+}
+
+// TestHubVariantsAgreeWithAnalyzer does the same for the split-account
+// design (with a database) and the API Gateway front door.
+func TestHubVariantsAgreeWithAnalyzer(t *testing.T) {
+	privileged(t)
+	for _, name := range []string{"hub-and-spoke-accounts", "hub-and-spoke-apigw"} {
+		t.Run(name, func(t *testing.T) { hubAgrees(t, name, "hubv") })
+	}
+}
+
+// hubAgrees brings up testdata/golden/<name>.yaml, sends its flows and
+// fails on any disagreement with the analyzer; flows must cross the
+// Transit Gateway, and the firewall's allow-list must both pass and drop
+// flows naming a host, none of them skipped.
+func hubAgrees(t *testing.T, name, prefix string) *twin.Plan {
+	t.Helper()
+	n := testnet.Compile(t, filepath.Join("..", "..", "testdata", "golden", name+".yaml"))
+	p := upNetwork(t, n, prefix)
 	r, err := run.Test(context.Background(), p, n, run.TestOptions{Sample: 64})
 	if err != nil {
 		t.Fatal(err)
@@ -67,13 +92,7 @@ func TestHubTwinAgreesWithAnalyzer(t *testing.T) {
 	}
 	t.Logf("%d flows (%d across the Transit Gateway reachable, %d naming a host passed and %d dropped by the firewall's domain rules), %d skipped, %s",
 		len(r.Cases), crossed, named[true], named[false], len(r.Skipped), r.Elapsed)
-
-	inet := host(t, p, "internet")
-	alb := host(t, p, "eni/alb/use1-az1")
-	body := httpVia(t, inet.NS, alb.PublicIP.String()+":80")
-	if !strings.Contains(body, "moat twin: eni/service/") {
-		t.Errorf("internet -> ALB -> TGW -> NLB -> service: response did not come from the service: %q", body)
-	}
+	return p
 }
 
 // httpVia fetches / from addr over HTTP from inside ns.
