@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -328,12 +329,23 @@ func probeFor(p *twin.Plan, f analyze.Flow) (Probe, string, bool) {
 		dst = host(string(f.Dst.Addr))
 	case analyze.SubnetHost:
 		dst = subnetHost(p, f.Dst)
+	case analyze.Balancer:
+		// A load balancer's node: its interface, where the twin's
+		// balancer listens on the listener ports. An API Gateway has
+		// none in the VPC and stays skipped.
+		dst = host(string(f.Dst.Addr))
 	case analyze.AWSService:
 		for i := range p.Hosts {
 			if p.Hosts[i].Role == twin.RoleAWS && string(p.Hosts[i].Owner) == "aws/"+f.Dst.Service && (src == nil || p.Hosts[i].VPC == src.VPC) {
 				dst = &p.Hosts[i]
 				break
 			}
+		}
+		if dst == nil {
+			// A VPC without a gateway endpoint reaches the service only at
+			// its public endpoint, which the internet namespace holds at
+			// the same stand-in address.
+			dst = publicService(p, f.Dst.Service, host("internet"))
 		}
 	default:
 		return Probe{}, fmt.Sprintf("a %s destination has no interface in the twin", f.Dst.Kind), false
@@ -357,6 +369,23 @@ func probeFor(p *twin.Plan, f analyze.Flow) (Probe, string, bool) {
 		pr.Port = 0
 	}
 	return pr, "", true
+}
+
+// publicService is the internet namespace standing in for svc's public
+// endpoint, at the address the twin gives svc; nil when no VPC has a
+// stand-in for svc to take the address from.
+func publicService(p *twin.Plan, svc string, inet *twin.Host) *twin.Host {
+	if inet == nil {
+		return nil
+	}
+	for _, h := range p.Hosts {
+		if h.Role == twin.RoleAWS && string(h.Owner) == "aws/"+svc {
+			pub := *inet
+			pub.Name, pub.IP, pub.PublicIP = "aws/"+svc+" (public endpoint)", h.IP, netip.Addr{}
+			return &pub
+		}
+	}
+	return nil
 }
 
 // subnetHost is the twin's host for the analyzer's "any host in a
