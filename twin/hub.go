@@ -352,6 +352,10 @@ func (b *builder) firewallRuleset(fw *model.Firewall) string {
 	fmt.Fprintf(&w, "table inet moat_fw {\n\t# %s, rules in strict order\n", fw.Addr)
 	if hasDomainRules(fw) {
 		w.WriteString("\tchain divert {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n")
+		// First: a packet to the endpoint's own address (the inspector's
+		// listener included, which the socket match would find) is not
+		// diverted, and the input chain drops it.
+		w.WriteString("\t\tfib daddr type local accept comment \"to the endpoint itself: the input chain drops it\"\n")
 		fmt.Fprintf(&w, "\t\tmeta l4proto tcp socket transparent 1 meta mark set %s accept comment \"a flow the inspector holds\"\n", inspectMark)
 		w.WriteString("\t\tct direction reply accept\n")
 		for i, r := range fw.Rules {
@@ -414,6 +418,15 @@ func (b *builder) firewallRuleset(fw *model.Firewall) string {
 		w.WriteString("\t\tdrop comment \"default action\"\n")
 	default:
 		w.WriteString("\t\taccept comment \"default action\"\n")
+	}
+	w.WriteString("\t}\n")
+	// An endpoint is not a host: nothing ends at it but what the divert
+	// chain hands the inspector (marked), so a flow to the endpoint's own
+	// address can neither reach the inspector's listener nor loop
+	// through it.
+	w.WriteString("\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n")
+	if hasDomainRules(fw) {
+		fmt.Fprintf(&w, "\t\tmeta mark %s accept comment \"diverted to the inspector, or a reply to it\"\n", inspectMark)
 	}
 	w.WriteString("\t}\n}\n")
 	return w.String()

@@ -79,6 +79,7 @@ func TestFirewallDivertFollowsStrictOrder(t *testing.T) {
 			}
 		}
 		want := []string{
+			`fib daddr type local accept comment "to the endpoint itself: the input chain drops it"`,
 			`meta l4proto tcp socket transparent 1 meta mark set 0x1 accept comment "a flow the inspector holds"`,
 			`ct direction reply accept`,
 			`ip daddr 198.51.100.0/24 meta l4proto tcp accept comment "rule 2 decides by address"`,

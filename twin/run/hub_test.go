@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,6 +30,27 @@ func TestHubTwinAgreesWithAnalyzer(t *testing.T) {
 	body := httpVia(t, inet.NS, alb.PublicIP.String()+":80")
 	if !strings.Contains(body, "moat twin: eni/service/") {
 		t.Errorf("internet -> ALB -> TGW -> NLB -> service: response did not come from the service: %q", body)
+	}
+
+	// A firewall endpoint is not a host: a connection to its own address
+	// from inside its VPC (the workload's Transit Gateway table has no
+	// route there), on a port a domain rule covers or on the inspector's,
+	// gets nowhere and cannot loop through the inspector.
+	from := host(t, p, "subnet/egress-transit/use1-az1")
+	for _, in := range p.Inspectors {
+		for _, port := range []int{443, in.Port} {
+			addr := netip.AddrPortFrom(in.IP, uint16(port)).String()
+			err := run.InNS(from.NS, func() error {
+				c, err := net.DialTimeout("tcp4", addr, time.Second)
+				if err == nil {
+					c.Close()
+				}
+				return err
+			})
+			if err == nil {
+				t.Errorf("%s connected to the firewall endpoint %s itself", from.Name, addr)
+			}
+		}
 	}
 }
 
