@@ -54,9 +54,27 @@ func writeCost(w io.Writer, r *pricing.Report) {
 	}
 	if r.Unpriced > 0 {
 		fmt.Fprintf(w, "\nNot priced (%s, not in the total)\n", plural(r.Unpriced, "line"))
+		// Lines that share a reason (a Region file that lacks a dozen
+		// figures for the same cause) are listed under it once.
+		var reasons []string
+		lines := map[string][]string{}
 		for _, l := range r.Lines {
-			if l.Unpriced {
-				fmt.Fprintf(w, "  %s, %s: %s\n", l.Resource, l.Item, l.Reason)
+			if !l.Unpriced {
+				continue
+			}
+			if _, ok := lines[l.Reason]; !ok {
+				reasons = append(reasons, l.Reason)
+			}
+			lines[l.Reason] = append(lines[l.Reason], fmt.Sprintf("%s, %s", l.Resource, l.Item))
+		}
+		for _, why := range reasons {
+			if ls := lines[why]; len(ls) == 1 {
+				fmt.Fprintf(w, "  %s: %s\n", ls[0], why)
+				continue
+			}
+			fmt.Fprintf(w, "  %s:\n", why)
+			for _, l := range lines[why] {
+				fmt.Fprintf(w, "    %s\n", l)
 			}
 		}
 	}
