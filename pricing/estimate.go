@@ -68,6 +68,7 @@ func Estimate(n *model.Network, t *Table, u Usage) *Report {
 	e.endpoints()
 	e.transitGateways()
 	e.firewalls()
+	e.firewallNATWaiver()
 	e.flowLogs()
 	e.crossZone()
 	e.internetOut()
@@ -365,6 +366,91 @@ func (e *estimator) firewalls() {
 		e.add(f.Addr, fmt.Sprintf("Network Firewall endpoints, %s", pluralS(zones, "zone")), "network_firewall_endpoint_hour", hours(zones), "one endpoint per zone")
 		e.add(f.Addr, "Network Firewall data processed", "network_firewall_gb", e.u.FirewallGB.div(len(e.n.Firewalls)), fmt.Sprintf("firewall_gb=%s", e.u.FirewallGB))
 	}
+}
+
+// firewallNATWaiver credits what AWS does not charge: NAT gateway hours
+// and GB processed are waived one for one against the Network Firewall
+// endpoint hours and GB processed in the same account. One credit line
+// per account for hours and one for GB, at the NAT gateway's own rates;
+// the rule's source is the table's nat_gateway_waived_with_firewall entry.
+// Regional NAT gateways are not credited: the sources name only the
+// standard gateway.
+func (e *estimator) firewallNATWaiver() {
+	rule := e.t.Lookup(waiverKey)
+	if !rule.Priced() || len(e.n.Firewalls) == 0 {
+		return
+	}
+	account := func(vpc model.Address) string {
+		if v, ok := e.n.VPC(vpc); ok {
+			return v.Account
+		}
+		return ""
+	}
+	type pool struct{ natH, fwH, natGB, fwGB Qty }
+	pools := map[string]*pool{}
+	var accounts []string
+	at := func(a string) *pool {
+		if pools[a] == nil {
+			pools[a] = &pool{}
+			accounts = append(accounts, a)
+		}
+		return pools[a]
+	}
+	vpcOf := map[model.Address]model.Address{} // NAT gateway or firewall -> its VPC
+	for _, g := range e.n.NATGateways {
+		if !g.Regional {
+			vpcOf[g.Addr] = g.VPC
+		}
+	}
+	for _, f := range e.n.Firewalls {
+		vpcOf[f.Addr] = f.VPC
+	}
+	for _, l := range e.r.Lines {
+		vpc, ok := vpcOf[l.Resource]
+		if l.Unpriced || !ok {
+			continue
+		}
+		p := at(account(vpc))
+		switch l.PriceKey {
+		case "nat_gateway_hour":
+			p.natH += l.Quantity
+		case "nat_gateway_gb":
+			p.natGB += l.Quantity
+		case "network_firewall_endpoint_hour":
+			p.fwH += l.Quantity
+		case "network_firewall_gb":
+			p.fwGB += l.Quantity
+		}
+	}
+	for _, a := range accounts {
+		p := pools[a]
+		res := model.Address("discount/firewall-nat")
+		if a != "" && len(accounts) > 1 {
+			res += model.Address("/" + a)
+		}
+		e.credit(res, "NAT gateway hours waived with Network Firewall", "nat_gateway_hour", min(p.natH, p.fwH), rule.Source,
+			fmt.Sprintf("AWS waives NAT gateway hours one for one against Network Firewall endpoint hours in the same account: %s NAT gateway hours, %s endpoint hours", p.natH, p.fwH))
+		e.credit(res, "NAT gateway data processing waived with Network Firewall", "nat_gateway_gb", min(p.natGB, p.fwGB), rule.Source,
+			fmt.Sprintf("AWS waives NAT gateway GB one for one against the GB Network Firewall processes in the same account: %s GB through NAT gateways, %s GB through the firewall", p.natGB, p.fwGB))
+	}
+}
+
+// waiverKey is the price-table entry that records the NAT gateway waiver
+// and its source.
+const waiverKey = "nat_gateway_waived_with_firewall"
+
+// credit appends a line that takes q of key's price off the total.
+func (e *estimator) credit(res model.Address, item, key string, q Qty, source, assumption string) {
+	p := e.t.Lookup(key)
+	if q <= 0 || !p.Priced() || p.Free {
+		return
+	}
+	m, ok := cost(q, p.Rate)
+	if !ok {
+		return
+	}
+	e.r.Lines = append(e.r.Lines, Line{Resource: res, Item: item, Quantity: q, Unit: p.Unit, UnitPrice: p.Rate,
+		Monthly: -m, PriceKey: waiverKey, Assumption: assumption, Source: source})
 }
 
 func (e *estimator) flowLogs() {

@@ -359,3 +359,49 @@ func TestCompare(t *testing.T) {
 		t.Error("an option without a network has no error")
 	}
 }
+
+// TestFirewallNATWaiver: AWS waives NAT gateway hours and GB one for one
+// against Network Firewall endpoint hours and GB in the same account.
+func TestFirewallNATWaiver(t *testing.T) {
+	us := mustLoad(t, "us-east-1")
+	u := DefaultUsage() // nat_gb 100, firewall_gb 10
+	build := func(fwAccount string, regional bool) *model.Network {
+		return &model.Network{Region: "us-east-1",
+			VPCs: []model.VPC{{Addr: "vpc/egress", Account: "111"}, {Addr: "vpc/other", Account: fwAccount}},
+			NATGateways: []model.NATGateway{
+				{Addr: "natgw/a", VPC: "vpc/egress", PublicIPs: 1, Regional: regional},
+				{Addr: "natgw/b", VPC: "vpc/egress", PublicIPs: 1, Regional: regional},
+			},
+			Firewalls: []model.Firewall{{Addr: "fw", VPC: "vpc/other", Subnets: []model.Address{"s1"}}},
+		}
+	}
+	credit := func(r *Report) (hours, gb string) {
+		for _, l := range r.Lines {
+			if l.PriceKey != waiverKey {
+				continue
+			}
+			if strings.Contains(l.Item, "hours") {
+				hours = signed(l.Monthly)
+			} else {
+				gb = signed(l.Monthly)
+			}
+		}
+		return hours, gb
+	}
+	for _, c := range []struct {
+		name      string
+		n         *model.Network
+		hours, gb string
+	}{
+		{"same account: min(1,460 NAT h, 730 endpoint h) x 0.045 = 32.85; min(100, 10) GB x 0.045", build("111", false), "-32.85", "-0.45"},
+		{"the firewall in another account waives nothing", build("222", false), "", ""},
+		{"regional gateways are not credited", build("111", true), "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, g := credit(Estimate(c.n, us, u))
+			if h != c.hours || g != c.gb {
+				t.Errorf("credits %q, %q; want %q, %q", h, g, c.hours, c.gb)
+			}
+		})
+	}
+}
