@@ -190,6 +190,12 @@ other workload, and a repeatable random sample of flows, and compares each
 outcome with the analyzer's verdict. Any disagreement is printed with both
 sides' explanation and makes test exit 1.
 
+A flow that names a host (verify's allow-list checks) through a Network
+Firewall with domain rules sends a TLS ClientHello with that server name
+(HTTP Host on port 80); the firewall endpoint's inspector passes or drops
+it as AWS would, after the handshake. Every subnet also has a host of its
+own, so "any host in this subnet" is tested too.
+
 With NETWORK, test brings the twin up first if needed; without, it tests the
 running twin against the design it was built from.`,
 		Args: cobra.MaximumNArgs(1),
