@@ -58,7 +58,16 @@ func Estimate(n *model.Network, t *Table, u Usage) *Report {
 	if n == nil {
 		n = &model.Network{}
 	}
-	e := &estimator{n: n, t: t, u: u, r: &Report{Stack: n.Name, Region: n.Region, Assumptions: u.Assumptions()}}
+	u, derived := centralEgressUsage(n, u)
+	as := u.Assumptions()
+	for i := range as {
+		if why, ok := derived[as[i].Key]; ok {
+			as[i].Meaning += " (" + why + ")"
+			as[i].Default = true // not set by the user: derived from the default
+
+		}
+	}
+	e := &estimator{n: n, t: t, u: u, r: &Report{Stack: n.Name, Region: n.Region, Assumptions: as}}
 	if t != nil {
 		e.r.PriceFile = t.File
 	}
@@ -83,6 +92,50 @@ func Estimate(n *model.Network, t *Table, u Usage) *Report {
 		}
 	}
 	return e.r
+}
+
+// centralEgressUsage ties the per-GB figures a design fixes to nat_gb,
+// when the usage leaves them at their defaults: NAT gateways in a VPC
+// that also holds a Network Firewall sit behind it, so every GB through
+// NAT crosses the firewall (firewall_gb = nat_gb), and NAT gateways in a
+// VPC with no workloads, attached to a Transit Gateway (an egress VPC),
+// get every GB from the spokes through it (tgw_gb at least nat_gb).
+// derived says why, by usage key.
+func centralEgressUsage(n *model.Network, u Usage) (Usage, map[string]string) {
+	def := DefaultUsage()
+	derived := map[string]string{}
+	natVPC := map[model.Address]bool{}
+	for _, g := range n.NATGateways {
+		if !g.Private {
+			natVPC[g.VPC] = true
+		}
+	}
+	if len(natVPC) == 0 {
+		return u, derived
+	}
+	if u.FirewallGB == def.FirewallGB {
+		for _, f := range n.Firewalls {
+			if natVPC[f.VPC] {
+				u.FirewallGB = u.NATGB
+				derived["firewall_gb"] = "follows nat_gb: the firewall is on the NAT gateways' path, so every GB through NAT crosses it"
+				break
+			}
+		}
+	}
+	if u.TGWGB == def.TGWGB {
+		workloads := map[model.Address]bool{}
+		for _, s := range n.Services {
+			workloads[s.VPC] = true
+		}
+		for _, a := range n.TGWAttachments {
+			if a.Kind == model.TGWAttachVPC && natVPC[a.VPC] && !workloads[a.VPC] {
+				u.TGWGB = max(u.TGWGB, u.NATGB)
+				derived["tgw_gb"] = "at least nat_gb: the NAT gateways are in an egress VPC behind the Transit Gateway, so every GB through NAT also went through it"
+				break
+			}
+		}
+	}
+	return u, derived
 }
 
 // add prices q of key for resource and appends the line.
