@@ -40,6 +40,11 @@ func (n *Network) VPC(a Address) (*VPC, bool) {
 	return find(n.VPCs, a, func(v *VPC) Address { return v.Addr })
 }
 
+// LoadBalancer returns the load balancer (or API Gateway) at a.
+func (n *Network) LoadBalancer(a Address) (*LoadBalancer, bool) {
+	return find(n.LoadBalancers, a, func(l *LoadBalancer) Address { return l.Addr })
+}
+
 // SubnetsOf returns the subnets of a tier, in zone order as stored.
 func (n *Network) SubnetsOf(t Tier) []Subnet {
 	var out []Subnet

@@ -38,6 +38,9 @@ const (
 	// RoleSubnetHost is the twin's "any host in the subnet", the
 	// analyzer's subnet endpoint.
 	RoleSubnetHost = "subnet-host"
+	// RoleFrontDoor is API Gateway's front door: outside every VPC, on
+	// the internet's side, forwarding through the VPC Link's interfaces.
+	RoleFrontDoor = "front-door"
 )
 
 // maxVPCs bounds the VPCs of one twin: each VPC takes a few /30s of
@@ -138,6 +141,13 @@ type Balancer struct {
 	LB        model.Address
 	Listeners []BalancerListener
 	Targets   []netip.AddrPort
+	// DialNS is where connections to targets start, when not NS: an API
+	// Gateway front door reaches its targets from a VPC Link interface,
+	// so that interface's security group applies.
+	DialNS string
+	// UpstreamTLS is the server name to open TLS to the targets with
+	// (an API Gateway integration with a TLS listener); empty: plain TCP.
+	UpstreamTLS string
 }
 
 // BalancerListener is one listener of a balancer node.
@@ -197,11 +207,12 @@ func LinkPrefix(stack string) string {
 
 // builder holds the state of one Build call.
 type builder struct {
-	n      *model.Network
-	p      *Plan
-	lp     string
-	nsName map[string]bool
-	warned map[string]bool
+	n          *model.Network
+	frontDoors int // API Gateway front doors built so far
+	p          *Plan
+	lp         string
+	nsName     map[string]bool
+	warned     map[string]bool
 
 	vpcs       []*vpcState
 	routerName map[int]string

@@ -51,7 +51,7 @@ func TestPlanStaysInside(t *testing.T) {
 			if h.PublicIP.IsValid() && !twin.PublicRange.Contains(h.PublicIP) {
 				t.Errorf("%s: %s public %s is outside %s", path, h.Name, h.PublicIP, twin.PublicRange)
 			}
-			if (h.Role == twin.RoleInternet || h.Role == twin.RoleAWS) && !inDoc(h.IP) {
+			if (h.Role == twin.RoleInternet || h.Role == twin.RoleAWS || h.Role == twin.RoleFrontDoor) && !inDoc(h.IP) {
 				t.Errorf("%s: %s at %s is outside the documentation ranges", path, h.Name, h.IP)
 			}
 		}

@@ -55,6 +55,13 @@ func (p *Plan) Text() string {
 	w.WriteString("\nbalancers\n")
 	for _, b := range p.Balancers {
 		fmt.Fprintf(&w, "  %s %s (%s) -> %v\n", b.LB, b.IP, b.Host, b.Targets)
+		if b.DialNS != "" {
+			fmt.Fprintf(&w, "    from %s", b.DialNS)
+			if b.UpstreamTLS != "" {
+				fmt.Fprintf(&w, ", TLS to %s", b.UpstreamTLS)
+			}
+			w.WriteString("\n")
+		}
 		for _, l := range b.Listeners {
 			fmt.Fprintf(&w, "    %s:%d redirect=%v domains=%v\n", l.Protocol, l.Port, l.Redirect, l.Domains)
 		}

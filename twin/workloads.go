@@ -1,6 +1,7 @@
 package twin
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -39,7 +40,8 @@ func (b *builder) buildWorkloads() {
 	lbNodes := map[string]bool{}
 	for _, lb := range b.n.LoadBalancers {
 		if lb.Kind == model.APIGateway {
-			continue // its front door is outside the VPC; the VPC Link only sends
+			b.frontDoor(lb, owners)
+			continue
 		}
 		var targets []netip.AddrPort
 		for _, t := range owners(lb.Targets) {
@@ -179,4 +181,66 @@ func (b *builder) groupPorts(h *Host, tcp func(*Host, int, string)) {
 			}
 		}
 	}
+}
+
+// frontDoorIP is the first stand-in address of API Gateway front doors,
+// on the internet's side (documentation range, as the internet host).
+var frontDoorIP = netip.MustParseAddr("203.0.113.100")
+
+// frontDoor runs an API Gateway's front door, which AWS keeps outside the
+// VPC: a namespace the internet reaches at a stand-in public address,
+// terminating TLS on the API's listeners and forwarding to the internal
+// load balancer's nodes from the first VPC Link interface, re-encrypting
+// when that load balancer's listener is TLS, as an HTTP API's VPC Link
+// integration does. Without listeners (the default endpoint disabled and
+// no custom domain), a VPC Link or the internet, there is no front door.
+func (b *builder) frontDoor(lb model.LoadBalancer, owners func(model.Address) []*Host) {
+	inet := b.hostOf["internet"]
+	links := owners(lb.Addr)
+	target, ok := b.n.LoadBalancer(lb.Targets)
+	if inet == nil || len(links) == 0 || len(lb.Listeners) == 0 || !ok {
+		return
+	}
+	k := byte(b.frontDoors)
+	b.frontDoors++
+	ip := frontDoorIP
+	for range k {
+		ip = ip.Next()
+	}
+	name := b.nsFor("front-" + string(lb.Addr))
+	ns := b.addNS(name, RoleFrontDoor, lb.Addr)
+	ns.IP = append(ns.IP, "link set lo up", fmt.Sprintf("addr add %s/32 dev lo", ip))
+	veth := fmt.Sprintf("%sd%d", b.lp, k)
+	b.link(name, b.lp+"i", linkIP(90, 4*k, 1), inet.NS, veth, linkIP(90, 4*k, 2))
+	b.ns(name).IP = append(b.ns(name).IP, fmt.Sprintf("route add default via %s dev %si", linkIP(90, 4*k, 2), b.lp))
+	b.ns(inet.NS).IP = append(b.ns(inet.NS).IP, fmt.Sprintf("route add %s/32 via %s dev %s src %s", ip, linkIP(90, 4*k, 1), veth, InternetHost))
+	h := &Host{Name: string(lb.Addr), Role: RoleFrontDoor, NS: name, IP: ip, Owner: lb.Addr}
+	b.hosts = append(b.hosts, h)
+	b.hostOf[h.Name] = h
+
+	bal := Balancer{Host: h.Name, NS: name, IP: ip, LB: lb.Addr, DialNS: links[0].NS}
+	for _, n := range owners(target.Addr) {
+		bal.Targets = append(bal.Targets, netip.AddrPortFrom(n.IP, uint16(lb.TargetPort)))
+	}
+	for _, l := range target.Listeners {
+		if l.Port == lb.TargetPort && (strings.EqualFold(l.Protocol, "TLS") || strings.EqualFold(l.Protocol, "HTTPS")) {
+			bal.UpstreamTLS = string(target.Addr) + ".twin.invalid"
+			for _, c := range l.Certificates {
+				if c.Domain != "" {
+					bal.UpstreamTLS = c.Domain
+					break
+				}
+			}
+		}
+	}
+	for _, l := range lb.Listeners {
+		bl := BalancerListener{Port: l.Port, Protocol: strings.ToUpper(l.Protocol)}
+		for _, c := range l.Certificates {
+			if c.Domain != "" {
+				bl.Domains = append(bl.Domains, c.Domain)
+			}
+		}
+		bal.Listeners = append(bal.Listeners, bl)
+	}
+	b.p.Balancers = append(b.p.Balancers, bal)
 }

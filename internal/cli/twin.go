@@ -154,9 +154,14 @@ func printTwin(io *streams, p *twin.Plan) {
 	}
 }
 
+// publicOf is where the internet reaches host: its public address, or an
+// API Gateway front door's own, which is on the internet's side.
 func publicOf(p *twin.Plan, host string) (a netip.Addr) {
 	for _, h := range p.Hosts {
 		if h.Name == host {
+			if h.Role == twin.RoleFrontDoor {
+				return h.IP
+			}
 			return h.PublicIP
 		}
 	}

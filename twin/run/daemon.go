@@ -2,6 +2,7 @@ package run
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -219,6 +220,7 @@ func (d *daemon) cert(domain string) (*tls.Certificate, error) {
 // from the node's namespace, as an ALB or NLB health check would.
 type targets struct {
 	ns      string
+	tlsName string // open TLS to the targets with this server name; "" for TCP
 	all     []netip.AddrPort
 	healthy atomic.Pointer[[]netip.AddrPort]
 	next    atomic.Uint32
@@ -276,7 +278,7 @@ func dialIn(ns string, a netip.AddrPort, timeout time.Duration) (net.Conn, error
 }
 
 func (d *daemon) balance(ctx context.Context, b twin.Balancer) error {
-	t := &targets{ns: b.NS, all: b.Targets}
+	t := &targets{ns: cmp.Or(b.DialNS, b.NS), all: b.Targets, tlsName: b.UpstreamTLS}
 	t.check()
 	ctx, cancel := context.WithCancel(ctx)
 	d.mu.Lock()
@@ -397,6 +399,19 @@ func (d *daemon) forward(c net.Conn, t *targets, host string) {
 		return
 	}
 	defer up.Close()
+	if t.tlsName != "" {
+		// The twin's certificates are self-signed; the balancer behind
+		// checks nothing either, so the name only picks its certificate.
+		tc := tls.Client(up, &tls.Config{ServerName: t.tlsName, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
+		_ = tc.SetDeadline(time.Now().Add(5 * time.Second))
+		if err := tc.Handshake(); err != nil {
+			body := fmt.Sprintf("moat twin: %s: TLS to %s failed: %v\n", host, a, err)
+			fmt.Fprintf(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+			return
+		}
+		_ = tc.SetDeadline(time.Time{})
+		up = tc
+	}
 	done := make(chan struct{}, 2)
 	go func() { _, _ = io.Copy(up, c); closeWrite(up); done <- struct{}{} }()
 	go func() { _, _ = io.Copy(c, up); closeWrite(c); done <- struct{}{} }()

@@ -1,6 +1,7 @@
 package run_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -133,4 +134,51 @@ func httpVia(t *testing.T, ns, addr string) string {
 	fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: twin\r\nConnection: close\r\n\r\n")
 	b, _ := io.ReadAll(c)
 	return string(b)
+}
+
+// TestAPIGatewayFrontDoor sends an HTTPS request from the internet to API
+// Gateway's front door and gets the service's answer: through the VPC
+// Link's interface, its security group, the internal load balancer (TLS
+// again, as the integration's TlsConfig asks) and, in the hub, across the
+// Transit Gateway to the workload VPC's NLB.
+func TestAPIGatewayFrontDoor(t *testing.T) {
+	privileged(t)
+	for _, c := range []struct{ path, domain string }{
+		{filepath.Join("..", "..", "examples", "api.yaml"), "api.example.com"},
+		{filepath.Join("..", "..", "testdata", "golden", "hub-and-spoke-apigw.yaml"), ""},
+	} {
+		t.Run(filepath.Base(c.path), func(t *testing.T) {
+			n := testnet.Compile(t, c.path)
+			p := upNetwork(t, n, "front")
+			inet := host(t, p, "internet")
+			var door twin.Host
+			var domain string
+			for _, b := range p.Balancers {
+				if h := host(t, p, b.Host); h.Role == twin.RoleFrontDoor {
+					door = h
+					if len(b.Listeners) > 0 && len(b.Listeners[0].Domains) > 0 {
+						domain = b.Listeners[0].Domains[0]
+					}
+				}
+			}
+			if door.Name == "" {
+				t.Fatal("no API Gateway front door in the twin")
+			}
+			if c.domain != "" && domain != c.domain {
+				t.Errorf("front door serves %q, want %q", domain, c.domain)
+			}
+			// The front door health-checks its targets every 2 s, as
+			// they come up behind it.
+			var body, cn string
+			for deadline := time.Now().Add(6 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+				body, cn = httpsVia(t, inet.NS, door.IP, cmp.Or(domain, "front.twin.invalid"))
+				if !strings.Contains(body, "no healthy target") || time.Now().After(deadline) {
+					break
+				}
+			}
+			if !strings.Contains(body, "moat twin: eni/service/") {
+				t.Errorf("internet -> %s (%s, certificate %s): the answer did not come from the service: %q", door.Name, door.IP, cn, body)
+			}
+		})
+	}
 }
