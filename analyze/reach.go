@@ -67,7 +67,7 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 			if len(a.Paths) == MaxPairs {
 				return Answer{}, fmt.Errorf("the question expands to more than %d pairs of interfaces; name a narrower source or destination", MaxPairs)
 			}
-			s, d := matchFamily(s, d)
+			s, d := ix.matchFamily(s, d)
 			a.Paths = append(a.Paths, ix.Trace(Flow{Src: s, Dst: d, Proto: q.Proto, Port: q.Port, SrcPort: q.SrcPort, Host: q.Host}))
 		}
 	}
@@ -78,14 +78,32 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 	return a, nil
 }
 
-// matchFamily makes an internet end speak the other end's IP version.
-func matchFamily(s, d Endpoint) (Endpoint, Endpoint) {
+// matchFamily makes both ends speak one IP version: the internet end
+// takes the other's, an interface named by address takes one of its own
+// addresses of the other end's version when it has one. Ends that still
+// differ are refused by the trace.
+func (ix *Index) matchFamily(s, d Endpoint) (Endpoint, Endpoint) {
 	if s.Kind == Internet && d.IP.Is6() {
 		s.IP = InternetIPv6
 	}
 	if d.Kind == Internet && s.IP.Is6() {
 		d.IP = InternetIPv6
 	}
+	same := func(e *Endpoint, want netip.Addr) {
+		if e.Kind != Interface || !want.IsValid() || e.IP.Is6() == want.Is6() {
+			return
+		}
+		if dev := ix.byAddr[e.Addr]; dev != nil {
+			for _, a := range dev.ips {
+				if a.Is6() == want.Is6() {
+					e.IP = a
+					return
+				}
+			}
+		}
+	}
+	same(&d, s.IP)
+	same(&s, d.IP)
 	return s, d
 }
 
@@ -407,6 +425,11 @@ func (ix *Index) newWalker(f Flow) *walker {
 	ix.standinNotes(w, f) // standin.go
 	if f.Src.Kind == Internet && f.Src.IP == InternetIPv4 || f.Dst.Kind == Internet && f.Dst.IP == InternetIPv4 {
 		w.note(fmt.Sprintf("the internet host is %s, a documentation address (RFC 5737)", InternetIPv4))
+	}
+	if f.Src.IP.IsValid() && f.Dst.IP.IsValid() && f.Src.IP.Is6() != f.Dst.IP.Is6() && f.Dst.Kind != AWSService {
+		w.stop("", "family", fmt.Sprintf("%s and %s are of different IP versions: a packet carries one", f.Src.IP, f.Dst.IP),
+			"ask between addresses of one version (an interface or subnet with IPv6, or IPv4 at both ends)")
+		return w
 	}
 	outside := f.Src.Kind == Internet || f.Src.Kind == External
 	if outside && f.Dst.Kind == Interface {

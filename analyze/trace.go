@@ -57,6 +57,10 @@ type walker struct {
 	// routing is the subnet whose route table last forwarded (or failed
 	// to forward) the packet: where a hypothetical trace resumes.
 	routing *subnetInfo
+	// exitGW is the internet or egress-only gateway an IPv6 packet left
+	// its VPC by; backVia, on the reply, is the forward packet's: the
+	// reply comes back in the same way.
+	exitGW, backVia model.Address
 }
 
 func (w *walker) hop(res model.Address, kind, rule string) {
@@ -489,6 +493,7 @@ func (w *walker) viaIGW(s *subnetInfo, vpc *vpcInfo, target model.Address) {
 	switch {
 	case src.Is6():
 		w.hop(igw, "igw", "IPv6: no translation")
+		w.exitGW = igw
 	default:
 		d := w.ix.byIP[src]
 		switch {
@@ -545,6 +550,7 @@ func (w *walker) viaEIGW(s *subnetInfo, target model.Address) {
 		return
 	}
 	w.hop(s.vpc.eigw.Addr, "eigw", "IPv6 out; only replies come back in")
+	w.exitGW = s.vpc.eigw.Addr
 	w.internet()
 }
 
@@ -557,6 +563,14 @@ func (w *walker) internet() {
 	if d := w.ix.byPublic[dst]; d != nil {
 		w.igwIn(d, netip.Addr{})
 		return
+	}
+	if dst.Is6() {
+		// IPv6 addresses in a VPC are global: the internet reaches them
+		// through the VPC's gateway, untranslated.
+		if vi := w.ix.vpcOf(dst, nil); vi != nil {
+			w.gatewayIn6(vi)
+			return
+		}
 	}
 	for priv, pub := range w.assumed {
 		if pub == dst {
@@ -601,6 +615,39 @@ func (w *walker) igwIn(d *device, _ netip.Addr) {
 	}
 	w.naclIn(d.subnet)
 	w.atDevice(d)
+}
+
+// gatewayIn6 is an IPv6 packet from the internet entering vpc: a new
+// flow only through its internet gateway (an egress-only gateway admits
+// none), a reply through the gateway its flow left by. Then the
+// destination subnet's network ACL and the interface or host.
+func (w *walker) gatewayIn6(vi *vpcInfo) {
+	dst := w.pk.dst
+	switch {
+	case w.dir == Return && w.backVia != "" && (vi.igw != nil && vi.igw.Addr == w.backVia || vi.eigw != nil && vi.eigw.Addr == w.backVia):
+		w.hop(w.backVia, "igw", fmt.Sprintf("IPv6 reply back in to %s, no translation", dst))
+	case vi.igw != nil:
+		w.hop(vi.igw.Addr, "igw", fmt.Sprintf("IPv6 to %s: routed into the VPC, no translation", dst))
+	default:
+		why := fmt.Sprintf("%s has no internet gateway: the internet cannot open a connection to its IPv6 addresses", vi.v.Addr)
+		if vi.eigw != nil {
+			why += fmt.Sprintf(" (%s lets only replies in)", vi.eigw.Addr)
+		}
+		w.stop(vi.v.Addr, "igw", why, "")
+		return
+	}
+	if d := w.ix.byIP[dst]; d != nil && d.subnet != nil {
+		w.naclIn(d.subnet)
+		w.atDevice(d)
+		return
+	}
+	s := vi.subnetOf(dst)
+	if s == nil {
+		w.stop(vi.v.Addr, "route", fmt.Sprintf("%s is in no subnet of %s", dst, vi.v.Addr), "")
+		return
+	}
+	w.naclIn(s)
+	w.atHost(s, dst)
 }
 
 func (w *walker) igwInHost(priv netip.Addr) {
