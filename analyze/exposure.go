@@ -15,6 +15,9 @@ type Exposed struct {
 	ENI      model.Address
 	Subnet   model.Address
 	PublicIP netip.Addr
+	// IPv6 is the interface's IPv6 address when the internet reaches it
+	// over IPv6: no translation, an internet gateway is enough.
+	IPv6 netip.Addr
 	// Standin marks a public address moat made up (the real one is
 	// assigned by AWS at deploy time).
 	Standin bool
@@ -41,7 +44,7 @@ type ExposedPorts struct {
 func (ix *Index) Exposure() []Exposed {
 	var out []Exposed
 	for _, d := range ix.devices {
-		if d.eni == nil || d.natgw != nil || !d.hasPublic || d.subnet == nil || d.vpc == nil || d.vpc.igw == nil {
+		if d.eni == nil || d.natgw != nil || (!d.hasPublic && !ipv6Of(d).IsValid()) || d.subnet == nil || d.vpc == nil || d.vpc.igw == nil {
 			continue
 		}
 		if e, ok := ix.exposed(d); ok {
@@ -73,6 +76,12 @@ func (ix *Index) exposed(d *device) (Exposed, bool) {
 			}
 			for _, p := range ranges {
 				src, ok := publicIn(p)
+				if p.Addr().Is6() {
+					src, ok = ix.publicIn6(p)
+					ok = ok && ipv6Of(d).IsValid()
+				} else {
+					ok = ok && d.hasPublic
+				}
 				if !ok {
 					continue
 				}
@@ -90,7 +99,7 @@ func (ix *Index) exposed(d *device) (Exposed, bool) {
 	if len(cands) == 0 {
 		return Exposed{}, false
 	}
-	e := Exposed{ENI: d.addr, Subnet: d.subnet.s.Addr, PublicIP: d.public, Standin: d.publicStandin}
+	e := Exposed{ENI: d.addr, Subnet: d.subnet.s.Addr}
 	if d.lb != nil {
 		e.LoadBalancer = d.lb.lb.Addr
 	}
@@ -146,9 +155,17 @@ func (ix *Index) addExposure(e *Exposed, d *device, c candidate, pr model.PortRa
 	}
 	src := Endpoint{Kind: Internet, IP: c.src}
 	dst := devEndpoint(d)
+	if c.src.Is6() {
+		dst.IP = ipv6Of(d)
+	}
 	p := ix.Trace(Flow{Src: src, Dst: dst, Proto: c.proto, Port: port, SrcPort: DefaultSourcePort})
 	if !p.Reachable {
 		return
+	}
+	if c.src.Is6() {
+		e.IPv6 = dst.IP
+	} else {
+		e.PublicIP, e.Standin = d.public, d.publicStandin
 	}
 	e.Ports = append(e.Ports, ExposedPorts{Proto: c.proto, Ports: pr, From: c.from, Rule: c.rule, Path: p})
 }
@@ -189,6 +206,29 @@ func publicIn(p netip.Prefix) (netip.Addr, bool) {
 		return a, true
 	}
 	return netip.Addr{}, false
+}
+
+// publicIn6 is publicIn for IPv6: the internet stand-in when p holds it,
+// else p's first address when it is global and in no VPC of the model.
+func (ix *Index) publicIn6(p netip.Prefix) (netip.Addr, bool) {
+	if p.Contains(InternetIPv6) {
+		return InternetIPv6, true
+	}
+	a := p.Masked().Addr()
+	if a.IsGlobalUnicast() && !a.IsPrivate() && ix.vpcOf(a, nil) == nil {
+		return a, true
+	}
+	return netip.Addr{}, false
+}
+
+// ipv6Of is the interface's first IPv6 address, if it has one.
+func ipv6Of(d *device) netip.Addr {
+	for _, a := range d.ips {
+		if a.Is6() {
+			return a
+		}
+	}
+	return netip.Addr{}
 }
 
 // naclAllowed splits ports into the ranges a NACL's entries, in

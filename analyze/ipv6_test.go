@@ -1,6 +1,9 @@
 package analyze
 
 import (
+	"fmt"
+	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,5 +82,49 @@ func TestIPv6FromTheInternet(t *testing.T) {
 	a := reach(t, NewIndex(n), "internet", "2001:db8:0:8::10", model.TCP, 8443)
 	if a.Verdict != Blocked || len(a.Paths) != 1 || len(a.Paths[0].Blocks) == 0 || !strings.Contains(a.Paths[0].Blocks[0].Reason, "has no internet gateway") {
 		t.Errorf("without an internet gateway: %+v", a)
+	}
+}
+
+// TestIPv6Exposure: an interface with an IPv6 address in a VPC with an
+// internet gateway is exposed over IPv6 when a security group rule admits
+// a public IPv6 range and the subnet's ACL lets the port in, whatever its
+// subnet's routes: no public IPv4 address is needed.
+func TestIPv6Exposure(t *testing.T) {
+	n := compiled(t, "testdata/golden/ipv6-bastion-ssh.yaml")
+	v6 := netip.MustParseAddr("2001:db8:0:8::20") // in subnet/private/usw2-az1's /64
+	found := false
+	for i := range n.ENIs {
+		if n.ENIs[i].Addr == "eni/service/usw2-az1" {
+			n.ENIs[i].IPv6 = []netip.Addr{v6}
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("no eni/service/usw2-az1")
+	}
+	any6 := model.Peer{Kind: model.PeerCIDR, CIDR: netip.MustParsePrefix("::/0")}
+	any4 := model.Peer{Kind: model.PeerCIDR, CIDR: netip.MustParsePrefix("0.0.0.0/0")}
+	for i := range n.SecurityGroups {
+		if n.SecurityGroups[i].Addr == "sg/service" {
+			n.SecurityGroups[i].Ingress = append(n.SecurityGroups[i].Ingress,
+				model.SGRule{Protocol: model.TCP, Ports: model.Port(9443), Peer: any6}, // the ACL's ephemeral rule lets it in
+				model.SGRule{Protocol: model.TCP, Ports: model.Port(8443), Peer: any6}, // the ACL denies the app port from ::/0
+				model.SGRule{Protocol: model.TCP, Ports: model.Port(9443), Peer: any4}) // no public IPv4: not addressable
+		}
+	}
+	var got []string
+	for _, e := range NewIndex(n).Exposure() {
+		if e.ENI != "eni/service/usw2-az1" {
+			continue
+		}
+		if e.IPv6 != v6 || e.PublicIP.IsValid() {
+			t.Errorf("exposed at %s / %s, want IPv6 %s only", e.PublicIP, e.IPv6, v6)
+		}
+		for _, p := range e.Ports {
+			got = append(got, fmt.Sprintf("%s/%s from %s", p.Proto, p.Ports, p.From))
+		}
+	}
+	if want := []string{"tcp/9443 from ::/0"}; !slices.Equal(got, want) {
+		t.Errorf("exposed ports %v, want %v", got, want)
 	}
 }

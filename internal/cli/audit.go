@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
+	"net/netip"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -62,7 +64,8 @@ func runAudit(io *streams, path string, opts auditOptions) error {
 		type exposedJSON struct {
 			ENI          string     `json:"eni"`
 			Subnet       string     `json:"subnet"`
-			PublicIP     string     `json:"public_ip"`
+			PublicIP     string     `json:"public_ip,omitempty"`
+			IPv6         string     `json:"ipv6,omitempty"`
 			Standin      bool       `json:"public_ip_is_standin"`
 			LoadBalancer string     `json:"load_balancer,omitempty"`
 			Ports        []portJSON `json:"ports"`
@@ -83,7 +86,7 @@ func runAudit(io *streams, path string, opts auditOptions) error {
 			out.Subnets = append(out.Subnets, subnetJSON{string(s.Subnet), s.ZoneID, string(s.Tier), s.Reason, string(s.Declared)})
 		}
 		for _, e := range r.Exposed {
-			ej := exposedJSON{ENI: string(e.ENI), Subnet: string(e.Subnet), PublicIP: e.PublicIP.String(), Standin: e.Standin, LoadBalancer: string(e.LoadBalancer), Ports: []portJSON{}}
+			ej := exposedJSON{ENI: string(e.ENI), Subnet: string(e.Subnet), PublicIP: addrText(e.PublicIP), IPv6: addrText(e.IPv6), Standin: e.Standin, LoadBalancer: string(e.LoadBalancer), Ports: []portJSON{}}
 			for _, p := range e.Ports {
 				ej.Ports = append(ej.Ports, portJSON{string(p.Proto), p.Ports.String(), p.From.String(), p.Rule, pathToJSON(p.Path)})
 			}
@@ -113,15 +116,22 @@ func writeAudit(w io.Writer, r analyze.AuditReport) {
 		fmt.Fprintln(w, "  nothing")
 	}
 	for _, e := range r.Exposed {
-		ip := e.PublicIP.String()
-		if e.Standin {
-			ip += " (stand-in)"
+		var at []string
+		if e.PublicIP.IsValid() {
+			ip := "public IP " + e.PublicIP.String()
+			if e.Standin {
+				ip += " (stand-in)"
+			}
+			at = append(at, ip)
+		}
+		if e.IPv6.IsValid() {
+			at = append(at, "IPv6 "+e.IPv6.String())
 		}
 		what := ""
 		if e.LoadBalancer != "" {
 			what = ", " + string(e.LoadBalancer) + "'s interface"
 		}
-		fmt.Fprintf(w, "  %s in %s, public IP %s%s\n", e.ENI, e.Subnet, ip, what)
+		fmt.Fprintf(w, "  %s in %s, %s%s\n", e.ENI, e.Subnet, strings.Join(at, " and "), what)
 		for _, p := range e.Ports {
 			fmt.Fprintf(w, "    %s/%s from %s  (%s)\n      path: %s\n", p.Proto, p.Ports, p.From, p.Rule, p.Path.Summary())
 		}
@@ -133,4 +143,12 @@ func writeAudit(w io.Writer, r analyze.AuditReport) {
 	for _, f := range r.Findings {
 		fmt.Fprintf(w, "  ✗ [%s] %s\n    fix: %s\n", f.Rule, f.Text, f.Fix)
 	}
+}
+
+// addrText is a's text, or "" for no address.
+func addrText(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
 }
