@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -25,32 +26,48 @@ func (w *walker) firewallVerdict(fw *model.Firewall, fs *subnetInfo) (model.Fire
 	if w.dir == Return {
 		return model.FirewallPass, where + "reply of a flow it passed (stateful)"
 	}
-	action, text := fw.DefaultAction, "default action"
-	if w.pk.host != "" {
-		text = fmt.Sprintf("default action; %s is on no pass list", w.pk.host)
+	i, d := FirewallRule(fw.Rules, w.pk.proto, w.pk.dst, w.pk.dport, w.pk.host)
+	if i < 0 {
+		action, text := fw.DefaultAction, "default action"
+		if w.pk.host != "" {
+			text = fmt.Sprintf("default action; %s is on no pass list", w.pk.host)
+		}
+		if action == "" {
+			action = model.FirewallPass
+		}
+		return action, where + text
 	}
-	for _, r := range fw.Rules {
-		if !protoMatches(r.Protocol, w.pk.proto) || (r.Dest.IsValid() && !r.Dest.Contains(w.pk.dst)) || !portMatches(r.Protocol, r.Ports, w.pk.dport) {
+	r := fw.Rules[i]
+	if len(r.Domains) > 0 {
+		return r.Action, where + fmt.Sprintf("rule %s %s %s", r.Action, domainKind(r.Ports), d)
+	}
+	return r.Action, where + fmt.Sprintf("rule %s %s to %s", r.Action, traffic(r.Protocol, r.Ports), destText(r.Dest))
+}
+
+// FirewallRule is the index of the rule that decides a new flow through a
+// Network Firewall in strict order, and for a domain rule the domain entry
+// that matched; -1 when none does and the default action decides. The
+// first pass or drop rule matching the protocol, destination, port and
+// (for domain rules) host decides; alert rules only log. The twin's
+// inspector decides with it too.
+func FirewallRule(rules []model.FirewallRule, proto model.Protocol, dst netip.Addr, port int, host string) (int, string) {
+	for i, r := range rules {
+		if !protoMatches(r.Protocol, proto) || (r.Dest.IsValid() && !r.Dest.Contains(dst)) || !portMatches(r.Protocol, r.Ports, port) {
 			continue
 		}
+		d := ""
 		if len(r.Domains) > 0 {
-			d, ok := model.DomainMatch(r.Domains, w.pk.host)
-			if !ok {
+			var ok bool
+			if d, ok = model.DomainMatch(r.Domains, host); !ok {
 				continue
 			}
-			action, text = r.Action, fmt.Sprintf("rule %s %s %s", r.Action, domainKind(r.Ports), d)
-		} else {
-			action, text = r.Action, fmt.Sprintf("rule %s %s to %s", r.Action, traffic(r.Protocol, r.Ports), destText(r.Dest))
 		}
 		if r.Action == model.FirewallAlert {
 			continue
 		}
-		break
+		return i, d
 	}
-	if action == "" {
-		action = model.FirewallPass
-	}
-	return action, where + text
+	return -1, ""
 }
 
 // domainKind names what a domain rule reads on its port.

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/model"
 	"github.com/moatnet/moat/twin"
 	"golang.org/x/sys/unix"
@@ -276,33 +277,18 @@ func (r *reader) vec(width int) ([]byte, bool) {
 }
 
 // Decide is what a Network Firewall's stateful rules, in strict order, do
-// with a TCP flow to dst that names host ("" for none): the first pass or
-// drop rule that matches decides (alert rules only log), else the
+// with a TCP flow to dst that names host ("" for none): the rule the
+// analyzer's own evaluation picks (analyze.FirewallRule) decides, else the
 // default action does; an unknown default passes, as the analyzer takes
 // it. why names the deciding rule by its number.
 func Decide(rules []model.FirewallRule, def model.FirewallAction, dst netip.AddrPort, host string) (model.FirewallAction, string) {
-	for i, r := range rules {
-		if r.Protocol != model.TCP && r.Protocol != model.AllProtocols {
-			continue
-		}
-		if r.Dest.IsValid() && !r.Dest.Contains(dst.Addr()) {
-			continue
-		}
-		if r.Protocol == model.TCP && !r.Ports.Contains(int(dst.Port())) {
-			continue
-		}
-		why := fmt.Sprintf("rule %d: %s by address", i+1, r.Action)
+	i, d := analyze.FirewallRule(rules, model.TCP, dst.Addr(), int(dst.Port()), host)
+	if i >= 0 {
+		r := rules[i]
 		if len(r.Domains) > 0 {
-			d, ok := model.DomainMatch(r.Domains, host)
-			if !ok {
-				continue
-			}
-			why = fmt.Sprintf("rule %d: %s %s", i+1, r.Action, d)
+			return r.Action, fmt.Sprintf("rule %d: %s %s", i+1, r.Action, d)
 		}
-		if r.Action == model.FirewallAlert {
-			continue
-		}
-		return r.Action, why
+		return r.Action, fmt.Sprintf("rule %d: %s by address", i+1, r.Action)
 	}
 	if def == "" {
 		def = model.FirewallPass
