@@ -75,17 +75,7 @@ func (b *builder) buildWorkloads() {
 			}
 		}
 		for _, h := range nodes {
-			bal := Balancer{Host: h.Name, NS: h.NS, IP: h.IP, LB: lb.Addr, Targets: targets}
-			for _, l := range lb.Listeners {
-				bl := BalancerListener{Port: l.Port, Protocol: strings.ToUpper(l.Protocol), Redirect: l.RedirectToHTTPS}
-				for _, c := range l.Certificates {
-					if c.Domain != "" {
-						bl.Domains = append(bl.Domains, c.Domain)
-					}
-				}
-				bal.Listeners = append(bal.Listeners, bl)
-			}
-			b.p.Balancers = append(b.p.Balancers, bal)
+			b.p.Balancers = append(b.p.Balancers, Balancer{Host: h.Name, NS: h.NS, IP: h.IP, LB: lb.Addr, Targets: targets, Listeners: balancerListeners(lb.Listeners)})
 			lbNodes[h.Name] = true
 		}
 	}
@@ -218,29 +208,38 @@ func (b *builder) frontDoor(lb model.LoadBalancer, owners func(model.Address) []
 	b.hosts = append(b.hosts, h)
 	b.hostOf[h.Name] = h
 
-	bal := Balancer{Host: h.Name, NS: name, IP: ip, LB: lb.Addr, DialNS: links[0].NS}
+	bal := Balancer{Host: h.Name, NS: name, IP: ip, LB: lb.Addr, DialNS: links[0].NS, Listeners: balancerListeners(lb.Listeners)}
 	for _, n := range owners(target.Addr) {
 		bal.Targets = append(bal.Targets, netip.AddrPortFrom(n.IP, uint16(lb.TargetPort)))
 	}
 	for _, l := range target.Listeners {
 		if l.Port == lb.TargetPort && (strings.EqualFold(l.Protocol, "TLS") || strings.EqualFold(l.Protocol, "HTTPS")) {
 			bal.UpstreamTLS = string(target.Addr) + ".twin.invalid"
-			for _, c := range l.Certificates {
-				if c.Domain != "" {
-					bal.UpstreamTLS = c.Domain
-					break
-				}
+			if ds := certDomains(l); len(ds) > 0 {
+				bal.UpstreamTLS = ds[0]
 			}
 		}
-	}
-	for _, l := range lb.Listeners {
-		bl := BalancerListener{Port: l.Port, Protocol: strings.ToUpper(l.Protocol)}
-		for _, c := range l.Certificates {
-			if c.Domain != "" {
-				bl.Domains = append(bl.Domains, c.Domain)
-			}
-		}
-		bal.Listeners = append(bal.Listeners, bl)
 	}
 	b.p.Balancers = append(b.p.Balancers, bal)
+}
+
+// balancerListeners is what a balancer node serves of a load balancer's
+// (or an API's) listeners.
+func balancerListeners(ls []model.Listener) []BalancerListener {
+	var out []BalancerListener
+	for _, l := range ls {
+		out = append(out, BalancerListener{Port: l.Port, Protocol: strings.ToUpper(l.Protocol), Redirect: l.RedirectToHTTPS, Domains: certDomains(l)})
+	}
+	return out
+}
+
+// certDomains are the domains of a listener's certificates, in order.
+func certDomains(l model.Listener) []string {
+	var out []string
+	for _, c := range l.Certificates {
+		if c.Domain != "" {
+			out = append(out, c.Domain)
+		}
+	}
+	return out
 }
