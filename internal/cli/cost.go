@@ -45,7 +45,10 @@ The defaults describe a small stack; set any of them in a YAML file:
 Prices come from pricing/data/<region>.yaml, each figure with its source
 and the date it was read. A charge moat has no confirmed price for is
 listed as unpriced, with the reason, and left out of the total - never
-counted as zero.
+counted as zero. What AWS waives is a credit line of its own: NAT gateway
+hours and GB against a Network Firewall's in the same account. Where every
+GB through NAT also crosses a firewall or a Transit Gateway (an egress
+VPC), firewall_gb and tgw_gb follow nat_gb unless the usage file sets them.
 
 --compare designs the same stack with each NAT option (an instance per
 zone, one shared instance, a gateway per zone, one shared gateway, a
@@ -53,7 +56,8 @@ regional gateway, none) and shows each one's monthly total and saving
 against a NAT gateway per zone, including the cross-zone traffic a shared
 NAT adds, and what each gives up. It needs a stack spec.
 
-NETWORK is a stack spec. Exit codes: 0 ok, 2 usage or input error.`,
+NETWORK is a stack spec, a directory of aws ec2 describe-* JSON or a
+CloudFormation template. Exit codes: 0 ok, 2 usage or input error.`,
 		Example: `  moat cost examples/webapp.yaml
   moat cost --usage usage.yaml examples/webapp.yaml
   moat cost --compare examples/webapp.yaml
