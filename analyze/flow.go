@@ -75,6 +75,9 @@ func (e Endpoint) String() string {
 		if e.Service != "" {
 			return e.Service
 		}
+		if e.IP.Is6() {
+			return "internet (IPv6)"
+		}
 		return "internet"
 	case AWSService:
 		return e.Service

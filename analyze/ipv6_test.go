@@ -67,11 +67,19 @@ func TestIPv6FromTheInternet(t *testing.T) {
 		})
 	}
 
-	// An IPv6 host and an IPv4-only interface share no packet.
-	mixed := reach(t, ix, "2001:db8::1", "service", model.TCP, 8443)
+	// An IPv6 host and an IPv4-only interface (RDS without NetworkType
+	// DUAL) share no packet.
+	mixed := reach(t, ix, "2001:db8::1", "db", model.TCP, 6432)
 	for _, p := range mixed.Paths {
 		if p.Reachable || len(p.Blocks) != 1 || !strings.Contains(p.Blocks[0].Reason, "different IP versions") {
-			t.Errorf("IPv6 host -> IPv4 service: %+v", p)
+			t.Errorf("IPv6 host -> IPv4 database: %+v", p)
+		}
+	}
+	// The service's tasks have IPv6 addresses in their dual-stack subnets,
+	// and sg/service admits only sg/alb: an IPv6 host is stopped there.
+	for _, p := range reach(t, ix, "2001:db8::1", "service", model.TCP, 8443).Paths {
+		if p.Reachable || !p.Flow.Dst.IP.Is6() || len(p.Blocks) != 1 || p.Blocks[0].Resource != "sg/service" {
+			t.Errorf("IPv6 host -> service over IPv6: %+v", p)
 		}
 	}
 
@@ -126,5 +134,91 @@ func TestIPv6Exposure(t *testing.T) {
 	}
 	if want := []string{"tcp/9443 from ::/0"}; !slices.Equal(got, want) {
 		t.Errorf("exposed ports %v, want %v", got, want)
+	}
+}
+
+// TestVerifyDualStack: a dual-stack design is proved over IPv6 as well,
+// and each IPv6 check fails when the setting behind it is broken.
+func TestVerifyDualStack(t *testing.T) {
+	const stack = "testdata/golden/ipv6-bastion-ssh.yaml"
+	any6 := netip.MustParsePrefix("::/0")
+	intents := func(checks []Check) []string {
+		var out []string
+		for _, c := range checks {
+			if strings.Contains(c.Intent, "IPv6") {
+				out = append(out, c.Intent)
+			}
+		}
+		return out
+	}
+	base := NewIndex(compiled(t, stack)).Verify(nil)
+	if bad := allFailed(base); len(bad) > 0 {
+		t.Fatalf("the design fails: %v", bad)
+	}
+	// Two listeners over IPv6, four private subnets out through the
+	// egress-only gateway.
+	if got := intents(base); len(got) != 6 {
+		t.Errorf("IPv6 checks %v, want 6", got)
+	}
+	for _, m := range []struct {
+		name, intent string
+		mutate       func(n *model.Network)
+	}{
+		{"the public ACL drops HTTPS from ::/0", "alb on its HTTPS:443 listener over IPv6", func(n *model.Network) {
+			for i := range n.NetworkACLs {
+				if n.NetworkACLs[i].Addr == "nacl/public" {
+					n.NetworkACLs[i].Entries = slices.DeleteFunc(n.NetworkACLs[i].Entries, func(e model.NACLEntry) bool {
+						return !e.Egress && e.CIDR == any6 && e.Ports == model.Port(443)
+					})
+				}
+			}
+		}},
+		{"the service admits ::/0 and its ACL no longer denies it", "service is reached on tcp/8443 only from alb", func(n *model.Network) {
+			for i := range n.NetworkACLs {
+				if n.NetworkACLs[i].Addr == "nacl/private" {
+					n.NetworkACLs[i].Entries = slices.DeleteFunc(n.NetworkACLs[i].Entries, func(e model.NACLEntry) bool {
+						return e.Action == model.Deny && e.CIDR == any6
+					})
+					n.NetworkACLs[i].Entries = append(n.NetworkACLs[i].Entries, model.NACLEntry{RuleNumber: 95, Protocol: model.TCP, Ports: model.Port(8443), CIDR: any6, Action: model.Allow})
+				}
+			}
+			for i := range n.SecurityGroups {
+				if n.SecurityGroups[i].Addr == "sg/service" {
+					n.SecurityGroups[i].Ingress = append(n.SecurityGroups[i].Ingress, model.SGRule{Protocol: model.TCP, Ports: model.Port(8443), Peer: model.Peer{Kind: model.PeerCIDR, CIDR: any6}})
+				}
+			}
+		}},
+		{"a private route table sends ::/0 to the internet gateway", "subnet/private/usw2-az2 reaches the internet over IPv6, only through an egress-only gateway", func(n *model.Network) {
+			for i := range n.RouteTables {
+				if n.RouteTables[i].Addr != "rtb/private/usw2-az2" {
+					continue
+				}
+				for j, r := range n.RouteTables[i].Routes {
+					if r.Dest == any6 {
+						n.RouteTables[i].Routes[j].TargetKind, n.RouteTables[i].Routes[j].Target = model.TargetIGW, "igw/main"
+					}
+				}
+			}
+		}},
+		{"the isolated route table gains ::/0 to the egress-only gateway", "subnet/isolated/usw2-az3 reaches nothing outside the VPC", func(n *model.Network) {
+			for i := range n.RouteTables {
+				if n.RouteTables[i].Addr == "rtb/isolated" {
+					n.RouteTables[i].Routes = append(n.RouteTables[i].Routes, model.Route{Dest: any6, TargetKind: model.TargetEIGW, Target: "eigw/main"})
+				}
+			}
+		}},
+	} {
+		t.Run(m.name, func(t *testing.T) {
+			n := compiled(t, stack)
+			m.mutate(n)
+			checks := NewIndex(n).Verify(nil)
+			bad := failed(checks, m.intent)
+			if len(bad) == 0 {
+				t.Fatalf("no failed check %q; failed: %v", m.intent, allFailed(checks))
+			}
+			if m.name == "the service admits ::/0 and its ACL no longer denies it" && !strings.HasPrefix(bad[0].Detail, "internet (IPv6) reaches eni/service/usw2-az1 on tcp/8443 over IPv6") {
+				t.Errorf("the counterexample is not the IPv6 internet: %s", bad[0].Detail)
+			}
+		})
 	}
 }

@@ -25,6 +25,10 @@ type Question struct {
 	Port     int            // default: the destination's own port (DefaultPort)
 	SrcPort  int            // default DefaultSourcePort
 	Host     string         // TLS SNI / HTTP Host the client asks for; what firewall domain rules read
+	// IPv6 asks the question over IPv6: the internet is an IPv6 host,
+	// and interfaces and subnet hosts use their IPv6 addresses. An end
+	// with none is refused by the trace as a different IP version.
+	IPv6 bool
 }
 
 // Reach answers a question: one Path per pair of interfaces the two ends
@@ -67,6 +71,9 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 			if len(a.Paths) == MaxPairs {
 				return Answer{}, fmt.Errorf("the question expands to more than %d pairs of interfaces; name a narrower source or destination", MaxPairs)
 			}
+			if q.IPv6 {
+				s, d = ix.asIPv6(s), ix.asIPv6(d)
+			}
 			s, d := ix.matchFamily(s, d)
 			a.Paths = append(a.Paths, ix.Trace(Flow{Src: s, Dst: d, Proto: q.Proto, Port: q.Port, SrcPort: q.SrcPort, Host: q.Host}))
 		}
@@ -105,6 +112,32 @@ func (ix *Index) matchFamily(s, d Endpoint) (Endpoint, Endpoint) {
 	same(&d, s.IP)
 	same(&s, d.IP)
 	return s, d
+}
+
+// asIPv6 is e spoken over IPv6: the internet's IPv6 stand-in, an
+// interface's first IPv6 address, a subnet host's IPv6 representative.
+// An end with no IPv6 address, or one named by an IP, is left as it is.
+func (ix *Index) asIPv6(e Endpoint) Endpoint {
+	switch e.Kind {
+	case Internet:
+		if e.Service == "" && !e.IP.Is6() {
+			e.IP = InternetIPv6
+		}
+	case Interface, Balancer:
+		if dev := ix.byAddr[e.Addr]; dev != nil && !e.IP.Is6() {
+			for _, a := range dev.ips {
+				if a.Is6() {
+					e.IP = a
+					break
+				}
+			}
+		}
+	case SubnetHost:
+		if s := ix.subnets[e.Subnet]; s != nil && s.rep6.IsValid() && e.IP == s.rep {
+			e.IP = s.rep6
+		}
+	}
+	return e
 }
 
 // DefaultPort is the port a question means when it names none: a load

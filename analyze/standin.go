@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -18,7 +19,7 @@ func (ix *Index) standinNotes(w *walker, f Flow) {
 			continue
 		}
 		d := ix.byAddr[e.Addr]
-		if d == nil || e.IP != d.ip() {
+		if d == nil || !slices.Contains(d.ips, e.IP) {
 			continue
 		}
 		if d.ipStandin || d.eni != nil && strings.HasSuffix(d.eni.Description, model.StandinNote) {

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -58,9 +59,15 @@ type Check struct {
 //     SSH bastion on port 22 from its allowed ranges);
 //   - each service is reached only from its load balancer, on its port;
 //   - each database only from the service and the bastion;
-//   - private subnets reach the internet, and only through NAT;
+//   - private subnets reach the internet, and only through NAT (over IPv6,
+//     only through an egress-only gateway);
 //   - isolated subnets have no route out of the VPC but gateway
-//     endpoints, and even a host given a public IP reaches nothing outside.
+//     endpoints, and even a host given a public IP reaches nothing outside
+//     (nor, in a dual-stack subnet, one using its IPv6 address).
+//
+// A dual-stack load balancer's listeners are checked over IPv6 as well,
+// and "reached only from" is checked from every source over both IP
+// versions where the source and the target have them.
 func (ix *Index) Verify(assertions []Assertion) []Check {
 	var out []Check
 	out = append(out, ix.checkExposure()...)
@@ -93,18 +100,12 @@ func (ix *Index) checkExposure() []Check {
 				// listener serves only direct clients, which are shut out.
 				continue
 			}
-			a, err := ix.Reach(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port})
-			c := Check{Intent: fmt.Sprintf("%s reaches %s on its %s:%d listener", who, l.Addr, x.Protocol, x.Port), Origin: "design"}
-			switch {
-			case err != nil:
-				c.Detail = err.Error()
-			case a.Verdict == Reachable:
-				c.OK, c.Evidence = true, a.Paths[:1]
-			default:
-				c.Detail = blockSummary(a)
-				c.Evidence = failing(a)
+			out = append(out, ix.always(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port},
+				fmt.Sprintf("%s reaches %s on its %s:%d listener", who, l.Addr, x.Protocol, x.Port), "design"))
+			if l.DualStack && from == "internet" {
+				out = append(out, ix.always(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port, IPv6: true},
+					fmt.Sprintf("%s reaches %s on its %s:%d listener over IPv6", who, l.Addr, x.Protocol, x.Port), "design"))
 			}
-			out = append(out, c)
 		}
 	}
 	intent := "the internet reaches nothing"
@@ -221,30 +222,51 @@ func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) 
 			}
 		}
 	}
+	// Every source and target over IPv4, and over IPv6 too where it has
+	// an IPv6 address; only ends of one IP version are paired.
 	var sources []Endpoint
-	sources = append(sources, Endpoint{Kind: Internet, IP: InternetIPv4})
+	sources = append(sources, ix.bothFamilies(Endpoint{Kind: Internet, IP: InternetIPv4})...)
 	for _, s := range ix.subnetsL {
-		sources = append(sources, Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr})
+		sources = append(sources, ix.bothFamilies(Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr})...)
 	}
 	for _, d := range ix.devices {
 		if allowedDev[d] || d.eni == nil || d.eni.Owner == dst {
 			continue
 		}
-		sources = append(sources, devEndpoint(d))
+		sources = append(sources, ix.bothFamilies(devEndpoint(d))...)
 	}
-	targets := devEndpoints(ix.byOwner[dst])
+	var targets []Endpoint
+	for _, t := range devEndpoints(ix.byOwner[dst]) {
+		targets = append(targets, ix.bothFamilies(t)...)
+	}
 	for _, s := range sources {
 		for _, t := range targets {
+			if s.IP.Is6() != t.IP.Is6() {
+				continue
+			}
 			p := ix.Trace(Flow{Src: s, Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort})
 			if p.Reachable {
 				c.OK = false
-				c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s reaches %s on tcp/%d", s, t.Addr, port))
+				over := ""
+				if t.IP.Is6() {
+					over = " over IPv6"
+				}
+				c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s reaches %s on tcp/%d%s", s, t.Addr, port, over))
 				c.Evidence = append(c.Evidence, p)
 				break // one counterexample per source is enough
 			}
 		}
 	}
 	return append(out, c)
+}
+
+// bothFamilies is e, followed by e over IPv6 when e has an IPv6 address
+// of its own (the internet always has one).
+func (ix *Index) bothFamilies(e Endpoint) []Endpoint {
+	if v6 := ix.asIPv6(e); v6.IP.Is6() && !e.IP.Is6() {
+		return []Endpoint{e, v6}
+	}
+	return []Endpoint{e}
 }
 
 // checkTiers: private subnets reach the internet only through NAT;
@@ -260,17 +282,12 @@ func (ix *Index) checkTiers() []Check {
 			if ix.firewalled(s) {
 				continue // proved by checkFirewalled instead
 			}
-			p := ix.Trace(Flow{Src: host, Dst: Endpoint{Kind: Internet, IP: InternetIPv4}, Proto: model.TCP, Port: 443})
-			c := Check{Intent: fmt.Sprintf("%s reaches the internet, only through NAT", s.s.Addr), Origin: "design", Evidence: []Path{p}}
-			switch {
-			case !p.Reachable:
-				c.Detail = "it cannot reach the internet: " + pathBlocks(p)
-			case !hasKind(p.Forward, "nat"):
-				c.Detail = "it reaches the internet without NAT: " + p.Summary()
-			default:
-				c.OK = true
+			out = append(out, ix.outOnlyThrough(s, host, InternetIPv4, "nat", "", "NAT"))
+			if s.rep6.IsValid() {
+				// IPv6 only through an egress-only gateway, so the internet
+				// cannot open a connection back in by the route it leaves by.
+				out = append(out, ix.outOnlyThrough(s, ix.asIPv6(host), InternetIPv6, "eigw", " over IPv6", "an egress-only gateway"))
 			}
-			out = append(out, c)
 		case model.Isolated:
 			c := Check{Intent: fmt.Sprintf("%s reaches nothing outside the VPC", s.s.Addr), Origin: "design", OK: true}
 			if s.rt != nil {
@@ -295,11 +312,37 @@ func (ix *Index) checkTiers() []Check {
 					c.Detail = appendSentence(c.Detail, fmt.Sprintf("a host there with a public IP reaches the internet on %s/%d", q.proto, q.port))
 					c.Evidence = append(c.Evidence, p)
 				}
+				if !s.rep6.IsValid() {
+					continue
+				}
+				// IPv6 addresses are global: no public IP is needed.
+				p = ix.Trace(Flow{Src: ix.asIPv6(host), Dst: Endpoint{Kind: Internet, IP: InternetIPv6}, Proto: q.proto, Port: q.port})
+				if p.Reachable {
+					c.OK = false
+					c.Detail = appendSentence(c.Detail, fmt.Sprintf("a host there reaches the internet over IPv6 on %s/%d", q.proto, q.port))
+					c.Evidence = append(c.Evidence, p)
+				}
 			}
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// outOnlyThrough: a host of private subnet s reaches the internet host
+// dst on tcp/443, and its path passes a hop of kind via (what, in words).
+func (ix *Index) outOnlyThrough(s *subnetInfo, host Endpoint, dst netip.Addr, via, over, what string) Check {
+	p := ix.Trace(Flow{Src: host, Dst: Endpoint{Kind: Internet, IP: dst}, Proto: model.TCP, Port: 443})
+	c := Check{Intent: fmt.Sprintf("%s reaches the internet%s, only through %s", s.s.Addr, over, what), Origin: "design", Evidence: []Path{p}}
+	switch {
+	case !p.Reachable:
+		c.Detail = fmt.Sprintf("it cannot reach the internet%s: %s", over, pathBlocks(p))
+	case !hasKind(p.Forward, via):
+		c.Detail = fmt.Sprintf("it reaches the internet%s without %s: %s", over, what, p.Summary())
+	default:
+		c.OK = true
+	}
+	return c
 }
 
 func (ix *Index) checkAssertion(a Assertion) Check {

@@ -1062,6 +1062,7 @@ func (b *builder) loadBalancers() {
 			m := model.LoadBalancer{
 				Addr: a("lb", lb.LoadBalancerName), VPC: a("vpc", lb.VpcId), ID: lb.LoadBalancerArn,
 				InternetFacing: lb.Scheme == "internet-facing",
+				DualStack:      strings.HasPrefix(lb.IpAddressType, "dualstack"),
 			}
 			switch lb.Type {
 			case "application":

@@ -257,8 +257,8 @@ type rawAddress struct {
 }
 
 type rawLB struct {
-	LoadBalancerArn, LoadBalancerName, Type, Scheme, VpcId string
-	AvailabilityZones                                      []struct {
+	LoadBalancerArn, LoadBalancerName, Type, Scheme, VpcId, IpAddressType string
+	AvailabilityZones                                                     []struct {
 		SubnetId, ZoneName string
 	}
 	SecurityGroups []string

@@ -131,6 +131,9 @@ func (e *emitter) loadBalancer(lb model.LoadBalancer, logs, logsPolicy string) {
 		Scheme: String(scheme), Subnets: e.refs(lb.Subnets), LoadBalancerAttributes: attrs,
 		SecurityGroups: e.groupIDs(lb.SecurityGroups), Tags: e.tags(lb.Addr, nil),
 	}
+	if lb.DualStack {
+		lbp.IpAddressType = String("dualstack")
+	}
 	if m := e.fixedAddresses(lb); len(m) > 0 {
 		lbp.Subnets, lbp.SubnetMappings = nil, m
 	}

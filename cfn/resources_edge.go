@@ -20,6 +20,7 @@ func (Certificate) Type() string { return "AWS::CertificateManager::Certificate"
 
 // LoadBalancer is AWS::ElasticLoadBalancingV2::LoadBalancer.
 type LoadBalancer struct {
+	IpAddressType          Value // "dualstack" answers IPv6 too; absent is ipv4
 	LoadBalancerAttributes []Value
 	Scheme                 Value
 	SecurityGroups         []Value

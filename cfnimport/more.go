@@ -140,6 +140,9 @@ func (t *tmpl) loadBalancers() {
 		if s, ok := t.str(r, "Scheme"); ok && s == "internal" {
 			lb.InternetFacing = false
 		}
+		if s, ok := t.str(r, "IpAddressType"); ok && strings.HasPrefix(s, "dualstack") {
+			lb.DualStack = true
+		}
 		if l := r.props.get("SubnetMappings"); l != nil && l.kind == listNode {
 			for _, it := range l.items {
 				if s := t.refAddr(r, "SubnetMappings", it.get("SubnetId"), "subnet"); s != "" {

@@ -313,6 +313,33 @@ func TestIPv6(t *testing.T) {
 	if v6 != 5 { // VPC, the service-port deny, tcp and udp return traffic in; all out
 		t.Errorf("%d IPv6 entries in nacl/private, want 5: %v", v6, acl.Entries)
 	}
+	// The public ALB is dual-stack; its interfaces and the service's get
+	// stand-in IPv6 addresses at the IPv4 host offset, the database's
+	// none.
+	if lb := n.LoadBalancers[0]; !lb.DualStack {
+		t.Errorf("%s is not dual-stack", lb.Addr)
+	}
+	for a, want := range map[model.Address]string{
+		"eni/alb/use1-az1":     "2001:db8::a",
+		"eni/service/use1-az2": "2001:db8:0:9::a",
+		"eni/db/use1-az4":      "",
+	} {
+		e, ok := n.ENI(a)
+		if !ok {
+			t.Errorf("no %s", a)
+			continue
+		}
+		var got string
+		if len(e.IPv6) > 0 {
+			got = e.IPv6[0].String()
+		}
+		if got != want || e.PrivateIP.As4()[3] != 10 {
+			t.Errorf("%s: IPv6 %q beside %s, want %q", a, got, e.PrivateIP, want)
+		}
+	}
+	if v4 := build(t, webapp()); v4.LoadBalancers[0].DualStack {
+		t.Error("an IPv4 design's load balancer is dual-stack")
+	}
 	// Without NAT there is no egress-only gateway.
 	s.Network.NAT.Mode = spec.NATNone
 	if n := build(t, s); len(n.EgressOnlyInternetGateways) != 0 {

@@ -219,6 +219,10 @@ func (c *compiler) buildFrontEnd() {
 		c.n.LoadBalancers = append(c.n.LoadBalancers, api)
 	} else if fe.InternetFacing {
 		lb.Subnets = slices.Clone(c.subnets[model.Public])
+		// A dual-stack network's public front end answers IPv6 clients
+		// too; its groups and ACLs already admit ::/0 on the listeners.
+		// An NLB cannot be dual-stack with a UDP listener.
+		lb.DualStack = c.ipv6 && !slices.ContainsFunc(lb.Listeners, func(l model.Listener) bool { return strings.Contains(l.Protocol, "UDP") })
 	}
 	c.n.LoadBalancers = append(c.n.LoadBalancers, lb)
 

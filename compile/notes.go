@@ -53,7 +53,23 @@ func (c *compiler) buildNotes() {
 		c.note(model.Advice, BastionAddr,
 			"The bastion accepts SSH on tcp/22. Prefer mode: ssm: Session Manager needs no open port and logs every session.")
 	}
+	if c.ipv6 && s.Service != nil {
+		c.ipv6Note()
+	}
 	c.workloadNotes()
+}
+
+// ipv6Note says what a dual-stack design exposes over IPv6, whose
+// addresses are global: no NAT stands in front of them.
+func (c *compiler) ipv6Note() {
+	text := "IPv6 is on. Service tasks get global IPv6 addresses and reach the internet over IPv6 through the egress-only gateway, not NAT; sg/service still admits only its front end."
+	if strings.HasPrefix(c.s.Service.Kind, "ecs") {
+		text += " ECS gives tasks an IPv6 address only when the account setting dualStackIPv6 is enabled (aws ecs put-account-setting-default --name dualStackIPv6 --value enabled)."
+	}
+	if c.s.Database != nil {
+		text += " The database stays IPv4-only."
+	}
+	c.note(model.Advice, VPCAddr, "%s", text)
 }
 
 // sharedNAT records that one zone's NAT serves every zone.

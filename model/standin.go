@@ -26,6 +26,14 @@ const FirstStandin = 10
 // their Description ends with StandinNote. A workload that already has an
 // interface (lb.ENIs, e.ENIs, or an ENI it owns: a describe-* import) is
 // left alone.
+//
+// In a subnet with an IPv6 /64, a dual-stack load balancer's interfaces
+// and a service's task interfaces (which AWS gives an IPv6 address in such
+// a subnet) get a stand-in IPv6 address too: the /64 with the same host
+// offset as the IPv4 one (2001:db8:0:8::a beside 10.0.0.10). Databases and
+// interface endpoints stay IPv4: RDS and PrivateLink take IPv6 only when
+// asked (NetworkType DUAL, IpAddressType dualstack), and moat asks for
+// neither.
 func (n *Network) AddWorkloadENIs() {
 	owned := map[Address]bool{}
 	taken := map[netip.Addr]bool{}
@@ -34,7 +42,7 @@ func (n *Network) AddWorkloadENIs() {
 		taken[e.PrivateIP] = true
 	}
 	next := map[Address]int{}
-	add := func(owner Address, name string, subnets []Address, groups []Address, public bool, desc string) []Address {
+	add := func(owner Address, name string, subnets []Address, groups []Address, public, v6 bool, desc string) []Address {
 		if owned[owner] {
 			return nil
 		}
@@ -48,18 +56,26 @@ func (n *Network) AddWorkloadENIs() {
 			if _, dup := n.ENI(a); dup {
 				continue
 			}
-			ip := standinIP(s.CIDR, FirstStandin+next[sa])
+			offset := FirstStandin + next[sa]
+			ip := standinIP(s.CIDR, offset)
 			next[sa]++
 			for ip.IsValid() && taken[ip] {
-				ip = standinIP(s.CIDR, FirstStandin+next[sa])
+				offset = FirstStandin + next[sa]
+				ip = standinIP(s.CIDR, offset)
 				next[sa]++
 			}
 			taken[ip] = true
-			n.ENIs = append(n.ENIs, ENI{
+			eni := ENI{
 				Addr: a, Subnet: sa, PrivateIP: ip, HasPublicIP: public,
 				SecurityGroups: append([]Address(nil), groups...), SourceDestCheck: true,
 				Owner: owner, Description: desc + "; " + StandinNote,
-			})
+			}
+			if v6 && ip.IsValid() {
+				if ip6 := standinIPv6(s.IPv6CIDR, offset); ip6.IsValid() {
+					eni.IPv6 = []netip.Addr{ip6}
+				}
+			}
+			n.ENIs = append(n.ENIs, eni)
 			out = append(out, a)
 		}
 		return out
@@ -74,13 +90,13 @@ func (n *Network) AddWorkloadENIs() {
 		if lb.Kind == APIGateway {
 			desc = "API Gateway VPC Link interface"
 		}
-		lb.ENIs = add(lb.Addr, string(lb.Addr), lb.Subnets, lb.SecurityGroups, public, desc)
+		lb.ENIs = add(lb.Addr, string(lb.Addr), lb.Subnets, lb.SecurityGroups, public, lb.DualStack, desc)
 	}
 	for _, s := range n.Services {
-		add(s.Addr, string(s.Addr), s.Subnets, []Address{s.SecurityGroup}, false, "service task interface")
+		add(s.Addr, string(s.Addr), s.Subnets, []Address{s.SecurityGroup}, false, true, "service task interface")
 	}
 	for _, d := range n.Databases {
-		add(d.Addr, string(d.Addr), d.Subnets, []Address{d.SecurityGroup}, false, "database interface")
+		add(d.Addr, string(d.Addr), d.Subnets, []Address{d.SecurityGroup}, false, false, "database interface")
 	}
 	perService := map[string]int{}
 	for _, e := range n.Endpoints {
@@ -99,7 +115,7 @@ func (n *Network) AddWorkloadENIs() {
 		if e.Service == "" || perService[e.Service] > 1 {
 			name = string(e.Addr)
 		}
-		e.ENIs = add(e.Addr, name, e.Subnets, e.SecurityGroups, false, "interface endpoint "+e.Service)
+		e.ENIs = add(e.Addr, name, e.Subnets, e.SecurityGroups, false, false, "interface endpoint "+e.Service)
 	}
 }
 
@@ -113,4 +129,15 @@ func standinIP(p netip.Prefix, i int) netip.Addr {
 	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 	v += uint32(i)
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// standinIPv6 is the host at offset i of an IPv6 /64, or the zero Addr
+// when p is not one.
+func standinIPv6(p netip.Prefix, i int) netip.Addr {
+	if !p.IsValid() || !p.Addr().Is6() || p.Bits() != 64 || i <= 0 || i > 0xffff {
+		return netip.Addr{}
+	}
+	b := p.Masked().Addr().As16()
+	b[14], b[15] = byte(i>>8), byte(i)
+	return netip.AddrFrom16(b)
 }

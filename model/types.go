@@ -394,6 +394,9 @@ type LoadBalancer struct {
 	// known (imports).
 	ENIs []Address
 	ID   string
+	// DualStack is IpAddressType dualstack: the load balancer answers on
+	// IPv6 as well as IPv4, from subnets that have an IPv6 /64.
+	DualStack bool
 	// API is set for an API Gateway front end.
 	API *APISettings
 }

@@ -19,6 +19,7 @@ type reachOptions struct {
 	port    int
 	srcPort int
 	host    string
+	ipv6    bool
 	format  string
 	diagram string
 }
@@ -45,12 +46,18 @@ subnet id; an IP; or, as TO, an AWS service (s3, dynamodb). A name that
 stands for several interfaces (a security group, a service in three zones)
 is answered for every pair.
 
+--ipv6 asks over IPv6: the internet is an IPv6 host, and interfaces and
+subnet hosts use their IPv6 addresses (a dual-stack design gives its load
+balancer and service tasks stand-in addresses in 2001:db8::/56). An end
+without one is refused as a different IP version.
+
 Exit 0 when every pair is reachable, 1 when any is blocked, 2 on bad input.`,
 		Example: `  moat reach examples/webapp.yaml internet alb --port 443
   moat reach examples/webapp.yaml service db
   moat reach examples/webapp.yaml internet db --format json
   moat reach examples/webapp.yaml subnet/private/use1-az1 internet --diagram path.svg
-  moat reach hub.yaml service internet --host api.example.com`,
+  moat reach hub.yaml service internet --host api.example.com
+  moat reach testdata/golden/ipv6-bastion-ssh.yaml internet service --ipv6`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReach(io, args, opts)
@@ -60,6 +67,7 @@ Exit 0 when every pair is reachable, 1 when any is blocked, 2 on bad input.`,
 	cmd.Flags().IntVar(&opts.port, "port", 0, "destination port (default: the destination's own port, else 443)")
 	cmd.Flags().IntVar(&opts.srcPort, "src-port", analyze.DefaultSourcePort, "the client's port, which the reply must reach through stateless NACLs")
 	cmd.Flags().StringVar(&opts.host, "host", "", "the host name the client asks for (TLS SNI, or HTTP Host on port 80), which Network Firewall domain rules match")
+	cmd.Flags().BoolVar(&opts.ipv6, "ipv6", false, "ask over IPv6: the internet, interfaces and subnet hosts use IPv6 addresses")
 	cmd.Flags().StringVar(&opts.format, "format", "text", "output: text or json")
 	cmd.Flags().StringVar(&opts.diagram, "diagram", "", "also draw the network with the path highlighted to FILE (.svg, .dot or .mmd)")
 	return cmd
@@ -74,7 +82,7 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 		return err
 	}
 	ix := analyze.NewIndex(src.network)
-	a, err := ix.Reach(analyze.Question{From: args[1], To: args[2], Proto: model.Protocol(opts.proto), Port: opts.port, SrcPort: opts.srcPort, Host: opts.host})
+	a, err := ix.Reach(analyze.Question{From: args[1], To: args[2], Proto: model.Protocol(opts.proto), Port: opts.port, SrcPort: opts.srcPort, Host: opts.host, IPv6: opts.ipv6})
 	if err != nil {
 		return &exitError{code: exitInput, err: err}
 	}

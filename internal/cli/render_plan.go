@@ -267,6 +267,9 @@ func writeWorkloads(w io.Writer, n *model.Network) {
 		if lb.InternetFacing {
 			scheme = "internet-facing"
 		}
+		if lb.DualStack {
+			scheme += " dual-stack"
+		}
 		var ls []string
 		for _, l := range lb.Listeners {
 			s := fmt.Sprintf("%s:%d", l.Protocol, l.Port)

@@ -350,11 +350,11 @@ func probeFor(p *twin.Plan, f analyze.Flow) (Probe, string, bool) {
 	default:
 		return Probe{}, fmt.Sprintf("a %s destination has no interface in the twin", f.Dst.Kind), false
 	}
+	if f.Src.IP.Is6() || f.Dst.IP.Is6() {
+		return Probe{}, "the twin runs IPv4 only", false
+	}
 	if src == nil || dst == nil {
 		return Probe{}, "an end is not in the twin", false
-	}
-	if !f.Src.IP.Is4() || (f.Dst.Kind == analyze.Interface && !f.Dst.IP.Is4()) {
-		return Probe{}, "the twin runs IPv4 only", false
 	}
 	pr := Probe{SrcNS: src.NS, SrcIP: src.IP, DstNS: dst.NS, DstIP: dst.IP, DialIP: dst.IP, Proto: f.Proto, Port: f.Port}
 	if src.Role == twin.RoleInternet && dst.PublicIP.IsValid() {
