@@ -607,17 +607,30 @@ func (e *estimator) workloads() {
 		}
 	}
 	for _, d := range e.n.Databases {
-		copies, az := 1, "Single-AZ"
-		if d.MultiAZ {
-			copies, az = 2, "Multi-AZ: a primary and a standby, both billed"
-		}
-		class := u.DBInstanceClass
+		class, whose := u.DBInstanceClass, ""
 		if d.InstanceClass != "" && u.DBInstanceClass == DefaultUsage().DBInstanceClass {
-			class, az = d.InstanceClass, az+"; the class the design gives the database"
+			class, whose = d.InstanceClass, "; the class the design gives the database"
 		}
-		e.add(d.Addr, fmt.Sprintf("RDS %s %s hours", d.Engine, class), "rds/"+d.Engine+"/"+class, hours(copies), az)
+		key, instances, az := "rds/"+d.Engine+"/"+class, 1, "Single-AZ"
+		copies := 1
+		if d.MultiAZ {
+			// AWS lists a Multi-AZ rate of its own (not always twice the
+			// Single-AZ one); without it, the primary and the standby are
+			// each billed at the Single-AZ rate.
+			copies = 2
+			if e.t.Lookup(key + "/multi-az").Priced() {
+				key, az = key+"/multi-az", "Multi-AZ rate: the primary and its standby"
+			} else {
+				instances, az = 2, "Multi-AZ: a primary and a standby, each at the Single-AZ rate (the table has no Multi-AZ rate)"
+			}
+		}
+		e.add(d.Addr, fmt.Sprintf("RDS %s %s hours", d.Engine, class), key, hours(instances), az+whose)
+		storageAZ := "Single-AZ"
+		if d.MultiAZ {
+			storageAZ = "Multi-AZ: the primary's and the standby's storage"
+		}
 		e.add(d.Addr, "RDS gp3 storage", "rds_gp3_gb_month", u.DBStorageGB.times(Units(int64(copies))),
-			fmt.Sprintf("db_storage_gb=%s per copy; %s", u.DBStorageGB, az))
+			fmt.Sprintf("db_storage_gb=%s per copy; %s", u.DBStorageGB, storageAZ))
 	}
 	for _, b := range e.n.Bastions {
 		e.add(b.Addr, u.BastionInstanceType+" bastion hours", "ec2/"+u.BastionInstanceType, hours(1), "bastion_instance_type, always on")

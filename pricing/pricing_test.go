@@ -240,7 +240,7 @@ func TestEstimateLines(t *testing.T) {
 		{"app logs key for a Fargate service", fargate, u, "logs/key", "KMS key", "1.00"},
 		{"master password secret: 1 x $0.40", designed, u, "db/master-secret", "Secrets Manager", "0.40"},
 		{"RDS: the design's class db.t4g.micro, Single-AZ 730 x 0.016", designed, u, "db", "RDS postgres db.t4g.micro", "11.68"},
-		{"RDS: the design's db.t4g.medium, not confirmed", designed, u, "db2", "RDS mysql db.t4g.medium", "unpriced"},
+		{"RDS: the design's db.t4g.medium, Single-AZ 730 x 0.065 = 47.45", designed, u, "db2", "RDS mysql db.t4g.medium", "47.45"},
 		{"RDS: a usage file's class wins over the design's", designed, setClass, "db", "RDS postgres db.m7g.large", "unpriced"},
 		{"CloudFront: 50 GB inside the free 1 TB", designed, u, "cdn", "CloudFront data out, free", "0.00"},
 		{"CloudFront: 1,500 GB, 476 beyond the free 1,024 x 0.085 = 40.46", designed, cdnBig, "cdn", "CloudFront data out, first", "40.46"},
@@ -401,6 +401,43 @@ func TestFirewallNATWaiver(t *testing.T) {
 			h, g := credit(Estimate(c.n, us, u))
 			if h != c.hours || g != c.gb {
 				t.Errorf("credits %q, %q; want %q, %q", h, g, c.hours, c.gb)
+			}
+		})
+	}
+}
+
+// TestRDSMultiAZRate: a Multi-AZ database is billed at the table's
+// Multi-AZ rate when it has one (AWS's is not always twice the Single-AZ
+// rate: db.t4g.medium MySQL lists 0.065 and 0.129 in us-east-1), else at
+// the Single-AZ rate for the primary and the standby; storage is billed
+// for both copies either way.
+func TestRDSMultiAZRate(t *testing.T) {
+	const head = "region: x\nprices:\n" +
+		"  rds/mysql/db.t4g.medium: {price: \"0.065\", unit: instance-hour, source: s, read: \"2026-12-03\"}\n" +
+		"  rds_gp3_gb_month: {price: \"0.115\", unit: GB-month, source: s, read: \"2026-12-03\"}\n"
+	n := &model.Network{Region: "x", Databases: []model.Database{{Addr: "db", Engine: "mysql", InstanceClass: "db.t4g.medium", MultiAZ: true}}}
+	for _, c := range []struct {
+		name, table, key, instance, storage string
+	}{
+		{"the Multi-AZ rate: 730 x 0.129 = 94.17", head + "  rds/mysql/db.t4g.medium/multi-az: {price: \"0.129\", unit: instance-hour, source: s, read: \"2026-12-03\"}\n",
+			"rds/mysql/db.t4g.medium/multi-az", "94.17", "4.60"},
+		{"no Multi-AZ rate: 2 x 730 x 0.065 = 94.90", head, "rds/mysql/db.t4g.medium", "94.90", "4.60"},
+		{"an unpriced Multi-AZ rate falls back too", head + "  rds/mysql/db.t4g.medium/multi-az: {unpriced: 'no Multi-AZ row was read for this class'}\n",
+			"rds/mysql/db.t4g.medium", "94.90", "4.60"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tb, err := parseTable("x.yaml", []byte(c.table))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Estimate(n, tb, DefaultUsage())
+			var got []string
+			for _, l := range r.Lines {
+				got = append(got, l.PriceKey+" "+l.Monthly.String())
+			}
+			want := []string{c.key + " $" + c.instance, "rds_gp3_gb_month $" + c.storage}
+			if !slices.Equal(got, want) {
+				t.Errorf("lines %v, want %v", got, want)
 			}
 		})
 	}
