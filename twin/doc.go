@@ -24,8 +24,13 @@
 //     and stand-in public ones from 198.51.100.0/24, and links the router to
 //     an internet namespace whose hosts live in 203.0.113.0/24;
 //   - gateway endpoints route to a stand-in AWS service namespace in
-//     192.0.2.0/24.
+//     192.0.2.0/24;
+//   - a dual-stack VPC runs IPv6 beside IPv4 (layout.go): the subnets'
+//     /64s on the same bridges, `ip -6` rules into the same route tables,
+//     the internet gateway routing the VPC's block untranslated, and an
+//     egress-only gateway namespace that lets only replies back in.
 //
-// Only documentation ranges (RFC 5737) stand for public addresses, and no
+// Only documentation ranges (RFC 5737, RFC 3849 for IPv6) stand for public
+// addresses, and no
 // namespace of a twin is ever linked to the host's own namespace.
 package twin

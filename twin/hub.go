@@ -189,15 +189,12 @@ func (b *builder) tgwTables(ts *tgwState) {
 		hasDefault := false
 		seen := map[netip.Prefix]bool{}
 		for _, r := range routes {
-			if !r.Dest.IsValid() || !r.Dest.Addr().Is4() || seen[r.Dest.Masked()] {
+			dest, ok := kernelDest(seen, r.Dest, false)
+			if !ok {
 				continue
 			}
 			d := r.Dest.Masked()
-			seen[d] = true
-			dest := d.String()
-			if d.Bits() == 0 {
-				dest, hasDefault = "default", true
-			}
+			hasDefault = hasDefault || dest == "default"
 			ta := ts.atts[r.Attachment]
 			if ta == nil {
 				for _, x := range ts.atts {

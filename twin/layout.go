@@ -28,7 +28,40 @@ var (
 		Sysctl{Key: "net/bridge/bridge-nf-call-iptables", Value: "0", Optional: true},
 		Sysctl{Key: "net/bridge/bridge-nf-call-arptables", Value: "0", Optional: true},
 	)
+	// ipv6Sysctls are added to a dual-stack twin's routers and gateways.
+	ipv6Sysctls = []Sysctl{
+		{Key: "net/ipv6/conf/all/forwarding", Value: "1"},
+		{Key: "net/bridge/bridge-nf-call-ip6tables", Value: "0", Optional: true},
+	}
 )
+
+// Kinds of the IPv6 internal links of a dual-stack twin.
+const (
+	link6RouterIGW = iota
+	link6IGWInternet
+	link6RouterEIGW
+	link6EIGWInternet
+)
+
+// linkIP6 is the IPv6 address of end d of a dual-stack twin's internal
+// link of a kind for VPC v: 2001:db8:fffe:KKVV::d, in the documentation
+// range and outside the VPCs' stand-in 2001:db8::/56.
+func linkIP6(kind int, v, d byte) netip.Addr {
+	return netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0xff, 0xfe, byte(kind), v, 15: d})
+}
+
+// addr6 adds an IPv6 address to a link, without duplicate address
+// detection: a twin's addresses are unique by construction, and DAD would
+// leave them unusable for a second or two.
+func addr6(ip netip.Addr, bits int, dev string) string {
+	return fmt.Sprintf("addr add %s/%d dev %s nodad", ip, bits, dev)
+}
+
+// link6 gives both ends of a link IPv6 addresses (a /64 of linkIP6).
+func (b *builder) link6(ns, name string, peerNS, peerName string, kind int, v byte) {
+	b.ns(ns).IP = append(b.ns(ns).IP, addr6(linkIP6(kind, v, 1), 64, name))
+	b.ns(peerNS).IP = append(b.ns(peerNS).IP, addr6(linkIP6(kind, v, 2), 64, peerName))
+}
 
 // Table numbers in a router: 100 + the route table's index in the model;
 // 99 for subnets without any route table; regional NAT gateways use
@@ -44,12 +77,23 @@ func (b *builder) buildRouters() {
 		name := b.nsFor("router-" + string(vs.vpc.Addr))
 		ns := b.addNS(name, RoleRouter, vs.vpc.Addr)
 		ns.Sysctls = slices.Clone(routerSysctls)
+		if vs.v6.IsValid() {
+			ns.Sysctls = append(ns.Sysctls, ipv6Sysctls...)
+		}
 		ns.IP = append(ns.IP, "link set lo up")
 		for _, ss := range vs.subnets {
-			ns.IP = append(ns.IP,
-				fmt.Sprintf("link add %s type bridge", ss.bridge),
-				fmt.Sprintf("addr add %s/%d dev %s", ss.gw, ss.s.CIDR.Bits(), ss.bridge),
-				fmt.Sprintf("link set %s up", ss.bridge))
+			bridge := fmt.Sprintf("link add %s type bridge", ss.bridge)
+			if ss.gw6.IsValid() {
+				// Neighbour solicitations are multicast: flood them, as
+				// the VPC does, rather than wait for the bridge to learn
+				// who listens.
+				bridge += " mcast_snooping 0"
+			}
+			ns.IP = append(ns.IP, bridge, fmt.Sprintf("addr add %s/%d dev %s", ss.gw, ss.s.CIDR.Bits(), ss.bridge))
+			if ss.gw6.IsValid() {
+				ns.IP = append(ns.IP, addr6(ss.gw6, 64, ss.bridge))
+			}
+			ns.IP = append(ns.IP, fmt.Sprintf("link set %s up", ss.bridge))
 		}
 		b.routerName[vs.idx] = name
 	}
@@ -74,16 +118,29 @@ func (b *builder) buildGateways() {
 			r.public = b.hostOf[string(r.addr)].PublicIP
 		}
 	}
+	internet := func() {
+		if inet != "" {
+			return
+		}
+		inet = b.nsFor("internet")
+		ns := b.addNS(inet, RoleInternet, "")
+		ns.IP = append(ns.IP, "link set lo up", fmt.Sprintf("addr add %s/32 dev lo", InternetHost))
+		h := &Host{Name: "internet", Role: RoleInternet, NS: inet, IP: InternetHost}
+		if slices.ContainsFunc(b.vpcs, func(vs *vpcState) bool { return vs.v6.IsValid() }) {
+			ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/128 dev lo", InternetHost6))
+			h.IPv6 = InternetHost6
+		}
+		b.hosts = append(b.hosts, h)
+		b.hostOf["internet"] = h
+	}
 	for _, vs := range b.vpcs {
-		if vs.igw == nil {
+		if vs.igw == nil && (vs.eigw == nil || !vs.v6.IsValid()) {
 			continue
 		}
-		if inet == "" {
-			inet = b.nsFor("internet")
-			ns := b.addNS(inet, RoleInternet, "")
-			ns.IP = append(ns.IP, "link set lo up", fmt.Sprintf("addr add %s/32 dev lo", InternetHost))
-			b.hosts = append(b.hosts, &Host{Name: "internet", Role: RoleInternet, NS: inet, IP: InternetHost})
-			b.hostOf["internet"] = b.hosts[len(b.hosts)-1]
+		internet()
+		b.buildEIGW(vs, inet)
+		if vs.igw == nil {
+			continue
 		}
 		v := byte(vs.idx)
 		igw := b.nsFor(string(vs.igw.Addr))
@@ -113,6 +170,26 @@ func (b *builder) buildGateways() {
 			in.IP = append(in.IP, fmt.Sprintf("route add %s/32 via %s dev %s src %s", h.PublicIP, linkIP(100+v, 0, 1), toIGW, InternetHost))
 		}
 		b.ns(igw).NFT = b.igwRuleset(vs, pub)
+		if vs.v6.IsValid() {
+			// IPv6 addresses are global: the gateway routes the VPC's
+			// block both ways, untranslated.
+			b.ns(igw).Sysctls = append(b.ns(igw).Sysctls, ipv6Sysctls...)
+			b.link6(b.routerName[vs.idx], toIGW, igw, b.lp+"r", link6RouterIGW, v)
+			b.link6(igw, b.lp+"i", inet, toIGW, link6IGWInternet, v)
+			ns := b.ns(igw)
+			ns.IP6 = append(ns.IP6,
+				fmt.Sprintf("route add %s via %s dev %sr", vs.v6, linkIP6(link6RouterIGW, v, 1), b.lp),
+				fmt.Sprintf("route add default via %s dev %si", linkIP6(link6IGWInternet, v, 2), b.lp))
+			ns.NFT += fmt.Sprintf(`table ip6 moat_igw6 {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		iifname %[1]q oifname %[2]q ip6 saddr %[3]s accept
+		iifname %[2]q oifname %[1]q ip6 daddr %[3]s accept
+	}
+}
+`, b.lp+"r", b.lp+"i", vs.v6)
+			in.IP6 = append(in.IP6, fmt.Sprintf("route add %s via %s dev %s src %s", vs.v6, linkIP6(link6IGWInternet, v, 1), toIGW, InternetHost6))
+		}
 	}
 	for _, vs := range b.vpcs {
 		for _, r := range vs.regNATs {
@@ -170,6 +247,45 @@ func (b *builder) buildGateways() {
 			b.hostOf[hname] = h
 		}
 		ns.IP = append(ns.IP, fmt.Sprintf("route add %s via %s dev %sr", vs.vpc.CIDR, linkIP(150+v, 0, 1), b.lp))
+	}
+}
+
+// buildEIGW adds a dual-stack VPC's egress-only internet gateway: IPv6
+// from the VPC goes out, and only replies (conntrack) come back in. The
+// internet reaches the VPC's addresses through the internet gateway when
+// there is one (IPv6 addresses are global), else back through this one.
+func (b *builder) buildEIGW(vs *vpcState, inet string) {
+	if vs.eigw == nil || !vs.v6.IsValid() {
+		return
+	}
+	v := byte(vs.idx)
+	name := b.nsFor(string(vs.eigw.Addr))
+	ns := b.addNS(name, RoleEIGW, vs.eigw.Addr)
+	ns.Sysctls = append(slices.Clone(forwarderSysctls), ipv6Sysctls...)
+	ns.IP = append(ns.IP, "link set lo up")
+	toEIGW, toInet := fmt.Sprintf("%sx%d", b.lp, vs.idx), fmt.Sprintf("%sy%d", b.lp, vs.idx)
+	b.p.Veths = append(b.p.Veths, Veth{NS: b.routerName[vs.idx], Name: toEIGW, PeerNS: name, PeerName: b.lp + "r"},
+		Veth{NS: name, Name: b.lp + "i", PeerNS: inet, PeerName: toInet})
+	for _, l := range [][2]string{{b.routerName[vs.idx], toEIGW}, {name, b.lp + "r"}, {name, b.lp + "i"}, {inet, toInet}} {
+		b.ns(l[0]).IP = append(b.ns(l[0]).IP, fmt.Sprintf("link set %s up", l[1]))
+	}
+	b.link6(b.routerName[vs.idx], toEIGW, name, b.lp+"r", link6RouterEIGW, v)
+	b.link6(name, b.lp+"i", inet, toInet, link6EIGWInternet, v)
+	ns = b.ns(name)
+	ns.IP6 = append(ns.IP6,
+		fmt.Sprintf("route add %s via %s dev %sr", vs.v6, linkIP6(link6RouterEIGW, v, 1), b.lp),
+		fmt.Sprintf("route add default via %s dev %si", linkIP6(link6EIGWInternet, v, 2), b.lp))
+	ns.NFT = fmt.Sprintf(`table ip6 moat_eigw {
+	# Out, and replies back in; the internet cannot open a connection.
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		iifname %[1]q oifname %[2]q ip6 saddr %[3]s accept
+		iifname %[2]q oifname %[1]q ip6 daddr %[3]s ct state established,related accept
+	}
+}
+`, b.lp+"r", b.lp+"i", vs.v6)
+	if vs.igw == nil {
+		b.ns(inet).IP6 = append(b.ns(inet).IP6, fmt.Sprintf("route add %s via %s dev %s src %s", vs.v6, linkIP6(link6EIGWInternet, v, 1), toInet, InternetHost6))
 	}
 }
 
@@ -239,6 +355,10 @@ func (b *builder) buildHosts() {
 			fmt.Sprintf("addr add %s/%d dev %se", h.IP, ss.s.CIDR.Bits(), b.lp),
 			fmt.Sprintf("link set %se up", b.lp),
 			fmt.Sprintf("route add default via %s dev %se", ss.gw, b.lp))
+		if h.IPv6.IsValid() && ss.gw6.IsValid() {
+			ns.IP = append(ns.IP, addr6(h.IPv6, 64, b.lp+"e"))
+			ns.IP6 = append(ns.IP6, fmt.Sprintf("route add default via %s dev %se", ss.gw6, b.lp))
+		}
 		var nft strings.Builder
 		if len(h.Groups) > 0 && h.Role == RoleENI {
 			nft.WriteString(b.sgRuleset(h))
@@ -323,8 +443,85 @@ func (b *builder) finishRouters() {
 		for _, id := range order {
 			ns.IP = append(ns.IP, tables[id]...)
 		}
+		ns.IP6 = append(ns.IP6, b.routes6(vs)...)
 		ns.NFT = b.naclRuleset(vs)
 	}
+}
+
+// kernelDest is p as `ip route` names it ("default" for a /0), and
+// false when p is not of the IP version the table holds (v6) or an
+// earlier route of the table already took it.
+func kernelDest(seen map[netip.Prefix]bool, p netip.Prefix, v6 bool) (string, bool) {
+	if !p.IsValid() || p.Addr().Is6() != v6 {
+		return "", false
+	}
+	d := p.Masked()
+	if seen[d] {
+		return "", false
+	}
+	seen[d] = true
+	if d.Bits() == 0 {
+		return "default", true
+	}
+	return d.String(), true
+}
+
+// routes6 is a dual-stack VPC's IPv6 routing, for `ip -6`: a rule per
+// dual-stack subnet into its route table, each table holding the
+// subnets' /64s, the rest of the VPC's block as a blackhole, and the
+// table's IPv6 routes to internet and egress-only gateways; anything
+// else, and a miss, is dropped.
+func (b *builder) routes6(vs *vpcState) []string {
+	if !vs.v6.IsValid() {
+		return nil
+	}
+	var rules, routes []string
+	done := map[int]bool{}
+	for _, ss := range vs.subnets {
+		if !ss.gw6.IsValid() {
+			continue
+		}
+		id := b.tableOf(vs, ss)
+		rules = append(rules, fmt.Sprintf("rule add iif %s lookup %d pref %d", ss.bridge, id, 1000+ss.idx))
+		if done[id] {
+			continue
+		}
+		done[id] = true
+		for _, o := range vs.subnets {
+			if o.gw6.IsValid() {
+				routes = append(routes, fmt.Sprintf("route replace %s dev %s table %d", o.s.IPv6CIDR.Masked(), o.bridge, id))
+			}
+		}
+		routes = append(routes, fmt.Sprintf("route replace blackhole %s table %d", vs.v6, id))
+		hasDefault := false
+		if id != tableNone {
+			rt := b.n.RouteTables[id-tableBase]
+			seen := map[netip.Prefix]bool{}
+			for _, r := range rt.Routes {
+				dest, ok := kernelDest(seen, r.Dest, true)
+				if r.TargetKind == model.TargetLocal || !ok {
+					continue
+				}
+				d, v := r.Dest.Masked(), byte(vs.idx)
+				hasDefault = hasDefault || dest == "default"
+				switch {
+				case r.TargetKind == model.TargetIGW && vs.igw != nil && vs.igw.Addr == r.Target:
+					routes = append(routes, fmt.Sprintf("route replace %s via %s dev %sg%d table %d", dest, linkIP6(link6RouterIGW, v, 2), b.lp, vs.idx, id))
+				case r.TargetKind == model.TargetEIGW && vs.eigw != nil && vs.eigw.Addr == r.Target && b.hostOf["internet"] != nil:
+					routes = append(routes, fmt.Sprintf("route replace %s via %s dev %sx%d table %d", dest, linkIP6(link6RouterEIGW, v, 2), b.lp, vs.idx, id))
+				default:
+					if r.TargetKind != model.TargetBlackhole {
+						b.warn("%s: %s -> %s: the twin runs IPv6 routes to internet and egress-only gateways only; the twin drops it", rt.Addr, d, r.Target)
+					}
+					routes = append(routes, fmt.Sprintf("route replace blackhole %s table %d", dest, id))
+				}
+			}
+		}
+		if !hasDefault {
+			routes = append(routes, fmt.Sprintf("route replace blackhole default table %d", id))
+		}
+	}
+	return append(rules, routes...)
 }
 
 func (b *builder) tableOf(vs *vpcState, ss *subnetState) int {

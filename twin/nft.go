@@ -42,7 +42,14 @@ func match(p model.Protocol, r model.PortRange) (string, bool) {
 		}
 		return s, true
 	case string(model.ICMPv6), "58":
-		return "", false // IPv4 only
+		s := "meta l4proto ipv6-icmp"
+		if r != model.AnyPort && r.From >= 0 && r.From <= 255 {
+			s += fmt.Sprintf(" icmpv6 type %d", r.From)
+			if r.To >= 0 && r.To <= 255 {
+				s += fmt.Sprintf(" icmpv6 code %d", r.To)
+			}
+		}
+		return s, true
 	}
 	if n, err := strconv.Atoi(string(p)); err == nil && n >= 0 && n <= 255 {
 		return fmt.Sprintf("meta l4proto %d", n), true
@@ -111,8 +118,8 @@ func (b *builder) naclRuleset(vs *vpcState) string {
 				if e.Egress != egress {
 					continue
 				}
-				if !e.CIDR.IsValid() || !e.CIDR.Addr().Is4() {
-					continue // IPv6 entries never match the twin's IPv4 packets
+				if !e.CIDR.IsValid() || (e.CIDR.Addr().Is6() && !vs.v6.IsValid()) {
+					continue // IPv6 entries never match an IPv4-only twin's packets
 				}
 				m, ok := match(e.Protocol, e.Ports)
 				if !ok {
@@ -123,13 +130,21 @@ func (b *builder) naclRuleset(vs *vpcState) string {
 				if e.Action == model.Deny {
 					verdict = "drop"
 				}
-				fmt.Fprintf(&w, "\t\tip %s %s %s comment \"rule %d\"\n", peer, e.CIDR.Masked(), join(m, verdict), e.RuleNumber)
+				fmt.Fprintf(&w, "\t\t%s %s %s %s comment \"rule %d\"\n", family(e.CIDR.Addr()), peer, e.CIDR.Masked(), join(m, verdict), e.RuleNumber)
 			}
 			w.WriteString("\t\tdrop\n\t}\n")
 		}
 	}
 	w.WriteString("}\n")
 	return w.String()
+}
+
+// family is the nftables match prefix for an address's IP version.
+func family(a netip.Addr) string {
+	if a.Is6() {
+		return "ip6"
+	}
+	return "ip"
 }
 
 func (b *builder) aclOf(vs *vpcState, ss *subnetState) int {
@@ -157,14 +172,10 @@ func (b *builder) sgRuleset(h *Host) string {
 			continue
 		}
 		for _, r := range g.Ingress {
-			if rule, ok := b.sgRule(h, g, r, "saddr"); ok {
-				in = append(in, rule)
-			}
+			in = append(in, b.sgRule(h, g, r, "saddr")...)
 		}
 		for _, r := range g.Egress {
-			if rule, ok := b.sgRule(h, g, r, "daddr"); ok {
-				out = append(out, rule)
-			}
+			out = append(out, b.sgRule(h, g, r, "daddr")...)
 		}
 	}
 	var w strings.Builder
@@ -176,6 +187,11 @@ func (b *builder) sgRuleset(h *Host) string {
 		}
 		if lo != "" {
 			fmt.Fprintf(&w, "\t\t%s accept\n", lo)
+		}
+		if lo != "" && h.IPv6.IsValid() {
+			// Neighbour discovery is the VPC fabric's, not filtered by
+			// security groups (AWS answers it itself).
+			w.WriteString("\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept\n")
 		}
 		if hook != "" {
 			w.WriteString("\t\tct state established,related accept\n")
@@ -196,30 +212,61 @@ func (b *builder) sgRuleset(h *Host) string {
 }
 
 // sgRule is one rule as nftables text with VERDICT in place of its
-// verdict, or ok false when it matches nothing the twin can express.
-func (b *builder) sgRule(h *Host, g *model.SecurityGroup, r model.SGRule, dir string) (string, bool) {
+// verdict: an "ip" rule for its IPv4 peers and, when the host is
+// dual-stack, an "ip6" rule for its IPv6 ones; none when it matches
+// nothing the twin can express.
+func (b *builder) sgRule(h *Host, g *model.SecurityGroup, r model.SGRule, dir string) []string {
 	m, ok := match(r.Protocol, r.Ports)
 	if !ok {
-		return "", false
+		return nil
 	}
-	var peers []string
+	var v4, v6 []string
+	add := func(a netip.Addr, text string) {
+		if a.Is6() {
+			v6 = append(v6, text)
+		} else {
+			v4 = append(v4, text)
+		}
+	}
 	switch r.Peer.Kind {
 	case model.PeerCIDR:
-		if !r.Peer.CIDR.IsValid() || !r.Peer.CIDR.Addr().Is4() {
-			return "", false
+		if r.Peer.CIDR.IsValid() {
+			add(r.Peer.CIDR.Addr(), r.Peer.CIDR.Masked().String())
 		}
-		peers = []string{r.Peer.CIDR.Masked().String()}
 	case model.PeerGroup:
 		for _, o := range b.hosts {
 			if slices.Contains(o.Groups, r.Peer.Group) {
-				peers = append(peers, o.IP.String())
+				add(o.IP, o.IP.String())
+				if o.IPv6.IsValid() {
+					add(o.IPv6, o.IPv6.String())
+				}
 			}
 		}
 	case model.PeerPrefixList:
 		for _, p := range b.prefixList(r.Peer.PrefixList) {
-			peers = append(peers, p.String())
+			add(p.Addr(), p.String())
 		}
 	}
+	var out []string
+	if strings.Contains(m, "ipv6-icmp") {
+		v4 = nil // ICMPv6 never matches IPv4
+	} else if strings.Contains(m, "icmp") {
+		v6 = nil
+	}
+	if rule, ok := b.sgRuleText(g, r, dir, "ip", v4, m); ok {
+		out = append(out, rule)
+	}
+	if !h.IPv6.IsValid() {
+		return out
+	}
+	if rule, ok := b.sgRuleText(g, r, dir, "ip6", v6, m); ok {
+		out = append(out, rule)
+	}
+	return out
+}
+
+// sgRuleText is one family's part of a rule: its peers as a set.
+func (b *builder) sgRuleText(g *model.SecurityGroup, r model.SGRule, dir, fam string, peers []string, m string) (string, bool) {
 	if len(peers) == 0 {
 		return "", false
 	}
@@ -238,5 +285,5 @@ func (b *builder) sgRule(h *Host, g *model.SecurityGroup, r model.SGRule, dir st
 	if len(peers) > 1 {
 		set = "{ " + strings.Join(peers, ", ") + " }"
 	}
-	return fmt.Sprintf("ip %s %s %s comment %q", dir, set, join(m, "VERDICT"), comment(fmt.Sprintf("%s: %s", g.Addr, r.Peer))), true
+	return fmt.Sprintf("%s %s %s %s comment %q", fam, dir, set, join(m, "VERDICT"), comment(fmt.Sprintf("%s: %s", g.Addr, r.Peer))), true
 }

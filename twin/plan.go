@@ -18,6 +18,9 @@ var (
 	// InternetHost is the internet client and server every twin has; it
 	// is also the analyzer's stand-in for "the internet".
 	InternetHost = netip.MustParseAddr("203.0.113.10")
+	// InternetHost6 is the same host over IPv6 (RFC 3849 documentation
+	// range), the analyzer's IPv6 internet, for dual-stack twins.
+	InternetHost6 = netip.MustParseAddr("2001:db8:ffff::10")
 	// PublicRange holds the stand-in public addresses of interfaces that
 	// have one (compiled designs have no concrete public IPs; imported
 	// ones are replaced too, so a twin never uses a live address).
@@ -31,6 +34,7 @@ var (
 const (
 	RoleRouter   = "router"
 	RoleIGW      = "igw"
+	RoleEIGW     = "eigw"
 	RoleInternet = "internet"
 	RoleAWS      = "aws"
 	RoleENI      = "eni"
@@ -79,6 +83,9 @@ type Namespace struct {
 	// IP are `ip -batch` lines, run inside the namespace after every
 	// veth exists.
 	IP []string
+	// IP6 are `ip -6 -batch` lines, run after IP: the IPv6 policy rules
+	// and routes of a dual-stack twin (ip rule needs the family).
+	IP6 []string
 	// NFT is an nftables ruleset for `nft -f`, empty for none.
 	NFT string
 }
@@ -106,6 +113,9 @@ type Host struct {
 	Role string
 	NS   string
 	IP   netip.Addr
+	// IPv6 is the interface's IPv6 address in a dual-stack subnet, or
+	// invalid for none.
+	IPv6 netip.Addr
 	// PublicIP is the stand-in public address, or invalid for none.
 	PublicIP netip.Addr
 	Subnet   model.Address
@@ -135,9 +145,12 @@ type Listener struct {
 // Balancer is a load-balancer node: one per interface of the load
 // balancer, terminating TLS and forwarding to healthy targets.
 type Balancer struct {
-	Host      string
-	NS        string
-	IP        netip.Addr
+	Host string
+	NS   string
+	IP   netip.Addr
+	// IPv6 is set for a dual-stack load balancer's node: it listens there
+	// too, and forwards to the targets over IPv4, as AWS does.
+	IPv6      netip.Addr
 	LB        model.Address
 	Listeners []BalancerListener
 	Targets   []netip.AddrPort
@@ -233,6 +246,10 @@ type vpcState struct {
 	vpc     model.VPC
 	subnets []*subnetState
 	igw     *model.InternetGateway
+	eigw    *model.EgressOnlyInternetGateway
+	// v6 is the VPC's IPv6 block when any subnet the twin runs has a
+	// /64 of it: the twin is then dual-stack.
+	v6      netip.Prefix
 	hasAWS  bool
 	regNATs []*regionalNAT
 }
@@ -243,6 +260,7 @@ type subnetState struct {
 	vpc    *vpcState
 	bridge string
 	gw     netip.Addr
+	gw6    netip.Addr // the router's IPv6 address on the subnet, if dual-stack
 	used   map[netip.Addr]bool
 	next   netip.Addr
 }
@@ -258,9 +276,10 @@ type regionalNAT struct {
 }
 
 // Build computes the twin of n for the stack named stack. It never fails
-// on what the twin cannot run (peering, VPN attachments, IPv6): those
-// parts are left out and listed in Plan.Warnings. It fails only when there
-// is nothing to build or the addresses cannot be laid out.
+// on what the twin cannot run (peering, VPN attachments, IPv6 outside a
+// dual-stack VPC's /64 subnets): those parts are left out and listed in
+// Plan.Warnings. It fails only when there is nothing to build or the
+// addresses cannot be laid out.
 func Build(n *model.Network, stack string) (*Plan, error) {
 	if n == nil {
 		return nil, errors.New("no network to build a twin of")
@@ -384,6 +403,10 @@ func (b *builder) layoutVPCs() error {
 			a = a.Next()
 		}
 		ss.next = a
+		if v6 := vs.vpc.IPv6CIDR; v6.IsValid() && s.IPv6CIDR.IsValid() && s.IPv6CIDR.Bits() == 64 && v6.Contains(s.IPv6CIDR.Addr()) {
+			ss.gw6 = hostIn6(s.IPv6CIDR, 1)
+			vs.v6 = v6.Masked()
+		}
 		vs.subnets = append(vs.subnets, ss)
 		b.subnets[s.Addr] = ss
 	}
@@ -393,7 +416,21 @@ func (b *builder) layoutVPCs() error {
 			vs.igw = g
 		}
 	}
+	for i := range b.n.EgressOnlyInternetGateways {
+		g := &b.n.EgressOnlyInternetGateways[i]
+		if vs := b.vpcOf[g.VPC]; vs != nil && vs.eigw == nil {
+			vs.eigw = g
+		}
+	}
 	return nil
+}
+
+// hostIn6 is the host at offset i (< 65536) of an IPv6 prefix of /112
+// or shorter.
+func hostIn6(p netip.Prefix, i int) netip.Addr {
+	b := p.Masked().Addr().As16()
+	b[14], b[15] = byte(i>>8), byte(i)
+	return netip.AddrFrom16(b)
 }
 
 // collectHosts gathers every interface: the model's ENIs first, then one
@@ -424,6 +461,9 @@ func (b *builder) collectHosts() error {
 		h := &Host{
 			Name: string(e.Addr), Role: RoleENI, IP: e.PrivateIP, Subnet: e.Subnet, VPC: ss.s.VPC,
 			Owner: e.Owner, Groups: slices.Clone(e.SecurityGroups), Forwarder: natENI[e.Addr],
+		}
+		if ss.gw6.IsValid() && len(e.IPv6) > 0 && ss.s.IPv6CIDR.Contains(e.IPv6[0]) {
+			h.IPv6 = e.IPv6[0]
 		}
 		if e.HasPublicIP || e.PublicIP.IsValid() {
 			h.PublicIP = netip.IPv4Unspecified() // assigned below
@@ -539,7 +579,11 @@ func (b *builder) collectHosts() error {
 			if !ss.s.CIDR.Addr().Is4() || ss.s.CIDR.Bits() > 28 {
 				continue
 			}
-			b.addHost(&Host{Name: string(ss.s.Addr), Role: RoleSubnetHost, IP: netipxLast(ss.s.CIDR).Prev(), Subnet: ss.s.Addr, VPC: ss.s.VPC, Owner: ss.s.Addr})
+			h := &Host{Name: string(ss.s.Addr), Role: RoleSubnetHost, IP: netipxLast(ss.s.CIDR).Prev(), Subnet: ss.s.Addr, VPC: ss.s.VPC, Owner: ss.s.Addr}
+			if ss.gw6.IsValid() {
+				h.IPv6 = hostIn6(ss.s.IPv6CIDR, 0xffff) // the analyzer's IPv6 "any host"
+			}
+			b.addHost(h)
 		}
 	}
 	return nil

@@ -27,9 +27,13 @@ func examples(t testing.TB) []string {
 	return m
 }
 
-// TestPlanGolden pins the twin of every example, byte for byte.
+// dualStack is a design with IPv6, whose twin runs both IP versions.
+const dualStack = "../testdata/golden/ipv6-bastion-ssh.yaml"
+
+// TestPlanGolden pins the twin of every example, and of the dual-stack
+// design, byte for byte.
 func TestPlanGolden(t *testing.T) {
-	for _, path := range examples(t) {
+	for _, path := range append(examples(t), dualStack) {
 		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
 		t.Run(name, func(t *testing.T) {
 			n := network(t, path)

@@ -12,7 +12,7 @@ import (
 // TestPlanStaysInside checks the network-safety promises on every
 // example: every link joins two of the twin's own namespaces, every name
 // carries the stack's prefix, and every address outside the VPCs comes
-// from an RFC 5737 documentation range.
+// from an RFC 5737 documentation range (IPv6: RFC 3849's 2001:db8::/32).
 func TestPlanStaysInside(t *testing.T) {
 	doc := []netip.Prefix{twin.PublicRange, twin.ServiceRange, netip.MustParsePrefix("203.0.113.0/24")}
 	inDoc := func(a netip.Addr) bool {
@@ -23,7 +23,8 @@ func TestPlanStaysInside(t *testing.T) {
 		}
 		return false
 	}
-	for _, path := range append(examples(t), hubSpecs...) {
+	doc6 := netip.MustParsePrefix("2001:db8::/32")
+	for _, path := range append(append(examples(t), hubSpecs...), dualStack) {
 		n := network(t, path)
 		p, err := twin.Build(n, n.Name)
 		if err != nil {
@@ -54,6 +55,29 @@ func TestPlanStaysInside(t *testing.T) {
 			if (h.Role == twin.RoleInternet || h.Role == twin.RoleAWS || h.Role == twin.RoleFrontDoor) && !inDoc(h.IP) {
 				t.Errorf("%s: %s at %s is outside the documentation ranges", path, h.Name, h.IP)
 			}
+			if h.IPv6.IsValid() && !doc6.Contains(h.IPv6) {
+				t.Errorf("%s: %s IPv6 %s is outside %s", path, h.Name, h.IPv6, doc6)
+			}
+		}
+		// Every IPv6 address or prefix an ip line names is documentation
+		// space too (link-local aside, which never leaves a link).
+		v6 := 0
+		for _, x := range p.Namespaces {
+			for _, l := range append(append([]string(nil), x.IP...), x.IP6...) {
+				for _, f := range strings.Fields(l) {
+					a, err := netip.ParseAddr(strings.Split(f, "/")[0])
+					if err != nil || !a.Is6() || a.IsLoopback() {
+						continue
+					}
+					v6++
+					if !doc6.Contains(a) {
+						t.Errorf("%s: %s: %q names %s, outside %s", path, x.Name, l, a, doc6)
+					}
+				}
+			}
+		}
+		if path == dualStack && v6 == 0 {
+			t.Errorf("%s: the dual-stack twin names no IPv6 address", path)
 		}
 	}
 }

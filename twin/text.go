@@ -24,6 +24,9 @@ func (p *Plan) Text() string {
 		if h.Synthesized {
 			extra += " synthesized"
 		}
+		if h.IPv6.IsValid() {
+			extra += " ipv6 " + h.IPv6.String()
+		}
 		fmt.Fprintf(&w, "  %-32s %-12s %-15s public %-15s %s%s\n", h.Name, h.Role, h.IP, pub, h.NS, extra)
 	}
 	w.WriteString("\nveths\n")
@@ -42,6 +45,9 @@ func (p *Plan) Text() string {
 		for _, l := range ns.IP {
 			fmt.Fprintf(&w, "  ip %s\n", l)
 		}
+		for _, l := range ns.IP6 {
+			fmt.Fprintf(&w, "  ip -6 %s\n", l)
+		}
 		if ns.NFT != "" {
 			for _, l := range strings.Split(strings.TrimRight(ns.NFT, "\n"), "\n") {
 				fmt.Fprintf(&w, "  nft| %s\n", l)
@@ -54,7 +60,11 @@ func (p *Plan) Text() string {
 	}
 	w.WriteString("\nbalancers\n")
 	for _, b := range p.Balancers {
-		fmt.Fprintf(&w, "  %s %s (%s) -> %v\n", b.LB, b.IP, b.Host, b.Targets)
+		ip := b.IP.String()
+		if b.IPv6.IsValid() {
+			ip += " " + b.IPv6.String()
+		}
+		fmt.Fprintf(&w, "  %s %s (%s) -> %v\n", b.LB, ip, b.Host, b.Targets)
 		if b.DialNS != "" {
 			fmt.Fprintf(&w, "    from %s", b.DialNS)
 			if b.UpstreamTLS != "" {

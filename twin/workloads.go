@@ -27,6 +27,12 @@ func (b *builder) buildWorkloads() {
 			}
 		}
 		b.p.Listeners = append(b.p.Listeners, Listener{Host: h.Name, NS: h.NS, IP: h.IP, Proto: model.TCP, Port: port, Kind: kind})
+		if h.IPv6.IsValid() {
+			if kind == "postgres" {
+				kind = "respond" // one PostgreSQL, on the IPv4 address
+			}
+			b.p.Listeners = append(b.p.Listeners, Listener{Host: h.Name, NS: h.NS, IP: h.IPv6, Proto: model.TCP, Port: port, Kind: kind})
+		}
 	}
 	owners := func(owner model.Address) []*Host {
 		var out []*Host
@@ -75,7 +81,11 @@ func (b *builder) buildWorkloads() {
 			}
 		}
 		for _, h := range nodes {
-			b.p.Balancers = append(b.p.Balancers, Balancer{Host: h.Name, NS: h.NS, IP: h.IP, LB: lb.Addr, Targets: targets, Listeners: balancerListeners(lb.Listeners)})
+			bal := Balancer{Host: h.Name, NS: h.NS, IP: h.IP, LB: lb.Addr, Targets: targets, Listeners: balancerListeners(lb.Listeners)}
+			if lb.DualStack {
+				bal.IPv6 = h.IPv6
+			}
+			b.p.Balancers = append(b.p.Balancers, bal)
 			lbNodes[h.Name] = true
 		}
 	}

@@ -31,6 +31,11 @@ ACLs, an internet gateway doing 1:1 NAT to stand-in public addresses in
 endpoints, a responder on every port the design serves, PostgreSQL, and the
 load balancer terminating TLS with self-signed certificates.
 
+A dual-stack design (network.ipv6: true) runs over IPv6 too: its stand-in
+block in 2001:db8::/56 routed untranslated through the internet gateway,
+an egress-only gateway that lets only replies back in, and the internet's
+host also at 2001:db8:ffff::10.
+
 Nothing routes out of the twin's namespaces. It needs root, iproute2 and
 nftables (apt-get install -y nftables iproute2).`,
 		Example: `  sudo moat twin up examples/webapp.yaml

@@ -68,10 +68,18 @@ func Up(ctx context.Context, p *twin.Plan, opts Options) error {
 
 // ipBatch runs `ip [-n NS] -batch -` over lines.
 func ipBatch(ctx context.Context, ns string, lines []string) error {
+	return ipBatchFamily(ctx, ns, "", lines)
+}
+
+// ipBatchFamily runs lines with a family option ("-6") before -batch.
+func ipBatchFamily(ctx context.Context, ns, family string, lines []string) error {
 	if len(lines) == 0 {
 		return nil
 	}
 	args := []string{"-batch", "-"}
+	if family != "" {
+		args = append([]string{family}, args...)
+	}
 	if ns != "" {
 		args = append([]string{"-n", ns}, args...)
 	}
@@ -130,6 +138,11 @@ func apply(ctx context.Context, p *twin.Plan) error {
 }
 
 func configure(ctx context.Context, ns *twin.Namespace) error {
+	if len(ns.IP6) > 0 {
+		if err := InNS(ns.Name, noDAD); err != nil {
+			return fmt.Errorf("%s: %w", ns.Name, err)
+		}
+	}
 	if len(ns.Sysctls) > 0 {
 		err := InNS(ns.Name, func() error {
 			for _, s := range ns.Sysctls {
@@ -148,6 +161,9 @@ func configure(ctx context.Context, ns *twin.Namespace) error {
 		}
 	}
 	if err := ipBatch(ctx, ns.Name, ns.IP); err != nil {
+		return err
+	}
+	if err := ipBatchFamily(ctx, ns.Name, "-6", ns.IP6); err != nil {
 		return err
 	}
 	if ns.NFT == "" {
@@ -219,4 +235,21 @@ func daemonLog(dir string) string {
 		s = s[i+1:]
 	}
 	return s
+}
+
+// noDAD turns off IPv6 duplicate address detection on every link of the
+// current namespace, and on links made later: a twin's addresses are
+// unique by construction, and a link-local address left tentative for a
+// second or two would hold up neighbour discovery.
+func noDAD() error {
+	dirs, err := filepath.Glob("/proc/sys/net/ipv6/conf/*/accept_dad")
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		if err := os.WriteFile(d, []byte("0"), 0o644); err != nil {
+			return fmt.Errorf("turn off DAD: %w", err)
+		}
+	}
+	return nil
 }

@@ -111,7 +111,7 @@ func (d *daemon) listen(ns string, ip netip.Addr, port int) (net.Listener, error
 	var ln net.Listener
 	err := InNS(ns, func() error {
 		var err error
-		ln, err = net.Listen("tcp4", netip.AddrPortFrom(ip, uint16(port)).String())
+		ln, err = net.Listen(tcpOf(ip), netip.AddrPortFrom(ip, uint16(port)).String())
 		return err
 	})
 	if err != nil {
@@ -271,7 +271,7 @@ func dialIn(ns string, a netip.AddrPort, timeout time.Duration) (net.Conn, error
 	var c net.Conn
 	err := InNS(ns, func() error {
 		var err error
-		c, err = net.DialTimeout("tcp4", a.String(), timeout)
+		c, err = net.DialTimeout(tcpOf(a.Addr()), a.String(), timeout)
 		return err
 	})
 	return c, err
@@ -296,8 +296,30 @@ func (d *daemon) balance(ctx context.Context, b twin.Balancer) error {
 			}
 		}
 	}()
+	ips := []netip.Addr{b.IP}
+	if b.IPv6.IsValid() {
+		ips = append(ips, b.IPv6)
+	}
+	for _, ip := range ips {
+		if err := d.balanceOn(b, ip, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tcpOf is the network name that keeps a socket to ip's IP version.
+func tcpOf(ip netip.Addr) string {
+	if ip.Is6() && !ip.Is4In6() {
+		return "tcp6"
+	}
+	return "tcp4"
+}
+
+// balanceOn serves a balancer node's listeners on one of its addresses.
+func (d *daemon) balanceOn(b twin.Balancer, ip netip.Addr, t *targets) error {
 	for _, l := range b.Listeners {
-		ln, err := d.listen(b.NS, b.IP, l.Port)
+		ln, err := d.listen(b.NS, ip, l.Port)
 		if err != nil {
 			return err
 		}

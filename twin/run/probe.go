@@ -94,14 +94,14 @@ func (p *Prober) prepare(pr Probe) {
 	switch pr.Proto {
 	case model.TCP:
 		var ln net.Listener
-		if InNS(pr.DstNS, func() (err error) { ln, err = net.Listen("tcp4", addr); return err }) != nil {
+		if InNS(pr.DstNS, func() (err error) { ln, err = net.Listen(tcpOf(pr.DstIP), addr); return err }) != nil {
 			return // a workload already listens there
 		}
 		p.closers = append(p.closers, func() { ln.Close() })
 		go serve(ln, func(c net.Conn) { Respond(c, "probe listener") })
 	case model.UDP:
 		var pc net.PacketConn
-		if InNS(pr.DstNS, func() (err error) { pc, err = net.ListenPacket("udp4", addr); return err }) != nil {
+		if InNS(pr.DstNS, func() (err error) { pc, err = net.ListenPacket(udpOf(pr.DstIP), addr); return err }) != nil {
 			return
 		}
 		p.closers = append(p.closers, func() { pc.Close() })
@@ -139,7 +139,7 @@ func (p *Prober) tcp(ctx context.Context, pr Probe) Outcome {
 	err := InNS(pr.SrcNS, func() error {
 		d := net.Dialer{Timeout: p.Timeout, LocalAddr: &net.TCPAddr{IP: pr.SrcIP.AsSlice()}}
 		var err error
-		c, err = d.DialContext(ctx, "tcp4", dst.String())
+		c, err = d.DialContext(ctx, tcpOf(dst.Addr()), dst.String())
 		return err
 	})
 	switch {
@@ -204,7 +204,7 @@ func (p *Prober) udp(pr Probe) Outcome {
 	dst := netip.AddrPortFrom(pr.DialIP, uint16(pr.Port))
 	var c *net.UDPConn
 	err := InNS(pr.SrcNS, func() (err error) {
-		c, err = net.DialUDP("udp4", &net.UDPAddr{IP: pr.SrcIP.AsSlice()}, net.UDPAddrFromAddrPort(dst))
+		c, err = net.DialUDP(udpOf(dst.Addr()), &net.UDPAddr{IP: pr.SrcIP.AsSlice()}, net.UDPAddrFromAddrPort(dst))
 		return err
 	})
 	if err != nil {
@@ -312,4 +312,12 @@ func checksum(b []byte) uint16 {
 		s = s&0xffff + s>>16
 	}
 	return ^uint16(s)
+}
+
+// udpOf is tcpOf for UDP.
+func udpOf(ip netip.Addr) string {
+	if ip.Is6() && !ip.Is4In6() {
+		return "udp6"
+	}
+	return "udp4"
 }

@@ -209,6 +209,17 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 		add("sweep", analyze.Flow{Src: src, Dst: inetDst, Proto: model.TCP, Port: 443})
 		add("sweep", analyze.Flow{Src: src, Dst: inetDst, Proto: model.UDP, Port: 53})
 		add("sweep", analyze.Flow{Src: src, Dst: inetDst, Proto: model.ICMP})
+		if h.IPv6.IsValid() {
+			// The same over IPv6, where the interface's address is global:
+			// the internet to its ports, and it to the internet.
+			inet6, dst6, src6 := internet, dst, src
+			inet6.IP, dst6.IP, src6.IP = analyze.InternetIPv6, h.IPv6, h.IPv6
+			for _, port := range ports[h.Name] {
+				add("sweep", analyze.Flow{Src: inet6, Dst: dst6, Proto: model.TCP, Port: port})
+			}
+			add("sweep", analyze.Flow{Src: src6, Dst: inet6, Proto: model.TCP, Port: 443})
+			add("sweep", analyze.Flow{Src: src6, Dst: inet6, Proto: model.UDP, Port: 53})
+		}
 		for _, a := range p.Hosts {
 			if a.Role != twin.RoleAWS {
 				continue
@@ -350,15 +361,22 @@ func probeFor(p *twin.Plan, f analyze.Flow) (Probe, string, bool) {
 	default:
 		return Probe{}, fmt.Sprintf("a %s destination has no interface in the twin", f.Dst.Kind), false
 	}
-	if f.Src.IP.Is6() || f.Dst.IP.Is6() {
-		return Probe{}, "the twin runs IPv4 only", false
-	}
 	if src == nil || dst == nil {
 		return Probe{}, "an end is not in the twin", false
 	}
 	pr := Probe{SrcNS: src.NS, SrcIP: src.IP, DstNS: dst.NS, DstIP: dst.IP, DialIP: dst.IP, Proto: f.Proto, Port: f.Port}
 	if src.Role == twin.RoleInternet && dst.PublicIP.IsValid() {
 		pr.DialIP = dst.PublicIP
+	}
+	if f.Src.IP.Is6() || f.Dst.IP.Is6() {
+		// Over IPv6 every address is its own: no public stand-in.
+		switch {
+		case !src.IPv6.IsValid() || !dst.IPv6.IsValid():
+			return Probe{}, "an end has no IPv6 address in the twin (it runs IPv6 only in dual-stack subnets)", false
+		case f.Proto == model.ICMP:
+			return Probe{}, "the twin does not probe ICMPv6", false
+		}
+		pr.SrcIP, pr.DstIP, pr.DialIP = src.IPv6, dst.IPv6, dst.IPv6
 	}
 	if f.Dst.Kind == analyze.AWSService {
 		if inet := host("internet"); inet != nil {
@@ -393,7 +411,7 @@ func publicService(p *twin.Plan, svc string, inet *twin.Host) *twin.Host {
 func subnetHost(p *twin.Plan, e analyze.Endpoint) *twin.Host {
 	for i := range p.Hosts {
 		h := &p.Hosts[i]
-		if h.Role == twin.RoleSubnetHost && h.Subnet == e.Subnet && h.IP == e.IP {
+		if h.Role == twin.RoleSubnetHost && h.Subnet == e.Subnet && (h.IP == e.IP || h.IPv6.IsValid() && h.IPv6 == e.IP) {
 			return h
 		}
 	}
