@@ -170,7 +170,9 @@ func (e *estimator) add(res model.Address, item, key string, q Qty, assumption s
 // lines still read well.
 func unitOf(key string) string {
 	switch {
-	case strings.HasSuffix(key, "_hour"), strings.HasPrefix(key, "ec2/"), strings.HasPrefix(key, "rds/"):
+	case strings.HasPrefix(key, "rds/"):
+		return "instance-hour"
+	case strings.HasSuffix(key, "_hour"), strings.HasPrefix(key, "ec2/"):
 		return "hour"
 	case strings.HasSuffix(key, "_gb_month"):
 		return "GB-month"

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"os"
 	"slices"
 	"strings"
 
@@ -88,6 +89,17 @@ func Load(region string) (*Table, error) {
 		return nil, fmt.Errorf("read price table: %w", err)
 	}
 	return parseTable("pricing/data/"+region+".yaml", src)
+}
+
+// LoadFile reads a price table from a file, in the form of
+// pricing/data/<region>.yaml: a table refreshed by moat prices refresh
+// can price a stack before moat is rebuilt with it.
+func LoadFile(path string) (*Table, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read price table: %w", err)
+	}
+	return parseTable(path, src)
 }
 
 type rawPrice struct {

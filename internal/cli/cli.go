@@ -93,7 +93,7 @@ Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.AddCommand(newPlanCommand(io), newValidateCommand(io), newInitCommand(io))
-	root.AddCommand(newCostCommand(io))
+	root.AddCommand(newCostCommand(io), newPricesCommand(io))
 	root.AddCommand(newDiagramCommand(io))
 	root.AddCommand(newTwinCommand(io))
 	root.AddCommand(newReachCommand(io), newVerifyCommand(io), newAuditCommand(io))

@@ -17,6 +17,7 @@ import (
 )
 
 type costOptions struct {
+	prices  string
 	usage   string
 	format  string
 	compare bool
@@ -43,7 +44,8 @@ The defaults describe a small stack; set any of them in a YAML file:
   fargate_tasks: 6
 
 Prices come from pricing/data/<region>.yaml, each figure with its source
-and the date it was read. A charge moat has no confirmed price for is
+and the date it was read (--prices FILE uses another table, such as one
+moat prices refresh brought up to date from AWS's Price List). A charge moat has no confirmed price for is
 listed as unpriced, with the reason, and left out of the total - never
 counted as zero. What AWS waives is a credit line of its own: NAT gateway
 hours and GB against a Network Firewall's in the same account. Where every
@@ -61,6 +63,7 @@ CloudFormation template. Exit codes: 0 ok, 2 usage or input error.`,
 		Example: `  moat cost examples/webapp.yaml
   moat cost --usage usage.yaml examples/webapp.yaml
   moat cost --compare examples/webapp.yaml
+  moat cost --prices refreshed/us-east-1.yaml examples/webapp.yaml
   moat cost --format json examples/api.yaml | jq '.total'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -68,6 +71,7 @@ CloudFormation template. Exit codes: 0 ok, 2 usage or input error.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.usage, "usage", "", "YAML file overriding the usage assumptions (see the keys in the report)")
+	cmd.Flags().StringVar(&opts.prices, "prices", "", "price table FILE to use instead of moat's own for the network's Region (one moat prices refresh wrote)")
 	cmd.Flags().StringVar(&opts.format, "format", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&opts.compare, "compare", false, "price the stack with each NAT option, side by side")
 	return cmd
@@ -86,6 +90,15 @@ func runCost(io *streams, path string, opts costOptions) error {
 		return err
 	}
 	table, tableErr := pricing.Load(src.network.Region)
+	if opts.prices != "" {
+		table, tableErr = pricing.LoadFile(opts.prices)
+		if tableErr != nil {
+			return &exitError{code: exitInput, err: tableErr}
+		}
+		if table.Region != src.network.Region {
+			return &exitError{code: exitInput, err: fmt.Errorf("--prices %s is for region %q; %s is in %q", opts.prices, table.Region, path, src.network.Region)}
+		}
+	}
 	if tableErr != nil && !errors.Is(tableErr, pricing.ErrNoTable) {
 		return &exitError{code: exitFindings, err: tableErr}
 	}

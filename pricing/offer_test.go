@@ -1,0 +1,179 @@
+package pricing
+
+import (
+	"bytes"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func readOfferFile(t *testing.T, path string) *Offer {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	o, err := ReadOffer(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// TestKeyOf: which Price List rows price which moat keys, in both forms
+// AWS publishes (the fixtures are synthetic: real shapes, made-up SKUs
+// and prices).
+func TestKeyOf(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want []string // SKU=key for every row that maps, in SKU order
+	}{
+		{"testdata/offer-bulk-synthetic.json", []string{
+			"TESTSKU0000000001=rds/mariadb/db.t4g.micro",
+			"TESTSKU0000000002=rds/mariadb/db.t4g.micro/multi-az",
+			"TESTSKU0000000003=rds/postgres/db.t4g.medium",
+			// 4: Oracle is not an engine moat designs; 5: another Region;
+			// 6: Multi-AZ with readable standbys is a cluster, not moat's Multi-AZ.
+		}},
+		{"testdata/get-products-synthetic.json", []string{
+			"TESTSKU0000000101=ec2/t4g.nano",
+			// 102: dedicated tenancy; 103: Windows.
+			"TESTSKU0000000104=nat_gateway_hour",
+			"TESTSKU0000000105=regional_nat_gateway_gb",
+			"TESTSKU0000000106=ec2/t4g.small",
+			"TESTSKU0000000107=ec2/t4g.small",
+		}},
+	} {
+		o := readOfferFile(t, c.file)
+		var got []string
+		for _, r := range o.Rows {
+			if k := KeyOf(r, "us-east-1"); k != "" {
+				got = append(got, r.SKU+"="+k)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s:\n got %v\nwant %v", c.file, got, c.want)
+		}
+	}
+	if _, err := ReadOffer(strings.NewReader(`{"hello": 1}`)); err == nil || !strings.Contains(err.Error(), "no prices found") {
+		t.Errorf("a JSON file that is no offer: %v", err)
+	}
+	if _, err := ReadOffer(strings.NewReader(`{"products": `)); err == nil || !strings.Contains(err.Error(), "not AWS Price List JSON") {
+		t.Errorf("truncated JSON: %v", err)
+	}
+}
+
+// TestRefresh: the offers' figures replace the table's entries for the
+// keys they price (new, changed or the same), a key two rows price
+// differently is left alone, and the rest of the file is kept byte for
+// byte.
+func TestRefresh(t *testing.T) {
+	src := []byte(`# A table for the test.
+region: us-east-1
+prices:
+  # moat's prod default
+  rds/postgres/db.t4g.medium:
+    price: "0.065"
+    unit: instance-hour
+    source: https://example.com/old
+    read: "2026-11-22"
+  rds/mariadb/db.t4g.micro:
+    unpriced: 'could not be confirmed on 2026-12-03: no source'
+    note: 'searched everywhere'
+  rds/mariadb/db.t4g.micro/multi-az:
+    unpriced: 'could not be confirmed on 2026-12-03: no source'
+  ec2/t4g.nano:
+    price: "0.004"
+    unit: hour
+    source: https://example.com/old
+    read: "2026-11-22"
+  ec2/t4g.small:
+    price: "0.0168"
+    unit: hour
+    source: https://example.com/old
+    read: "2026-11-22"
+  nat_gateway_hour:
+    price: "0.045"
+    unit: hour
+    source: https://example.com/kept
+    read: "2026-11-22"
+    note: 'kept: the offers do not price it differently'
+  efs_standard_gb_month:
+    price: "0.30"
+    unit: GB-month
+    source: https://example.com/untouched
+    read: "2026-11-22"
+`)
+	offers := []*Offer{readOfferFile(t, "testdata/offer-bulk-synthetic.json"), readOfferFile(t, "testdata/get-products-synthetic.json")}
+	changes, out, err := Refresh("t.yaml", src, offers, "2099-01-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.Key+" "+c.Status+" "+c.New)
+	}
+	want := []string{
+		"ec2/t4g.nano changed 0.0042",
+		"ec2/t4g.small conflict ",
+		"nat_gateway_hour same 0.045",
+		"rds/mariadb/db.t4g.micro new 0.0123",
+		"rds/mariadb/db.t4g.micro/multi-az new 0.0246",
+		"rds/postgres/db.t4g.medium same 0.065",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes\n got %q\nwant %q", got, want)
+	}
+	tb, err := parseTable("t.yaml", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tb.Lookup("rds/mariadb/db.t4g.micro")
+	if m.Rate.String() != "$0.0123" || m.Unit != "instance-hour" || m.Read != "2099-01-02" ||
+		m.Source != "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/20990101000000/us-east-1/index.json" ||
+		!strings.Contains(m.Note, "SKU TESTSKU0000000001") || !strings.Contains(m.Note, "databaseEngine MariaDB") {
+		t.Errorf("refreshed entry %+v", m)
+	}
+	if n := tb.Lookup("ec2/t4g.nano"); !strings.Contains(n.Source, "aws pricing get-products --service-code AmazonEC2") {
+		t.Errorf("get-products source %q", n.Source)
+	}
+	if s := tb.Lookup("ec2/t4g.small"); s.Source != "https://example.com/old" || s.Rate.String() != "$0.0168" {
+		t.Errorf("a conflict was written: %+v", s)
+	}
+	for _, kept := range []string{"# A table for the test.\n", "  # moat's prod default\n", "  efs_standard_gb_month:\n    price: \"0.30\"\n    unit: GB-month\n    source: https://example.com/untouched\n    read: \"2026-11-22\"\n"} {
+		if !bytes.Contains(out, []byte(kept)) {
+			t.Errorf("lost %q:\n%s", kept, out)
+		}
+	}
+	// Nothing to change: the same bytes back.
+	_, again, err := Refresh("t.yaml", src, nil, "2099-01-02")
+	if err != nil || !bytes.Equal(again, src) {
+		t.Errorf("a refresh with no offers rewrote the table (%v):\n%s", err, again)
+	}
+}
+
+// TestRefreshKeepsTheRealTables: every shipped table round-trips byte
+// for byte when no offer changes it, so a refresh's diff shows only the
+// keys it set.
+func TestRefreshKeepsTheRealTables(t *testing.T) {
+	for _, r := range Regions() {
+		src, err := dataFS.ReadFile("data/" + r + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, out, err := Refresh(r+".yaml", src, nil, "2099-01-02")
+		if err != nil || !bytes.Equal(out, src) {
+			t.Errorf("%s does not round-trip (%v)", r, err)
+		}
+	}
+}
+
+func TestTrimPrice(t *testing.T) {
+	for in, want := range map[string]string{"0.0160000000": "0.016", "0.4000000000": "0.40", "1.0000000000": "1.00", "2": "2", "0.0000125000": "0.0000125"} {
+		if got := trimPrice(in); got != want {
+			t.Errorf("trimPrice(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
