@@ -12,6 +12,11 @@
 // float sums do; lines are rounded to cents and the total is the sum of
 // the rounded lines, so a printed report always adds up.
 //
-// The package is pure: its only input besides its arguments is the
-// embedded data.
+// ReadOffer and Refresh (offer.go, refresh.go) bring a table up to date
+// from AWS's own Price List: they read bulk offer files or get-products
+// output, map rows to moat's keys (KeyOf) and rewrite the table's YAML
+// with each figure's SKU, keeping the rest of the file byte for byte.
+//
+// The package is pure: its inputs besides its arguments are the embedded
+// data and, for LoadFile, the table file it is given.
 package pricing
