@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -134,13 +135,25 @@ func saveNetwork(stack string, n *model.Network) error {
 
 func printTwin(io *streams, p *twin.Plan) {
 	fmt.Fprintf(io.stdout, "Twin %s: %d namespaces (%s*)\n\n", p.Stack, len(p.Namespaces), twin.StackPrefix(p.Stack))
-	fmt.Fprintf(io.stdout, "  %-28s %-15s %-15s %s\n", "host", "address", "public", "namespace")
+	// A dual-stack twin lists the IPv6 addresses too.
+	v6 := slices.ContainsFunc(p.Hosts, func(h twin.Host) bool { return h.IPv6.IsValid() })
+	row := func(name, ip, pub, ip6, ns string) {
+		if v6 {
+			fmt.Fprintf(io.stdout, "  %-28s %-15s %-15s %-20s %s\n", name, ip, pub, ip6, ns)
+			return
+		}
+		fmt.Fprintf(io.stdout, "  %-28s %-15s %-15s %s\n", name, ip, pub, ns)
+	}
+	row("host", "address", "public", "IPv6", "namespace")
 	for _, h := range p.Hosts {
-		pub := ""
+		pub, ip6 := "", ""
 		if h.PublicIP.IsValid() {
 			pub = h.PublicIP.String()
 		}
-		fmt.Fprintf(io.stdout, "  %-28s %-15s %-15s %s\n", h.Name, h.IP, pub, h.NS)
+		if h.IPv6.IsValid() {
+			ip6 = h.IPv6.String()
+		}
+		row(h.Name, h.IP.String(), pub, ip6, h.NS)
 	}
 	// One example is enough: every node of a load balancer answers alike.
 	tried := false
