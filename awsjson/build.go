@@ -223,6 +223,7 @@ func (b *builder) subnets() {
 				CIDR:        b.prefix(f, "subnet "+s.SubnetId, s.CidrBlock),
 				IPv6Index:   -1,
 				MapPublicIP: s.MapPublicIpOnLaunch,
+				AssignIPv6:  s.AssignIpv6AddressOnCreation,
 				Tags:        tags(s.Tags),
 			}
 			for _, c := range s.Ipv6CidrBlockAssociationSet {

@@ -70,6 +70,7 @@ type rawSubnet struct {
 	SubnetId, VpcId, CidrBlock, OwnerId  string
 	AvailabilityZone, AvailabilityZoneId string
 	MapPublicIpOnLaunch                  bool
+	AssignIpv6AddressOnCreation          bool
 	Ipv6CidrBlockAssociationSet          []struct {
 		Ipv6CidrBlock      string
 		Ipv6CidrBlockState struct{ State string }

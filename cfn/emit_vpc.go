@@ -57,7 +57,9 @@ func (e *emitter) subnets() {
 				e.errorf("subnet %s: IPv6 index %d is outside a /56", s.Addr, s.IPv6Index)
 			}
 			p.Ipv6CidrBlock = e.v6Subnet(s.VPC, s.IPv6Index)
-			p.AssignIpv6AddressOnCreation = Bool(true)
+			if s.AssignIPv6 {
+				p.AssignIpv6AddressOnCreation = Bool(true)
+			}
 			// GetAtt VPC.Ipv6CidrBlocks is empty until the block exists.
 			dep = e.v6Block[s.VPC]
 		}

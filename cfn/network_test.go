@@ -63,7 +63,7 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 			}
 			if ipv6 {
 				s.IPv6Index = t*16 + i
-				s.IPv6CIDR = v6(s.IPv6Index)
+				s.IPv6CIDR, s.AssignIPv6 = v6(s.IPv6Index), true
 			}
 			switch tier {
 			case model.Public:

@@ -76,6 +76,7 @@ func (t *tmpl) build() {
 			CIDR:        t.prefix(r, "CidrBlock", r.props.get("CidrBlock")),
 			IPv6CIDR:    t.prefix(r, "Ipv6CidrBlock", r.props.get("Ipv6CidrBlock")),
 			MapPublicIP: t.boolean(r, "MapPublicIpOnLaunch", r.props.get("MapPublicIpOnLaunch")),
+			AssignIPv6:  t.boolean(r, "AssignIpv6AddressOnCreation", r.props.get("AssignIpv6AddressOnCreation")),
 		}
 		if z, ok := t.str(r, "AvailabilityZoneId"); ok {
 			s.ZoneID = z

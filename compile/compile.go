@@ -331,6 +331,7 @@ func (c *compiler) buildSubnets(plan []PlannedSubnet) {
 			if c.ipv6 {
 				sn.IPv6Index = ipv6Base[t] + zi
 				sn.IPv6CIDR = ipv6Subnet(c.v6, sn.IPv6Index)
+				sn.AssignIPv6 = true
 			}
 			c.n.Subnets = append(c.n.Subnets, sn)
 		}

@@ -337,6 +337,15 @@ func TestIPv6(t *testing.T) {
 			t.Errorf("%s: IPv6 %q beside %s, want %q", a, got, e.PrivateIP, want)
 		}
 	}
+	// A NAT instance's fixed interface has its addresses only at deploy
+	// time; its dual-stack subnet gives it an IPv6 one too (::4, below
+	// the workloads' ::a), and the subnet says so.
+	if e, _ := n.ENI("eni/nat/use1-az1"); len(e.IPv6) != 1 || e.IPv6[0].String() != "2001:db8::4" || e.PrivateIP.IsValid() {
+		t.Errorf("eni/nat/use1-az1: IPv6 %v, private %s", e.IPv6, e.PrivateIP)
+	}
+	if sn, _ := n.Subnet("subnet/public/use1-az1"); !sn.AssignIPv6 {
+		t.Error("a dual-stack subnet does not assign IPv6 on creation")
+	}
 	if v4 := build(t, webapp()); v4.LoadBalancers[0].DualStack {
 		t.Error("an IPv4 design's load balancer is dual-stack")
 	}

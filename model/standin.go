@@ -35,6 +35,7 @@ const FirstStandin = 10
 // asked (NetworkType DUAL, IpAddressType dualstack), and moat asks for
 // neither.
 func (n *Network) AddWorkloadENIs() {
+	n.addDeployTimeIPv6()
 	owned := map[Address]bool{}
 	taken := map[netip.Addr]bool{}
 	for _, e := range n.ENIs {
@@ -129,6 +130,30 @@ func standinIP(p netip.Prefix, i int) netip.Addr {
 	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 	v += uint32(i)
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// addDeployTimeIPv6 gives the interfaces a design or template declares
+// without addresses (NAT instances', a bastion's: AWS assigns them at
+// deploy time) a stand-in IPv6 address when their subnet assigns one to
+// every interface created in it: ::4, ::5, ... of the /64, in the
+// network's order, below the workloads' ::a and up, as the IPv4 side
+// keeps .4-.9 for them.
+func (n *Network) addDeployTimeIPv6() {
+	next := map[Address]int{}
+	for i := range n.ENIs {
+		e := &n.ENIs[i]
+		if e.PrivateIP.IsValid() || len(e.IPv6) > 0 {
+			continue
+		}
+		s, ok := n.Subnet(e.Subnet)
+		if !ok || !s.AssignIPv6 || next[e.Subnet] >= FirstStandin-4 {
+			continue
+		}
+		if ip := standinIPv6(s.IPv6CIDR, 4+next[e.Subnet]); ip.IsValid() {
+			e.IPv6 = []netip.Addr{ip}
+			next[e.Subnet]++
+		}
+	}
 }
 
 // standinIPv6 is the host at offset i of an IPv6 /64, or the zero Addr

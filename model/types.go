@@ -107,7 +107,10 @@ type Subnet struct {
 	NACL       Address
 	// MapPublicIP gives instances launched here a public IPv4 address.
 	MapPublicIP bool
-	Tags        []Tag
+	// AssignIPv6 gives every network interface created here an IPv6
+	// address (AssignIpv6AddressOnCreation).
+	AssignIPv6 bool
+	Tags       []Tag
 }
 
 // Usable returns the number of addresses an instance can use: AWS reserves
