@@ -177,3 +177,26 @@ func TestTrimPrice(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadOffer: any input is read or refused with an error, never a
+// panic, and every row it reads maps to a key or to none.
+func FuzzReadOffer(f *testing.F) {
+	for _, p := range []string{"testdata/offer-bulk-synthetic.json", "testdata/get-products-synthetic.json"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"PriceList": ["{\"product\": 1}"]}`))
+	f.Add([]byte(`{"products": {"A": {"sku": "A"}}, "terms": {"OnDemand": {"A": {"A.B": {"priceDimensions": {"x": {"pricePerUnit": {"USD": "-1"}}}}}}}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		o, err := ReadOffer(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		for _, r := range o.Rows {
+			_ = KeyOf(r, "us-east-1")
+		}
+	})
+}
