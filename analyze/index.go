@@ -69,8 +69,8 @@ type subnetInfo struct {
 	// rep is the representative host a SubnetHost endpoint uses: the last
 	// usable address, which stand-in interfaces never take.
 	rep netip.Addr
-	// rep6 is the IPv6 one, in a subnet with an IPv6 /64: the /64's
-	// host ::ffff, far past the stand-ins (::a, ::b, ...).
+	// rep6 is the IPv6 one, in a subnet with an IPv6 block
+	// (model.SubnetHostIPv6).
 	rep6 netip.Addr
 	// implicit marks a route table or NACL taken from the VPC's main
 	// table or default ACL, so explanations can say so.
@@ -445,11 +445,7 @@ func (ix *Index) indexSubnets() {
 			si.nacl, si.implicitACL = si.vpc.defACL, true
 		}
 		si.rep = lastUsable(s.CIDR)
-		if s.IPv6CIDR.IsValid() && s.IPv6CIDR.Addr().Is6() && s.IPv6CIDR.Bits() <= 112 {
-			b := s.IPv6CIDR.Masked().Addr().As16()
-			b[14], b[15] = 0xff, 0xff
-			si.rep6 = netip.AddrFrom16(b)
-		}
+		si.rep6 = model.SubnetHostIPv6(s.IPv6CIDR)
 		ix.subnets[s.Addr] = si
 		ix.subnetsL = append(ix.subnetsL, si)
 		if si.vpc != nil {

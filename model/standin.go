@@ -72,7 +72,7 @@ func (n *Network) AddWorkloadENIs() {
 				Owner: owner, Description: desc + "; " + StandinNote,
 			}
 			if v6 && ip.IsValid() {
-				if ip6 := standinIPv6(s.IPv6CIDR, offset); ip6.IsValid() {
+				if ip6 := IPv6Host(s.IPv6CIDR, offset); ip6.IsValid() {
 					eni.IPv6 = []netip.Addr{ip6}
 				}
 			}
@@ -149,20 +149,24 @@ func (n *Network) addDeployTimeIPv6() {
 		if !ok || !s.AssignIPv6 || next[e.Subnet] >= FirstStandin-4 {
 			continue
 		}
-		if ip := standinIPv6(s.IPv6CIDR, 4+next[e.Subnet]); ip.IsValid() {
+		if ip := IPv6Host(s.IPv6CIDR, 4+next[e.Subnet]); ip.IsValid() {
 			e.IPv6 = []netip.Addr{ip}
 			next[e.Subnet]++
 		}
 	}
 }
 
-// standinIPv6 is the host at offset i of an IPv6 /64, or the zero Addr
-// when p is not one.
-func standinIPv6(p netip.Prefix, i int) netip.Addr {
-	if !p.IsValid() || !p.Addr().Is6() || p.Bits() != 64 || i <= 0 || i > 0xffff {
+// IPv6Host is the host at offset i (1 to 65535) of an IPv6 prefix of
+// /112 or shorter, or the zero Addr when there is none.
+func IPv6Host(p netip.Prefix, i int) netip.Addr {
+	if !p.IsValid() || !p.Addr().Is6() || p.Bits() > 112 || i <= 0 || i > 0xffff {
 		return netip.Addr{}
 	}
 	b := p.Masked().Addr().As16()
 	b[14], b[15] = byte(i>>8), byte(i)
 	return netip.AddrFrom16(b)
 }
+
+// SubnetHostIPv6 is "any host in the subnet" over IPv6, the analyzer's and
+// the twin's alike: the subnet's ::ffff, far past every stand-in (::4 up).
+func SubnetHostIPv6(p netip.Prefix) netip.Addr { return IPv6Host(p, 0xffff) }

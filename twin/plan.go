@@ -404,7 +404,7 @@ func (b *builder) layoutVPCs() error {
 		}
 		ss.next = a
 		if v6 := vs.vpc.IPv6CIDR; v6.IsValid() && s.IPv6CIDR.IsValid() && s.IPv6CIDR.Bits() == 64 && v6.Contains(s.IPv6CIDR.Addr()) {
-			ss.gw6 = hostIn6(s.IPv6CIDR, 1)
+			ss.gw6 = model.IPv6Host(s.IPv6CIDR, 1)
 			vs.v6 = v6.Masked()
 		}
 		vs.subnets = append(vs.subnets, ss)
@@ -423,14 +423,6 @@ func (b *builder) layoutVPCs() error {
 		}
 	}
 	return nil
-}
-
-// hostIn6 is the host at offset i (< 65536) of an IPv6 prefix of /112
-// or shorter.
-func hostIn6(p netip.Prefix, i int) netip.Addr {
-	b := p.Masked().Addr().As16()
-	b[14], b[15] = byte(i>>8), byte(i)
-	return netip.AddrFrom16(b)
 }
 
 // collectHosts gathers every interface: the model's ENIs first, then one
@@ -581,7 +573,7 @@ func (b *builder) collectHosts() error {
 			}
 			h := &Host{Name: string(ss.s.Addr), Role: RoleSubnetHost, IP: netipxLast(ss.s.CIDR).Prev(), Subnet: ss.s.Addr, VPC: ss.s.VPC, Owner: ss.s.Addr}
 			if ss.gw6.IsValid() {
-				h.IPv6 = hostIn6(ss.s.IPv6CIDR, 0xffff) // the analyzer's IPv6 "any host"
+				h.IPv6 = model.SubnetHostIPv6(ss.s.IPv6CIDR)
 			}
 			b.addHost(h)
 		}
