@@ -1,16 +1,12 @@
 package awsjson
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/moatnet/moat/diag"
 )
@@ -193,106 +189,5 @@ func decode(src []byte, d *dump) error { return json.Unmarshal(src, d) }
 
 // jsonDiag turns a decoding error into a diagnostic at line:column.
 func jsonDiag(name string, src []byte, err error) diag.Diagnostic {
-	var (
-		syn  *json.SyntaxError
-		typ  *json.UnmarshalTypeError
-		off  int64 = -1
-		msg        = err.Error()
-		hint       = "save the command's output unchanged: aws ec2 ... --output json > FILE"
-	)
-	switch {
-	case errors.As(err, &syn):
-		off = syn.Offset - 1
-	case errors.As(err, &typ):
-		off = valueStart(src, typ.Offset)
-		msg = fmt.Sprintf("%s is %s, want %s", fieldName(typ), typ.Value, typ.Type)
-	case err.Error() == "unexpected EOF":
-		off = int64(len(src))
-		msg = "the JSON ends early"
-	}
-	pos := position(src, off)
-	return diag.Diagnostic{
-		Severity: diag.Error,
-		Summary:  "invalid JSON: " + strings.TrimPrefix(msg, "json: "),
-		Hint:     hint,
-		Range:    diag.Range{File: name, Start: pos},
-	}
+	return diag.JSONError(name, src, err, "save the command's output unchanged: aws ec2 ... --output json > FILE")
 }
-
-func fieldName(e *json.UnmarshalTypeError) string {
-	if e.Field == "" {
-		return "the document"
-	}
-	return e.Field
-}
-
-// position converts a byte offset into a 1-based line and column counted in
-// runes, as the YAML parser and diag.Render count them. A negative offset
-// is unknown (the zero Pos).
-func position(src []byte, off int64) diag.Pos {
-	if off < 0 {
-		return diag.Pos{}
-	}
-	off = min(off, int64(len(src)))
-	before := src[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return diag.Pos{Line: line, Column: utf8.RuneCount(before[start:]) + 1}
-}
-
-// valueStart finds where the JSON value ending at end begins, so a type
-// error points at the value rather than just past it. It walks back over a
-// string, a bracketed value or a bare literal.
-func valueStart(src []byte, end int64) int64 {
-	i := min(end, int64(len(src))) - 1
-	for i >= 0 && isSpace(src[i]) {
-		i--
-	}
-	if i < 0 {
-		return 0
-	}
-	switch src[i] {
-	case '"':
-		return stringStart(src, i)
-	case '}', ']':
-		depth := 0
-		for ; i >= 0; i-- {
-			switch src[i] {
-			case '"':
-				i = stringStart(src, i)
-			case '}', ']':
-				depth++
-			case '{', '[':
-				depth--
-				if depth == 0 {
-					return i
-				}
-			}
-		}
-		return 0
-	}
-	for i > 0 && !isSpace(src[i-1]) && !strings.ContainsRune(":,[{", rune(src[i-1])) {
-		i--
-	}
-	return i
-}
-
-// stringStart returns the offset of the quote opening the string whose
-// closing quote is at end.
-func stringStart(src []byte, end int64) int64 {
-	for j := end - 1; j >= 0; j-- {
-		if src[j] != '"' {
-			continue
-		}
-		k := j - 1
-		for k >= 0 && src[k] == '\\' {
-			k--
-		}
-		if (j-k-1)%2 == 0 {
-			return j
-		}
-	}
-	return 0
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -1,14 +1,16 @@
 package pricing
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
+
+	"github.com/moatnet/moat/diag"
 )
+
+// offerHint is what a file that is no price list should have been.
+const offerHint = "give a bulk offer file (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<service>/current/<region>/index.json) or aws pricing get-products output, saved unchanged"
 
 // OfferRow is one on-demand price of an AWS Price List offer: a product
 // (SKU, family, attributes) and its first price dimension.
@@ -54,12 +56,9 @@ type offerTerm struct {
 // them: a bulk offer file (https://pricing.us-east-1.amazonaws.com/offers/
 // v1.0/aws/<service>/<version>/<region>/index.json) or the output of
 // `aws pricing get-products` ({"PriceList": ["<record>", ...]}). Only
-// on-demand terms are read.
-func ReadOffer(r io.Reader) (*Offer, error) {
-	src, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
+// on-demand terms are read. A file that is neither is an error at
+// file:line:column with a hint.
+func ReadOffer(file string, src []byte) (*Offer, *diag.Diagnostic) {
 	var top struct {
 		OfferCode string                                     `json:"offerCode"`
 		Version   string                                     `json:"version"`
@@ -67,9 +66,10 @@ func ReadOffer(r io.Reader) (*Offer, error) {
 		Terms     map[string]map[string]map[string]offerTerm `json:"terms"`
 		PriceList []json.RawMessage                          `json:"PriceList"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(src))
-	if err := dec.Decode(&top); err != nil {
-		return nil, fmt.Errorf("not AWS Price List JSON: %w", err)
+	if err := json.Unmarshal(src, &top); err != nil {
+		d := diag.JSONError(file, src, err, offerHint)
+		d.Summary = "not AWS Price List JSON: " + strings.TrimPrefix(d.Summary, "invalid JSON: ")
+		return nil, &d
 	}
 	o := &Offer{Service: top.OfferCode, Version: top.Version}
 	switch {
@@ -94,7 +94,8 @@ func ReadOffer(r io.Reader) (*Offer, error) {
 				} `json:"terms"`
 			}
 			if err := json.Unmarshal(raw, &rec); err != nil {
-				return nil, fmt.Errorf("PriceList record %d: %w", i+1, err)
+				return nil, &diag.Diagnostic{Severity: diag.Error, Summary: fmt.Sprintf("PriceList record %d is not a price-list product: %v", i+1, err),
+					Hint: offerHint, Range: diag.Range{File: file, Start: diag.PosAt(src, 0)}}
 			}
 			if o.Service == "" {
 				o.Service = rec.ServiceCode
@@ -104,7 +105,8 @@ func ReadOffer(r io.Reader) (*Offer, error) {
 			}
 		}
 	default:
-		return nil, errors.New(`no prices found: expected a bulk offer file ("products" and "terms") or aws pricing get-products output ("PriceList")`)
+		return nil, &diag.Diagnostic{Severity: diag.Error, Summary: `no prices found: the file has neither "products" (a bulk offer file) nor "PriceList" (get-products output)`,
+			Hint: offerHint, Range: diag.Range{File: file, Start: diag.PosAt(src, 0)}}
 	}
 	slices.SortFunc(o.Rows, func(a, b OfferRow) int { return strings.Compare(a.SKU, b.SKU) })
 	return o, nil

@@ -10,14 +10,13 @@ import (
 
 func readOfferFile(t *testing.T, path string) *Offer {
 	t.Helper()
-	f, err := os.Open(path)
+	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	o, err := ReadOffer(f)
-	if err != nil {
-		t.Fatal(err)
+	o, d := ReadOffer(path, src)
+	if d != nil {
+		t.Fatal(d.Summary)
 	}
 	return o
 }
@@ -57,11 +56,14 @@ func TestKeyOf(t *testing.T) {
 			t.Errorf("%s:\n got %v\nwant %v", c.file, got, c.want)
 		}
 	}
-	if _, err := ReadOffer(strings.NewReader(`{"hello": 1}`)); err == nil || !strings.Contains(err.Error(), "no prices found") {
-		t.Errorf("a JSON file that is no offer: %v", err)
+	if _, d := ReadOffer("o.json", []byte(`{"hello": 1}`)); d == nil || !strings.Contains(d.Summary, "no prices found") || d.Hint == "" {
+		t.Errorf("a JSON file that is no offer: %+v", d)
 	}
-	if _, err := ReadOffer(strings.NewReader(`{"products": `)); err == nil || !strings.Contains(err.Error(), "not AWS Price List JSON") {
-		t.Errorf("truncated JSON: %v", err)
+	if _, d := ReadOffer("o.json", []byte("{\n  \"products\": ")); d == nil || !strings.Contains(d.Summary, "not AWS Price List JSON") || d.Range.String() != "o.json:2:14" {
+		t.Errorf("truncated JSON: %+v", d)
+	}
+	if _, d := ReadOffer("o.json", []byte("{\"products\": {\"A\": {\"sku\": 7}}}")); d == nil || d.Range.String() != "o.json:1:28" {
+		t.Errorf("a number where the SKU goes: %+v", d)
 	}
 }
 
@@ -191,8 +193,8 @@ func FuzzReadOffer(f *testing.F) {
 	f.Add([]byte(`{"PriceList": ["{\"product\": 1}"]}`))
 	f.Add([]byte(`{"products": {"A": {"sku": "A"}}, "terms": {"OnDemand": {"A": {"A.B": {"priceDimensions": {"x": {"pricePerUnit": {"USD": "-1"}}}}}}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		o, err := ReadOffer(bytes.NewReader(b))
-		if err != nil {
+		o, d := ReadOffer("f.json", b)
+		if d != nil {
 			return
 		}
 		for _, r := range o.Rows {

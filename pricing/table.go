@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -123,7 +124,11 @@ type rawTable struct {
 func parseTable(file string, src []byte) (*Table, error) {
 	var raw rawTable
 	if err := yaml.Unmarshal(src, &raw); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", file, err)
+		var le *yaml.LoadError
+		if errors.As(err, &le) && le.Mark.Line > 0 {
+			return nil, fmt.Errorf("%s:%d:%d: invalid YAML: %s (check the indentation, quotes and brackets)", file, le.Mark.Line, max(le.Mark.Column, 1), le.Message)
+		}
+		return nil, fmt.Errorf("%s: invalid price table: %w (see pricing/data/us-east-1.yaml for the form)", file, err)
 	}
 	t := &Table{Region: raw.Region, File: file, Prices: map[string]Price{}}
 	var problems []string

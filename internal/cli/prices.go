@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/pricing"
 )
 
@@ -80,14 +81,16 @@ func runPricesRefresh(io *streams, table string, paths []string, opts pricesOpti
 	}
 	var offers []*pricing.Offer
 	for _, path := range paths {
-		f, err := os.Open(path)
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return &exitError{code: exitInput, err: fmt.Errorf("read offer: %w", err)}
 		}
-		o, err := pricing.ReadOffer(f)
-		f.Close()
-		if err != nil {
-			return &exitError{code: exitInput, err: fmt.Errorf("%s: %w", path, err)}
+		o, d := pricing.ReadOffer(path, b)
+		if d != nil {
+			if err := diag.Render(io.stderr, diag.List{*d}, diag.Sources{path: b}); err != nil {
+				return &exitError{code: exitInput, err: err}
+			}
+			return &exitError{code: exitInput}
 		}
 		offers = append(offers, o)
 	}
