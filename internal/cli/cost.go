@@ -45,12 +45,13 @@ The defaults describe a small stack; set any of them in a YAML file:
 
 Prices come from pricing/data/<region>.yaml, each figure with its source
 and the date it was read (--prices FILE uses another table, such as one
-moat prices refresh brought up to date from AWS's Price List). A charge moat has no confirmed price for is
-listed as unpriced, with the reason, and left out of the total - never
-counted as zero. What AWS waives is a credit line of its own: NAT gateway
-hours and GB against a Network Firewall's in the same account. Where every
-GB through NAT also crosses a firewall or a Transit Gateway (an egress
-VPC), firewall_gb and tgw_gb follow nat_gb unless the usage file sets them.
+moat prices refresh brought up to date from AWS's Price List). A charge
+moat has no confirmed price for is listed as unpriced, with the reason,
+and left out of the total - never counted as zero. What AWS waives is a
+credit line of its own: NAT gateway hours and GB against a Network
+Firewall's in the same account. Where every GB through NAT also crosses a
+firewall or a Transit Gateway (an egress VPC), firewall_gb and tgw_gb
+follow nat_gb unless the usage file sets them.
 
 --compare designs the same stack with each NAT option (an instance per
 zone, one shared instance, a gateway per zone, one shared gateway, a
