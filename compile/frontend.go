@@ -291,6 +291,9 @@ func (c *compiler) buildService() {
 	}
 	if sv.Kind != "ecs-fargate" {
 		svc.InstanceType = sv.InstanceType
+	} else {
+		// Fargate tasks run on Graviton: the template's RuntimePlatform.
+		svc.Architecture = model.ARM64
 	}
 	if sv.Kind == "eks" {
 		if l, ok := ec2types.Lookup(sv.InstanceType); ok {

@@ -14,6 +14,9 @@ const (
 	FlowLogAddr  model.Address = "flowlog/vpc"
 )
 
+// BastionInstanceType is the bastion's size: a jump host needs little.
+const BastionInstanceType = "t4g.nano"
+
 func (c *compiler) buildFlowLog() {
 	f := c.s.Network.FlowLogs
 	if !f.Enabled {
@@ -56,6 +59,7 @@ func (c *compiler) buildWorkloads() {
 		c.n.Bastions = []model.Bastion{{
 			Addr: BastionAddr, VPC: VPCAddr, Mode: b.Mode, Subnet: subnet,
 			AllowFrom: slices.Clone(b.AllowFrom), SecurityGroup: SGBastion,
+			InstanceType: BastionInstanceType,
 		}}
 		// A bastion in a public subnet reaches the internet (and SSH
 		// clients reach it) only with a public address: an Elastic IP on a

@@ -417,6 +417,10 @@ type Service struct {
 	// nodes, and the instance type of ecs-ec2 hosts or EKS nodes.
 	CPU, Memory, DesiredCount int
 	InstanceType              string
+	// Architecture is the tasks' processor architecture where the design
+	// fixes it apart from an instance type (Fargate's RuntimePlatform);
+	// empty when it follows InstanceType or is not known.
+	Architecture Architecture
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
 	FileSystem     Address // EFS the service mounts; zero if none
@@ -456,7 +460,17 @@ type Bastion struct {
 	Subnet        Address
 	AllowFrom     []netip.Prefix
 	SecurityGroup Address
+	InstanceType  string // empty when not known (an import)
 }
+
+// Architecture is a processor architecture, spelt as ECS's
+// RuntimePlatform.CpuArchitecture spells it.
+type Architecture string
+
+const (
+	ARM64 Architecture = "ARM64"
+	X86   Architecture = "X86_64"
+)
 
 // NoteKind classifies what the compiler wants a reader to know.
 type NoteKind string

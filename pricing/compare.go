@@ -43,6 +43,12 @@ type Comparison struct {
 // against the option marked Baseline.
 func Compare(opts []Option, t *Table, u Usage) *Comparison {
 	c := &Comparison{Assumptions: u.Assumptions()}
+	for _, o := range opts {
+		if o.Network != nil {
+			c.Assumptions = u.assumptionsFor(o.Network) // the options differ only in NAT
+			break
+		}
+	}
 	var base *Row
 	for _, o := range opts {
 		row := Row{Option: o.Name, Label: o.Label, GivesUp: o.GivesUp, Baseline: o.Baseline}
