@@ -131,3 +131,33 @@ func TestCrossZoneQuantityReads(t *testing.T) {
 		t.Errorf("line %+v", l)
 	}
 }
+
+// TestCompareOnlyTheOptionsTheTopologyHas: options that build the same
+// NAT (a hub-and-spoke design ignores network.nat; one zone makes per
+// zone and shared the same) are one row, and the others are named.
+func TestCompareOnlyTheOptionsTheTopologyHas(t *testing.T) {
+	us := mustLoad(t, "us-east-1")
+	gw := func() *model.Network {
+		n := twoZones(model.TargetNATGateway, "natgw/a")
+		n.NATGateways = []model.NATGateway{{Addr: "natgw/a", Subnet: "subnet/public/a", PublicIPs: 1}}
+		return n
+	}
+	ni := twoZones(model.TargetENI, "eni/nat/a")
+	ni.NATInstances = []model.NATInstance{{Addr: "nat/a", Subnet: "subnet/public/a", ENI: "eni/nat/a", InstanceType: "t4g.nano"}}
+	c := Compare([]Option{
+		{Name: "gateway-per-zone", Network: gw(), Baseline: true},
+		{Name: "instance-per-zone", Network: ni},
+		{Name: "gateway", Label: "one shared NAT gateway", Network: gw()},
+		{Name: "none", Label: "no NAT", Network: gw()},
+	}, us, DefaultUsage())
+	var rows []string
+	for _, r := range c.Rows {
+		rows = append(rows, r.Option)
+	}
+	if strings.Join(rows, " ") != "gateway-per-zone instance-per-zone" {
+		t.Errorf("rows %v, want the two designs that differ", rows)
+	}
+	if len(c.NotCompared) != 2 || c.NotCompared[0] != (SameAs{Option: "gateway", Label: "one shared NAT gateway", SameAs: "gateway-per-zone"}) || c.NotCompared[1].Option != "none" {
+		t.Errorf("not compared %+v", c.NotCompared)
+	}
+}

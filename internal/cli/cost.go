@@ -57,7 +57,10 @@ follow nat_gb unless the usage file sets them.
 zone, one shared instance, a gateway per zone, one shared gateway, a
 regional gateway, none) and shows each one's monthly total and saving
 against a NAT gateway per zone, including the cross-zone traffic a shared
-NAT adds, and what each gives up. It needs a stack spec.
+NAT adds, and what each gives up. An option the topology does not have
+(the design builds the same NAT as for an earlier row, as hub-and-spoke
+does for all of them) is named under "Not compared", not repeated. It
+needs a stack spec.
 
 NETWORK is a stack spec, a directory of aws ec2 describe-* JSON or a
 CloudFormation template. Exit codes: 0 ok, 2 usage or input error.`,
@@ -235,7 +238,7 @@ func writeCostSummary(w io.Writer, n *model.Network) {
 	r := pricing.Estimate(n, t, pricing.DefaultUsage())
 	extra := ""
 	if r.Unpriced > 0 {
-		extra = fmt.Sprintf(" + %s not priced", plural(r.Unpriced, "item"))
+		extra = fmt.Sprintf(" + %d unpriced", r.Unpriced)
 	}
 	fmt.Fprintf(w, "\nEstimated cost: %s/month%s (%s list prices, default usage; see moat cost)\n", r.Total, extra, n.Region)
 }
