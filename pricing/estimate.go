@@ -47,10 +47,11 @@ type Report struct {
 }
 
 type estimator struct {
-	n *model.Network
-	t *Table
-	u Usage
-	r *Report
+	n   *model.Network
+	t   *Table
+	u   Usage
+	r   *Report
+	ref *Table // us-east-1, read once for the units of unpriced lines
 }
 
 // Estimate prices n with table t (nil: every line unpriced) under usage u.
@@ -158,8 +159,11 @@ func (e *estimator) add(res model.Address, item, key string, q Qty, assumption s
 	if l.Unit == "" {
 		// An unpriced figure has no unit of its own; borrow the reference
 		// table's so the quantity still reads right.
-		if ref, err := Load("us-east-1"); err == nil && ref.Lookup(key).Unit != "" {
-			l.Unit = ref.Lookup(key).Unit
+		if e.ref == nil {
+			e.ref, _ = Load("us-east-1")
+		}
+		if u := e.ref.Lookup(key).Unit; u != "" {
+			l.Unit = u
 		} else {
 			l.Unit = unitOf(key)
 		}
