@@ -46,8 +46,9 @@ better choice for EC2, whose bulk file is very large):
               Type=TERM_MATCH,Field=instanceType,Value=db.t4g.micro > rds.json
 
 The figures read are RDS instance hours (PostgreSQL, MySQL and MariaDB,
-Single-AZ and Multi-AZ), Linux EC2 instance hours on shared tenancy, and NAT
-gateway hours and GB (zonal and regional). Only keys TABLE already has are
+Single-AZ and Multi-AZ), Linux EC2 instance hours on shared tenancy, NAT
+gateway hours and GB (zonal and regional), and Linux Fargate vCPU and GB
+hours (x86 and ARM, --service-code AmazonECS). Only keys TABLE already has are
 set. Two rows that price one key differently are a conflict: the key is left
 as it was and the conflict printed.
 
