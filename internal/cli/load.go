@@ -40,32 +40,8 @@ func loadSpec(path string) (*loaded, error) {
 	return l, nil
 }
 
-// report prints the diagnostics in the chosen format and returns the exit
-// error for a spec with errors.
-func (l *loaded) report(io *streams, format string) error {
-	if format == "json" {
-		return l.reportJSON(io)
-	}
-	if len(l.diags) == 0 {
-		return nil
-	}
-	if err := diag.Render(io.stderr, l.diags, l.sources); err != nil {
-		return &exitError{code: exitInput, err: err}
-	}
-	if l.diags.HasErrors() {
-		return &exitError{code: exitInput}
-	}
-	return nil
-}
-
-// reportJSON prints the diagnostics, even none, as one JSON document on
-// stdout, for machines.
-func (l *loaded) reportJSON(io *streams) error {
-	if err := diag.RenderJSON(io.stdout, l.diags); err != nil {
-		return &exitError{code: exitInput, err: err}
-	}
-	if l.diags.HasErrors() {
-		return &exitError{code: exitInput}
-	}
-	return nil
+// report prints the diagnostics (as JSON in JSON mode) and returns the
+// exit error for a spec with errors.
+func (l *loaded) report(io *streams) error {
+	return reportDiags(io, l.diags, l.sources)
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,17 +61,28 @@ func loadNetwork(io *streams, path string) (*source, error) {
 	if err != nil {
 		return nil, &exitError{code: exitInput, err: err}
 	}
-	if err := l.report(io, "text"); err != nil {
+	if err := l.report(io); err != nil {
 		return nil, err
 	}
 	return &source{network: l.network, spec: l}, nil
 }
 
 // reportDiags prints diagnostics as spec diagnostics are printed and
-// returns exit 2 when any is an error.
+// returns exit 2 when any is an error. In JSON mode errors are one JSON
+// document on stdout, and warnings wait for the command's JSON result.
 func reportDiags(io *streams, d diag.List, src diag.Sources) error {
 	if len(d) == 0 {
 		return nil
+	}
+	if io.json {
+		io.pending = append(io.pending, d...)
+		if !d.HasErrors() {
+			return nil
+		}
+		if err := diag.RenderJSON(io.stdout, io.pending); err != nil {
+			return &exitError{code: exitInput, err: err}
+		}
+		return &exitError{code: exitInput}
 	}
 	if err := diag.Render(io.stderr, d, src); err != nil {
 		return &exitError{code: exitInput, err: err}
@@ -78,4 +91,31 @@ func reportDiags(io *streams, d diag.List, src diag.Sources) error {
 		return &exitError{code: exitInput}
 	}
 	return nil
+}
+
+// writeJSONResult writes v, a JSON object, on stdout; warnings read on
+// the way come first in it, under "diagnostics".
+func writeJSONResult(io *streams, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return &exitError{code: exitInput, err: fmt.Errorf("encode json: %w", err)}
+	}
+	if len(io.pending) > 0 && len(b) > 1 && b[0] == '{' {
+		d, err := json.Marshal(io.pending.Sorted())
+		if err != nil {
+			return &exitError{code: exitInput, err: fmt.Errorf("encode json: %w", err)}
+		}
+		sep := ","
+		if string(b) == "{}" {
+			sep = ""
+		}
+		b = append(append(append([]byte(`{"diagnostics":`), d...), sep...), b[1:]...)
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return &exitError{code: exitInput, err: fmt.Errorf("encode json: %w", err)}
+	}
+	out.WriteByte('\n')
+	_, err = io.stdout.Write(out.Bytes())
+	return err
 }

@@ -55,12 +55,13 @@ func runPlan(io *streams, path string, opts planOptions) error {
 	if err != nil {
 		return &exitError{code: exitInput, err: err}
 	}
-	if err := l.report(io, "text"); err != nil {
+	if err := l.report(io); err != nil {
 		return err
 	}
 	set, order, err := renderTemplates(l.network, opts.format)
 	if err != nil {
-		return &exitError{code: exitFindings, err: err}
+		// The spec asks for something moat cannot write: an input error.
+		return &exitError{code: exitInput, err: err}
 	}
 	var summary bytes.Buffer
 	writePlan(&summary, l.network)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -92,7 +91,7 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 		}
 	}
 	if opts.format == "json" {
-		if err := writeReachJSON(io.stdout, answerJSON(a)); err != nil {
+		if err := writeJSONResult(io, answerJSON(a)); err != nil {
 			return err
 		}
 	} else {
@@ -200,16 +199,6 @@ func answerJSON(a analyze.Answer) answerJSONT {
 		out.Paths = append(out.Paths, pathToJSON(p))
 	}
 	return out
-}
-
-func writeReachJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return &exitError{code: exitInput, err: fmt.Errorf("encode json: %w", err)}
-	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
-	return err
 }
 
 // writePathDiagram draws the network with the first path highlighted: the

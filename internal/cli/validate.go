@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 
+	"github.com/moatnet/moat/diag"
+
 	"github.com/spf13/cobra"
 )
 
@@ -30,11 +32,15 @@ validate exit 2. Warnings (only unwise choices) are printed and exit 0.`,
 			if err != nil {
 				return &exitError{code: exitInput, err: err}
 			}
-			if format == "json" {
-				return l.reportJSON(io)
-			}
-			if err := l.report(io, format); err != nil {
+			if err := l.report(io); err != nil {
 				return err
+			}
+			if format == "json" {
+				// No errors: the warnings, or none, as the same document.
+				if err := diag.RenderJSON(io.stdout, l.diags); err != nil {
+					return &exitError{code: exitInput, err: err}
+				}
+				return nil
 			}
 			_, w := l.diags.Count()
 			fmt.Fprintf(io.stdout, "%s is valid: stack %s in %s (%s)\n", args[0], l.stack.Name, l.stack.Region, plural(w, "warning"))
