@@ -2,6 +2,8 @@ package awsjson
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -155,9 +157,9 @@ func readAll(fsys fs.FS, root string, r *Result) []file {
 			r.Ignored = append(r.Ignored, show(root, p))
 			return nil
 		}
-		src, err := fs.ReadFile(fsys, p)
+		src, err := readFile(fsys, p)
 		if err != nil {
-			r.Diags.Errorf(diag.Range{File: show(root, p)}, "", "read: %v", err)
+			r.Diags.Errorf(diag.Range{File: show(root, p)}, "save the command's output as a regular file: aws ec2 ... --output json > FILE", "read: %v", err)
 			return nil
 		}
 		f := file{name: show(root, p), k: k, tableID: id, scope: scopeOf(p)}
@@ -174,6 +176,40 @@ func readAll(fsys fs.FS, root string, r *Result) []file {
 	}
 	slices.Sort(r.Ignored)
 	return files
+}
+
+// MaxFileBytes caps one describe-* file: the largest real outputs are tens
+// of megabytes, and a cap fails a wrong file fast instead of exhausting
+// memory.
+const MaxFileBytes = 256 << 20
+
+// readFile reads p if it is a regular file (after symbolic links) of at
+// most MaxFileBytes: a FIFO or device named like a describe file would
+// block or never end.
+func readFile(fsys fs.FS, p string) ([]byte, error) {
+	fi, err := fs.Stat(fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (mode %s)", path.Base(p), fi.Mode().Type())
+	}
+	if fi.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s is %d MiB; moat reads at most %d MiB per file", path.Base(p), fi.Size()>>20, MaxFileBytes>>20)
+	}
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf("%s is over %d MiB; moat reads at most %d MiB per file", path.Base(p), MaxFileBytes>>20, MaxFileBytes>>20)
+	}
+	return b, nil
 }
 
 func show(root, p string) string {

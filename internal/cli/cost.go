@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -134,9 +133,9 @@ func readUsage(io *streams, path string) (pricing.Usage, error) {
 	if path == "" {
 		return u, nil
 	}
-	src, err := os.ReadFile(path)
+	src, err := readInput(io, path, "usage", maxSpecBytes)
 	if err != nil {
-		return u, &exitError{code: exitInput, err: fmt.Errorf("read usage: %w", err)}
+		return u, &exitError{code: exitInput, err: err}
 	}
 	u, diags := pricing.ParseUsage(path, src, u)
 	if len(diags) == 0 {

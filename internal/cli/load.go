@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/moatnet/moat/compile"
 	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
@@ -22,22 +19,36 @@ type loaded struct {
 // only on a spec that parsed without errors, so a typo is not buried under
 // the problems it causes downstream. An error is returned only when the
 // file cannot be read.
-func loadSpec(path string) (*loaded, error) {
-	src, err := os.ReadFile(path)
+// "-" reads the spec from standard input.
+func loadSpec(s *streams, path string) (*loaded, error) {
+	src, err := readInput(s, path, "spec", maxSpecBytes)
 	if err != nil {
-		return nil, fmt.Errorf("read spec: %w", err)
+		return nil, err
 	}
-	l := &loaded{sources: diag.Sources{path: src}}
-	l.stack, l.diags = spec.Parse(path, src)
+	return parseSpec(displayName(path), src), nil
+}
+
+// displayName is how diagnostics name the file at path.
+func displayName(path string) string {
+	if path == "-" {
+		return "<stdin>"
+	}
+	return path
+}
+
+// parseSpec parses and compiles the spec src, read from the file name.
+func parseSpec(name string, src []byte) *loaded {
+	l := &loaded{sources: diag.Sources{name: src}}
+	l.stack, l.diags = spec.Parse(name, src)
 	if l.diags.HasErrors() || l.stack == nil {
-		return l, nil
+		return l
 	}
 	n, cd := compile.Compile(l.stack)
 	l.diags = append(l.diags, cd...)
 	if !cd.HasErrors() {
 		l.network = n
 	}
-	return l, nil
+	return l
 }
 
 // report prints the diagnostics (as JSON in JSON mode) and returns the

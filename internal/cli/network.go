@@ -28,43 +28,51 @@ type source struct {
 // Problems are printed as diagnostics, the same way for all three, and
 // errors turn into exit 2.
 func loadNetwork(io *streams, path string) (*source, error) {
-	fi, err := os.Stat(path)
+	if path != "-" {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return nil, &exitError{code: exitInput, err: fmt.Errorf("read network: %w", err)}
+		}
+		if fi.IsDir() {
+			return loadDescribe(io, path)
+		}
+	}
+	src, err := readInput(io, path, "network", maxSpecBytes)
 	if err != nil {
-		return nil, &exitError{code: exitInput, err: fmt.Errorf("read network: %w", err)}
+		return nil, &exitError{code: exitInput, err: err}
 	}
-	if fi.IsDir() {
-		r := awsjson.Load(os.DirFS(path), filepath.ToSlash(filepath.Clean(path)), filepath.Base(filepath.Clean(path)))
-		if err := reportDiags(io, r.Diags, r.Sources); err != nil {
-			return nil, err
-		}
-		if r.Files == 0 {
-			return nil, &exitError{code: exitInput, err: fmt.Errorf("%s holds no describe-* JSON moat reads; see docs/import.md", path)}
-		}
-		if len(r.Ignored) > 0 {
-			fmt.Fprintf(io.stderr, "moat: ignored %d files moat does not read: %s\n", len(r.Ignored), strings.Join(r.Ignored, ", "))
-		}
-		return &source{network: r.Network}, nil
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &exitError{code: exitInput, err: fmt.Errorf("read network: %w", err)}
-	}
+	name := displayName(path)
 	if cfnimport.IsTemplate(src) {
-		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		n, d := cfnimport.Parse(path, src, name)
-		if err := reportDiags(io, d, diag.Sources{path: src}); err != nil {
+		stack := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		if path == "-" {
+			stack = "stdin"
+		}
+		n, d := cfnimport.Parse(name, src, stack)
+		if err := reportDiags(io, d, diag.Sources{name: src}); err != nil {
 			return nil, err
 		}
 		return &source{network: n}, nil
 	}
-	l, err := loadSpec(path)
-	if err != nil {
-		return nil, &exitError{code: exitInput, err: err}
-	}
+	l := parseSpec(name, src)
 	if err := l.report(io); err != nil {
 		return nil, err
 	}
 	return &source{network: l.network, spec: l}, nil
+}
+
+// loadDescribe reads a directory of describe-* JSON.
+func loadDescribe(io *streams, path string) (*source, error) {
+	r := awsjson.Load(os.DirFS(path), filepath.ToSlash(filepath.Clean(path)), filepath.Base(filepath.Clean(path)))
+	if err := reportDiags(io, r.Diags, r.Sources); err != nil {
+		return nil, err
+	}
+	if r.Files == 0 {
+		return nil, &exitError{code: exitInput, err: fmt.Errorf("%s holds no describe-* JSON moat reads; see docs/import.md", path)}
+	}
+	if len(r.Ignored) > 0 {
+		fmt.Fprintf(io.stderr, "moat: ignored %d files moat does not read: %s\n", len(r.Ignored), strings.Join(r.Ignored, ", "))
+	}
+	return &source{network: r.Network}, nil
 }
 
 // reportDiags prints diagnostics as spec diagnostics are printed and

@@ -51,7 +51,7 @@ func runPlan(io *streams, path string, opts planOptions) error {
 	if opts.format != "yaml" && opts.format != "json" {
 		return &exitError{code: exitInput, err: fmt.Errorf("unknown --format %q: use yaml or json", opts.format)}
 	}
-	l, err := loadSpec(path)
+	l, err := loadSpec(io, path)
 	if err != nil {
 		return &exitError{code: exitInput, err: err}
 	}

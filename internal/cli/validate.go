@@ -28,7 +28,7 @@ validate exit 2. Warnings (only unwise choices) are printed and exit 0.`,
 			if format != "text" && format != "json" {
 				return &exitError{code: exitInput, err: fmt.Errorf("unknown --format %q: use text or json", format)}
 			}
-			l, err := loadSpec(args[0])
+			l, err := loadSpec(io, args[0])
 			if err != nil {
 				return &exitError{code: exitInput, err: err}
 			}
