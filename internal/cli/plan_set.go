@@ -2,7 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/moatnet/moat/cfn"
@@ -44,13 +47,25 @@ func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []str
 	return out, cfn.DeployOrder(set), nil
 }
 
+// templateNames are the templates plan writes: one, or one per account.
+var templateNames = []string{"template", "network", "workload"}
+
 // writeTemplates writes each template to dir/<name>.<format>, each
 // replaced atomically, and says what it wrote and, for a split design, in
 // which order to deploy.
+//
+// Templates of an earlier plan that this one does not write (the other
+// format, or the other split) are removed, so the directory never offers a
+// stale template beside the new one.
 func writeTemplates(summary *bytes.Buffer, dir, format string, set []renderedTemplate, order []string) error {
 	fmt.Fprintln(summary)
+	if err := outputDir(dir); err != nil {
+		return err
+	}
+	written := map[string]bool{}
 	for _, r := range set {
 		dest := filepath.Join(dir, r.name+"."+format)
+		written[dest] = true
 		if err := writeFileAtomic(dest, r.body, 0o644); err != nil {
 			return err
 		}
@@ -59,6 +74,19 @@ func writeTemplates(summary *bytes.Buffer, dir, format string, set []renderedTem
 			continue
 		}
 		fmt.Fprintf(summary, "Wrote %s (%d resources) for the %s account %s.\n", dest, r.resources, r.name, r.account)
+	}
+	for _, name := range templateNames {
+		for _, ext := range []string{"yaml", "json"} {
+			stale := filepath.Join(dir, name+"."+ext)
+			if written[stale] {
+				continue
+			}
+			if err := os.Remove(stale); err == nil {
+				fmt.Fprintf(summary, "Removed %s, which an earlier plan wrote.\n", stale)
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("remove stale template: %w", err)
+			}
+		}
 	}
 	if len(order) > 0 {
 		fmt.Fprintln(summary, "\nDeploy one stack per account, in this order:")
