@@ -145,6 +145,7 @@ func parse(file string, src []byte, name string, values map[string]string) (*mod
 	if r.diags.HasErrors() {
 		return nil, r.diags.Sorted()
 	}
+	t.nameAndRegion(root)
 	return t.n, r.diags.Sorted()
 }
 

@@ -118,3 +118,25 @@ func TestRenderBoundsLongLinesAndControlBytes(t *testing.T) {
 		t.Errorf("caret is not under the column:\n%s\n%s", text, caret)
 	}
 }
+
+func TestJSONDuplicateKeys(t *testing.T) {
+	src := []byte(`{"Subnets": [
+  {"SubnetId": "subnet-1", "CidrBlock": "10.0.0.0/24",
+   "CidrBlock": "10.9.0.0/24", "Tags": [{"Key": "a"}, {"Key": "b"}]}
+ ],
+ "Nested": {"Subnets": 1},
+ "Subnets": []
+}`)
+	got := JSONDuplicateKeys("f.json", src, "h")
+	var where []string
+	for _, d := range got {
+		where = append(where, d.Range.String()+" "+d.Summary)
+	}
+	want := []string{
+		`f.json:3:4 key "CidrBlock" appears twice in one object; only the last would be read`,
+		`f.json:6:2 key "Subnets" appears twice in one object; only the last would be read`,
+	}
+	if diff := cmp.Diff(want, where); diff != "" {
+		t.Errorf("JSONDuplicateKeys (-want +got):\n%s", diff)
+	}
+}

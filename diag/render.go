@@ -97,6 +97,9 @@ func writeExcerpt(b *strings.Builder, line []byte, r Range) {
 	// Columns count runes, as the YAML parser reports them. Find the
 	// window's first rune: enough before the column to show context.
 	first := max(col-1-MaxExcerpt/3, 0)
+	if len(line) <= 4*MaxExcerpt && utf8.RuneCount(line) <= MaxExcerpt {
+		first = 0 // it fits: no window
+	}
 	off, n := 0, 0
 	for n < first && off < len(line) {
 		_, size := utf8.DecodeRune(line[off:])

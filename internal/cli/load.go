@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+
+	"github.com/moatnet/moat/cfnimport"
 	"github.com/moatnet/moat/compile"
 	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
@@ -24,6 +27,10 @@ func loadSpec(s *streams, path string) (*loaded, error) {
 	src, err := readInput(s, path, "spec", maxSpecBytes)
 	if err != nil {
 		return nil, err
+	}
+	if cfnimport.IsTemplate(src) {
+		// Not seven "unknown key" errors: say what the file is.
+		return nil, fmt.Errorf("%s is a CloudFormation template, not a stack spec: moat inspect, cost, diagram, reach, verify and audit read templates; validate and plan take the spec", displayName(path))
 	}
 	return parseSpec(displayName(path), src), nil
 }
