@@ -131,7 +131,7 @@ Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 	root.AddCommand(newDiagramCommand(io))
 	root.AddCommand(newTwinCommand(io))
 	root.AddCommand(newReachCommand(io), newVerifyCommand(io), newAuditCommand(io))
-	root.AddCommand(newInspectCommand(io))
+	root.AddCommand(newInspectCommand(io), newVersionCommand(io))
 	return root
 }
 

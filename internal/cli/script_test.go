@@ -33,7 +33,7 @@ func TestScripts(t *testing.T) {
 			// Scripts may copy the bundled examples.
 			env.Setenv("EXAMPLES", mustAbs("../../examples"))
 			env.Setenv("GOLDEN", mustAbs("../../testdata/golden"))
-			env.Setenv("FIXTURES", mustAbs("../../../shared/fixtures/batfish-aws"))
+			env.Setenv("FIXTURES", mustAbs("../../testdata/batfish"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -50,14 +50,6 @@ func TestScripts(t *testing.T) {
 				b := append([]byte(args[1]), bytes.Repeat([]byte("a"), n)...)
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), append(b, suffix...), 0o644))
 			},
-		},
-		// [fixtures]: the shared Batfish snapshots are next to the tree.
-		Condition: func(cond string) (bool, error) {
-			if cond != "fixtures" {
-				return false, fmt.Errorf("unknown condition %q", cond)
-			}
-			_, err := os.Stat(mustAbs("../../../shared/fixtures/batfish-aws"))
-			return err == nil, nil
 		},
 	})
 }

@@ -43,7 +43,7 @@ validate exit 2. Warnings (only unwise choices) are printed and exit 0.`,
 				return nil
 			}
 			_, w := l.diags.Count()
-			fmt.Fprintf(io.stdout, "%s is valid: stack %s in %s (%s)\n", args[0], l.stack.Name, l.stack.Region, plural(w, "warning"))
+			fmt.Fprintf(io.stdout, "%s is valid: stack %s in %s (%s)\n", displayName(args[0]), l.stack.Name, l.stack.Region, plural(w, "warning"))
 			return nil
 		},
 	}
