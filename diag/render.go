@@ -69,6 +69,18 @@ func Printable(s string, max int) string {
 	return b.String()
 }
 
+// cut is s cut to max characters with a trailing "…".
+func cut(s string, max int) string {
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
 func printableRune(r rune) rune {
 	switch {
 	case r == '\t':
@@ -159,6 +171,11 @@ func RenderJSON(w io.Writer, l List) error {
 	sorted := l.Sorted()
 	if sorted == nil {
 		sorted = List{}
+	}
+	// Bounded as Render bounds them; encoding/json escapes control bytes.
+	for i := range sorted {
+		sorted[i].Summary = cut(sorted[i].Summary, MaxText)
+		sorted[i].Hint = cut(sorted[i].Hint, MaxText)
 	}
 	doc := struct {
 		Diagnostics List `json:"diagnostics"`
