@@ -119,9 +119,8 @@ Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
 	// --format json switches errors and diagnostics to JSON on stdout too.
-	// plan's --format picks the template's encoding; its summary is text.
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
-		if f := cmd.Flags().Lookup("format"); f != nil && f.Value.String() == "json" && cmd.Name() != "plan" {
+		if f := cmd.Flags().Lookup("format"); f != nil && f.Value.String() == "json" {
 			io.json = true
 		}
 		return nil
