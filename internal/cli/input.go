@@ -26,7 +26,7 @@ func readInput(s *streams, path, what string, limit int64) ([]byte, error) {
 			return nil, fmt.Errorf("read %s: %w", what, err)
 		}
 		if !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("read %s: %s is %s, not a regular file", what, path, modeName(fi.Mode()))
+			return nil, fmt.Errorf("read %s: %s is %s, not a regular file (give - to read standard input)", what, path, modeName(fi.Mode()))
 		}
 		if fi.Size() > limit {
 			return nil, tooBig(what, path, fi.Size(), limit)
