@@ -60,6 +60,15 @@ func (ix *Index) reply(fw *walker, f Flow) *walker {
 // forward walker fw or, when fw arrived, the reply walker rw.
 func (ix *Index) beyond(p *Path, f Flow, fw, rw *walker) {
 	n := len(p.Blocks)
+	if (f.Src.Kind == Internet || f.Src.Kind == External) && ix.isDatabase(ix.byAddr[f.Dst.Addr]) {
+		// Each setting past the first keeps the database off the internet
+		// too: name it, but never propose to open it.
+		defer func() {
+			for i := n; i < len(p.Blocks); i++ {
+				p.Blocks[i].Fix = "keep it: one more layer between the database and the internet"
+			}
+		}()
+	}
 	var assume string
 	if !fw.reached {
 		hw, why := ix.resumeForward(f, fw)

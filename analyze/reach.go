@@ -469,8 +469,11 @@ func (ix *Index) newWalker(f Flow) *walker {
 		d := ix.byAddr[f.Dst.Addr]
 		if d != nil && f.Dst.IP.Is4() && isPrivate(f.Dst.IP) {
 			if !d.hasPublic {
-				w.stop(d.addr, "address", fmt.Sprintf("%s has no public IP: the internet cannot address it", d.addr),
-					fmt.Sprintf("give %s a public or Elastic IP, or put a load balancer in front of it", d.addr))
+				fix := fmt.Sprintf("give %s a public or Elastic IP, or put a load balancer in front of it", d.addr)
+				if ix.isDatabase(d) {
+					fix = databaseFix
+				}
+				w.stop(d.addr, "address", fmt.Sprintf("%s has no public IP: the internet cannot address it", d.addr), fix)
 				return w
 			}
 			w.pk.dst = d.public
@@ -681,4 +684,13 @@ func (ix *Index) targetsOf(lb *lbInfo, l model.Listener) ([]Endpoint, int) {
 	}
 	eps, _, _ := ix.resolveAddr(lb.lb.Targets, false)
 	return eps, lb.lb.TargetPort
+}
+
+// databaseFix is the only fix reach proposes for a database the internet
+// cannot reach: never a public IP, a rule or a route that opens it.
+const databaseFix = "none: keep the database off the internet; reach it from inside the VPC (the service, or a Session Manager bastion)"
+
+// isDatabase reports whether d belongs to a database, designed or imported.
+func (ix *Index) isDatabase(d *device) bool {
+	return d != nil && d.eni != nil && (ix.ownedByDatabase(d) || isRDS(d.eni))
 }

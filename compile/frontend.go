@@ -339,6 +339,11 @@ func (c *compiler) workloadNotes() {
 		}
 	}
 	if sv := s.Service; sv != nil && sv.Kind == "eks" {
-		c.note(model.Advice, ServiceAddr, "The EKS API endpoint is private: run kubectl from inside the VPC (e.g. through the bastion). Bind the load balancer's target group to the service with the AWS Load Balancer Controller's TargetGroupBinding.")
+		// Name the bastion only when the spec has one.
+		from := "from inside the VPC (add a bastion: section for a way in)"
+		if s.Bastion != nil {
+			from = "from inside the VPC (e.g. through the bastion)"
+		}
+		c.note(model.Advice, ServiceAddr, "The EKS API endpoint is private: run kubectl %s. Bind the load balancer's target group to the service with the AWS Load Balancer Controller's TargetGroupBinding.", from)
 	}
 }

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -115,14 +113,14 @@ func runCost(io *streams, path string, opts costOptions) error {
 		}
 		c := pricing.Compare(natOptions(src.spec.stack), table, usage)
 		if opts.format == "json" {
-			return writeJSON(io.stdout, c)
+			return writeJSONResult(io, c)
 		}
 		writeComparison(io.stdout, c, table)
 		return nil
 	}
 	r := pricing.Estimate(src.network, table, usage)
 	if opts.format == "json" {
-		return writeJSON(io.stdout, struct {
+		return writeJSONResult(io, struct {
 			*pricing.Report
 			Prices []pricing.Price `json:"prices,omitempty"`
 		}{r, usedPrices(r, table)})
@@ -138,30 +136,15 @@ func readUsage(io *streams, path string) (pricing.Usage, error) {
 	if path == "" {
 		return u, nil
 	}
-	src, err := os.ReadFile(path)
+	src, err := readInput(io, path, "usage", maxSpecBytes)
 	if err != nil {
-		return u, &exitError{code: exitInput, err: fmt.Errorf("read usage: %w", err)}
+		return u, &exitError{code: exitInput, err: err}
 	}
 	u, diags := pricing.ParseUsage(path, src, u)
 	if len(diags) == 0 {
 		return u, nil
 	}
-	if err := diag.Render(io.stderr, diags.Sorted(), diag.Sources{path: src}); err != nil {
-		return u, &exitError{code: exitInput, err: err}
-	}
-	if diags.HasErrors() {
-		return u, &exitError{code: exitInput}
-	}
-	return u, nil
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return &exitError{code: exitFindings, err: fmt.Errorf("encode json: %w", err)}
-	}
-	return nil
+	return u, reportDiags(io, diags, diag.Sources{path: src})
 }
 
 // usedPrices lists the table's figures the report used, with sources.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -76,15 +75,15 @@ func runPricesRefresh(io *streams, table string, paths []string, opts pricesOpti
 	if _, err := time.Parse(time.DateOnly, read); err != nil {
 		return &exitError{code: exitInput, err: fmt.Errorf("--read %q is not a date: use YYYY-MM-DD", read)}
 	}
-	src, err := os.ReadFile(table)
+	src, err := readInput(io, table, "price table", maxSpecBytes)
 	if err != nil {
-		return &exitError{code: exitInput, err: fmt.Errorf("read price table: %w", err)}
+		return &exitError{code: exitInput, err: err}
 	}
 	var offers []*pricing.Offer
 	for _, path := range paths {
-		b, err := os.ReadFile(path)
+		b, err := readInput(io, path, "offer", maxOfferBytes)
 		if err != nil {
-			return &exitError{code: exitInput, err: fmt.Errorf("read offer: %w", err)}
+			return &exitError{code: exitInput, err: err}
 		}
 		o, d := pricing.ReadOffer(path, b)
 		if d != nil {

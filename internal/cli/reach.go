@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -77,6 +76,11 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 	if opts.format != "text" && opts.format != "json" {
 		return &exitError{code: exitInput, err: fmt.Errorf("unknown --format %q: use text or json", opts.format)}
 	}
+	if opts.diagram != "" {
+		if _, err := pathDiagramFormat(opts.diagram); err != nil {
+			return &exitError{code: exitInput, err: err}
+		}
+	}
 	src, err := loadNetwork(io, args[0])
 	if err != nil {
 		return err
@@ -92,7 +96,7 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 		}
 	}
 	if opts.format == "json" {
-		if err := writeReachJSON(io.stdout, answerJSON(a)); err != nil {
+		if err := writeJSONResult(io, answerJSON(a)); err != nil {
 			return err
 		}
 	} else {
@@ -202,16 +206,6 @@ func answerJSON(a analyze.Answer) answerJSONT {
 	return out
 }
 
-func writeReachJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return &exitError{code: exitInput, err: fmt.Errorf("encode json: %w", err)}
-	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
-	return err
-}
-
 // writePathDiagram draws the network with the first path highlighted: the
 // first reachable one, else the first blocked one and what blocks it.
 func writePathDiagram(path string, n *model.Network, a analyze.Answer) error {
@@ -242,16 +236,27 @@ func writePathDiagram(path string, n *model.Network, a analyze.Answer) error {
 	if len(p.Blocks) > 0 {
 		opts.Blocked, opts.BlockedNote = p.Blocks[0].Resource, p.Blocks[0].Reason
 	}
-	format := diagram.SVG
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".dot", ".gv":
-		format = diagram.DOT
-	case ".mmd", ".mermaid":
-		format = diagram.Mermaid
+	format, err := pathDiagramFormat(path)
+	if err != nil {
+		return err
 	}
 	body, err := diagram.Render(n, format, opts)
 	if err != nil {
 		return fmt.Errorf("draw the path: %w", err)
 	}
 	return writeFileAtomic(path, body, 0o644)
+}
+
+// pathDiagramFormat picks --diagram's format by the file's extension; any
+// other extension (.png, none) is refused rather than filled with SVG.
+func pathDiagramFormat(path string) (diagram.Format, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".svg":
+		return diagram.SVG, nil
+	case ".dot", ".gv":
+		return diagram.DOT, nil
+	case ".mmd", ".mermaid":
+		return diagram.Mermaid, nil
+	}
+	return "", fmt.Errorf("--diagram %s: moat draws .svg, .dot (or .gv) and .mmd (or .mermaid); for a PNG, write .dot and run dot -Tpng", path)
 }

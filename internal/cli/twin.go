@@ -267,6 +267,7 @@ running twin against the design it was built from.`,
 		},
 	}
 	cmd.Flags().IntVar(&sample, "sample", 64, "random flows to add to verify's and the sweep's")
+	cmd.PreRunE = func(*cobra.Command, []string) error { return nonNegative("sample", sample) }
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every flow, not only disagreements")
 	return cmd
 }

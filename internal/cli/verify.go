@@ -89,7 +89,7 @@ func runVerify(io *streams, path string, opts verifyOptions) error {
 			}
 			out.Checks = append(out.Checks, cj)
 		}
-		if err := writeReachJSON(io.stdout, out); err != nil {
+		if err := writeJSONResult(io, out); err != nil {
 			return err
 		}
 	} else {
