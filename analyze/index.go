@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/moatnet/moat/model"
 )
@@ -50,6 +51,14 @@ type Index struct {
 	targets map[string]model.Address
 	// hybrid holds the VPN and Direct Connect edge (hybrid.go).
 	hybrid hybridIndex
+
+	// The exact analysis's cut families and the internet as a set, built
+	// on first use (family.go, exact.go).
+	famOnce  sync.Once
+	addrFam  *addrFamily
+	portFam  *portFamily
+	inetOnce sync.Once
+	inet     *internetSpace
 }
 
 type vpcInfo struct {

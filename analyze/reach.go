@@ -23,8 +23,12 @@ type Question struct {
 	From, To string
 	Proto    model.Protocol // default tcp
 	Port     int            // default: the destination's own port (DefaultPort)
-	SrcPort  int            // default DefaultSourcePort
-	Host     string         // TLS SNI / HTTP Host the client asks for; what firewall domain rules read
+	SrcPort  int            // one client port; default: every port of SrcPorts
+	// Ports asks about a set of destination ports at once (Port is then
+	// ignored); SrcPorts is the client's port range, by default
+	// EphemeralPorts: the answer holds for every client port in it.
+	Ports, SrcPorts PortSet
+	Host            string // TLS SNI / HTTP Host the client asks for; what firewall domain rules read
 	// IPv6 asks the question over IPv6: the internet is an IPv6 host,
 	// and interfaces and subnet hosts use their IPv6 addresses. An end
 	// with none is refused by the trace as a different IP version.
@@ -59,23 +63,39 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 	if q.SrcPort == 0 {
 		q.SrcPort = DefaultSourcePort
 	}
+	if q.Proto == model.ICMP {
+		q.Ports = PortSet{}
+	}
 	if q.Port < 0 || q.Port > 65535 || q.SrcPort < 0 || q.SrcPort > 65535 {
 		return Answer{}, fmt.Errorf("port out of range: use 0-65535")
 	}
-	a := Answer{From: q.From, To: q.To, Proto: q.Proto, Port: q.Port}
+	ports := q.Ports
+	if ports.IsEmpty() {
+		ports = Ports(model.Port(q.Port))
+	}
+	sports := q.SrcPorts
+	if sports.IsEmpty() {
+		sports = Ports(ClientPorts)
+		if q.SrcPort != DefaultSourcePort {
+			sports = Ports(model.Port(q.SrcPort))
+		}
+	}
+	a := Answer{From: q.From, To: q.To, Proto: q.Proto, Port: q.Port, Ports: ports, SrcPorts: sports}
+	pairs := 0
 	for _, s := range srcs {
 		for _, d := range dsts {
 			if s.Addr != "" && s.Addr == d.Addr && s.Kind == d.Kind {
 				continue
 			}
-			if len(a.Paths) == MaxPairs {
+			if pairs++; pairs > MaxPairs {
 				return Answer{}, fmt.Errorf("the question expands to more than %d pairs of interfaces; name a narrower source or destination", MaxPairs)
 			}
 			if q.IPv6 {
 				s, d = ix.asIPv6(s), ix.asIPv6(d)
 			}
 			s, d := ix.matchFamily(s, d)
-			a.Paths = append(a.Paths, ix.Trace(Flow{Src: s, Dst: d, Proto: q.Proto, Port: q.Port, SrcPort: q.SrcPort, Host: q.Host}))
+			a.Paths = append(a.Paths, ix.traceSpace(space{src: s, dst: d, srcSet: ix.addrsOf(s), dstSet: ix.addrsOf(d),
+				proto: q.Proto, ports: ports, sport: sports, host: q.Host})...)
 		}
 	}
 	if len(a.Paths) == 0 {
@@ -180,7 +200,7 @@ func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
 		return nil, errors.New("empty endpoint")
 	}
 	if text == "internet" {
-		return []Endpoint{{Kind: Internet, IP: InternetIPv4}}, nil
+		return []Endpoint{{Kind: Internet, IP: InternetIPv4, Whole: true}}, nil
 	}
 	if a, err := netip.ParseAddr(text); err == nil {
 		return []Endpoint{ix.ipEndpoint(a)}, nil
@@ -260,7 +280,7 @@ func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error
 		return []Endpoint{devEndpoint(d)}, true, nil
 	}
 	if s := ix.subnets[a]; s != nil {
-		return []Endpoint{{Kind: SubnetHost, Addr: a, IP: s.rep, Subnet: a}}, true, nil
+		return []Endpoint{{Kind: SubnetHost, Addr: a, IP: s.rep, Subnet: a, Whole: true}}, true, nil
 	}
 	if _, ok := ix.sgs[a]; ok {
 		m := ix.members[a]
