@@ -30,7 +30,10 @@ var otherInternetIPv4 = netip.MustParseAddr("198.51.100.10")
 // out beyond the special-purpose ranges, with the reason.
 type internetSpace struct {
 	v4, v6 *netipx.IPSet
-	except []exception
+	// hull4 and hull6 are v4 and v6 before the single addresses the
+	// network holds were taken out.
+	hull4, hull6 *netipx.IPSet
+	except       []exception
 }
 
 type exception struct {
@@ -71,16 +74,6 @@ func (ix *Index) internet() *internetSpace {
 				sp.except = append(sp.except, exception{p, why})
 			}
 		}
-		for _, d := range ix.devices {
-			if d.public.IsValid() {
-				remove(netip.PrefixFrom(d.public, d.public.BitLen()), "")
-			}
-			for _, a := range d.ips {
-				if a.Is6() {
-					remove(netip.PrefixFrom(a, 128), "")
-				}
-			}
-		}
 		for _, v := range ix.n.VPCs {
 			remove(v.CIDR, fmt.Sprintf("%s holds it", v.Addr))
 			remove(v.IPv6CIDR, "")
@@ -93,6 +86,20 @@ func (ix *Index) internet() *internetSpace {
 				}
 				if r.Dest.IsValid() && r.Dest.Bits() > 0 {
 					remove(r.Dest, fmt.Sprintf("%s sends it to %s", rt.Addr, r.Target))
+				}
+			}
+		}
+		// The hull is the internet before the single addresses the
+		// network holds are taken out.
+		sp.hull4, _ = b4.IPSet()
+		sp.hull6, _ = b6.IPSet()
+		for _, d := range ix.devices {
+			if d.public.IsValid() {
+				remove(netip.PrefixFrom(d.public, d.public.BitLen()), "")
+			}
+			for _, a := range d.ips {
+				if a.Is6() {
+					remove(netip.PrefixFrom(a, 128), "")
 				}
 			}
 		}
@@ -174,42 +181,108 @@ func usableRange(p netip.Prefix) (netipx.IPRange, bool) {
 	return netipx.IPRangeFrom(from, to), true
 }
 
-// traceSpace answers a question over sets: it cuts the space into
-// classes, traces one packet of each, and merges the classes whose
-// packets meet the same resources with the same outcome.
+// traceSpace answers a question over sets. It traces one packet, takes
+// the prefixes and ports of every rule holder that packet was checked
+// against (consulted) together with the network's addresses, and cuts
+// the space by them: the part holding the packet is a class, every packet
+// of which takes the same path (each decision on the way tests the same
+// prefixes and ranges with the same outcome); each other part is traced
+// and cut the same way, until every part is a class. Classes whose
+// packets meet the same resources with the same outcome merge.
 func (ix *Index) traceSpace(sp space) []Path {
-	af, pf := ix.families()
-	srcs := af.classes(sp.srcSet, sp.src.IP, InternetIPv4, InternetIPv6, otherInternetIPv4)
-	dsts := af.classes(sp.dstSet, sp.dst.IP, InternetIPv4, InternetIPv6, otherInternetIPv4)
-	dports := pf.classes(sp.ports, sp.ports.Min())
-	sports := pf.classes(sp.sport, DefaultSourcePort)
+	fam := ix.families()
+	srcFam, dstFam := fam.all, fam.all
+	srcHull, dstHull := sp.srcSet, sp.dstSet
+	if isWholeInternet(sp.src) {
+		srcFam, srcHull = fam.inet, ix.internetHull(sp.src.IP.Is6())
+	}
+	if isWholeInternet(sp.dst) {
+		dstFam, dstHull = fam.inet, ix.internetHull(sp.dst.IP.Is6())
+	}
+	preferSrc := []netip.Addr{sp.src.IP, InternetIPv4, InternetIPv6, otherInternetIPv4}
+	preferDst := []netip.Addr{sp.dst.IP, InternetIPv4, InternetIPv6, otherInternetIPv4}
+
+	// A cell is a part of the space to trace; famKey names the local
+	// family it was last cut by ("" before the first cut, which also cuts
+	// by the network-wide family).
+	type cell struct {
+		src, dst     *netipx.IPSet
+		ports, sport PortSet
+		famKey       string
+	}
 	type group struct {
-		path               Path
-		src, dst           netipx.IPSetBuilder
-		ports, sportsUnion PortSet
+		path         Path
+		src, dst     netipx.IPSetBuilder
+		ports, sport PortSet
 	}
 	var order []string
 	groups := map[string]*group{}
-	for _, s := range srcs {
-		for _, d := range dsts {
-			for _, dp := range dports {
-				for _, spc := range sports {
-					f := Flow{Src: sp.src, Dst: sp.dst, Proto: sp.proto, Port: dp.rep, SrcPort: spc.rep, Host: sp.host}
-					f.Src.IP, f.Dst.IP = s.rep, d.rep
-					p := ix.Trace(f)
-					k := outcomeKey(p)
-					g := groups[k]
-					if g == nil {
-						g = &group{path: p}
-						groups[k] = g
-						order = append(order, k)
-					} else if preferred(f, sp) && !preferred(g.path.Flow, sp) {
-						g.path = p
+	emit := func(c cell, p Path) {
+		k := outcomeKey(p)
+		g := groups[k]
+		if g == nil {
+			g = &group{path: p}
+			groups[k] = g
+			order = append(order, k)
+		} else if preferred(p.Flow, sp) && !preferred(g.path.Flow, sp) {
+			g.path = p
+		}
+		g.src.AddSet(c.src)
+		g.dst.AddSet(c.dst)
+		g.ports = g.ports.Union(c.ports)
+		g.sport = g.sport.Union(c.sport)
+	}
+	cut := func(set *netipx.IPSet, rep netip.Addr, first bool, wide, local *addrFamily) []addrClass {
+		if !first {
+			return classesOf(set, []netip.Addr{rep}, local)
+		}
+		var out []addrClass
+		for _, c := range ix.wideClasses(set, wide) {
+			out = append(out, classesOf(c.set, []netip.Addr{rep}, local)...)
+		}
+		return out
+	}
+	cache := map[string]localFamily{}
+	work := []cell{{src: srcHull, dst: dstHull, ports: sp.ports, sport: sp.sport}}
+	for len(work) > 0 {
+		c := work[len(work)-1]
+		work = work[:len(work)-1]
+		srep, ok := pickRep(c.src, sp.srcSet, preferSrc)
+		if !ok {
+			continue
+		}
+		drep, ok := pickRep(c.dst, sp.dstSet, preferDst)
+		if !ok {
+			continue
+		}
+		f := Flow{Src: sp.src, Dst: sp.dst, Proto: sp.proto, Port: pickPort(c.ports, sp.ports.Min()), SrcPort: pickPort(c.sport, DefaultSourcePort), Host: sp.host}
+		f.Src.IP, f.Dst.IP = srep, drep
+		rec := &consulted{}
+		p := ix.trace(f, rec)
+		key := rec.key()
+		if key == c.famKey {
+			// Already cut by what this packet consulted: a class.
+			emit(c, p)
+			continue
+		}
+		la, lp := rec.local(fam, cache)
+		first := c.famKey == ""
+		srcs := cut(c.src, srep, first, srcFam, la)
+		dsts := cut(c.dst, drep, first, dstFam, la)
+		dports := lp.classes(c.ports, f.Port)
+		sports := lp.classes(c.sport, f.SrcPort)
+		for _, s := range srcs {
+			for _, d := range dsts {
+				for _, dp := range dports {
+					for _, spc := range sports {
+						part := cell{s.set, d.set, dp.set, spc.set, key}
+						if s.set.Contains(srep) && d.set.Contains(drep) && dp.set.Contains(f.Port) && spc.set.Contains(f.SrcPort) ||
+							len(s.set.Ranges()) == 0 && len(d.set.Ranges()) == 0 {
+							emit(part, p)
+							continue
+						}
+						work = append(work, part)
 					}
-					g.src.AddSet(s.set)
-					g.dst.AddSet(d.set)
-					g.ports = g.ports.Union(dp.set)
-					g.sportsUnion = g.sportsUnion.Union(spc.set)
 				}
 			}
 		}
@@ -217,15 +290,96 @@ func (ix *Index) traceSpace(sp space) []Path {
 	out := make([]Path, 0, len(order))
 	for _, k := range order {
 		g := groups[k]
+		g.src.Intersect(sp.srcSet)
+		g.dst.Intersect(sp.dstSet)
 		src, _ := g.src.IPSet()
 		dst, _ := g.dst.IPSet()
-		g.path.Class = &Class{Src: src.Prefixes(), Dst: dst.Prefixes(), Ports: g.ports, SrcPorts: g.sportsUnion}
+		g.path.Class = &Class{Src: src.Prefixes(), Dst: dst.Prefixes(), Ports: g.ports, SrcPorts: g.sport}
 		g.path.Whole = &Class{Src: sp.srcSet.Prefixes(), Dst: sp.dstSet.Prefixes(), Ports: sp.ports, SrcPorts: sp.sport}
 		out = append(out, g.path)
 	}
-	// The reachable part first, then the largest blocked part.
+	// The reachable part first.
 	slices.SortStableFunc(out, func(a, b Path) int { return boolInt(!a.Reachable) - boolInt(!b.Reachable) })
 	return out
+}
+
+// wideClasses cuts set by the network-wide family, remembering the
+// answer for the internet's hulls, which every exposure question cuts.
+func (ix *Index) wideClasses(set *netipx.IPSet, f *addrFamily) []addrClass {
+	in := ix.internet()
+	if set != in.hull4 && set != in.hull6 {
+		return classesOf(set, nil, f)
+	}
+	ix.wideMu.Lock()
+	defer ix.wideMu.Unlock()
+	if ix.wide == nil {
+		ix.wide = map[*netipx.IPSet][]addrClass{}
+	}
+	if c, ok := ix.wide[set]; ok {
+		return c
+	}
+	c := classesOf(set, nil, f)
+	ix.wide[set] = c
+	return c
+}
+
+func isWholeInternet(e Endpoint) bool { return e.Kind == Internet && e.Whole && e.Service == "" }
+
+// internetHull is the internet without the single addresses it leaves
+// out: a few ranges to cut, where the internet itself has a hole at
+// every public IP the network holds.
+func (ix *Index) internetHull(v6 bool) *netipx.IPSet {
+	in := ix.internet()
+	if v6 {
+		return in.hull6
+	}
+	return in.hull4
+}
+
+// pickRep is the address that stands for class c: a preferred one in c
+// and in exact, else the first address of c that exact holds. False when
+// exact holds none of c (a class of holes). An empty class (an end with
+// no address) stands for itself.
+func pickRep(c, exact *netipx.IPSet, prefer []netip.Addr) (netip.Addr, bool) {
+	if len(c.Ranges()) == 0 {
+		return prefer[0], true
+	}
+	for _, a := range prefer {
+		if a.IsValid() && c.Contains(a) && exact.Contains(a) {
+			return a, true
+		}
+	}
+	er := exact.Ranges()
+	for _, r := range c.Ranges() {
+		i, _ := slices.BinarySearchFunc(er, r.From(), func(x netipx.IPRange, a netip.Addr) int {
+			if x.To().Less(a) {
+				return -1
+			}
+			if a.Less(x.From()) {
+				return 1
+			}
+			return 0
+		})
+		for ; i < len(er) && !r.To().Less(er[i].From()); i++ {
+			a := er[i].From()
+			if a.Less(r.From()) {
+				a = r.From()
+			}
+			if !r.To().Less(a) && !er[i].To().Less(a) {
+				return a, true
+			}
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// pickPort is the port that stands for a class: prefer when it holds it,
+// else its first.
+func pickPort(c PortSet, prefer int) int {
+	if c.Contains(prefer) {
+		return prefer
+	}
+	return c.Min()
 }
 
 // preferred reports whether f is the flow of the familiar stand-ins, whose

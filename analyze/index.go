@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"go4.org/netipx"
+
 	"github.com/moatnet/moat/model"
 )
 
@@ -55,10 +57,12 @@ type Index struct {
 	// The exact analysis's cut families and the internet as a set, built
 	// on first use (family.go, exact.go).
 	famOnce  sync.Once
-	addrFam  *addrFamily
-	portFam  *portFamily
+	fam      *families
 	inetOnce sync.Once
 	inet     *internetSpace
+	// wide remembers the internet hulls cut by the network-wide family.
+	wideMu sync.Mutex
+	wide   map[*netipx.IPSet][]addrClass
 }
 
 type vpcInfo struct {

@@ -401,7 +401,10 @@ func (ix *Index) suggest(text string) string {
 // Trace answers one concrete flow: forward, then the reply, which passes
 // every stateless NACL again with the ports swapped while security groups,
 // being stateful, let it through.
-func (ix *Index) Trace(f Flow) Path {
+func (ix *Index) Trace(f Flow) Path { return ix.trace(f, nil) }
+
+// trace is Trace, recording into rec what the packet was checked against.
+func (ix *Index) trace(f Flow, rec *consulted) Path {
 	if f.Proto == "" {
 		f.Proto = model.TCP
 	}
@@ -409,11 +412,11 @@ func (ix *Index) Trace(f Flow) Path {
 		f.SrcPort = DefaultSourcePort
 	}
 	if f.Dst.Kind == Balancer {
-		return ix.traceLB(f)
+		return ix.traceLB(f, rec)
 	}
 	p := Path{Flow: f}
 
-	fw := ix.newWalker(f)
+	fw := ix.newWalker(f, rec)
 	if fw.stopped {
 		p.Blocks, p.Notes = fw.block, fw.notes
 		ix.beyond(&p, f, fw, nil)
@@ -450,8 +453,8 @@ func (ix *Index) Trace(f Flow) Path {
 // newWalker sets up the forward packet: its addresses as they leave the
 // source (a destination on the internet side is addressed by its public
 // IP).
-func (ix *Index) newWalker(f Flow) *walker {
-	w := &walker{ix: ix, dir: Forward}
+func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
+	w := &walker{ix: ix, dir: Forward, rec: rec}
 	w.pk = packet{src: f.Src.IP, dst: f.Dst.IP, proto: f.Proto, sport: f.SrcPort, dport: f.Port, srcService: f.Src.Service, host: f.Host}
 	w.target = f.Dst.IP
 	if f.Dst.Kind == AWSService {
@@ -526,7 +529,7 @@ func (ix *Index) start(w *walker, src Endpoint) {
 // traceLB answers a flow to a load balancer interface: to the listener,
 // then, as a new connection from the balancer (ALB and NLB here are
 // proxies), on to a target.
-func (ix *Index) traceLB(f Flow) Path {
+func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	lb := ix.lbs[f.Dst.Addr]
 	var d *device
 	if lb == nil {
@@ -544,13 +547,14 @@ func (ix *Index) traceLB(f Flow) Path {
 	if d != nil {
 		g := f
 		g.Dst.Kind = Interface
-		first = ix.Trace(g)
+		first = ix.trace(g, rec)
 	} else {
 		// API Gateway's front door is outside the VPC; only its VPC Link
 		// interfaces are in the model.
 		first = Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: "deliver", Rule: "API Gateway endpoint, outside the VPC"}}}
 	}
 	p.Forward, p.Return, p.Blocks, p.Notes = first.Forward, first.Return, first.Blocks, first.Notes
+	rec.listeners(lb)
 	l, ok := listenerFor(lb.lb, f.Proto, f.Port)
 	if !ok {
 		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: "listener", Direction: Forward,
@@ -582,7 +586,7 @@ func (ix *Index) traceLB(f Flow) Path {
 	var tried []Path
 	for _, src := range from {
 		for _, t := range targets {
-			leg := ix.Trace(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort})
+			leg := ix.trace(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort}, rec)
 			if leg.Reachable {
 				tried = []Path{leg}
 				goto done

@@ -61,6 +61,10 @@ type walker struct {
 	// its VPC by; backVia, on the reply, is the forward packet's: the
 	// reply comes back in the same way.
 	exitGW, backVia model.Address
+	// rec, when set, records every rule holder the packet is checked
+	// against, so the exact analysis knows which prefixes and ports
+	// decided its path (exact.go).
+	rec *consulted
 }
 
 func (w *walker) hop(res model.Address, kind, rule string) {
@@ -105,6 +109,7 @@ func (w *walker) sgEgress(d *device) {
 	if len(d.sgs) == 0 && d.eni != nil && len(d.eni.SecurityGroups) == 0 && (d.lb != nil || d.natgw != nil || d.endpoint != nil) {
 		return
 	}
+	w.rec.device(d)
 	dev := w.ix.byIP[w.pk.dst]
 	if rule, ok := sgCheck(d, true, w.pk.proto, w.pk.dport, w.pk.dst, dev, w.pk.service); ok {
 		w.hop(d.addr, "sg-egress", rule)
@@ -128,6 +133,7 @@ func (w *walker) sgIngress(d *device) {
 		w.hop(d.addr, "sg-ingress", "no security group: the service does not filter")
 		return
 	}
+	w.rec.device(d)
 	dev := w.ix.byIP[w.pk.src]
 	if rule, ok := sgCheck(d, false, w.pk.proto, w.pk.dport, w.pk.src, dev, w.pk.srcService); ok {
 		w.hop(d.addr, "sg-ingress", rule)
@@ -166,6 +172,7 @@ func (w *walker) nacl(s *subnetInfo, egress bool) {
 		w.note(fmt.Sprintf("%s has no network ACL in the model; assumed to allow everything, like a default ACL", s.s.Addr))
 		return
 	}
+	w.rec.nacl(s.nacl)
 	entries := s.nacl.in
 	if egress {
 		entries = s.nacl.out
@@ -228,6 +235,7 @@ func (w *walker) route(s *subnetInfo) {
 		return
 	}
 	rt := s.rt.rt.Addr
+	w.rec.routes(s.rt)
 	e, ok := s.rt.lookup(w.pk.dst, w.pk.service)
 	if !ok {
 		to := w.pk.dst.String()
@@ -422,6 +430,7 @@ func (w *walker) nextIsIGW(d *device) bool {
 	if d.subnet == nil || d.subnet.rt == nil {
 		return false
 	}
+	w.rec.routes(d.subnet.rt)
 	e, ok := d.subnet.rt.lookup(w.pk.dst, w.pk.service)
 	return ok && e.kind() == model.TargetIGW
 }
@@ -788,6 +797,7 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		w.stop(in.Addr, "tgw-route", fmt.Sprintf("%s is associated with no route table", in.Addr), "associate the attachment with a Transit Gateway route table")
 		return
 	}
+	w.rec.tgw(rt)
 	var r *model.TGWRoute
 	for _, x := range rt.routes {
 		if x.Dest.Contains(w.pk.dst) {
