@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"slices"
 	"strings"
@@ -163,6 +164,49 @@ func (ix *Index) addrsOf(e Endpoint) *netipx.IPSet {
 	}
 	set, _ := b.IPSet()
 	return set
+}
+
+// within is the part of set the prefixes hold.
+func within(set *netipx.IPSet, ps []netip.Prefix) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	for _, p := range ps {
+		b.AddPrefix(p)
+	}
+	b.Intersect(set)
+	out, _ := b.IPSet()
+	return out
+}
+
+// hostsOf is every usable address of subnet s (over IPv6 when v6) that
+// no interface of the model holds: the hosts a question about "anything
+// else in the subnet" must cover besides the interfaces themselves.
+func (ix *Index) hostsOf(s *subnetInfo, v6 bool) *netipx.IPSet {
+	p := s.s.CIDR
+	if v6 {
+		p = s.s.IPv6CIDR
+	}
+	var b netipx.IPSetBuilder
+	if r, ok := usableRange(p); ok {
+		b.AddRange(r)
+	}
+	for _, d := range ix.devices {
+		if d.subnet == s {
+			for _, a := range d.ips {
+				b.Remove(a)
+			}
+		}
+	}
+	set, _ := b.IPSet()
+	return set
+}
+
+// size is how many addresses a class holds, for naming the largest.
+func size(ps []netip.Prefix) float64 {
+	n := 0.0
+	for _, p := range ps {
+		n += math.Exp2(float64(p.Addr().BitLen() - p.Bits()))
+	}
+	return n
 }
 
 // usableRange is the addresses AWS lets a host take in a subnet: all but

@@ -29,6 +29,9 @@ type Question struct {
 	// EphemeralPorts: the answer holds for every client port in it.
 	Ports, SrcPorts PortSet
 	Host            string // TLS SNI / HTTP Host the client asks for; what firewall domain rules read
+	// Within narrows FROM to the addresses these prefixes hold (the part
+	// of the internet a load balancer admits); empty means all of it.
+	Within []netip.Prefix
 	// IPv6 asks the question over IPv6: the internet is an IPv6 host,
 	// and interfaces and subnet hosts use their IPv6 addresses. An end
 	// with none is refused by the trace as a different IP version.
@@ -94,7 +97,14 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 				s, d = ix.asIPv6(s), ix.asIPv6(d)
 			}
 			s, d := ix.matchFamily(s, d)
-			a.Paths = append(a.Paths, ix.traceSpace(space{src: s, dst: d, srcSet: ix.addrsOf(s), dstSet: ix.addrsOf(d),
+			srcSet := ix.addrsOf(s)
+			if len(q.Within) > 0 {
+				srcSet = within(srcSet, q.Within)
+				if len(srcSet.Ranges()) == 0 {
+					continue
+				}
+			}
+			a.Paths = append(a.Paths, ix.traceSpace(space{src: s, dst: d, srcSet: srcSet, dstSet: ix.addrsOf(d),
 				proto: q.Proto, ports: ports, sport: sports, host: q.Host})...)
 		}
 	}

@@ -660,10 +660,8 @@ func (w *walker) gatewayIn6(vi *vpcInfo) {
 }
 
 func (w *walker) igwInHost(priv netip.Addr) {
-	d := w.ix.byIP[priv]
-	_ = d
 	for _, s := range w.ix.subnetsL {
-		if s.rep == priv {
+		if s.s.CIDR.Contains(priv) || s.s.IPv6CIDR.IsValid() && s.s.IPv6CIDR.Contains(priv) {
 			w.hop(s.vpc.igw.Addr, "igw", fmt.Sprintf("1:1 NAT %s -> %s", w.pk.dst, priv))
 			w.pk.dst = priv
 			w.naclIn(s)
