@@ -432,16 +432,25 @@ func preferred(f Flow, sp space) bool {
 	return f.Src.IP == sp.src.IP && f.Dst.IP == sp.dst.IP && f.SrcPort == DefaultSourcePort
 }
 
+// ruleHop are the hop kinds whose text is the rule or route itself.
+var ruleHop = map[string]bool{"sg-ingress": true, "sg-egress": true, "nacl-in": true, "nacl-out": true, "route": true, "tgw-route": true, "firewall": true}
+
 // outcomeKey says which resources a path met and how it ended, without the
 // addresses, so classes that differ only in those merge.
 func outcomeKey(p Path) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%t|", p.Reachable)
+	fmt.Fprintf(&b, "%t|%s|", p.Reachable, strings.Join(p.Unknown, ";"))
 	for _, hs := range [][]Hop{p.Forward, p.Return} {
 		for _, h := range hs {
 			b.WriteString(string(h.Resource))
 			b.WriteByte(':')
 			b.WriteString(h.Kind)
+			if ruleHop[h.Kind] {
+				// The rule that let the packet pass is part of the path;
+				// other hops' texts name the packet's own addresses.
+				b.WriteByte(':')
+				b.WriteString(h.Rule)
+			}
 			b.WriteByte(',')
 		}
 		b.WriteByte('|')

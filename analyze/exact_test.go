@@ -187,3 +187,52 @@ func TestIsolatedEveryPort(t *testing.T) {
 		t.Errorf("the counterexample does not name tcp/9418: %s", c.Detail)
 	}
 }
+
+// Unknown is never safe. A rule that names a group the input does not
+// define (another account's, referenced across a peering connection, is
+// allowed by AWS:
+// https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html)
+// may admit anyone that group holds: "db only from the service" is then
+// not proved. Sampling counted the unknown group as matching nothing, so
+// as safe.
+func TestUnknownGroupIsNotProved(t *testing.T) {
+	n := compiled(t, "examples/webapp.yaml")
+	g, _ := n.SecurityGroup("sg/db")
+	g.Ingress = append(g.Ingress, model.SGRule{Protocol: model.TCP, Ports: model.Port(5432), Peer: model.Peer{Kind: model.PeerGroup, Group: "sg/sg-0abc-other-account"}})
+	var c Check
+	for _, x := range NewIndex(n).Verify(nil) {
+		if x.Intent == "db is reached on tcp/5432 only from service" {
+			c = x
+		}
+	}
+	if c.OK || !c.NotProved {
+		t.Fatalf("ok=%t not proved=%t, want not proved: %s", c.OK, c.NotProved, c.Detail)
+	}
+	if len(c.Unknown) == 0 || !strings.Contains(c.Unknown[0], "sg/sg-0abc-other-account") {
+		t.Errorf("the reason does not name the group: %q", c.Unknown)
+	}
+}
+
+// A subnet whose network ACL is not in the input is not assumed open or
+// closed: claims through it are not proved.
+func TestMissingACLIsNotProved(t *testing.T) {
+	n := compiled(t, "examples/webapp.yaml")
+	n.NetworkACLs = slices.DeleteFunc(n.NetworkACLs, func(a model.NetworkACL) bool { return a.Addr == "nacl/isolated" })
+	for i := range n.Subnets {
+		if n.Subnets[i].NACL == "nacl/isolated" {
+			n.Subnets[i].NACL = ""
+		}
+	}
+	notProved := 0
+	for _, c := range NewIndex(n).Verify(nil) {
+		if c.NotProved {
+			notProved++
+			if !strings.Contains(c.Detail, "has no network ACL in the input") {
+				t.Errorf("%s: %s", c.Intent, c.Detail)
+			}
+		}
+	}
+	if notProved == 0 {
+		t.Error("every check proved although the isolated subnets' ACL is unknown")
+	}
+}

@@ -54,6 +54,13 @@ type ExposedPorts struct {
 // Interfaces are asked about in parallel, one worker per CPU; the answer
 // keeps the model's order.
 func (ix *Index) Exposure() []Exposed {
+	out, _ := ix.exposure()
+	return out
+}
+
+// exposure is Exposure, and what the input does not define that any of
+// its answers depends on.
+func (ix *Index) exposure() ([]Exposed, []Path) {
 	var cands []*device
 	for _, d := range ix.devices {
 		if d.eni == nil || d.natgw != nil || (!d.hasPublic && !ipv6Of(d).IsValid()) || d.subnet == nil || d.vpc == nil || d.vpc.igw == nil {
@@ -65,12 +72,13 @@ func (ix *Index) Exposure() []Exposed {
 	ix.internet()
 	results := make([]Exposed, len(cands))
 	found := make([]bool, len(cands))
+	unknown := make([][]Path, len(cands))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), max(len(cands), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i], found[i] = ix.exposed(cands[i])
+				results[i], found[i], unknown[i] = ix.exposed(cands[i])
 			}
 		})
 	}
@@ -80,12 +88,14 @@ func (ix *Index) Exposure() []Exposed {
 	close(next)
 	wg.Wait()
 	var out []Exposed
+	var open []Path
 	for i, e := range results {
 		if found[i] {
 			out = append(out, e)
 		}
+		open = append(open, unknown[i]...)
 	}
-	return out
+	return out, open
 }
 
 // admitted is the ports d's security groups admit from some address
@@ -132,7 +142,8 @@ type admitRule struct {
 	rule   string
 }
 
-func (ix *Index) exposed(d *device) (Exposed, bool) {
+func (ix *Index) exposed(d *device) (Exposed, bool, []Path) {
+	var unknown []Path
 	e := Exposed{ENI: d.addr, Subnet: d.subnet.s.Addr}
 	if d.lb != nil {
 		e.LoadBalancer = d.lb.lb.Addr
@@ -171,6 +182,9 @@ func (ix *Index) exposed(d *device) (Exposed, bool) {
 			b.Add(f.dst)
 			dset, _ := b.IPSet()
 			for _, p := range ix.traceSpace(space{src: src, dst: dst, srcSet: f.inet, dstSet: dset, proto: proto, ports: ports, sport: Ports(AnySourcePort)}) {
+				if len(p.Unknown) > 0 {
+					unknown = append(unknown, p)
+				}
 				if !p.Reachable {
 					continue
 				}
@@ -192,7 +206,7 @@ func (ix *Index) exposed(d *device) (Exposed, bool) {
 		}
 		return cmp.Compare(a.Ports.From, b.Ports.From)
 	})
-	return e, len(e.Ports) > 0
+	return e, len(e.Ports) > 0, unknown
 }
 
 // ruleFor names the security group rule that let a path's packet in: the

@@ -182,6 +182,10 @@ type Path struct {
 	// Notes are assumptions the answer rests on (stand-in addresses,
 	// parts AWS does not show in the model).
 	Notes []string
+	// Unknown lists what the input does not define that this path
+	// depends on: a claim the path bears on is then not proved, whichever
+	// way the path went.
+	Unknown []string
 	// Class is the part of the question this path answers for, when the
 	// question was asked over sets (Reach): every packet in it takes this
 	// path. Whole is the question's whole space.

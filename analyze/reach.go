@@ -428,12 +428,12 @@ func (ix *Index) trace(f Flow, rec *consulted) Path {
 
 	fw := ix.newWalker(f, rec)
 	if fw.stopped {
-		p.Blocks, p.Notes = fw.block, fw.notes
+		p.Blocks, p.Notes, p.Unknown = fw.block, fw.notes, fw.unknowns
 		ix.beyond(&p, f, fw, nil)
 		return p
 	}
 	ix.start(fw, f.Src)
-	p.Forward, p.Blocks, p.Notes = fw.hops, fw.block, fw.notes
+	p.Forward, p.Blocks, p.Notes, p.Unknown = fw.hops, fw.block, fw.notes, fw.unknowns
 	if !fw.reached {
 		p.Notes = append(p.Notes, "the reply was not traced: the packet never arrived")
 		ix.beyond(&p, f, fw, nil)
@@ -448,6 +448,11 @@ func (ix *Index) trace(f Flow, rec *consulted) Path {
 	rw := ix.reply(fw, f)
 	p.Return = rw.hops
 	p.Blocks = append(p.Blocks, rw.block...)
+	for _, u := range rw.unknowns {
+		if !slices.Contains(p.Unknown, u) {
+			p.Unknown = append(p.Unknown, u)
+		}
+	}
 	for _, n := range rw.notes {
 		if !slices.Contains(p.Notes, n) {
 			p.Notes = append(p.Notes, n)
@@ -563,7 +568,7 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 		// interfaces are in the model.
 		first = Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: "deliver", Rule: "API Gateway endpoint, outside the VPC"}}}
 	}
-	p.Forward, p.Return, p.Blocks, p.Notes = first.Forward, first.Return, first.Blocks, first.Notes
+	p.Forward, p.Return, p.Blocks, p.Notes, p.Unknown = first.Forward, first.Return, first.Blocks, first.Notes, first.Unknown
 	rec.listeners(lb)
 	l, ok := listenerFor(lb.lb, f.Proto, f.Port)
 	if !ok {
@@ -624,6 +629,11 @@ done:
 		for _, n := range leg.Notes {
 			if !slices.Contains(p.Notes, n) {
 				p.Notes = append(p.Notes, n)
+			}
+		}
+		for _, u := range leg.Unknown {
+			if !slices.Contains(p.Unknown, u) {
+				p.Unknown = append(p.Unknown, u)
 			}
 		}
 		if ok {

@@ -65,6 +65,9 @@ type walker struct {
 	// against, so the exact analysis knows which prefixes and ports
 	// decided its path (exact.go).
 	rec *consulted
+	// unknowns are what the input does not define that the path depends
+	// on (a peer group of another account, a VPC not imported).
+	unknowns []string
 }
 
 func (w *walker) hop(res model.Address, kind, rule string) {
@@ -83,6 +86,14 @@ func (w *walker) blocked(res model.Address, kind, reason, fix string) {
 func (w *walker) stop(res model.Address, kind, reason, fix string) {
 	w.blocked(res, kind, reason, fix)
 	w.stopped = true
+}
+
+// unknown records something the input does not define that the answer
+// depends on: the answer is then not a proof either way.
+func (w *walker) unknown(s string) {
+	if s != "" && !slices.Contains(w.unknowns, s) {
+		w.unknowns = append(w.unknowns, s)
+	}
 }
 
 func (w *walker) note(s string) {
@@ -111,10 +122,12 @@ func (w *walker) sgEgress(d *device) {
 	}
 	w.rec.device(d)
 	dev := w.ix.byIP[w.pk.dst]
-	if rule, ok := sgCheck(d, true, w.pk.proto, w.pk.dport, w.pk.dst, dev, w.pk.service); ok {
+	rule, ok, unknown := sgCheck(w.ix, d, true, w.pk.proto, w.pk.dport, w.pk.dst, dev, w.pk.service)
+	if ok {
 		w.hop(d.addr, "sg-egress", rule)
 		return
 	}
+	w.unknown(unknown)
 	to := w.pk.dst.String()
 	if w.pk.service != "" {
 		to = w.pk.service + " (" + to + ")"
@@ -135,10 +148,12 @@ func (w *walker) sgIngress(d *device) {
 	}
 	w.rec.device(d)
 	dev := w.ix.byIP[w.pk.src]
-	if rule, ok := sgCheck(d, false, w.pk.proto, w.pk.dport, w.pk.src, dev, w.pk.srcService); ok {
+	rule, ok, unknown := sgCheck(w.ix, d, false, w.pk.proto, w.pk.dport, w.pk.src, dev, w.pk.srcService)
+	if ok {
 		w.hop(d.addr, "sg-ingress", rule)
 		return
 	}
+	w.unknown(unknown)
 	from := w.pk.src.String()
 	if dev != nil {
 		from = fmt.Sprintf("%s (%s)", w.pk.src, dev.addr)
@@ -169,7 +184,7 @@ func (w *walker) nacl(s *subnetInfo, egress bool) {
 		kind, peer, prep = "nacl-out", w.pk.dst, "to"
 	}
 	if s.nacl == nil {
-		w.note(fmt.Sprintf("%s has no network ACL in the model; assumed to allow everything, like a default ACL", s.s.Addr))
+		w.unknown(fmt.Sprintf("%s has no network ACL in the input", s.s.Addr))
 		return
 	}
 	w.rec.nacl(s.nacl)
@@ -232,6 +247,7 @@ func (w *walker) route(s *subnetInfo) {
 	w.routing = s
 	if s.rt == nil {
 		w.stop(s.s.Addr, "route", fmt.Sprintf("%s has no route table and its VPC has no main table in the model", s.s.Addr), "associate a route table with the subnet")
+		w.unknown(fmt.Sprintf("%s has no route table in the input", s.s.Addr))
 		return
 	}
 	rt := s.rt.rt.Addr
@@ -297,6 +313,7 @@ func (w *walker) route(s *subnetInfo) {
 		w.stop(rt, "route", fmt.Sprintf("%s drops the packet (blackhole)", text), fmt.Sprintf("point the route in %s at a live target, or delete it", rt))
 	default:
 		w.stop(rt, "route", fmt.Sprintf("%s: moat does not model %s targets yet", text, e.kind()), "")
+		w.unknown(fmt.Sprintf("%s leads to %s, whose appliance or network the input does not show", text, e.target()))
 	}
 }
 
@@ -735,6 +752,7 @@ func (w *walker) viaPeering(s *subnetInfo, target model.Address) {
 	ov := w.ix.vpcs[other]
 	if ov == nil {
 		w.stop(p.Addr, "peering", fmt.Sprintf("the peer VPC %s is not in the model", other), "import the peer account too")
+		w.unknown(fmt.Sprintf("the peer VPC %s of %s is not in the input", other, p.Addr))
 		return
 	}
 	if !ov.contains(w.pk.dst) {

@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -49,6 +50,32 @@ type Check struct {
 	// Evidence holds the paths that prove the verdict: for a failure, the
 	// counterexample; for a success of an "always", the working path.
 	Evidence []Path
+	// NotProved marks a check that neither holds nor fails for certain:
+	// the answer depends on what the input does not define (Unknown).
+	// Such a check is not OK: unknown is never safe.
+	NotProved bool
+	Unknown   []string
+}
+
+// settle turns a check that found no violation into "not proved" when any
+// path it examined depends on what the input does not define.
+func settle(c *Check, paths ...[]Path) {
+	if !c.OK {
+		return
+	}
+	for _, ps := range paths {
+		for _, p := range ps {
+			for _, u := range p.Unknown {
+				if !slices.Contains(c.Unknown, u) {
+					c.Unknown = append(c.Unknown, u)
+				}
+			}
+		}
+	}
+	if len(c.Unknown) > 0 {
+		c.OK, c.NotProved = false, true
+		c.Detail = "not proved: " + strings.Join(c.Unknown, "; ")
+	}
 }
 
 // Verify checks the intents a moat design implies, then the given
@@ -125,7 +152,8 @@ func (ix *Index) checkExposure() []Check {
 			bastions[d.addr] = b
 		}
 	}
-	for _, e := range ix.Exposure() {
+	exposed, unknown := ix.exposure()
+	for _, e := range exposed {
 		for _, p := range e.Ports {
 			if e.LoadBalancer != "" {
 				continue // listener ports only, by construction of Exposure
@@ -138,6 +166,7 @@ func (ix *Index) checkExposure() []Check {
 			c.Evidence = append(c.Evidence, p.Path)
 		}
 	}
+	settle(&c, unknown)
 	return append(out, c)
 }
 
@@ -234,6 +263,7 @@ func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) 
 	for _, t := range devEndpoints(ix.byOwner[dst]) {
 		targets = append(targets, ix.bothFamilies(t)...)
 	}
+	var examined [][]Path
 	for _, t := range targets {
 		v6 := t.IP.Is6()
 		var sources []space
@@ -271,14 +301,29 @@ func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) 
 		for _, sp := range sources {
 			sp.dst, sp.dstSet = t, ix.addrsOf(t)
 			sp.proto, sp.ports, sp.sport = model.TCP, Ports(model.Port(port)), Ports(AnySourcePort)
-			if p, ok := largestReachable(ix.traceSpace(sp)); ok {
+			paths := ix.traceSpace(sp)
+			if p, ok := largestReachable(paths); ok {
 				c.OK = false
 				c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s reaches %s on tcp/%d%s", classSource(p), t.Addr, port, over))
 				c.Evidence = append(c.Evidence, p)
 			}
+			examined = append(examined, paths)
 		}
 	}
+	settle(&c, examined...)
 	return append(out, c)
+}
+
+// outside drops the paths that end at an AWS service through a gateway
+// endpoint: the one way out an isolated subnet may have.
+func outside(paths []Path) []Path {
+	var out []Path
+	for _, p := range paths {
+		if !hasKind(p.Forward, "endpoint") {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // largestReachable is the reachable class of paths holding the most
@@ -390,6 +435,7 @@ func (ix *Index) checkTiers() []Check {
 			}
 			// Every host, even one given a public IP, to the whole
 			// internet on every protocol, port and client port.
+			var examined [][]Path
 			pub := host
 			pub.PublicIP, pub.Whole = true, true
 			inet := Endpoint{Kind: Internet, IP: InternetIPv4, Whole: true}
@@ -399,7 +445,9 @@ func (ix *Index) checkTiers() []Check {
 					ports = Ports(model.Port(8))
 				}
 				sp := space{src: pub, dst: inet, srcSet: ix.addrsOf(pub), dstSet: ix.addrsOf(inet), proto: proto, ports: ports, sport: Ports(AnySourcePort)}
-				if p, ok := largestReachable(ix.traceSpace(sp)); ok {
+				paths := ix.traceSpace(sp)
+				examined = append(examined, paths)
+				if p, ok := largestReachable(outside(paths)); ok {
 					c.OK = false
 					c.Detail = appendSentence(c.Detail, fmt.Sprintf("a host there with a public IP reaches the internet: %s", ClassText(p)))
 					c.Evidence = append(c.Evidence, p)
@@ -412,12 +460,15 @@ func (ix *Index) checkTiers() []Check {
 				h6.Whole = true
 				i6 := Endpoint{Kind: Internet, IP: InternetIPv6, Whole: true}
 				sp = space{src: h6, dst: i6, srcSet: ix.addrsOf(h6), dstSet: ix.addrsOf(i6), proto: proto, ports: ports, sport: Ports(AnySourcePort)}
-				if p, ok := largestReachable(ix.traceSpace(sp)); ok {
+				paths = ix.traceSpace(sp)
+				examined = append(examined, paths)
+				if p, ok := largestReachable(outside(paths)); ok {
 					c.OK = false
 					c.Detail = appendSentence(c.Detail, fmt.Sprintf("a host there reaches the internet over IPv6: %s", ClassText(p)))
 					c.Evidence = append(c.Evidence, p)
 				}
 			}
+			settle(&c, examined...)
 			out = append(out, c)
 		}
 	}
@@ -441,10 +492,12 @@ func (ix *Index) outOnlyThrough(s *subnetInfo, host Endpoint, dst netip.Addr, vi
 			break
 		}
 	}
+	var examined []Path
 	for _, proto := range []model.Protocol{model.TCP, model.UDP} {
 		all := ix.traceSpace(space{src: host, dst: inet, srcSet: ix.addrsOf(host), dstSet: ix.addrsOf(inet), proto: proto, ports: Ports(model.AnyPort), sport: Ports(AnySourcePort)})
+		examined = append(examined, all...)
 		for _, p := range all {
-			if p.Reachable && !hasKind(p.Forward, via) {
+			if p.Reachable && !hasKind(p.Forward, via) && !hasKind(p.Forward, "endpoint") {
 				c.OK = false
 				c.Detail = appendSentence(c.Detail, fmt.Sprintf("it reaches the internet%s without %s: %s: %s", over, what, ClassText(p), p.Summary()))
 				c.Evidence = append(c.Evidence, p)
@@ -455,6 +508,7 @@ func (ix *Index) outOnlyThrough(s *subnetInfo, host Endpoint, dst netip.Addr, vi
 	if c.OK && len(live) > 0 {
 		c.Evidence = live[:1]
 	}
+	settle(&c, live, examined)
 	return c
 }
 
@@ -480,6 +534,7 @@ func (ix *Index) checkAssertion(a Assertion) Check {
 		c.Detail = fmt.Sprintf("%s reaches %s on %s", classSource(p), p.Flow.Dst, classTraffic(p))
 		c.Evidence = append(c.Evidence, p)
 	}
+	settle(&c, ans.Paths)
 	return c
 }
 
@@ -499,9 +554,17 @@ func (ix *Index) always(q Question, intent, origin string) Check {
 		c.Detail = err.Error()
 	case a.Verdict == Reachable:
 		c.OK, c.Evidence = true, a.Paths[:1]
+		settle(&c, a.Paths)
 	default:
 		c.Detail = blockSummary(a)
 		c.Evidence = failing(a)
+		// Blocked only where the input is silent: not proved either way.
+		for _, p := range c.Evidence {
+			if len(p.Unknown) > 0 {
+				c.NotProved, c.Unknown = true, p.Unknown
+				c.Detail = "not proved: " + strings.Join(p.Unknown, "; ") + "; " + c.Detail
+			}
+		}
 	}
 	return c
 }

@@ -154,6 +154,9 @@ func writeAnswer(w io.Writer, a analyze.Answer) {
 		for _, n := range p.Notes {
 			fmt.Fprintf(w, "  note: %s\n", n)
 		}
+		for _, u := range p.Unknown {
+			fmt.Fprintf(w, "  not known: %s\n", u)
+		}
 	}
 }
 
@@ -203,6 +206,7 @@ type pathJSON struct {
 	Return    []hopJSON       `json:"return"`
 	Blocks    []analyze.Block `json:"blocks"`
 	Notes     []string        `json:"notes"`
+	Unknown   []string        `json:"unknown,omitempty"`
 }
 
 type answerJSONT struct {
@@ -219,7 +223,7 @@ type answerJSONT struct {
 func pathToJSON(p analyze.Path) pathJSON {
 	return pathJSON{
 		From: p.Flow.Src.String(), To: p.Flow.Dst.String(), Class: p.Class, Reachable: p.Reachable,
-		Forward: nonNil(p.Forward), Return: nonNil(p.Return), Blocks: nonNil(p.Blocks), Notes: nonNil(p.Notes),
+		Forward: nonNil(p.Forward), Return: nonNil(p.Return), Blocks: nonNil(p.Blocks), Notes: nonNil(p.Notes), Unknown: p.Unknown,
 	}
 }
 
