@@ -236,3 +236,31 @@ func TestMissingACLIsNotProved(t *testing.T) {
 		t.Error("every check proved although the isolated subnets' ACL is unknown")
 	}
 }
+
+// Nothing private crosses the internet: a private address of another
+// Region's VPC is not reached by the default route to an internet
+// gateway, even when an interface there holds it (RFC 1918 addresses are
+// not routed on the internet; an internet gateway translates only to and
+// from public addresses:
+// https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html).
+func TestPrivateAddressDoesNotCrossTheInternet(t *testing.T) {
+	n := compiled(t, "examples/webapp.yaml")
+	n.VPCs = append(n.VPCs, model.VPC{Addr: "vpc/other", CIDR: netip.MustParsePrefix("10.99.0.0/16"), Region: "eu-west-1"})
+	n.Subnets = append(n.Subnets, model.Subnet{Addr: "subnet/other", VPC: "vpc/other", ZoneID: "euw1-az1", CIDR: netip.MustParsePrefix("10.99.0.0/24"), IPv6Index: -1})
+	n.SecurityGroups = append(n.SecurityGroups, model.SecurityGroup{Addr: "sg/other", VPC: "vpc/other",
+		Ingress: []model.SGRule{{Protocol: model.AllProtocols, Peer: model.Peer{Kind: model.PeerCIDR, CIDR: netip.MustParsePrefix("0.0.0.0/0")}}}})
+	n.ENIs = append(n.ENIs, model.ENI{Addr: "eni/other", Subnet: "subnet/other", PrivateIP: netip.MustParseAddr("10.99.0.10"), SecurityGroups: []model.Address{"sg/other"}})
+	a := reach(t, NewIndex(n), "eni/nat/use1-az1", "10.99.0.10", model.TCP, 443)
+	if a.Verdict != Blocked {
+		t.Fatalf("verdict %s: %s", a.Verdict, a.Paths[0].Summary())
+	}
+	found := false
+	for _, b := range a.Blocks() {
+		if strings.Contains(b.Reason, "10.99.0.10 is a private address, not routable on the internet") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("blocks %+v do not say the address is private", a.Blocks())
+	}
+}

@@ -604,6 +604,13 @@ func (w *walker) internet() {
 			return
 		}
 	}
+	// Nothing private crosses the internet, even to the very host asked
+	// about (a VPC of another Region, an office network): the internet
+	// routes only public addresses.
+	if isPrivate(dst) && w.targetService == "" {
+		w.stop("internet", "route", fmt.Sprintf("%s is a private address, not routable on the internet", dst), "")
+		return
+	}
 	if dst == w.target {
 		if w.targetService != "" {
 			w.hop(model.Address(w.targetService), "deliver", "the service's public endpoint, over the internet")
@@ -611,10 +618,6 @@ func (w *walker) internet() {
 			w.hop("internet", "deliver", "")
 		}
 		w.reached, w.arrivedVia = true, "internet"
-		return
-	}
-	if isPrivate(dst) {
-		w.stop("internet", "route", fmt.Sprintf("%s is a private address, not routable on the internet", dst), "")
 		return
 	}
 	w.stop("internet", "deliver", fmt.Sprintf("no interface in the model holds %s", dst), "")
