@@ -293,14 +293,30 @@ func reportTwinTest(io *streams, p *twin.Plan, r *run.Report, verbose bool) erro
 	for _, c := range diffs {
 		fmt.Fprintf(io.stdout, "DISAGREE %s", c.Explain())
 	}
-	fmt.Fprintf(io.stdout, "twin %s: %d flows sent for real (%d reachable, %d blocked), %d skipped, %d disagreements with the analyzer, in %s\n",
-		p.Stack, len(r.Cases), reach, len(r.Cases)-reach, len(r.Skipped), len(diffs), r.Elapsed.Round(time.Millisecond))
+	passed, skipped := 0, 0
+	for _, c := range r.EndToEnd {
+		switch {
+		case c.OK:
+			passed++
+			if verbose {
+				fmt.Fprintf(io.stdout, "ok   end-to-end %s: %s\n", c.Name, c.Detail)
+			}
+		case c.Skipped != "":
+			skipped++
+			fmt.Fprintf(io.stdout, "skip end-to-end %s: %s\n", c.Name, c.Skipped)
+		default:
+			fmt.Fprintf(io.stdout, "FAIL end-to-end %s: %s\n", c.Name, c.Detail)
+		}
+	}
+	failed := len(r.EndToEnd) - passed - skipped
+	fmt.Fprintf(io.stdout, "twin %s: %d flows sent for real (%d reachable, %d blocked), %d skipped, %d disagreements with the analyzer; %d end-to-end checks passed, %d failed, %d skipped; in %s\n",
+		p.Stack, len(r.Cases), reach, len(r.Cases)-reach, len(r.Skipped), len(diffs), passed, failed, skipped, r.Elapsed.Round(time.Millisecond))
 	if verbose {
 		for _, s := range r.Skipped {
 			fmt.Fprintf(io.stdout, "skipped %s\n", s)
 		}
 	}
-	if len(diffs) > 0 {
+	if len(diffs) > 0 || failed > 0 {
 		return &exitError{code: exitFindings}
 	}
 	return nil

@@ -36,10 +36,15 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// privileged skips a test that needs root, iproute2 and nftables.
+// privileged skips a test that needs root, iproute2 and nftables; on CI
+// (CI=true, which runs as root after installing them) it fails instead,
+// so the twin's tests cannot silently stop running there.
 func privileged(t *testing.T) {
 	t.Helper()
 	if err := run.Check(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the twin's privileged tests must run on CI: %v", err)
+		}
 		t.Skipf("skipping the twin's privileged test: %v", err)
 	}
 }
@@ -187,7 +192,8 @@ func TestTwinAgreesWithAnalyzer(t *testing.T) {
 			for _, c := range r.Disagreements() {
 				t.Errorf("the twin and the analyzer disagree:\n%s", c.Explain())
 			}
-			t.Logf("%d flows, %d skipped, %s", len(r.Cases), len(r.Skipped), r.Elapsed)
+			endToEndPass(t, r)
+			t.Logf("%d flows, %d skipped, %d end-to-end checks, %s", len(r.Cases), len(r.Skipped), len(r.EndToEnd), r.Elapsed)
 		})
 	}
 }
@@ -222,6 +228,67 @@ func TestUpIsIdempotentAndDownFindsLeftovers(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
 		if strings.Contains(string(b), "daemon\x00"+run.StateDir(p.Stack)) {
 			t.Errorf("down left the daemon running: pid %s", e.Name())
+		}
+	}
+}
+
+// TestEndToEndChecks runs what a user runs through the twin's own
+// workloads, and then kills the daemon: the per-flow probes bring their
+// own listeners and would still pass, the end-to-end checks must not.
+func TestEndToEndChecks(t *testing.T) {
+	privileged(t)
+	n, p := up(t, "webapp")
+	r, err := run.Test(context.Background(), p, n, run.TestOptions{Sample: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.EndToEnd {
+		t.Logf("%v %s: %s%s", c.OK, c.Name, c.Detail, c.Skipped)
+		if c.Failed() {
+			t.Errorf("end-to-end check failed: %s: %s", c.Name, c.Detail)
+		}
+	}
+	if len(r.EndToEnd) == 0 {
+		t.Fatal("no end-to-end check ran")
+	}
+	pid, err := os.ReadFile(filepath.Join(run.StateDir(p.Stack), "daemon.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n0 int
+	fmt.Sscan(string(pid), &n0)
+	if err := syscall.Kill(n0, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	r, err = run.Test(context.Background(), p, n, run.TestOptions{Sample: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Disagreements()) != 0 {
+		t.Logf("with the daemon dead, %d probes disagree too", len(r.Disagreements()))
+	}
+	if f := r.FailedEndToEnd(); len(f) != len(r.EndToEnd) {
+		t.Errorf("with the daemon dead, %d of %d end-to-end checks failed, want all", len(f), len(r.EndToEnd))
+	}
+}
+
+// endToEndPass fails the test on any failed end-to-end check, and when
+// none ran at all; on CI (CI=true) a skipped one fails it too, so the
+// database check cannot silently go missing there.
+func endToEndPass(t *testing.T, r *run.Report) {
+	t.Helper()
+	if len(r.EndToEnd) == 0 {
+		t.Error("no end-to-end check ran")
+	}
+	for _, c := range r.EndToEnd {
+		switch {
+		case c.Failed():
+			t.Errorf("end-to-end check failed: %s: %s", c.Name, c.Detail)
+		case c.Skipped != "" && os.Getenv("CI") == "true":
+			t.Errorf("end-to-end check skipped on CI: %s: %s", c.Name, c.Skipped)
+		case c.Skipped != "":
+			t.Logf("skipped: %s: %s", c.Name, c.Skipped)
 		}
 	}
 }
