@@ -3,11 +3,13 @@ package run_test
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/netip"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -257,10 +259,7 @@ func TestEndToEndChecks(t *testing.T) {
 	}
 	var n0 int
 	fmt.Sscan(string(pid), &n0)
-	if err := syscall.Kill(n0, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(100 * time.Millisecond)
+	kill(t, n0)
 	r, err = run.Test(context.Background(), p, n, run.TestOptions{Sample: 8})
 	if err != nil {
 		t.Fatal(err)
@@ -291,4 +290,71 @@ func endToEndPass(t *testing.T, r *run.Report) {
 			t.Logf("skipped: %s: %s", c.Name, c.Skipped)
 		}
 	}
+}
+
+// TestHealthSaysWhatIsBroken breaks a running twin piece by piece, as a
+// kill -9 during up or a crash would, and checks CheckHealth names each.
+func TestHealthSaysWhatIsBroken(t *testing.T) {
+	privileged(t)
+	_, p := up(t, "internal")
+	h, err := run.CheckHealth(p.Stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probs := h.Problems(); len(probs) > 0 || h.DaemonPid == 0 || h.Listeners == 0 {
+		t.Fatalf("a twin just up: problems %v, daemon %d, %d listeners", probs, h.DaemonPid, h.Listeners)
+	}
+	// A second up of the stack while this one holds its lock fails at
+	// once, and leaves the twin as it was.
+	release, err := run.Lock(p.Stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, _ := os.Executable()
+	if err := run.Up(context.Background(), p, run.Options{Daemon: []string{exe, "twin", "daemon"}}); !errors.Is(err, run.ErrBusy) {
+		t.Errorf("up while another holds the lock: %v, want ErrBusy", err)
+	}
+	if err := run.Down(p.Stack); !errors.Is(err, run.ErrBusy) {
+		t.Errorf("down while another holds the lock: %v, want ErrBusy", err)
+	}
+	release()
+	if h, _ := run.CheckHealth(p.Stack); len(h.Problems()) > 0 {
+		t.Errorf("the refused up changed the twin: %v", h.Problems())
+	}
+
+	gone := p.Namespaces[len(p.Namespaces)-1].Name
+	if out, err := exec.Command("ip", "netns", "del", gone).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns del: %v: %s", err, out)
+	}
+	if err := os.Remove(filepath.Join(run.StateDir(p.Stack), "up.done")); err != nil {
+		t.Fatal(err)
+	}
+	kill(t, h.DaemonPid)
+	h, err = run.CheckHealth(p.Stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(h.Problems(), "\n")
+	for _, want := range []string{"did not finish", "1 of " + fmt.Sprint(len(p.Namespaces)) + " namespaces are missing (" + gone + ")", "daemon", "listeners are not listening"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems do not say %q:\n%s", want, got)
+		}
+	}
+}
+
+// kill kills pid with SIGKILL, as a crash would, and waits until it is
+// gone (or a zombie nobody reaps).
+func kill(t *testing.T, pid int) {
+	t.Helper()
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil || strings.Contains(string(b), ") Z ") {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("pid %d still runs after SIGKILL", pid)
 }
