@@ -373,6 +373,8 @@ gone) is reported with how to recover, and test exits 1.`,
 				if err := twinUp(cmd, n, p, ref.path); err != nil {
 					return err
 				}
+			case h.BusyPid != 0:
+				return &exitError{code: exitInput, err: fmt.Errorf("another moat (pid %d) is building or removing twin %s: wait for it to finish, then run the command again", h.BusyPid, h.Stack)}
 			case len(h.Problems()) > 0:
 				return brokenTwin(io, h)
 			case n == nil:
@@ -565,6 +567,10 @@ and how to recover, and status exits 1.`,
 				from := ""
 				if h.Source != "" {
 					from = ", from " + h.Source
+				}
+				if h.BusyPid != 0 {
+					fmt.Fprintf(io.stdout, "%s: being built or removed by moat (pid %d)%s\n", s, h.BusyPid, from)
+					continue
 				}
 				if probs := h.Problems(); len(probs) > 0 {
 					broken++

@@ -35,11 +35,18 @@ type Health struct {
 	// Listeners is how many the plan opens; Closed those not listening.
 	Listeners int
 	Closed    []string
+	// BusyPid is the moat building or removing the twin right now (its
+	// lock's holder), 0 for none: the twin is then neither healthy nor
+	// broken, and the checks above are not made.
+	BusyPid int
 }
 
 // Problems says what is broken, none for a healthy twin.
 func (h Health) Problems() []string {
 	var out []string
+	if h.BusyPid != 0 {
+		return nil
+	}
 	if h.Plan == nil {
 		out = append(out, "its state directory has no plan (what is left of a crash or of an older moat)")
 		if h.Namespaces > 0 {
@@ -72,6 +79,10 @@ func list(s []string, n int) string {
 // CheckHealth looks at a stack's twin on this machine.
 func CheckHealth(stack string) (Health, error) {
 	h := Health{Stack: stack, Source: Source(stack)}
+	if pid, ok := LockHolder(stack); ok {
+		h.BusyPid = pid
+		return h, nil
+	}
 	names, err := Namespaces(stack)
 	if err != nil {
 		return h, err

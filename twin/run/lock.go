@@ -58,3 +58,28 @@ func lock(stack string) (func(), error) {
 // Lock takes a stack's lock as Up and Down do, for tests that play a
 // concurrent moat; release it with the function returned.
 func Lock(stack string) (func(), error) { return lock(stack) }
+
+// LockHolder is the process holding a stack's lock (an up or down of it
+// under way), read from /proc/locks so that looking never takes the lock
+// from under a moat about to.
+func LockHolder(stack string) (int, bool) {
+	var st unix.Stat_t
+	if err := unix.Stat(lockPath(stack), &st); err != nil {
+		return 0, false
+	}
+	dev := fmt.Sprintf("%02x:%02x:%d", unix.Major(st.Dev), unix.Minor(st.Dev), st.Ino)
+	b, err := os.ReadFile("/proc/locks")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		// "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"
+		if len(f) >= 6 && f[1] == "FLOCK" && f[3] == "WRITE" && f[5] == dev {
+			if pid, err := strconv.Atoi(f[4]); err == nil {
+				return pid, true
+			}
+		}
+	}
+	return 0, false
+}
