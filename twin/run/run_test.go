@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moatnet/moat/compile"
 	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/model"
 	"github.com/moatnet/moat/twin"
@@ -357,4 +358,88 @@ func kill(t *testing.T, pid int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("pid %d still runs after SIGKILL", pid)
+}
+
+// sniSpec has one listener with two certificates: app.example.com's own
+// (the default) and a wildcard shared by three names, plus a name no
+// certificate covers (testdata/script/certificates.txtar plans it).
+const sniSpec = `stack: sni
+region: us-east-1
+frontend:
+  kind: alb
+  domains:
+    - name: app.example.com
+    - name: "*.example.com"
+      certificate: arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555
+    - name: www.example.com
+      certificate: "*.example.com"
+    - name: other.example.com
+      certificate: "*.example.com"
+    - name: a.b.example.com
+      certificate: "*.example.com"
+service:
+  port: 8080
+`
+
+// TestSNIMatchesThePlan asks each load-balancer node for every domain by
+// SNI and checks the certificate served is the one plan's sni table
+// (compile.Served) names, including the default for a name no
+// certificate covers; the end-to-end checks of twin test must agree.
+func TestSNIMatchesThePlan(t *testing.T) {
+	privileged(t)
+	path := filepath.Join(t.TempDir(), "sni.yaml")
+	if err := os.WriteFile(path, []byte(sniSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := testnet.Compile(t, path)
+	p := upNetwork(t, n, "sni")
+	lb, ok := n.LoadBalancer("alb")
+	if !ok {
+		t.Fatal("no alb")
+	}
+	var l model.Listener
+	for _, x := range lb.Listeners {
+		if x.Port == 443 {
+			l = x
+		}
+	}
+	if len(l.Certificates) < 2 || len(l.Hosts) < 4 {
+		t.Fatalf("the spec should give two certificates and four names: %+v", l)
+	}
+	inet := host(t, p, "internet")
+	nodes := 0
+	for _, b := range p.Balancers {
+		if b.LB != "alb" {
+			continue
+		}
+		nodes++
+		node := host(t, p, b.Host)
+		for _, row := range compile.Served(l.Hosts, l.Certificates) {
+			want := l.Certificates[row.Cert].Domain
+			body, cn := httpsVia(t, inet.NS, node.PublicIP, row.Host)
+			if cn != want {
+				t.Errorf("%s for %s served %q, the plan's table says %q", b.Host, row.Host, cn, want)
+			}
+			if !strings.Contains(body, "moat twin: eni/service/") {
+				t.Errorf("%s for %s: no answer from the service: %q", b.Host, row.Host, body)
+			}
+		}
+	}
+	if nodes == 0 {
+		t.Fatal("no node of the alb")
+	}
+	r, err := run.Test(context.Background(), p, n, run.TestOptions{Sample: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	endToEndPass(t, r)
+	sniChecks := 0
+	for _, c := range r.EndToEnd {
+		if strings.Contains(c.Name, "HTTPS:443 https") {
+			sniChecks++
+		}
+	}
+	if want := nodes * len(l.Hosts); sniChecks != want {
+		t.Errorf("%d end-to-end SNI checks, want %d (every name through every node)", sniChecks, want)
+	}
 }
