@@ -126,6 +126,7 @@ func ipBatchFamily(ctx context.Context, ns, family string, lines []string) error
 		args = append([]string{"-n", ns}, args...)
 	}
 	cmd := exec.CommandContext(ctx, "ip", args...)
+	cmd.SysProcAttr = diesWithUs()
 	cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -212,6 +213,7 @@ func configure(ctx context.Context, ns *twin.Namespace) error {
 		return nil
 	}
 	cmd := exec.CommandContext(ctx, "nft", "-f", "-")
+	cmd.SysProcAttr = diesWithUs()
 	cmd.Stdin = strings.NewReader(ns.NFT)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -222,6 +224,15 @@ func configure(ctx context.Context, ns *twin.Namespace) error {
 		return fmt.Errorf("nft in %s: %w: %s", ns.Name, err, strings.TrimSpace(out.String()))
 	}
 	return nil
+}
+
+// diesWithUs makes a child (ip, nft) die when moat does: an `ip -batch`
+// left running after a kill -9 of `twin up` would go on adding namespaces
+// while the next `up` removes them. (Pdeathsig follows the thread that
+// started the child, which Go retires only when a goroutine exits locked
+// to it: then the command has failed anyway.)
+func diesWithUs() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
 // startDaemon starts the workload daemon detached (its own session, so

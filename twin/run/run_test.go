@@ -3,6 +3,7 @@ package run_test
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +32,19 @@ func TestMain(m *testing.M) {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 		defer stop()
 		if err := run.Daemon(ctx, os.Args[3], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	// `<binary> twin-up DIR` runs Up on the plan saved in DIR, for a test
+	// to kill -9 midway.
+	if len(os.Args) == 3 && os.Args[1] == "twin-up" {
+		p, err := run.LoadPlan(os.Args[2])
+		if err == nil {
+			err = run.Up(context.Background(), p, run.Options{Daemon: []string{os.Args[0], "twin", "daemon"}})
+		}
+		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -441,5 +455,56 @@ func TestSNIMatchesThePlan(t *testing.T) {
 	}
 	if want := nodes * len(l.Hosts); sniChecks != want {
 		t.Errorf("%d end-to-end SNI checks, want %d (every name through every node)", sniChecks, want)
+	}
+}
+
+// TestKilledUpIsBrokenAndRecovers kills an Up with SIGKILL while it
+// builds: the twin's health says it is broken (its Up did not finish),
+// the lock died with the process, and the next Up rebuilds it whole.
+func TestKilledUpIsBrokenAndRecovers(t *testing.T) {
+	privileged(t)
+	n := network(t, "webapp")
+	p, err := twin.Build(n, fmt.Sprintf("t%d-kill", os.Getpid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := run.Down(p.Stack); err != nil {
+			t.Errorf("down: %v", err)
+		}
+	})
+	dir := t.TempDir()
+	b, _ := json.Marshal(p)
+	if err := os.WriteFile(filepath.Join(dir, "plan.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "twin-up", dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill it once its namespaces begin to appear.
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if names, _ := run.Namespaces(p.Stack); len(names) > 0 {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	werr := cmd.Wait()
+	h, err := run.CheckHealth(p.Stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Problems()) == 0 {
+		t.Fatalf("after kill -9 during up (%v), the twin looks healthy", werr)
+	}
+	t.Logf("after kill -9 during up: %v", h.Problems())
+	if err := run.Up(context.Background(), p, run.Options{Daemon: []string{exe, "twin", "daemon"}}); err != nil {
+		t.Fatalf("up after the killed one: %v", err)
+	}
+	if h, _ := run.CheckHealth(p.Stack); len(h.Problems()) > 0 {
+		t.Errorf("rebuilt twin: %v", h.Problems())
 	}
 }
