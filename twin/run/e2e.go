@@ -195,35 +195,38 @@ func dbThrough(ctx context.Context, name string, src *twin.Host, to netip.AddrPo
 }
 
 // clientOf picks where a request to a balancer node's port comes from:
-// the internet when the node has a public address (or is a front door,
-// on the internet's side), else the first interface the analyzer says
-// reaches it.
+// the internet (to the node's public address) when the analyzer says the
+// internet reaches it, else the first interface it says does. API
+// Gateway's front door, on the internet's side, is asked from the
+// internet.
 func clientOf(p *twin.Plan, ix *analyze.Index, inet, node *twin.Host, port int) (*twin.Host, netip.Addr, string) {
 	if inet != nil && node.Role == twin.RoleFrontDoor {
 		return inet, node.IP, ""
 	}
-	if inet != nil && node.PublicIP.IsValid() {
-		return inet, node.PublicIP, ""
-	}
 	dst, err := ix.Resolve(node.Name, false)
 	if err != nil || len(dst) != 1 {
 		return nil, netip.Addr{}, "the analyzer does not know " + node.Name
+	}
+	reaches := func(name string) bool {
+		src, err := ix.Resolve(name, true)
+		if err != nil || len(src) != 1 {
+			return false
+		}
+		return ix.Trace(analyze.Flow{Src: src[0], Dst: dst[0], Proto: model.TCP, Port: port, SrcPort: analyze.DefaultSourcePort}).Reachable
+	}
+	if inet != nil && node.PublicIP.IsValid() && reaches("internet") {
+		return inet, node.PublicIP, ""
 	}
 	for i := range p.Hosts {
 		h := &p.Hosts[i]
 		if h.Role != twin.RoleENI || h.Owner == node.Owner || h.Forwarder {
 			continue
 		}
-		src, err := ix.Resolve(h.Name, true)
-		if err != nil || len(src) != 1 {
-			continue
-		}
-		f := analyze.Flow{Src: src[0], Dst: dst[0], Proto: model.TCP, Port: port, SrcPort: analyze.DefaultSourcePort}
-		if ix.Trace(f).Reachable {
+		if reaches(h.Name) {
 			return h, node.IP, ""
 		}
 	}
-	return nil, netip.Addr{}, "no interface of the design reaches it"
+	return nil, netip.Addr{}, fmt.Sprintf("the analyzer says nothing the twin has reaches %s on port %d", node.Name, port)
 }
 
 // modelListener is a load balancer's listener on port.
