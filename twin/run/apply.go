@@ -54,11 +54,11 @@ func Up(ctx context.Context, p *twin.Plan, opts Options) error {
 	if err := Check(); err != nil {
 		return err
 	}
-	unlock, err := lock(p.Stack)
+	l, err := lock(p.Stack)
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	defer l.release()
 	if err := down(p.Stack); err != nil {
 		return fmt.Errorf("remove the previous twin: %w", err)
 	}

@@ -72,12 +72,16 @@ func Down(stack string) error {
 	if err := Check(); err != nil {
 		return err
 	}
-	unlock, err := lock(stack)
+	l, err := lock(stack)
 	if err != nil {
 		return err
 	}
-	defer unlock()
-	return down(stack)
+	if err := down(stack); err != nil {
+		l.release()
+		return err
+	}
+	l.remove()
+	return nil
 }
 
 // down is Down under the lock.

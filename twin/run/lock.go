@@ -23,41 +23,69 @@ func (e *busyError) Is(target error) bool { return target == ErrBusy }
 
 // lockPath is a stack's lock file. It sits beside the state directory
 // (StateRoot/STACK.lock), not inside it, because Up empties the directory
-// while it holds the lock; it is never removed, since removing a lock file
-// races with the next taker.
+// while it holds the lock. Down removes it, still holding it; a taker
+// checks, once it holds the lock, that the file it locked is still the
+// one at the path, so a removed file's last holder and the next file's
+// first cannot both hold the lock.
 func lockPath(stack string) string { return filepath.Join(StateRoot, stack+".lock") }
 
+// stackLock is a held lock.
+type stackLock struct {
+	f    *os.File
+	path string
+}
+
+// release lets the lock go.
+func (l *stackLock) release() { l.f.Close() }
+
+// remove deletes the lock file and lets the lock go: the twin is gone.
+func (l *stackLock) remove() {
+	_ = os.Remove(l.path)
+	l.f.Close()
+}
+
 // lock takes the stack's lock without waiting (flock, released when the
-// process ends however it ends) and returns its release. When another
-// process holds it, the error wraps ErrBusy and names that process.
-func lock(stack string) (func(), error) {
+// process ends however it ends). When another process holds it, the error
+// is ErrBusy and names that process.
+func lock(stack string) (*stackLock, error) {
 	if err := os.MkdirAll(StateRoot, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", StateRoot, err)
 	}
-	f, err := os.OpenFile(lockPath(stack), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("lock twin %s: %w", stack, err)
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		b, _ := os.ReadFile(lockPath(stack))
-		f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
-			who := "another moat"
-			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-				who = fmt.Sprintf("another moat (pid %d)", pid)
-			}
-			return nil, &busyError{fmt.Sprintf("%s is building or removing twin %s: wait for it to finish, then run the command again", who, stack)}
+	path := lockPath(stack)
+	for range 10 {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("lock twin %s: %w", stack, err)
 		}
-		return nil, fmt.Errorf("lock twin %s: %w", stack, err)
+		if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+			f.Close()
+			if errors.Is(err, unix.EWOULDBLOCK) {
+				who := "another moat"
+				if pid, ok := LockHolder(stack); ok {
+					who = fmt.Sprintf("another moat (pid %d)", pid)
+				}
+				return nil, &busyError{fmt.Sprintf("%s is building or removing twin %s: wait for it to finish, then run the command again", who, stack)}
+			}
+			return nil, fmt.Errorf("lock twin %s: %w", stack, err)
+		}
+		var held, now unix.Stat_t
+		if unix.Fstat(int(f.Fd()), &held) == nil && unix.Stat(path, &now) == nil && held.Dev == now.Dev && held.Ino == now.Ino {
+			return &stackLock{f: f, path: path}, nil
+		}
+		f.Close() // removed by a Down meanwhile: take the new file's
 	}
-	_ = f.Truncate(0)
-	_, _ = f.WriteAt(fmt.Appendf(nil, "%d\n", os.Getpid()), 0)
-	return func() { f.Close() }, nil
+	return nil, fmt.Errorf("lock twin %s: %s keeps changing", stack, path)
 }
 
 // Lock takes a stack's lock as Up and Down do, for tests that play a
 // concurrent moat; release it with the function returned.
-func Lock(stack string) (func(), error) { return lock(stack) }
+func Lock(stack string) (func(), error) {
+	l, err := lock(stack)
+	if err != nil {
+		return nil, err
+	}
+	return l.release, nil
+}
 
 // LockHolder is the process holding a stack's lock (an up or down of it
 // under way), read from /proc/locks so that looking never takes the lock
