@@ -68,3 +68,61 @@ func (ix *Index) mustEndpoint(a string) Endpoint {
 	}
 	return eps[0]
 }
+
+// huge is the account at five times the ENIs (100,000), to show how the
+// exact analysis's cost grows with the account.
+var huge = sync.OnceValue(func() *model.Network {
+	s := synth.Large
+	s.ENIsPerSubnet *= 5
+	return synth.Account(s, 1)
+})
+
+func BenchmarkReachExact(b *testing.B) {
+	ix := NewIndex(large())
+	// Every host of a private subnet of VPC 3 to an interface of VPC 150,
+	// over every Linux client port: an exact answer, not one flow.
+	q := Question{From: "subnet/subnet-0003-07", To: "eni/eni-0150-08-05", Port: 443}
+	if _, err := ix.Reach(q); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ix.Reach(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportHeap(b)
+}
+
+func BenchmarkVerifyLarge(b *testing.B) {
+	ix := NewIndex(large())
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		n = len(ix.Verify(nil))
+	}
+	b.ReportMetric(float64(n), "checks")
+	reportHeap(b)
+}
+
+func BenchmarkInternetExposureHuge(b *testing.B) {
+	ix := NewIndex(huge())
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		n = len(ix.Exposure())
+	}
+	b.ReportMetric(float64(n), "exposed-ENIs")
+	reportHeap(b)
+}
+
+func BenchmarkVerifyHuge(b *testing.B) {
+	ix := NewIndex(huge())
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		n = len(ix.Verify(nil))
+	}
+	b.ReportMetric(float64(n), "checks")
+	reportHeap(b)
+}

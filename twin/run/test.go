@@ -210,6 +210,34 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 	}
 	internet, _ := endpoint("internet", true)
 	ports := portsOf(p)
+	// One real packet per equivalence class of the analyzer's exact
+	// answer: every class of sources, destinations and ports that the
+	// rules treat alike gets its own probe, reachable or blocked.
+	classes := func(from, to string, ps []int) {
+		if len(ps) == 0 {
+			return
+		}
+		var rs []model.PortRange
+		for _, x := range ps {
+			rs = append(rs, model.Port(x))
+		}
+		a, err := ix.Reach(analyze.Question{From: from, To: to, Proto: model.TCP, Ports: analyze.Ports(rs...)})
+		if err != nil {
+			return
+		}
+		for _, path := range a.Paths {
+			if path.Flow.Src.Kind == analyze.Internet && path.Flow.Src.IP != twin.InternetHost {
+				// The twin's internet is one host; a class of the internet
+				// that leaves it out has no address the twin sends from.
+				*skipped = append(*skipped, fmt.Sprintf("class %s: the twin's internet host %s is not in it", analyze.ClassText(path), twin.InternetHost))
+				continue
+			}
+			if path.Flow.Dst.Kind == analyze.Balancer {
+				path.Flow.Dst.Kind = analyze.Interface
+			}
+			add("class: "+analyze.ClassText(path), path.Flow)
+		}
+	}
 	// The sweep: the internet to every port of every interface, and every
 	// interface to the internet, to the AWS services, and to one interface
 	// of every other workload on its ports.
@@ -222,6 +250,7 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 		for _, port := range ports[h.Name] {
 			add("sweep", analyze.Flow{Src: internet, Dst: dst, Proto: model.TCP, Port: port})
 		}
+		classes("internet", h.Name, ports[h.Name])
 		add("sweep", analyze.Flow{Src: internet, Dst: dst, Proto: model.ICMP})
 		src, ok := endpoint(h.Name, true)
 		if !ok {
@@ -263,6 +292,7 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 			for _, port := range ports[o.Name] {
 				add("sweep", analyze.Flow{Src: src, Dst: od, Proto: model.TCP, Port: port})
 			}
+			classes(h.Name, o.Name, ports[o.Name])
 		}
 	}
 	// The random sample, repeatable: seeded by the stack's name.
