@@ -495,7 +495,7 @@ func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
 	}
 	ix.standinNotes(w, f) // standin.go
 	if f.Src.Kind == Internet && f.Src.IP == InternetIPv4 || f.Dst.Kind == Internet && f.Dst.IP == InternetIPv4 {
-		w.note(fmt.Sprintf("the internet host is %s, a documentation address (RFC 5737)", InternetIPv4))
+		w.note(fmt.Sprintf("%s (a documentation address, RFC 5737) stands for the internet addresses of this class", InternetIPv4))
 	}
 	if f.Src.IP.IsValid() && f.Dst.IP.IsValid() && f.Src.IP.Is6() != f.Dst.IP.Is6() && f.Dst.Kind != AWSService {
 		w.stop("", "family", fmt.Sprintf("%s and %s are of different IP versions: a packet carries one", f.Src.IP, f.Dst.IP),
