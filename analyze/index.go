@@ -409,40 +409,17 @@ func (ix *Index) indexRoutes() {
 
 func (ix *Index) indexSubnets() {
 	n := ix.n
-	// Explicit associations may be recorded on the table, the subnet or
-	// both; the table's list wins when they disagree, as it is what AWS
-	// describes.
-	assoc := map[model.Address]*rtInfo{}
-	for _, ri := range ix.rts {
-		for _, s := range ri.rt.Subnets {
-			assoc[s] = ri
-		}
-	}
-	aclOf := map[model.Address]*naclInfo{}
-	for _, ni := range ix.nacls {
-		for _, s := range ni.acl.Subnets {
-			aclOf[s] = ni
-		}
-	}
 	ix.subnetsL = make([]*subnetInfo, 0, len(n.Subnets))
 	for i := range n.Subnets {
 		s := &n.Subnets[i]
 		si := &subnetInfo{s: s, vpc: ix.vpcs[s.VPC]}
-		switch {
-		case assoc[s.Addr] != nil:
-			si.rt = assoc[s.Addr]
-		case ix.rts[s.RouteTable] != nil:
-			si.rt = ix.rts[s.RouteTable]
-		case si.vpc != nil && si.vpc.mainRT != nil:
-			si.rt, si.implicitRT = si.vpc.mainRT, true
+		// model.Network resolves each subnet's table and ACL, once for
+		// every output.
+		if rt, implicit := n.RouteTableOf(s); rt != nil {
+			si.rt, si.implicitRT = ix.rts[rt.Addr], implicit
 		}
-		switch {
-		case aclOf[s.Addr] != nil:
-			si.nacl = aclOf[s.Addr]
-		case ix.nacls[s.NACL] != nil:
-			si.nacl = ix.nacls[s.NACL]
-		case si.vpc != nil && si.vpc.defACL != nil:
-			si.nacl, si.implicitACL = si.vpc.defACL, true
+		if acl, implicit := n.ACLOf(s); acl != nil {
+			si.nacl, si.implicitACL = ix.nacls[acl.Addr], implicit
 		}
 		si.rep = lastUsable(s.CIDR)
 		si.rep6 = model.SubnetHostIPv6(s.IPv6CIDR)

@@ -28,6 +28,9 @@ type builder struct {
 	vpcRegion   map[string]string
 	enis        map[string]int // ENI id -> index in n.ENIs
 	attachIdx   map[model.Address]int
+	// rtClaims and aclClaims are the subnet associations the route
+	// tables and network ACLs list, for model.Finish.
+	rtClaims, aclClaims []model.Claim
 }
 
 func newBuilder(files []file, r *Result) *builder {
@@ -124,8 +127,7 @@ func (b *builder) build(name string) *model.Network {
 	b.prefixLists()
 	b.loadBalancers()
 	b.hybrid()
-	b.finish()
-	return b.n
+	return b.finish()
 }
 
 // index collects the cross references later steps need: which ENI is an
@@ -200,6 +202,13 @@ func (b *builder) vpcs() {
 				Account: cmp.Or(f.scope.account, v.OwnerId),
 				Region:  f.scope.region,
 			}
+			for _, c := range v.CidrBlockAssociationSet {
+				if st := c.CidrBlockState.State; (st == "associated" || st == "") && c.CidrBlock != v.CidrBlock {
+					if p := b.prefix(f, "vpc "+v.VpcId, c.CidrBlock); p.IsValid() {
+						m.SecondaryCIDRs = append(m.SecondaryCIDRs, p)
+					}
+				}
+			}
 			for _, c := range v.Ipv6CidrBlockAssociationSet {
 				if st := c.Ipv6CidrBlockState.State; st == "associated" || st == "" {
 					m.IPv6CIDR = b.prefix(f, "vpc "+v.VpcId, c.Ipv6CidrBlock)
@@ -272,11 +281,9 @@ func (b *builder) routeTables() {
 					m.Main = true
 				}
 				if as.SubnetId != "" {
-					m.Subnets = append(m.Subnets, a("subnet", as.SubnetId))
+					b.rtClaims = append(b.rtClaims, model.Claim{Subnet: a("subnet", as.SubnetId), By: m.Addr, At: diag.Range{File: f.name}})
 				}
 			}
-			slices.Sort(m.Subnets)
-			m.Subnets = slices.Compact(m.Subnets)
 			for _, r := range t.Routes {
 				if rt, ok := b.route(f, t.RouteTableId, r); ok {
 					m.Routes = append(m.Routes, rt)
@@ -618,11 +625,9 @@ func (b *builder) nacls() {
 			m := model.NetworkACL{Addr: a("nacl", x.NetworkAclId), VPC: a("vpc", x.VpcId), Default: x.IsDefault, Tags: tags(x.Tags)}
 			for _, as := range x.Associations {
 				if as.SubnetId != "" {
-					m.Subnets = append(m.Subnets, a("subnet", as.SubnetId))
+					b.aclClaims = append(b.aclClaims, model.Claim{Subnet: a("subnet", as.SubnetId), By: m.Addr, At: diag.Range{File: f.name}})
 				}
 			}
-			slices.Sort(m.Subnets)
-			m.Subnets = slices.Compact(m.Subnets)
 			for _, e := range x.Entries {
 				proto, ok := protocol(e.Protocol)
 				if !ok {
@@ -1185,40 +1190,15 @@ func (b *builder) target(f file, h rawTargetHealth, port int) model.Target {
 	return m
 }
 
-// finish derives what no single file says: each subnet's effective route
+// finish derives what no single file says: each VPC's Region and the
+// zones, then ends in model.Finish, which settles each subnet's route
 // table (its explicit association, else its VPC's main table) and network
-// ACL, each VPC's Region, the zones, and sorts everything by address.
-func (b *builder) finish() {
+// ACL and sorts everything by address.
+func (b *builder) finish() *model.Network {
 	n := b.n
-	main := map[model.Address]model.Address{}
-	explicit := map[model.Address]model.Address{}
-	slices.SortFunc(n.RouteTables, func(x, y model.RouteTable) int { return cmp.Compare(x.Addr, y.Addr) })
-	for _, rt := range n.RouteTables {
-		if rt.Main {
-			if _, ok := main[rt.VPC]; !ok {
-				main[rt.VPC] = rt.Addr
-			}
-		}
-		for _, s := range rt.Subnets {
-			if _, ok := explicit[s]; !ok {
-				explicit[s] = rt.Addr
-			}
-		}
-	}
-	nacl := map[model.Address]model.Address{}
-	slices.SortFunc(n.NetworkACLs, func(x, y model.NetworkACL) int { return cmp.Compare(x.Addr, y.Addr) })
-	for _, x := range n.NetworkACLs {
-		for _, s := range x.Subnets {
-			if _, ok := nacl[s]; !ok {
-				nacl[s] = x.Addr
-			}
-		}
-	}
 	zones := map[string]bool{}
 	for i := range n.Subnets {
 		s := &n.Subnets[i]
-		s.RouteTable = cmp.Or(explicit[s.Addr], main[s.VPC])
-		s.NACL = nacl[s.Addr]
 		if s.ZoneID != "" {
 			zones[s.ZoneID] = true
 		}
@@ -1243,27 +1223,10 @@ func (b *builder) finish() {
 			n.Region = r
 		}
 	}
-	sortBy(n.VPCs, func(v model.VPC) model.Address { return v.Addr })
-	sortBy(n.Subnets, func(v model.Subnet) model.Address { return v.Addr })
-	sortBy(n.InternetGateways, func(v model.InternetGateway) model.Address { return v.Addr })
-	sortBy(n.EgressOnlyInternetGateways, func(v model.EgressOnlyInternetGateway) model.Address { return v.Addr })
-	sortBy(n.NATGateways, func(v model.NATGateway) model.Address { return v.Addr })
-	sortBy(n.ENIs, func(v model.ENI) model.Address { return v.Addr })
-	sortBy(n.SecurityGroups, func(v model.SecurityGroup) model.Address { return v.Addr })
-	sortBy(n.Endpoints, func(v model.Endpoint) model.Address { return v.Addr })
-	sortBy(n.LoadBalancers, func(v model.LoadBalancer) model.Address { return v.Addr })
-	sortBy(n.TransitGateways, func(v model.TransitGateway) model.Address { return v.Addr })
-	sortBy(n.TGWAttachments, func(v model.TGWAttachment) model.Address { return v.Addr })
-	sortBy(n.TGWRouteTables, func(v model.TGWRouteTable) model.Address { return v.Addr })
-	sortBy(n.PeeringConnections, func(v model.PeeringConnection) model.Address { return v.Addr })
-	sortBy(n.PrefixLists, func(v model.PrefixList) model.Address { return v.Addr })
-	sortBy(n.Instances, func(v model.Instance) model.Address { return v.Addr })
-	sortBy(n.TargetGroups, func(v model.TargetGroup) model.Address { return v.Addr })
 	b.dangling()
-}
-
-func sortBy[T any](s []T, key func(T) model.Address) {
-	slices.SortStableFunc(s, func(x, y T) int { return cmp.Compare(key(x), key(y)) })
+	done, d := model.Finish(model.Input{Network: n, RouteTableClaims: b.rtClaims, ACLClaims: b.aclClaims, ByAddress: true})
+	b.r.Diags = append(b.r.Diags, d...)
+	return done
 }
 
 // dangling warns, once per address, about references to VPCs and subnets

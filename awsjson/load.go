@@ -9,7 +9,8 @@ import (
 
 // Result is what Load read.
 type Result struct {
-	// Network is nil when a file could not be decoded.
+	// Network is nil when a diagnostic is an error: a file could not be
+	// decoded, or the files contradict each other (model.Finish).
 	Network *model.Network
 	// Diags are errors (malformed files) and warnings (values that could
 	// not be read, references to resources no file describes).

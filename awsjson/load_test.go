@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/moatnet/moat/model"
 )
@@ -235,7 +236,7 @@ func TestTGWPeeringIsAddressedPerSideAndDeterministic(t *testing.T) {
 	}
 	r := Load(os.DirFS(dir), dir, "x")
 	again := Load(os.DirFS(dir), dir, "x")
-	if diff := cmp.Diff(r.Network, again.Network, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }), cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
+	if diff := cmp.Diff(r.Network, again.Network, cmpopts.IgnoreUnexported(model.Network{}), cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }), cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
 		t.Errorf("two loads differ:\n%s", diff)
 	}
 	var sides []model.Address

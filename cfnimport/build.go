@@ -19,8 +19,14 @@ var (
 func (t *tmpl) build() {
 	n := t.n
 	// IPv6 blocks first: subnets' Ipv6CidrBlock evaluates through them.
+	more := map[model.Address][]netip.Prefix{}
 	t.each("AWS::EC2::VPCCidrBlock", func(r *resource) {
 		vpc := t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc")
+		if c := r.props.get("CidrBlock"); c != nil {
+			if p := t.prefix(r, "CidrBlock", c); p.IsValid() {
+				more[vpc] = append(more[vpc], p)
+			}
+		}
 		if t.boolean(r, "AmazonProvidedIpv6CidrBlock", r.props.get("AmazonProvidedIpv6CidrBlock")) {
 			t.v6[vpc] = ipv6Standin
 		} else if p := t.prefix(r, "Ipv6CidrBlock", r.props.get("Ipv6CidrBlock")); p.IsValid() {
@@ -30,7 +36,7 @@ func (t *tmpl) build() {
 	vpcIdx := map[model.Address]int{}
 	t.each("AWS::EC2::VPC", func(r *resource) {
 		tags := t.tags(r)
-		v := model.VPC{Addr: r.addr, Name: nameOf(tags), Tags: tags, CIDR: t.prefix(r, "CidrBlock", r.props.get("CidrBlock"))}
+		v := model.VPC{Addr: r.addr, Name: nameOf(tags), Tags: tags, CIDR: t.prefix(r, "CidrBlock", r.props.get("CidrBlock")), SecondaryCIDRs: more[r.addr]}
 		if p, ok := t.v6[r.addr]; ok {
 			v.IPv6CIDR, v.IPv6Symbolic = p, p == ipv6Standin
 		}
@@ -88,8 +94,6 @@ func (t *tmpl) build() {
 			if v6.Bits() == 56 && s.IPv6CIDR.Bits() == 64 && v6.Contains(s.IPv6CIDR.Addr()) {
 				s.IPv6Index = int(s.IPv6CIDR.Addr().As16()[7])
 			}
-			id := strings.TrimPrefix(string(s.VPC), "vpc/")
-			s.RouteTable, s.NACL = model.Addr("rtb", id, "main"), model.Addr("nacl", id, "default")
 		}
 		subIdx[r.addr] = len(n.Subnets)
 		n.Subnets = append(n.Subnets, s)
@@ -113,11 +117,8 @@ func (t *tmpl) build() {
 	t.each("AWS::EC2::SubnetRouteTableAssociation", func(r *resource) {
 		rt := t.refAddr(r, "RouteTableId", r.props.get("RouteTableId"), "rtb")
 		sn := t.refAddr(r, "SubnetId", r.props.get("SubnetId"), "subnet")
-		if i, ok := rtIdx[rt]; ok && sn != "" {
-			n.RouteTables[i].Subnets = append(n.RouteTables[i].Subnets, sn)
-		}
-		if i, ok := subIdx[sn]; ok && rt != "" {
-			n.Subnets[i].RouteTable = rt
+		if sn != "" && rt != "" {
+			t.rtClaims = append(t.rtClaims, model.Claim{Subnet: sn, By: rt, At: t.rng(r)})
 		}
 	})
 	t.gateways()
@@ -134,6 +135,16 @@ func (t *tmpl) build() {
 }
 
 func (t *tmpl) rng(r *resource) diag.Range { return diag.Range{File: t.r.file, Start: r.pos} }
+
+// where is the range of the resource at address a, for model.Finish.
+func (t *tmpl) where(a model.Address) diag.Range {
+	for _, r := range t.order {
+		if r.addr == a {
+			return t.rng(r)
+		}
+	}
+	return diag.Range{File: t.r.file}
+}
 
 // route reads an AWS::EC2::Route.
 func (t *tmpl) route(r *resource) (model.Route, bool) {

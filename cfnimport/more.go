@@ -230,27 +230,10 @@ func (t *tmpl) loadBalancers() {
 	}
 }
 
-// finish fills the route tables' subnet lists from the subnets, the zones,
-// and sorts.
+// finish fills the zones and sorts; model.Finish (in parse) settles the
+// subnets' associations.
 func (t *tmpl) finish() {
 	n := t.n
-	for i := range n.RouteTables {
-		rt := &n.RouteTables[i]
-		rt.Subnets = nil
-		for _, s := range n.Subnets {
-			if s.RouteTable == rt.Addr && !rt.Main {
-				rt.Subnets = append(rt.Subnets, s.Addr)
-			}
-		}
-	}
-	for i := range n.NetworkACLs {
-		x := &n.NetworkACLs[i]
-		for _, s := range n.Subnets {
-			if s.NACL == x.Addr {
-				x.Subnets = append(x.Subnets, s.Addr)
-			}
-		}
-	}
 	zones := map[string]bool{}
 	for _, s := range n.Subnets {
 		if s.ZoneID != "" && !zones[s.ZoneID] {

@@ -196,8 +196,8 @@ func (t *tmpl) nacls(idx map[model.Address]int, subIdx map[model.Address]int) {
 	t.each("AWS::EC2::SubnetNetworkAclAssociation", func(r *resource) {
 		a := t.refAddr(r, "NetworkAclId", r.props.get("NetworkAclId"), "nacl")
 		s := t.refAddr(r, "SubnetId", r.props.get("SubnetId"), "subnet")
-		if j, ok := subIdx[s]; ok && a != "" {
-			n.Subnets[j].NACL = a
+		if s != "" && a != "" {
+			t.aclClaims = append(t.aclClaims, model.Claim{Subnet: s, By: a, At: t.rng(r)})
 		}
 	})
 	// Every ACL ends in AWS's default deny (rule 32767, shown as "*").

@@ -153,25 +153,9 @@ func buildScene(n *model.Network) *scene {
 	}
 
 	// Subnets, with their tier (inferred from routes when unset) and zone.
-	rtOf := map[model.Address]*model.RouteTable{}
-	mainRT := map[model.Address]*model.RouteTable{}
-	for i := range n.RouteTables {
-		rt := &n.RouteTables[i]
-		rtOf[rt.Addr] = rt
-		if rt.Main {
-			mainRT[rt.VPC] = rt
-		}
-	}
 	routeTable := func(sn model.Subnet) *model.RouteTable {
-		if rt, ok := rtOf[sn.RouteTable]; ok {
-			return rt
-		}
-		for i := range n.RouteTables {
-			if slices.Contains(n.RouteTables[i].Subnets, sn.Addr) {
-				return &n.RouteTables[i]
-			}
-		}
-		return mainRT[sn.VPC]
+		rt, _ := n.RouteTableOf(&sn)
+		return rt
 	}
 	for _, sn := range n.Subnets {
 		vi := vpcFor(sn.VPC)

@@ -525,16 +525,11 @@ func (b *builder) routes6(vs *vpcState) []string {
 }
 
 func (b *builder) tableOf(vs *vpcState, ss *subnetState) int {
-	if i := slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return r.Addr == ss.s.RouteTable }); i >= 0 && !ss.s.RouteTable.IsZero() {
-		return tableBase + i
+	rt, _ := b.n.RouteTableOf(&ss.s)
+	if rt == nil {
+		return tableNone
 	}
-	if i := slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return slices.Contains(r.Subnets, ss.s.Addr) }); i >= 0 {
-		return tableBase + i
-	}
-	if i := slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return r.VPC == vs.vpc.Addr && r.Main }); i >= 0 {
-		return tableBase + i
-	}
-	return tableNone
+	return tableBase + slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return r.Addr == rt.Addr })
 }
 
 type kernelRoute struct {

@@ -148,13 +148,11 @@ func family(a netip.Addr) string {
 }
 
 func (b *builder) aclOf(vs *vpcState, ss *subnetState) int {
-	if i := slices.IndexFunc(b.n.NetworkACLs, func(a model.NetworkACL) bool { return a.Addr == ss.s.NACL }); i >= 0 && !ss.s.NACL.IsZero() {
-		return i
+	acl, _ := b.n.ACLOf(&ss.s)
+	if acl == nil {
+		return -1
 	}
-	if i := slices.IndexFunc(b.n.NetworkACLs, func(a model.NetworkACL) bool { return slices.Contains(a.Subnets, ss.s.Addr) }); i >= 0 {
-		return i
-	}
-	return slices.IndexFunc(b.n.NetworkACLs, func(a model.NetworkACL) bool { return a.VPC == vs.vpc.Addr && a.Default })
+	return slices.IndexFunc(b.n.NetworkACLs, func(a model.NetworkACL) bool { return a.Addr == acl.Addr })
 }
 
 // sgRuleset is an interface's security groups: stateful (replies and
