@@ -1,0 +1,39 @@
+package awsjson
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// A subnet has one route table at a time ("A subnet can only be associated
+// with one route table at a time",
+// https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html).
+// Files that say otherwise (two dumps taken at different times) used to
+// give three answers: the analyzer took one table, the twin the other, and
+// cfn refused the network. Now the import fails with a diagnostic naming
+// both tables.
+func TestDoublyClaimedSubnetNamesBothTables(t *testing.T) {
+	fsys := fstest.MapFS{
+		"describe-vpcs.json":    {Data: []byte(`{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}`)},
+		"describe-subnets.json": {Data: []byte(`{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]}`)},
+		"describe-route-tables.json": {Data: []byte(`{"RouteTables": [
+  {"RouteTableId": "rtb-isolated", "VpcId": "vpc-1", "Associations": [{"SubnetId": "subnet-1", "AssociationState": {"State": "associated"}}],
+   "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"}]},
+  {"RouteTableId": "rtb-public", "VpcId": "vpc-1", "Associations": [{"SubnetId": "subnet-1"}],
+   "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"}, {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"}]}
+]}`)},
+	}
+	r := Load(fsys, "dump", "x")
+	if r.Network != nil {
+		t.Error("a network although a subnet has two route tables")
+	}
+	var got []string
+	for _, d := range r.Diags {
+		got = append(got, d.Severity.String()+" "+d.Range.String()+": "+d.Summary)
+	}
+	want := "error dump/describe-route-tables.json: subnet subnet/subnet-1 is associated with both route table rtb/rtb-isolated and route table rtb/rtb-public"
+	if !strings.Contains(strings.Join(got, "\n"), want) {
+		t.Errorf("diagnostics:\n%s\nwant %s", strings.Join(got, "\n"), want)
+	}
+}
