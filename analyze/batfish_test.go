@@ -210,7 +210,7 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 	if err != nil {
 		return Flow{}, fmt.Sprintf("destination IP %q", dstIP)
 	}
-	f := Flow{Dst: ix.ipEndpoint(dst), Port: portOf(dport), SrcPort: portOf(sport)}
+	f := Flow{Dst: ix.ipEndpoint(dst, nil), Port: portOf(dport), SrcPort: portOf(sport)}
 	if ix.byPublic[dst] != nil {
 		// The packet carries the public address given, not the private
 		// one moat's endpoint for the interface names.

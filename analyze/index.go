@@ -24,7 +24,8 @@ type Index struct {
 
 	devices  []*device
 	byAddr   map[model.Address]*device
-	byIP     map[netip.Addr]*device
+	byIP     map[netip.Addr]*device // the first device holding an address, in any VPC
+	inVPC    map[vpcAddr]*device    // address spaces overlap across VPCs: see deviceAt
 	byPublic map[netip.Addr]*device
 	byID     map[string][]model.Address
 	byOwner  map[model.Address][]*device
@@ -59,6 +60,11 @@ type vpcInfo struct {
 	defACL  *naclInfo
 	igw     *model.InternetGateway
 	eigw    *model.EgressOnlyInternetGateway
+}
+
+type vpcAddr struct {
+	vpc *vpcInfo
+	ip  netip.Addr
 }
 
 type subnetInfo struct {
@@ -179,6 +185,7 @@ func NewIndex(n *model.Network) *Index {
 		sgs:       make(map[model.Address]*sgInfo, len(n.SecurityGroups)),
 		byAddr:    make(map[model.Address]*device, len(n.ENIs)),
 		byIP:      make(map[netip.Addr]*device, len(n.ENIs)),
+		inVPC:     make(map[vpcAddr]*device, len(n.ENIs)),
 		byPublic:  map[netip.Addr]*device{},
 		byID:      map[string][]model.Address{},
 		byOwner:   map[model.Address][]*device{},
@@ -520,6 +527,7 @@ func (ix *Index) indexDevices() {
 		d.ips = append([]netip.Addr{a}, d.ips...)
 		d.ipStandin = true
 		ix.byIP[a] = d
+		ix.inVPC[vpcAddr{d.vpc, a}] = d
 		next[d.subnet] = a.Next()
 	}
 	pub := publicStandin.Addr()
@@ -544,7 +552,36 @@ func (ix *Index) add(d *device) {
 		if ix.byIP[a] == nil {
 			ix.byIP[a] = d
 		}
+		if k := (vpcAddr{d.vpc, a}); ix.inVPC[k] == nil {
+			ix.inVPC[k] = d
+		}
 	}
+}
+
+// vpcOfEndpoint is the VPC an endpoint is in, or nil.
+func (ix *Index) vpcOfEndpoint(e Endpoint) *vpcInfo {
+	if s := ix.subnets[e.Subnet]; s != nil {
+		return s.vpc
+	}
+	return nil
+}
+
+// deviceAt returns the device holding private address a as seen from VPC
+// in. Address spaces overlap across VPCs and accounts (every default VPC
+// is 172.31.0.0/16), so inside in's blocks only in's own devices count;
+// an address outside them (a peered VPC, which AWS requires not to
+// overlap) is looked up across the network. A nil in looks everywhere.
+func (ix *Index) deviceAt(a netip.Addr, in *vpcInfo) *device {
+	if in == nil {
+		return ix.byIP[a]
+	}
+	if d := ix.inVPC[vpcAddr{in, a}]; d != nil {
+		return d
+	}
+	if in.contains(a) {
+		return nil
+	}
+	return ix.byIP[a]
 }
 
 func (ix *Index) indexTransit() {

@@ -105,7 +105,7 @@ func (w *walker) sgEgress(d *device) {
 	if len(d.sgs) == 0 && d.eni != nil && len(d.eni.SecurityGroups) == 0 && (d.lb != nil || d.natgw != nil || d.endpoint != nil) {
 		return
 	}
-	dev := w.ix.byIP[w.pk.dst]
+	dev := w.ix.deviceAt(w.pk.dst, d.vpc)
 	if rule, ok := sgCheck(d, true, w.pk.proto, w.pk.dport, w.pk.dst, dev, w.pk.service); ok {
 		w.hop(d.addr, "sg-egress", rule)
 		return
@@ -128,7 +128,7 @@ func (w *walker) sgIngress(d *device) {
 		w.hop(d.addr, "sg-ingress", "no security group: the service does not filter")
 		return
 	}
-	dev := w.ix.byIP[w.pk.src]
+	dev := w.ix.deviceAt(w.pk.src, d.vpc)
 	if rule, ok := sgCheck(d, false, w.pk.proto, w.pk.dport, w.pk.src, dev, w.pk.srcService); ok {
 		w.hop(d.addr, "sg-ingress", rule)
 		return
@@ -329,7 +329,7 @@ func (w *walker) local(from *subnetInfo, vpc *vpcInfo) {
 		return
 	}
 	a := w.pk.dst
-	d := w.ix.byIP[a]
+	d := w.ix.deviceAt(a, vpc)
 	if d != nil && d.vpc != vpc {
 		d = nil
 	}
@@ -495,7 +495,7 @@ func (w *walker) viaIGW(s *subnetInfo, vpc *vpcInfo, target model.Address) {
 		w.hop(igw, "igw", "IPv6: no translation")
 		w.exitGW = igw
 	default:
-		d := w.ix.byIP[src]
+		d := w.ix.deviceAt(src, vpc)
 		switch {
 		case w.ix.byPublic[src] != nil:
 			w.hop(igw, "igw", fmt.Sprintf("source %s is already public (%s)", src, w.ix.byPublic[src].addr))
@@ -636,7 +636,7 @@ func (w *walker) gatewayIn6(vi *vpcInfo) {
 		w.stop(vi.v.Addr, "igw", why, "")
 		return
 	}
-	if d := w.ix.byIP[dst]; d != nil && d.subnet != nil {
+	if d := w.ix.deviceAt(dst, vi); d != nil && d.subnet != nil {
 		w.naclIn(d.subnet)
 		w.atDevice(d)
 		return
