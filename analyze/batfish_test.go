@@ -125,9 +125,9 @@ func TestBatfishReplay(t *testing.T) {
 			fsys["aws/"+f] = &fstest.MapFile{Data: b}
 		}
 		addNested(t, fsys, filepath.Join(batfishDir, snap.Snapshot, "aws_configs"), snap.FilesLoaded)
-		r := awsjson.Load(fsys, "aws", snap.Snapshot)
+		r, diags := awsjson.Load(fsys, "aws", snap.Snapshot)
 		if r.Network == nil {
-			t.Errorf("%s: awsjson could not load it: %v", snap.Snapshot, r.Diags)
+			t.Errorf("%s: awsjson could not load it: %v", snap.Snapshot, diags)
 			continue
 		}
 		ix := NewIndex(r.Network)

@@ -57,7 +57,7 @@ func (b *builder) first(kind, id string) bool {
 }
 
 func (b *builder) warnf(f file, format string, args ...any) {
-	b.r.Diags.Warnf(diag.Range{File: f.name}, "", format, args...)
+	b.r.diags.Warnf(diag.Range{File: f.name}, "", format, args...)
 }
 
 // prefix parses an AWS CIDR; "" is the zero prefix without a warning.
@@ -1225,7 +1225,7 @@ func (b *builder) finish() *model.Network {
 	}
 	b.dangling()
 	done, d := model.Finish(model.Input{Network: n, RouteTableClaims: b.rtClaims, ACLClaims: b.aclClaims, ByAddress: true})
-	b.r.Diags = append(b.r.Diags, d...)
+	b.r.diags = append(b.r.diags, d...)
 	return done
 }
 
@@ -1260,6 +1260,6 @@ func (b *builder) dangling() {
 	}
 	slices.Sort(list)
 	if len(list) > 0 {
-		b.r.Diags.Warnf(diag.Range{}, "add the describe-vpcs and describe-subnets output for every account and Region", "%d referenced VPCs or subnets are in no file: %s", len(list), strings.Join(list, ", "))
+		b.r.diags.Warnf(diag.Range{}, "add the describe-vpcs and describe-subnets output for every account and Region", "%d referenced VPCs or subnets are in no file: %s", len(list), strings.Join(list, ", "))
 	}
 }

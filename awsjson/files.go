@@ -144,7 +144,7 @@ func readAll(fsys fs.FS, root string, r *Result) []file {
 	var files []file
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			r.Diags.Errorf(diag.Range{File: show(root, p)}, "", "read: %v", err)
+			r.diags.Errorf(diag.Range{File: show(root, p)}, "", "read: %v", err)
 			return nil
 		}
 		if d.IsDir() {
@@ -157,20 +157,20 @@ func readAll(fsys fs.FS, root string, r *Result) []file {
 		}
 		src, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			r.Diags.Errorf(diag.Range{File: show(root, p)}, "", "read: %v", err)
+			r.diags.Errorf(diag.Range{File: show(root, p)}, "", "read: %v", err)
 			return nil
 		}
 		f := file{name: show(root, p), k: k, tableID: id, scope: scopeOf(p)}
 		if err := decode(src, &f.d); err != nil {
 			r.Sources[f.name] = src
-			r.Diags = append(r.Diags, jsonDiag(f.name, src, err))
+			r.diags = append(r.diags, jsonDiag(f.name, src, err))
 			return nil
 		}
 		files = append(files, f)
 		return nil
 	})
 	if err != nil {
-		r.Diags.Errorf(diag.Range{File: root}, "", "read directory: %v", err)
+		r.diags.Errorf(diag.Range{File: root}, "", "read directory: %v", err)
 	}
 	slices.Sort(r.Ignored)
 	return files

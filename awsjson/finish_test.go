@@ -24,12 +24,12 @@ func TestDoublyClaimedSubnetNamesBothTables(t *testing.T) {
    "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"}, {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"}]}
 ]}`)},
 	}
-	r := Load(fsys, "dump", "x")
+	r, diags := Load(fsys, "dump", "x")
 	if r.Network != nil {
 		t.Error("a network although a subnet has two route tables")
 	}
 	var got []string
-	for _, d := range r.Diags {
+	for _, d := range diags {
 		got = append(got, d.Severity.String()+" "+d.Range.String()+": "+d.Summary)
 	}
 	want := "error dump/describe-route-tables.json: subnet subnet/subnet-1 is associated with both route table rtb/rtb-isolated and route table rtb/rtb-public"

@@ -16,7 +16,7 @@ func readOfferFile(t *testing.T, path string) *Offer {
 	}
 	o, d := ReadOffer(path, src)
 	if d != nil {
-		t.Fatal(d.Summary)
+		t.Fatal(d)
 	}
 	return o
 }
@@ -56,13 +56,13 @@ func TestKeyOf(t *testing.T) {
 			t.Errorf("%s:\n got %v\nwant %v", c.file, got, c.want)
 		}
 	}
-	if _, d := ReadOffer("o.json", []byte(`{"hello": 1}`)); d == nil || !strings.Contains(d.Summary, "no prices found") || d.Hint == "" {
+	if _, d := ReadOffer("o.json", []byte(`{"hello": 1}`)); len(d) != 1 || !strings.Contains(d[0].Summary, "no prices found") || d[0].Hint == "" {
 		t.Errorf("a JSON file that is no offer: %+v", d)
 	}
-	if _, d := ReadOffer("o.json", []byte("{\n  \"products\": ")); d == nil || !strings.Contains(d.Summary, "not AWS Price List JSON") || d.Range.String() != "o.json:2:14" {
+	if _, d := ReadOffer("o.json", []byte("{\n  \"products\": ")); len(d) != 1 || !strings.Contains(d[0].Summary, "not AWS Price List JSON") || d[0].Range.String() != "o.json:2:14" {
 		t.Errorf("truncated JSON: %+v", d)
 	}
-	if _, d := ReadOffer("o.json", []byte("{\"products\": {\"A\": {\"sku\": 7}}}")); d == nil || d.Range.String() != "o.json:1:28" {
+	if _, d := ReadOffer("o.json", []byte("{\"products\": {\"A\": {\"sku\": 7}}}")); len(d) != 1 || d[0].Range.String() != "o.json:1:28" {
 		t.Errorf("a number where the SKU goes: %+v", d)
 	}
 }
