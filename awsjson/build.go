@@ -1114,7 +1114,7 @@ func (b *builder) loadBalancers() {
 				Protocol: tg.Protocol, Port: tg.Port, TargetType: tg.TargetType,
 			}
 			for _, h := range health[tg.TargetGroupArn] {
-				m.Targets = append(m.Targets, b.target(f, h, tg.Port))
+				m.Targets = append(m.Targets, b.target(f, h, tg.Port, m.VPC))
 			}
 			slices.SortStableFunc(m.Targets, func(x, y model.Target) int {
 				return cmp.Or(cmp.Compare(x.ENI, y.ENI), x.IP.Compare(y.IP), cmp.Compare(x.Port, y.Port))
@@ -1164,7 +1164,10 @@ func tgNameFromARN(arn string) string {
 	return name
 }
 
-func (b *builder) target(f file, h rawTargetHealth, port int) model.Target {
+// target reads one registered target. An IP target is the interface of
+// the target group's VPC holding the address: address spaces overlap
+// across VPCs and accounts.
+func (b *builder) target(f file, h rawTargetHealth, port int, vpc model.Address) model.Target {
 	m := model.Target{Port: cmp.Or(h.Target.Port, port), Healthy: h.TargetHealth.State == "healthy"}
 	id := h.Target.Id
 	if eni, ok := b.primaryENI[id]; ok {
@@ -1176,11 +1179,8 @@ func (b *builder) target(f file, h rawTargetHealth, port int) model.Target {
 	}
 	if ip, err := netip.ParseAddr(id); err == nil {
 		m.IP = ip
-		for _, e := range b.n.ENIs {
-			if e.PrivateIP == ip || slices.Contains(e.SecondaryIPs, ip) {
-				m.ENI = e.Addr
-				break
-			}
+		if e, ok := b.n.InterfaceAt(vpc, ip); ok {
+			m.ENI = e.Addr
 		}
 		return m
 	}

@@ -37,3 +37,29 @@ func TestDoublyClaimedSubnetNamesBothTables(t *testing.T) {
 		t.Errorf("diagnostics:\n%s\nwant %s", strings.Join(got, "\n"), want)
 	}
 }
+
+// An IP target of a target group is the interface of the group's own VPC
+// holding the address. VPCs may use the same private ranges
+// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html);
+// the importer used to take the first interface anywhere with the address,
+// so vpc-2's load balancer forwarded to vpc-1's interface.
+func TestIPTargetIsInTheGroupsVPC(t *testing.T) {
+	fsys := fstest.MapFS{
+		"Vpcs.json": {Data: []byte(`{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}, {"VpcId": "vpc-2", "CidrBlock": "10.0.0.0/16"}]}`)},
+		"Subnets.json": {Data: []byte(`{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"},
+  {"SubnetId": "subnet-2", "VpcId": "vpc-2", "CidrBlock": "10.0.1.0/24"}]}`)},
+		"NetworkInterfaces.json": {Data: []byte(`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-1", "VpcId": "vpc-1", "PrivateIpAddress": "10.0.1.10"},
+  {"NetworkInterfaceId": "eni-2", "SubnetId": "subnet-2", "VpcId": "vpc-2", "PrivateIpAddress": "10.0.1.10"}]}`)},
+		"TargetGroups.json": {Data: []byte(`{"TargetGroups": [{"TargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:2:targetgroup/web/1", "TargetGroupName": "web", "VpcId": "vpc-2", "Port": 80, "TargetType": "ip"}]}`)},
+		"LoadBalancerTargetHealth.json": {Data: []byte(`{"LoadBalancerTargetHealth": [{"TargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:2:targetgroup/web/1",
+  "TargetHealthDescriptions": [{"Target": {"Id": "10.0.1.10", "Port": 80}, "TargetHealth": {"State": "healthy"}}]}]}`)},
+	}
+	r, diags := Load(fsys, "dump", "x")
+	if r.Network == nil {
+		t.Fatalf("no network: %v", diags)
+	}
+	tg := r.Network.TargetGroups
+	if len(tg) != 1 || len(tg[0].Targets) != 1 || tg[0].Targets[0].ENI != "eni/eni-2" {
+		t.Errorf("target groups %+v: want the one target on eni/eni-2", tg)
+	}
+}
