@@ -160,10 +160,7 @@ func buildScene(n *model.Network) *scene {
 	for _, sn := range n.Subnets {
 		vi := vpcFor(sn.VPC)
 		vs := s.vpcs[vi]
-		t := sn.Tier
-		if t == "" {
-			t = inferTier(routeTable(sn))
-		}
+		t := n.TierOf(&sn)
 		zone := sn.ZoneID
 		if zone == "" {
 			zone = "zone unknown"
@@ -663,29 +660,6 @@ func (s *scene) routes(n *model.Network, routeTable func(model.Subnet) *model.Ro
 		}
 	}
 	_ = n
-}
-
-// inferTier names an imported subnet's role from its route table, as the
-// seeds define tiers: a default route to an internet gateway makes it
-// public, any other default route private, none isolated.
-func inferTier(rt *model.RouteTable) model.Tier {
-	if rt == nil {
-		return model.Isolated
-	}
-	t := model.Isolated
-	for _, r := range rt.Routes {
-		if !r.Dest.IsValid() || r.Dest.Bits() != 0 || !r.Dest.Addr().Is4() {
-			continue
-		}
-		switch r.TargetKind {
-		case model.TargetIGW:
-			return model.Public
-		case model.TargetLocal, model.TargetBlackhole:
-		default:
-			t = model.Private
-		}
-	}
-	return t
 }
 
 // zonesOf orders a VPC's zones as the network lists them, then as its

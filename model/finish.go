@@ -439,6 +439,33 @@ func (n *Network) defaultACL(vpc Address) Address {
 	return ""
 }
 
+// TierOf returns subnet s's tier: the one a design declares, else the one
+// its route table's IPv4 default route gives an imported subnet (an
+// internet gateway: public; any other hop out: private; none: isolated).
+func (n *Network) TierOf(s *Subnet) Tier {
+	if s.Tier != "" {
+		return s.Tier
+	}
+	rt, _ := n.RouteTableOf(s)
+	if rt == nil {
+		return Isolated
+	}
+	t := Isolated
+	for _, r := range rt.Routes {
+		if !r.Dest.IsValid() || r.Dest.Bits() != 0 || !r.Dest.Addr().Is4() {
+			continue
+		}
+		switch r.TargetKind {
+		case TargetIGW:
+			return Public
+		case TargetLocal, TargetBlackhole:
+		default:
+			t = Private
+		}
+	}
+	return t
+}
+
 // RouteTableSubnets returns the subnets route table rt serves, in the
 // network's subnet order: the reverse of RouteTableOf.
 func (n *Network) RouteTableSubnets(rt Address) []Address {

@@ -163,3 +163,35 @@ func TestInterfaceAtIsPerVPC(t *testing.T) {
 	}
 	check(f)
 }
+
+func TestTierOf(t *testing.T) {
+	n := twoTables()
+	n.RouteTables[1].Routes = []Route{{Dest: netip.MustParsePrefix("0.0.0.0/0"), TargetKind: TargetIGW, Target: "igw/v"}}
+	n.Subnets[0].RouteTable = "rtb/b"
+	n.Subnets = append(n.Subnets, Subnet{Addr: "subnet/d", VPC: "vpc/v", Tier: Private})
+	for i, want := range []Tier{Public, Isolated, Private} {
+		if got := n.TierOf(&n.Subnets[i]); got != want {
+			t.Errorf("TierOf(%s) = %s, want %s", n.Subnets[i].Addr, got, want)
+		}
+	}
+}
+
+func TestCoverageCheck(t *testing.T) {
+	c := Coverage{}
+	for _, k := range Kinds() {
+		c[k] = By("x")
+	}
+	if p := c.Check(); len(p) != 0 {
+		t.Errorf("a full table: %v", p)
+	}
+	delete(c, "Subnets")
+	c["Gadgets"] = Skip("no such kind")
+	c["VPCs"] = Handling{}
+	want := []string{"Gadgets is no list of model.Network", "kind Subnets is not in the table: say which code handles it, or why none does", "kind VPCs has neither a handler nor a reason"}
+	if p := c.Check(); !slices.Equal(p, want) {
+		t.Errorf("Check = %q, want %q", p, want)
+	}
+	if !slices.Contains(Kinds(), "TargetGroups") || slices.Contains(Kinds(), "Name") {
+		t.Errorf("Kinds = %v", Kinds())
+	}
+}
