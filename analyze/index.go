@@ -56,8 +56,6 @@ type Index struct {
 type vpcInfo struct {
 	v       *model.VPC
 	subnets []*subnetInfo
-	mainRT  *rtInfo
-	defACL  *naclInfo
 	igw     *model.InternetGateway
 	eigw    *model.EgressOnlyInternetGateway
 }
@@ -296,9 +294,6 @@ func (ix *Index) indexPolicies() {
 		slices.SortStableFunc(ni.in, byNumber)
 		slices.SortStableFunc(ni.out, byNumber)
 		ix.nacls[a.Addr] = ni
-		if vi := ix.vpcs[a.VPC]; vi != nil && a.Default && vi.defACL == nil {
-			vi.defACL = ni
-		}
 	}
 	for i := range n.SecurityGroups {
 		g := &n.SecurityGroups[i]
@@ -384,9 +379,6 @@ func (ix *Index) indexRoutes() {
 		// so answers are deterministic.
 		slices.SortStableFunc(ri.routes, func(a, b routeEntry) int { return cmp.Compare(b.dest.Bits(), a.dest.Bits()) })
 		ix.rts[rt.Addr] = ri
-		if vi := ix.vpcs[rt.VPC]; vi != nil && rt.Main && vi.mainRT == nil {
-			vi.mainRT = ri
-		}
 	}
 	// Compiled designs record gateway endpoint routes once, on the
 	// endpoint: AWS adds the prefix-list route to each table it names.

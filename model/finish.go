@@ -502,7 +502,12 @@ func (n *Network) ACLSubnets(acl Address) []Address {
 func (n *Network) InterfaceAt(vpc Address, ip netip.Addr) (*ENI, bool) {
 	if x := n.idx(); x != nil {
 		e, ok := x.ips[vpcIP{vpc, ip}]
-		return e, ok
+		if !ok {
+			return nil, false
+		}
+		if s, ok := n.Subnet(e.Subnet); ok && s.VPC == vpc && slices.Contains(e.privateIPs(), ip) {
+			return e, true
+		}
 	}
 	for i := range n.ENIs {
 		e := &n.ENIs[i]

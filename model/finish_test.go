@@ -195,3 +195,13 @@ func TestCoverageCheck(t *testing.T) {
 		t.Errorf("Kinds = %v", Kinds())
 	}
 }
+
+// A list sorted in place after Finish moves elements under the index; the
+// lookups notice and scan.
+func TestLookupsSurviveAnInPlaceSort(t *testing.T) {
+	n, _ := Finish(Input{Network: twoTables()})
+	slices.SortFunc(n.RouteTables, func(a, b RouteTable) int { return strings.Compare(string(a.Addr), string(b.Addr)) })
+	if rt, ok := n.RouteTable("rtb/main"); !ok || rt.Addr != "rtb/main" || !rt.Main {
+		t.Errorf("RouteTable(rtb/main) = %+v", rt)
+	}
+}
