@@ -128,9 +128,9 @@ prices:
 	if !slices.Equal(got, want) {
 		t.Errorf("changes\n got %q\nwant %q", got, want)
 	}
-	tb, err := parseTable("t.yaml", out)
-	if err != nil {
-		t.Fatal(err)
+	tb, d := parseTable("t.yaml", out)
+	if d != nil {
+		t.Fatal(d)
 	}
 	m := tb.Lookup("rds/mariadb/db.t4g.micro")
 	if m.Rate.String() != "$0.0123" || m.Unit != "instance-hour" || m.Read != "2099-01-02" ||

@@ -64,8 +64,9 @@ func TestParseTableRejects(t *testing.T) {
 		"negative":  "region: x\nprices:\n  a: {price: \"-1\", unit: hour, source: s, read: d}\n",
 		"float":     "region: x\nprices:\n  a: {price: \"1e3\", unit: hour, source: s, read: d}\n",
 	} {
-		if _, err := parseTable("t.yaml", []byte(src)); err == nil {
-			t.Errorf("%s: accepted", name)
+		_, d := parseTable("t.yaml", []byte(src))
+		if len(d) != 1 || d[0].Range.String() != "t.yaml:3:3" || !strings.HasPrefix(d[0].Summary, "a: ") {
+			t.Errorf("%s: diagnostics %v, want one at the key a (t.yaml:3:3)", name, d)
 		}
 	}
 }
@@ -426,9 +427,9 @@ func TestRDSMultiAZRate(t *testing.T) {
 			"rds/mysql/db.t4g.medium", "94.90", "4.60"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			tb, err := parseTable("x.yaml", []byte(c.table))
-			if err != nil {
-				t.Fatal(err)
+			tb, d := parseTable("x.yaml", []byte(c.table))
+			if d != nil {
+				t.Fatal(d)
 			}
 			r := Estimate(n, tb, DefaultUsage())
 			var got []string
