@@ -383,57 +383,52 @@ func (n *Network) Finished() bool { return n.idx() != nil }
 // and names none, its VPC's main table (implicit then true). It returns
 // nil when the table is not in the network.
 func (n *Network) RouteTableOf(s *Subnet) (rt *RouteTable, implicit bool) {
-	a := s.RouteTable
+	return resolve(s.RouteTable, func() Address { return n.mainRouteTable(s.VPC) }, n.RouteTable)
+}
+
+// resolve looks up the table a subnet names, or when it names none the
+// one implicit gives.
+func resolve[T any](named Address, implicit func() Address, get func(Address) (*T, bool)) (*T, bool) {
+	a, imp := named, false
 	if a.IsZero() {
-		a, implicit = n.mainRouteTable(s.VPC), true
+		a, imp = implicit(), true
 	}
 	if a.IsZero() {
 		return nil, false
 	}
-	rt, ok := n.RouteTable(a)
+	t, ok := get(a)
 	if !ok {
 		return nil, false
 	}
-	return rt, implicit
+	return t, imp
 }
 
 // ACLOf returns the network ACL of subnet s, as RouteTableOf does its
 // route table: an unfinished network's subnet that names none has its
 // VPC's default ACL (implicit true).
 func (n *Network) ACLOf(s *Subnet) (acl *NetworkACL, implicit bool) {
-	a := s.NACL
-	if a.IsZero() {
-		a, implicit = n.defaultACL(s.VPC), true
-	}
-	if a.IsZero() {
-		return nil, false
-	}
-	x, ok := n.NetworkACL(a)
-	if !ok {
-		return nil, false
-	}
-	return x, implicit
+	return resolve(s.NACL, func() Address { return n.defaultACL(s.VPC) }, n.NetworkACL)
 }
 
 func (n *Network) mainRouteTable(vpc Address) Address {
-	if x := n.idx(); x != nil {
-		return x.mainRT[vpc]
-	}
-	for _, rt := range n.RouteTables {
-		if rt.VPC == vpc && rt.Main {
-			return rt.Addr
-		}
-	}
-	return ""
+	return implicitIn(n, func(x *index) map[Address]Address { return x.mainRT }, vpc, n.RouteTables,
+		func(r *RouteTable) (Address, bool) { return r.Addr, r.VPC == vpc && r.Main })
 }
 
 func (n *Network) defaultACL(vpc Address) Address {
+	return implicitIn(n, func(x *index) map[Address]Address { return x.defACL }, vpc, n.NetworkACLs,
+		func(a *NetworkACL) (Address, bool) { return a.Addr, a.VPC == vpc && a.Default })
+}
+
+// implicitIn is the VPC's main table or default ACL: from the index, else
+// the first element of s that is.
+func implicitIn[T any](n *Network, m func(*index) map[Address]Address, vpc Address, s []T, is func(*T) (Address, bool)) Address {
 	if x := n.idx(); x != nil {
-		return x.defACL[vpc]
+		return m(x)[vpc]
 	}
-	for _, a := range n.NetworkACLs {
-		if a.VPC == vpc && a.Default {
-			return a.Addr
+	for i := range s {
+		if a, ok := is(&s[i]); ok {
+			return a
 		}
 	}
 	return ""
@@ -469,27 +464,34 @@ func (n *Network) TierOf(s *Subnet) Tier {
 // RouteTableSubnets returns the subnets route table rt serves, in the
 // network's subnet order: the reverse of RouteTableOf.
 func (n *Network) RouteTableSubnets(rt Address) []Address {
-	if x := n.idx(); x != nil {
-		return slices.Clone(x.rtSubnets[rt])
-	}
-	var out []Address
-	for i := range n.Subnets {
-		if t, _ := n.RouteTableOf(&n.Subnets[i]); t != nil && t.Addr == rt {
-			out = append(out, n.Subnets[i].Addr)
+	return n.reverse(rt, func(x *index) map[Address][]Address { return x.rtSubnets }, func(s *Subnet) Address {
+		if t, _ := n.RouteTableOf(s); t != nil {
+			return t.Addr
 		}
-	}
-	return out
+		return ""
+	})
 }
 
 // ACLSubnets returns the subnets network ACL acl guards, in the
 // network's subnet order: the reverse of ACLOf.
 func (n *Network) ACLSubnets(acl Address) []Address {
+	return n.reverse(acl, func(x *index) map[Address][]Address { return x.aclSubnets }, func(s *Subnet) Address {
+		if a, _ := n.ACLOf(s); a != nil {
+			return a.Addr
+		}
+		return ""
+	})
+}
+
+// reverse lists the subnets whose resolved table (of) is a: from the
+// index's derived map, else by scanning.
+func (n *Network) reverse(a Address, derived func(*index) map[Address][]Address, of func(*Subnet) Address) []Address {
 	if x := n.idx(); x != nil {
-		return slices.Clone(x.aclSubnets[acl])
+		return slices.Clone(derived(x)[a])
 	}
 	var out []Address
 	for i := range n.Subnets {
-		if a, _ := n.ACLOf(&n.Subnets[i]); a != nil && a.Addr == acl {
+		if of(&n.Subnets[i]) == a {
 			out = append(out, n.Subnets[i].Addr)
 		}
 	}

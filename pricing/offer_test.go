@@ -15,8 +15,8 @@ func readOfferFile(t *testing.T, path string) *Offer {
 		t.Fatal(err)
 	}
 	o, d := ReadOffer(path, src)
-	if d != nil {
-		t.Fatal(d)
+	if len(d) > 0 {
+		t.Fatalf("read %s: %v", path, d)
 	}
 	return o
 }
@@ -128,10 +128,7 @@ prices:
 	if !slices.Equal(got, want) {
 		t.Errorf("changes\n got %q\nwant %q", got, want)
 	}
-	tb, d := parseTable("t.yaml", out)
-	if d != nil {
-		t.Fatal(d)
-	}
+	tb := mustTable(t, "t.yaml", out)
 	m := tb.Lookup("rds/mariadb/db.t4g.micro")
 	if m.Rate.String() != "$0.0123" || m.Unit != "instance-hour" || m.Read != "2099-01-02" ||
 		m.Source != "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/20990101000000/us-east-1/index.json" ||

@@ -427,10 +427,7 @@ func TestRDSMultiAZRate(t *testing.T) {
 			"rds/mysql/db.t4g.medium", "94.90", "4.60"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			tb, d := parseTable("x.yaml", []byte(c.table))
-			if d != nil {
-				t.Fatal(d)
-			}
+			tb := mustTable(t, "x.yaml", []byte(c.table))
 			r := Estimate(n, tb, DefaultUsage())
 			var got []string
 			for _, l := range r.Lines {
@@ -442,4 +439,15 @@ func TestRDSMultiAZRate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustTable parses a price table a test wrote, failing the test on any
+// problem.
+func mustTable(t *testing.T, file string, src []byte) *Table {
+	t.Helper()
+	tb, d := parseTable(file, src)
+	if d != nil {
+		t.Fatal(d)
+	}
+	return tb
 }
