@@ -147,7 +147,7 @@ func (t *tmpl) securityGroups() {
 	}
 }
 
-func (t *tmpl) nacls(idx map[model.Address]int, subIdx map[model.Address]int) {
+func (t *tmpl) nacls(idx map[model.Address]int) {
 	n := t.n
 	t.each("AWS::EC2::NetworkAcl", func(r *resource) {
 		x := model.NetworkACL{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), Tags: t.tags(r)}
