@@ -148,7 +148,7 @@ func parse(file string, src []byte, name string, values map[string]string) (*mod
 	if r.diags.HasErrors() {
 		return nil, r.diags.Sorted()
 	}
-	n, d := model.Finish(model.Input{Network: t.n, RouteTableClaims: t.rtClaims, ACLClaims: t.aclClaims, Where: t.where})
+	n, d := model.Finish(model.Input{Network: t.n, RouteTableClaims: t.rtClaims, ACLClaims: t.aclClaims, Where: t.where, ByAddress: true})
 	r.diags = append(r.diags, d...)
 	if r.diags.HasErrors() {
 		return nil, r.diags.Sorted()
