@@ -1223,43 +1223,8 @@ func (b *builder) finish() *model.Network {
 			n.Region = r
 		}
 	}
-	b.dangling()
-	done, d := model.Finish(model.Input{Network: n, RouteTableClaims: b.rtClaims, ACLClaims: b.aclClaims, ByAddress: true})
+	done, d := model.Finish(model.Input{Network: n, RouteTableClaims: b.rtClaims, ACLClaims: b.aclClaims, ByAddress: true,
+		MissingHint: "add the describe-vpcs, describe-subnets and describe-security-groups output for every account and Region"})
 	b.r.diags = append(b.r.diags, d...)
 	return done
-}
-
-// dangling warns, once per address, about references to VPCs and subnets
-// no file describes: the analyzer cannot place traffic there.
-func (b *builder) dangling() {
-	// Sets, not n.VPC and n.Subnet: those scan, and a large account has
-	// tens of thousands of interfaces.
-	vpcs := make(map[model.Address]bool, len(b.n.VPCs))
-	for _, v := range b.n.VPCs {
-		vpcs[v.Addr] = true
-	}
-	subnets := make(map[model.Address]bool, len(b.n.Subnets))
-	for _, s := range b.n.Subnets {
-		subnets[s.Addr] = true
-	}
-	missing := map[model.Address]bool{}
-	check := func(x model.Address, ok bool) {
-		if x != "" && !ok {
-			missing[x] = true
-		}
-	}
-	for _, s := range b.n.Subnets {
-		check(s.VPC, vpcs[s.VPC])
-	}
-	for _, e := range b.n.ENIs {
-		check(e.Subnet, subnets[e.Subnet])
-	}
-	var list []string
-	for x := range missing {
-		list = append(list, string(x))
-	}
-	slices.Sort(list)
-	if len(list) > 0 {
-		b.r.diags.Warnf(diag.Range{}, "add the describe-vpcs and describe-subnets output for every account and Region", "%d referenced VPCs or subnets are in no file: %s", len(list), strings.Join(list, ", "))
-	}
 }

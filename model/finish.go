@@ -37,6 +37,9 @@ type Input struct {
 	// ByAddress orders the resource lists by address, as the importers
 	// want; a compiled design keeps its own order (zones, then tiers).
 	ByAddress bool
+	// MissingHint is the hint for references to resources the input does
+	// not describe ("add the describe-vpcs output ...").
+	MissingHint string
 }
 
 // Finish builds the canonical form of in.Network, which it changes in
@@ -61,7 +64,7 @@ func Finish(in Input) (*Network, diag.List) {
 	if in.ByAddress {
 		sortByAddress(n)
 	}
-	f := &finisher{n: n, where: where, d: &d}
+	f := &finisher{n: n, where: where, d: &d, hint: in.MissingHint}
 	f.duplicates()
 	x := newIndex(n)
 	f.x = x
@@ -85,6 +88,7 @@ type finisher struct {
 	x     *index
 	where func(Address) diag.Range
 	d     *diag.List
+	hint  string
 }
 
 // duplicates reports two resources of one list sharing an address: every
@@ -158,33 +162,47 @@ func (f *finisher) associate(claims []Claim, what string, field func(*Subnet) *A
 	}
 }
 
-// dangling reports references to security groups and subnets the input
-// does not describe, one diagnostic per kind of reference.
+// dangling reports references to VPCs, subnets and security groups the
+// input does not describe, one diagnostic per kind of reference: the
+// analysis cannot place traffic there, nor know what a group allows.
 func (f *finisher) dangling() {
 	missing := map[string][]string{}
-	check := func(what string, a Address, ok bool) {
-		if !a.IsZero() && !ok {
-			missing[what] = append(missing[what], string(a))
+	vpc := func(a Address) {
+		if !a.IsZero() && f.x.vpcs[a] == nil {
+			missing["VPCs"] = append(missing["VPCs"], string(a))
 		}
+	}
+	subnets := func(as ...Address) {
+		for _, a := range as {
+			if !a.IsZero() && f.x.subnets[a] == nil {
+				missing["subnets"] = append(missing["subnets"], string(a))
+			}
+		}
+	}
+	groups := func(as []Address) {
+		for _, a := range as {
+			if !a.IsZero() && f.x.sgs[a] == nil {
+				missing["security groups"] = append(missing["security groups"], string(a))
+			}
+		}
+	}
+	for _, s := range f.n.Subnets {
+		vpc(s.VPC)
 	}
 	for _, e := range f.n.ENIs {
-		for _, g := range e.SecurityGroups {
-			check("security groups", g, f.x.sgs[g] != nil)
-		}
+		subnets(e.Subnet)
+		groups(e.SecurityGroups)
 	}
 	for _, e := range f.n.Endpoints {
-		for _, g := range e.SecurityGroups {
-			check("security groups", g, f.x.sgs[g] != nil)
-		}
+		groups(e.SecurityGroups)
 	}
 	for _, lb := range f.n.LoadBalancers {
-		for _, g := range lb.SecurityGroups {
-			check("security groups", g, f.x.sgs[g] != nil)
-		}
+		groups(lb.SecurityGroups)
 	}
+	hint := cmp.Or(f.hint, "add the resources the network refers to")
 	for _, r := range slices.Sorted(mapsKeys(missing)) {
 		l := slices.Compact(slices.Sorted(slices.Values(missing[r])))
-		f.d.Warnf(diag.Range{}, "the analysis treats what they allow as unknown", "%d referenced %s are in no input: %s", len(l), r, strings.Join(l, ", "))
+		f.d.Warnf(diag.Range{}, hint, "%d referenced %s are in no input: %s", len(l), r, strings.Join(l, ", "))
 	}
 }
 
