@@ -1,6 +1,10 @@
 package cfn
 
-import "github.com/moatnet/moat/model"
+import (
+	"maps"
+
+	"github.com/moatnet/moat/model"
+)
 
 // emitKinds is what FromNetwork renders for each kind of model.Network
 // (docs/architecture.md, "Adding a resource kind"). kinds_test.go fails
@@ -40,6 +44,10 @@ var emitKinds = model.Coverage{
 	"VirtualInterfaces":          model.Skip("imports only: Direct Connect is never created by a template"),
 	"Notes":                      model.Skip("text for the plan, not a resource"),
 }
+
+// Emits is what FromNetwork renders for each kind (a copy of its coverage
+// table), so the importer's tests can check the template round trip.
+func Emits() model.Coverage { return maps.Clone(emitKinds) }
 
 // accountKinds is how FromNetworkSet divides each kind between the
 // per-account templates (accountPart): kept with the account that owns
