@@ -88,7 +88,7 @@ func (b *builder) naclRuleset(vs *vpcState) string {
 	var uses []use
 	var acls []int
 	for _, ss := range vs.subnets {
-		i := b.aclOf(vs, ss)
+		i := b.aclOf(ss)
 		if i < 0 {
 			continue // no ACL: AWS's default ACL allows everything
 		}
@@ -147,7 +147,8 @@ func family(a netip.Addr) string {
 	return "ip"
 }
 
-func (b *builder) aclOf(vs *vpcState, ss *subnetState) int {
+// aclOf is the index of the subnet's network ACL (model's ACLOf), or -1.
+func (b *builder) aclOf(ss *subnetState) int {
 	acl, _ := b.n.ACLOf(&ss.s)
 	if acl == nil {
 		return -1
