@@ -564,8 +564,11 @@ func (ix *Index) vpcOfEndpoint(e Endpoint) *vpcInfo {
 // an address outside them (a peered VPC, which AWS requires not to
 // overlap) is looked up across the network. A nil in looks everywhere.
 func (ix *Index) deviceAt(a netip.Addr, in *vpcInfo) *device {
-	if in == nil {
-		return ix.byIP[a]
+	d := ix.byIP[a]
+	if in == nil || d == nil || d.vpc == in {
+		// Nobody holds a, or its first holder is in in: one lookup, as
+		// in a network whose VPCs do not overlap.
+		return d
 	}
 	if d := ix.inVPC[vpcAddr{in, a}]; d != nil {
 		return d
@@ -573,7 +576,7 @@ func (ix *Index) deviceAt(a netip.Addr, in *vpcInfo) *device {
 	if in.contains(a) {
 		return nil
 	}
-	return ix.byIP[a]
+	return d
 }
 
 func (ix *Index) indexTransit() {
