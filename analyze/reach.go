@@ -85,8 +85,14 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 	}
 	a := Answer{From: q.From, To: q.To, Proto: q.Proto, Port: q.Port, Ports: ports, SrcPorts: sports}
 	pairs := 0
+	toIP, byIP := netip.ParseAddr(strings.TrimSpace(q.To))
 	for _, s := range srcs {
 		for _, d := range dsts {
+			if byIP == nil {
+				// An address names an interface of the source's own VPC
+				// first: address spaces overlap across VPCs.
+				d = ix.ipEndpoint(toIP, ix.vpcOfEndpoint(s))
+			}
 			if s.Addr != "" && s.Addr == d.Addr && s.Kind == d.Kind {
 				continue
 			}
@@ -213,7 +219,7 @@ func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
 		return []Endpoint{{Kind: Internet, IP: InternetIPv4, Whole: true}}, nil
 	}
 	if a, err := netip.ParseAddr(text); err == nil {
-		return []Endpoint{ix.ipEndpoint(a)}, nil
+		return []Endpoint{ix.ipEndpoint(a, nil)}, nil
 	}
 	if eps, ok, err := ix.resolveAddr(model.Address(text), src); ok {
 		return eps, err
@@ -244,10 +250,11 @@ func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
 	return nil, fmt.Errorf("unknown endpoint %q%s: use internet, an address such as subnet/private/use1-az1, sg/db or service, an ENI or instance id, an IP, or an AWS service such as s3", text, ix.suggest(text))
 }
 
-// ipEndpoint is what an IP names: an interface, a host in a subnet, or an
-// address outside the model.
-func (ix *Index) ipEndpoint(a netip.Addr) Endpoint {
-	for _, d := range []*device{ix.byIP[a], ix.byPublic[a]} {
+// ipEndpoint is what an IP names, as seen from VPC in (nil: from
+// anywhere): an interface, a host in a subnet, or an address outside the
+// model.
+func (ix *Index) ipEndpoint(a netip.Addr, in *vpcInfo) Endpoint {
+	for _, d := range []*device{ix.deviceAt(a, in), ix.byPublic[a]} {
 		if d == nil {
 			continue
 		}
@@ -257,6 +264,11 @@ func (ix *Index) ipEndpoint(a netip.Addr) Endpoint {
 			e.Kind = Balancer
 		}
 		return e
+	}
+	if in != nil {
+		if s := in.subnetOf(a); s != nil {
+			return Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: a, Subnet: s.s.Addr}
+		}
 	}
 	for _, s := range ix.subnetsL {
 		if s.s.CIDR.Contains(a) || (s.s.IPv6CIDR.IsValid() && s.s.IPv6CIDR.Contains(a)) {
@@ -718,7 +730,7 @@ func (ix *Index) targetsOf(lb *lbInfo, l model.Listener) ([]Endpoint, int) {
 					}
 				}
 			case t.IP.IsValid():
-				out = append(out, ix.ipEndpoint(t.IP))
+				out = append(out, ix.ipEndpoint(t.IP, nil))
 			}
 		}
 		return out, port

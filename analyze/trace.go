@@ -121,7 +121,7 @@ func (w *walker) sgEgress(d *device) {
 		return
 	}
 	w.rec.device(d)
-	dev := w.ix.byIP[w.pk.dst]
+	dev := w.ix.deviceAt(w.pk.dst, d.vpc)
 	rule, ok, unknown := sgCheck(w.ix, d, true, w.pk.proto, w.pk.dport, w.pk.dst, dev, w.pk.service)
 	if ok {
 		w.hop(d.addr, "sg-egress", rule)
@@ -147,7 +147,7 @@ func (w *walker) sgIngress(d *device) {
 		return
 	}
 	w.rec.device(d)
-	dev := w.ix.byIP[w.pk.src]
+	dev := w.ix.deviceAt(w.pk.src, d.vpc)
 	rule, ok, unknown := sgCheck(w.ix, d, false, w.pk.proto, w.pk.dport, w.pk.src, dev, w.pk.srcService)
 	if ok {
 		w.hop(d.addr, "sg-ingress", rule)
@@ -354,7 +354,7 @@ func (w *walker) local(from *subnetInfo, vpc *vpcInfo) {
 		return
 	}
 	a := w.pk.dst
-	d := w.ix.byIP[a]
+	d := w.ix.deviceAt(a, vpc)
 	if d != nil && d.vpc != vpc {
 		d = nil
 	}
@@ -521,7 +521,7 @@ func (w *walker) viaIGW(s *subnetInfo, vpc *vpcInfo, target model.Address) {
 		w.hop(igw, "igw", "IPv6: no translation")
 		w.exitGW = igw
 	default:
-		d := w.ix.byIP[src]
+		d := w.ix.deviceAt(src, vpc)
 		switch {
 		case w.ix.byPublic[src] != nil:
 			w.hop(igw, "igw", fmt.Sprintf("source %s is already public (%s)", src, w.ix.byPublic[src].addr))
@@ -665,7 +665,7 @@ func (w *walker) gatewayIn6(vi *vpcInfo) {
 		w.stop(vi.v.Addr, "igw", why, "")
 		return
 	}
-	if d := w.ix.byIP[dst]; d != nil && d.subnet != nil {
+	if d := w.ix.deviceAt(dst, vi); d != nil && d.subnet != nil {
 		w.naclIn(d.subnet)
 		w.atDevice(d)
 		return

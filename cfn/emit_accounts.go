@@ -72,8 +72,7 @@ func FromNetworkSet(n *model.Network) ([]NamedTemplate, error) {
 	if len(n.TransitGateways) != 1 {
 		return nil, fmt.Errorf("split the design across %d accounts: it needs exactly one Transit Gateway to join them, not %d", len(accounts), len(n.TransitGateways))
 	}
-	switch {
-	case len(n.PeeringConnections) > 0, len(n.VPNGateways) > 0, len(n.VPNConnections) > 0, len(n.VirtualInterfaces) > 0, len(n.CDNs) > 0:
+	if splitRefused(n) {
 		return nil, errors.New("split the design across accounts: peering, VPN, Direct Connect and CloudFront are not supported in per-account templates yet")
 	}
 	network := n.TransitGateways[0].Account
@@ -174,6 +173,12 @@ func joinOr(ss []string, none string) string {
 		out += ", " + s
 	}
 	return out
+}
+
+// splitRefused reports whether n holds a kind FromNetworkSet cannot split
+// yet (accountKinds).
+func splitRefused(n *model.Network) bool {
+	return len(n.PeeringConnections) > 0 || len(n.VPNGateways) > 0 || len(n.VPNConnections) > 0 || len(n.VirtualInterfaces) > 0 || len(n.CDNs) > 0
 }
 
 // accountPart is the part of n in account acct: its VPCs and what lives in

@@ -95,7 +95,19 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 	c.buildWorkloads()
 	c.buildWorkloadENIs()
 	c.buildNotes()
-	return c.n, c.d
+	return c.finish()
+}
+
+// finish ends compiling as every input ends: in model.Finish, which checks
+// the design's references. A problem it finds is a bug in the compiler,
+// reported with the stack's diagnostics.
+func (c *compiler) finish() (*model.Network, diag.List) {
+	n, d := model.Finish(model.Input{Network: c.n})
+	c.d = append(c.d, d...)
+	if c.d.HasErrors() {
+		return nil, c.d
+	}
+	return n, c.d
 }
 
 // hasNAT reports whether private subnets reach the internet through NAT.

@@ -139,7 +139,7 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	if c.d.HasErrors() {
 		return nil, c.d
 	}
-	return c.n, c.d
+	return c.finish()
 }
 
 func (h *hub) vpcs() []*hubVPC { return []*hubVPC{h.ingress, h.egress, h.workload} }
@@ -349,13 +349,8 @@ func (h *hub) buildRoutes() {
 			if h.perZone(v) {
 				zones = h.zones
 			}
-			for zi, z := range zones {
+			for _, z := range zones {
 				rt := model.RouteTable{Addr: h.tableOf(v, t, z), VPC: v.addr, Routes: local(v), Tags: h.tags()}
-				if z == "" {
-					rt.Subnets = slices.Clone(v.subnets[t])
-				} else {
-					rt.Subnets = []model.Address{v.subnets[t][zi]}
-				}
 				igw := model.Addr("igw", v.name)
 				switch {
 				case v == h.workload && t == model.Private:
@@ -592,8 +587,7 @@ func (h *hub) buildACLs() {
 				r.one(outbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic to inside the VPC only")
 			}
 			h.n.NetworkACLs = append(h.n.NetworkACLs, model.NetworkACL{
-				Addr: model.Addr("nacl", v.name+"-"+string(t)), VPC: v.addr, Entries: r.sorted(),
-				Subnets: slices.Clone(v.subnets[t]), Tags: h.tags(),
+				Addr: model.Addr("nacl", v.name+"-"+string(t)), VPC: v.addr, Entries: r.sorted(), Tags: h.tags(),
 			})
 		}
 	}

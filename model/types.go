@@ -82,6 +82,8 @@ type VPC struct {
 	Addr Address
 	Name string
 	CIDR netip.Prefix
+	// SecondaryCIDRs are further IPv4 blocks associated with the VPC.
+	SecondaryCIDRs []netip.Prefix
 	// IPv6CIDR is set for dual-stack VPCs. Amazon assigns the real /56 at
 	// deploy time; a compiled design uses a stand-in from the documentation
 	// range 2001:db8::/32 and sets IPv6Symbolic.
@@ -101,8 +103,12 @@ type Subnet struct {
 	CIDR   netip.Prefix
 	// IPv6CIDR and IPv6Index: the subnet's /64 and its index inside the
 	// VPC's /56 (-1 when the subnet has no IPv6).
-	IPv6CIDR   netip.Prefix
-	IPv6Index  int
+	IPv6CIDR  netip.Prefix
+	IPv6Index int
+	// RouteTable and NACL are the subnet's one route table and network
+	// ACL. Each relation is stored here only: Network.RouteTableSubnets
+	// and ACLSubnets derive the reverse, and Finish makes the VPC's main
+	// table and default ACL explicit for a subnet associated with none.
 	RouteTable Address
 	NACL       Address
 	// MapPublicIP gives instances launched here a public IPv4 address.
@@ -155,14 +161,14 @@ type Route struct {
 	Propagated bool
 }
 
-// RouteTable is a route table and the subnets it serves.
+// RouteTable is a route table; Network.RouteTableSubnets lists the
+// subnets it serves.
 type RouteTable struct {
-	Addr    Address
-	VPC     Address
-	Main    bool
-	Routes  []Route
-	Subnets []Address
-	Tags    []Tag
+	Addr   Address
+	VPC    Address
+	Main   bool
+	Routes []Route
+	Tags   []Tag
 	// PropagatingVGWs are the virtual private gateways that propagate
 	// routes into the table.
 	PropagatingVGWs []Address
@@ -300,12 +306,12 @@ type NACLEntry struct {
 
 // NetworkACL is a stateless subnet filter; AWS evaluates entries in rule
 // number order and the first match wins, ending in an implicit deny.
+// Network.ACLSubnets lists the subnets it guards.
 type NetworkACL struct {
 	Addr    Address
 	VPC     Address
 	Default bool
 	Entries []NACLEntry
-	Subnets []Address
 	Tags    []Tag
 }
 
@@ -533,4 +539,7 @@ type Network struct {
 	VirtualInterfaces  []DXVirtualInterface
 
 	Notes []Note
+
+	// fin is the index Finish built (finish.go).
+	fin *index
 }

@@ -62,8 +62,8 @@ func loadNetwork(io *streams, path string) (*source, error) {
 
 // loadDescribe reads a directory of describe-* JSON.
 func loadDescribe(io *streams, path string) (*source, error) {
-	r := awsjson.Load(os.DirFS(path), filepath.ToSlash(filepath.Clean(path)), filepath.Base(filepath.Clean(path)))
-	if err := reportDiags(io, r.Diags, r.Sources); err != nil {
+	r, diags := awsjson.Load(os.DirFS(path), filepath.ToSlash(filepath.Clean(path)), filepath.Base(filepath.Clean(path)))
+	if err := reportDiags(io, diags, r.Sources); err != nil {
 		return nil, err
 	}
 	if r.Files == 0 {
