@@ -254,27 +254,9 @@ func (ix *Index) traceSpace(sp space) []Path {
 		ports, sport PortSet
 		famKey       string
 	}
-	type group struct {
-		path         Path
-		src, dst     netipx.IPSetBuilder
-		ports, sport PortSet
-	}
-	var order []string
-	groups := map[string]*group{}
+	var boxes []*box
 	emit := func(c cell, p Path) {
-		k := outcomeKey(p)
-		g := groups[k]
-		if g == nil {
-			g = &group{path: p}
-			groups[k] = g
-			order = append(order, k)
-		} else if preferred(p.Flow, sp) && !preferred(g.path.Flow, sp) {
-			g.path = p
-		}
-		g.src.AddSet(c.src)
-		g.dst.AddSet(c.dst)
-		g.ports = g.ports.Union(c.ports)
-		g.sport = g.sport.Union(c.sport)
+		boxes = append(boxes, &box{key: outcomeKey(p), path: p, src: c.src, dst: c.dst, ports: c.ports, sport: c.sport})
 	}
 	cut := func(set *netipx.IPSet, rep netip.Addr, first bool, wide, local *addrFamily) []addrClass {
 		if !first {
@@ -331,20 +313,103 @@ func (ix *Index) traceSpace(sp space) []Path {
 			}
 		}
 	}
-	out := make([]Path, 0, len(order))
-	for _, k := range order {
-		g := groups[k]
-		g.src.Intersect(sp.srcSet)
-		g.dst.Intersect(sp.dstSet)
-		src, _ := g.src.IPSet()
-		dst, _ := g.dst.IPSet()
-		g.path.Class = &Class{Src: src.Prefixes(), Dst: dst.Prefixes(), Ports: g.ports, SrcPorts: g.sport}
-		g.path.Whole = &Class{Src: sp.srcSet.Prefixes(), Dst: sp.dstSet.Prefixes(), Ports: sp.ports, SrcPorts: sp.sport}
-		out = append(out, g.path)
+	// A class is a product (every source with every destination, port
+	// and client port), so boxes of one outcome merge only where they
+	// agree in every dimension but one: joining two that differ in two
+	// would claim packets neither holds. Client ports first, then ports,
+	// destinations and sources: the dimensions rules least often tell
+	// apart.
+	for range 2 {
+		for dim := range 4 {
+			boxes = mergeBoxes(boxes, dim, sp)
+		}
+	}
+	whole := &Class{Src: sp.srcSet.Prefixes(), Dst: sp.dstSet.Prefixes(), Ports: sp.ports, SrcPorts: sp.sport}
+	out := make([]Path, 0, len(boxes))
+	for _, b := range boxes {
+		var src, dst netipx.IPSetBuilder
+		src.AddSet(b.src)
+		src.Intersect(sp.srcSet)
+		dst.AddSet(b.dst)
+		dst.Intersect(sp.dstSet)
+		s, _ := src.IPSet()
+		d, _ := dst.IPSet()
+		b.path.Class = &Class{Src: s.Prefixes(), Dst: d.Prefixes(), Ports: b.ports, SrcPorts: b.sport}
+		b.path.Whole = whole
+		out = append(out, b.path)
 	}
 	// The reachable part first.
 	slices.SortStableFunc(out, func(a, b Path) int { return boolInt(!a.Reachable) - boolInt(!b.Reachable) })
 	return out
+}
+
+// box is a product of sets whose packets all take path.
+type box struct {
+	key          string // outcomeKey(path)
+	path         Path
+	src, dst     *netipx.IPSet
+	ports, sport PortSet
+}
+
+// dimKey names one dimension of a box: 0 client ports, 1 ports, 2
+// destinations, 3 sources.
+func (b *box) dimKey(dim int) string {
+	switch dim {
+	case 0:
+		return b.sport.String()
+	case 1:
+		return b.ports.String()
+	case 2:
+		return prefixList(b.dst.Prefixes())
+	}
+	return prefixList(b.src.Prefixes())
+}
+
+// mergeBoxes joins, along dimension dim, the boxes of one outcome that are
+// equal in the other three. The result is disjoint and covers what boxes
+// did, in the order of first appearance.
+func mergeBoxes(boxes []*box, dim int, sp space) []*box {
+	groups := map[string]*box{}
+	var out []*box
+	for _, b := range boxes {
+		var k strings.Builder
+		k.WriteString(b.key)
+		for d := range 4 {
+			if d != dim {
+				k.WriteString("\xff")
+				k.WriteString(b.dimKey(d))
+			}
+		}
+		g := groups[k.String()]
+		if g == nil {
+			c := *b
+			groups[k.String()] = &c
+			out = append(out, &c)
+			continue
+		}
+		switch dim {
+		case 0:
+			g.sport = g.sport.Union(b.sport)
+		case 1:
+			g.ports = g.ports.Union(b.ports)
+		case 2:
+			g.dst = union(g.dst, b.dst)
+		case 3:
+			g.src = union(g.src, b.src)
+		}
+		if preferred(b.path.Flow, sp) && !preferred(g.path.Flow, sp) {
+			g.path = b.path
+		}
+	}
+	return out
+}
+
+func union(a, b *netipx.IPSet) *netipx.IPSet {
+	var u netipx.IPSetBuilder
+	u.AddSet(a)
+	u.AddSet(b)
+	s, _ := u.IPSet()
+	return s
 }
 
 // wideClasses cuts set by the network-wide family, remembering the

@@ -423,15 +423,19 @@ func (ix *Index) suggest(text string) string {
 // Trace answers one concrete flow: forward, then the reply, which passes
 // every stateless NACL again with the ports swapped while security groups,
 // being stateful, let it through.
-func (ix *Index) Trace(f Flow) Path { return ix.trace(f, nil) }
+func (ix *Index) Trace(f Flow) Path {
+	if f.SrcPort == 0 {
+		f.SrcPort = DefaultSourcePort
+	}
+	return ix.trace(f, nil)
+}
 
-// trace is Trace, recording into rec what the packet was checked against.
+// trace is Trace from the client port the flow names, port 0 too (a
+// question over a set of client ports may hold it), recording into rec
+// what the packet was checked against.
 func (ix *Index) trace(f Flow, rec *consulted) Path {
 	if f.Proto == "" {
 		f.Proto = model.TCP
-	}
-	if f.SrcPort == 0 {
-		f.SrcPort = DefaultSourcePort
 	}
 	if f.Dst.Kind == Balancer {
 		return ix.traceLB(f, rec)
@@ -499,7 +503,7 @@ func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
 		}
 	}
 	if f.Dst.Kind == SubnetHost {
-		w.dstHost = true
+		w.dstHost, w.dstAny = true, f.Dst.Whole
 		w.note(fmt.Sprintf("%s is any host in %s; its own security group is assumed to allow the flow", f.Dst.IP, f.Dst.Subnet))
 	}
 	if f.Src.Service != "" {

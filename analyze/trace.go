@@ -54,6 +54,9 @@ type walker struct {
 	// srcHost marks the forward source as a subnet host, which has no
 	// security group of its own in the model.
 	srcHost, dstHost bool
+	// dstAny marks a destination that stands for every host of its
+	// subnet (Endpoint.Whole): each address a host may take is one.
+	dstAny bool
 	// routing is the subnet whose route table last forwarded (or failed
 	// to forward) the packet: where a hypothetical trace resumes.
 	routing *subnetInfo
@@ -380,9 +383,10 @@ func (w *walker) local(from *subnetInfo, vpc *vpcInfo) {
 // owns: a subnet's representative host or a given IP.
 func (w *walker) atHost(s *subnetInfo, a netip.Addr) {
 	// A given IP that no interface holds is nobody (the subnet's router
-	// cannot deliver it); the subnet's representative host, or the reply
-	// to a source that was given by IP, stands for a host that exists.
-	if a == w.target && (a == s.rep || w.dir == Return) {
+	// cannot deliver it); the subnet's representative host, any host of
+	// a destination that stands for them all, or the reply to a source
+	// that was given by IP, stands for a host that exists.
+	if a == w.target && (a == s.rep || w.dstAny && w.dir == Forward || w.dir == Return) {
 		w.hop(s.s.Addr, "deliver", "host "+a.String())
 		w.reached, w.arrivedVia, w.arrivedVPC = true, "local", s.vpc
 		return
