@@ -269,16 +269,21 @@ func (ix *Index) traceSpace(sp space) []Path {
 		return out
 	}
 	cache := map[string]localFamily{}
+	var holesSrc, holesDst netipx.IPSetBuilder
 	work := []cell{{src: srcHull, dst: dstHull, ports: sp.ports, sport: sp.sport}}
 	for len(work) > 0 {
 		c := work[len(work)-1]
 		work = work[:len(work)-1]
 		srep, ok := pickRep(c.src, sp.srcSet, preferSrc)
 		if !ok {
+			// Only addresses the network holds: no packet from the
+			// internet carries them.
+			holesSrc.AddSet(c.src)
 			continue
 		}
 		drep, ok := pickRep(c.dst, sp.dstSet, preferDst)
 		if !ok {
+			holesDst.AddSet(c.dst)
 			continue
 		}
 		f := Flow{Src: sp.src, Dst: sp.dst, Proto: sp.proto, Port: pickPort(c.ports, sp.ports.Min()), SrcPort: pickPort(c.sport, DefaultSourcePort), Host: sp.host}
@@ -324,17 +329,15 @@ func (ix *Index) traceSpace(sp space) []Path {
 			boxes = mergeBoxes(boxes, dim, sp)
 		}
 	}
-	whole := &Class{Src: sp.srcSet.Prefixes(), Dst: sp.dstSet.Prefixes(), Ports: sp.ports, SrcPorts: sp.sport}
+	// Every box lies in the hulls. The internet's hull holds the single
+	// addresses the network owns, which no packet from the internet
+	// carries: its sets are reported as parts of the hull (Internet says
+	// what is left out), which spares intersecting every box with a set
+	// of tens of thousands of holes.
+	whole := &Class{Src: minus(srcHull, &holesSrc).Prefixes(), Dst: minus(dstHull, &holesDst).Prefixes(), Ports: sp.ports, SrcPorts: sp.sport}
 	out := make([]Path, 0, len(boxes))
 	for _, b := range boxes {
-		var src, dst netipx.IPSetBuilder
-		src.AddSet(b.src)
-		src.Intersect(sp.srcSet)
-		dst.AddSet(b.dst)
-		dst.Intersect(sp.dstSet)
-		s, _ := src.IPSet()
-		d, _ := dst.IPSet()
-		b.path.Class = &Class{Src: s.Prefixes(), Dst: d.Prefixes(), Ports: b.ports, SrcPorts: b.sport}
+		b.path.Class = &Class{Src: b.src.Prefixes(), Dst: b.dst.Prefixes(), Ports: b.ports, SrcPorts: b.sport}
 		b.path.Whole = whole
 		out = append(out, b.path)
 	}
@@ -349,20 +352,38 @@ type box struct {
 	path         Path
 	src, dst     *netipx.IPSet
 	ports, sport PortSet
+	// keys caches dimKey, which merging asks for often.
+	keys [4]string
 }
 
 // dimKey names one dimension of a box: 0 client ports, 1 ports, 2
 // destinations, 3 sources.
 func (b *box) dimKey(dim int) string {
-	switch dim {
-	case 0:
-		return b.sport.String()
-	case 1:
-		return b.ports.String()
-	case 2:
-		return prefixList(b.dst.Prefixes())
+	if b.keys[dim] != "" {
+		return b.keys[dim]
 	}
-	return prefixList(b.src.Prefixes())
+	var k []byte
+	switch dim {
+	case 0, 1:
+		ps := b.sport
+		if dim == 1 {
+			ps = b.ports
+		}
+		for _, r := range ps.r {
+			k = append(k, byte(r.From>>8), byte(r.From), byte(r.To>>8), byte(r.To))
+		}
+	default:
+		set := b.src
+		if dim == 2 {
+			set = b.dst
+		}
+		for _, r := range set.Ranges() {
+			k = r.From().AppendTo(k)
+			k = r.To().AppendTo(k)
+		}
+	}
+	b.keys[dim] = string(k) + "."
+	return b.keys[dim]
 }
 
 // mergeBoxes joins, along dimension dim, the boxes of one outcome that are
@@ -371,20 +392,19 @@ func (b *box) dimKey(dim int) string {
 func mergeBoxes(boxes []*box, dim int, sp space) []*box {
 	groups := map[string]*box{}
 	var out []*box
+	var k []byte
 	for _, b := range boxes {
-		var k strings.Builder
-		k.WriteString(b.key)
+		k = append(k[:0], b.key...)
 		for d := range 4 {
 			if d != dim {
-				k.WriteString("\xff")
-				k.WriteString(b.dimKey(d))
+				k = append(k, 0xff)
+				k = append(k, b.dimKey(d)...)
 			}
 		}
-		g := groups[k.String()]
+		g := groups[string(k)]
 		if g == nil {
-			c := *b
-			groups[k.String()] = &c
-			out = append(out, &c)
+			groups[string(k)] = b
+			out = append(out, b)
 			continue
 		}
 		switch dim {
@@ -397,11 +417,25 @@ func mergeBoxes(boxes []*box, dim int, sp space) []*box {
 		case 3:
 			g.src = union(g.src, b.src)
 		}
+		g.keys[dim] = ""
 		if preferred(b.path.Flow, sp) && !preferred(g.path.Flow, sp) {
 			g.path = b.path
 		}
 	}
 	return out
+}
+
+// minus is a less the set b builds.
+func minus(a *netipx.IPSet, b *netipx.IPSetBuilder) *netipx.IPSet {
+	holes, _ := b.IPSet()
+	if len(holes.Ranges()) == 0 {
+		return a
+	}
+	var out netipx.IPSetBuilder
+	out.AddSet(a)
+	out.RemoveSet(holes)
+	s, _ := out.IPSet()
+	return s
 }
 
 func union(a, b *netipx.IPSet) *netipx.IPSet {
