@@ -11,9 +11,26 @@ import (
 const (
 	ImageParameter      = "ServiceImage"
 	ECSAMIParameter     = "EcsInstanceAmiId"
-	ECSAMIPath          = "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
 	BastionAMIParameter = "BastionAmiId"
 )
+
+// ECSAMIPath is the public SSM parameter holding the newest ECS-optimized
+// Amazon Linux 2023 AMI for an architecture (x86_64 has no path segment).
+func ECSAMIPath(a model.Arch) string {
+	if a == model.ARM64 {
+		return "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
+	}
+	return "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+}
+
+// cpuArchitecture is an ECS task definition's RuntimePlatform
+// CpuArchitecture for an architecture.
+func cpuArchitecture(a model.Arch) string {
+	if a == model.ARM64 {
+		return "ARM64"
+	}
+	return "X86_64"
+}
 
 // workloadRetention is how long application and access logs are kept:
 // a year in prod, a month otherwise, like the flow logs.
@@ -174,7 +191,7 @@ func (e *emitter) ecs(s model.Service) {
 		Family: String(e.stack + "-" + s.Name), NetworkMode: String("awsvpc"), RequiresCompatibilities: []Value{String(compat)},
 		Cpu: String(strconv.Itoa(s.CPU)), Memory: String(strconv.Itoa(s.Memory)),
 		ExecutionRoleArn: GetAtt{exec, "Arn"}, TaskRoleArn: GetAtt{task, "Arn"},
-		RuntimePlatform: Map{{"CpuArchitecture", String("ARM64")}, {"OperatingSystemFamily", String("LINUX")}},
+		RuntimePlatform: Map{{"CpuArchitecture", String(cpuArchitecture(e.archOf(s.Addr, s.Arch)))}, {"OperatingSystemFamily", String("LINUX")}},
 	}
 	if !s.FileSystem.IsZero() {
 		td.Volumes = []Value{Map{{"Name", String("shared")}, {"EFSVolumeConfiguration", Map{
@@ -221,7 +238,8 @@ func (e *emitter) ecs(s model.Service) {
 // like every moat instance, as the cluster's capacity provider.
 func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 	id := e.id(s.Addr)
-	e.param(Parameter{Name: ECSAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the ECS-optimized arm64 Amazon Linux 2023 AMI", Default: String(ECSAMIPath)})
+	arch := e.archOf(s.Addr, s.Arch)
+	e.param(Parameter{Name: ECSAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the ECS-optimized " + string(arch) + " Amazon Linux 2023 AMI", Default: String(ECSAMIPath(arch))})
 	role := e.role(model.Address(string(s.Addr)+"/host-role"), "ec2.amazonaws.com", "ECS container hosts: join the cluster; Session Manager for people",
 		"service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore")
 	profile := id + "HostProfile"
@@ -287,8 +305,8 @@ func (e *emitter) eks(s model.Service) {
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
 	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
 	ami := "AL2023_x86_64_STANDARD"
-	if fam, _, _ := strings.Cut(s.InstanceType, "."); strings.Contains(fam[1:], "g") {
-		ami = "AL2023_ARM_64_STANDARD" // Graviton families carry a g: t4g, m7g, c6g
+	if e.archOf(s.Addr, s.Arch) == model.ARM64 {
+		ami = "AL2023_ARM_64_STANDARD"
 	}
 	n := s.DesiredCount
 	e.add(id+"Nodes", Nodegroup{
@@ -353,13 +371,14 @@ func (e *emitter) fileSystem(f model.FileSystem) {
 
 func (e *emitter) bastion(b model.Bastion) {
 	id := e.id(b.Addr)
-	e.param(Parameter{Name: BastionAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the arm64 Amazon Linux 2023 AMI for the bastion", Default: String(AMIPath)})
+	arch := e.archOf(b.Addr, b.Arch)
+	e.param(Parameter{Name: BastionAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the " + string(arch) + " Amazon Linux 2023 AMI for the bastion", Default: String(AMIPath(arch))})
 	role := e.role(model.Address(string(b.Addr)+"/role"), "ec2.amazonaws.com", "the bastion: Session Manager only", "AmazonSSMManagedInstanceCore")
 	profile := id + "Profile"
 	e.add(profile, InstanceProfile{Roles: []Value{Ref{role}}})
 	data := hardenedLaunchData(GetAtt{profile, "Arn"}, 1)
 	data.ImageId = Ref{BastionAMIParameter}
-	data.InstanceType = String("t4g.nano")
+	data.InstanceType = String(b.InstanceType)
 	lt := id + "LaunchTemplate"
 	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
 	var eni *model.ENI

@@ -14,6 +14,10 @@ const (
 	FlowLogAddr  model.Address = "flowlog/vpc"
 )
 
+// BastionInstanceType is the bastion's: the smallest Graviton type, since
+// a jump host forwards a person's keystrokes and queries.
+const BastionInstanceType = "t4g.nano"
+
 func (c *compiler) buildFlowLog() {
 	f := c.s.Network.FlowLogs
 	if !f.Enabled {
@@ -56,6 +60,7 @@ func (c *compiler) buildWorkloads() {
 		c.n.Bastions = []model.Bastion{{
 			Addr: BastionAddr, VPC: VPCAddr, Mode: b.Mode, Subnet: subnet,
 			AllowFrom: slices.Clone(b.AllowFrom), SecurityGroup: SGBastion,
+			InstanceType: BastionInstanceType, Arch: model.ARM64,
 		}}
 		// A bastion in a public subnet reaches the internet (and SSH
 		// clients reach it) only with a public address: an Elastic IP on a

@@ -199,6 +199,16 @@ type NATGateway struct {
 	ID  string
 }
 
+// Arch is a processor architecture as EC2 names it
+// (DescribeInstanceTypes ProcessorInfo.SupportedArchitectures). The zero
+// value means not known.
+type Arch string
+
+const (
+	ARM64  Arch = "arm64"  // AWS Graviton
+	X86_64 Arch = "x86_64" // Intel and AMD
+)
+
 // NATInstance is the self-healing NAT: an auto-scaling group of exactly one
 // instance that attaches a fixed ENI at boot, so routes that point at the
 // ENI survive a replacement.
@@ -208,6 +218,7 @@ type NATInstance struct {
 	Subnet        Address // public subnet it lives in
 	ENI           Address // fixed interface; private routes point here
 	InstanceType  string  // e.g. "t4g.nano"
+	Arch          Arch    // the instance type's; picks the image
 	SecurityGroup Address
 	Serves        []string // AZ IDs whose private route tables use it
 }
@@ -417,6 +428,9 @@ type Service struct {
 	// nodes, and the instance type of ecs-ec2 hosts or EKS nodes.
 	CPU, Memory, DesiredCount int
 	InstanceType              string
+	// Arch is what the tasks, hosts or nodes run on: the instance type's
+	// for ecs-ec2 and EKS, Graviton (ARM64) for Fargate.
+	Arch Arch
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
 	FileSystem     Address // EFS the service mounts; zero if none
@@ -456,6 +470,8 @@ type Bastion struct {
 	Subnet        Address
 	AllowFrom     []netip.Prefix
 	SecurityGroup Address
+	InstanceType  string
+	Arch          Arch
 }
 
 // NoteKind classifies what the compiler wants a reader to know.

@@ -124,6 +124,10 @@ var diagCases = []struct {
 	{"nat mode unknown", base + "network:\n  nat: gatway\n", []want{e(4, 8, `network.nat "gatway" is not a valid value`, "did you mean gateway?")}},
 	{"nat mapping mode unknown", base + "network:\n  nat: {mode: nat-gateway}\n", []want{e(4, 15, `network.nat.mode "nat-gateway" is not a valid value`)}},
 	{"nat instance type invalid", base + "network:\n  nat: {instance_type: nano}\n", []want{e(4, 24, `network.nat.instance_type "nano" is not an instance type`)}},
+	{"nat instance type unknown", base + "network:\n  nat: {instance_type: t3.nanoo}\n", []want{e(4, 24, `network.nat.instance_type "t3.nanoo" is not an instance type moat knows`, "nearest known types: t3.nano, ")}},
+	{"nat instance type x86 is fine", base + "network:\n  nat: {instance_type: t3.nano}\n", nil},
+	{"service instance type unknown", base + "service:\n  port: 80\n  kind: ecs-ec2\n  instance_type: banana.huge\n", []want{e(6, 18, `service.instance_type "banana.huge" is not an instance type moat knows`, "nearest known types: ")}},
+	{"service instance type metal size", base + "service:\n  port: 80\n  kind: eks\n  instance_type: m8g.metal-24xl\n", nil},
 	{"nat options without instances", base + "network:\n  nat: {mode: gateway, per_zone: true}\n", []want{w(4, 24, "network.nat.per_zone has no effect with mode gateway")}},
 	{"nat wrong type", base + "network:\n  nat: [instance]\n", []want{e(4, 8, "network.nat must be a mapping, not a list")}},
 

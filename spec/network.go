@@ -177,10 +177,8 @@ func (p *parser) nat(f field, prod bool) NAT {
 	}
 	if v := m["instance_type"]; v.present() {
 		if s, ok := p.str("network.nat.instance_type", v.val); ok {
-			if instanceType.MatchString(s) {
+			if p.knownInstanceType("network.nat.instance_type", v.val, s, "t4g.nano") {
 				nat.InstanceType = s
-			} else {
-				p.errorf(v.val, "write an EC2 instance type such as t4g.nano", "network.nat.instance_type %q is not an instance type", s)
 			}
 		}
 	}
