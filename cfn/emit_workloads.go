@@ -104,6 +104,17 @@ func (e *emitter) role(a model.Address, service, desc string, managed ...string)
 	return id
 }
 
+// launchTags tags what a launch template starts, the instances (unless
+// the launching resource tags them itself, as an AWS::EC2::Instance does)
+// and their volumes, and returns the tags of the template itself.
+func (e *emitter) launchTags(data *LaunchTemplateData, a model.Address, instances bool) []TagSpecification {
+	if instances {
+		data.TagSpecifications = append(data.TagSpecifications, TagSpecification{ResourceType: String("instance"), Tags: e.tags(a, nil)})
+	}
+	data.TagSpecifications = append(data.TagSpecifications, TagSpecification{ResourceType: String("volume"), Tags: e.tags(a, nil)})
+	return []TagSpecification{{ResourceType: String("launch-template"), Tags: e.tags(a, nil)}}
+}
+
 // hardenedLaunchData is what every instance moat launches shares: IMDSv2
 // only, an encrypted gp3 root volume, and the given instance profile.
 func hardenedLaunchData(profile Value, hopLimit int) *LaunchTemplateData {
@@ -192,6 +203,7 @@ func (e *emitter) ecs(s model.Service) {
 		Cpu: String(strconv.Itoa(s.CPU)), Memory: String(strconv.Itoa(s.Memory)),
 		ExecutionRoleArn: GetAtt{exec, "Arn"}, TaskRoleArn: GetAtt{task, "Arn"},
 		RuntimePlatform: Map{{"CpuArchitecture", String(cpuArchitecture(e.archOf(s.Addr, s.Arch)))}, {"OperatingSystemFamily", String("LINUX")}},
+		Tags:            e.tags(model.Address(string(s.Addr)+"/task-definition"), nil),
 	}
 	if !s.FileSystem.IsZero() {
 		td.Volumes = []Value{Map{{"Name", String("shared")}, {"EFSVolumeConfiguration", Map{
@@ -206,6 +218,8 @@ func (e *emitter) ecs(s model.Service) {
 		NetworkConfiguration: Map{{"AwsvpcConfiguration", Map{
 			{"AssignPublicIp", String("DISABLED")}, {"SecurityGroups", List{GetAtt{e.id(s.SecurityGroup), "GroupId"}}}, {"Subnets", List(e.refs(s.Subnets))},
 		}}},
+		// The service's tags reach every task it starts.
+		Tags: e.tags(s.Addr, nil), PropagateTags: String("SERVICE"),
 	}
 	var deps []string
 	if lb, ok := e.serviceLB(s); ok {
@@ -252,20 +266,23 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 	data.InstanceType = String(s.InstanceType)
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
 	data.UserData = Base64(Sub{Template: "#!/bin/bash\necho ECS_CLUSTER=${" + cluster + "} >> /etc/ecs/ecs.config\n"})
-	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
+	hosts := model.Address(string(s.Addr) + "/hosts")
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, hosts, true)})
 	asg := id + "Hosts"
 	n := strconv.Itoa(s.DesiredCount)
 	e.add(asg, AutoScalingGroup{
 		MinSize: String(n), MaxSize: String(strconv.Itoa(2 * s.DesiredCount)), DesiredCapacity: String(n),
 		LaunchTemplate:    &LaunchTemplateSpecification{LaunchTemplateId: Ref{lt}, Version: GetAtt{lt, "LatestVersionNumber"}},
 		VPCZoneIdentifier: e.refs(s.Subnets),
-		Tags:              []ASGTag{{Key: String("Name"), Value: String(e.stack + "-" + s.Name + "-host"), PropagateAtLaunch: Bool(true)}},
+		// The launch template tags the instances; the group's own tags
+		// stay on the group.
+		Tags: asgTags(e.tags(hosts, nil)),
 	})
 	e.add(id+"CapacityProvider", CapacityProvider{AutoScalingGroupProvider: Map{
 		{"AutoScalingGroupArn", Ref{asg}},
 		{"ManagedScaling", Map{{"Status", String("ENABLED")}, {"TargetCapacity", Int(100)}}},
 		{"ManagedTerminationProtection", String("DISABLED")},
-	}})
+	}, Tags: e.tags(model.Address(string(s.Addr)+"/capacity-provider"), nil)})
 	e.add(id+"CapacityProviders", ClusterCapacityProviderAssociations{
 		Cluster: Ref{cluster}, CapacityProviders: []Value{Ref{id + "CapacityProvider"}},
 		DefaultCapacityProviderStrategy: []Value{Map{{"CapacityProvider", Ref{id + "CapacityProvider"}}, {"Weight", Int(1)}}},
@@ -303,7 +320,7 @@ func (e *emitter) eks(s model.Service) {
 	// the host network reach IMDS, pods use their own roles.
 	data := hardenedLaunchData(nil, 2)
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
-	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, model.Address(string(s.Addr)+"/nodes"), true)})
 	ami := "AL2023_x86_64_STANDARD"
 	if e.archOf(s.Addr, s.Arch) == model.ARM64 {
 		ami = "AL2023_ARM_64_STANDARD"
@@ -380,7 +397,7 @@ func (e *emitter) bastion(b model.Bastion) {
 	data.ImageId = Ref{BastionAMIParameter}
 	data.InstanceType = String(b.InstanceType)
 	lt := id + "LaunchTemplate"
-	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, b.Addr, false)})
 	var eni *model.ENI
 	for i := range e.n.ENIs {
 		if e.n.ENIs[i].Owner == b.Addr {

@@ -101,7 +101,7 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	if c.d.HasErrors() {
 		return nil, c.d
 	}
-	c.n = &model.Network{Name: s.Name, Region: s.Region, Environment: s.Environment}
+	c.n = &model.Network{Name: s.Name, Region: s.Region, Environment: s.Environment, Tags: c.tags()}
 	for _, z := range c.zones {
 		c.n.Zones = append(c.n.Zones, model.Zone{ID: z})
 	}

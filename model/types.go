@@ -500,6 +500,9 @@ type Network struct {
 	Region      string
 	Environment Environment
 	Zones       []Zone
+	// Tags are the stack's own (the spec's tags:), for every taggable
+	// resource the stack creates; resources' Tags add to them.
+	Tags []Tag
 
 	VPCs                       []VPC
 	Subnets                    []Subnet

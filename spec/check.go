@@ -5,9 +5,8 @@ import (
 	"regexp"
 	"strings"
 
-	"go.yaml.in/yaml/v4"
-
 	"github.com/moatnet/moat/ec2types"
+	"go.yaml.in/yaml/v4"
 )
 
 // maxNameLen bounds stack and service names: they prefix AWS resource

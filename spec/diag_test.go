@@ -208,6 +208,14 @@ var diagCases = []struct {
 	{"tag value missing", base + "tags:\n  team:\n", []want{e(4, 8, "tags.team has no value")}},
 	{"tag not a mapping", base + "tags: [a]\n", []want{e(3, 7, "tags must be a mapping, not a list")}},
 	{"tag value too long", base + "tags:\n  team: " + strings.Repeat("x", 257) + "\n", []want{e(4, 9, "tags.team is too long")}},
+	{"tag Name is moat's", base + "tags:\n  Name: x\n", []want{e(4, 3, "tag key Name is moat's own")}},
+	{"tag moat prefix", base + "tags:\n  moat:stack: x\n", []want{e(4, 3, `tag key "moat:stack" uses moat's prefix`)}},
+	{"tag key character", base + "tags:\n  team#1: x\n", []want{e(4, 3, `tag key "team#1" has a character AWS does not allow`)}},
+	{"tag value character", base + "tags:\n  team: \"o'brien\"\n", []want{e(4, 9, "tags.team has a character AWS does not allow")}},
+	{"tag unicode and symbols are fine", base + "tags:\n  équipe: \"café + data=1 @x:/y_z.\"\n", nil},
+	{"tags 48 fit", base + "tags:\n" + manyTags(48), nil},
+	{"tags 49 are too many", base + "tags:\n" + manyTags(49), []want{e(52, 3, "tags has 49 entries; at most 48 fit", "AWS allows 50 tags per resource and moat sets 2")}},
+	{"tags 48 are too many with eks", base + "service:\n  port: 80\n  kind: eks\ntags:\n" + manyTags(48), []want{e(54, 3, "tags has 48 entries; at most 47 fit", "moat sets 3")}},
 
 	// Many problems at once: every one is reported.
 	{"all problems reported", base + "environment: staging\nnetwork:\n  cidr: 8.8.8.8/16\n  ipv6: nope\nservice:\n  port: -1\n", []want{
@@ -256,4 +264,13 @@ func matches(t *testing.T, ds diag.List, wants []want) bool {
 		}
 	}
 	return ok
+}
+
+// manyTags is n tag lines, t1: v to tn: v.
+func manyTags(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "  t%d: v\n", i)
+	}
+	return b.String()
 }
