@@ -9,6 +9,20 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
+// idKey is what of a name survives in a CloudFormation logical ID: moat
+// names a domain's certificate, API domain and alias record, and an
+// endpoint, after it, keeping runs of letters and digits ("*" becomes
+// "wildcard"), so names with one key would share a logical ID.
+func idKey(s string) string {
+	s = strings.ToLower(strings.ReplaceAll(s, "*", "wildcard"))
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}), "/")
+}
+
+// idHint explains an idKey clash.
+const idHint = "moat names CloudFormation resources after it, keeping only letters and digits, so the two would share one logical ID; keep one of them"
+
 // maxNameLen bounds stack and service names: they prefix AWS resource
 // names, several of which (load balancers, target groups) allow only 32
 // characters in total.

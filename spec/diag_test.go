@@ -123,6 +123,12 @@ var diagCases = []struct {
 	// network.nat.
 	{"nat mode unknown", base + "network:\n  nat: gatway\n", []want{e(4, 8, `network.nat "gatway" is not a valid value`, "did you mean gateway?")}},
 	{"nat mapping mode unknown", base + "network:\n  nat: {mode: nat-gateway}\n", []want{e(4, 15, `network.nat.mode "nat-gateway" is not a valid value`)}},
+	{"allow_from ipv6 documentation range", base + "network:\n  ipv6: true\nfrontend:\n  allow_from: [2001:db8:1234::/48]\nservice:\n  port: 80\n", []want{e(6, 16, "frontend.allow_from[0] 2001:db8:1234::/48 is in the IPv6 documentation range 2001:db8::/32", "stand in")}},
+	{"bastion allow_from ipv6 documentation address", base + "network:\n  ipv6: true\nbastion:\n  mode: ssh\n  allow_from: [\"2001:db8::7/128\"]\n", []want{e(7, 16, "bastion.allow_from[0] 2001:db8::7/128 is in the IPv6 documentation range")}},
+	{"allow_from ipv6 range around the documentation range is fine", base + "network:\n  ipv6: true\nfrontend:\n  allow_from: [2001::/16]\nservice:\n  port: 80\n", nil},
+	{"domains differ only in punctuation", base + "frontend:\n  domains: [{name: a-b.example.com}, {name: a.b.example.com}]\nservice:\n  port: 80\n", []want{e(4, 45, "frontend.domains[1].name a.b.example.com and a-b.example.com differ only in punctuation", "share one logical ID")}},
+	{"wildcard domain and its apex are fine", base + "frontend:\n  domains: [{name: \"*.example.com\"}, {name: example.com}]\nservice:\n  port: 80\n", nil},
+	{"endpoints differ only in punctuation", base + "network:\n  endpoints: {interface: [ecr.api, ecr-api]}\n", []want{e(4, 36, "network.endpoints.interface[1] ecr-api and ecr.api differ only in punctuation"), w(4, 36, "")}},
 	{"nat instance type invalid", base + "network:\n  nat: {instance_type: nano}\n", []want{e(4, 24, `network.nat.instance_type "nano" is not an instance type`)}},
 	{"nat instance type unknown", base + "network:\n  nat: {instance_type: t3.nanoo}\n", []want{e(4, 24, `network.nat.instance_type "t3.nanoo" is not an instance type moat knows`, "nearest known types: t3.nano, ")}},
 	{"nat instance type x86 is fine", base + "network:\n  nat: {instance_type: t3.nano}\n", nil},

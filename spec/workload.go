@@ -143,6 +143,7 @@ func (p *parser) domains(n *yaml.Node) {
 	fe := &p.st.FrontEnd
 	items, _ := p.list("frontend.domains", n, "domains")
 	seen := map[string]bool{}
+	ids := map[string]string{}
 	for i, item := range items {
 		if item == nil {
 			continue
@@ -161,8 +162,11 @@ func (p *parser) domains(n *yaml.Node) {
 					p.errorf(v.val, "write a host name such as app.example.com or *.example.com", "%s.name %q %s", ip, s, why)
 				case seen[strings.ToLower(s)]:
 					p.errorf(v.val, "list each domain once", "%s.name repeats %s", ip, s)
+				case ids[idKey(s)] != "":
+					p.errorf(v.val, idHint, "%s.name %s and %s differ only in punctuation", ip, s, ids[idKey(s)])
 				default:
 					seen[strings.ToLower(s)] = true
+					ids[idKey(s)] = s
 					d.Name = s
 				}
 			}
