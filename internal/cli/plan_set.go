@@ -14,6 +14,7 @@ type renderedTemplate struct {
 	name, account string
 	body          []byte
 	resources     int
+	sizeNote      string // how to send a template too large to go inline; "" when it fits
 }
 
 // renderTemplates emits the network as one template per account (one
@@ -39,7 +40,14 @@ func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []str
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode %s template: %w", nt.Name, err)
 		}
-		out = append(out, renderedTemplate{name: nt.Name, account: nt.Account, body: body, resources: len(t.Resources)})
+		size, err := cfn.MeasureBody(t, body)
+		if err == nil {
+			err = size.Err()
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s template: %w", nt.Name, err)
+		}
+		out = append(out, renderedTemplate{name: nt.Name, account: nt.Account, body: body, resources: len(t.Resources), sizeNote: size.Note()})
 	}
 	return out, cfn.DeployOrder(set), nil
 }
@@ -56,9 +64,12 @@ func writeTemplates(summary *bytes.Buffer, dir, format string, set []renderedTem
 		}
 		if len(set) == 1 {
 			fmt.Fprintf(summary, "Wrote %s (%d resources).\n", dest, r.resources)
-			continue
+		} else {
+			fmt.Fprintf(summary, "Wrote %s (%d resources) for the %s account %s.\n", dest, r.resources, r.name, r.account)
 		}
-		fmt.Fprintf(summary, "Wrote %s (%d resources) for the %s account %s.\n", dest, r.resources, r.name, r.account)
+		if r.sizeNote != "" {
+			fmt.Fprintf(summary, "  %s\n", r.sizeNote)
+		}
 	}
 	if len(order) > 0 {
 		fmt.Fprintln(summary, "\nDeploy one stack per account, in this order:")
