@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -137,63 +138,7 @@ func TestFreeTextObeysAWS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var tmpl struct {
-			Description string
-			Parameters  map[string]struct{ Description string }
-			Resources   map[string]struct {
-				Type       string
-				Properties map[string]any
-			}
-			Outputs map[string]struct{ Description string }
-		}
-		if err := json.Unmarshal(raw, &tmpl); err != nil {
-			t.Fatalf("%s: %v", p.Path, err)
-		}
-		where := p.Case + "/" + strings.TrimSuffix(p.Path[strings.LastIndex(p.Path, "/")+1:], ".json")
-		cfnText := func(what, s string, max int) {
-			if len(s) > max {
-				t.Errorf("%s: %s is %d bytes; CloudFormation allows %d (%s)", where, what, len(s), max, docCFN)
-			}
-		}
-		cfnText("the template Description", tmpl.Description, 1024)
-		for name, prm := range tmpl.Parameters {
-			cfnText("parameter "+name+" Description", prm.Description, 4000)
-		}
-		for name, o := range tmpl.Outputs {
-			cfnText("output "+name+" Description", o.Description, 1024)
-		}
-		ids := make([]string, 0, len(tmpl.Resources))
-		for id := range tmpl.Resources {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		for _, id := range ids {
-			r := tmpl.Resources[id]
-			walkText(r.Properties, "", func(path string, v any) {
-				if path == "Tags" || strings.HasSuffix(path, ".Tags") {
-					checkTags(t, where+" "+id+" "+path, v)
-					return
-				}
-				s, ok := v.(string)
-				if !ok {
-					return
-				}
-				key := r.Type + " " + path
-				rule, ok := textRules[key]
-				if !ok {
-					leaf := path[strings.LastIndex(path, ".")+1:]
-					leaf = strings.TrimSuffix(leaf, "[]")
-					if !notFreeText[key] && (strings.HasSuffix(leaf, "Name") || strings.HasSuffix(leaf, "Description") || leaf == "Comment") {
-						t.Errorf("%s %s: %s = %q has no rule in textRules or notFreeText; add AWS's documented pattern", where, id, key, s)
-					}
-					return
-				}
-				used[key] = true
-				if msg := rule.check(s); msg != "" {
-					t.Errorf("%s %s: %s = %q %s (%s)", where, id, path, s, msg, rule.doc)
-				}
-			})
-		}
+		checkFreeText(t, p.Case+"/"+strings.TrimSuffix(filepath.Base(p.Path), ".json"), raw, used)
 	}
 	for _, key := range []string{
 		"AWS::EC2::SecurityGroup GroupDescription",
@@ -205,6 +150,68 @@ func TestFreeTextObeysAWS(t *testing.T) {
 		if !used[key] {
 			t.Errorf("no golden template has %s: the test checks nothing there", key)
 		}
+	}
+}
+
+// checkFreeText checks one JSON template's free text and tags, recording
+// in used which rules it exercised.
+func checkFreeText(t *testing.T, where string, raw []byte, used map[string]bool) {
+	t.Helper()
+	var tmpl struct {
+		Description string
+		Parameters  map[string]struct{ Description string }
+		Resources   map[string]struct {
+			Type       string
+			Properties map[string]any
+		}
+		Outputs map[string]struct{ Description string }
+	}
+	if err := json.Unmarshal(raw, &tmpl); err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	cfnText := func(what, s string, max int) {
+		if len(s) > max {
+			t.Errorf("%s: %s is %d bytes; CloudFormation allows %d (%s)", where, what, len(s), max, docCFN)
+		}
+	}
+	cfnText("the template Description", tmpl.Description, 1024)
+	for name, prm := range tmpl.Parameters {
+		cfnText("parameter "+name+" Description", prm.Description, 4000)
+	}
+	for name, o := range tmpl.Outputs {
+		cfnText("output "+name+" Description", o.Description, 1024)
+	}
+	ids := make([]string, 0, len(tmpl.Resources))
+	for id := range tmpl.Resources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		r := tmpl.Resources[id]
+		walkText(r.Properties, "", func(path string, v any) {
+			if path == "Tags" || strings.HasSuffix(path, ".Tags") {
+				checkTags(t, where+" "+id+" "+path, v)
+				return
+			}
+			s, ok := v.(string)
+			if !ok {
+				return
+			}
+			key := r.Type + " " + path
+			rule, ok := textRules[key]
+			if !ok {
+				leaf := path[strings.LastIndex(path, ".")+1:]
+				leaf = strings.TrimSuffix(leaf, "[]")
+				if !notFreeText[key] && (strings.HasSuffix(leaf, "Name") || strings.HasSuffix(leaf, "Description") || leaf == "Comment") {
+					t.Errorf("%s %s: %s = %q has no rule in textRules or notFreeText; add AWS's documented pattern", where, id, key, s)
+				}
+				return
+			}
+			used[key] = true
+			if msg := rule.check(s); msg != "" {
+				t.Errorf("%s %s: %s = %q %s (%s)", where, id, path, s, msg, rule.doc)
+			}
+		})
 	}
 }
 

@@ -59,7 +59,8 @@ var specOptions = []struct {
 // the same specs every run) and checks that every spec validate accepts
 // also plans: emitting, checking and encoding its templates must not fail,
 // since plan's failures carry no position in the spec. A failure here is
-// a check validate lacks.
+// a check validate lacks. Every template's free text and tags must also
+// obey AWS's patterns (TestFreeTextObeysAWS's rules) whatever the spec.
 func TestValidateMeansPlan(t *testing.T) {
 	r := rand.New(rand.NewPCG(16, 5))
 	dir := t.TempDir()
@@ -101,9 +102,15 @@ func TestValidateMeansPlan(t *testing.T) {
 		}
 		valid++
 		for _, format := range []string{"yaml", "json"} {
-			if _, _, err := renderTemplates(l.network, format); err != nil {
+			set, _, err := renderTemplates(l.network, format)
+			if err != nil {
 				t.Errorf("validate accepts this spec, plan --format %s fails: %v\n%s", format, err, src)
 				break
+			}
+			if format == "json" {
+				for _, r := range set {
+					checkFreeText(t, fmt.Sprintf("s%d/%s", i, r.name), r.body, map[string]bool{})
+				}
 			}
 		}
 	}
