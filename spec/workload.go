@@ -302,6 +302,14 @@ func (p *parser) tags(sec field) {
 	if p.st.Service != nil && p.st.Service.Kind == "eks" {
 		limit--
 	}
+	// Network Firewall (hub-and-spoke's egress VPC) takes tag values of up
+	// to 255 characters, not 256; an ECS capacity provider (ecs-ec2 hosts)
+	// takes no empty value (their CloudFormation resource schemas).
+	maxValue, why := 256, "AWS allows tag values of up to 256 characters"
+	if p.st.Topology == HubAndSpoke {
+		maxValue, why = 255, "Network Firewall, which hub-and-spoke builds, allows tag values of up to 255 characters"
+	}
+	noEmpty := p.st.Service != nil && p.st.Service.Kind == "ecs-ec2"
 	if len(order) > limit {
 		p.errorf(f[order[limit]].key, fmt.Sprintf("AWS allows %d tags per resource and moat sets %d of them itself; remove %d", maxTags, maxTags-limit, len(order)-limit),
 			"tags has %d entries; at most %d fit", len(order), limit)
@@ -337,8 +345,11 @@ func (p *parser) tags(sec field) {
 		case v.val.Kind != yaml.ScalarNode:
 			p.errorf(v.val, `write a text value; use "" for an empty one`, "%s must be a string, not %s", path, describe(v.val))
 			continue
-		case utf8.RuneCountInString(v.val.Value) > 256:
-			p.errorf(v.val, "AWS allows tag values of up to 256 characters", "%s is too long", path)
+		case utf8.RuneCountInString(v.val.Value) > maxValue:
+			p.errorf(v.val, why, "%s is too long", path)
+			continue
+		case v.val.Value == "" && noEmpty:
+			p.errorf(v.val, "write a value: the ECS capacity provider of ecs-ec2 hosts takes no empty tag value", "%s is empty", path)
 			continue
 		case !tagText.MatchString(v.val.Value):
 			p.errorf(v.val, "use letters, digits, spaces and + - = . _ : / @", "%s has a character AWS does not allow in tags", path)

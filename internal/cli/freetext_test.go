@@ -190,7 +190,7 @@ func checkFreeText(t *testing.T, where string, raw []byte, used map[string]bool)
 		r := tmpl.Resources[id]
 		walkText(r.Properties, "", func(path string, v any) {
 			if path == "Tags" || strings.HasSuffix(path, ".Tags") {
-				checkTags(t, where+" "+id+" "+path, v)
+				checkTags(t, where+" "+id+" "+path, r.Type, v)
 				return
 			}
 			s, ok := v.(string)
@@ -263,9 +263,20 @@ func walkText(v any, path string, f func(path string, v any)) {
 // checkTags checks a Tags property: a list of {Key, Value} (most types) or
 // a map of key to value (API Gateway V2, EKS). AWS: keys 1 to 128
 // characters, values 0 to 256, the aws: prefix reserved, at most 50 tags
-// per resource, each key once.
-func checkTags(t *testing.T, where string, v any) {
+// per resource, each key once. Two resource schemas are stricter:
+// AWS::NetworkFirewall::* values are at most 255 characters
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewall-tag.html)
+// and AWS::ECS::CapacityProvider values at least 1
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-tag.html).
+func checkTags(t *testing.T, where, typ string, v any) {
 	t.Helper()
+	minValue, maxValue := 0, 256
+	if strings.HasPrefix(typ, "AWS::NetworkFirewall::") {
+		maxValue = 255
+	}
+	if typ == "AWS::ECS::CapacityProvider" {
+		minValue = 1
+	}
 	type kv struct{ k, v any }
 	var tags []kv
 	switch v := v.(type) {
@@ -303,8 +314,8 @@ func checkTags(t *testing.T, where string, v any) {
 			t.Errorf("%s: tag key %q must be 1 to 128 letters, digits, spaces and _.:/=+-@, not starting with aws: (%s)", where, key, docTags)
 		}
 		if val, ok := tag.v.(string); ok {
-			if n := utf8.RuneCountInString(val); n > 256 || !tagText.MatchString(val) {
-				t.Errorf("%s: tag %s value %q must be 0 to 256 letters, digits, spaces and _.:/=+-@ (%s)", where, key, val, docTags)
+			if n := utf8.RuneCountInString(val); n < minValue || n > maxValue || !tagText.MatchString(val) {
+				t.Errorf("%s: tag %s value %q must be %d to %d letters, digits, spaces and _.:/=+-@ (%s)", where, key, val, minValue, maxValue, docTags)
 			}
 		}
 	}

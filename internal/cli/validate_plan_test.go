@@ -52,7 +52,7 @@ var specOptions = []struct {
 	}},
 	{"database", []string{"", "database: {engine: postgres}\n", "database: {engine: mysql, instance_class: db.m7g.large, storage: 100}\n"}},
 	{"bastion", []string{"", "S|bastion: {mode: ssm}\n", "S|bastion: {mode: ssh, allow_from: [203.0.113.7/32, \"2600:1f18:abcd::/48\"]}\n"}},
-	{"tags", []string{"", "tags: {team: payments, cost-center: 1234}\n"}},
+	{"tags", []string{"", "tags: {team: payments, cost-center: 1234}\n", "tags: {\"team name\": \"a+b=c\", note: \"\"}\n"}},
 }
 
 // TestValidateMeansPlan combines spec choices at random (a fixed seed, so
