@@ -3,12 +3,18 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// combinedLinted is how many combined specs TestCFNLint lints besides the
+// golden cases: each costs cfn-lint about a second.
+const combinedLinted = 3
 
 // findCFNLint returns cfn-lint from PATH, or from pyenv's shims where this
 // project's machines install it, or "".
@@ -44,6 +50,29 @@ func TestCFNLint(t *testing.T) {
 		t.Skip("cfn-lint not found on PATH or at $HOME/.pyenv/shims/cfn-lint; install it (pip install cfn-lint) to lint the templates")
 	}
 	planned := planAll(t, "yaml", "json")
+	// A few combined specs too (as TestValidateMeansPlan draws them, another
+	// seed), for what no golden case combines: tags with ecs-ec2 hosts,
+	// regions, NAT and front-end options together.
+	r := rand.New(rand.NewPCG(50, 3))
+	for i, n := 0, 0; n < combinedLinted && i < 50; i++ {
+		src := combinedSpec(r, i)
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("c%d.yaml", i))
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, _ := runMoat(t, "validate", path); code != 0 {
+			continue
+		}
+		dir := t.TempDir()
+		if code, _, stderr := runMoat(t, "plan", "--format", "json", "--out", dir, path); code != 0 {
+			t.Fatalf("plan %s: exit %d\n%s", src, code, stderr)
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "*", "*.json"))
+		for _, f := range files {
+			planned = append(planned, plannedTemplate{Case: fmt.Sprintf("combined c%d", i), Format: "json", Path: f})
+		}
+		n++
+	}
 	name := map[string]string{}
 	args := []string{"--format", "parseable", "--"}
 	for _, p := range planned {

@@ -55,6 +55,25 @@ var specOptions = []struct {
 	{"tags", []string{"", "tags: {team: payments, cost-center: 1234}\n", "tags: {\"team name\": \"a+b=c\", note: \"\"}\n"}},
 }
 
+// combinedSpec is the i-th spec of specOptions' choices drawn from r.
+func combinedSpec(r *rand.Rand, i int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "stack: s%d\n", i)
+	hub := false
+	for _, o := range specOptions {
+		v := o.values[r.IntN(len(o.values))]
+		hub = hub || strings.HasPrefix(v, "topology: hub")
+		if single, ok := strings.CutPrefix(v, "S|"); ok {
+			v = single
+			if hub {
+				v = ""
+			}
+		}
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
 // TestValidateMeansPlan combines spec choices at random (a fixed seed, so
 // the same specs every run) and checks that every spec validate accepts
 // also plans: emitting, checking and encoding its templates must not fail,
@@ -67,21 +86,7 @@ func TestValidateMeansPlan(t *testing.T) {
 	valid := 0
 	const runs = 150
 	for i := range runs {
-		var b strings.Builder
-		fmt.Fprintf(&b, "stack: s%d\n", i)
-		hub := false
-		for _, o := range specOptions {
-			v := o.values[r.IntN(len(o.values))]
-			hub = hub || strings.HasPrefix(v, "topology: hub")
-			if single, ok := strings.CutPrefix(v, "S|"); ok {
-				v = single
-				if hub {
-					v = ""
-				}
-			}
-			b.WriteString(v)
-		}
-		src := b.String()
+		src := combinedSpec(r, i)
 		path := filepath.Join(dir, fmt.Sprintf("s%d.yaml", i))
 		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
