@@ -18,7 +18,7 @@ import (
 
 // batfishDir holds Batfish's AWS test snapshots and their expected
 // verdicts, transcribed as data (see the header of expected.yaml).
-var batfishDir = filepath.Join("..", "..", "shared", "fixtures", "batfish-aws")
+var batfishDir = filepath.Join("..", "testdata", "batfish")
 
 type bfExpected struct {
 	Snapshots []struct {
@@ -106,7 +106,7 @@ var batfishDiffers = map[string]string{
 func TestBatfishReplay(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(batfishDir, "expected.yaml"))
 	if err != nil {
-		t.Skipf("Batfish fixtures not found at %s (they live in the shared workspace, outside the module): %v", batfishDir, err)
+		t.Fatalf("Batfish fixtures not found at %s (testdata/batfish ships with the module): %v", batfishDir, err)
 	}
 	var exp bfExpected
 	if err := yaml.Unmarshal(raw, &exp); err != nil {

@@ -127,7 +127,11 @@ func (d *device) ownsPrivate(a netip.Addr) bool {
 
 // sgCheck finds the first rule of d's groups admitting the packet: ingress
 // from (addr, dev), or egress to it.
-func sgCheck(d *device, egress bool, proto model.Protocol, port int, addr netip.Addr, dev *device, svc string) (string, bool) {
+//
+// A rule whose peer the model does not define (a group of another account,
+// a customer prefix list not in the input) may admit the packet or not:
+// when no other rule admits it, unknown says why the answer is not known.
+func sgCheck(ix *Index, d *device, egress bool, proto model.Protocol, port int, addr netip.Addr, dev *device, svc string) (rule string, ok bool, unknown string) {
 	for _, g := range d.sgs {
 		rules := g.in
 		if egress {
@@ -139,16 +143,37 @@ func sgCheck(d *device, egress bool, proto model.Protocol, port int, addr netip.
 				continue
 			}
 			if !peerMatches(r, addr, dev, svc) {
+				if why := ix.unresolved(r); why != "" && unknown == "" {
+					unknown = fmt.Sprintf("%s: %s", g.g.Addr, why)
+				}
 				continue
 			}
 			prep := "from"
 			if egress {
 				prep = "to"
 			}
-			return fmt.Sprintf("%s: %s %s %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports), prep, r.r.Peer), true
+			return fmt.Sprintf("%s: %s %s %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports), prep, r.r.Peer), true, ""
 		}
 	}
-	return "", false
+	return "", false, unknown
+}
+
+// unresolved says why the model cannot tell which addresses rule r's
+// peer holds: a security group it does not define, or a customer prefix
+// list whose entries it lacks. An AWS-managed prefix list stands for its
+// service's addresses and is known.
+func (ix *Index) unresolved(r *sgRule) string {
+	switch r.r.Peer.Kind {
+	case model.PeerGroup:
+		if ix.sgs[r.r.Peer.Group] == nil && len(ix.members[r.r.Peer.Group]) == 0 {
+			return fmt.Sprintf("a rule names %s, which the input does not define (another account's group?)", r.r.Peer.Group)
+		}
+	case model.PeerPrefixList:
+		if !r.plKnown && r.service == "" {
+			return fmt.Sprintf("a rule names prefix list %s, whose entries the input does not hold", r.r.Peer.PrefixList)
+		}
+	}
+	return ""
 }
 
 func (d *device) groupNames() string {

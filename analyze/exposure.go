@@ -4,7 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
+	"sync"
+
+	"go4.org/netipx"
 
 	"github.com/moatnet/moat/model"
 )
@@ -31,42 +35,86 @@ type Exposed struct {
 type ExposedPorts struct {
 	Proto model.Protocol
 	Ports model.PortRange
-	From  netip.Prefix // who on the internet: the security group rule's range
-	Rule  string       // the security group rule
-	Path  Path         // a flow on the first port of the range, both ways
+	// From is the security group rule's range that admits the traffic;
+	// Sources is exactly the part of the internet that reaches these
+	// ports (the rule's range less what NACLs and routes stop).
+	From    netip.Prefix
+	Sources []netip.Prefix
+	Rule    string // the security group rule
+	Path    Path   // one flow of the class, both ways
 }
 
 // Exposure lists every interface the internet can reach, on which ports,
-// in the model's interface order. A port counts when a security group rule
-// admits some public address, the subnet's NACL lets it in (rule-number
-// order, split into the exact port ranges it allows), and a trace of the
-// first port of the range, with its reply, succeeds.
+// in the model's interface order. The answer is exact: for each protocol
+// it asks, over the whole internet, every port the interface's security
+// groups admit (a load balancer's: its listener ports) and every client
+// port an attacker may pick, which packets arrive and whose replies get
+// back (traceSpace), and reports each class that does.
+//
+// Interfaces are asked about in parallel, one worker per CPU; the answer
+// keeps the model's order.
 func (ix *Index) Exposure() []Exposed {
-	var out []Exposed
+	out, _ := ix.exposure()
+	return out
+}
+
+// exposure is Exposure, and what the input does not define that any of
+// its answers depends on.
+func (ix *Index) exposure() ([]Exposed, []Path) {
+	var cands []*device
 	for _, d := range ix.devices {
 		if d.eni == nil || d.natgw != nil || (!d.hasPublic && !ipv6Of(d).IsValid()) || d.subnet == nil || d.vpc == nil || d.vpc.igw == nil {
 			continue
 		}
-		if e, ok := ix.exposed(d); ok {
+		cands = append(cands, d)
+	}
+	ix.families() // built once, before the workers share it
+	ix.internet()
+	results := make([]Exposed, len(cands))
+	found := make([]bool, len(cands))
+	unknown := make([][]Path, len(cands))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(cands), 1)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i], found[i], unknown[i] = ix.exposed(cands[i])
+			}
+		})
+	}
+	for i := range cands {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []Exposed
+	var open []Path
+	for i, e := range results {
+		if found[i] {
 			out = append(out, e)
 		}
+		open = append(open, unknown[i]...)
 	}
-	return out
+	return out, open
 }
 
-type candidate struct {
-	proto model.Protocol
-	ports model.PortRange
-	from  netip.Prefix
-	src   netip.Addr
-	rule  string
-}
-
-func (ix *Index) exposed(d *device) (Exposed, bool) {
-	var cands []candidate
+// admitted is the ports d's security groups admit from some address
+// outside the VPC for proto (every port when d has no group: nothing
+// filters), and each admitting rule with its range. Traffic a group does
+// not admit is dropped at the interface, whatever else allows it, so the
+// search need not ask about it.
+func (ix *Index) admitted(d *device, proto model.Protocol) (PortSet, []admitRule) {
+	if len(d.sgs) == 0 {
+		return Ports(model.AnyPort), nil
+	}
+	var ps PortSet
+	var rules []admitRule
 	for _, g := range d.sgs {
 		for i := range g.in {
 			r := &g.in[i]
+			if !protoMatches(r.r.Protocol, proto) {
+				continue
+			}
 			var ranges []netip.Prefix
 			switch r.r.Peer.Kind {
 			case model.PeerCIDR:
@@ -74,57 +122,82 @@ func (ix *Index) exposed(d *device) (Exposed, bool) {
 			case model.PeerPrefixList:
 				ranges = r.prefixes
 			}
+			ports := r.r.Ports
+			if r.r.Protocol == model.AllProtocols || proto == model.ICMP {
+				ports = model.AnyPort
+			}
 			for _, p := range ranges {
-				src, ok := publicIn(p)
-				if p.Addr().Is6() {
-					src, ok = ix.publicIn6(p)
-					ok = ok && ipv6Of(d).IsValid()
-				} else {
-					ok = ok && d.hasPublic
-				}
-				if !ok {
-					continue
-				}
-				rule := fmt.Sprintf("%s: %s from %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports), r.r.Peer)
-				for _, proto := range expandProto(r.r.Protocol) {
-					ports := r.r.Ports
-					if r.r.Protocol == model.AllProtocols {
-						ports = model.AnyPort
-					}
-					cands = append(cands, candidate{proto: proto, ports: ports, from: p, src: src, rule: rule})
-				}
+				rules = append(rules, admitRule{prefix: p, rule: fmt.Sprintf("%s: %s from %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports), r.r.Peer)})
+			}
+			if len(ranges) > 0 {
+				ps = ps.Union(Ports(ports))
 			}
 		}
 	}
-	if len(cands) == 0 {
-		return Exposed{}, false
-	}
+	return ps, rules
+}
+
+type admitRule struct {
+	prefix netip.Prefix
+	rule   string
+}
+
+func (ix *Index) exposed(d *device) (Exposed, bool, []Path) {
+	var unknown []Path
 	e := Exposed{ENI: d.addr, Subnet: d.subnet.s.Addr}
 	if d.lb != nil {
 		e.LoadBalancer = d.lb.lb.Addr
 	}
-	type key struct {
-		proto model.Protocol
-		ports model.PortRange
+	in := ix.internet()
+	type family struct {
+		inet  *netipx.IPSet
+		src   netip.Addr
+		dst   netip.Addr
+		proto []model.Protocol
 	}
-	seen := map[key]bool{}
-	for _, c := range cands {
-		var in []*model.NACLEntry
-		if d.subnet.nacl != nil {
-			in = d.subnet.nacl.in
-		}
-		allowed := []model.PortRange{c.ports}
-		if d.subnet.nacl != nil {
-			allowed = naclAllowed(in, c.src, c.proto, c.ports)
-		}
-		for _, pr := range allowed {
+	var fams []family
+	if d.hasPublic {
+		fams = append(fams, family{in.v4, InternetIPv4, d.ip(), []model.Protocol{model.TCP, model.UDP, model.ICMP}})
+	}
+	if v6 := ipv6Of(d); v6.IsValid() {
+		fams = append(fams, family{in.v6, InternetIPv6, v6, []model.Protocol{model.TCP, model.UDP}})
+	}
+	for _, f := range fams {
+		for _, proto := range f.proto {
+			ports, rules := ix.admitted(d, proto)
 			if d.lb != nil {
-				for _, p := range listenerPorts(d.lb.lb, c.proto, pr) {
-					ix.addExposure(&e, d, c, model.Port(p), seen2(seen, key{c.proto, model.Port(p)}))
-				}
+				ports = ports.Intersect(listenerPortSet(d.lb.lb, proto))
+			}
+			if proto == model.ICMP {
+				// Echo requests: the ICMP question a reply answers.
+				ports = ports.Intersect(Ports(model.Port(8)))
+			}
+			if ports.IsEmpty() {
 				continue
 			}
-			ix.addExposure(&e, d, c, pr, seen2(seen, key{c.proto, pr}))
+			src := Endpoint{Kind: Internet, IP: f.src, Whole: true}
+			dst := devEndpoint(d)
+			dst.IP = f.dst
+			var b netipx.IPSetBuilder
+			b.Add(f.dst)
+			dset, _ := b.IPSet()
+			for _, p := range ix.traceSpace(space{src: src, dst: dst, srcSet: f.inet, dstSet: dset, proto: proto, ports: ports, sport: Ports(AnySourcePort)}) {
+				if len(p.Unknown) > 0 {
+					unknown = append(unknown, p)
+				}
+				if !p.Reachable {
+					continue
+				}
+				if f.dst.Is6() {
+					e.IPv6 = f.dst
+				} else {
+					e.PublicIP, e.Standin = d.public, d.publicStandin
+				}
+				from, rule := ruleFor(p, rules)
+				for _, r := range p.Class.Ports.Ranges() {
+					e.Ports = append(e.Ports, ExposedPorts{Proto: proto, Ports: r, From: from, Sources: p.Class.Src, Rule: rule, Path: p})
+				}
+			}
 		}
 	}
 	slices.SortStableFunc(e.Ports, func(a, b ExposedPorts) int {
@@ -133,41 +206,39 @@ func (ix *Index) exposed(d *device) (Exposed, bool) {
 		}
 		return cmp.Compare(a.Ports.From, b.Ports.From)
 	})
-	return e, len(e.Ports) > 0
+	return e, len(e.Ports) > 0, unknown
 }
 
-// seen2 marks k and reports whether it was new.
-func seen2[K comparable](m map[K]bool, k K) bool {
-	if m[k] {
-		return false
+// ruleFor names the security group rule that let a path's packet in: the
+// sg-ingress hop, and the range of the first admitting rule that holds the
+// packet's source.
+func ruleFor(p Path, rules []admitRule) (netip.Prefix, string) {
+	rule := ""
+	for _, h := range p.Forward {
+		if h.Kind == "sg-ingress" {
+			rule = h.Rule
+		}
 	}
-	m[k] = true
-	return true
+	for _, r := range rules {
+		if r.prefix.Contains(p.Flow.Src.IP) && (rule == "" || r.rule == rule) {
+			return r.prefix, r.rule
+		}
+	}
+	if len(p.Class.Src) > 0 {
+		return p.Class.Src[0], rule
+	}
+	return netip.Prefix{}, rule
 }
 
-func (ix *Index) addExposure(e *Exposed, d *device, c candidate, pr model.PortRange, fresh bool) {
-	if !fresh {
-		return
+// listenerPortSet is the ports a load balancer listens on for proto.
+func listenerPortSet(lb *model.LoadBalancer, proto model.Protocol) PortSet {
+	var ps PortSet
+	for _, l := range lb.Listeners {
+		if _, ok := listenerFor(lb, proto, l.Port); ok {
+			ps = ps.Union(Ports(model.Port(l.Port)))
+		}
 	}
-	port := pr.From
-	if c.proto == model.ICMP {
-		port = 8
-	}
-	src := Endpoint{Kind: Internet, IP: c.src}
-	dst := devEndpoint(d)
-	if c.src.Is6() {
-		dst.IP = ipv6Of(d)
-	}
-	p := ix.Trace(Flow{Src: src, Dst: dst, Proto: c.proto, Port: port, SrcPort: DefaultSourcePort})
-	if !p.Reachable {
-		return
-	}
-	if c.src.Is6() {
-		e.IPv6 = dst.IP
-	} else {
-		e.PublicIP, e.Standin = d.public, d.publicStandin
-	}
-	e.Ports = append(e.Ports, ExposedPorts{Proto: c.proto, Ports: pr, From: c.from, Rule: c.rule, Path: p})
+	return ps
 }
 
 func listenerPorts(lb *model.LoadBalancer, proto model.Protocol, pr model.PortRange) []int {
@@ -191,36 +262,6 @@ func expandProto(p model.Protocol) []model.Protocol {
 	return []model.Protocol{p}
 }
 
-// publicIn returns a public IPv4 address inside p to stand for "the
-// internet" of a rule: the usual stand-in when p holds it, else p's first
-// public address.
-func publicIn(p netip.Prefix) (netip.Addr, bool) {
-	if !p.Addr().Is4() {
-		return netip.Addr{}, false
-	}
-	if p.Contains(InternetIPv4) {
-		return InternetIPv4, true
-	}
-	a := p.Masked().Addr()
-	if !isPrivate(a) {
-		return a, true
-	}
-	return netip.Addr{}, false
-}
-
-// publicIn6 is publicIn for IPv6: the internet stand-in when p holds it,
-// else p's first address when it is global and in no VPC of the model.
-func (ix *Index) publicIn6(p netip.Prefix) (netip.Addr, bool) {
-	if p.Contains(InternetIPv6) {
-		return InternetIPv6, true
-	}
-	a := p.Masked().Addr()
-	if a.IsGlobalUnicast() && !a.IsPrivate() && ix.vpcOf(a, nil) == nil {
-		return a, true
-	}
-	return netip.Addr{}, false
-}
-
 // ipv6Of is the interface's first IPv6 address, if it has one.
 func ipv6Of(d *device) netip.Addr {
 	for _, a := range d.ips {
@@ -229,58 +270,4 @@ func ipv6Of(d *device) netip.Addr {
 		}
 	}
 	return netip.Addr{}
-}
-
-// naclAllowed splits ports into the ranges a NACL's entries, in
-// rule-number order, allow for packets from peer.
-func naclAllowed(entries []*model.NACLEntry, peer netip.Addr, proto model.Protocol, ports model.PortRange) []model.PortRange {
-	if proto == model.ICMP {
-		if e := naclMatch(entries, peer, proto, 8); e != nil && e.Action == model.Allow {
-			return []model.PortRange{ports}
-		}
-		return nil
-	}
-	rest := []model.PortRange{ports}
-	var allowed []model.PortRange
-	for _, e := range entries {
-		if len(rest) == 0 {
-			break
-		}
-		if !protoMatches(e.Protocol, proto) || !e.CIDR.Contains(peer) {
-			continue
-		}
-		er := e.Ports
-		if e.Protocol == model.AllProtocols {
-			er = model.AnyPort
-		}
-		var next []model.PortRange
-		for _, r := range rest {
-			lo, hi := max(r.From, er.From), min(r.To, er.To)
-			if lo > hi {
-				next = append(next, r)
-				continue
-			}
-			if e.Action == model.Allow {
-				allowed = append(allowed, model.PortRange{From: lo, To: hi})
-			}
-			if r.From < lo {
-				next = append(next, model.PortRange{From: r.From, To: lo - 1})
-			}
-			if hi < r.To {
-				next = append(next, model.PortRange{From: hi + 1, To: r.To})
-			}
-		}
-		rest = next
-	}
-	slices.SortFunc(allowed, func(a, b model.PortRange) int { return cmp.Compare(a.From, b.From) })
-	// Merge neighbours, so "0-79, 80-65535" reads as one range.
-	var merged []model.PortRange
-	for _, r := range allowed {
-		if n := len(merged); n > 0 && merged[n-1].To+1 >= r.From {
-			merged[n-1].To = max(merged[n-1].To, r.To)
-			continue
-		}
-		merged = append(merged, r)
-	}
-	return merged
 }

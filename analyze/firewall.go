@@ -26,6 +26,7 @@ func (w *walker) firewallVerdict(fw *model.Firewall, fs *subnetInfo) (model.Fire
 	if w.dir == Return {
 		return model.FirewallPass, where + "reply of a flow it passed (stateful)"
 	}
+	w.rec.firewall(fw)
 	i, d := FirewallRule(fw.Rules, w.pk.proto, w.pk.dst, w.pk.dport, w.pk.host)
 	if i < 0 {
 		action, text := fw.DefaultAction, "default action"

@@ -64,6 +64,10 @@ type Endpoint struct {
 	Service string
 	// Subnet is where the endpoint lives, when inside a VPC.
 	Subnet model.Address
+	// Whole marks an end that stands for every address of its kind: the
+	// whole internet, every host of a subnet. IP is then the address that
+	// represents it in explanations.
+	Whole bool
 	// PublicIP marks a SubnetHost assumed to hold a public address (the
 	// isolation intent asks what a host given an Elastic IP could reach).
 	PublicIP bool
@@ -178,6 +182,14 @@ type Path struct {
 	// Notes are assumptions the answer rests on (stand-in addresses,
 	// parts AWS does not show in the model).
 	Notes []string
+	// Unknown lists what the input does not define that this path
+	// depends on: a claim the path bears on is then not proved, whichever
+	// way the path went.
+	Unknown []string
+	// Class is the part of the question this path answers for, when the
+	// question was asked over sets (Reach): every packet in it takes this
+	// path. Whole is the question's whole space.
+	Class, Whole *Class
 }
 
 // Summary is the forward path on one line, e.g.
@@ -197,8 +209,15 @@ type Answer struct {
 	From, To string
 	Proto    model.Protocol
 	Port     int
-	Verdict  Verdict
-	Paths    []Path
+	// Ports and SrcPorts are the destination and client ports the answer
+	// covers.
+	Ports, SrcPorts PortSet
+	Verdict         Verdict
+	// Paths holds one path per part of the question that behaves alike:
+	// for each pair of interfaces the ends stand for, the classes of
+	// addresses and ports that reach, and each that is blocked, with
+	// what blocks it.
+	Paths []Path
 }
 
 // Blocks returns every distinct blocking setting across the paths, in

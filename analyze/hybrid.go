@@ -134,6 +134,7 @@ func (w *walker) fromOnPrem(src Endpoint) {
 			w.tgwRoute(w.ix.tgws[att.TGW], att, "")
 		default:
 			w.stop(c.Addr, "vpn", fmt.Sprintf("the gateway %s ends on is not in the model", c.Addr), "import the virtual private gateway or Transit Gateway too")
+			w.unknown(fmt.Sprintf("the gateway %s ends on is not in the input", c.Addr))
 		}
 		return
 	}
@@ -144,6 +145,7 @@ func (w *walker) fromOnPrem(src Endpoint) {
 			return
 		}
 		w.stop(v.Addr, "dxvif", fmt.Sprintf("%s ends on a Direct Connect gateway, which moat does not model", v.Addr), "")
+		w.unknown(fmt.Sprintf("%s ends on a Direct Connect gateway, which moat does not model", v.Addr))
 		return
 	}
 	if gi := h.vgws[src.Addr]; gi != nil {
@@ -236,6 +238,7 @@ func (w *walker) vgwRoute(gi *vgwInfo, why string) {
 		w.outside(best.Addr, "the VPN connection")
 	case len(dynamic) > 0:
 		w.note(fmt.Sprintf("%s learns routes over BGP from %s; they are not in the describe output, so moat assumes they cover %s", g, joinAddrs(dynamic), dst))
+		w.unknown(fmt.Sprintf("the routes %s learns over BGP are not in the input", g))
 		w.hop(g, "vgw", "route learned over BGP (assumed)")
 		w.hop(dynamic[0], "vpn", "to the customer side")
 		w.outside(dynamic[0], "the connection")

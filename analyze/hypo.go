@@ -34,7 +34,7 @@ var assumedPublicIP = netip.MustParseAddr("198.19.255.253")
 
 // reply traces the reply to the forward packet fw delivered.
 func (ix *Index) reply(fw *walker, f Flow) *walker {
-	rw := &walker{ix: ix, dir: Return, pk: fw.pk.reply(), target: f.Src.IP, sessions: fw.sessions, assumed: fw.assumed, backVia: fw.exitGW}
+	rw := &walker{ix: ix, dir: Return, pk: fw.pk.reply(), target: f.Src.IP, sessions: fw.sessions, assumed: fw.assumed, backVia: fw.exitGW, rec: fw.rec}
 	switch fw.arrivedVia {
 	case "local":
 		if fw.at != nil {
@@ -60,6 +60,15 @@ func (ix *Index) reply(fw *walker, f Flow) *walker {
 // forward walker fw or, when fw arrived, the reply walker rw.
 func (ix *Index) beyond(p *Path, f Flow, fw, rw *walker) {
 	n := len(p.Blocks)
+	if (f.Src.Kind == Internet || f.Src.Kind == External) && ix.isDatabase(ix.byAddr[f.Dst.Addr]) {
+		// Each setting past the first keeps the database off the internet
+		// too: name it, but never propose to open it.
+		defer func() {
+			for i := n; i < len(p.Blocks); i++ {
+				p.Blocks[i].Fix = "keep it: one more layer between the database and the internet"
+			}
+		}()
+	}
 	var assume string
 	if !fw.reached {
 		hw, why := ix.resumeForward(f, fw)
@@ -117,7 +126,7 @@ func (w *walker) resumable() (Block, bool) {
 func (w *walker) fork() *walker {
 	return &walker{ix: w.ix, dir: w.dir, pk: w.pk, target: w.target, targetService: w.targetService,
 		sessions: slices.Clone(w.sessions), assumed: maps.Clone(w.assumed), srcHost: w.srcHost, dstHost: w.dstHost,
-		exitGW: w.exitGW, backVia: w.backVia}
+		exitGW: w.exitGW, backVia: w.backVia, rec: w.rec}
 }
 
 // resumeForward goes on past the stop that ended fw: it gives the

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -90,9 +91,26 @@ func TestReplyRouteMissingGoesOn(t *testing.T) {
 	if a.Verdict != Blocked {
 		t.Fatalf("verdict %s", a.Verdict)
 	}
+	// The exact answer has two blocked classes for each of the three
+	// load-balancer interfaces: 203.0.113.0/24, which the NACL denies too,
+	// and the rest of the internet, which only the missing route stops.
+	if len(a.Paths) != 6 {
+		t.Fatalf("%d classes, want 6", len(a.Paths))
+	}
 	var got []string
-	for _, b := range a.Blocks() {
-		got = append(got, fmt.Sprintf("%s %s %s", b.Resource, b.Direction, b.Text()))
+	for _, p := range a.Paths[:2] {
+		if p.Flow.Src.IP != InternetIPv4 {
+			if len(p.Blocks) != 1 || p.Blocks[0].Kind != "route" {
+				t.Errorf("the rest of the internet: blocks %+v, want only the missing route", p.Blocks)
+			}
+			continue
+		}
+		if want := []netip.Prefix{pfx("203.0.113.0/24")}; !slices.Equal(p.Class.Src, want) {
+			t.Errorf("class %v, want %v", p.Class.Src, want)
+		}
+		for _, b := range p.Blocks {
+			got = append(got, fmt.Sprintf("%s %s %s", b.Resource, b.Direction, b.Text()))
+		}
 	}
 	want := []string{
 		"rtb/public return rtb/public has no route to 203.0.113.10",

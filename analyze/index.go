@@ -5,6 +5,9 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
+
+	"go4.org/netipx"
 
 	"github.com/moatnet/moat/model"
 )
@@ -50,6 +53,16 @@ type Index struct {
 	targets map[string]model.Address
 	// hybrid holds the VPN and Direct Connect edge (hybrid.go).
 	hybrid hybridIndex
+
+	// The exact analysis's cut families and the internet as a set, built
+	// on first use (family.go, exact.go).
+	famOnce  sync.Once
+	fam      *families
+	inetOnce sync.Once
+	inet     *internetSpace
+	// wide remembers the internet hulls cut by the network-wide family.
+	wideMu sync.Mutex
+	wide   map[*netipx.IPSet][]addrClass
 }
 
 type vpcInfo struct {

@@ -23,8 +23,15 @@ type Question struct {
 	From, To string
 	Proto    model.Protocol // default tcp
 	Port     int            // default: the destination's own port (DefaultPort)
-	SrcPort  int            // default DefaultSourcePort
-	Host     string         // TLS SNI / HTTP Host the client asks for; what firewall domain rules read
+	SrcPort  int            // one client port; default: every port of SrcPorts
+	// Ports asks about a set of destination ports at once (Port is then
+	// ignored); SrcPorts is the client's port range, by default
+	// EphemeralPorts: the answer holds for every client port in it.
+	Ports, SrcPorts PortSet
+	Host            string // TLS SNI / HTTP Host the client asks for; what firewall domain rules read
+	// Within narrows FROM to the addresses these prefixes hold (the part
+	// of the internet a load balancer admits); empty means all of it.
+	Within []netip.Prefix
 	// IPv6 asks the question over IPv6: the internet is an IPv6 host,
 	// and interfaces and subnet hosts use their IPv6 addresses. An end
 	// with none is refused by the trace as a different IP version.
@@ -59,23 +66,46 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 	if q.SrcPort == 0 {
 		q.SrcPort = DefaultSourcePort
 	}
+	if q.Proto == model.ICMP {
+		q.Ports = PortSet{}
+	}
 	if q.Port < 0 || q.Port > 65535 || q.SrcPort < 0 || q.SrcPort > 65535 {
 		return Answer{}, fmt.Errorf("port out of range: use 0-65535")
 	}
-	a := Answer{From: q.From, To: q.To, Proto: q.Proto, Port: q.Port}
+	ports := q.Ports
+	if ports.IsEmpty() {
+		ports = Ports(model.Port(q.Port))
+	}
+	sports := q.SrcPorts
+	if sports.IsEmpty() {
+		sports = Ports(ClientPorts)
+		if q.SrcPort != DefaultSourcePort {
+			sports = Ports(model.Port(q.SrcPort))
+		}
+	}
+	a := Answer{From: q.From, To: q.To, Proto: q.Proto, Port: q.Port, Ports: ports, SrcPorts: sports}
+	pairs := 0
 	for _, s := range srcs {
 		for _, d := range dsts {
 			if s.Addr != "" && s.Addr == d.Addr && s.Kind == d.Kind {
 				continue
 			}
-			if len(a.Paths) == MaxPairs {
+			if pairs++; pairs > MaxPairs {
 				return Answer{}, fmt.Errorf("the question expands to more than %d pairs of interfaces; name a narrower source or destination", MaxPairs)
 			}
 			if q.IPv6 {
 				s, d = ix.asIPv6(s), ix.asIPv6(d)
 			}
 			s, d := ix.matchFamily(s, d)
-			a.Paths = append(a.Paths, ix.Trace(Flow{Src: s, Dst: d, Proto: q.Proto, Port: q.Port, SrcPort: q.SrcPort, Host: q.Host}))
+			srcSet := ix.addrsOf(s)
+			if len(q.Within) > 0 {
+				srcSet = within(srcSet, q.Within)
+				if len(srcSet.Ranges()) == 0 {
+					continue
+				}
+			}
+			a.Paths = append(a.Paths, ix.traceSpace(space{src: s, dst: d, srcSet: srcSet, dstSet: ix.addrsOf(d),
+				proto: q.Proto, ports: ports, sport: sports, host: q.Host})...)
 		}
 	}
 	if len(a.Paths) == 0 {
@@ -180,7 +210,7 @@ func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
 		return nil, errors.New("empty endpoint")
 	}
 	if text == "internet" {
-		return []Endpoint{{Kind: Internet, IP: InternetIPv4}}, nil
+		return []Endpoint{{Kind: Internet, IP: InternetIPv4, Whole: true}}, nil
 	}
 	if a, err := netip.ParseAddr(text); err == nil {
 		return []Endpoint{ix.ipEndpoint(a)}, nil
@@ -260,7 +290,7 @@ func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error
 		return []Endpoint{devEndpoint(d)}, true, nil
 	}
 	if s := ix.subnets[a]; s != nil {
-		return []Endpoint{{Kind: SubnetHost, Addr: a, IP: s.rep, Subnet: a}}, true, nil
+		return []Endpoint{{Kind: SubnetHost, Addr: a, IP: s.rep, Subnet: a, Whole: true}}, true, nil
 	}
 	if _, ok := ix.sgs[a]; ok {
 		m := ix.members[a]
@@ -381,7 +411,10 @@ func (ix *Index) suggest(text string) string {
 // Trace answers one concrete flow: forward, then the reply, which passes
 // every stateless NACL again with the ports swapped while security groups,
 // being stateful, let it through.
-func (ix *Index) Trace(f Flow) Path {
+func (ix *Index) Trace(f Flow) Path { return ix.trace(f, nil) }
+
+// trace is Trace, recording into rec what the packet was checked against.
+func (ix *Index) trace(f Flow, rec *consulted) Path {
 	if f.Proto == "" {
 		f.Proto = model.TCP
 	}
@@ -389,18 +422,18 @@ func (ix *Index) Trace(f Flow) Path {
 		f.SrcPort = DefaultSourcePort
 	}
 	if f.Dst.Kind == Balancer {
-		return ix.traceLB(f)
+		return ix.traceLB(f, rec)
 	}
 	p := Path{Flow: f}
 
-	fw := ix.newWalker(f)
+	fw := ix.newWalker(f, rec)
 	if fw.stopped {
-		p.Blocks, p.Notes = fw.block, fw.notes
+		p.Blocks, p.Notes, p.Unknown = fw.block, fw.notes, fw.unknowns
 		ix.beyond(&p, f, fw, nil)
 		return p
 	}
 	ix.start(fw, f.Src)
-	p.Forward, p.Blocks, p.Notes = fw.hops, fw.block, fw.notes
+	p.Forward, p.Blocks, p.Notes, p.Unknown = fw.hops, fw.block, fw.notes, fw.unknowns
 	if !fw.reached {
 		p.Notes = append(p.Notes, "the reply was not traced: the packet never arrived")
 		ix.beyond(&p, f, fw, nil)
@@ -415,6 +448,11 @@ func (ix *Index) Trace(f Flow) Path {
 	rw := ix.reply(fw, f)
 	p.Return = rw.hops
 	p.Blocks = append(p.Blocks, rw.block...)
+	for _, u := range rw.unknowns {
+		if !slices.Contains(p.Unknown, u) {
+			p.Unknown = append(p.Unknown, u)
+		}
+	}
 	for _, n := range rw.notes {
 		if !slices.Contains(p.Notes, n) {
 			p.Notes = append(p.Notes, n)
@@ -430,8 +468,8 @@ func (ix *Index) Trace(f Flow) Path {
 // newWalker sets up the forward packet: its addresses as they leave the
 // source (a destination on the internet side is addressed by its public
 // IP).
-func (ix *Index) newWalker(f Flow) *walker {
-	w := &walker{ix: ix, dir: Forward}
+func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
+	w := &walker{ix: ix, dir: Forward, rec: rec}
 	w.pk = packet{src: f.Src.IP, dst: f.Dst.IP, proto: f.Proto, sport: f.SrcPort, dport: f.Port, srcService: f.Src.Service, host: f.Host}
 	w.target = f.Dst.IP
 	if f.Dst.Kind == AWSService {
@@ -469,8 +507,11 @@ func (ix *Index) newWalker(f Flow) *walker {
 		d := ix.byAddr[f.Dst.Addr]
 		if d != nil && f.Dst.IP.Is4() && isPrivate(f.Dst.IP) {
 			if !d.hasPublic {
-				w.stop(d.addr, "address", fmt.Sprintf("%s has no public IP: the internet cannot address it", d.addr),
-					fmt.Sprintf("give %s a public or Elastic IP, or put a load balancer in front of it", d.addr))
+				fix := fmt.Sprintf("give %s a public or Elastic IP, or put a load balancer in front of it", d.addr)
+				if ix.isDatabase(d) {
+					fix = databaseFix
+				}
+				w.stop(d.addr, "address", fmt.Sprintf("%s has no public IP: the internet cannot address it", d.addr), fix)
 				return w
 			}
 			w.pk.dst = d.public
@@ -506,7 +547,7 @@ func (ix *Index) start(w *walker, src Endpoint) {
 // traceLB answers a flow to a load balancer interface: to the listener,
 // then, as a new connection from the balancer (ALB and NLB here are
 // proxies), on to a target.
-func (ix *Index) traceLB(f Flow) Path {
+func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	lb := ix.lbs[f.Dst.Addr]
 	var d *device
 	if lb == nil {
@@ -524,13 +565,14 @@ func (ix *Index) traceLB(f Flow) Path {
 	if d != nil {
 		g := f
 		g.Dst.Kind = Interface
-		first = ix.Trace(g)
+		first = ix.trace(g, rec)
 	} else {
 		// API Gateway's front door is outside the VPC; only its VPC Link
 		// interfaces are in the model.
 		first = Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: "deliver", Rule: "API Gateway endpoint, outside the VPC"}}}
 	}
-	p.Forward, p.Return, p.Blocks, p.Notes = first.Forward, first.Return, first.Blocks, first.Notes
+	p.Forward, p.Return, p.Blocks, p.Notes, p.Unknown = first.Forward, first.Return, first.Blocks, first.Notes, first.Unknown
+	rec.listeners(lb)
 	l, ok := listenerFor(lb.lb, f.Proto, f.Port)
 	if !ok {
 		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: "listener", Direction: Forward,
@@ -562,7 +604,7 @@ func (ix *Index) traceLB(f Flow) Path {
 	var tried []Path
 	for _, src := range from {
 		for _, t := range targets {
-			leg := ix.Trace(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort})
+			leg := ix.trace(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort}, rec)
 			if leg.Reachable {
 				tried = []Path{leg}
 				goto done
@@ -590,6 +632,11 @@ done:
 		for _, n := range leg.Notes {
 			if !slices.Contains(p.Notes, n) {
 				p.Notes = append(p.Notes, n)
+			}
+		}
+		for _, u := range leg.Unknown {
+			if !slices.Contains(p.Unknown, u) {
+				p.Unknown = append(p.Unknown, u)
 			}
 		}
 		if ok {
@@ -681,4 +728,13 @@ func (ix *Index) targetsOf(lb *lbInfo, l model.Listener) ([]Endpoint, int) {
 	}
 	eps, _, _ := ix.resolveAddr(lb.lb.Targets, false)
 	return eps, lb.lb.TargetPort
+}
+
+// databaseFix is the only fix reach proposes for a database the internet
+// cannot reach: never a public IP, a rule or a route that opens it.
+const databaseFix = "none: keep the database off the internet; reach it from inside the VPC (the service, or a Session Manager bastion)"
+
+// isDatabase reports whether d belongs to a database, designed or imported.
+func (ix *Index) isDatabase(d *device) bool {
+	return d != nil && d.eni != nil && (ix.ownedByDatabase(d) || isRDS(d.eni))
 }

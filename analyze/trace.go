@@ -61,6 +61,13 @@ type walker struct {
 	// its VPC by; backVia, on the reply, is the forward packet's: the
 	// reply comes back in the same way.
 	exitGW, backVia model.Address
+	// rec, when set, records every rule holder the packet is checked
+	// against, so the exact analysis knows which prefixes and ports
+	// decided its path (exact.go).
+	rec *consulted
+	// unknowns are what the input does not define that the path depends
+	// on (a peer group of another account, a VPC not imported).
+	unknowns []string
 }
 
 func (w *walker) hop(res model.Address, kind, rule string) {
@@ -79,6 +86,14 @@ func (w *walker) blocked(res model.Address, kind, reason, fix string) {
 func (w *walker) stop(res model.Address, kind, reason, fix string) {
 	w.blocked(res, kind, reason, fix)
 	w.stopped = true
+}
+
+// unknown records something the input does not define that the answer
+// depends on: the answer is then not a proof either way.
+func (w *walker) unknown(s string) {
+	if s != "" && !slices.Contains(w.unknowns, s) {
+		w.unknowns = append(w.unknowns, s)
+	}
 }
 
 func (w *walker) note(s string) {
@@ -105,11 +120,14 @@ func (w *walker) sgEgress(d *device) {
 	if len(d.sgs) == 0 && d.eni != nil && len(d.eni.SecurityGroups) == 0 && (d.lb != nil || d.natgw != nil || d.endpoint != nil) {
 		return
 	}
+	w.rec.device(d)
 	dev := w.ix.byIP[w.pk.dst]
-	if rule, ok := sgCheck(d, true, w.pk.proto, w.pk.dport, w.pk.dst, dev, w.pk.service); ok {
+	rule, ok, unknown := sgCheck(w.ix, d, true, w.pk.proto, w.pk.dport, w.pk.dst, dev, w.pk.service)
+	if ok {
 		w.hop(d.addr, "sg-egress", rule)
 		return
 	}
+	w.unknown(unknown)
 	to := w.pk.dst.String()
 	if w.pk.service != "" {
 		to = w.pk.service + " (" + to + ")"
@@ -128,11 +146,14 @@ func (w *walker) sgIngress(d *device) {
 		w.hop(d.addr, "sg-ingress", "no security group: the service does not filter")
 		return
 	}
+	w.rec.device(d)
 	dev := w.ix.byIP[w.pk.src]
-	if rule, ok := sgCheck(d, false, w.pk.proto, w.pk.dport, w.pk.src, dev, w.pk.srcService); ok {
+	rule, ok, unknown := sgCheck(w.ix, d, false, w.pk.proto, w.pk.dport, w.pk.src, dev, w.pk.srcService)
+	if ok {
 		w.hop(d.addr, "sg-ingress", rule)
 		return
 	}
+	w.unknown(unknown)
 	from := w.pk.src.String()
 	if dev != nil {
 		from = fmt.Sprintf("%s (%s)", w.pk.src, dev.addr)
@@ -163,9 +184,10 @@ func (w *walker) nacl(s *subnetInfo, egress bool) {
 		kind, peer, prep = "nacl-out", w.pk.dst, "to"
 	}
 	if s.nacl == nil {
-		w.note(fmt.Sprintf("%s has no network ACL in the model; assumed to allow everything, like a default ACL", s.s.Addr))
+		w.unknown(fmt.Sprintf("%s has no network ACL in the input", s.s.Addr))
 		return
 	}
+	w.rec.nacl(s.nacl)
 	entries := s.nacl.in
 	if egress {
 		entries = s.nacl.out
@@ -225,9 +247,11 @@ func (w *walker) route(s *subnetInfo) {
 	w.routing = s
 	if s.rt == nil {
 		w.stop(s.s.Addr, "route", fmt.Sprintf("%s has no route table and its VPC has no main table in the model", s.s.Addr), "associate a route table with the subnet")
+		w.unknown(fmt.Sprintf("%s has no route table in the input", s.s.Addr))
 		return
 	}
 	rt := s.rt.rt.Addr
+	w.rec.routes(s.rt)
 	e, ok := s.rt.lookup(w.pk.dst, w.pk.service)
 	if !ok {
 		to := w.pk.dst.String()
@@ -289,6 +313,7 @@ func (w *walker) route(s *subnetInfo) {
 		w.stop(rt, "route", fmt.Sprintf("%s drops the packet (blackhole)", text), fmt.Sprintf("point the route in %s at a live target, or delete it", rt))
 	default:
 		w.stop(rt, "route", fmt.Sprintf("%s: moat does not model %s targets yet", text, e.kind()), "")
+		w.unknown(fmt.Sprintf("%s leads to %s, whose appliance or network the input does not show", text, e.target()))
 	}
 }
 
@@ -422,6 +447,7 @@ func (w *walker) nextIsIGW(d *device) bool {
 	if d.subnet == nil || d.subnet.rt == nil {
 		return false
 	}
+	w.rec.routes(d.subnet.rt)
 	e, ok := d.subnet.rt.lookup(w.pk.dst, w.pk.service)
 	return ok && e.kind() == model.TargetIGW
 }
@@ -578,6 +604,13 @@ func (w *walker) internet() {
 			return
 		}
 	}
+	// Nothing private crosses the internet, even to the very host asked
+	// about (a VPC of another Region, an office network): the internet
+	// routes only public addresses.
+	if isPrivate(dst) && w.targetService == "" {
+		w.stop("internet", "route", fmt.Sprintf("%s is a private address, not routable on the internet", dst), "")
+		return
+	}
 	if dst == w.target {
 		if w.targetService != "" {
 			w.hop(model.Address(w.targetService), "deliver", "the service's public endpoint, over the internet")
@@ -585,10 +618,6 @@ func (w *walker) internet() {
 			w.hop("internet", "deliver", "")
 		}
 		w.reached, w.arrivedVia = true, "internet"
-		return
-	}
-	if isPrivate(dst) {
-		w.stop("internet", "route", fmt.Sprintf("%s is a private address, not routable on the internet", dst), "")
 		return
 	}
 	w.stop("internet", "deliver", fmt.Sprintf("no interface in the model holds %s", dst), "")
@@ -651,10 +680,8 @@ func (w *walker) gatewayIn6(vi *vpcInfo) {
 }
 
 func (w *walker) igwInHost(priv netip.Addr) {
-	d := w.ix.byIP[priv]
-	_ = d
 	for _, s := range w.ix.subnetsL {
-		if s.rep == priv {
+		if s.s.CIDR.Contains(priv) || s.s.IPv6CIDR.IsValid() && s.s.IPv6CIDR.Contains(priv) {
 			w.hop(s.vpc.igw.Addr, "igw", fmt.Sprintf("1:1 NAT %s -> %s", w.pk.dst, priv))
 			w.pk.dst = priv
 			w.naclIn(s)
@@ -728,6 +755,7 @@ func (w *walker) viaPeering(s *subnetInfo, target model.Address) {
 	ov := w.ix.vpcs[other]
 	if ov == nil {
 		w.stop(p.Addr, "peering", fmt.Sprintf("the peer VPC %s is not in the model", other), "import the peer account too")
+		w.unknown(fmt.Sprintf("the peer VPC %s of %s is not in the input", other, p.Addr))
 		return
 	}
 	if !ov.contains(w.pk.dst) {
@@ -788,6 +816,7 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		w.stop(in.Addr, "tgw-route", fmt.Sprintf("%s is associated with no route table", in.Addr), "associate the attachment with a Transit Gateway route table")
 		return
 	}
+	w.rec.tgw(rt)
 	var r *model.TGWRoute
 	for _, x := range rt.routes {
 		if x.Dest.Contains(w.pk.dst) {

@@ -50,6 +50,32 @@ type Check struct {
 	// Evidence holds the paths that prove the verdict: for a failure, the
 	// counterexample; for a success of an "always", the working path.
 	Evidence []Path
+	// NotProved marks a check that neither holds nor fails for certain:
+	// the answer depends on what the input does not define (Unknown).
+	// Such a check is not OK: unknown is never safe.
+	NotProved bool
+	Unknown   []string
+}
+
+// settle turns a check that found no violation into "not proved" when any
+// path it examined depends on what the input does not define.
+func settle(c *Check, paths ...[]Path) {
+	if !c.OK {
+		return
+	}
+	for _, ps := range paths {
+		for _, p := range ps {
+			for _, u := range p.Unknown {
+				if !slices.Contains(c.Unknown, u) {
+					c.Unknown = append(c.Unknown, u)
+				}
+			}
+		}
+	}
+	if len(c.Unknown) > 0 {
+		c.OK, c.NotProved = false, true
+		c.Detail = "not proved: " + strings.Join(c.Unknown, "; ")
+	}
 }
 
 // Verify checks the intents a moat design implies, then the given
@@ -100,10 +126,16 @@ func (ix *Index) checkExposure() []Check {
 				// listener serves only direct clients, which are shut out.
 				continue
 			}
-			out = append(out, ix.always(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port},
+			// Every address the load balancer admits must reach it; the
+			// rest of the internet is the exposure check's to keep out.
+			v4, v6, allowed := splitFamilies(l.Allowed)
+			if from == "internet" && allowed != "" {
+				who = "the internet's " + allowed
+			}
+			out = append(out, ix.always(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port, Within: v4},
 				fmt.Sprintf("%s reaches %s on its %s:%d listener", who, l.Addr, x.Protocol, x.Port), "design"))
 			if l.DualStack && from == "internet" {
-				out = append(out, ix.always(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port, IPv6: true},
+				out = append(out, ix.always(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port, IPv6: true, Within: v6},
 					fmt.Sprintf("%s reaches %s on its %s:%d listener over IPv6", who, l.Addr, x.Protocol, x.Port), "design"))
 			}
 		}
@@ -120,19 +152,21 @@ func (ix *Index) checkExposure() []Check {
 			bastions[d.addr] = b
 		}
 	}
-	for _, e := range ix.Exposure() {
+	exposed, unknown := ix.exposure()
+	for _, e := range exposed {
 		for _, p := range e.Ports {
 			if e.LoadBalancer != "" {
 				continue // listener ports only, by construction of Exposure
 			}
-			if b := bastions[e.ENI]; b != nil && b.Mode == model.BastionSSH && p.Proto == model.TCP && p.Ports == model.Port(22) && slices.Contains(b.AllowFrom, p.From) {
+			if b := bastions[e.ENI]; b != nil && b.Mode == model.BastionSSH && p.Proto == model.TCP && p.Ports == model.Port(22) && inside(p.Sources, b.AllowFrom) {
 				continue
 			}
 			c.OK = false
-			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s is reachable from %s on %s (%s)", e.ENI, p.From, traffic(p.Proto, p.Ports), p.Rule))
+			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s is reachable from %s on %s (%s)", e.ENI, sourcesText(p), traffic(p.Proto, p.Ports), p.Rule))
 			c.Evidence = append(c.Evidence, p.Path)
 		}
 	}
+	settle(&c, unknown)
 	return append(out, c)
 }
 
@@ -222,42 +256,141 @@ func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) 
 			}
 		}
 	}
-	// Every source and target over IPv4, and over IPv6 too where it has
-	// an IPv6 address; only ends of one IP version are paired.
-	var sources []Endpoint
-	sources = append(sources, ix.bothFamilies(Endpoint{Kind: Internet, IP: InternetIPv4})...)
-	for _, s := range ix.subnetsL {
-		sources = append(sources, ix.bothFamilies(Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr})...)
-	}
-	for _, d := range ix.devices {
-		if allowedDev[d] || d.eni == nil || d.eni.Owner == dst {
-			continue
-		}
-		sources = append(sources, ix.bothFamilies(devEndpoint(d))...)
-	}
+	// Every source over both IP versions where the target has them:
+	// the whole internet, every host of every subnet that no interface
+	// holds, and every interface but the allowed ones; every client port.
 	var targets []Endpoint
 	for _, t := range devEndpoints(ix.byOwner[dst]) {
 		targets = append(targets, ix.bothFamilies(t)...)
 	}
-	for _, s := range sources {
-		for _, t := range targets {
-			if s.IP.Is6() != t.IP.Is6() {
+	var examined [][]Path
+	for _, t := range targets {
+		v6 := t.IP.Is6()
+		var sources []space
+		inet := Endpoint{Kind: Internet, IP: InternetIPv4, Whole: true}
+		if v6 {
+			inet.IP = InternetIPv6
+		}
+		sources = append(sources, space{src: inet, srcSet: ix.addrsOf(inet)})
+		for _, s := range ix.subnetsL {
+			if v6 && !s.rep6.IsValid() {
 				continue
 			}
-			p := ix.Trace(Flow{Src: s, Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort})
-			if p.Reachable {
-				c.OK = false
-				over := ""
-				if t.IP.Is6() {
-					over = " over IPv6"
-				}
-				c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s reaches %s on tcp/%d%s", s, t.Addr, port, over))
-				c.Evidence = append(c.Evidence, p)
-				break // one counterexample per source is enough
+			host := Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr, Whole: true}
+			if v6 {
+				host.IP = s.rep6
+			}
+			if set := ix.hostsOf(s, v6); len(set.Ranges()) > 0 {
+				sources = append(sources, space{src: host, srcSet: set})
 			}
 		}
+		for _, d := range ix.devices {
+			if allowedDev[d] || d.eni == nil || d.eni.Owner == dst {
+				continue
+			}
+			for _, e := range ix.bothFamilies(devEndpoint(d)) {
+				if e.IP.Is6() == v6 {
+					sources = append(sources, space{src: e, srcSet: ix.addrsOf(e)})
+				}
+			}
+		}
+		over := ""
+		if v6 {
+			over = " over IPv6"
+		}
+		for _, sp := range sources {
+			sp.dst, sp.dstSet = t, ix.addrsOf(t)
+			sp.proto, sp.ports, sp.sport = model.TCP, Ports(model.Port(port)), Ports(AnySourcePort)
+			paths := ix.traceSpace(sp)
+			if p, ok := largestReachable(paths); ok {
+				c.OK = false
+				c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s reaches %s on tcp/%d%s", classSource(p), t.Addr, port, over))
+				c.Evidence = append(c.Evidence, p)
+			}
+			examined = append(examined, paths)
+		}
 	}
+	settle(&c, examined...)
 	return append(out, c)
+}
+
+// outside drops the paths that end at an AWS service through a gateway
+// endpoint: the one way out an isolated subnet may have.
+func outside(paths []Path) []Path {
+	var out []Path
+	for _, p := range paths {
+		if !hasKind(p.Forward, "endpoint") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// largestReachable is the reachable class of paths holding the most
+// addresses: the counterexample a failed "never" names.
+func largestReachable(paths []Path) (Path, bool) {
+	var best Path
+	found := false
+	for _, p := range paths {
+		if p.Reachable && (!found || size(p.Class.Src) > size(best.Class.Src)) {
+			best, found = p, true
+		}
+	}
+	return best, found
+}
+
+// classSource names the source part of a path's class.
+func classSource(p Path) string {
+	if p.Class == nil || p.Whole == nil {
+		return p.Flow.Src.String()
+	}
+	return describe(p.Flow.Src, p.Class.Src, p.Whole.Src)
+}
+
+// splitFamilies is a load balancer's admitted ranges by IP version, and
+// in words when they are narrower than everything.
+func splitFamilies(ps []netip.Prefix) (v4, v6 []netip.Prefix, text string) {
+	var narrow []string
+	for _, p := range ps {
+		if p.Addr().Is4() {
+			v4 = append(v4, p)
+		} else {
+			v6 = append(v6, p)
+		}
+		if p.Bits() > 0 {
+			narrow = append(narrow, p.String())
+		}
+	}
+	if len(narrow) > 0 {
+		text = strings.Join(narrow, ", ")
+	}
+	return v4, v6, text
+}
+
+// inside reports whether every prefix of ps lies in one of within.
+func inside(ps, within []netip.Prefix) bool {
+	for _, p := range ps {
+		ok := false
+		for _, w := range within {
+			if w.Bits() <= p.Bits() && w.Contains(p.Addr()) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return len(ps) > 0
+}
+
+// sourcesText is who on the internet reaches an exposed port: the rule's
+// range when the whole of it does, else the exact part.
+func sourcesText(p ExposedPorts) string {
+	if len(p.Sources) > 0 && len(p.Sources) <= 4 && !inside([]netip.Prefix{p.From}, p.Sources) {
+		return prefixList(p.Sources)
+	}
+	return p.From.String()
 }
 
 // bothFamilies is e, followed by e over IPv6 when e has an IPv6 address
@@ -300,48 +433,82 @@ func (ix *Index) checkTiers() []Check {
 					c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s has %s", s.rt.rt.Addr, r.text()))
 				}
 			}
+			// Every host, even one given a public IP, to the whole
+			// internet on every protocol, port and client port.
+			var examined [][]Path
 			pub := host
-			pub.PublicIP = true
-			for _, q := range []struct {
-				proto model.Protocol
-				port  int
-			}{{model.TCP, 443}, {model.TCP, 80}, {model.UDP, 53}} {
-				p := ix.Trace(Flow{Src: pub, Dst: Endpoint{Kind: Internet, IP: InternetIPv4}, Proto: q.proto, Port: q.port})
-				if p.Reachable {
+			pub.PublicIP, pub.Whole = true, true
+			inet := Endpoint{Kind: Internet, IP: InternetIPv4, Whole: true}
+			for _, proto := range []model.Protocol{model.TCP, model.UDP, model.ICMP} {
+				ports := Ports(model.AnyPort)
+				if proto == model.ICMP {
+					ports = Ports(model.Port(8))
+				}
+				sp := space{src: pub, dst: inet, srcSet: ix.addrsOf(pub), dstSet: ix.addrsOf(inet), proto: proto, ports: ports, sport: Ports(AnySourcePort)}
+				paths := ix.traceSpace(sp)
+				examined = append(examined, paths)
+				if p, ok := largestReachable(outside(paths)); ok {
 					c.OK = false
-					c.Detail = appendSentence(c.Detail, fmt.Sprintf("a host there with a public IP reaches the internet on %s/%d", q.proto, q.port))
+					c.Detail = appendSentence(c.Detail, fmt.Sprintf("a host there with a public IP reaches the internet: %s", ClassText(p)))
 					c.Evidence = append(c.Evidence, p)
 				}
-				if !s.rep6.IsValid() {
+				if !s.rep6.IsValid() || proto == model.ICMP {
 					continue
 				}
 				// IPv6 addresses are global: no public IP is needed.
-				p = ix.Trace(Flow{Src: ix.asIPv6(host), Dst: Endpoint{Kind: Internet, IP: InternetIPv6}, Proto: q.proto, Port: q.port})
-				if p.Reachable {
+				h6 := ix.asIPv6(host)
+				h6.Whole = true
+				i6 := Endpoint{Kind: Internet, IP: InternetIPv6, Whole: true}
+				sp = space{src: h6, dst: i6, srcSet: ix.addrsOf(h6), dstSet: ix.addrsOf(i6), proto: proto, ports: ports, sport: Ports(AnySourcePort)}
+				paths = ix.traceSpace(sp)
+				examined = append(examined, paths)
+				if p, ok := largestReachable(outside(paths)); ok {
 					c.OK = false
-					c.Detail = appendSentence(c.Detail, fmt.Sprintf("a host there reaches the internet over IPv6 on %s/%d", q.proto, q.port))
+					c.Detail = appendSentence(c.Detail, fmt.Sprintf("a host there reaches the internet over IPv6: %s", ClassText(p)))
 					c.Evidence = append(c.Evidence, p)
 				}
 			}
+			settle(&c, examined...)
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// outOnlyThrough: a host of private subnet s reaches the internet host
-// dst on tcp/443, and its path passes a hop of kind via (what, in words).
+// outOnlyThrough: every host of private subnet s reaches every internet
+// host on tcp/443 from its client ports, and every path out of s to the
+// internet, on any TCP or UDP port, passes a hop of kind via (what, in
+// words).
 func (ix *Index) outOnlyThrough(s *subnetInfo, host Endpoint, dst netip.Addr, via, over, what string) Check {
-	p := ix.Trace(Flow{Src: host, Dst: Endpoint{Kind: Internet, IP: dst}, Proto: model.TCP, Port: 443})
-	c := Check{Intent: fmt.Sprintf("%s reaches the internet%s, only through %s", s.s.Addr, over, what), Origin: "design", Evidence: []Path{p}}
-	switch {
-	case !p.Reachable:
-		c.Detail = fmt.Sprintf("it cannot reach the internet%s: %s", over, pathBlocks(p))
-	case !hasKind(p.Forward, via):
-		c.Detail = fmt.Sprintf("it reaches the internet%s without %s: %s", over, what, p.Summary())
-	default:
-		c.OK = true
+	host.Whole = true
+	inet := Endpoint{Kind: Internet, IP: dst, Whole: true}
+	c := Check{Intent: fmt.Sprintf("%s reaches the internet%s, only through %s", s.s.Addr, over, what), Origin: "design", OK: true}
+	live := ix.traceSpace(space{src: host, dst: inet, srcSet: ix.addrsOf(host), dstSet: ix.addrsOf(inet), proto: model.TCP, ports: Ports(model.Port(443)), sport: Ports(ClientPorts)})
+	for _, p := range live {
+		if !p.Reachable {
+			c.OK = false
+			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s cannot reach the internet%s: %s", ClassText(p), over, pathBlocks(p)))
+			c.Evidence = append(c.Evidence, p)
+			break
+		}
 	}
+	var examined []Path
+	for _, proto := range []model.Protocol{model.TCP, model.UDP} {
+		all := ix.traceSpace(space{src: host, dst: inet, srcSet: ix.addrsOf(host), dstSet: ix.addrsOf(inet), proto: proto, ports: Ports(model.AnyPort), sport: Ports(AnySourcePort)})
+		examined = append(examined, all...)
+		for _, p := range all {
+			if p.Reachable && !hasKind(p.Forward, via) && !hasKind(p.Forward, "endpoint") {
+				c.OK = false
+				c.Detail = appendSentence(c.Detail, fmt.Sprintf("it reaches the internet%s without %s: %s: %s", over, what, ClassText(p), p.Summary()))
+				c.Evidence = append(c.Evidence, p)
+				break
+			}
+		}
+	}
+	if c.OK && len(live) > 0 {
+		c.Evidence = live[:1]
+	}
+	settle(&c, live, examined)
 	return c
 }
 
@@ -350,28 +517,33 @@ func (ix *Index) checkAssertion(a Assertion) Check {
 	if !a.Never {
 		return ix.always(q, a.String(), a.Origin)
 	}
+	// A "never" holds for every port (when it names none) and every
+	// client port an attacker may pick.
 	c := Check{Intent: a.String(), Origin: a.Origin, OK: true}
-	ports := []int{a.Port}
+	q.SrcPorts = Ports(AnySourcePort)
 	if a.Port == 0 {
-		ports = ix.portsOf(a.To, a.Proto)
+		q.Ports = Ports(model.AnyPort)
 	}
-	for _, port := range ports {
-		q.Port = port
-		ans, err := ix.Reach(q)
-		if err != nil {
-			c.OK, c.Detail = false, err.Error()
-			return c
-		}
-		for _, p := range ans.Paths {
-			if p.Reachable {
-				c.OK = false
-				c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s reaches %s on %s", p.Flow.Src, p.Flow.Dst, p.Flow.traffic()))
-				c.Evidence = append(c.Evidence, p)
-				break
-			}
-		}
+	ans, err := ix.Reach(q)
+	if err != nil {
+		c.OK, c.Detail = false, err.Error()
+		return c
 	}
+	if p, ok := largestReachable(ans.Paths); ok {
+		c.OK = false
+		c.Detail = fmt.Sprintf("%s reaches %s on %s", classSource(p), p.Flow.Dst, classTraffic(p))
+		c.Evidence = append(c.Evidence, p)
+	}
+	settle(&c, ans.Paths)
 	return c
+}
+
+// classTraffic is the traffic of a path's class: "tcp/5432", "tcp/0-65535".
+func classTraffic(p Path) string {
+	if p.Class == nil || p.Flow.Proto == model.ICMP || p.Flow.Proto == model.ICMPv6 {
+		return p.Flow.traffic()
+	}
+	return fmt.Sprintf("%s/%s", p.Flow.Proto, p.Class.Ports)
 }
 
 func (ix *Index) always(q Question, intent, origin string) Check {
@@ -382,38 +554,19 @@ func (ix *Index) always(q Question, intent, origin string) Check {
 		c.Detail = err.Error()
 	case a.Verdict == Reachable:
 		c.OK, c.Evidence = true, a.Paths[:1]
+		settle(&c, a.Paths)
 	default:
 		c.Detail = blockSummary(a)
 		c.Evidence = failing(a)
-	}
-	return c
-}
-
-// portsOf is every port a "never" without a port covers: the
-// destination's own port and each port its security groups open.
-func (ix *Index) portsOf(to string, proto model.Protocol) []int {
-	dsts, err := ix.Resolve(to, false)
-	ports := []int{ix.DefaultPort(to, dsts)}
-	if err != nil {
-		return ports
-	}
-	if proto == "" {
-		proto = model.TCP
-	}
-	for _, e := range dsts {
-		d := ix.byAddr[e.Addr]
-		if d == nil {
-			continue
-		}
-		for _, g := range d.sgs {
-			for _, r := range g.in {
-				if protoMatches(r.r.Protocol, proto) && r.r.Protocol != model.AllProtocols && !slices.Contains(ports, r.r.Ports.From) {
-					ports = append(ports, r.r.Ports.From)
-				}
+		// Blocked only where the input is silent: not proved either way.
+		for _, p := range c.Evidence {
+			if len(p.Unknown) > 0 {
+				c.NotProved, c.Unknown = true, p.Unknown
+				c.Detail = "not proved: " + strings.Join(p.Unknown, "; ") + "; " + c.Detail
 			}
 		}
 	}
-	return ports
+	return c
 }
 
 func failing(a Answer) []Path {

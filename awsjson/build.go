@@ -28,6 +28,22 @@ type builder struct {
 	vpcRegion   map[string]string
 	enis        map[string]int // ENI id -> index in n.ENIs
 	attachIdx   map[model.Address]int
+	vpcBlocks   map[string][]netip.Prefix // VPC id -> every associated IPv4 and IPv6 block
+	subnetFrom  map[string]rawSubnetAt    // subnet id -> where it was first read
+	sgRefs      []sgRef                   // security groups referred to, in reading order
+}
+
+// rawSubnetAt is a subnet as first read, to tell a repeat from a conflict.
+type rawSubnetAt struct {
+	f file
+	s rawSubnet
+}
+
+// sgRef is a reference to a security group by id, kept to report one that
+// no file describes.
+type sgRef struct {
+	f  file
+	id string
 }
 
 func newBuilder(files []file, r *Result) *builder {
@@ -36,6 +52,7 @@ func newBuilder(files []file, r *Result) *builder {
 		primaryENI: map[string]string{}, eniOwner: map[string]model.Address{},
 		peeringTGWA: map[string]bool{}, lbByARN: map[string]string{}, tgByARN: map[string]string{},
 		vpcRegion: map[string]string{}, enis: map[string]int{}, attachIdx: map[model.Address]int{},
+		vpcBlocks: map[string][]netip.Prefix{}, subnetFrom: map[string]rawSubnetAt{},
 	}
 }
 
@@ -206,6 +223,18 @@ func (b *builder) vpcs() {
 					break
 				}
 			}
+			blocks := []netip.Prefix{m.CIDR, m.IPv6CIDR}
+			for _, c := range v.CidrBlockAssociationSet {
+				if p, err := netip.ParsePrefix(c.CidrBlock); err == nil {
+					blocks = append(blocks, p)
+				}
+			}
+			for _, c := range v.Ipv6CidrBlockAssociationSet {
+				if p, err := netip.ParsePrefix(c.Ipv6CidrBlock); err == nil {
+					blocks = append(blocks, p)
+				}
+			}
+			b.vpcBlocks[v.VpcId] = blocks
 			b.n.VPCs = append(b.n.VPCs, m)
 		}
 	}
@@ -213,10 +242,15 @@ func (b *builder) vpcs() {
 
 func (b *builder) subnets() {
 	for _, f := range b.files {
+		nth := map[string]int{}
 		for _, s := range f.d.Subnets {
+			nth[s.SubnetId]++
 			if !b.first("subnet", s.SubnetId) {
+				b.repeatedSubnet(f, s, nth[s.SubnetId])
 				continue
 			}
+			b.subnetFrom[s.SubnetId] = rawSubnetAt{f, s}
+			b.subnetInVPC(f, s)
 			m := model.Subnet{
 				Addr: a("subnet", s.SubnetId), VPC: a("vpc", s.VpcId),
 				ZoneID:      cmp.Or(s.AvailabilityZoneId, s.AvailabilityZone),
@@ -238,6 +272,54 @@ func (b *builder) subnets() {
 				}
 			}
 			b.n.Subnets = append(b.n.Subnets, m)
+		}
+	}
+}
+
+// repeatedSubnet reports a subnet id read before: twice in one file is
+// an edited or concatenated file, and two files that disagree on the
+// subnet's VPC or CIDR describe different things under one id. The same
+// subnet in two files (a shared VPC seen from two accounts) is fine.
+func (b *builder) repeatedSubnet(f file, s rawSubnet, nth int) {
+	first, ok := b.subnetFrom[s.SubnetId]
+	if !ok || s.SubnetId == "" {
+		return
+	}
+	if first.f.name == f.name {
+		b.r.Diags.Errorf(f.at("SubnetId", s.SubnetId, nth), "each subnet appears once in describe-subnets; save the command's output unchanged",
+			"subnet %s appears twice in this file", s.SubnetId)
+		return
+	}
+	if first.s.VpcId != s.VpcId || first.s.CidrBlock != s.CidrBlock {
+		b.r.Diags.Errorf(f.at("SubnetId", s.SubnetId, nth), "remove the stale file; "+first.f.name+" has the subnet in "+first.s.VpcId+" as "+first.s.CidrBlock,
+			"subnet %s is %s in %s here, but %s says otherwise", s.SubnetId, s.CidrBlock, s.VpcId, first.f.name)
+	}
+}
+
+// subnetInVPC reports a subnet whose CIDR lies outside every block of its
+// VPC, which AWS does not allow: the file is not what AWS printed.
+func (b *builder) subnetInVPC(f file, s rawSubnet) {
+	blocks, ok := b.vpcBlocks[s.VpcId]
+	if !ok {
+		return // dangling() reports the missing VPC
+	}
+	check := func(key, cidr string) {
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return // prefix() warns
+		}
+		for _, v := range blocks {
+			if v.IsValid() && v.Bits() <= p.Bits() && v.Contains(p.Addr()) {
+				return
+			}
+		}
+		b.r.Diags.Errorf(f.at(key, cidr, 1), "a subnet's CIDR must lie inside one of its VPC's CIDR blocks; check that describe-vpcs and describe-subnets come from the same account and Region",
+			"subnet %s (%s) is outside every CIDR block of its VPC %s", s.SubnetId, cidr, s.VpcId)
+	}
+	check("CidrBlock", s.CidrBlock)
+	for _, c := range s.Ipv6CidrBlockAssociationSet {
+		if st := c.Ipv6CidrBlockState.State; st == "associated" || st == "" {
+			check("Ipv6CidrBlock", c.Ipv6CidrBlock)
 		}
 	}
 }
@@ -486,6 +568,7 @@ func (b *builder) eni(f file, e rawENI, instance string) {
 	}
 	for _, g := range e.Groups {
 		m.SecurityGroups = append(m.SecurityGroups, a("sg", g.GroupId))
+		b.sgRefs = append(b.sgRefs, sgRef{f, g.GroupId})
 	}
 	b.enis[e.NetworkInterfaceId] = len(b.n.ENIs)
 	b.n.ENIs = append(b.n.ENIs, m)
@@ -597,6 +680,7 @@ func (b *builder) sgRules(f file, group string, perms []rawPermission) []model.S
 		for _, r := range p.UserIdGroupPairs {
 			if r.GroupId != "" {
 				add(model.Peer{Kind: model.PeerGroup, Group: a("sg", r.GroupId)}, r.Description)
+				b.sgRefs = append(b.sgRefs, sgRef{f, r.GroupId})
 			}
 		}
 		for _, r := range p.PrefixListIds {
@@ -1298,5 +1382,32 @@ func (b *builder) dangling() {
 	slices.Sort(list)
 	if len(list) > 0 {
 		b.r.Diags.Warnf(diag.Range{}, "add the describe-vpcs and describe-subnets output for every account and Region", "%d referenced VPCs or subnets are in no file: %s", len(list), strings.Join(list, ", "))
+	}
+	b.danglingGroups()
+}
+
+// danglingGroups warns, at the first reference, about each security group
+// no file describes: the analyzer cannot tell what its members are, so no
+// claim through it is proved. Without any describe-security-groups file,
+// one warning says so instead of one per group.
+func (b *builder) danglingGroups() {
+	groups := make(map[string]bool, len(b.n.SecurityGroups))
+	for _, g := range b.n.SecurityGroups {
+		groups[strings.TrimPrefix(string(g.Addr), "sg/")] = true
+	}
+	const hint = "add the describe-security-groups output of the account and Region that own it"
+	if len(groups) == 0 {
+		if len(b.sgRefs) > 0 {
+			b.r.Diags.Warnf(diag.Range{}, hint, "no file describes security groups, and %s refers to %s: what they allow is unknown", b.sgRefs[0].f.name, b.sgRefs[0].id)
+		}
+		return
+	}
+	reported := map[string]bool{}
+	for _, r := range b.sgRefs {
+		if r.id == "" || groups[r.id] || reported[r.id] {
+			continue
+		}
+		reported[r.id] = true
+		b.r.Diags.Warnf(r.f.at("GroupId", r.id, 1), hint, "security group %s is referred to but no file describes it: what it allows is unknown", r.id)
 	}
 }

@@ -1,7 +1,10 @@
 package awsjson
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -111,6 +114,7 @@ type file struct {
 	tableID string
 	scope   scope
 	d       dump
+	src     []byte // to place diagnostics
 }
 
 // scope is the account and Region a directory's files describe; empty
@@ -155,15 +159,24 @@ func readAll(fsys fs.FS, root string, r *Result) []file {
 			r.Ignored = append(r.Ignored, show(root, p))
 			return nil
 		}
-		src, err := fs.ReadFile(fsys, p)
+		src, err := readFile(fsys, p)
 		if err != nil {
-			r.Diags.Errorf(diag.Range{File: show(root, p)}, "", "read: %v", err)
+			r.Diags.Errorf(diag.Range{File: show(root, p)}, "save the command's output as a regular file: aws ec2 ... --output json > FILE", "read: %v", err)
 			return nil
 		}
-		f := file{name: show(root, p), k: k, tableID: id, scope: scopeOf(p)}
+		f := file{name: show(root, p), k: k, tableID: id, scope: scopeOf(p), src: src}
+		r.Sources[f.name] = src
 		if err := decode(src, &f.d); err != nil {
-			r.Sources[f.name] = src
 			r.Diags = append(r.Diags, jsonDiag(f.name, src, err))
+			return nil
+		}
+		if t := bytes.TrimSpace(src); string(t) == "null" {
+			r.Diags.Errorf(diag.Range{File: f.name, Start: diag.PosAt(src, int64(bytes.Index(src, t)))}, "save the command's output unchanged: aws ec2 ... --output json > FILE",
+				"the file holds null, not the output of %s", k.command)
+			return nil
+		}
+		if d := diag.JSONDuplicateKeys(f.name, src, "save the command's output unchanged; AWS never repeats a key"); len(d) > 0 {
+			r.Diags = append(r.Diags, d...)
 			return nil
 		}
 		files = append(files, f)
@@ -174,6 +187,40 @@ func readAll(fsys fs.FS, root string, r *Result) []file {
 	}
 	slices.Sort(r.Ignored)
 	return files
+}
+
+// MaxFileBytes caps one describe-* file: the largest real outputs are tens
+// of megabytes, and a cap fails a wrong file fast instead of exhausting
+// memory.
+const MaxFileBytes = 256 << 20
+
+// readFile reads p if it is a regular file (after symbolic links) of at
+// most MaxFileBytes: a FIFO or device named like a describe file would
+// block or never end.
+func readFile(fsys fs.FS, p string) ([]byte, error) {
+	fi, err := fs.Stat(fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (mode %s)", path.Base(p), fi.Mode().Type())
+	}
+	if fi.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s is %d MiB; moat reads at most %d MiB per file", path.Base(p), fi.Size()>>20, MaxFileBytes>>20)
+	}
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf("%s is over %d MiB; moat reads at most %d MiB per file", path.Base(p), MaxFileBytes>>20, MaxFileBytes>>20)
+	}
+	return b, nil
 }
 
 func show(root, p string) string {
@@ -190,4 +237,18 @@ func decode(src []byte, d *dump) error { return json.Unmarshal(src, d) }
 // jsonDiag turns a decoding error into a diagnostic at line:column.
 func jsonDiag(name string, src []byte, err error) diag.Diagnostic {
 	return diag.JSONError(name, src, err, "save the command's output unchanged: aws ec2 ... --output json > FILE")
+}
+
+// at places a diagnostic at the nth (from 1) occurrence in f of the JSON
+// member "key": "value"; at the file when it is not found.
+func (f file) at(key, value string, nth int) diag.Range {
+	re := regexp.MustCompile(`"` + regexp.QuoteMeta(key) + `"\s*:\s*"` + regexp.QuoteMeta(value) + `"`)
+	m := re.FindAllIndex(f.src, nth)
+	if len(m) < nth || nth < 1 {
+		return diag.Range{File: f.name}
+	}
+	start := m[nth-1][0]
+	// Point at the value, where the caret helps most.
+	v := start + bytes.LastIndex(f.src[start:m[nth-1][1]], []byte(`"`+value))
+	return diag.Range{File: f.name, Start: diag.PosAt(f.src, int64(v)), End: diag.PosAt(f.src, int64(m[nth-1][1]))}
 }

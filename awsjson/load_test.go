@@ -15,14 +15,14 @@ import (
 	"github.com/moatnet/moat/model"
 )
 
-// fixtures is where the Batfish AWS snapshots live in the shared tree.
-const fixtures = "../../shared/fixtures/batfish-aws"
+// fixtures is where the Batfish AWS snapshots live (testdata/batfish/NOTICE).
+const fixtures = "../testdata/batfish"
 
 func fixtureDirs(t *testing.T) []string {
 	t.Helper()
 	dirs, _ := filepath.Glob(filepath.Join(fixtures, "test-*", "aws_configs"))
 	if len(dirs) == 0 {
-		t.Skipf("no Batfish fixtures under %s", fixtures)
+		t.Fatalf("no Batfish fixtures under %s (testdata/batfish ships with the module)", fixtures)
 	}
 	slices.Sort(dirs)
 	return dirs

@@ -16,7 +16,7 @@ const (
 
 // ECSAMIPath is the public SSM parameter holding the newest ECS-optimized
 // Amazon Linux 2023 AMI for an architecture (x86_64 has no path segment).
-func ECSAMIPath(a model.Arch) string {
+func ECSAMIPath(a model.Architecture) string {
 	if a == model.ARM64 {
 		return "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
 	}
@@ -24,13 +24,8 @@ func ECSAMIPath(a model.Arch) string {
 }
 
 // cpuArchitecture is an ECS task definition's RuntimePlatform
-// CpuArchitecture for an architecture.
-func cpuArchitecture(a model.Arch) string {
-	if a == model.ARM64 {
-		return "ARM64"
-	}
-	return "X86_64"
-}
+// CpuArchitecture for an architecture: the model spells it as ECS does.
+func cpuArchitecture(a model.Architecture) string { return string(a) }
 
 // workloadRetention is how long application and access logs are kept:
 // a year in prod, a month otherwise, like the flow logs.
@@ -202,7 +197,7 @@ func (e *emitter) ecs(s model.Service) {
 		Family: String(e.stack + "-" + s.Name), NetworkMode: String("awsvpc"), RequiresCompatibilities: []Value{String(compat)},
 		Cpu: String(strconv.Itoa(s.CPU)), Memory: String(strconv.Itoa(s.Memory)),
 		ExecutionRoleArn: GetAtt{exec, "Arn"}, TaskRoleArn: GetAtt{task, "Arn"},
-		RuntimePlatform: Map{{"CpuArchitecture", String(cpuArchitecture(e.archOf(s.Addr, s.Arch)))}, {"OperatingSystemFamily", String("LINUX")}},
+		RuntimePlatform: Map{{"CpuArchitecture", String(cpuArchitecture(e.archOf(s.Addr, s.Architecture)))}, {"OperatingSystemFamily", String("LINUX")}},
 		Tags:            e.tags(model.Address(string(s.Addr)+"/task-definition"), nil),
 	}
 	if !s.FileSystem.IsZero() {
@@ -252,8 +247,8 @@ func (e *emitter) ecs(s model.Service) {
 // like every moat instance, as the cluster's capacity provider.
 func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 	id := e.id(s.Addr)
-	arch := e.archOf(s.Addr, s.Arch)
-	e.param(Parameter{Name: ECSAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the ECS-optimized " + string(arch) + " Amazon Linux 2023 AMI", Default: String(ECSAMIPath(arch))})
+	arch := e.archOf(s.Addr, s.Architecture)
+	e.param(Parameter{Name: ECSAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the ECS-optimized " + amiArch(arch) + " Amazon Linux 2023 AMI", Default: String(ECSAMIPath(arch))})
 	role := e.role(model.Address(string(s.Addr)+"/host-role"), "ec2.amazonaws.com", "ECS container hosts: join the cluster; Session Manager for people",
 		"service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore")
 	profile := id + "HostProfile"
@@ -322,7 +317,7 @@ func (e *emitter) eks(s model.Service) {
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
 	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, model.Address(string(s.Addr)+"/nodes"), true)})
 	ami := "AL2023_x86_64_STANDARD"
-	if e.archOf(s.Addr, s.Arch) == model.ARM64 {
+	if e.archOf(s.Addr, s.Architecture) == model.ARM64 {
 		ami = "AL2023_ARM_64_STANDARD"
 	}
 	n := s.DesiredCount
@@ -388,8 +383,8 @@ func (e *emitter) fileSystem(f model.FileSystem) {
 
 func (e *emitter) bastion(b model.Bastion) {
 	id := e.id(b.Addr)
-	arch := e.archOf(b.Addr, b.Arch)
-	e.param(Parameter{Name: BastionAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the " + string(arch) + " Amazon Linux 2023 AMI for the bastion", Default: String(AMIPath(arch))})
+	arch := e.archOf(b.Addr, b.Architecture)
+	e.param(Parameter{Name: BastionAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the " + amiArch(arch) + " Amazon Linux 2023 AMI for the bastion", Default: String(AMIPath(arch))})
 	role := e.role(model.Address(string(b.Addr)+"/role"), "ec2.amazonaws.com", "the bastion: Session Manager only", "AmazonSSMManagedInstanceCore")
 	profile := id + "Profile"
 	e.add(profile, InstanceProfile{Roles: []Value{Ref{role}}})

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 // JSON encodes the template in long form with two-space indentation and a
@@ -24,7 +23,11 @@ func (t *Template) JSON() ([]byte, error) {
 }
 
 func writeJSON(b *bytes.Buffer, v Value, depth int) error {
-	indent := func(d int) { b.WriteString(strings.Repeat("  ", d)) }
+	indent := func(d int) {
+		for range d {
+			b.WriteString("  ")
+		}
+	}
 	switch v := v.(type) {
 	case String:
 		return writeJSONString(b, string(v))
@@ -83,6 +86,26 @@ func writeJSON(b *bytes.Buffer, v Value, depth int) error {
 // writeJSONString escapes like encoding/json but leaves <, > and & alone:
 // policies and user data are easier to read without \u003c noise.
 func writeJSONString(b *bytes.Buffer, s string) error {
+	// Printable ASCII needs only its quotes and backslashes escaped, as
+	// encoding/json does; anything else goes through encoding/json.
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		b.WriteByte('"')
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c == '"' || c == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(s[i])
+		}
+		b.WriteByte('"')
+		return nil
+	}
 	var sb bytes.Buffer
 	enc := json.NewEncoder(&sb)
 	enc.SetEscapeHTML(false)

@@ -21,6 +21,11 @@ func (t *tmpl) build() {
 	// IPv6 blocks first: subnets' Ipv6CidrBlock evaluates through them.
 	t.each("AWS::EC2::VPCCidrBlock", func(r *resource) {
 		vpc := t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc")
+		if c := r.props.get("CidrBlock"); c != nil {
+			if p := t.prefix(r, "CidrBlock", c); p.IsValid() {
+				t.v4[vpc] = append(t.v4[vpc], p)
+			}
+		}
 		if t.boolean(r, "AmazonProvidedIpv6CidrBlock", r.props.get("AmazonProvidedIpv6CidrBlock")) {
 			t.v6[vpc] = ipv6Standin
 		} else if p := t.prefix(r, "Ipv6CidrBlock", r.props.get("Ipv6CidrBlock")); p.IsValid() {
@@ -84,6 +89,7 @@ func (t *tmpl) build() {
 			s.ZoneID = z
 		}
 		if i, ok := vpcIdx[s.VPC]; ok {
+			t.subnetInVPC(r, s, n.VPCs[i])
 			v6 := n.VPCs[i].IPv6CIDR
 			if v6.Bits() == 56 && s.IPv6CIDR.Bits() == 64 && v6.Contains(s.IPv6CIDR.Addr()) {
 				s.IPv6Index = int(s.IPv6CIDR.Addr().As16()[7])

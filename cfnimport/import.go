@@ -49,6 +49,8 @@ type tmpl struct {
 	conds    *node
 	mappings *node
 	v6       map[model.Address]netip.Prefix
+	v4       map[model.Address][]netip.Prefix // secondary IPv4 blocks (AWS::EC2::VPCCidrBlock)
+	sgRefs   []sgRef                          // security groups rules name, checked once all are read
 	n        *model.Network
 	symbolic []string
 	steps    int
@@ -97,7 +99,7 @@ func parse(file string, src []byte, name string, values map[string]string) (*mod
 		return nil, r.diags.Sorted()
 	}
 	t := &tmpl{r: r, res: map[string]*resource{}, params: root.get("Parameters"), conds: root.get("Conditions"),
-		mappings: root.get("Mappings"), v6: map[model.Address]netip.Prefix{}, n: &model.Network{Name: name}, values: values}
+		mappings: root.get("Mappings"), v6: map[model.Address]netip.Prefix{}, v4: map[model.Address][]netip.Prefix{}, n: &model.Network{Name: name}, values: values}
 	resources := root.get("Resources")
 	if resources == nil || resources.kind != mapNode {
 		at := root.pos
@@ -145,6 +147,8 @@ func parse(file string, src []byte, name string, values map[string]string) (*mod
 	if r.diags.HasErrors() {
 		return nil, r.diags.Sorted()
 	}
+	t.nameAndRegion(root)
+	t.danglingGroups()
 	return t.n, r.diags.Sorted()
 }
 

@@ -82,6 +82,7 @@ func (t *tmpl) sgRule(r *resource, what string, m *node, ingress bool) (model.SG
 		rule.Peer = model.Peer{Kind: model.PeerCIDR, CIDR: t.prefix(r, what+".CidrIpv6", m.get("CidrIpv6"))}
 	case m.get(group) != nil:
 		rule.Peer = model.Peer{Kind: model.PeerGroup, Group: t.refAddr(r, what+"."+group, m.get(group), "sg")}
+		t.sgRefs = append(t.sgRefs, sgRef{rule.Peer.Group, m.get(group).pos})
 	case m.get(list) != nil:
 		rule.Peer = model.Peer{Kind: model.PeerPrefixList, PrefixList: t.prefixListID(r, what+"."+list, m.get(list))}
 	default:

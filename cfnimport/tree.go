@@ -136,12 +136,20 @@ func (r *reader) convert(y *yaml.Node, depth int) *node {
 		}
 	case yaml.MappingNode:
 		n = &node{kind: mapNode, pos: p}
+		seen := map[string]int{}
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k := y.Content[i]
 			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
 				r.errorf(diag.Pos{Line: k.Line, Column: k.Column}, "CloudFormation does not expand YAML merge keys", "merge keys (<<) are not supported")
 				continue
 			}
+			// A JSON decoder keeps the last of two equal keys and YAML
+			// readers differ: say so rather than pick one silently.
+			if line, dup := seen[k.Value]; dup {
+				r.errorf(diag.Pos{Line: k.Line, Column: k.Column}, fmt.Sprintf("it is already set at line %d; keep one", line), "key %q appears twice in one mapping", k.Value)
+				continue
+			}
+			seen[k.Value] = k.Line
 			n.keys = append(n.keys, k.Value)
 			n.vals = append(n.vals, r.convert(y.Content[i+1], depth+1))
 		}

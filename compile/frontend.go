@@ -291,10 +291,10 @@ func (c *compiler) buildService() {
 	}
 	// Fargate tasks run on Graviton, the cheaper rate; hosts and nodes run
 	// on whatever their type is (spec validation knows every type's).
-	svc.Arch = model.ARM64
+	svc.Architecture = model.ARM64
 	if sv.Kind != "ecs-fargate" {
 		svc.InstanceType = sv.InstanceType
-		svc.Arch = c.arch(sv.InstanceType, "service.instance_type")
+		svc.Architecture = c.arch(sv.InstanceType, "service.instance_type")
 	}
 	if sv.Kind == "eks" {
 		if l, ok := ec2types.Lookup(sv.InstanceType); ok {
@@ -340,14 +340,19 @@ func (c *compiler) workloadNotes() {
 		}
 	}
 	if sv := s.Service; sv != nil && sv.Kind == "eks" {
-		c.note(model.Advice, ServiceAddr, "The EKS API endpoint is private: run kubectl from inside the VPC (e.g. through the bastion). Bind the load balancer's target group to the service with the AWS Load Balancer Controller's TargetGroupBinding.")
+		// Name the bastion only when the spec has one.
+		from := "from inside the VPC (add a bastion: section for a way in)"
+		if s.Bastion != nil {
+			from = "from inside the VPC (e.g. through the bastion)"
+		}
+		c.note(model.Advice, ServiceAddr, "The EKS API endpoint is private: run kubectl %s. Bind the load balancer's target group to the service with the AWS Load Balancer Controller's TargetGroupBinding.", from)
 	}
 }
 
 // arch is the processor architecture of an instance type the spec gives at
 // path. The spec rejects a type moat does not know, so the error here
 // guards a caller that skipped validation.
-func (c *compiler) arch(instanceType, path string) model.Arch {
+func (c *compiler) arch(instanceType, path string) model.Architecture {
 	a, ok := ec2types.ArchOf(instanceType)
 	if !ok {
 		c.d.Errorf(c.s.Where(path), "use a type such as "+strings.Join(ec2types.Nearest(instanceType, 3), ", "),

@@ -116,7 +116,11 @@ func (c *compiler) buildNACLs() {
 			pub.one(inbound, model.TCP, model.Port(22), p, "SSH to the bastion")
 		}
 	}
-	pub.add(inbound, model.AllProtocols, model.AnyPort, vpc, "traffic from inside the VPC, including what NAT forwards for the private subnets")
+	fromVPC := "traffic from inside the VPC"
+	if c.hasNAT() {
+		fromVPC += ", including what NAT forwards for the private subnets"
+	}
+	pub.add(inbound, model.AllProtocols, model.AnyPort, vpc, fromVPC)
 	pub.add(inbound, model.TCP, ephemeral, anyV4, "return traffic for connections made from inside")
 	pub.add(inbound, model.UDP, ephemeral, anyV4, "return traffic (DNS, NTP) for connections made from inside")
 	pub.add(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out; security groups narrow it")

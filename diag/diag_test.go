@@ -3,7 +3,9 @@ package diag
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -79,5 +81,62 @@ func TestRenderJSON(t *testing.T) {
 	b.Reset()
 	if err := RenderJSON(&b, nil); err != nil || !bytes.Contains(b.Bytes(), []byte(`"diagnostics": []`)) {
 		t.Errorf("empty list should print an empty array, got %s (%v)", b.String(), err)
+	}
+}
+
+// A 50 MB one-line file once produced 200 MB of diagnostics: the quoted
+// line is a window around the column, and what the user's file holds is
+// never echoed as control bytes.
+func TestRenderBoundsLongLinesAndControlBytes(t *testing.T) {
+	long := bytes.Repeat([]byte("a"), 1<<20)
+	line := append(append([]byte("key: "), long...), []byte(": \x1b[31mred\x00\xff tail")...)
+	src := Sources{"big.yaml": line}
+	var l List
+	col := 5 + 1<<20 + 3
+	l.Errorf(Range{File: "big.yaml", Start: Pos{1, col}, End: Pos{1, col + 30}}, "hint \x07 bell", "bad value %s", "\x1b]0;title\x07"+string(long))
+	var b bytes.Buffer
+	if err := Render(&b, l, src); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if len(out) > 2000 {
+		t.Fatalf("rendered %d bytes for one diagnostic, want a bounded excerpt", len(out))
+	}
+	for _, c := range []byte{0x1b, 0x00, 0x07, 0xff} {
+		if bytes.IndexByte(b.Bytes(), c) >= 0 {
+			t.Errorf("output holds control or invalid byte %#x:\n%q", c, out)
+		}
+	}
+	lines := strings.Split(out, "\n")
+	if len(lines) < 3 {
+		t.Fatalf("want an excerpt and a caret:\n%s", out)
+	}
+	// The caret sits under the column: "…" then the window.
+	text, caret := lines[1], lines[2]
+	i := strings.Index(caret, "^")
+	if i < 0 || []rune(text)[utf8.RuneCountInString(caret[:i])] != '\uFFFD' {
+		t.Errorf("caret is not under the column:\n%s\n%s", text, caret)
+	}
+}
+
+func TestJSONDuplicateKeys(t *testing.T) {
+	src := []byte(`{"Subnets": [
+  {"SubnetId": "subnet-1", "CidrBlock": "10.0.0.0/24",
+   "CidrBlock": "10.9.0.0/24", "Tags": [{"Key": "a"}, {"Key": "b"}]}
+ ],
+ "Nested": {"Subnets": 1},
+ "Subnets": []
+}`)
+	got := JSONDuplicateKeys("f.json", src, "h")
+	var where []string
+	for _, d := range got {
+		where = append(where, d.Range.String()+" "+d.Summary)
+	}
+	want := []string{
+		`f.json:3:4 key "CidrBlock" appears twice in one object; only the last would be read`,
+		`f.json:6:2 key "Subnets" appears twice in one object; only the last would be read`,
+	}
+	if diff := cmp.Diff(want, where); diff != "" {
+		t.Errorf("JSONDuplicateKeys (-want +got):\n%s", diff)
 	}
 }

@@ -115,3 +115,61 @@ func stringStart(src []byte, end int64) int64 {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// JSONDuplicateKeys reports every key that appears twice in one object of
+// the JSON document src, at the second occurrence: encoding/json keeps the
+// last silently, so a hand-edited or concatenated file would otherwise
+// lose data without a word. src must already decode without error.
+func JSONDuplicateKeys(file string, src []byte, hint string) List {
+	var out List
+	dec := json.NewDecoder(bytes.NewReader(src))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		key    bool // the next token of an object is a key
+	}
+	var stack []frame
+	for {
+		off := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		top := len(stack) - 1
+		if top >= 0 && stack[top].object && stack[top].key {
+			if k, ok := tok.(string); ok {
+				stack[top].key = false
+				if stack[top].keys[k] {
+					out.Errorf(Range{File: file, Start: PosAt(src, keyStart(src, off))}, hint, "key %q appears twice in one object; only the last would be read", k)
+				}
+				stack[top].keys[k] = true
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{object: true, keys: map[string]bool{}, key: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			if top >= 0 {
+				stack = stack[:top]
+			}
+		}
+		// A value ended: the enclosing object expects a key next.
+		if top := len(stack) - 1; top >= 0 && stack[top].object {
+			stack[top].key = true
+		}
+	}
+}
+
+// keyStart skips the separators between the previous token's end and a
+// key's opening quote.
+func keyStart(src []byte, off int64) int64 {
+	for off < int64(len(src)) && (isSpace(src[off]) || src[off] == ',' || src[off] == ':') {
+		off++
+	}
+	return off
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,16 +21,20 @@ type Sources map[string][]byte
 //	      |         ^^^^^^^^^^^
 //	      = hint: ...
 //
-// followed by a one-line count. Diagnostics are sorted first.
+// followed by a one-line count. Diagnostics are sorted first. What comes
+// from the user's file is bounded and made printable: a source line is cut
+// to a window of about MaxExcerpt characters around the column, a summary
+// or hint to MaxText, and control characters and invalid UTF-8 print as
+// U+FFFD, so no input can flood or drive the terminal.
 func Render(w io.Writer, l List, src Sources) error {
 	var b strings.Builder
 	for _, d := range l.Sorted() {
-		fmt.Fprintf(&b, "%s: %s: %s\n", d.Range, d.Severity, d.Summary)
+		fmt.Fprintf(&b, "%s: %s: %s\n", Printable(d.Range.String(), MaxText), d.Severity, Printable(d.Summary, MaxText))
 		if line, ok := sourceLine(src[d.Range.File], d.Range.Start.Line); ok {
 			writeExcerpt(&b, line, d.Range)
 		}
 		if d.Hint != "" {
-			fmt.Fprintf(&b, "      = hint: %s\n", d.Hint)
+			fmt.Fprintf(&b, "      = hint: %s\n", Printable(d.Hint, MaxText))
 		}
 	}
 	if e, wn := l.Count(); e+wn > 0 {
@@ -39,6 +44,53 @@ func Render(w io.Writer, l List, src Sources) error {
 	return err
 }
 
+// Bounds on what Render quotes, in characters.
+const (
+	MaxExcerpt = 120 // a source line's window
+	MaxText    = 400 // a summary, hint or file name
+)
+
+// Printable returns s with each control character (but tab, which becomes
+// a space) and each invalid UTF-8 byte replaced by U+FFFD, cut to max
+// characters with a trailing "…".
+func Printable(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for i, r := range s {
+		if n == max {
+			if i < len(s) {
+				b.WriteString("…")
+			}
+			break
+		}
+		b.WriteRune(printableRune(r))
+		n++
+	}
+	return b.String()
+}
+
+// cut is s cut to max characters with a trailing "…".
+func cut(s string, max int) string {
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+func printableRune(r rune) rune {
+	switch {
+	case r == '\t':
+		return ' '
+	case r == utf8.RuneError, unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
+		return utf8.RuneError
+	}
+	return r
+}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
@@ -46,26 +98,56 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-func writeExcerpt(b *strings.Builder, line string, r Range) {
-	line = strings.ReplaceAll(line, "\t", " ")
-	fmt.Fprintf(b, "%5d | %s\n", r.Start.Line, line)
+// writeExcerpt quotes line with a caret under r. A long line is shown as
+// a window around the column, with "…" where it is cut.
+func writeExcerpt(b *strings.Builder, line []byte, r Range) {
 	col := max(r.Start.Column, 1)
-	// Columns count runes, as the YAML parser reports them.
-	prefix := utf8.RuneCountInString(line)
-	pad := min(col-1, prefix)
 	width := 1
 	if r.End.Line == r.Start.Line && r.End.Column > col {
 		width = r.End.Column - col
 	}
-	if pad+width > prefix && prefix > pad {
-		width = prefix - pad
+	// Columns count runes, as the YAML parser reports them. Find the
+	// window's first rune: enough before the column to show context.
+	first := max(col-1-MaxExcerpt/3, 0)
+	if len(line) <= 4*MaxExcerpt && utf8.RuneCount(line) <= MaxExcerpt {
+		first = 0 // it fits: no window
+	}
+	off, n := 0, 0
+	for n < first && off < len(line) {
+		_, size := utf8.DecodeRune(line[off:])
+		off += size
+		n++
+	}
+	first = n
+	var w strings.Builder
+	if first > 0 {
+		w.WriteString("…")
+	}
+	shown := 0
+	for off < len(line) && shown < MaxExcerpt {
+		r, size := utf8.DecodeRune(line[off:])
+		w.WriteRune(printableRune(r))
+		off += size
+		shown++
+	}
+	if off < len(line) {
+		w.WriteString("…")
+	}
+	fmt.Fprintf(b, "%5d | %s\n", r.Start.Line, w.String())
+	pad := min(max(col-1-first, 0), shown)
+	if pad+width > shown && shown > pad {
+		width = shown - pad
+	}
+	width = min(width, MaxExcerpt)
+	if first > 0 {
+		pad++ // the leading "…"
 	}
 	fmt.Fprintf(b, "      | %s%s\n", strings.Repeat(" ", pad), strings.Repeat("^", width))
 }
 
-func sourceLine(src []byte, n int) (string, bool) {
+func sourceLine(src []byte, n int) ([]byte, bool) {
 	if n < 1 || src == nil {
-		return "", false
+		return nil, false
 	}
 	for i := 1; ; i++ {
 		j := bytes.IndexByte(src, '\n')
@@ -73,10 +155,10 @@ func sourceLine(src []byte, n int) (string, bool) {
 			if j < 0 {
 				j = len(src)
 			}
-			return strings.TrimRight(string(src[:j]), "\r"), true
+			return bytes.TrimRight(src[:j], "\r"), true
 		}
 		if j < 0 {
-			return "", false
+			return nil, false
 		}
 		src = src[j+1:]
 	}
@@ -89,6 +171,11 @@ func RenderJSON(w io.Writer, l List) error {
 	sorted := l.Sorted()
 	if sorted == nil {
 		sorted = List{}
+	}
+	// Bounded as Render bounds them; encoding/json escapes control bytes.
+	for i := range sorted {
+		sorted[i].Summary = cut(sorted[i].Summary, MaxText)
+		sorted[i].Hint = cut(sorted[i].Hint, MaxText)
 	}
 	doc := struct {
 		Diagnostics List `json:"diagnostics"`

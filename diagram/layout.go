@@ -104,6 +104,9 @@ type Arrow struct {
 	Points    []Point
 	Label     string
 	LabelRect Rect // zero when Label is empty
+	// Title is the full label when Label is a shortened form of it (long
+	// source lists); SVG shows it on hover, DOT and Mermaid print it.
+	Title     string
 	Highlight bool
 }
 

@@ -1,8 +1,10 @@
 package diagram
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/moatnet/moat/model"
 )
@@ -250,8 +252,11 @@ func (l *layouter) arrows(idx map[string]int) {
 		}
 		a := Arrow{From: e.from, To: e.to, Kind: kind, Points: pts}
 		if e.kind == edgeFlow && e.label != "" {
-			a.Label = e.label
-			a.LabelRect = l.placeLabel(e.label, pts, labels, e.from, e.to)
+			a.Label = shortLabel(e.label, maxLabelChars)
+			if a.Label != e.label {
+				a.Title = e.label
+			}
+			a.LabelRect = l.placeLabel(a.Label, pts, labels, e.from, e.to)
 			labels = append(labels, a.LabelRect)
 		}
 		pic.Arrows = append(pic.Arrows, a)
@@ -465,7 +470,11 @@ func (l *layouter) placeLabel(text string, pts []Point, placed []Rect, from, to 
 		segs = append(segs, seg{a, b, abs(a.X-b.X) + abs(a.Y-b.Y)})
 	}
 	slices.SortStableFunc(segs, func(x, y seg) int { return y.n - x.n })
+	canvas := Rect{0, 0, l.pic.Width, l.pic.Height}
 	free := func(r Rect) bool {
+		if !canvas.Contains(r) {
+			return false
+		}
 		for _, o := range placed {
 			if o.Overlaps(r) {
 				return false
@@ -482,25 +491,120 @@ func (l *layouter) placeLabel(text string, pts []Point, placed []Rect, from, to 
 		}
 		return true
 	}
-	for _, sg := range segs {
-		mx, my := (sg.a.X+sg.b.X)/2, (sg.a.Y+sg.b.Y)/2
-		for step := 0; step <= sg.n/2; step += 4 {
-			for _, sign := range []int{1, -1} {
-				x, y := mx, my
-				if sg.a.X == sg.b.X {
-					y += sign * step
-				} else {
-					x += sign * step
-				}
-				r := Rect{x - w/2, y - h/2, w, h}
-				if free(r) {
-					return r
+	// On the arrow first; then, when long labels crowd it, beside it:
+	// stacked above or below a horizontal segment, to either side of a
+	// vertical one.
+	for _, off := range []int{0, 1, -1, 2, -2, 3, -3} {
+		for _, sg := range segs {
+			mx, my := (sg.a.X+sg.b.X)/2, (sg.a.Y+sg.b.Y)/2
+			if sg.a.X == sg.b.X {
+				mx += off * (w/2 + 4)
+			} else {
+				my += off * (h + 2)
+			}
+			for step := 0; step <= sg.n/2; step += 4 {
+				for _, sign := range []int{1, -1} {
+					x, y := mx, my
+					if sg.a.X == sg.b.X {
+						y += sign * step
+					} else {
+						x += sign * step
+					}
+					r := Rect{x - w/2, y - h/2, w, h}
+					if free(r) {
+						return r
+					}
 				}
 			}
 		}
 	}
 	mx, my := (segs[0].a.X+segs[0].b.X)/2, (segs[0].a.Y+segs[0].b.Y)/2
-	return Rect{mx - w/2, my - h/2, w, h}
+	// No free place on the arrow: at least stay on the canvas.
+	x := min(max(mx-w/2, 0), max(canvas.W-w, 0))
+	y := min(max(my-h/2, 0), max(canvas.H-h, 0))
+	return Rect{x, y, w, h}
+}
+
+// maxLabelChars bounds an arrow label, so a long source list (four
+// allow_from CIDRs, three bastion CIDRs) neither runs off the canvas nor
+// over other labels; the full text stays in Arrow.Title.
+const maxLabelChars = 44
+
+// shortLabel fits a flow label, "tcp/443 from A, tcp/443 from B, tcp/22
+// from C", into max characters, each step losing less than the next:
+// sources grouped per rule ("tcp/443 from A, B; tcp/22 from C"), then the
+// first source and a count ("tcp/443 from A +1"), then counts only
+// ("tcp/443 (2 sources)"), then as many rules as fit and "+N more".
+func shortLabel(label string, max int) string {
+	if utf8.RuneCountInString(label) <= max {
+		return label
+	}
+	type group struct {
+		rule    string
+		sources []string
+	}
+	var groups []*group
+	byRule := map[string]*group{}
+	for _, part := range splitLabel(label) {
+		rule, src, _ := strings.Cut(part, " from ")
+		g := byRule[rule]
+		if g == nil {
+			g = &group{rule: rule}
+			byRule[rule] = g
+			groups = append(groups, g)
+		}
+		if src != "" {
+			g.sources = append(g.sources, src)
+		}
+	}
+	fits := func(s string) bool { return utf8.RuneCountInString(s) <= max }
+	render := func(each func(*group) string) []string {
+		var out []string
+		for _, g := range groups {
+			out = append(out, each(g))
+		}
+		return out
+	}
+	for _, each := range []func(*group) string{
+		func(g *group) string {
+			if len(g.sources) == 0 {
+				return g.rule
+			}
+			return g.rule + " from " + strings.Join(g.sources, ", ")
+		},
+		func(g *group) string {
+			switch len(g.sources) {
+			case 0:
+				return g.rule
+			case 1:
+				return g.rule + " from " + g.sources[0]
+			}
+			return fmt.Sprintf("%s from %s +%d", g.rule, g.sources[0], len(g.sources)-1)
+		},
+	} {
+		if s := strings.Join(render(each), "; "); fits(s) {
+			return s
+		}
+	}
+	counted := render(func(g *group) string {
+		switch len(g.sources) {
+		case 0:
+			return g.rule
+		case 1:
+			return g.rule + " (1 source)"
+		}
+		return fmt.Sprintf("%s (%d sources)", g.rule, len(g.sources))
+	})
+	if s := strings.Join(counted, "; "); fits(s) {
+		return s
+	}
+	for k := len(counted) - 1; k >= 1; k-- {
+		if s := fmt.Sprintf("%s; +%d more", strings.Join(counted[:k], "; "), len(counted)-k); fits(s) {
+			return s
+		}
+	}
+	r := []rune(counted[0])
+	return string(r[:max-1]) + "…"
 }
 
 // highlight marks the path and the blocking resource.

@@ -97,8 +97,15 @@ func writeSVG(p *Picture) []byte {
 		if a.Highlight {
 			cls += " hl"
 		}
+		if a.Title != "" {
+			// The full label on hover; the picture shows the short one.
+			fmt.Fprintf(&b, "<g><title>%s</title>\n", esc(a.Title))
+		}
 		fmt.Fprintf(&b, `<rect class="%s" x="%d" y="%d" width="%d" height="%d" rx="3"/>`+"\n", cls, r.X, r.Y, r.W, r.H)
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">%s</text>`+"\n", r.cx(), r.Y+r.H-4, esc(a.Label))
+		if a.Title != "" {
+			b.WriteString("</g>\n")
+		}
 	}
 	b.WriteString("</svg>\n")
 	return b.Bytes()

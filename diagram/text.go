@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -108,7 +109,7 @@ func writeDOT(p *Picture) []byte {
 			attrs = append(attrs, "lhead=cluster_"+dotID(a.To))
 		}
 		if a.Label != "" {
-			attrs = append(attrs, "label="+dotQuote(a.Label))
+			attrs = append(attrs, "label="+dotQuote(cmp.Or(a.Title, a.Label)))
 		}
 		switch a.Kind {
 		case ArrowRoute:
@@ -236,7 +237,7 @@ func writeMermaid(p *Picture) []byte {
 			op = "---"
 		}
 		if a.Label != "" {
-			fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", dotID(a.From), op, mmText(a.Label), dotID(a.To))
+			fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", dotID(a.From), op, mmText(cmp.Or(a.Title, a.Label)), dotID(a.To))
 		} else {
 			fmt.Fprintf(&b, "  %s %s %s\n", dotID(a.From), op, dotID(a.To))
 		}

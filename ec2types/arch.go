@@ -10,7 +10,7 @@ import (
 // family is one instance family: its processor architecture and the sizes
 // it comes in.
 type family struct {
-	arch  model.Arch
+	arch  model.Architecture
 	sizes []string
 }
 
@@ -34,28 +34,28 @@ var (
 // moat knows. Graviton (AWS's Arm processor) families carry a g after the
 // generation: t4g, m7g, c6gn, r8g; a1 is the first Graviton.
 var families = map[string]family{
-	"t2":   {model.X86_64, burstableSizes},
-	"t3":   {model.X86_64, burstableSizes},
-	"t3a":  {model.X86_64, burstableSizes},
+	"t2":   {model.X86, burstableSizes},
+	"t3":   {model.X86, burstableSizes},
+	"t3a":  {model.X86, burstableSizes},
 	"t4g":  {model.ARM64, burstableSizes},
 	"a1":   {model.ARM64, []string{"medium", "large", "xlarge", "2xlarge", "4xlarge", "metal"}},
-	"m5":   {model.X86_64, intel5Sizes},
-	"m5a":  {model.X86_64, []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"}},
-	"m6i":  {model.X86_64, intel6Sizes},
-	"m6a":  {model.X86_64, amd6Sizes},
-	"m7i":  {model.X86_64, intel7Sizes},
-	"m7a":  {model.X86_64, amd7Sizes},
+	"m5":   {model.X86, intel5Sizes},
+	"m5a":  {model.X86, []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"}},
+	"m6i":  {model.X86, intel6Sizes},
+	"m6a":  {model.X86, amd6Sizes},
+	"m7i":  {model.X86, intel7Sizes},
+	"m7a":  {model.X86, amd7Sizes},
 	"m6g":  {model.ARM64, graviton2Sizes},
 	"m6gd": {model.ARM64, graviton2Sizes},
 	"m7g":  {model.ARM64, graviton2Sizes},
 	"m7gd": {model.ARM64, graviton2Sizes},
 	"m8g":  {model.ARM64, graviton4Sizes},
-	"c5":   {model.X86_64, c5Sizes},
-	"c5n":  {model.X86_64, c5nSizes},
-	"c6i":  {model.X86_64, intel6Sizes},
-	"c6a":  {model.X86_64, amd6Sizes},
-	"c7i":  {model.X86_64, intel7Sizes},
-	"c7a":  {model.X86_64, amd7Sizes},
+	"c5":   {model.X86, c5Sizes},
+	"c5n":  {model.X86, c5nSizes},
+	"c6i":  {model.X86, intel6Sizes},
+	"c6a":  {model.X86, amd6Sizes},
+	"c7i":  {model.X86, intel7Sizes},
+	"c7a":  {model.X86, amd7Sizes},
 	"c6g":  {model.ARM64, graviton2Sizes},
 	"c6gd": {model.ARM64, graviton2Sizes},
 	"c6gn": {model.ARM64, graviton2Sizes[:len(graviton2Sizes)-1]}, // no metal
@@ -63,11 +63,11 @@ var families = map[string]family{
 	"c7gd": {model.ARM64, graviton2Sizes},
 	"c7gn": {model.ARM64, graviton2Sizes},
 	"c8g":  {model.ARM64, graviton4Sizes},
-	"r5":   {model.X86_64, intel5Sizes},
-	"r6i":  {model.X86_64, intel6Sizes},
-	"r6a":  {model.X86_64, amd6Sizes},
-	"r7i":  {model.X86_64, intel7Sizes},
-	"r7a":  {model.X86_64, amd7Sizes},
+	"r5":   {model.X86, intel5Sizes},
+	"r6i":  {model.X86, intel6Sizes},
+	"r6a":  {model.X86, amd6Sizes},
+	"r7i":  {model.X86, intel7Sizes},
+	"r7a":  {model.X86, amd7Sizes},
 	"r6g":  {model.ARM64, graviton2Sizes},
 	"r6gd": {model.ARM64, graviton2Sizes},
 	"r7g":  {model.ARM64, graviton2Sizes},
@@ -78,7 +78,7 @@ var families = map[string]family{
 // ArchOf returns the processor architecture of an instance type such as
 // "t3.nano" (x86_64) or "c6gn.large" (arm64), and false for a type moat
 // does not know.
-func ArchOf(instanceType string) (model.Arch, bool) {
+func ArchOf(instanceType string) (model.Architecture, bool) {
 	fam, size, ok := strings.Cut(instanceType, ".")
 	if !ok {
 		return "", false

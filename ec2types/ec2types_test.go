@@ -42,11 +42,11 @@ func TestMaxPods(t *testing.T) {
 // (https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html,
 // co.html, mo.html): Graviton families carry a g after the generation.
 func TestArchOf(t *testing.T) {
-	for typ, want := range map[string]model.Arch{
+	for typ, want := range map[string]model.Architecture{
 		"t4g.nano": model.ARM64, "m7g.large": model.ARM64, "c6gn.16xlarge": model.ARM64, "r8g.metal-48xl": model.ARM64,
 		"m6gd.metal": model.ARM64, "a1.medium": model.ARM64, "c7gn.metal": model.ARM64,
-		"t3.nano": model.X86_64, "t3a.micro": model.X86_64, "m5.large": model.X86_64, "c5.9xlarge": model.X86_64,
-		"m7i.48xlarge": model.X86_64, "m7a.medium": model.X86_64, "r6i.32xlarge": model.X86_64,
+		"t3.nano": model.X86, "t3a.micro": model.X86, "m5.large": model.X86, "c5.9xlarge": model.X86,
+		"m7i.48xlarge": model.X86, "m7a.medium": model.X86, "r6i.32xlarge": model.X86,
 	} {
 		if got, ok := ArchOf(typ); !ok || got != want {
 			t.Errorf("ArchOf(%s) = %q, %v; want %q", typ, got, ok, want)

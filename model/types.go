@@ -199,26 +199,16 @@ type NATGateway struct {
 	ID  string
 }
 
-// Arch is a processor architecture as EC2 names it
-// (DescribeInstanceTypes ProcessorInfo.SupportedArchitectures). The zero
-// value means not known.
-type Arch string
-
-const (
-	ARM64  Arch = "arm64"  // AWS Graviton
-	X86_64 Arch = "x86_64" // Intel and AMD
-)
-
 // NATInstance is the self-healing NAT: an auto-scaling group of exactly one
 // instance that attaches a fixed ENI at boot, so routes that point at the
 // ENI survive a replacement.
 type NATInstance struct {
 	Addr          Address
 	VPC           Address
-	Subnet        Address // public subnet it lives in
-	ENI           Address // fixed interface; private routes point here
-	InstanceType  string  // e.g. "t4g.nano"
-	Arch          Arch    // the instance type's; picks the image
+	Subnet        Address      // public subnet it lives in
+	ENI           Address      // fixed interface; private routes point here
+	InstanceType  string       // e.g. "t4g.nano"
+	Architecture  Architecture // the instance type's; picks the image
 	SecurityGroup Address
 	Serves        []string // AZ IDs whose private route tables use it
 }
@@ -428,9 +418,10 @@ type Service struct {
 	// nodes, and the instance type of ecs-ec2 hosts or EKS nodes.
 	CPU, Memory, DesiredCount int
 	InstanceType              string
-	// Arch is what the tasks, hosts or nodes run on: the instance type's
-	// for ecs-ec2 and EKS, Graviton (ARM64) for Fargate.
-	Arch Arch
+	// Architecture is the tasks' processor architecture: Graviton (ARM64)
+	// on Fargate, the instance type's for ecs-ec2 hosts and EKS nodes;
+	// empty when not known (an import).
+	Architecture Architecture
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
 	FileSystem     Address // EFS the service mounts; zero if none
@@ -470,9 +461,18 @@ type Bastion struct {
 	Subnet        Address
 	AllowFrom     []netip.Prefix
 	SecurityGroup Address
-	InstanceType  string
-	Arch          Arch
+	InstanceType  string       // empty when not known (an import)
+	Architecture  Architecture // the instance type's; picks the image
 }
+
+// Architecture is a processor architecture, spelt as ECS's
+// RuntimePlatform.CpuArchitecture spells it.
+type Architecture string
+
+const (
+	ARM64 Architecture = "ARM64"
+	X86   Architecture = "X86_64"
+)
 
 // NoteKind classifies what the compiler wants a reader to know.
 type NoteKind string

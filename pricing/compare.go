@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/moatnet/moat/model"
 )
@@ -33,17 +34,49 @@ type Row struct {
 
 // Comparison prices the same stack with each NAT option.
 type Comparison struct {
-	Stack       string       `json:"stack"`
-	Region      string       `json:"region"`
-	Rows        []Row        `json:"rows"`
+	Stack  string `json:"stack"`
+	Region string `json:"region"`
+	Rows   []Row  `json:"rows"`
+	// NotCompared lists the options the topology does not have: the
+	// design builds for them the same NAT as for an option already in
+	// Rows (a hub-and-spoke design puts its NAT in the egress VPC itself;
+	// with one zone, per zone and shared are the same).
+	NotCompared []SameAs     `json:"not_compared,omitempty"`
 	Assumptions []Assumption `json:"assumptions"`
+}
+
+// SameAs is an option left out of a comparison and the row it would repeat.
+type SameAs struct {
+	Option string `json:"option"`
+	Label  string `json:"label"`
+	SameAs string `json:"same_as"`
+}
+
+// natDesign is what a network's NAT is, for telling options apart: its
+// devices, where they are, their type and addresses.
+func natDesign(n *model.Network) string {
+	var b strings.Builder
+	for _, g := range n.NATGateways {
+		fmt.Fprintf(&b, "gw %s %s %s %v %v %d %v;", g.Addr, g.VPC, g.Subnet, g.Regional, g.Zones, g.PublicIPs, g.Private)
+	}
+	for _, ni := range n.NATInstances {
+		fmt.Fprintf(&b, "ni %s %s %s %s %v;", ni.Addr, ni.VPC, ni.Subnet, ni.InstanceType, ni.Serves)
+	}
+	return b.String()
 }
 
 // Compare prices every option with t and u and states each one's saving
 // against the option marked Baseline.
 func Compare(opts []Option, t *Table, u Usage) *Comparison {
 	c := &Comparison{Assumptions: u.Assumptions()}
+	for _, o := range opts {
+		if o.Network != nil {
+			c.Assumptions = u.assumptionsFor(o.Network) // the options differ only in NAT
+			break
+		}
+	}
 	var base *Row
+	seen := map[string]string{} // NAT design -> the option that has it
 	for _, o := range opts {
 		row := Row{Option: o.Name, Label: o.Label, GivesUp: o.GivesUp, Baseline: o.Baseline}
 		if o.Network == nil {
@@ -57,6 +90,12 @@ func Compare(opts []Option, t *Table, u Usage) *Comparison {
 		if c.Stack == "" {
 			c.Stack, c.Region = o.Network.Name, o.Network.Region
 		}
+		d := natDesign(o.Network)
+		if first, ok := seen[d]; ok {
+			c.NotCompared = append(c.NotCompared, SameAs{Option: o.Name, Label: o.Label, SameAs: first})
+			continue
+		}
+		seen[d] = o.Name
 		r := Estimate(o.Network, t, u)
 		row.Total, row.Unpriced = r.Total, r.Unpriced
 		row.NAT = natPart(o.Network, r)

@@ -2,6 +2,8 @@ package pricing
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -45,10 +47,11 @@ type Report struct {
 }
 
 type estimator struct {
-	n *model.Network
-	t *Table
-	u Usage
-	r *Report
+	n   *model.Network
+	t   *Table
+	u   Usage
+	r   *Report
+	ref *Table // us-east-1, read once for the units of unpriced lines
 }
 
 // Estimate prices n with table t (nil: every line unpriced) under usage u.
@@ -59,12 +62,11 @@ func Estimate(n *model.Network, t *Table, u Usage) *Report {
 		n = &model.Network{}
 	}
 	u, derived := centralEgressUsage(n, u)
-	as := u.Assumptions()
+	as := u.assumptionsFor(n)
 	for i := range as {
 		if why, ok := derived[as[i].Key]; ok {
 			as[i].Meaning += " (" + why + ")"
 			as[i].Default = true // not set by the user: derived from the default
-
 		}
 	}
 	e := &estimator{n: n, t: t, u: u, r: &Report{Stack: n.Name, Region: n.Region, Assumptions: as}}
@@ -157,8 +159,11 @@ func (e *estimator) add(res model.Address, item, key string, q Qty, assumption s
 	if l.Unit == "" {
 		// An unpriced figure has no unit of its own; borrow the reference
 		// table's so the quantity still reads right.
-		if ref, err := Load("us-east-1"); err == nil && ref.Lookup(key).Unit != "" {
-			l.Unit = ref.Lookup(key).Unit
+		if e.ref == nil {
+			e.ref, _ = Load("us-east-1")
+		}
+		if u := e.ref.Lookup(key).Unit; u != "" {
+			l.Unit = u
 		} else {
 			l.Unit = unitOf(key)
 		}
@@ -350,8 +355,27 @@ func (e *estimator) publicIPv4() {
 			fmt.Sprintf("an internet-facing %s holds one public IPv4 per zone (%s)", lb.Kind, pluralS(len(lb.Subnets), "subnet")))
 	}
 	for _, b := range e.n.Bastions {
-		if sub, ok := e.n.Subnet(b.Subnet); ok && sub.Tier == model.Public {
-			e.add(b.Addr, "public IPv4 address", "public_ipv4_hour", hours(1), "the bastion sits in a public subnet with a public address")
+		// The bastion's address is its interface's (moat's template puts
+		// an Elastic IP on it); count it once, under the bastion.
+		counted[b.Addr] = true
+		ips, has := 0, false
+		for _, eni := range e.n.ENIs {
+			if eni.Owner == b.Addr {
+				counted[eni.Addr], has = true, true
+				if eni.HasPublicIP {
+					ips++
+				}
+			}
+		}
+		why := "the Elastic IP on the bastion's interface"
+		if !has {
+			// No interface in the model: go by the subnet.
+			if sub, ok := e.n.Subnet(b.Subnet); ok && sub.Tier == model.Public {
+				ips, why = 1, "the bastion sits in a public subnet with a public address"
+			}
+		}
+		if ips > 0 {
+			e.add(b.Addr, "public IPv4 address", "public_ipv4_hour", hours(ips), why)
 		}
 	}
 	for _, eni := range e.n.ENIs {
@@ -532,11 +556,11 @@ func (e *estimator) crossZone() {
 	if crossing > 0 {
 		gb := e.u.NATGB.div(len(paths)).times(Units(int64(crossing)))
 		e.add("data-transfer/cross-zone-nat", "traffic to a NAT in another zone", "cross_az_gb", gb.times(Units(2)),
-			fmt.Sprintf("%d of %d zones reach the internet through a NAT in another zone: %s GB of nat_gb crosses, charged leaving one zone and entering the other", crossing, len(paths), gb))
+			fmt.Sprintf("%d of %d zones reach the internet through a NAT in another zone: %s GB of nat_gb crosses, billed twice (%s GB out of one zone, %s GB into the other)", crossing, len(paths), gb, gb, gb))
 	}
 	if len(e.n.Zones) > 1 && e.u.CrossZoneGB > 0 {
 		e.add("data-transfer/cross-zone", "application traffic between zones", "cross_az_gb", e.u.CrossZoneGB.times(Units(2)),
-			fmt.Sprintf("cross_zone_gb=%s, charged leaving one zone and entering the other", e.u.CrossZoneGB))
+			fmt.Sprintf("cross_zone_gb=%s, billed twice (%s GB out of one zone, %s GB into the other)", e.u.CrossZoneGB, e.u.CrossZoneGB, e.u.CrossZoneGB))
 	}
 }
 
@@ -587,32 +611,128 @@ func (e *estimator) tiered(res model.Address, item string, gb Qty, note string, 
 	}
 }
 
+// A design fixes most of what a workload costs: how many tasks or hosts,
+// their size, the database's class and storage, the bastion's type. The
+// template is built from the same model, so those figures come from the
+// model; a usage figure stands in only where the model has none (an
+// import that does not say), or when the usage file sets it to ask "what
+// if" (it differs from the default), and the line says which it is.
+
+// designFigures lists, by usage key, what the model fixes for the
+// figures a design decides (several values when several resources differ).
+func designFigures(n *model.Network) map[string][]string {
+	out := map[string][]string{}
+	put := func(key, v string) {
+		if !slices.Contains(out[key], v) {
+			out[key] = append(out[key], v)
+		}
+	}
+	for _, s := range n.Services {
+		switch s.Kind {
+		case "ecs-fargate", "":
+			if s.DesiredCount > 0 {
+				put("fargate_tasks", strconv.Itoa(s.DesiredCount))
+			}
+			if s.CPU > 0 {
+				put("fargate_vcpu", per1024(s.CPU).String())
+			}
+			if s.Memory > 0 {
+				put("fargate_memory_gb", per1024(s.Memory).String())
+			}
+		default:
+			if s.DesiredCount > 0 {
+				put("ec2_instances", strconv.Itoa(s.DesiredCount))
+			}
+			if s.InstanceType != "" {
+				put("ec2_instance_type", s.InstanceType)
+			}
+		}
+	}
+	for _, d := range n.Databases {
+		if d.InstanceClass != "" {
+			put("db_instance_class", d.InstanceClass)
+		}
+		if d.StorageGiB > 0 {
+			put("db_storage_gb", strconv.Itoa(d.StorageGiB))
+		}
+	}
+	for _, b := range n.Bastions {
+		if b.InstanceType != "" {
+			put("bastion_instance_type", b.InstanceType)
+		}
+	}
+	return out
+}
+
+// assumptionsFor lists the usage figures as Assumptions does, but a
+// figure the design fixes, left at its default, shows the design's value:
+// that is what the lines price.
+func (u Usage) assumptionsFor(n *model.Network) []Assumption {
+	as := u.Assumptions()
+	fixed := designFigures(n)
+	for i := range as {
+		if v, ok := fixed[as[i].Key]; ok && as[i].Default {
+			as[i].Value = strings.Join(v, ", ")
+			as[i].Meaning += " (the design's, as the template builds it; set it to price another)"
+		}
+	}
+	return as
+}
+
+// pick returns the model's figure v (when known, and the usage figure is
+// left at its default) or the usage figure, and how the line explains it.
+func pick[T comparable](model T, known bool, usage, def T, fromModel, fromUsage string) (T, string) {
+	if known && usage == def {
+		return model, fromModel
+	}
+	if known {
+		return usage, fromUsage + " (set in the usage file; the template's is " + fmt.Sprint(model) + ")"
+	}
+	return usage, fromUsage
+}
+
+// per1024 turns MiB (or CPU units, 1,024 to a vCPU) into GB (or vCPU).
+func per1024(n int) Qty { return Qty(int64(n) * 1_000_000 / 1024) }
+
 func (e *estimator) workloads() {
-	u := e.u
+	u, def := e.u, DefaultUsage()
 	for _, s := range e.n.Services {
 		switch s.Kind {
 		case "ecs-fargate", "":
-			task := fmt.Sprintf("fargate_tasks=%s x fargate_vcpu=%s, always on", u.FargateTasks, u.FargateVCPU)
-			e.add(s.Addr, "Fargate vCPU", "fargate_vcpu_hour", u.FargateTasks.times(u.FargateVCPU).times(hours(1)), task)
-			e.add(s.Addr, "Fargate memory", "fargate_gb_hour", u.FargateTasks.times(u.FargateMemoryGB).times(hours(1)),
-				fmt.Sprintf("fargate_tasks=%s x fargate_memory_gb=%s, always on", u.FargateTasks, u.FargateMemoryGB))
-		default:
-			it, how := u.EC2InstanceType, "ec2_instance_type="+u.EC2InstanceType
-			if s.InstanceType != "" && u.EC2InstanceType == DefaultUsage().EC2InstanceType {
-				it, how = s.InstanceType, "the instance type the design gives the service"
+			tasks, th := pick(Units(int64(s.DesiredCount)), s.DesiredCount > 0, u.FargateTasks, def.FargateTasks,
+				pluralS(s.DesiredCount, "task")+" (the service's DesiredCount)", "fargate_tasks="+u.FargateTasks.String())
+			vcpu, vh := pick(per1024(s.CPU), s.CPU > 0, u.FargateVCPU, def.FargateVCPU,
+				fmt.Sprintf("%s vCPU each (Cpu %d)", per1024(s.CPU), s.CPU), "fargate_vcpu="+u.FargateVCPU.String())
+			mem, mh := pick(per1024(s.Memory), s.Memory > 0, u.FargateMemoryGB, def.FargateMemoryGB,
+				fmt.Sprintf("%s GB each (Memory %d MiB)", per1024(s.Memory), s.Memory), "fargate_memory_gb="+u.FargateMemoryGB.String())
+			cpuKey, gbKey, arch := "fargate_vcpu_hour", "fargate_gb_hour", "Linux/x86"
+			switch s.Architecture {
+			case model.ARM64:
+				cpuKey, gbKey, arch = "fargate_arm_vcpu_hour", "fargate_arm_gb_hour", "Linux/ARM64"
+			case "":
+				arch = "Linux/x86 assumed: the architecture is not known"
 			}
-			e.add(s.Addr, it+" instance hours ("+s.Kind+")", "ec2/"+it, u.EC2Instances.times(hours(1)),
-				fmt.Sprintf("ec2_instances=%s of %s, always on", u.EC2Instances, how))
+			e.add(s.Addr, "Fargate vCPU", cpuKey, tasks.times(vcpu).times(hours(1)), fmt.Sprintf("%s x %s, always on, %s", th, vh, arch))
+			e.add(s.Addr, "Fargate memory", gbKey, tasks.times(mem).times(hours(1)), fmt.Sprintf("%s x %s, always on, %s", th, mh, arch))
+		default:
+			it, ih := pick(s.InstanceType, s.InstanceType != "", u.EC2InstanceType, def.EC2InstanceType,
+				"the instance type the design gives the service", "ec2_instance_type="+u.EC2InstanceType)
+			what := "hosts (the Auto Scaling group's DesiredCapacity)"
+			if s.Kind == "eks" {
+				what = "nodes (the node group's DesiredSize)"
+			}
+			n, nh := pick(Units(int64(s.DesiredCount)), s.DesiredCount > 0, u.EC2Instances, def.EC2Instances,
+				fmt.Sprintf("%d %s", s.DesiredCount, what), "ec2_instances="+u.EC2Instances.String())
+			e.add(s.Addr, it+" instance hours ("+s.Kind+")", "ec2/"+it, n.times(hours(1)),
+				fmt.Sprintf("%s of %s, always on", nh, ih))
 			if s.Kind == "eks" {
 				e.add(s.Addr, "EKS cluster hours", "eks_cluster_hour", hours(1), "")
 			}
 		}
 	}
 	for _, d := range e.n.Databases {
-		class, whose := u.DBInstanceClass, ""
-		if d.InstanceClass != "" && u.DBInstanceClass == DefaultUsage().DBInstanceClass {
-			class, whose = d.InstanceClass, "; the class the design gives the database"
-		}
+		class, ch := pick(d.InstanceClass, d.InstanceClass != "", u.DBInstanceClass, def.DBInstanceClass,
+			"the class the design gives the database", "db_instance_class="+u.DBInstanceClass)
 		key, instances, az := "rds/"+d.Engine+"/"+class, 1, "Single-AZ"
 		copies := 1
 		if d.MultiAZ {
@@ -626,16 +746,20 @@ func (e *estimator) workloads() {
 				instances, az = 2, "Multi-AZ: a primary and a standby, each at the Single-AZ rate (the table has no Multi-AZ rate)"
 			}
 		}
-		e.add(d.Addr, fmt.Sprintf("RDS %s %s hours", d.Engine, class), key, hours(instances), az+whose)
+		e.add(d.Addr, fmt.Sprintf("RDS %s %s hours", d.Engine, class), key, hours(instances), az+"; "+ch)
 		storageAZ := "Single-AZ"
 		if d.MultiAZ {
 			storageAZ = "Multi-AZ: the primary's and the standby's storage"
 		}
-		e.add(d.Addr, "RDS gp3 storage", "rds_gp3_gb_month", u.DBStorageGB.times(Units(int64(copies))),
-			fmt.Sprintf("db_storage_gb=%s per copy; %s", u.DBStorageGB, storageAZ))
+		gb, gh := pick(Units(int64(d.StorageGiB)), d.StorageGiB > 0, u.DBStorageGB, def.DBStorageGB,
+			fmt.Sprintf("%d GB (AllocatedStorage)", d.StorageGiB), "db_storage_gb="+u.DBStorageGB.String())
+		e.add(d.Addr, "RDS gp3 storage", "rds_gp3_gb_month", gb.times(Units(int64(copies))),
+			fmt.Sprintf("%s per copy; %s", gh, storageAZ))
 	}
 	for _, b := range e.n.Bastions {
-		e.add(b.Addr, u.BastionInstanceType+" bastion hours", "ec2/"+u.BastionInstanceType, hours(1), "bastion_instance_type, always on")
+		it, ih := pick(b.InstanceType, b.InstanceType != "", u.BastionInstanceType, def.BastionInstanceType,
+			"the bastion's type in the template", "bastion_instance_type="+u.BastionInstanceType)
+		e.add(b.Addr, it+" bastion hours", "ec2/"+it, hours(1), ih+", always on")
 	}
 	if u.EFSGB > 0 {
 		e.add("efs", "EFS Standard storage", "efs_standard_gb_month", u.EFSGB, fmt.Sprintf("efs_gb=%s", u.EFSGB))

@@ -150,7 +150,8 @@ var rdsEngines = map[string]string{"PostgreSQL": "postgres", "MySQL": "mysql", "
 // KeyOf is the moat price key a row prices in region, or "" when the row
 // is none of the figures moat reads from offer files: RDS instance hours
 // (Single-AZ and Multi-AZ), Linux EC2 instance hours on shared tenancy,
-// and zonal and regional NAT gateway hours and GB.
+// zonal and regional NAT gateway hours and GB, and Linux Fargate vCPU and
+// GB hours by architecture.
 func KeyOf(row OfferRow, region string) string {
 	a := row.Attributes
 	if a["regionCode"] != region {
@@ -172,6 +173,23 @@ func KeyOf(row OfferRow, region string) string {
 		if a["operatingSystem"] == "Linux" && a["tenancy"] == "Shared" && a["preInstalledSw"] == "NA" &&
 			a["capacitystatus"] == "Used" && a["instanceType"] != "" && !strings.Contains(a["licenseModel"], "Bring") {
 			return "ec2/" + a["instanceType"]
+		}
+	case row.Service == "AmazonECS" && row.Family == "Compute":
+		// Linux Fargate by architecture; Windows and ephemeral storage
+		// are other usage types. The Region prefix (USE1-, EU-) goes.
+		u := a["usagetype"]
+		if i := strings.Index(u, "Fargate-"); i > 0 && u[i-1] == '-' {
+			u = u[i:]
+		}
+		switch u {
+		case "Fargate-vCPU-Hours:perCPU":
+			return "fargate_vcpu_hour"
+		case "Fargate-GB-Hours":
+			return "fargate_gb_hour"
+		case "Fargate-ARM-vCPU-Hours:perCPU":
+			return "fargate_arm_vcpu_hour"
+		case "Fargate-ARM-GB-Hours":
+			return "fargate_arm_gb_hour"
 		}
 	case row.Service == "AmazonEC2" && row.Family == "NAT Gateway":
 		u := a["usagetype"]

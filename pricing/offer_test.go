@@ -43,6 +43,10 @@ func TestKeyOf(t *testing.T) {
 			"TESTSKU0000000105=regional_nat_gateway_gb",
 			"TESTSKU0000000106=ec2/t4g.small",
 			"TESTSKU0000000107=ec2/t4g.small",
+			"TESTSKU0000000108=fargate_arm_vcpu_hour",
+			"TESTSKU0000000109=fargate_arm_gb_hour",
+			// 110: Windows; 111: ephemeral storage.
+			"TESTSKU0000000112=fargate_vcpu_hour",
 		}},
 	} {
 		o := readOfferFile(t, c.file)

@@ -122,13 +122,16 @@ type rawTable struct {
 // positive price, free, or unpriced with a reason, and names its source
 // and date.
 func parseTable(file string, src []byte) (*Table, error) {
-	var raw rawTable
-	if err := yaml.Unmarshal(src, &raw); err != nil {
-		var le *yaml.LoadError
-		if errors.As(err, &le) && le.Mark.Line > 0 {
-			return nil, fmt.Errorf("%s:%d:%d: invalid YAML: %s (check the indentation, quotes and brackets)", file, le.Mark.Line, max(le.Mark.Column, 1), le.Message)
+	raw, ok := readTableFast(src)
+	if !ok {
+		raw = rawTable{}
+		if err := yaml.Unmarshal(src, &raw); err != nil {
+			var le *yaml.LoadError
+			if errors.As(err, &le) && le.Mark.Line > 0 {
+				return nil, fmt.Errorf("%s:%d:%d: invalid YAML: %s (check the indentation, quotes and brackets)", file, le.Mark.Line, max(le.Mark.Column, 1), le.Message)
+			}
+			return nil, fmt.Errorf("%s: invalid price table: %w (see pricing/data/us-east-1.yaml for the form)", file, err)
 		}
-		return nil, fmt.Errorf("%s: invalid price table: %w (see pricing/data/us-east-1.yaml for the form)", file, err)
 	}
 	t := &Table{Region: raw.Region, File: file, Prices: map[string]Price{}}
 	var problems []string
@@ -166,4 +169,155 @@ func parseTable(file string, src []byte) (*Table, error) {
 		return nil, fmt.Errorf("%s: %s", file, strings.Join(problems, "; "))
 	}
 	return t, nil
+}
+
+// readTableFast reads a price table written the way pricing/data's files
+// and moat prices refresh write them - "region:", "prices:", two-space
+// keys, four-space fields, one scalar a line - in a fraction of the YAML
+// library's time, since moat plan loads one for every run. Anything else
+// (a flow or block collection, a multi-line or escaped scalar, a tab, a
+// duplicate or unknown key, a value the library might read as a number)
+// returns false, and the library reads the file
+// (TestFastTableReaderMatchesLibrary).
+func readTableFast(src []byte) (rawTable, bool) {
+	raw := rawTable{Prices: map[string]rawPrice{}}
+	for _, c := range src {
+		if (c < 0x20 || c > 0x7e) && c != '\n' {
+			return raw, false // tabs, control characters, UTF-8: the library
+		}
+	}
+	text := string(src)
+	var key string
+	var cur *rawPrice
+	seen := map[string]bool{}
+	inPrices, sawRegion := false, false
+	flush := func() {
+		if cur != nil {
+			raw.Prices[key] = *cur
+			cur = nil
+		}
+	}
+	for len(text) > 0 {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		trimmed := strings.TrimLeft(line, " ")
+		if trimmed == "" || trimmed[0] == '#' {
+			continue
+		}
+		indent := len(line) - len(trimmed)
+		name, value, ok := strings.Cut(trimmed, ":")
+		// "a:b" is one plain scalar, not a key and a value.
+		if !ok || !plainKey(name) || value != "" && value[0] != ' ' {
+			return raw, false
+		}
+		value = strings.TrimPrefix(value, " ")
+		switch {
+		case indent == 0 && name == "region" && !sawRegion && !inPrices:
+			v, ok := fastScalar(value)
+			if !ok {
+				return raw, false
+			}
+			raw.Region, sawRegion = v, true
+		case indent == 0 && name == "prices" && value == "" && !inPrices:
+			inPrices = true
+		case indent == 2 && inPrices && value == "":
+			if seen[name] {
+				return raw, false
+			}
+			flush()
+			seen[name] = true
+			key, cur = name, &rawPrice{}
+		case indent == 4 && cur != nil && name == "free":
+			if value != "true" || cur.Free {
+				return raw, false
+			}
+			cur.Free = true
+		case indent == 4 && cur != nil:
+			v, ok := fastScalar(value)
+			if !ok {
+				return raw, false
+			}
+			var field *string
+			switch name {
+			case "price":
+				field = &cur.Price
+			case "unit":
+				field = &cur.Unit
+			case "unpriced":
+				field = &cur.Unpriced
+			case "source":
+				field = &cur.Source
+			case "read":
+				field = &cur.Read
+			case "note":
+				field = &cur.Note
+			default:
+				return raw, false
+			}
+			if *field != "" || v == "" {
+				return raw, false
+			}
+			*field = v
+		default:
+			return raw, false
+		}
+	}
+	flush()
+	if !inPrices || len(raw.Prices) == 0 {
+		return raw, false
+	}
+	return raw, true
+}
+
+// plainKey is a key the library reads as itself: letters, digits and
+// . / _ - only.
+func plainKey(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '/' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	switch strings.ToLower(s) {
+	case "true", "false", "null", "yes", "no", "on", "off", "y", "n":
+		return false
+	}
+	return s[0] >= 'a' && s[0] <= 'z'
+}
+
+// fastScalar reads a one-line string value: "double" without escapes,
+// 'single' with ” for a quote, or plain text that starts with a letter
+// and holds neither ": " nor " #" (what would end or split it). A plain
+// word the library reads as a boolean or null is left to the library.
+func fastScalar(v string) (string, bool) {
+	switch {
+	case v == "":
+		return "", true
+	case v[0] == '"':
+		inner, ok := strings.CutSuffix(v[1:], "\"")
+		if !ok || strings.ContainsAny(inner, "\"\\") {
+			return "", false
+		}
+		return inner, true
+	case v[0] == '\'':
+		inner, ok := strings.CutSuffix(v[1:], "'")
+		// Every quote inside comes in pairs.
+		if !ok || strings.Contains(strings.ReplaceAll(inner, "''", ""), "'") {
+			return "", false
+		}
+		return strings.ReplaceAll(inner, "''", "'"), true
+	}
+	c := v[0]
+	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') || strings.Contains(v, ": ") || strings.Contains(v, " #") ||
+		strings.HasSuffix(v, " ") || strings.HasSuffix(v, ":") {
+		return "", false
+	}
+	switch strings.ToLower(v) {
+	case "true", "false", "null", "yes", "no", "on", "off", "y", "n":
+		return "", false
+	}
+	return v, true
 }

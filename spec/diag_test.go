@@ -47,6 +47,11 @@ var diagCases = []struct {
 	{"syntax error in second document", base + "---\nstack: [\n", []want{e(4, 9, "invalid YAML")}},
 	{"unknown anchor", base + "service:\n  port: *nope\n", []want{e(4, 9, "unknown anchor 'nope'")}},
 	{"alias", base + "service:\n  port: &p 8080\ndatabase:\n  engine: postgres\n  port: *p\n", []want{e(7, 9, "database.port is an alias (*p)")}},
+	// An alias is the error; the key it stands in for is not also missing.
+	{"alias for a required key", "region: &r us-east-1\nstack: *r\nservice:\n  port: &p 80\ndatabase:\n  engine: *p\n", []want{
+		e(2, 8, "stack is an alias (*r)"),
+		e(6, 11, "database.engine is an alias (*p)"),
+	}},
 	{"alias in a list", base + "network:\n  zones: &z use1-az1\nfrontend:\n  allow_from: [*z]\n", []want{
 		e(4, 10, `network.zones must be a count or a list of AZ IDs, not "use1-az1"`, "[use1-az1]"),
 		e(6, 16, "frontend.allow_from[0] is an alias"),
@@ -179,7 +184,7 @@ var diagCases = []struct {
 		e(5, 20, `frontend.domains[0].certificate "x" is not an ACM certificate ARN`),
 	}},
 	{"certificate not an arn", base + "frontend:\n  domains:\n    - name: a.example.com\n      certificate: arn:aws:iam::123456789012:server-certificate/x\nservice:\n  port: 80\n", []want{e(6, 20, "is not an ACM certificate ARN", "arn:aws:acm:us-east-1:")}},
-	{"certificate in another region", base + "frontend:\n  domains:\n    - name: a.example.com\n      certificate: arn:aws:acm:eu-west-1:123456789012:certificate/abc-123\nservice:\n  port: 80\n", []want{w(6, 20, "frontend.domains[0].certificate is in eu-west-1, not the stack's Region us-east-1", "own Region")}},
+	{"certificate in another region", base + "frontend:\n  domains:\n    - name: a.example.com\n      certificate: arn:aws:acm:eu-west-1:123456789012:certificate/abc-123\nservice:\n  port: 80\n", []want{e(6, 20, "frontend.domains[0].certificate is in eu-west-1, not the stack's Region us-east-1", "own Region")}},
 	{"allow_from invalid", base + "frontend:\n  allow_from: [everyone]\nservice:\n  port: 80\n", []want{e(4, 16, `frontend.allow_from[0] "everyone" is not a valid CIDR`)}},
 	{"allow_from empty", base + "frontend:\n  allow_from: []\nservice:\n  port: 80\n", []want{e(4, 15, "frontend.allow_from is empty")}},
 	{"allow_from ipv6 without ipv6", base + "frontend:\n  allow_from: [\"::/0\"]\nservice:\n  port: 80\n", []want{w(4, 16, "frontend.allow_from[0] ::/0 is IPv6, but network.ipv6 is false")}},

@@ -21,6 +21,9 @@ type parser struct {
 	zonesOK bool
 	st      *Stack
 	diags   diag.List
+	// aliased holds the paths of keys whose value was an alias: the alias
+	// is the error, not "K is required" beside it.
+	aliased map[string]bool
 }
 
 // field is one key and its value in a mapping; the zero field means the key
@@ -201,6 +204,10 @@ func (p *parser) fields(path string, f field, known []string) (map[string]field,
 		}
 		if v.Kind == yaml.AliasNode {
 			p.errorf(v, "write the value out in full; moat specs do not use YAML anchors and aliases", "%s is an alias (*%s); aliases are not supported", kp, v.Value)
+			if p.aliased == nil {
+				p.aliased = map[string]bool{}
+			}
+			p.aliased[kp] = true
 			continue
 		}
 		out[k.Value] = field{k, v}

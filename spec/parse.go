@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,6 +36,11 @@ func Parse(file string, src []byte) (*Stack, diag.List) {
 	if p.root != nil {
 		p.stack()
 	}
+	// A key given as an alias is reported as one; it is not also missing.
+	p.diags = slices.DeleteFunc(p.diags, func(d diag.Diagnostic) bool {
+		k, ok := strings.CutSuffix(d.Summary, " is required")
+		return ok && p.aliased[k]
+	})
 	return p.st, p.diags.Sorted()
 }
 

@@ -198,7 +198,10 @@ func (p *parser) certificate(path string, n *yaml.Node) string {
 		return ""
 	}
 	if rg := p.st.Region; region.Known(rg) && m[2] != rg {
-		p.warnf(n, fmt.Sprintf("a load balancer can only use a certificate from its own Region; import or request it in %s", rg), "%s is in %s, not the stack's Region %s", path, m[2], rg)
+		// An error, not a warning: the listener cannot use it, so the stack
+		// would fail to deploy. ACM certificates are regional:
+		// https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html
+		p.errorf(n, fmt.Sprintf("a load balancer can only use a certificate from its own Region; import or request it in %s", rg), "%s is in %s, not the stack's Region %s", path, m[2], rg)
 	}
 	return s
 }

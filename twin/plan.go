@@ -137,10 +137,21 @@ type Listener struct {
 	IP    netip.Addr
 	Proto model.Protocol
 	Port  int
-	// Kind is "respond" (moat's responder) or "postgres" (a real
-	// PostgreSQL when Debian's is installed, else a responder).
+	// Kind is "respond" (moat's responder), "tls" (the responder behind
+	// TLS for a client that opens with a ClientHello, plain for others:
+	// the internet's HTTPS, so a real TLS client can finish its
+	// handshake), or "postgres" (a real PostgreSQL when Debian's is
+	// installed, else a responder).
 	Kind string
+	// Database is the PostgreSQL the responder queries when asked for
+	// DBPath over HTTP (a service's responder, so a request through the
+	// load balancer goes on to the database); invalid for none.
+	Database netip.AddrPort `json:",omitempty"`
 }
+
+// DBPath is the HTTP path on which a service's responder runs a query on
+// its Database and answers with the result.
+const DBPath = "/moat/db"
 
 // Balancer is a load-balancer node: one per interface of the load
 // balancer, terminating TLS and forwarding to healthy targets.
@@ -169,6 +180,9 @@ type BalancerListener struct {
 	Protocol string // HTTP, HTTPS, TCP, TLS
 	Redirect bool
 	Domains  []string
+	// Names are, per certificate (parallel to Domains), the host names it
+	// holds when the model lists them; empty: its domain alone.
+	Names [][]string `json:",omitempty"`
 }
 
 // Inspector is a Network Firewall endpoint's inspection of the TCP flows

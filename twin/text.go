@@ -56,7 +56,11 @@ func (p *Plan) Text() string {
 	}
 	w.WriteString("\nlisteners\n")
 	for _, l := range p.Listeners {
-		fmt.Fprintf(&w, "  %s %s/%d %s (%s)\n", l.IP, l.Proto, l.Port, l.Kind, l.Host)
+		db := ""
+		if l.Database.IsValid() {
+			db = " queries " + l.Database.String()
+		}
+		fmt.Fprintf(&w, "  %s %s/%d %s (%s)%s\n", l.IP, l.Proto, l.Port, l.Kind, l.Host, db)
 	}
 	w.WriteString("\nbalancers\n")
 	for _, b := range p.Balancers {
@@ -73,7 +77,11 @@ func (p *Plan) Text() string {
 			w.WriteString("\n")
 		}
 		for _, l := range b.Listeners {
-			fmt.Fprintf(&w, "    %s:%d redirect=%v domains=%v\n", l.Protocol, l.Port, l.Redirect, l.Domains)
+			names := ""
+			if l.Names != nil {
+				names = fmt.Sprintf(" names=%v", l.Names)
+			}
+			fmt.Fprintf(&w, "    %s:%d redirect=%v domains=%v%s\n", l.Protocol, l.Port, l.Redirect, l.Domains, names)
 		}
 	}
 	if len(p.Inspectors) > 0 {

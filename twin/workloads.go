@@ -89,18 +89,33 @@ func (b *builder) buildWorkloads() {
 			lbNodes[h.Name] = true
 		}
 	}
+	first := len(b.p.Listeners)
 	for _, s := range b.n.Services {
 		for _, h := range owners(s.Addr) {
 			tcp(h, s.Port, "respond")
 		}
 	}
+	last := len(b.p.Listeners)
+	var primary netip.AddrPort
 	for _, d := range b.n.Databases {
 		for i, h := range owners(d.Addr) {
 			kind := "respond"
 			if i == 0 && strings.HasPrefix(strings.ToLower(d.Engine), "postgres") {
 				kind = "postgres" // the primary; standbys take no connections in AWS either, but answer here
+				if !primary.IsValid() {
+					primary = netip.AddrPortFrom(h.IP, uint16(d.Port))
+				}
 			}
 			tcp(h, d.Port, kind)
+		}
+	}
+	// The service's responders query the primary PostgreSQL on request,
+	// so a request through the load balancer reaches the database.
+	if primary.IsValid() {
+		for i := first; i < last; i++ {
+			if b.p.Listeners[i].IP.Is4() {
+				b.p.Listeners[i].Database = primary
+			}
 		}
 	}
 	for _, e := range b.n.Endpoints {
@@ -129,7 +144,7 @@ func (b *builder) buildWorkloads() {
 		switch {
 		case h.Role == RoleInternet:
 			tcp(h, 80, "respond")
-			tcp(h, 443, "respond")
+			tcp(h, 443, "tls")
 		case h.Role == RoleAWS:
 			tcp(h, 443, "respond")
 		case h.Role == RoleENI && !h.Forwarder && !lbNodes[h.Name] && !b.known(h):
@@ -238,7 +253,22 @@ func (b *builder) frontDoor(lb model.LoadBalancer, owners func(model.Address) []
 func balancerListeners(ls []model.Listener) []BalancerListener {
 	var out []BalancerListener
 	for _, l := range ls {
-		out = append(out, BalancerListener{Port: l.Port, Protocol: strings.ToUpper(l.Protocol), Redirect: l.RedirectToHTTPS, Domains: certDomains(l)})
+		bl := BalancerListener{Port: l.Port, Protocol: strings.ToUpper(l.Protocol), Redirect: l.RedirectToHTTPS, Domains: certDomains(l)}
+		for _, c := range l.Certificates {
+			if c.Domain != "" && len(c.Names) > 0 && !slices.Equal(c.Names, []string{c.Domain}) {
+				bl.Names = make([][]string, len(bl.Domains))
+			}
+		}
+		if bl.Names != nil {
+			i := 0
+			for _, c := range l.Certificates {
+				if c.Domain != "" {
+					bl.Names[i] = slices.Clone(c.Names)
+					i++
+				}
+			}
+		}
+		out = append(out, bl)
 	}
 	return out
 }

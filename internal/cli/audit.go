@@ -92,7 +92,7 @@ func runAudit(io *streams, path string, opts auditOptions) error {
 			}
 			out.Exposed = append(out.Exposed, ej)
 		}
-		if err := writeReachJSON(io.stdout, out); err != nil {
+		if err := writeJSONResult(io, out); err != nil {
 			return err
 		}
 	} else {

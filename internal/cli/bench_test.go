@@ -25,7 +25,7 @@ func BenchmarkPlanWebapp(b *testing.B) {
 func BenchmarkPlanWebappInMemory(b *testing.B) {
 	path := filepath.Join("..", "..", "examples", "webapp.yaml")
 	for b.Loop() {
-		l, err := loadSpec(path)
+		l, err := loadSpec(&streams{}, path)
 		if err != nil || l.network == nil {
 			b.Fatalf("load: %v %v", err, l.diags)
 		}

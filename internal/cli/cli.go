@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/moatnet/moat/diag"
 )
 
 // Exit codes, as DESIGN.md fixes them.
@@ -36,6 +38,13 @@ func (e *exitError) Unwrap() error { return e.err }
 type streams struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// json is set when the command was asked for --format json: then
+	// diagnostics and errors, too, are JSON on stdout, so a machine reads
+	// one document whatever happened.
+	json bool
+	// pending holds warnings read in JSON mode; the command's JSON result
+	// carries them under "diagnostics".
+	pending diag.List
 }
 
 // Main runs moat with args (without the program name) and returns the exit
@@ -51,15 +60,32 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err == nil {
 		return exitOK
 	}
+	code, msg := exitInput, err
 	if ee, ok := errors.AsType[*exitError](err); ok {
-		if ee.err != nil {
-			fmt.Fprintf(stderr, "moat: %v\n", ee.err)
-		}
-		return ee.code
+		code, msg = ee.code, ee.err
 	}
-	// Anything else is cobra rejecting the command line.
-	fmt.Fprintf(stderr, "moat: %v\nRun 'moat --help' for usage.\n", err)
-	return exitInput
+	if msg != nil && io.json {
+		// The same document validate prints, with the error as a
+		// diagnostic without a position.
+		d := append(io.pending, diag.Diagnostic{Severity: diag.Error, Summary: msg.Error()})
+		if diag.RenderJSON(stdout, d) == nil {
+			return code
+		}
+	}
+	switch {
+	case msg == nil:
+	case code == exitInput && !isExitError(err):
+		// Anything else is cobra rejecting the command line.
+		fmt.Fprintf(stderr, "moat: %v\nRun 'moat --help' for usage.\n", msg)
+	default:
+		fmt.Fprintf(stderr, "moat: %v\n", msg)
+	}
+	return code
+}
+
+func isExitError(err error) bool {
+	_, ok := errors.AsType[*exitError](err)
+	return ok
 }
 
 func newRootCommand(io *streams) *cobra.Command {
@@ -92,11 +118,26 @@ Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
+	// --format json switches errors and diagnostics to JSON on stdout too.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if f := cmd.Flags().Lookup("format"); f != nil && f.Value.String() == "json" {
+			io.json = true
+		}
+		return nil
+	}
 	root.AddCommand(newPlanCommand(io), newValidateCommand(io), newInitCommand(io))
 	root.AddCommand(newCostCommand(io), newPricesCommand(io))
 	root.AddCommand(newDiagramCommand(io))
 	root.AddCommand(newTwinCommand(io))
 	root.AddCommand(newReachCommand(io), newVerifyCommand(io), newAuditCommand(io))
-	root.AddCommand(newInspectCommand(io))
+	root.AddCommand(newInspectCommand(io), newVersionCommand(io))
 	return root
+}
+
+// nonNegative rejects a negative count flag as a usage error.
+func nonNegative(flag string, v int) error {
+	if v < 0 {
+		return &exitError{code: exitInput, err: fmt.Errorf("--%s %d: want a count of 0 or more", flag, v)}
+	}
+	return nil
 }

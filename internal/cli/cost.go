@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -57,7 +55,10 @@ follow nat_gb unless the usage file sets them.
 zone, one shared instance, a gateway per zone, one shared gateway, a
 regional gateway, none) and shows each one's monthly total and saving
 against a NAT gateway per zone, including the cross-zone traffic a shared
-NAT adds, and what each gives up. It needs a stack spec.
+NAT adds, and what each gives up. An option the topology does not have
+(the design builds the same NAT as for an earlier row, as hub-and-spoke
+does for all of them) is named under "Not compared", not repeated. It
+needs a stack spec.
 
 NETWORK is a stack spec, a directory of aws ec2 describe-* JSON or a
 CloudFormation template. Exit codes: 0 ok, 2 usage or input error.`,
@@ -112,14 +113,14 @@ func runCost(io *streams, path string, opts costOptions) error {
 		}
 		c := pricing.Compare(natOptions(src.spec.stack), table, usage)
 		if opts.format == "json" {
-			return writeJSON(io.stdout, c)
+			return writeJSONResult(io, c)
 		}
 		writeComparison(io.stdout, c, table)
 		return nil
 	}
 	r := pricing.Estimate(src.network, table, usage)
 	if opts.format == "json" {
-		return writeJSON(io.stdout, struct {
+		return writeJSONResult(io, struct {
 			*pricing.Report
 			Prices []pricing.Price `json:"prices,omitempty"`
 		}{r, usedPrices(r, table)})
@@ -135,30 +136,15 @@ func readUsage(io *streams, path string) (pricing.Usage, error) {
 	if path == "" {
 		return u, nil
 	}
-	src, err := os.ReadFile(path)
+	src, err := readInput(io, path, "usage", maxSpecBytes)
 	if err != nil {
-		return u, &exitError{code: exitInput, err: fmt.Errorf("read usage: %w", err)}
+		return u, &exitError{code: exitInput, err: err}
 	}
 	u, diags := pricing.ParseUsage(path, src, u)
 	if len(diags) == 0 {
 		return u, nil
 	}
-	if err := diag.Render(io.stderr, diags.Sorted(), diag.Sources{path: src}); err != nil {
-		return u, &exitError{code: exitInput, err: err}
-	}
-	if diags.HasErrors() {
-		return u, &exitError{code: exitInput}
-	}
-	return u, nil
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return &exitError{code: exitFindings, err: fmt.Errorf("encode json: %w", err)}
-	}
-	return nil
+	return u, reportDiags(io, diags, diag.Sources{path: src})
 }
 
 // usedPrices lists the table's figures the report used, with sources.
@@ -235,7 +221,7 @@ func writeCostSummary(w io.Writer, n *model.Network) {
 	r := pricing.Estimate(n, t, pricing.DefaultUsage())
 	extra := ""
 	if r.Unpriced > 0 {
-		extra = fmt.Sprintf(" + %s not priced", plural(r.Unpriced, "item"))
+		extra = fmt.Sprintf(" + %d unpriced", r.Unpriced)
 	}
 	fmt.Fprintf(w, "\nEstimated cost: %s/month%s (%s list prices, default usage; see moat cost)\n", r.Total, extra, n.Region)
 }

@@ -32,14 +32,15 @@ protocol/port; dashed grey arrows are default routes (private -> NAT ->
 internet gateway). VPCs joined by a Transit Gateway or peering are drawn
 side by side with the join below them.
 
-NETWORK is a stack spec (YAML). The SVG is self-contained (no Graphviz
+NETWORK is a stack spec, a CloudFormation template or a directory of
+aws ec2 describe-* JSON (docs/import.md). The SVG is self-contained (no Graphviz
 needed) and the same network always gives the same bytes. --format dot
 writes Graphviz DOT (render it with: dot -Tpng net.dot -o net.png) and
 --format mermaid a Mermaid flowchart for Markdown.
 
 Without -o, the picture goes to out/<stack>/diagram.svg (.dot, .mmd), next
-to the template plan writes; -o - prints it on stdout. Files are replaced
-atomically.`,
+to the template plan writes; -o - prints it on stdout. The directory of
+-o FILE must exist. Files are replaced atomically.`,
 		Example: `  moat diagram examples/webapp.yaml
   moat diagram examples/webapp.yaml -o net.svg
   moat diagram --format mermaid -o - examples/api.yaml
@@ -79,6 +80,9 @@ func runDiagram(io *streams, path string, opts diagramOptions) error {
 			name = "network"
 		}
 		dest = filepath.Join("out", name, "diagram."+ext)
+		if err := outputDir(filepath.Dir(dest)); err != nil {
+			return &exitError{code: exitInput, err: err}
+		}
 	}
 	if err := writeFileAtomic(dest, body, 0o644); err != nil {
 		return &exitError{code: exitInput, err: err}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/moatnet/moat/region"
 	"io/fs"
 	"os"
 	"strings"
@@ -78,8 +79,14 @@ func runInit(io *streams, path string, opts initOptions) error {
 	return nil
 }
 
-func starterSpec(stack, region string) []byte {
-	return []byte(strings.NewReplacer("{{stack}}", stack, "{{region}}", region).Replace(starterTemplate))
+func starterSpec(stack, regionName string) []byte {
+	// The example AZ IDs are the Region's own, not us-east-1's.
+	zones := region.ZoneIDs(regionName)
+	example := strings.Join(zones[:min(3, len(zones))], ", ")
+	if example == "" {
+		example = "use1-az1, use1-az2, use1-az4"
+	}
+	return []byte(strings.NewReplacer("{{stack}}", stack, "{{region}}", regionName, "{{zones}}", example).Replace(starterTemplate))
 }
 
 const starterTemplate = `# moat stack spec. Reference: docs/spec.md. Check it: moat validate FILE.
@@ -90,7 +97,7 @@ environment: prod        # prod | dev. dev shares one NAT instance, keeps logs 3
 
 network:
   cidr: 10.0.0.0/16      # RFC 1918 or 100.64.0.0/10; /16 leaves room to grow
-  zones: 3               # a count, or AZ IDs (not names): [use1-az1, use1-az2, use1-az4]
+  zones: 3               # a count, or AZ IDs (not names): [{{zones}}]
   nat: instance          # instance | gateway | gateway-per-zone | regional-gateway | none
                          # NAT instances cost a fraction of NAT gateways; see moat plan's notes.
   ipv6: false            # true adds an Amazon IPv6 /56 and dual-stack subnets

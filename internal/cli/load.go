@@ -2,8 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"os"
 
+	"github.com/moatnet/moat/cfnimport"
 	"github.com/moatnet/moat/compile"
 	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
@@ -22,50 +22,44 @@ type loaded struct {
 // only on a spec that parsed without errors, so a typo is not buried under
 // the problems it causes downstream. An error is returned only when the
 // file cannot be read.
-func loadSpec(path string) (*loaded, error) {
-	src, err := os.ReadFile(path)
+// "-" reads the spec from standard input.
+func loadSpec(s *streams, path string) (*loaded, error) {
+	src, err := readInput(s, path, "spec", maxSpecBytes)
 	if err != nil {
-		return nil, fmt.Errorf("read spec: %w", err)
+		return nil, err
 	}
-	l := &loaded{sources: diag.Sources{path: src}}
-	l.stack, l.diags = spec.Parse(path, src)
+	if cfnimport.IsTemplate(src) {
+		// Not seven "unknown key" errors: say what the file is.
+		return nil, fmt.Errorf("%s is a CloudFormation template, not a stack spec: moat inspect, cost, diagram, reach, verify and audit read templates; validate and plan take the spec", displayName(path))
+	}
+	return parseSpec(displayName(path), src), nil
+}
+
+// displayName is how diagnostics name the file at path.
+func displayName(path string) string {
+	if path == "-" {
+		return "<stdin>"
+	}
+	return path
+}
+
+// parseSpec parses and compiles the spec src, read from the file name.
+func parseSpec(name string, src []byte) *loaded {
+	l := &loaded{sources: diag.Sources{name: src}}
+	l.stack, l.diags = spec.Parse(name, src)
 	if l.diags.HasErrors() || l.stack == nil {
-		return l, nil
+		return l
 	}
 	n, cd := compile.Compile(l.stack)
 	l.diags = append(l.diags, cd...)
 	if !cd.HasErrors() {
 		l.network = n
 	}
-	return l, nil
+	return l
 }
 
-// report prints the diagnostics in the chosen format and returns the exit
-// error for a spec with errors.
-func (l *loaded) report(io *streams, format string) error {
-	if format == "json" {
-		return l.reportJSON(io)
-	}
-	if len(l.diags) == 0 {
-		return nil
-	}
-	if err := diag.Render(io.stderr, l.diags, l.sources); err != nil {
-		return &exitError{code: exitInput, err: err}
-	}
-	if l.diags.HasErrors() {
-		return &exitError{code: exitInput}
-	}
-	return nil
-}
-
-// reportJSON prints the diagnostics, even none, as one JSON document on
-// stdout, for machines.
-func (l *loaded) reportJSON(io *streams) error {
-	if err := diag.RenderJSON(io.stdout, l.diags); err != nil {
-		return &exitError{code: exitInput, err: err}
-	}
-	if l.diags.HasErrors() {
-		return &exitError{code: exitInput}
-	}
-	return nil
+// report prints the diagnostics (as JSON in JSON mode) and returns the
+// exit error for a spec with errors.
+func (l *loaded) report(io *streams) error {
+	return reportDiags(io, l.diags, l.sources)
 }

@@ -27,8 +27,10 @@ addresses (AWS reserves 5 in every subnet), the NAT, the security groups as
 "who may reach whom on which port", the network ACLs, the endpoints, flow
 logs, and the trade-offs the design makes for cost.
 
-It then writes the CloudFormation template to OUT/<stack>/template.yaml
-(template.json with --format json). A hub-and-spoke design whose accounts:
+It then writes the CloudFormation template to OUT/<stack>/template.yaml.
+With --format json it writes template.json and prints, instead of the
+summary, one JSON document of what it wrote (warnings and errors too, as
+JSON on stdout); moat inspect prints the summary of any template. A hub-and-spoke design whose accounts:
 places the network and the workload in different accounts gets one
 template per account instead, OUT/<stack>/network.yaml and workload.yaml,
 and plan prints the order to deploy them in. Each file is replaced
@@ -51,23 +53,37 @@ func runPlan(io *streams, path string, opts planOptions) error {
 	if opts.format != "yaml" && opts.format != "json" {
 		return &exitError{code: exitInput, err: fmt.Errorf("unknown --format %q: use yaml or json", opts.format)}
 	}
-	l, err := loadSpec(path)
+	l, err := loadSpec(io, path)
 	if err != nil {
 		return &exitError{code: exitInput, err: err}
 	}
-	if err := l.report(io, "text"); err != nil {
+	if err := l.report(io); err != nil {
 		return err
 	}
 	set, order, err := renderTemplates(l.network, opts.format)
 	if err != nil {
-		return &exitError{code: exitFindings, err: err}
+		// The spec asks for something moat cannot write: an input error.
+		return &exitError{code: exitInput, err: err}
+	}
+	w, err := writeTemplates(filepath.Join(opts.out, l.network.Name), opts.format, set)
+	if err != nil {
+		return &exitError{code: exitInput, err: err}
+	}
+	if opts.format == "json" {
+		// For machines: what was written, as JSON; moat inspect prints
+		// the design's summary.
+		return writeJSONResult(io, struct {
+			Stack       string   `json:"stack"`
+			Region      string   `json:"region"`
+			Environment string   `json:"environment,omitempty"`
+			DeployOrder []string `json:"deploy_order,omitempty"`
+			written
+		}{l.network.Name, l.network.Region, string(l.network.Environment), order, w})
 	}
 	var summary bytes.Buffer
 	writePlan(&summary, l.network)
 	writeCostSummary(&summary, l.network)
-	if err := writeTemplates(&summary, filepath.Join(opts.out, l.network.Name), opts.format, set, order); err != nil {
-		return &exitError{code: exitInput, err: err}
-	}
+	writeWritten(&summary, w, order)
 	_, err = io.stdout.Write(summary.Bytes())
 	return err
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -46,8 +45,9 @@ better choice for EC2, whose bulk file is very large):
               Type=TERM_MATCH,Field=instanceType,Value=db.t4g.micro > rds.json
 
 The figures read are RDS instance hours (PostgreSQL, MySQL and MariaDB,
-Single-AZ and Multi-AZ), Linux EC2 instance hours on shared tenancy, and NAT
-gateway hours and GB (zonal and regional). Only keys TABLE already has are
+Single-AZ and Multi-AZ), Linux EC2 instance hours on shared tenancy, NAT
+gateway hours and GB (zonal and regional), and Linux Fargate vCPU and GB
+hours (x86 and ARM, --service-code AmazonECS). Only keys TABLE already has are
 set. Two rows that price one key differently are a conflict: the key is left
 as it was and the conflict printed.
 
@@ -75,15 +75,15 @@ func runPricesRefresh(io *streams, table string, paths []string, opts pricesOpti
 	if _, err := time.Parse(time.DateOnly, read); err != nil {
 		return &exitError{code: exitInput, err: fmt.Errorf("--read %q is not a date: use YYYY-MM-DD", read)}
 	}
-	src, err := os.ReadFile(table)
+	src, err := readInput(io, table, "price table", maxSpecBytes)
 	if err != nil {
-		return &exitError{code: exitInput, err: fmt.Errorf("read price table: %w", err)}
+		return &exitError{code: exitInput, err: err}
 	}
 	var offers []*pricing.Offer
 	for _, path := range paths {
-		b, err := os.ReadFile(path)
+		b, err := readInput(io, path, "offer", maxOfferBytes)
 		if err != nil {
-			return &exitError{code: exitInput, err: fmt.Errorf("read offer: %w", err)}
+			return &exitError{code: exitInput, err: err}
 		}
 		o, d := pricing.ReadOffer(path, b)
 		if d != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -16,8 +15,8 @@ import (
 
 type reachOptions struct {
 	proto   string
-	port    int
-	srcPort int
+	port    string
+	srcPort string
 	host    string
 	ipv6    bool
 	format  string
@@ -37,6 +36,14 @@ rule-number order, checked again for the reply on its ephemeral port),
 routes (longest prefix), internet and NAT gateways, NAT instances, peering,
 Transit Gateways, endpoints, load balancers and Network Firewall.
 
+The answer is exact: it holds for every address FROM and TO stand for (the
+whole internet, every host of a subnet), every port of --port and every
+client port of --src-port. reach cuts that space into classes that every
+route and rule treats alike, traces one packet of each, and prints each
+class with its path: "10.0.0.16/28 of subnet/private/use1-az1 -> db".
+The client's port is assumed to be any of 32768-60999 (Linux's ephemeral
+range) unless --src-port says otherwise.
+
 When the packet is blocked, reach lists every setting that blocks it, not
 only the first, and what would have to change.
 
@@ -51,9 +58,10 @@ subnet hosts use their IPv6 addresses (a dual-stack design gives its load
 balancer and service tasks stand-in addresses in 2001:db8::/56). An end
 without one is refused as a different IP version.
 
-Exit 0 when every pair is reachable, 1 when any is blocked, 2 on bad input.`,
+Exit 0 when every class is reachable, 1 when any is blocked, 2 on bad input.`,
 		Example: `  moat reach examples/webapp.yaml internet alb --port 443
   moat reach examples/webapp.yaml service db
+  moat reach examples/webapp.yaml subnet/public/use1-az1 db --port all --src-port 1024-65535
   moat reach examples/webapp.yaml internet db --format json
   moat reach examples/webapp.yaml subnet/private/use1-az1 internet --diagram path.svg
   moat reach hub.yaml service internet --host api.example.com
@@ -64,8 +72,8 @@ Exit 0 when every pair is reachable, 1 when any is blocked, 2 on bad input.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.proto, "proto", "tcp", "protocol: tcp, udp or icmp")
-	cmd.Flags().IntVar(&opts.port, "port", 0, "destination port (default: the destination's own port, else 443)")
-	cmd.Flags().IntVar(&opts.srcPort, "src-port", analyze.DefaultSourcePort, "the client's port, which the reply must reach through stateless NACLs")
+	cmd.Flags().StringVar(&opts.port, "port", "", "destination port, range (8000-8999) or all (default: the destination's own port, else 443)")
+	cmd.Flags().StringVar(&opts.srcPort, "src-port", "", "the client's port or range, which the reply must reach through stateless NACLs (default 32768-60999)")
 	cmd.Flags().StringVar(&opts.host, "host", "", "the host name the client asks for (TLS SNI, or HTTP Host on port 80), which Network Firewall domain rules match")
 	cmd.Flags().BoolVar(&opts.ipv6, "ipv6", false, "ask over IPv6: the internet, interfaces and subnet hosts use IPv6 addresses")
 	cmd.Flags().StringVar(&opts.format, "format", "text", "output: text or json")
@@ -77,12 +85,32 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 	if opts.format != "text" && opts.format != "json" {
 		return &exitError{code: exitInput, err: fmt.Errorf("unknown --format %q: use text or json", opts.format)}
 	}
+	if opts.diagram != "" {
+		if _, err := pathDiagramFormat(opts.diagram); err != nil {
+			return &exitError{code: exitInput, err: err}
+		}
+	}
 	src, err := loadNetwork(io, args[0])
 	if err != nil {
 		return err
 	}
+	q := analyze.Question{From: args[1], To: args[2], Proto: model.Protocol(opts.proto), Host: opts.host, IPv6: opts.ipv6}
+	if opts.port != "" {
+		ps, err := analyze.ParsePorts(opts.port)
+		if err != nil {
+			return &exitError{code: exitInput, err: fmt.Errorf("--port: %w", err)}
+		}
+		q.Ports = ps
+	}
+	if opts.srcPort != "" {
+		ps, err := analyze.ParsePorts(opts.srcPort)
+		if err != nil {
+			return &exitError{code: exitInput, err: fmt.Errorf("--src-port: %w", err)}
+		}
+		q.SrcPorts = ps
+	}
 	ix := analyze.NewIndex(src.network)
-	a, err := ix.Reach(analyze.Question{From: args[1], To: args[2], Proto: model.Protocol(opts.proto), Port: opts.port, SrcPort: opts.srcPort, Host: opts.host, IPv6: opts.ipv6})
+	a, err := ix.Reach(q)
 	if err != nil {
 		return &exitError{code: exitInput, err: err}
 	}
@@ -92,7 +120,7 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 		}
 	}
 	if opts.format == "json" {
-		if err := writeReachJSON(io.stdout, answerJSON(a)); err != nil {
+		if err := writeJSONResult(io, answerJSON(a)); err != nil {
 			return err
 		}
 	} else {
@@ -107,13 +135,13 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 // writeAnswer prints the verdict, the first path in full (forward and
 // reply), and one line for each other pair.
 func writeAnswer(w io.Writer, a analyze.Answer) {
-	fmt.Fprintf(w, "%s: %s -> %s on %s\n", strings.ToUpper(string(a.Verdict)), a.From, a.To, flowText(a.Proto, a.Port))
+	fmt.Fprintf(w, "%s: %s -> %s on %s\n", strings.ToUpper(string(a.Verdict)), a.From, a.To, answerTraffic(a))
 	for i, p := range a.Paths {
 		mark := "✓"
 		if !p.Reachable {
 			mark = "✗"
 		}
-		fmt.Fprintf(w, "\n%s %s -> %s\n", mark, p.Flow.Src, p.Flow.Dst)
+		fmt.Fprintf(w, "\n%s %s\n", mark, analyze.ClassText(p))
 		if i > 0 && p.Reachable {
 			continue
 		}
@@ -129,6 +157,9 @@ func writeAnswer(w io.Writer, a analyze.Answer) {
 		}
 		for _, n := range p.Notes {
 			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+		for _, u := range p.Unknown {
+			fmt.Fprintf(w, "  not known: %s\n", u)
 		}
 	}
 }
@@ -152,6 +183,15 @@ func orDash(s string) string {
 	return s
 }
 
+// answerTraffic is the traffic a whole answer covers: "tcp/443 from
+// client ports 32768-60999".
+func answerTraffic(a analyze.Answer) string {
+	if a.Proto == model.ICMP || a.Ports.IsEmpty() {
+		return flowText(a.Proto, a.Port)
+	}
+	return fmt.Sprintf("%s/%s from client ports %s", a.Proto, a.Ports, a.SrcPorts)
+}
+
 func flowText(proto model.Protocol, port int) string {
 	if proto == model.ICMP {
 		return "icmp"
@@ -164,26 +204,30 @@ type hopJSON = analyze.Hop
 type pathJSON struct {
 	From      string          `json:"from"`
 	To        string          `json:"to"`
+	Class     *analyze.Class  `json:"class,omitempty"`
 	Reachable bool            `json:"reachable"`
 	Forward   []hopJSON       `json:"forward"`
 	Return    []hopJSON       `json:"return"`
 	Blocks    []analyze.Block `json:"blocks"`
 	Notes     []string        `json:"notes"`
+	Unknown   []string        `json:"unknown,omitempty"`
 }
 
 type answerJSONT struct {
-	From    string     `json:"from"`
-	To      string     `json:"to"`
-	Proto   string     `json:"proto"`
-	Port    int        `json:"port"`
-	Verdict string     `json:"verdict"`
-	Paths   []pathJSON `json:"paths"`
+	From     string          `json:"from"`
+	To       string          `json:"to"`
+	Proto    string          `json:"proto"`
+	Port     int             `json:"port"`
+	Ports    analyze.PortSet `json:"ports"`
+	SrcPorts analyze.PortSet `json:"src_ports"`
+	Verdict  string          `json:"verdict"`
+	Paths    []pathJSON      `json:"paths"`
 }
 
 func pathToJSON(p analyze.Path) pathJSON {
 	return pathJSON{
-		From: p.Flow.Src.String(), To: p.Flow.Dst.String(), Reachable: p.Reachable,
-		Forward: nonNil(p.Forward), Return: nonNil(p.Return), Blocks: nonNil(p.Blocks), Notes: nonNil(p.Notes),
+		From: p.Flow.Src.String(), To: p.Flow.Dst.String(), Class: p.Class, Reachable: p.Reachable,
+		Forward: nonNil(p.Forward), Return: nonNil(p.Return), Blocks: nonNil(p.Blocks), Notes: nonNil(p.Notes), Unknown: p.Unknown,
 	}
 }
 
@@ -195,21 +239,11 @@ func nonNil[T any](s []T) []T {
 }
 
 func answerJSON(a analyze.Answer) answerJSONT {
-	out := answerJSONT{From: a.From, To: a.To, Proto: string(a.Proto), Port: a.Port, Verdict: string(a.Verdict), Paths: []pathJSON{}}
+	out := answerJSONT{From: a.From, To: a.To, Proto: string(a.Proto), Port: a.Port, Ports: a.Ports, SrcPorts: a.SrcPorts, Verdict: string(a.Verdict), Paths: []pathJSON{}}
 	for _, p := range a.Paths {
 		out.Paths = append(out.Paths, pathToJSON(p))
 	}
 	return out
-}
-
-func writeReachJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return &exitError{code: exitInput, err: fmt.Errorf("encode json: %w", err)}
-	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
-	return err
 }
 
 // writePathDiagram draws the network with the first path highlighted: the
@@ -242,16 +276,27 @@ func writePathDiagram(path string, n *model.Network, a analyze.Answer) error {
 	if len(p.Blocks) > 0 {
 		opts.Blocked, opts.BlockedNote = p.Blocks[0].Resource, p.Blocks[0].Reason
 	}
-	format := diagram.SVG
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".dot", ".gv":
-		format = diagram.DOT
-	case ".mmd", ".mermaid":
-		format = diagram.Mermaid
+	format, err := pathDiagramFormat(path)
+	if err != nil {
+		return err
 	}
 	body, err := diagram.Render(n, format, opts)
 	if err != nil {
 		return fmt.Errorf("draw the path: %w", err)
 	}
 	return writeFileAtomic(path, body, 0o644)
+}
+
+// pathDiagramFormat picks --diagram's format by the file's extension; any
+// other extension (.png, none) is refused rather than filled with SVG.
+func pathDiagramFormat(path string) (diagram.Format, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".svg":
+		return diagram.SVG, nil
+	case ".dot", ".gv":
+		return diagram.DOT, nil
+	case ".mmd", ".mermaid":
+		return diagram.Mermaid, nil
+	}
+	return "", fmt.Errorf("--diagram %s: moat draws .svg, .dot (or .gv) and .mmd (or .mermaid); for a PNG, write .dot and run dot -Tpng", path)
 }

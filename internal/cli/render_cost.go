@@ -16,7 +16,7 @@ func writeCost(w io.Writer, r *pricing.Report) {
 	if region == "" {
 		region = "no region"
 	}
-	fmt.Fprintf(w, "Monthly cost of %s in %s: %s (list prices, 730-hour month)\n\n", nameOr(r.Stack), region, r.Total)
+	fmt.Fprintf(w, "Monthly cost of %s in %s: %s (list prices, 730-hour month)\n\n", nameOr(r.Stack), region, totalWithUnpriced(r.Total, r.Unpriced))
 	tw := table(w)
 	fmt.Fprintln(tw, "  resource\titem\tquantity\tunit price\tmonthly")
 	for _, l := range r.Lines {
@@ -29,7 +29,7 @@ func writeCost(w io.Writer, r *pricing.Report) {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s %s\t%s\t%s\n", l.Resource, l.Item, l.Quantity, l.Unit, price, monthly)
 	}
-	fmt.Fprintf(tw, "  total\t\t\t\t%s\n", r.Total)
+	fmt.Fprintf(tw, "  total\t\t\t\t%s\n", totalWithUnpriced(r.Total, r.Unpriced))
 	tw.Flush()
 
 	// One note per distinct assumption, naming every line it covers, so
@@ -122,6 +122,12 @@ func writeComparison(w io.Writer, c *pricing.Comparison, t *pricing.Table) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.Option, r.Total, r.NAT, saving, unpriced)
 	}
 	tw.Flush()
+	if len(c.NotCompared) > 0 {
+		fmt.Fprintln(w, "\nNot compared: this design builds the same NAT for them as for the row named")
+		for _, o := range c.NotCompared {
+			fmt.Fprintf(w, "  %s (%s): same as %s\n", o.Option, o.Label, o.SameAs)
+		}
+	}
 	fmt.Fprintln(w, "\nWhat each gives up")
 	for _, r := range c.Rows {
 		fmt.Fprintf(w, "  %s (%s): %s\n", r.Option, r.Label, r.GivesUp)
@@ -130,6 +136,15 @@ func writeComparison(w io.Writer, c *pricing.Comparison, t *pricing.Table) {
 	fmt.Fprintln(w, "cross-zone traffic a NAT in another zone adds. Unpriced lines are left out of the totals,")
 	fmt.Fprintln(w, "so an option with unpriced lines is cheaper on paper than it is: see moat cost for each.")
 	writeAssumptions(w, c.Assumptions)
+}
+
+// totalWithUnpriced is a total that says what it leaves out: with
+// unpriced lines it is a lower bound, "$0.00 + 24 unpriced".
+func totalWithUnpriced(total pricing.Money, unpriced int) string {
+	if unpriced == 0 {
+		return total.String()
+	}
+	return fmt.Sprintf("%s + %d unpriced", total, unpriced)
 }
 
 func nameOr(s string) string {

@@ -18,7 +18,7 @@ func writePlan(w io.Writer, n *model.Network) {
 	if n.Environment != "" {
 		env = ", " + string(n.Environment)
 	}
-	fmt.Fprintf(w, "Stack %s (%s%s)\n", n.Name, n.Region, env)
+	fmt.Fprintf(w, "Stack %s (%s%s)\n", n.Name, cmp.Or(n.Region, "no region"), env)
 	for _, v := range n.VPCs {
 		fmt.Fprintf(w, "\nVPC %s  %s", v.Addr, v.CIDR)
 		if v.IPv6CIDR.IsValid() {

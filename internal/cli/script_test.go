@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -31,16 +33,23 @@ func TestScripts(t *testing.T) {
 			// Scripts may copy the bundled examples.
 			env.Setenv("EXAMPLES", mustAbs("../../examples"))
 			env.Setenv("GOLDEN", mustAbs("../../testdata/golden"))
-			env.Setenv("FIXTURES", mustAbs("../../../shared/fixtures/batfish-aws"))
+			env.Setenv("FIXTURES", mustAbs("../../testdata/batfish"))
 			return nil
 		},
-		// [fixtures]: the shared Batfish snapshots are next to the tree.
-		Condition: func(cond string) (bool, error) {
-			if cond != "fixtures" {
-				return false, fmt.Errorf("unknown condition %q", cond)
-			}
-			_, err := os.Stat(mustAbs("../../../shared/fixtures/batfish-aws"))
-			return err == nil, nil
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// longline FILE PREFIX N SUFFIX writes PREFIX, N times "a",
+			// then SUFFIX (Go-quoted, so it may hold control bytes).
+			"longline": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 4 {
+					ts.Fatalf("usage: longline FILE PREFIX N SUFFIX")
+				}
+				n, err := strconv.Atoi(args[2])
+				ts.Check(err)
+				suffix, err := strconv.Unquote(`"` + args[3] + `"`)
+				ts.Check(err)
+				b := append([]byte(args[1]), bytes.Repeat([]byte("a"), n)...)
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), append(b, suffix...), 0o644))
+			},
 		},
 	})
 }

@@ -28,7 +28,7 @@ validate exit 2. Warnings (only unwise choices) are printed and exit 0.`,
 			if format != "text" && format != "json" {
 				return &exitError{code: exitInput, err: fmt.Errorf("unknown --format %q: use text or json", format)}
 			}
-			l, err := loadSpec(args[0])
+			l, err := loadSpec(io, args[0])
 			if err != nil {
 				return &exitError{code: exitInput, err: err}
 			}
@@ -41,14 +41,18 @@ validate exit 2. Warnings (only unwise choices) are printed and exit 0.`,
 					l.diags.Errorf(diag.Range{File: args[0]}, "this is a check validate lacks (a moat bug); please report it with the spec", "plan would fail: %v", err)
 				}
 			}
-			if format == "json" {
-				return l.reportJSON(io)
-			}
-			if err := l.report(io, format); err != nil {
+			if err := l.report(io); err != nil {
 				return err
 			}
+			if format == "json" {
+				// No errors: the warnings, or none, as the same document.
+				if err := diag.RenderJSON(io.stdout, l.diags); err != nil {
+					return &exitError{code: exitInput, err: err}
+				}
+				return nil
+			}
 			_, w := l.diags.Count()
-			fmt.Fprintf(io.stdout, "%s is valid: stack %s in %s (%s)\n", args[0], l.stack.Name, l.stack.Region, plural(w, "warning"))
+			fmt.Fprintf(io.stdout, "%s is valid: stack %s in %s (%s)\n", displayName(args[0]), l.stack.Name, l.stack.Region, plural(w, "warning"))
 			return nil
 		},
 	}

@@ -91,7 +91,7 @@ func TestValidateMeansPlan(t *testing.T) {
 		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		l, err := loadSpec(path)
+		l, err := loadSpec(&streams{}, path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,8 +37,16 @@ A spec may add its own assertions (see docs/spec.md):
     never: ["internet -> db", "internet -> service:8080"]
     always: ["service -> s3:443"]
 
-Each check prints ✓ or ✗; a failure prints the counterexample path or what
-blocks the flow. Exit 1 on any violation.`,
+Every claim is proved over sets, not samples: every address of the
+internet and of every subnet, every interface, every port, and every
+client port (an attacker's any port for what must never happen; Linux's
+ephemeral range 32768-60999 for what must always work).
+
+Each check prints ✓ (proved), ✗ (violated: the largest offending class
+and one path for it) or ? (not proved: the answer depends on something the
+input does not define, such as another account's security group, a prefix
+list without entries, a peer VPC or a Gateway Load Balancer appliance that
+was not imported; unknown is never counted as safe). Exit 1 on any ✗ or ?.`,
 		Example: `  moat verify examples/webapp.yaml
   moat verify --format json stack.yaml`,
 		Args: cobra.ExactArgs(1),
@@ -72,24 +80,26 @@ func runVerify(io *streams, path string, opts verifyOptions) error {
 	}
 	if opts.format == "json" {
 		type checkJSON struct {
-			Intent   string     `json:"intent"`
-			Origin   string     `json:"origin"`
-			OK       bool       `json:"ok"`
-			Detail   string     `json:"detail,omitempty"`
-			Evidence []pathJSON `json:"evidence"`
+			Intent    string     `json:"intent"`
+			Origin    string     `json:"origin"`
+			OK        bool       `json:"ok"`
+			Detail    string     `json:"detail,omitempty"`
+			NotProved bool       `json:"not_proved,omitempty"`
+			Unknown   []string   `json:"unknown,omitempty"`
+			Evidence  []pathJSON `json:"evidence"`
 		}
 		out := struct {
 			Checks []checkJSON `json:"checks"`
 			Failed int         `json:"failed"`
 		}{Checks: []checkJSON{}, Failed: failed}
 		for _, c := range checks {
-			cj := checkJSON{Intent: c.Intent, Origin: c.Origin, OK: c.OK, Detail: c.Detail, Evidence: []pathJSON{}}
+			cj := checkJSON{Intent: c.Intent, Origin: c.Origin, OK: c.OK, Detail: c.Detail, NotProved: c.NotProved, Unknown: c.Unknown, Evidence: []pathJSON{}}
 			for _, p := range c.Evidence {
 				cj.Evidence = append(cj.Evidence, pathToJSON(p))
 			}
 			out.Checks = append(out.Checks, cj)
 		}
-		if err := writeReachJSON(io.stdout, out); err != nil {
+		if err := writeJSONResult(io, out); err != nil {
 			return err
 		}
 	} else {
@@ -135,7 +145,10 @@ func specAssertions(io *streams, src *source, ix *analyze.Index) ([]analyze.Asse
 func writeChecks(w io.Writer, checks []analyze.Check, failed int) {
 	for _, c := range checks {
 		mark := "✓"
-		if !c.OK {
+		switch {
+		case c.NotProved:
+			mark = "?"
+		case !c.OK:
 			mark = "✗"
 		}
 		origin := ""

@@ -31,17 +31,35 @@ type Options struct {
 	// daemon DIR` — with the state directory appended. Empty: start no
 	// workloads.
 	Daemon []string
+	// Source is what the twin was built from (a spec's absolute path),
+	// kept in the state directory so a twin of the same name from
+	// another source is not replaced silently and status can say how to
+	// rebuild it.
+	Source string
+	// Files are written into the state directory before anything is
+	// built (the CLI's network.json).
+	Files map[string][]byte
 }
 
 // Up builds the plan on this machine. It first removes whatever the
 // stack's twin left behind (so Up is idempotent and recovers from a
 // crash), then creates every namespace, veth, address, route, rule and
 // ruleset, and starts the daemon that serves the workloads.
+//
+// Up holds the stack's lock throughout: a second Up (or Down) of the same
+// stack meanwhile fails at once with ErrBusy. When it returns nil, the
+// state directory holds upDone, so status can tell a twin whose Up was
+// killed midway.
 func Up(ctx context.Context, p *twin.Plan, opts Options) error {
 	if err := Check(); err != nil {
 		return err
 	}
-	if err := Down(p.Stack); err != nil {
+	l, err := lock(p.Stack)
+	if err != nil {
+		return err
+	}
+	defer l.release()
+	if err := down(p.Stack); err != nil {
 		return fmt.Errorf("remove the previous twin: %w", err)
 	}
 	dir := StateDir(p.Stack)
@@ -52,18 +70,42 @@ func Up(ctx context.Context, p *twin.Plan, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("encode plan: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "plan.json"), body, 0o644); err != nil {
-		return fmt.Errorf("write plan: %w", err)
+	files := map[string][]byte{"plan.json": body}
+	if opts.Source != "" {
+		files[sourceFile] = []byte(opts.Source + "\n")
+	}
+	for k, v := range opts.Files {
+		files[k] = v
+	}
+	for k, v := range files {
+		if err := os.WriteFile(filepath.Join(dir, k), v, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", k, err)
+		}
 	}
 	if err := apply(ctx, p); err != nil {
-		return errors.Join(err, Down(p.Stack))
+		return errors.Join(err, down(p.Stack))
 	}
 	if len(opts.Daemon) > 0 {
 		if err := startDaemon(ctx, dir, opts.Daemon); err != nil {
-			return errors.Join(err, Down(p.Stack))
+			return errors.Join(err, down(p.Stack))
 		}
 	}
+	if err := os.WriteFile(filepath.Join(dir, upDone), fmt.Appendf(nil, "%s\n", time.Now().UTC().Format(time.RFC3339)), 0o644); err != nil {
+		return errors.Join(fmt.Errorf("write %s: %w", upDone, err), down(p.Stack))
+	}
 	return nil
+}
+
+// Files of a state directory besides the plan.
+const (
+	sourceFile = "source"
+	upDone     = "up.done"
+)
+
+// Source is what a running twin was built from, "" when unknown.
+func Source(stack string) string {
+	b, _ := os.ReadFile(filepath.Join(StateDir(stack), sourceFile))
+	return strings.TrimSpace(string(b))
 }
 
 // ipBatch runs `ip [-n NS] -batch -` over lines.
@@ -84,6 +126,7 @@ func ipBatchFamily(ctx context.Context, ns, family string, lines []string) error
 		args = append([]string{"-n", ns}, args...)
 	}
 	cmd := exec.CommandContext(ctx, "ip", args...)
+	cmd.SysProcAttr = diesWithUs()
 	cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -170,6 +213,7 @@ func configure(ctx context.Context, ns *twin.Namespace) error {
 		return nil
 	}
 	cmd := exec.CommandContext(ctx, "nft", "-f", "-")
+	cmd.SysProcAttr = diesWithUs()
 	cmd.Stdin = strings.NewReader(ns.NFT)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -180,6 +224,15 @@ func configure(ctx context.Context, ns *twin.Namespace) error {
 		return fmt.Errorf("nft in %s: %w: %s", ns.Name, err, strings.TrimSpace(out.String()))
 	}
 	return nil
+}
+
+// diesWithUs makes a child (ip, nft) die when moat does: an `ip -batch`
+// left running after a kill -9 of `twin up` would go on adding namespaces
+// while the next `up` removes them. (Pdeathsig follows the thread that
+// started the child, which Go retires only when a goroutine exits locked
+// to it: then the command has failed anyway.)
+func diesWithUs() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
 // startDaemon starts the workload daemon detached (its own session, so

@@ -21,6 +21,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -80,6 +81,16 @@ func Daemon(ctx context.Context, dir string, ready io.Writer, logw io.Writer) er
 			return err
 		}
 	}
+	// Health again, now that every listener is open: a balancer whose
+	// targets are another balancer's nodes (API Gateway's front door, an
+	// ALB forwarding across a Transit Gateway to an NLB) checked them
+	// before they listened, and would answer 503 until its next check.
+	d.mu.Lock()
+	checks := slices.Clone(d.health)
+	d.mu.Unlock()
+	for _, t := range checks {
+		t.check()
+	}
 	fmt.Fprintln(ready, "ready")
 	logger.Printf("serving %d listeners, %d balancer nodes and %d firewall inspectors", len(p.Listeners), len(p.Balancers), len(p.Inspectors))
 	<-ctx.Done()
@@ -92,6 +103,8 @@ type daemon struct {
 	mu      sync.Mutex
 	closers []io.Closer
 	certs   map[string]*tls.Certificate
+	inet    map[string]*tls.Certificate
+	health  []*targets
 	stops   []func()
 }
 
@@ -134,8 +147,27 @@ func (d *daemon) respond(l twin.Listener) error {
 	if err != nil {
 		return err
 	}
-	go serve(ln, func(c net.Conn) { Respond(c, l.Host) })
+	var db func() (string, error)
+	if l.Database.IsValid() {
+		db = func() (string, error) { return queryDB(l.NS, l.Database) }
+	}
+	if l.Kind == "tls" {
+		go serve(ln, func(c net.Conn) { d.respondTLS(c, l.Host, db) })
+		return nil
+	}
+	go serve(ln, func(c net.Conn) { respond(c, l.Host, db) })
 	return nil
+}
+
+// queryDB runs a query on the database at a from inside ns, as the
+// service there would: the answer is PostgreSQL's version string.
+func queryDB(ns string, a netip.AddrPort) (string, error) {
+	c, err := dialIn(ns, a, time.Second)
+	if err != nil {
+		return "", fmt.Errorf("connect to %s: %w", a, err)
+	}
+	defer c.Close()
+	return PGQuery(c, "postgres", "select version()", 3*time.Second)
 }
 
 func serve(ln net.Listener, handle func(net.Conn)) {
@@ -154,7 +186,11 @@ func serve(ln net.Listener, handle func(net.Conn)) {
 
 // Respond answers one connection: an HTTP request gets a 200 naming the
 // host; a client that says nothing first gets the same line as a banner.
-func Respond(c net.Conn, host string) {
+func Respond(c net.Conn, host string) { respond(c, host, nil) }
+
+// respond is Respond; with db, an HTTP request for twin.DBPath also runs
+// db (a query on the service's database) and answers with its result.
+func respond(c net.Conn, host string, db func() (string, error)) {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
 	banner := Banner(host, c.LocalAddr())
@@ -169,21 +205,110 @@ func Respond(c net.Conn, host string) {
 				break
 			}
 		}
-		body := banner + "\n"
-		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+		status, body := "200 OK", banner+"\n"
+		if f := strings.Fields(line); db != nil && len(f) >= 2 && f[1] == twin.DBPath {
+			_ = c.SetDeadline(time.Now().Add(6 * time.Second))
+			if v, err := db(); err != nil {
+				status, body = "502 Bad Gateway", fmt.Sprintf("%s\nmoat twin: %s: the database query failed: %v\n", banner, host, err)
+			} else {
+				body += fmt.Sprintf("moat twin: %s queried the database: %s\n", host, v)
+			}
+		}
+		fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", status, len(body), body)
 		return
 	}
 	fmt.Fprintf(c, "%s\n", banner)
 }
 
-// cert returns the twin's self-signed certificate for a domain, made once
-// per daemon and written to DIR/certs/DOMAIN.pem for clients to trust.
-func (d *daemon) cert(domain string) (*tls.Certificate, error) {
+// respondTLS serves TLS to a client that opens with a TLS record, with a
+// self-signed certificate for whatever name it asks (the internet's
+// hosts), and the plain responder to any other client.
+func (d *daemon) respondTLS(c net.Conn, host string, db func() (string, error)) {
+	_ = c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	br := bufio.NewReader(c)
+	first, _ := br.Peek(1)
+	_ = c.SetReadDeadline(time.Time{})
+	pc := &peeked{Conn: c, r: br}
+	if len(first) == 0 || first[0] != 0x16 { // a TLS handshake record
+		respond(pc, host, db)
+		return
+	}
+	tc := tls.Server(pc, &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			name := h.ServerName
+			if name == "" {
+				name = strings.ReplaceAll(host, "/", "-") + ".twin.invalid"
+			}
+			return d.internetCert(name)
+		},
+	})
+	_ = tc.SetDeadline(time.Now().Add(5 * time.Second))
+	if err := tc.Handshake(); err != nil {
+		c.Close()
+		return
+	}
+	respond(tc, host, db)
+}
+
+// peeked is a connection whose first bytes were read ahead into r.
+type peeked struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (p *peeked) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// maxInternetCerts bounds the certificates the internet's stand-in
+// makes for the names clients ask.
+const maxInternetCerts = 256
+
+// internetCert is a certificate for any name a client of the internet's
+// stand-in asks for, kept in memory only.
+func (d *daemon) internetCert(name string) (*tls.Certificate, error) {
+	d.mu.Lock()
+	if c, ok := d.inet[name]; ok {
+		d.mu.Unlock()
+		return c, nil
+	}
+	d.mu.Unlock()
+	c, err := selfSigned(name, []string{name})
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inet == nil || len(d.inet) >= maxInternetCerts {
+		d.inet = map[string]*tls.Certificate{}
+	}
+	d.inet[name] = c
+	return c, nil
+}
+
+// cert returns the twin's self-signed certificate for a domain (holding
+// names too, when given), made once per daemon and written to
+// DIR/certs/DOMAIN.pem for clients to trust.
+func (d *daemon) cert(domain string, names []string) (*tls.Certificate, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if c, ok := d.certs[domain]; ok {
 		return c, nil
 	}
+	c, err := selfSigned(domain, append([]string{domain}, names...))
+	if err != nil {
+		return nil, err
+	}
+	certDir := filepath.Join(d.dir, "certs")
+	if err := os.MkdirAll(certDir, 0o755); err == nil {
+		name := strings.NewReplacer("*", "_wildcard_", "/", "_").Replace(domain)
+		_ = os.WriteFile(filepath.Join(certDir, name+".pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Certificate[0]}), 0o644)
+	}
+	d.certs[domain] = c
+	return c, nil
+}
+
+// selfSigned makes a certificate whose common name is cn, for names.
+func selfSigned(cn string, names []string) (*tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("certificate key: %w", err)
@@ -194,8 +319,8 @@ func (d *daemon) cert(domain string) (*tls.Certificate, error) {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: domain, Organization: []string{"moat twin (self-signed)"}},
-		DNSNames:     []string{domain},
+		Subject:      pkix.Name{CommonName: cn, Organization: []string{"moat twin (self-signed)"}},
+		DNSNames:     slices.Compact(slices.Sorted(slices.Values(names))),
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(7 * 24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
@@ -204,16 +329,9 @@ func (d *daemon) cert(domain string) (*tls.Certificate, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return nil, fmt.Errorf("certificate for %s: %w", domain, err)
+		return nil, fmt.Errorf("certificate for %s: %w", cn, err)
 	}
-	c := &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-	certDir := filepath.Join(d.dir, "certs")
-	if err := os.MkdirAll(certDir, 0o755); err == nil {
-		name := strings.NewReplacer("*", "_wildcard_", "/", "_").Replace(domain)
-		_ = os.WriteFile(filepath.Join(certDir, name+".pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
-	}
-	d.certs[domain] = c
-	return c, nil
+	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
 // targets keeps a balancer node's healthy targets, checked by TCP connect
@@ -283,6 +401,7 @@ func (d *daemon) balance(ctx context.Context, b twin.Balancer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	d.mu.Lock()
 	d.stops = append(d.stops, cancel)
+	d.health = append(d.health, t)
 	d.mu.Unlock()
 	go func() {
 		tick := time.NewTicker(2 * time.Second)
@@ -349,13 +468,17 @@ func (d *daemon) tlsConfig(b twin.Balancer, l twin.BalancerListener) (*tls.Confi
 	}
 	var certs []*tls.Certificate
 	var names []sni.Cert
-	for _, dom := range domains {
-		c, err := d.cert(dom)
+	for i, dom := range domains {
+		held := []string{dom}
+		if i < len(l.Names) && len(l.Names[i]) > 0 {
+			held = l.Names[i]
+		}
+		c, err := d.cert(dom, held)
 		if err != nil {
 			return nil, err
 		}
 		certs = append(certs, c)
-		names = append(names, sni.Cert{Names: []string{dom}})
+		names = append(names, sni.Cert{Names: held})
 	}
 	return &tls.Config{
 		MinVersion: tls.VersionTLS12,

@@ -66,10 +66,26 @@ func Stacks() ([]string, error) {
 // namespaces, the namespaces (which takes their links with them), any
 // link of the stack left in the host's namespace by a crash mid-way, and
 // its state directory. Removing a twin that is not there is not an error.
+// It takes the stack's lock, so it fails with ErrBusy while an Up of the
+// stack runs.
 func Down(stack string) error {
 	if err := Check(); err != nil {
 		return err
 	}
+	l, err := lock(stack)
+	if err != nil {
+		return err
+	}
+	if err := down(stack); err != nil {
+		l.release()
+		return err
+	}
+	l.remove()
+	return nil
+}
+
+// down is Down under the lock.
+func down(stack string) error {
 	dir := StateDir(stack)
 	var errs []error
 	// The daemon by its pidfile, and by its command line in case the

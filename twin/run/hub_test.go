@@ -79,6 +79,16 @@ func hubAgrees(t *testing.T, name, prefix string) *twin.Plan {
 	for _, c := range r.Disagreements() {
 		t.Errorf("the twin and the analyzer disagree:\n%s", c.Explain())
 	}
+	endToEndPass(t, r)
+	allow := map[bool]int{}
+	for _, c := range r.EndToEnd {
+		if strings.HasPrefix(c.Name, "firewall allow-list") && c.OK {
+			allow[strings.Contains(c.Name, "(analyzer: reachable)")]++
+		}
+	}
+	if allow[true] == 0 || allow[false] == 0 {
+		t.Errorf("the allow-list with a real TLS client: %d passed, %d dropped as the analyzer says; want both", allow[true], allow[false])
+	}
 	crossed := 0
 	for _, c := range r.Cases {
 		if !c.Path.Reachable {

@@ -111,10 +111,16 @@ func (d *daemon) postgres(ctx context.Context, l twin.Listener) (bool, error) {
 			return false, fmt.Errorf("postgres exited at start (see %s)", logf.Name())
 		default:
 		}
+		// Ready when it answers a query: PostgreSQL accepts connections
+		// while it starts up, and refuses their queries ("the database
+		// system is starting up").
 		if c, err := dialIn(l.NS, a, 200*time.Millisecond); err == nil {
+			_, qerr := PGQuery(c, "postgres", "select 1", time.Second)
 			c.Close()
-			d.log.Printf("%s: PostgreSQL %s listening on %s", l.Host, version, a)
-			return true, nil
+			if qerr == nil {
+				d.log.Printf("%s: PostgreSQL %s answering on %s", l.Host, version, a)
+				return true, nil
+			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -69,7 +69,23 @@ type Report struct {
 	// Skipped are flows the twin cannot send (a hypothetical host in a
 	// subnet, an address outside the model), with the reason.
 	Skipped []string
-	Elapsed time.Duration
+	// EndToEnd are the checks of what the user runs (the load balancer,
+	// the service and its database, API Gateway's front door, the
+	// firewall's allow-list with a real client); any failed one fails
+	// the run.
+	EndToEnd []EndToEnd
+	Elapsed  time.Duration
+}
+
+// FailedEndToEnd are the end-to-end checks that ran and failed.
+func (r *Report) FailedEndToEnd() []EndToEnd {
+	var out []EndToEnd
+	for _, c := range r.EndToEnd {
+		if c.Failed() {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Disagreements are the cases where the twin and the analyzer differ.
@@ -124,6 +140,10 @@ func Test(ctx context.Context, p *twin.Plan, n *model.Network, opts TestOptions)
 		}
 		r.Cases = append(r.Cases, Case{Why: f.why, Flow: f.flow, Path: path, Probe: pr})
 	}
+	// The end-to-end checks run beside the probes: they use the twin's own
+	// workloads, the probes their own listeners where none serves.
+	e2e := make(chan []EndToEnd, 1)
+	go func() { e2e <- endToEnd(ctx, p, n, ix, flows, opts.Timeout) }()
 	sem := make(chan struct{}, opts.Parallel)
 	var wg sync.WaitGroup
 	for i := range r.Cases {
@@ -136,6 +156,8 @@ func Test(ctx context.Context, p *twin.Plan, n *model.Network, opts TestOptions)
 		}()
 	}
 	wg.Wait()
+	r.EndToEnd = <-e2e
+	sortChecks(r.EndToEnd)
 	r.Elapsed = time.Since(start)
 	return r, ctx.Err()
 }
