@@ -60,7 +60,7 @@ func (c *compiler) buildWorkloads() {
 		c.n.Bastions = []model.Bastion{{
 			Addr: BastionAddr, VPC: VPCAddr, Mode: b.Mode, Subnet: subnet,
 			AllowFrom: slices.Clone(b.AllowFrom), SecurityGroup: SGBastion,
-			InstanceType: BastionInstanceType, Architecture: model.ARM64,
+			InstanceType: BastionInstanceType, Architecture: c.arch(BastionInstanceType, "bastion"),
 		}}
 		// A bastion in a public subnet reaches the internet (and SSH
 		// clients reach it) only with a public address: an Elastic IP on a
