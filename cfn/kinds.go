@@ -43,6 +43,7 @@ var emitKinds = model.Coverage{
 	"VPNConnections":             model.Skip("imports only: no design moat compiles has a VPN"),
 	"VirtualInterfaces":          model.Skip("imports only: Direct Connect is never created by a template"),
 	"Notes":                      model.Skip("text for the plan, not a resource"),
+	"Tags":                       model.By("every taggable resource's Tags, beside Name and moat:stack"),
 }
 
 // Emits is what FromNetwork renders for each kind (a copy of its coverage
@@ -87,4 +88,5 @@ var accountKinds = model.Coverage{
 	"VPNConnections":             model.Skip("refused (splitRefused): VPN in per-account templates is not supported yet"),
 	"VirtualInterfaces":          model.Skip("refused (splitRefused): Direct Connect in per-account templates is not supported yet"),
 	"Notes":                      model.By("copied into every part"),
+	"Tags":                       model.By("copied into every part"),
 }

@@ -80,6 +80,7 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 		Name:        s.Name,
 		Region:      s.Region,
 		Environment: s.Environment,
+		Tags:        c.tags(),
 	}
 	for _, z := range c.zones {
 		c.n.Zones = append(c.n.Zones, model.Zone{ID: z})

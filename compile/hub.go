@@ -101,7 +101,7 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	if c.d.HasErrors() {
 		return nil, c.d
 	}
-	c.n = &model.Network{Name: s.Name, Region: s.Region, Environment: s.Environment}
+	c.n = &model.Network{Name: s.Name, Region: s.Region, Environment: s.Environment, Tags: c.tags()}
 	for _, z := range c.zones {
 		c.n.Zones = append(c.n.Zones, model.Zone{ID: z})
 	}
@@ -466,7 +466,7 @@ func (h *hub) buildGroups() {
 		var albIn, apiOut []model.SGRule
 		for _, lp := range ports {
 			if h.apigw {
-				albIn = append(albIn, tcp(lp, groupPeer(SGAPIGW), "requests from API Gateway's VPC Link only"))
+				albIn = append(albIn, tcp(lp, groupPeer(SGAPIGW), "requests from the API Gateway VPC Link only"))
 				apiOut = append(apiOut, tcp(lp, groupPeer(SGALB), fmt.Sprintf("forward requests to the internal ALB on tcp/%d", lp)))
 				continue
 			}
@@ -482,7 +482,7 @@ func (h *hub) buildGroups() {
 			}
 		}
 		if h.apigw {
-			h.hgroup(h.ingress, SGAPIGW, "apigw", "API Gateway's VPC Link interfaces: no inbound; forward to the internal ALB", nil, apiOut)
+			h.hgroup(h.ingress, SGAPIGW, "apigw", "API Gateway VPC Link interfaces: no inbound; forward to the internal ALB", nil, apiOut)
 		}
 		var albOut []model.SGRule
 		for i, p := range h.cidrsOf(h.workload.subnets[model.Private]) {
@@ -497,7 +497,7 @@ func (h *hub) buildGroups() {
 		for i, p := range h.cidrsOf(h.ingressLBSubnets()) {
 			nlbIn = append(nlbIn, tcp(h.nlbPort(), cidrPeer(p), fmt.Sprintf("requests from the ingress ALB in %s only", h.zones[i])))
 		}
-		h.hgroup(h.workload, SGNLB, "nlb", "The internal NLB: reachable only from the ingress ALB's subnets; forwards to the service",
+		h.hgroup(h.workload, SGNLB, "nlb", "The internal NLB: reachable only from the ingress ALB subnets; forwards to the service",
 			nlbIn, []model.SGRule{tcp(port, groupPeer(SGService), fmt.Sprintf("forward requests to the service on tcp/%d", port))})
 	}
 	if sv := s.Service; sv != nil {

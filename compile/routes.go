@@ -66,7 +66,7 @@ func (c *compiler) buildGateways() {
 			eni := model.Addr("eni", "nat", z)
 			c.n.NATInstances = append(c.n.NATInstances, model.NATInstance{
 				Addr: a, VPC: VPCAddr, Subnet: public[i], ENI: eni, InstanceType: nat.InstanceType,
-				SecurityGroup: "sg/nat", Serves: serves,
+				Architecture: c.arch(nat.InstanceType, "network.nat.instance_type"), SecurityGroup: "sg/nat", Serves: serves,
 			})
 			// The fixed ENI holds an Elastic IP, so the NAT's public address
 			// survives an instance replacement and allowlists elsewhere stay valid.

@@ -211,9 +211,10 @@ type NATGateway struct {
 type NATInstance struct {
 	Addr          Address
 	VPC           Address
-	Subnet        Address // public subnet it lives in
-	ENI           Address // fixed interface; private routes point here
-	InstanceType  string  // e.g. "t4g.nano"
+	Subnet        Address      // public subnet it lives in
+	ENI           Address      // fixed interface; private routes point here
+	InstanceType  string       // e.g. "t4g.nano"
+	Architecture  Architecture // the instance type's; picks the image
 	SecurityGroup Address
 	Serves        []string // AZ IDs whose private route tables use it
 }
@@ -423,9 +424,9 @@ type Service struct {
 	// nodes, and the instance type of ecs-ec2 hosts or EKS nodes.
 	CPU, Memory, DesiredCount int
 	InstanceType              string
-	// Architecture is the tasks' processor architecture where the design
-	// fixes it apart from an instance type (Fargate's RuntimePlatform);
-	// empty when it follows InstanceType or is not known.
+	// Architecture is the tasks' processor architecture: Graviton (ARM64)
+	// on Fargate, the instance type's for ecs-ec2 hosts and EKS nodes;
+	// empty when not known (an import).
 	Architecture Architecture
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
@@ -466,7 +467,8 @@ type Bastion struct {
 	Subnet        Address
 	AllowFrom     []netip.Prefix
 	SecurityGroup Address
-	InstanceType  string // empty when not known (an import)
+	InstanceType  string       // empty when not known (an import)
+	Architecture  Architecture // the instance type's; picks the image
 }
 
 // Architecture is a processor architecture, spelt as ECS's
@@ -504,6 +506,9 @@ type Network struct {
 	Region      string
 	Environment Environment
 	Zones       []Zone
+	// Tags are the stack's own (the spec's tags:), for every taggable
+	// resource the stack creates; resources' Tags add to them.
+	Tags []Tag
 
 	VPCs                       []VPC
 	Subnets                    []Subnet
