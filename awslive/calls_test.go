@@ -30,8 +30,9 @@ var iamPrefix = map[string]string{
 
 // recorder is middleware that notes every operation a client sends.
 type recorder struct {
-	mu  sync.Mutex
-	ops []string
+	mu                  sync.Mutex
+	ops                 []string
+	inFlight, maxFlight int
 }
 
 func (r *recorder) option(s *middleware.Stack) error {
@@ -43,7 +44,14 @@ func (r *recorder) option(s *middleware.Stack) error {
 			p = "unknown(" + svc + ")"
 		}
 		r.ops = append(r.ops, p+":"+awsmiddleware.GetOperationName(ctx))
+		r.inFlight++
+		r.maxFlight = max(r.maxFlight, r.inFlight)
 		r.mu.Unlock()
+		defer func() {
+			r.mu.Lock()
+			r.inFlight--
+			r.mu.Unlock()
+		}()
 		return next.HandleInitialize(ctx, in)
 	}), middleware.After)
 }
@@ -93,7 +101,10 @@ func TestPolicyIsWhatReadCalls(t *testing.T) {
 	b := buildNetwork(t)
 	buildExtras(t, b)
 	var rec recorder
-	snap, _ := readLive(t, awslive.Options{APIOptions: []func(*middleware.Stack) error{rec.option}})
+	snap, _ := readLive(t, awslive.Options{Concurrency: 2, APIOptions: []func(*middleware.Stack) error{rec.option}})
+	if rec.maxFlight > 2 || rec.maxFlight < 1 {
+		t.Errorf("%d calls were in flight at once, want at most Concurrency, 2", rec.maxFlight)
+	}
 	want := append(awslive.Actions(), "sts:GetCallerIdentity")
 	slices.Sort(want)
 	got := rec.actions()

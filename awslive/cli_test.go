@@ -2,6 +2,7 @@ package awslive_test
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,5 +108,21 @@ func TestIAMPolicyCommand(t *testing.T) {
 	}
 	if code, _, errOut := moat(t, "iam-policy", "deploy"); code != 2 || !strings.Contains(errOut, "policy for read") {
 		t.Errorf("iam-policy deploy: exit %d, %s", code, errOut)
+	}
+}
+
+// TestUnreachableEndpoint: an endpoint that does not answer is an input
+// error (exit 2) naming the call, after the one attempt the tests allow.
+func TestUnreachableEndpoint(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	t.Setenv("AWS_ENDPOINT_URL", "http://"+addr)
+	code, out, errOut := moat(t, "audit", "aws")
+	if code != 2 || out != "" || !strings.Contains(errOut, "sts get-caller-identity") || !strings.Contains(errOut, addr) {
+		t.Errorf("audit aws against a closed port: exit %d\nstdout %q\nstderr %s", code, out, errOut)
 	}
 }

@@ -25,6 +25,7 @@ var motoURL string
 var motoMissing string
 
 func TestMain(m *testing.M) {
+	isolate()
 	stop, err := startMoto()
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -38,6 +39,31 @@ func TestMain(m *testing.M) {
 		stop()
 	}
 	os.Exit(code)
+}
+
+// isolate keeps every test off real AWS and the user's own configuration:
+// fake credentials, no shared config, no instance metadata, one Region,
+// one attempt per call (moto answers its own crashes with HTTP 500, which
+// the retryer would retry into a false success). startMoto sets the
+// endpoint; without moto it points at a closed port.
+func isolate() {
+	env := map[string]string{
+		"AWS_ENDPOINT_URL":            "http://127.0.0.1:1",
+		"AWS_ACCESS_KEY_ID":           "testing",
+		"AWS_SECRET_ACCESS_KEY":       "testing",
+		"AWS_SESSION_TOKEN":           "testing",
+		"AWS_REGION":                  "us-east-1",
+		"AWS_MAX_ATTEMPTS":            "1",
+		"AWS_EC2_METADATA_DISABLED":   "true",
+		"AWS_CONFIG_FILE":             filepath.Join(os.TempDir(), "moat-awslive-no-config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(os.TempDir(), "moat-awslive-no-credentials"),
+	}
+	for k, v := range env {
+		os.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION"} {
+		os.Unsetenv(k)
+	}
 }
 
 func findMoto() (string, error) {
@@ -54,9 +80,7 @@ func findMoto() (string, error) {
 }
 
 // startMoto starts moto_server on a free port, waits until it answers,
-// and points the SDK's standard chain at it with fake credentials and a
-// single attempt per call: moto answers its own crashes with HTTP 500,
-// which the retryer would retry.
+// and points the SDK's standard chain at it.
 func startMoto() (func(), error) {
 	bin, err := findMoto()
 	if err != nil {
@@ -104,23 +128,7 @@ func startMoto() (func(), error) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	motoURL = url
-	env := map[string]string{
-		"AWS_ENDPOINT_URL":            url,
-		"AWS_ACCESS_KEY_ID":           "testing",
-		"AWS_SECRET_ACCESS_KEY":       "testing",
-		"AWS_SESSION_TOKEN":           "testing",
-		"AWS_REGION":                  "us-east-1",
-		"AWS_MAX_ATTEMPTS":            "1",
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_CONFIG_FILE":             filepath.Join(os.TempDir(), "moat-awslive-no-config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(os.TempDir(), "moat-awslive-no-credentials"),
-	}
-	for k, v := range env {
-		os.Setenv(k, v)
-	}
-	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION"} {
-		os.Unsetenv(k)
-	}
+	os.Setenv("AWS_ENDPOINT_URL", url)
 	return stop, nil
 }
 
