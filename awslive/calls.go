@@ -285,9 +285,10 @@ func readLoadBalancers(ctx context.Context, c *clients, w *regionWriter) error {
 	return nil
 }
 
-// Actions lists every IAM action the reader makes, sorted, once each.
+// Actions lists every IAM action the reader makes, sorted, once each:
+// Calls' and AccountActions.
 func Actions() []string {
-	var a []string
+	a := slices.Clone(AccountActions)
 	for _, c := range Calls {
 		a = append(a, c.Actions...)
 	}
@@ -295,8 +296,8 @@ func Actions() []string {
 	return slices.Compact(a)
 }
 
-// Policy is the least-privilege IAM policy for Read: exactly the actions
-// of Calls. None of them supports resource-level permissions, so the
+// Policy is the least-privilege IAM policy for Accounts and Read: exactly
+// the actions of Calls and AccountActions. None of them supports resource-level permissions, so the
 // resource is "*" (Service Authorization Reference, Amazon EC2 and
 // Elastic Load Balancing V2). sts:GetCallerIdentity needs no permission
 // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html)

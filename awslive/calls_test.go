@@ -101,6 +101,17 @@ func TestPolicyIsWhatReadCalls(t *testing.T) {
 	b := buildNetwork(t)
 	buildExtras(t, b)
 	var rec recorder
+	// --region all lists the Regions first.
+	all, err := awslive.Accounts(bg, awslive.Options{Regions: []string{awslive.AllRegions}, APIOptions: []func(*middleware.Stack) error{rec.option}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := all[0].Regions; len(r) < 10 || !slices.Contains(r, "us-east-1") || !slices.IsSorted(r) {
+		t.Errorf("--region all read Regions %v, want moto's, sorted", r)
+	}
+	if _, err := awslive.Accounts(bg, awslive.Options{Regions: []string{awslive.AllRegions, "us-east-1"}}); err == nil || !strings.Contains(err.Error(), "give it alone") {
+		t.Errorf("--region all with another Region: %v", err)
+	}
 	snap, _ := readLive(t, awslive.Options{Concurrency: 2, APIOptions: []func(*middleware.Stack) error{rec.option}})
 	if rec.maxFlight > 2 || rec.maxFlight < 1 {
 		t.Errorf("%d calls were in flight at once, want at most Concurrency, 2", rec.maxFlight)

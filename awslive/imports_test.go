@@ -60,6 +60,11 @@ func TestOnlyEdgesImportSDK(t *testing.T) {
 
 // TestCallsReadOnly checks every action the reader makes only reads.
 func TestCallsReadOnly(t *testing.T) {
+	for _, a := range Actions() {
+		if !readOnly(a) {
+			t.Errorf("the policy allows %s, which is not a read", a)
+		}
+	}
 	for _, c := range Calls {
 		if len(c.Actions) == 0 || c.run == nil {
 			t.Errorf("%s: no actions or nothing to run", c.File)

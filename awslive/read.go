@@ -26,7 +26,8 @@ type Options struct {
 	// empty means the default chain (AWS_PROFILE, else default).
 	Profiles []string
 	// Regions to read; empty means the profile's Region (AWS_REGION, or
-	// region in the config file).
+	// region in the config file); AllRegions alone means every Region
+	// enabled for the account.
 	Regions []string
 	// Concurrency bounds the calls in flight at once, over every account
 	// and Region; 0 means DefaultConcurrency.
@@ -49,6 +50,14 @@ type Progress struct {
 	Done, Total           int
 }
 
+// AllRegions, as the only Region, reads every Region the account has
+// enabled (ec2:DescribeRegions).
+const AllRegions = "all"
+
+// AccountActions are the calls Accounts makes besides
+// sts:GetCallerIdentity: listing the Regions for AllRegions.
+var AccountActions = []string{"ec2:DescribeRegions"}
+
 // Account is one set of credentials, resolved.
 type Account struct {
 	Profile string // "" for the default chain
@@ -65,13 +74,17 @@ func Accounts(ctx context.Context, o Options) ([]Account, error) {
 	if len(profiles) == 0 {
 		profiles = []string{""}
 	}
+	all := slices.Contains(o.Regions, AllRegions)
+	if all && len(o.Regions) > 1 {
+		return nil, fmt.Errorf("--region %s reads every enabled Region: give it alone", AllRegions)
+	}
 	var accounts []Account
 	for _, p := range profiles {
 		var opts []func(*config.LoadOptions) error
 		if p != "" {
 			opts = append(opts, config.WithSharedConfigProfile(p))
 		}
-		if len(o.Regions) > 0 {
+		if len(o.Regions) > 0 && !all {
 			opts = append(opts, config.WithRegion(o.Regions[0]))
 		}
 		if len(o.APIOptions) > 0 {
@@ -85,6 +98,15 @@ func Accounts(ctx context.Context, o Options) ([]Account, error) {
 		for _, r := range o.Regions {
 			if !slices.Contains(regions, r) {
 				regions = append(regions, r)
+			}
+		}
+		if all {
+			if cfg.Region == "" {
+				// Any Region answers DescribeRegions.
+				cfg.Region = "us-east-1"
+			}
+			if regions, err = enabledRegions(ctx, cfg); err != nil {
+				return nil, fmt.Errorf("ec2 describe-regions%s: %w", profileText(p), err)
 			}
 		}
 		if len(regions) == 0 {
@@ -106,6 +128,25 @@ func Accounts(ctx context.Context, o Options) ([]Account, error) {
 		accounts = append(accounts, a)
 	}
 	return accounts, nil
+}
+
+// enabledRegions lists the Regions the account may use, sorted:
+// DescribeRegions without AllRegions leaves out opt-in Regions that are
+// not enabled (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html).
+func enabledRegions(ctx context.Context, cfg aws.Config) ([]string, error) {
+	out, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+	if err != nil {
+		return nil, err
+	}
+	var r []string
+	for _, x := range out.Regions {
+		r = append(r, aws.ToString(x.RegionName))
+	}
+	slices.Sort(r)
+	if len(r) == 0 {
+		return nil, fmt.Errorf("the account has no Region enabled")
+	}
+	return r, nil
 }
 
 func profileText(p string) string {

@@ -22,7 +22,7 @@ const liveNetwork = "aws"
 
 func addAWSFlags(cmd *cobra.Command, f *awsFlags) {
 	cmd.Flags().StringArrayVar(&f.profiles, "profile", nil, "AWS profile to read, when NETWORK is aws (repeat for several accounts; default: AWS_PROFILE or the default chain)")
-	cmd.Flags().StringArrayVar(&f.regions, "region", nil, "AWS Region to read, when NETWORK is aws (repeat for several; default: AWS_REGION or the profile's)")
+	cmd.Flags().StringArrayVar(&f.regions, "region", nil, "AWS Region to read, when NETWORK is aws (repeat for several, or all: every enabled Region; default: AWS_REGION or the profile's)")
 }
 
 // addAWSFlagsToNetworkCommands gives every command that takes a NETWORK
@@ -110,6 +110,7 @@ earlier snapshot. Every command that takes a NETWORK also takes aws, which
 reads the same way into memory.`,
 		Example: `  moat snapshot -o ./acme
   moat snapshot -o ./acme --region us-east-1 --region eu-west-1
+  moat snapshot -o ./acme --region all
   moat snapshot -o ./org --profile prod --profile shared`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
