@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -226,7 +228,7 @@ func Read(ctx context.Context, accounts []Account, o Options) (*Snapshot, error)
 			defer mu.Unlock()
 			if err != nil {
 				if first == nil {
-					first = fmt.Errorf("account %s, %s: %s: %w", j.a.ID, j.region, j.call.File, err)
+					first = fmt.Errorf("account %s, %s: %s: %w%s", j.a.ID, j.region, j.call.File, err, denied(err))
 				}
 				cancel()
 				return
@@ -251,6 +253,18 @@ func Read(ctx context.Context, accounts []Account, o Options) (*Snapshot, error)
 		}
 	}
 	return s, nil
+}
+
+// denied is a hint for an error that is a missing permission.
+func denied(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		switch api.ErrorCode() {
+		case "UnauthorizedOperation", "AccessDenied", "AccessDeniedException":
+			return " (moat iam-policy read prints the policy moat needs)"
+		}
+	}
+	return ""
 }
 
 // regionWriter collects one account and Region's files; calls of the
