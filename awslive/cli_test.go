@@ -126,3 +126,41 @@ func TestUnreachableEndpoint(t *testing.T) {
 		t.Errorf("audit aws against a closed port: exit %d\nstdout %q\nstderr %s", code, out, errOut)
 	}
 }
+
+// TestProfiles reads through a named profile of a shared config file,
+// and refuses two profiles of one account (moto's is 123456789012 whatever
+// the keys; reading two accounts is left to a real organization).
+func TestProfiles(t *testing.T) {
+	needMoto(t)
+	home := t.TempDir()
+	config := filepath.Join(home, "config")
+	creds := filepath.Join(home, "credentials")
+	os.WriteFile(config, []byte("[profile prod]\nregion = eu-west-1\n[profile again]\nregion = us-east-1\n"), 0o600)
+	os.WriteFile(creds, []byte("[prod]\naws_access_key_id = AKIAPROD\naws_secret_access_key = testing\n"+
+		"[again]\naws_access_key_id = AKIAAGAIN\naws_secret_access_key = testing\n"), 0o600)
+	t.Setenv("AWS_CONFIG_FILE", config)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	// The profiles' keys and Region, not the environment's.
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"} {
+		t.Setenv(k, "")
+	}
+	dir := filepath.Join(t.TempDir(), "prod")
+	code, out, errOut := moat(t, "snapshot", "-o", dir, "--profile", "prod")
+	if code != 0 {
+		t.Fatalf("snapshot: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "reading account 123456789012 as arn:aws:sts::123456789012:user/moto, profile prod, eu-west-1") {
+		t.Errorf("stderr does not name the profile and its Region:\n%s", errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "123456789012", "eu-west-1", "describe-vpcs.json")); err != nil {
+		t.Errorf("no folder for the profile's Region: %v", err)
+	}
+	code, _, errOut = moat(t, "audit", "aws", "--profile", "prod", "--profile", "again")
+	if code != 2 || !strings.Contains(errOut, `profiles "prod" and "again" are the same account 123456789012`) {
+		t.Errorf("two profiles of one account: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = moat(t, "audit", "aws", "--profile", "nosuch")
+	if code != 2 || !strings.Contains(errOut, "nosuch") {
+		t.Errorf("a profile that does not exist: exit %d, %s", code, errOut)
+	}
+}
