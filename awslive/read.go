@@ -102,24 +102,24 @@ func Accounts(ctx context.Context, o Options) ([]Account, error) {
 				regions = append(regions, r)
 			}
 		}
-		if all {
-			if cfg.Region == "" {
-				// Any Region answers DescribeRegions.
-				cfg.Region = "us-east-1"
-			}
-			if regions, err = enabledRegions(ctx, cfg); err != nil {
-				return nil, fmt.Errorf("ec2 describe-regions%s: %w", profileText(p), err)
-			}
-		}
-		if len(regions) == 0 {
-			if cfg.Region == "" {
-				return nil, fmt.Errorf("no AWS Region%s: give --region or set AWS_REGION", profileText(p))
-			}
+		switch {
+		case all && cfg.Region == "":
+			// Any Region answers GetCallerIdentity and DescribeRegions.
+			cfg.Region = "us-east-1"
+		case len(regions) == 0 && cfg.Region == "":
+			return nil, fmt.Errorf("no AWS Region%s: give --region or set AWS_REGION", profileText(p))
+		case len(regions) == 0:
 			regions = []string{cfg.Region}
 		}
+		// Who the credentials are, before anything else is asked.
 		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
 			return nil, fmt.Errorf("sts get-caller-identity%s: %w", profileText(p), err)
+		}
+		if all {
+			if regions, err = enabledRegions(ctx, cfg); err != nil {
+				return nil, fmt.Errorf("ec2 describe-regions%s: %w", profileText(p), err)
+			}
 		}
 		a := Account{Profile: p, ID: aws.ToString(id.Account), ARN: aws.ToString(id.Arn), Regions: regions, cfg: cfg}
 		for _, b := range accounts {
