@@ -213,6 +213,10 @@ func TestLiveEqualsSnapshot(t *testing.T) {
 	}
 	saved := load(t, awsjson.Load(os.DirFS(dir), dir, "aws"))
 
+	// The same files give the same model, field for field.
+	if d := cmp.Diff(saved, live, cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{})); d != "" {
+		t.Errorf("the live network differs from the snapshot's (-snapshot +live):\n%s", d)
+	}
 	got, want := ask(t, live, b), ask(t, saved, b)
 	if d := cmp.Diff(want, got, cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{})); d != "" {
 		t.Errorf("live answers differ from the snapshot's (-snapshot +live):\n%s", d)
