@@ -28,6 +28,10 @@ type source struct {
 // Problems are printed as diagnostics, the same way for all three, and
 // errors turn into exit 2.
 func loadNetwork(io *streams, path string) (*source, error) {
+	if path == liveNetwork {
+		// A directory named aws is ./aws.
+		return loadLive(io.ctx, io)
+	}
 	if path != "-" {
 		fi, err := os.Stat(path)
 		if err != nil {
