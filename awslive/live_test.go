@@ -17,8 +17,8 @@ import (
 
 	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/awsjson"
-	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/awslive"
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
 )
 
