@@ -86,6 +86,7 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
 	e.frontEnds()
 	e.workloads()
 	e.outputs()
+	e.waivers() // last: they annotate resources emitted above
 	if len(e.errs) > 0 {
 		return nil, errors.Join(e.errs...)
 	}

@@ -188,7 +188,7 @@ func accountPart(n *model.Network, acct string) *model.Network {
 		lb, ok := lbIn(n, a)
 		return ok && in(lb.VPC)
 	}
-	p := &model.Network{Name: n.Name, Region: n.Region, Environment: n.Environment, Zones: n.Zones, Notes: n.Notes, PrefixLists: n.PrefixLists}
+	p := &model.Network{Name: n.Name, Region: n.Region, Environment: n.Environment, Zones: n.Zones, Notes: n.Notes, PrefixLists: n.PrefixLists, Waivers: n.Waivers, Topics: n.Topics}
 	p.VPCs = keep(n.VPCs, func(v model.VPC) bool { return v.Account == acct })
 	p.Subnets = keep(n.Subnets, func(s model.Subnet) bool { return in(s.VPC) })
 	p.RouteTables = keep(n.RouteTables, func(r model.RouteTable) bool { return in(r.VPC) })

@@ -133,10 +133,18 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 		ManagedPolicyArns: []Value{Sub{Template: "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}},
 		Policies: []Policy{{
 			PolicyName: String("attach-fixed-eni"),
-			// AttachNetworkInterface is authorized against both the
-			// interface and the instance: allow only this ENI, and only
-			// onto instances tagged as this NAT (the launch template
-			// tags them at launch).
+			// What the boot script calls, and no more. In the Service
+			// Authorization Reference, ec2:AttachNetworkInterface is
+			// authorized against both the interface and the instance
+			// (resource types network-interface* and instance*): allow
+			// only this ENI, and only onto instances tagged as this NAT
+			// (the launch template tags them at launch, before the script
+			// runs; the instance's ARN is unknown until then).
+			// ec2:DescribeNetworkInterfaces lists no resource types (EC2's
+			// Describe* actions support no resource-level permissions), so
+			// it must name "*"; the global key aws:RequestedRegion keeps it
+			// to this Region. The ENI keeps SourceDestCheck off itself, so
+			// no ec2:ModifyNetworkInterfaceAttribute is needed.
 			PolicyDocument: policy(
 				Map{
 					{"Sid", String("AttachThisEni")},
@@ -152,11 +160,11 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 					{"Condition", Map{{"StringEquals", Map{{"aws:ResourceTag/moat:nat", String(string(ni.Addr))}}}}},
 				},
 				Map{
-					// Describe* calls support no resource-level scoping.
 					{"Sid", String("WaitForAttachment")},
 					{"Effect", String("Allow")},
 					{"Action", String("ec2:DescribeNetworkInterfaces")},
 					{"Resource", String("*")},
+					{"Condition", Map{{"StringEquals", Map{{"aws:RequestedRegion", Ref{"AWS::Region"}}}}}},
 				},
 			),
 		}},

@@ -95,6 +95,7 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 	c.buildWorkloads()
 	c.buildWorkloadENIs()
 	c.buildNotes()
+	recordWaivers(c.n)
 	return c.n, c.d
 }
 

@@ -210,6 +210,7 @@ type NATInstance struct {
 	InstanceType  string  // e.g. "t4g.nano"
 	SecurityGroup Address
 	Serves        []string // AZ IDs whose private route tables use it
+	Notify        Address  // topic its auto-scaling group reports to; empty: none
 }
 
 // ENI is an elastic network interface.
@@ -533,4 +534,8 @@ type Network struct {
 	VirtualInterfaces  []DXVirtualInterface
 
 	Notes []Note
+	// Waivers are the design's deliberate deviations from security practice.
+	Waivers []Waiver
+	// Topics are the SNS topics for operational notifications.
+	Topics []Topic
 }
