@@ -81,6 +81,57 @@ func (e *emitter) natInstances() {
 	for _, ni := range e.n.NATInstances {
 		e.natInstance(ni)
 	}
+	e.natTopics()
+}
+
+// natTopics emits the topics the NAT groups notify, each encrypted with
+// the model's key, allowing only TLS publishers, with the email
+// subscription when the spec names an address (AWS mails it a link to
+// confirm; until then nothing is delivered).
+func (e *emitter) natTopics() {
+	for _, tp := range e.n.Topics {
+		used := false
+		for _, ni := range e.n.NATInstances {
+			used = used || ni.Notify == tp.Addr
+		}
+		if !used {
+			continue
+		}
+		id := e.id(tp.Addr)
+		t := Topic{DisplayName: String("moat " + e.stack + " NAT"), Tags: e.tags(tp.Addr, nil)}
+		if tp.KMSKey != "" {
+			t.KmsMasterKeyId = String(tp.KMSKey)
+		}
+		e.add(id, t)
+		e.add(id+"Policy", TopicPolicy{
+			Topics: []Value{Ref{id}},
+			PolicyDocument: policy(Map{
+				{"Sid", String("TLSOnly")},
+				{"Effect", String("Deny")},
+				{"Principal", String("*")},
+				{"Action", String("sns:Publish")},
+				{"Resource", Ref{id}},
+				{"Condition", Map{{"Bool", Map{{"aws:SecureTransport", String("false")}}}}},
+			}),
+		})
+		if tp.Email != "" {
+			e.add(id+"Email", Subscription{TopicArn: Ref{id}, Protocol: String("email"), Endpoint: String(tp.Email)})
+		}
+	}
+}
+
+// notifications is the group's notification configuration for the topic
+// it reports to; nil when it reports to none.
+func (e *emitter) notifications(topic model.Address) []NotificationConfiguration {
+	for _, tp := range e.n.Topics {
+		if tp.Addr == topic && len(tp.Events) > 0 {
+			return []NotificationConfiguration{{NotificationTypes: Strs(tp.Events...), TopicARN: e.ref(tp.Addr)}}
+		}
+	}
+	if topic != "" {
+		e.errorf("topic %s: not in the model, or it names no events", topic)
+	}
+	return nil
 }
 
 func (e *emitter) natInstance(ni model.NATInstance) {
@@ -224,7 +275,9 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 		DesiredCapacity:   String("1"),
 		VPCZoneIdentifier: []Value{e.ref(ni.Subnet)},
 		LaunchTemplate:    &LaunchTemplateSpecification{LaunchTemplateId: Ref{lt}, Version: GetAtt{lt, "LatestVersionNumber"}},
-		Tags:              asgTags(e.tags(ni.Addr, nil)),
+		// A self-heal (terminate, launch) and a failed one are reported.
+		NotificationConfigurations: e.notifications(ni.Notify),
+		Tags:                       asgTags(e.tags(ni.Addr, nil)),
 	}, att, eniID+"EipAssociation")
 }
 

@@ -130,6 +130,10 @@ var diagCases = []struct {
 	{"nat mapping mode unknown", base + "network:\n  nat: {mode: nat-gateway}\n", []want{e(4, 15, `network.nat.mode "nat-gateway" is not a valid value`)}},
 	{"nat instance type invalid", base + "network:\n  nat: {instance_type: nano}\n", []want{e(4, 24, `network.nat.instance_type "nano" is not an instance type`)}},
 	{"nat options without instances", base + "network:\n  nat: {mode: gateway, per_zone: true}\n", []want{w(4, 24, "network.nat.per_zone has no effect with mode gateway")}},
+	{"nat notify not an email", base + "network:\n  nat: {notify: ops at example.com}\n", []want{e(4, 17, `network.nat.notify "ops at example.com" is not an email address`, "ops@example.com")}},
+	{"nat notify without a domain", base + "network:\n  nat: {notify: ops@localhost}\n", []want{e(4, 17, `network.nat.notify "ops@localhost" is not an email address`)}},
+	{"nat notify is fine", base + "network:\n  nat: {notify: ops+nat@example.com}\n", nil},
+	{"nat notify without instances", base + "network:\n  nat: {mode: gateway, notify: ops@example.com}\n", []want{w(4, 24, "network.nat.notify has no effect with mode gateway")}},
 	{"nat wrong type", base + "network:\n  nat: [instance]\n", []want{e(4, 8, "network.nat must be a mapping, not a list")}},
 
 	// network.endpoints.
