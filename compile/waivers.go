@@ -63,10 +63,16 @@ func recordWaivers(n *model.Network) {
 	// Internet-facing load balancers serve the public: their groups admit
 	// the world on the listener ports and nothing else.
 	public := map[model.Address]bool{}
+	redirects := map[model.Address]bool{} // its port 80 only redirects to HTTPS
 	for _, lb := range n.LoadBalancers {
 		if lb.InternetFacing {
 			for _, g := range lb.SecurityGroups {
 				public[g] = true
+				for _, l := range lb.Listeners {
+					if l.Port == 80 && l.RedirectToHTTPS {
+						redirects[g] = true
+					}
+				}
 			}
 		}
 	}
@@ -93,10 +99,14 @@ func recordWaivers(n *model.Network) {
 			continue
 		}
 		rs := [][]model.ScanRule{rules(model.CfnNag, "W2", "W9"), rules(model.CDKNag, "AwsSolutions-EC23")}
-		reason := "internet-facing load balancer: its listeners (tcp " + strings.Join(ports, ", ") + ") serve the public internet, so any source may connect; the targets behind it admit only this group"
+		reason := "internet-facing load balancer: its listeners (tcp " + strings.Join(ports, ", ") + ") serve the public internet, so any source may connect; what is behind it is reachable only through it"
 		if port80 {
 			rs = append(rs, rules(model.Checkov, "CKV_AWS_260"))
-			reason += "; port 80 only redirects to HTTPS, unless the stack has no domain (a trade-off the plan names)"
+			if redirects[sg.Addr] {
+				reason += "; port 80 only redirects to HTTPS"
+			} else {
+				reason += "; port 80 serves plain HTTP because the stack has no domain, a trade-off the plan names"
+			}
 		}
 		waive(sg.Addr, reason, rs...)
 	}
