@@ -85,6 +85,7 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
 	e.flowLogs()
 	e.frontEnds()
 	e.workloads()
+	e.topics() // emit_nat.go
 	e.outputs()
 	e.waivers() // last: they annotate resources emitted above
 	if len(e.errs) > 0 {

@@ -81,24 +81,27 @@ func (e *emitter) natInstances() {
 	for _, ni := range e.n.NATInstances {
 		e.natInstance(ni)
 	}
-	e.natTopics()
 }
 
-// natTopics emits the topics the NAT groups notify, each encrypted with
-// the model's key, allowing only TLS publishers, with the email
-// subscription when the spec names an address (AWS mails it a link to
-// confirm; until then nothing is delivered).
-func (e *emitter) natTopics() {
+// topics emits the topics the auto-scaling groups notify (the NAT
+// instances' and ecs-ec2 hosts'), each encrypted with the model's key,
+// allowing only TLS publishers, with the email subscription when the spec
+// names an address (AWS mails it a link to confirm; until then nothing is
+// delivered). A topic no group of this template uses is left out.
+func (e *emitter) topics() {
 	for _, tp := range e.n.Topics {
 		used := false
 		for _, ni := range e.n.NATInstances {
 			used = used || ni.Notify == tp.Addr
 		}
+		for _, s := range e.n.Services {
+			used = used || s.Notify == tp.Addr
+		}
 		if !used {
 			continue
 		}
 		id := e.id(tp.Addr)
-		t := Topic{DisplayName: String("moat " + e.stack + " NAT"), Tags: e.tags(tp.Addr, nil)}
+		t := Topic{DisplayName: String("moat " + e.stack + " scaling events"), Tags: e.tags(tp.Addr, nil)}
 		if tp.KMSKey != "" {
 			t.KmsMasterKeyId = String(tp.KMSKey)
 		}

@@ -241,7 +241,9 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 		MinSize: String(n), MaxSize: String(strconv.Itoa(2 * s.DesiredCount)), DesiredCapacity: String(n),
 		LaunchTemplate:    &LaunchTemplateSpecification{LaunchTemplateId: Ref{lt}, Version: GetAtt{lt, "LatestVersionNumber"}},
 		VPCZoneIdentifier: e.refs(s.Subnets),
-		Tags:              []ASGTag{{Key: String("Name"), Value: String(e.stack + "-" + s.Name + "-host"), PropagateAtLaunch: Bool(true)}},
+		// Launches, terminations and failures reach the stack's topic.
+		NotificationConfigurations: e.notifications(s.Notify),
+		Tags:                       []ASGTag{{Key: String("Name"), Value: String(e.stack + "-" + s.Name + "-host"), PropagateAtLaunch: Bool(true)}},
 	})
 	e.add(id+"CapacityProvider", CapacityProvider{AutoScalingGroupProvider: Map{
 		{"AutoScalingGroupArn", Ref{asg}},

@@ -95,7 +95,7 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 	c.buildWorkloads()
 	c.buildWorkloadENIs()
 	c.buildNotes()
-	natTopic(c.n, c.s.Network.NAT.Notify)
+	scalingTopic(c.n, c.s.Network.NAT.Notify)
 	recordWaivers(c.n)
 	return c.n, c.d
 }

@@ -12,31 +12,40 @@ import (
 // (cfn emits it when a load balancer logs); waivers name it.
 const AccessLogsAddr model.Address = "logs/load-balancers"
 
-// NATEventsAddr is the SNS topic the NAT auto-scaling groups notify.
-const NATEventsAddr model.Address = "sns/nat-events"
+// ScalingEventsAddr is the SNS topic the auto-scaling groups notify: the
+// NAT instances' and an ecs-ec2 service's hosts'.
+const ScalingEventsAddr model.Address = "sns/scaling-events"
 
-// NATEvents are the Auto Scaling notification types a NAT group sends, so a
-// self-heal (terminate, launch) and a failed one (the _ERROR types) are seen.
-var NATEvents = []string{
+// ScalingEvents are the Auto Scaling notification types a group sends, so
+// a self-heal (terminate, launch) and a failed one (the _ERROR types) are
+// seen.
+var ScalingEvents = []string{
 	"autoscaling:EC2_INSTANCE_LAUNCH",
 	"autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
 	"autoscaling:EC2_INSTANCE_TERMINATE",
 	"autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
 }
 
-// natTopic records the NAT notification topic and points every NAT
-// instance at it. It is encrypted with the AWS-managed key alias/aws/sns:
-// the publisher is Auto Scaling's service-linked role, a principal of this
-// account, which that key's policy admits through SNS, so no customer key
-// ($1 a month and a key policy to keep right) is needed. Service
-// principals such as CloudWatch alarms would need a customer key.
-func natTopic(n *model.Network, email string) {
-	if len(n.NATInstances) == 0 {
-		return
-	}
-	n.Topics = append(n.Topics, model.Topic{Addr: NATEventsAddr, KMSKey: "alias/aws/sns", Email: email, Events: slices.Clone(NATEvents)})
+// scalingTopic records the notification topic and points every
+// auto-scaling group's owner at it. It is encrypted with the AWS-managed
+// key alias/aws/sns: the publisher is Auto Scaling's service-linked role, a
+// principal of this account, which that key's policy admits through SNS,
+// so no customer key ($1 a month and a key policy to keep right) is
+// needed. Service principals such as CloudWatch alarms would need one.
+func scalingTopic(n *model.Network, email string) {
+	used := false
 	for i := range n.NATInstances {
-		n.NATInstances[i].Notify = NATEventsAddr
+		n.NATInstances[i].Notify = ScalingEventsAddr
+		used = true
+	}
+	for i := range n.Services {
+		if n.Services[i].Kind == "ecs-ec2" {
+			n.Services[i].Notify = ScalingEventsAddr
+			used = true
+		}
+	}
+	if used {
+		n.Topics = append(n.Topics, model.Topic{Addr: ScalingEventsAddr, KMSKey: "alias/aws/sns", Email: email, Events: slices.Clone(ScalingEvents)})
 	}
 }
 

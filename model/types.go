@@ -425,6 +425,9 @@ type Service struct {
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
 	FileSystem     Address // EFS the service mounts; zero if none
+	// Notify is the topic its EC2 hosts' auto-scaling group reports to
+	// (ecs-ec2); empty: none.
+	Notify Address
 }
 
 // Database is the stack's relational database.

@@ -133,7 +133,8 @@ var diagCases = []struct {
 	{"nat notify not an email", base + "network:\n  nat: {notify: ops at example.com}\n", []want{e(4, 17, `network.nat.notify "ops at example.com" is not an email address`, "ops@example.com")}},
 	{"nat notify without a domain", base + "network:\n  nat: {notify: ops@localhost}\n", []want{e(4, 17, `network.nat.notify "ops@localhost" is not an email address`)}},
 	{"nat notify is fine", base + "network:\n  nat: {notify: ops+nat@example.com}\n", nil},
-	{"nat notify without instances", base + "network:\n  nat: {mode: gateway, notify: ops@example.com}\n", []want{w(4, 24, "network.nat.notify has no effect with mode gateway")}},
+	{"nat notify without instances", base + "network:\n  nat: {mode: gateway, notify: ops@example.com}\n", []want{w(4, 32, "network.nat.notify has no effect: with mode gateway and no ecs-ec2 service")}},
+	{"nat notify for ecs-ec2 hosts", base + "network:\n  nat: {mode: gateway, notify: ops@example.com}\nservice:\n  kind: ecs-ec2\n  port: 80\n", nil},
 	{"nat wrong type", base + "network:\n  nat: [instance]\n", []want{e(4, 8, "network.nat must be a mapping, not a list")}},
 
 	// network.endpoints.

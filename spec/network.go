@@ -199,7 +199,7 @@ func (p *parser) nat(f field, prod bool) NAT {
 		}
 	}
 	if nat.Mode != NATInstance {
-		for _, k := range []string{"instance_type", "per_zone", "notify"} {
+		for _, k := range []string{"instance_type", "per_zone"} {
 			if v := m[k]; v.present() {
 				p.warnf(v.key, "remove it, or set mode: instance", "network.nat.%s has no effect with mode %s", k, nat.Mode)
 			}

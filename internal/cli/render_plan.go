@@ -108,13 +108,6 @@ func writeNAT(w io.Writer, n *model.Network) {
 			fmt.Fprintf(w, "  %s: %s NAT instance in %s, serving %s; auto-scaling group of exactly one, fixed interface %s with source/destination check off\n",
 				ni.Addr, ni.InstanceType, ni.Subnet, strings.Join(ni.Serves, ", "), ni.ENI)
 		}
-		for _, tp := range n.Topics {
-			to := "no subscriber yet (set network.nat.notify or subscribe to it)"
-			if tp.Email != "" {
-				to = "emailed to " + tp.Email + " once the address confirms"
-			}
-			fmt.Fprintf(w, "  %s: launches, terminations and their failures are sent to this SNS topic (encrypted with %s), %s\n", tp.Addr, tp.KMSKey, to)
-		}
 	case len(n.NATGateways) > 0:
 		for _, g := range n.NATGateways {
 			if g.Regional {
@@ -125,6 +118,13 @@ func writeNAT(w io.Writer, n *model.Network) {
 		}
 	default:
 		fmt.Fprintln(w, "  none: the app and database subnets have no route to the internet")
+	}
+	for _, tp := range n.Topics {
+		to := "no subscriber yet (set network.nat.notify or subscribe to it)"
+		if tp.Email != "" {
+			to = "emailed to " + tp.Email + " once the address confirms"
+		}
+		fmt.Fprintf(w, "  %s: the auto-scaling groups' launches, terminations and failures go to this SNS topic (encrypted with %s), %s\n", tp.Addr, tp.KMSKey, to)
 	}
 }
 
