@@ -49,6 +49,9 @@ func scalingTopic(n *model.Network, email string) {
 	}
 }
 
+// ssmReason is why a role keeps AmazonSSMManagedInstanceCore.
+const ssmReason = "AmazonSSMManagedInstanceCore stays managed: AWS keeps it in step with the SSM Agent for Session Manager and patching, and its actions support no resource ARN, so an inline copy would be as wide and go stale"
+
 func rules(scanner model.Scanner, ids ...string) []model.ScanRule {
 	out := make([]model.ScanRule, len(ids))
 	for i, id := range ids {
@@ -128,10 +131,32 @@ func recordWaivers(n *model.Network) {
 	}
 	for _, ni := range n.NATInstances {
 		role := ni.Addr + "/role"
-		waive(role, "AmazonSSMManagedInstanceCore stays managed: AWS keeps it in step with the SSM Agent for Session Manager and patching, and its actions support no resource ARN, so an inline copy would be as wide and go stale",
-			rules(model.CDKNag, "AwsSolutions-IAM4"))
+		waive(role, ssmReason, rules(model.CDKNag, "AwsSolutions-IAM4"))
 		waive(role, "two wildcards, both narrowed: instance/* only when tagged moat:nat for this NAT (the instance ARN is unknown until launch), and ec2:DescribeNetworkInterfaces, which supports no resource-level permissions, only in this Region",
 			rules(model.CDKNag, "AwsSolutions-IAM5"), rules(model.CfnNag, "W11"))
+	}
+	// Workload roles: one short policy inline (the task execution role),
+	// AWS's managed policies kept where AWS keeps them in step with an
+	// agent or a control plane.
+	ssm := ssmReason
+	for _, s := range n.Services {
+		switch s.Kind {
+		case "ecs-fargate", "ecs-ec2":
+			waive(s.Addr+"/execution-role", "inline in place of AmazonECSTaskExecutionRolePolicy, logs narrowed to this service's group; ecr:GetAuthorizationToken supports no resource ARN, and the image is a deploy-time parameter in any account or Region, so pulls name any repository",
+				rules(model.CDKNag, "AwsSolutions-IAM5"), rules(model.CfnNag, "W11"))
+			if s.Kind == "ecs-ec2" {
+				waive(s.Addr+"/host-role", "AmazonEC2ContainerServiceforEC2Role is what the ECS agent calls, kept in step with the agent by AWS, and it names container instances that do not exist until launch; "+ssm,
+					rules(model.CDKNag, "AwsSolutions-IAM4"))
+			}
+		case "eks":
+			waive(s.Addr+"/cluster-role", "AmazonEKSClusterPolicy is the policy EKS documents for the cluster role; AWS extends it as the control plane gains features",
+				rules(model.CDKNag, "AwsSolutions-IAM4"))
+			waive(s.Addr+"/node-role", "AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryReadOnly are the policies EKS documents for nodes, kept in step with the kubelet and VPC CNI by AWS; "+ssm,
+				rules(model.CDKNag, "AwsSolutions-IAM4"))
+		}
+	}
+	for _, b := range n.Bastions {
+		waive(b.Addr+"/role", ssm, rules(model.CDKNag, "AwsSolutions-IAM4"))
 	}
 	for _, db := range n.Databases {
 		if n.Environment == model.Prod {
