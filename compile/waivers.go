@@ -129,6 +129,37 @@ func recordWaivers(n *model.Network) {
 		waive(sg.Addr, "NAT instance: it forwards the VPC's traffic to any internet address on any protocol, so egress is 0.0.0.0/0 all protocols; ingress is only from the VPC's own range",
 			rules(model.CfnNag, "W5", "W40", "W42"))
 	}
+	// Groups whose HTTPS egress must reach AWS APIs and the internet,
+	// which have no fixed addresses to name.
+	why := map[model.Address]string{}
+	for _, s := range n.Services {
+		why[s.SecurityGroup] = "the service calls AWS APIs, its registry and the internet over %s, whose addresses are not fixed; it accepts connections only from its front end"
+	}
+	for _, b := range n.Bastions {
+		why[b.SecurityGroup] = "the bastion reaches Session Manager, AWS APIs and package repositories over %s, whose addresses are not fixed"
+	}
+	for _, sg := range n.SecurityGroups {
+		reason, ok := why[sg.Addr]
+		if !ok || isNATGroup(n, sg.Addr) {
+			continue
+		}
+		var ports []string
+		for _, r := range sg.Egress {
+			if r.Peer.Kind != model.PeerCIDR || r.Peer.CIDR.Bits() != 0 {
+				continue
+			}
+			p := fmt.Sprintf("%s/%d", r.Protocol, r.Ports.From)
+			if r.Ports.To != r.Ports.From {
+				p += fmt.Sprintf("-%d", r.Ports.To)
+			}
+			if !slices.Contains(ports, p) {
+				ports = append(ports, p)
+			}
+		}
+		if len(ports) > 0 {
+			waive(sg.Addr, fmt.Sprintf(reason, strings.Join(ports, ", ")), rules(model.CfnNag, "W5"))
+		}
+	}
 	for _, ni := range n.NATInstances {
 		role := ni.Addr + "/role"
 		waive(role, ssmReason, rules(model.CDKNag, "AwsSolutions-IAM4"))
