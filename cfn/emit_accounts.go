@@ -106,6 +106,19 @@ func FromNetworkSet(n *model.Network) ([]NamedTemplate, error) {
 		}
 		emit(name, a, nil)
 	}
+	// Every waiver lands in the template that holds its resource; one that
+	// lands nowhere would lose its explanation.
+	for _, w := range n.Waivers {
+		found := false
+		for _, nt := range out {
+			if _, ok := nt.Template.Resource(LogicalID(w.Resource)); ok {
+				found = true
+			}
+		}
+		if !found && len(errs) == 0 {
+			errs = append(errs, fmt.Errorf("waiver for %s: no account template has resource %s", w.Resource, LogicalID(w.Resource)))
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
