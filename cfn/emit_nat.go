@@ -197,7 +197,8 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 			// ec2:DescribeNetworkInterfaces lists no resource types (EC2's
 			// Describe* actions support no resource-level permissions), so
 			// it must name "*"; the global key aws:RequestedRegion keeps it
-			// to this Region. The ENI keeps SourceDestCheck off itself, so
+			// to this Region (aws:SourceVpc is set only on calls through a
+			// VPC endpoint, which the NAT does not use, so it cannot). The ENI keeps SourceDestCheck off itself, so
 			// no ec2:ModifyNetworkInterfaceAttribute is needed.
 			PolicyDocument: policy(
 				Map{

@@ -159,6 +159,7 @@ func TestNoWildcardResourceWhereAnARNWould(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("no policy statements found")
 	}
+	t.Logf("%d policy statements checked", checked)
 	for a, why := range noResourceLevel {
 		if strings.TrimSpace(why) == "" {
 			t.Errorf("noResourceLevel[%s] has no reason", a)
@@ -229,6 +230,7 @@ func TestEveryAutoScalingGroupNotifiesLaunchTerminateAndFailure(t *testing.T) {
 	if groups == 0 {
 		t.Fatal("no auto-scaling groups in the golden templates")
 	}
+	t.Logf("%d auto-scaling groups checked", groups)
 }
 
 func TestEverySuppressionHasAReason(t *testing.T) {
@@ -283,4 +285,5 @@ func TestEverySuppressionHasAReason(t *testing.T) {
 	if suppressions == 0 {
 		t.Fatal("no suppressions in the golden templates")
 	}
+	t.Logf("%d suppressions checked", suppressions)
 }
