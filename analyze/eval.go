@@ -201,10 +201,23 @@ func (ri *rtInfo) lookup(dst netip.Addr, svc string) (routeEntry, bool) {
 			}
 		}
 	}
-	for _, e := range ri.routes {
-		if e.dest.Contains(dst) {
-			return e, true
+	for i, e := range ri.routes {
+		if !e.dest.Contains(dst) {
+			continue
 		}
+		if isPropagated(e.r) {
+			// "If propagated routes from a Site-to-Site VPN connection or
+			// Direct Connect connection overlap with the local route for
+			// your VPC, the local route is most preferred even if the
+			// propagated routes are more specific"
+			// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+			for _, l := range ri.routes[i+1:] {
+				if l.r != nil && l.r.TargetKind == model.TargetLocal && l.dest.Contains(dst) {
+					return l, true
+				}
+			}
+		}
+		return e, true
 	}
 	return routeEntry{}, false
 }

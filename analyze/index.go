@@ -386,9 +386,23 @@ func (ix *Index) indexRoutes() {
 				}
 			}
 		}
-		// Longest prefix first; for equal lengths keep the table's order,
-		// so answers are deterministic.
-		slices.SortStableFunc(ri.routes, func(a, b routeEntry) int { return cmp.Compare(b.dest.Bits(), a.dest.Bits()) })
+		// Every block of the VPC has a local route, listed or not: AWS adds
+		// one per associated CIDR block
+		// (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#route-table-routes).
+		if vi := ix.vpcs[rt.VPC]; vi != nil {
+			for _, c := range vi.v.SecondaryCIDRs {
+				if !slices.ContainsFunc(ri.routes, func(e routeEntry) bool { return e.dest == c.Masked() && e.r.TargetKind == model.TargetLocal }) {
+					ri.routes = append(ri.routes, routeEntry{dest: c.Masked(), label: c.String(), r: &model.Route{Dest: c, TargetKind: model.TargetLocal}})
+				}
+			}
+		}
+		// Longest prefix first; for equal prefixes a static route before
+		// a prefix-list route before a propagated one; else the table's
+		// order, so answers are deterministic
+		// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+		slices.SortStableFunc(ri.routes, func(a, b routeEntry) int {
+			return cmp.Or(cmp.Compare(b.dest.Bits(), a.dest.Bits()), cmp.Compare(routeRank(a), routeRank(b)))
+		})
 		ix.rts[rt.Addr] = ri
 		if vi := ix.vpcs[rt.VPC]; vi != nil && rt.Main && vi.mainRT == nil {
 			vi.mainRT = ri
@@ -705,6 +719,11 @@ func (vi *vpcInfo) subnetOf(a netip.Addr) *subnetInfo {
 
 // contains reports whether a is inside the VPC's IPv4 or IPv6 CIDR.
 func (vi *vpcInfo) contains(a netip.Addr) bool {
+	for _, c := range vi.v.SecondaryCIDRs {
+		if c.Contains(a) {
+			return true
+		}
+	}
 	return vi.v.CIDR.Contains(a) || (vi.v.IPv6CIDR.IsValid() && vi.v.IPv6CIDR.Contains(a))
 }
 
@@ -719,4 +738,24 @@ func (ix *Index) vpcOf(a netip.Addr, hint *vpcInfo) *vpcInfo {
 		}
 	}
 	return nil
+}
+
+// routeRank orders routes to the same prefix as AWS does: a static route
+// (local, or made by CreateRoute) first, then a route to a prefix list,
+// then a route a virtual private gateway propagates
+// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+func routeRank(e routeEntry) int {
+	switch {
+	case e.r == nil:
+		return 1
+	case isPropagated(e.r):
+		return 2
+	case e.r.DestPrefixList != "":
+		return 1
+	}
+	return 0
+}
+
+func isPropagated(r *model.Route) bool {
+	return r != nil && (r.Propagated || r.Origin == model.RouteOriginPropagated)
 }

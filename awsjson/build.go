@@ -227,6 +227,11 @@ func (b *builder) vpcs() {
 			for _, c := range v.CidrBlockAssociationSet {
 				if p, err := netip.ParsePrefix(c.CidrBlock); err == nil {
 					blocks = append(blocks, p)
+					// Every associated block is the VPC's: its local route
+					// covers it (a disassociated one is not).
+					if st := c.CidrBlockState.State; (st == "associated" || st == "") && p.Masked() != m.CIDR.Masked() && !slices.Contains(m.SecondaryCIDRs, p.Masked()) {
+						m.SecondaryCIDRs = append(m.SecondaryCIDRs, p.Masked())
+					}
 				}
 			}
 			for _, c := range v.Ipv6CidrBlockAssociationSet {
@@ -384,6 +389,7 @@ func (b *builder) route(f file, table string, r rawRoute) (model.Route, bool) {
 		b.warnf(f, "%s: a route has no destination; ignored", what)
 		return m, false
 	}
+	m.Origin = r.Origin
 	switch {
 	case r.State == "blackhole":
 		m.TargetKind = model.TargetBlackhole

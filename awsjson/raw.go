@@ -97,6 +97,7 @@ type rawRoute struct {
 	TransitGatewayId, VpcPeeringConnectionId, EgressOnlyInternetGatewayId   string
 	CarrierGatewayId, LocalGatewayId, CoreNetworkArn                        string
 	State                                                                   string
+	Origin                                                                  string
 }
 
 type rawAttachment struct {

@@ -39,6 +39,11 @@ func (t *tmpl) build() {
 		if p, ok := t.v6[r.addr]; ok {
 			v.IPv6CIDR, v.IPv6Symbolic = p, p == ipv6Standin
 		}
+		for _, p := range t.v4[r.addr] {
+			if p.Masked() != v.CIDR.Masked() && !slices.Contains(v.SecondaryCIDRs, p.Masked()) {
+				v.SecondaryCIDRs = append(v.SecondaryCIDRs, p.Masked())
+			}
+		}
 		vpcIdx[r.addr] = len(n.VPCs)
 		n.VPCs = append(n.VPCs, v)
 	})

@@ -90,6 +90,12 @@ type VPC struct {
 	Account      string // empty when unknown
 	Region       string
 	Tags         []Tag
+
+	// SecondaryCIDRs are the VPC's further associated IPv4 blocks
+	// (describe-vpcs CidrBlockAssociationSet, AWS::EC2::VPCCidrBlock).
+	// The VPC's local route covers each of them, and a peer reaches them
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
+	SecondaryCIDRs []netip.Prefix
 }
 
 // Subnet is a subnet in one zone.
@@ -153,7 +159,18 @@ type Route struct {
 	// Propagated marks a route moat added for a propagating virtual
 	// private gateway (a static VPN route the dump did not list).
 	Propagated bool
+
+	// Origin is how AWS made the route (describe-route-tables Origin:
+	// CreateRouteTable, CreateRoute, EnableVgwRoutePropagation); empty
+	// when the input does not say. It decides between routes to the same
+	// prefix: static before propagated
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+	Origin string
 }
+
+// RouteOriginPropagated is the Origin of a route a virtual private
+// gateway propagates.
+const RouteOriginPropagated = "EnableVgwRoutePropagation"
 
 // RouteTable is a route table and the subnets it serves.
 type RouteTable struct {

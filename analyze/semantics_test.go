@@ -1,0 +1,121 @@
+package analyze
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/moatnet/moat/awsjson"
+	"github.com/moatnet/moat/cfnimport"
+	"github.com/moatnet/moat/model"
+)
+
+// The adversarial corpus: small networks under testdata/semantics/ whose
+// answers AWS's documentation settles, one or more per documented
+// behaviour (docs/reach.md, "AWS behaviour this follows"). Each test
+// cites the page that decides it.
+
+// semDump loads the describe-* directory testdata/semantics/name.
+func semDump(t *testing.T, name string) *Index {
+	t.Helper()
+	dir := filepath.Join("..", "testdata", "semantics", name)
+	r := awsjson.Load(os.DirFS(dir), "", name)
+	if r.Diags.HasErrors() {
+		t.Fatalf("load %s: %v", name, r.Diags)
+	}
+	return NewIndex(r.Network)
+}
+
+// semTemplate imports the CloudFormation template
+// testdata/semantics/name.yaml.
+func semTemplate(t *testing.T, name string) *Index {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "semantics", name+".yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ds := cfnimport.Parse(path, src, name)
+	if ds.HasErrors() {
+		t.Fatalf("import %s: %v", name, ds)
+	}
+	return NewIndex(n)
+}
+
+// only asks one question and expects a single path, returning it.
+func only(t *testing.T, ix *Index, from, to string, proto model.Protocol, port int) Path {
+	t.Helper()
+	a := reach(t, ix, from, to, proto, port)
+	if len(a.Paths) != 1 {
+		t.Fatalf("%s -> %s: %d paths, want 1: %+v", from, to, len(a.Paths), a.Paths)
+	}
+	return a.Paths[0]
+}
+
+func hopsText(p Path) string {
+	var b strings.Builder
+	for _, hs := range [][]Hop{p.Forward, p.Return} {
+		for _, h := range hs {
+			b.WriteString(string(h.Resource) + " " + h.Kind + " " + h.Rule + "\n")
+		}
+	}
+	return b.String()
+}
+
+func mustReach(t *testing.T, p Path, want ...string) {
+	t.Helper()
+	if !p.Reachable || len(p.Unknown) > 0 {
+		t.Fatalf("%s -> %s: reachable %t, unknown %v, blocks %+v\n%s", p.Flow.Src, p.Flow.Dst, p.Reachable, p.Unknown, p.Blocks, hopsText(p))
+	}
+	h := hopsText(p)
+	for _, w := range want {
+		if !strings.Contains(h, w) {
+			t.Errorf("%s -> %s: no hop %q in\n%s", p.Flow.Src, p.Flow.Dst, w, h)
+		}
+	}
+}
+
+// TestSemanticsSecondaryCIDR: "the local route ... covers all the VPC's
+// CIDR blocks", primary and secondary, and a peering connection routes to
+// any block of the peer
+// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html,
+// https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
+// A peer the input does not hold is not known, never "blocked".
+func TestSemanticsSecondaryCIDR(t *testing.T) {
+	ix := semDump(t, "secondary-cidr")
+	mustReach(t, only(t, ix, "eni-a", "eni-a2", model.TCP, 443), "rtb/rtb-a route route 10.1.0.0/16 -> local")
+	mustReach(t, only(t, ix, "eni-a", "eni-c", model.TCP, 443), "pcx/pcx-ab peering")
+	// Outside every block of a VPC it is not the VPC's, nor the
+	// internet's: 10.1.0.0/16 is left out of the internet.
+	v4, _ := ix.Internet()
+	if v4.Contains(netip.MustParseAddr("10.1.2.10")) {
+		t.Error("the internet holds an address of vpc-a's secondary block")
+	}
+	p := only(t, ix, "eni-a", "10.9.0.5", model.TCP, 443)
+	if p.Reachable || len(p.Unknown) == 0 {
+		t.Errorf("a peer VPC the input lacks: reachable %t, unknown %v; want not known", p.Reachable, p.Unknown)
+	}
+
+	// The template form: AWS::EC2::VPCCidrBlock.
+	tx := semTemplate(t, "secondary-cidr")
+	mustReach(t, only(t, tx, "10.0.1.10", "10.1.2.10", model.TCP, 443), "10.1.0.0/16 -> local")
+}
+
+// TestSemanticsRoutePriority: longest prefix first; for one prefix a
+// static route before a route to a prefix list before a propagated
+// route; and the local route before a more specific propagated route
+// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+// The dump lists the losing route first each time.
+func TestSemanticsRoutePriority(t *testing.T) {
+	ix := semDump(t, "route-priority")
+	// static 172.16.0.0/16 -> pcx over the propagated one to vgw-1
+	mustReach(t, only(t, ix, "eni-a", "eni-p16", model.TCP, 443), "route 172.16.0.0/16 -> pcx/pcx-ap")
+	// prefix list pl-17 -> pcx over the propagated 172.17.0.0/16
+	mustReach(t, only(t, ix, "eni-a", "eni-p17", model.TCP, 443), "pl-17 (peer-17) -> pcx/pcx-ap")
+	// static 172.18.0.0/16 -> pcx over prefix list pl-18 -> vgw-1
+	mustReach(t, only(t, ix, "eni-a", "eni-p18", model.TCP, 443), "route 172.18.0.0/16 -> pcx/pcx-ap")
+	// local 10.0.0.0/16 over the propagated 10.0.5.0/24
+	mustReach(t, only(t, ix, "eni-a", "eni-d", model.TCP, 443), "10.0.0.0/16 -> local")
+}
