@@ -119,3 +119,63 @@ func TestSemanticsRoutePriority(t *testing.T) {
 	// local 10.0.0.0/16 over the propagated 10.0.5.0/24
 	mustReach(t, only(t, ix, "eni-a", "eni-d", model.TCP, 443), "10.0.0.0/16 -> local")
 }
+
+// TestSemanticsGWLBEndpoint: a route to a Gateway Load Balancer endpoint
+// hands the packet to appliances the input does not show: the answer is
+// not known, with the reason, neither reachable nor merely blocked
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/introduction.html,
+// https://docs.aws.amazon.com/vpc/latest/userguide/gwlb-route.html).
+func TestSemanticsGWLBEndpoint(t *testing.T) {
+	ix := semTemplate(t, "gwlb-endpoint")
+	p := only(t, ix, "10.0.1.10", "10.0.2.10", model.TCP, 443)
+	if p.Reachable || len(p.Unknown) == 0 || !strings.Contains(p.Unknown[0], "Gateway Load Balancer endpoint vpce/Gwlbe") {
+		t.Fatalf("reachable %t, unknown %v, blocks %+v", p.Reachable, p.Unknown, p.Blocks)
+	}
+	// The other way the forward packet takes the local route, but the
+	// reply is sent to the endpoint: not known either.
+	p = only(t, ix, "10.0.2.10", "10.0.1.10", model.TCP, 443)
+	if p.Reachable || len(p.Unknown) == 0 {
+		t.Fatalf("reply through the endpoint: reachable %t, unknown %v", p.Reachable, p.Unknown)
+	}
+}
+
+func reachQ(t *testing.T, ix *Index, q Question) Path {
+	t.Helper()
+	a, err := ix.Reach(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Paths) != 1 {
+		t.Fatalf("%s -> %s: %d paths, want 1", q.From, q.To, len(a.Paths))
+	}
+	return a.Paths[0]
+}
+
+// TestSemanticsICMP: a ping is an echo request (ICMP type 8; ICMPv6 type
+// 128) answered by an echo reply (type 0; 129), and a stateless network
+// ACL must admit each by its type, not by a port
+// (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html,
+// RFC 792, RFC 4443). ICMPv6, protocol 58, is not ICMP, protocol 1: a
+// security group rule for one admits nothing of the other, whatever its
+// address range
+// (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules-reference.html,
+// "Ping your instance": ICMP for IPv4, ICMPv6 for IPv6).
+func TestSemanticsICMP(t *testing.T) {
+	ix := semDump(t, "icmp")
+	ping := func(to string, v6 bool) Path {
+		return reachQ(t, ix, Question{From: "eni-a", To: to, Proto: model.ICMP, IPv6: v6})
+	}
+	mustReach(t, ping("eni-echo", false), "in rule 100 allow icmp type 8", "out rule 100 allow icmp type 0")
+	mustReach(t, ping("eni-echo", true), "in rule 101 allow icmpv6 type 128", "out rule 101 allow icmpv6 type 129")
+	mustReach(t, ping("eni-v4only", false))
+	mustReach(t, ping("eni-v6only", true))
+	for _, c := range []struct {
+		to string
+		v6 bool
+	}{{"eni-v4only", true}, {"eni-v6only", false}} {
+		p := ping(c.to, c.v6)
+		if p.Reachable || len(p.Blocks) == 0 || p.Blocks[0].Kind != "sg-ingress" {
+			t.Errorf("ping %s (IPv6 %t): reachable %t, blocks %+v; want blocked by its group", c.to, c.v6, p.Reachable, p.Blocks)
+		}
+	}
+}

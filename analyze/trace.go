@@ -295,7 +295,14 @@ func (w *walker) route(s *subnetInfo) {
 		w.toDevice(s, d)
 	case model.TargetEndpoint:
 		w.naclOut(s)
+		if ep := w.ix.endpointOf(e); ep != nil && ep.Type == model.GatewayLBEndpoint {
+			w.viaGWLB(rt, text, ep.Addr)
+			return
+		}
 		w.viaEndpoint(s, e)
+	case model.TargetGatewayLBEnd:
+		w.naclOut(s)
+		w.viaGWLB(rt, text, target)
 	case model.TargetPeering:
 		w.naclOut(s)
 		w.viaPeering(s, target)
@@ -315,6 +322,33 @@ func (w *walker) route(s *subnetInfo) {
 		w.stop(rt, "route", fmt.Sprintf("%s: moat does not model %s targets yet", text, e.kind()), "")
 		w.unknown(fmt.Sprintf("%s leads to %s, whose appliance or network the input does not show", text, e.target()))
 	}
+}
+
+// viaGWLB is a packet routed to a Gateway Load Balancer endpoint: the
+// load balancer hands it to appliances (firewalls, inspection) whose
+// verdict and routing the input does not show, so the answer is not
+// known either way
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/introduction.html).
+func (w *walker) viaGWLB(rt model.Address, text string, ep model.Address) {
+	w.stop(ep, "gwlb", fmt.Sprintf("%s sends the packet to the Gateway Load Balancer endpoint %s, whose appliances moat does not model", text, ep), "")
+	w.unknown(fmt.Sprintf("%s leads to the Gateway Load Balancer endpoint %s: what its appliances pass is not in the input", text, ep))
+}
+
+// endpointOf is the endpoint a route entry names, by address or AWS id.
+func (ix *Index) endpointOf(e routeEntry) *model.Endpoint {
+	if e.ep != nil {
+		return e.ep
+	}
+	t := e.target()
+	if ep := ix.endpoints[t]; ep != nil {
+		return ep
+	}
+	for _, x := range ix.byID[string(t)] {
+		if ep := ix.endpoints[x]; ep != nil {
+			return ep
+		}
+	}
+	return nil
 }
 
 // byTarget finds a device named by a route target: an address or an AWS id.
@@ -399,7 +433,12 @@ func (w *walker) atDevice(d *device) {
 		if w.dir == Return {
 			if s := w.session(d); s != nil {
 				w.hop(d.addr, "nat", fmt.Sprintf("reply translated back: %s -> %s", s.outside, s.inside))
-				w.pk.dst, w.pk.dport = s.inside, s.insidePort
+				w.pk.dst = s.inside
+				if w.pk.proto == model.ICMP || w.pk.proto == model.ICMPv6 {
+					w.pk.sport = s.insidePort
+				} else {
+					w.pk.dport = s.insidePort
+				}
 				if d.subnet == nil {
 					w.local(nil, d.vpc)
 					return
@@ -499,7 +538,7 @@ func (w *walker) natGateway(d *device) {
 func (w *walker) session(d *device) *session {
 	for i := len(w.sessions) - 1; i >= 0; i-- {
 		s := &w.sessions[i]
-		if s.dev == d && s.outside == w.pk.dst && s.outsidePort == w.pk.dport {
+		if s.dev == d && s.outside == w.pk.dst && s.outsidePort == w.pk.natPort() {
 			return s
 		}
 	}
