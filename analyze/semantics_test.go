@@ -179,3 +179,25 @@ func TestSemanticsICMP(t *testing.T) {
 		}
 	}
 }
+
+// TestSemanticsTGWAttachmentNACL: a Transit Gateway's interface in a VPC
+// lives in the attachment subnet, whose network ACL applies: its inbound
+// rules to a packet from another subnet on its way to the Transit
+// Gateway, its outbound rules to a packet from the Transit Gateway on its
+// way to another subnet
+// (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html).
+func TestSemanticsTGWAttachmentNACL(t *testing.T) {
+	ix := semDump(t, "tgw-nacl")
+	mustReach(t, only(t, ix, "eni-a", "eni-b", model.TCP, 443),
+		"subnet/subnet-atgw nacl-in nacl/acl-atgw in rule 100", "subnet/subnet-btgw nacl-out nacl/acl-btgw out rule 100")
+	for _, c := range []struct {
+		port int
+		acl  model.Address
+		kind string
+	}{{5432, "nacl/acl-atgw", "nacl-in"}, {22, "nacl/acl-btgw", "nacl-out"}} {
+		p := only(t, ix, "eni-a", "eni-b", model.TCP, c.port)
+		if p.Reachable || len(p.Blocks) != 1 || p.Blocks[0].Resource != c.acl || p.Blocks[0].Kind != c.kind || p.Blocks[0].Direction != Forward {
+			t.Errorf("tcp/%d: reachable %t, blocks %+v; want blocked by %s %s", c.port, p.Reachable, p.Blocks, c.acl, c.kind)
+		}
+	}
+}

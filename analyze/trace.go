@@ -828,10 +828,19 @@ func (w *walker) viaTGW(s *subnetInfo, target model.Address) {
 		w.stop(t.Addr, "tgw", fmt.Sprintf("%s is not attached to %s", s.vpc.v.Addr, t.Addr), "attach the VPC to the Transit Gateway")
 		return
 	}
-	if len(att.Subnets) > 0 && w.attSubnetIn(att, s.s.ZoneID) == nil {
+	as := w.attSubnetIn(att, s.s.ZoneID)
+	if len(att.Subnets) > 0 && as == nil {
 		w.stop(att.Addr, "tgw", fmt.Sprintf("%s has no subnet in zone %s: resources in that zone cannot reach the Transit Gateway", att.Addr, s.s.ZoneID),
 			fmt.Sprintf("add a subnet in %s to the attachment", s.s.ZoneID))
 		return
+	}
+	// The attachment's interface in the zone lives in its subnet: a packet
+	// from another subnet enters it, through that subnet's network ACL
+	// inbound (the way into the VPC, its outbound, is route's cross). From
+	// the attachment subnet itself only the outbound rules apply
+	// (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html).
+	if as != nil && as != s {
+		w.naclIn(as)
 	}
 	w.hop(att.Addr, "tgw-attachment", "into "+string(t.Addr))
 	w.tgwRoute(t, att, s.s.ZoneID)
