@@ -104,6 +104,9 @@ type rtInfo struct {
 	rt     *model.RouteTable
 	routes []routeEntry // CIDR routes, longest prefix first
 	svc    []routeEntry // service routes (gateway endpoints)
+	// unresolved are the prefix lists the table routes to whose entries
+	// the input does not hold.
+	unresolved []string
 }
 
 type naclInfo struct {
@@ -383,6 +386,12 @@ func (ix *Index) indexRoutes() {
 				}
 				if svc != "" || r.TargetKind == model.TargetEndpoint {
 					ri.svc = append(ri.svc, routeEntry{label: label, r: r, service: svc})
+				}
+				if p == nil && svc == "" && r.TargetKind != model.TargetEndpoint {
+					// A customer prefix list the input does not hold: its
+					// entries may be more specific than any route a lookup
+					// finds, so every lookup in the table is not known.
+					ri.unresolved = append(ri.unresolved, label)
 				}
 			}
 		}

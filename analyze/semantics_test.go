@@ -201,3 +201,31 @@ func TestSemanticsTGWAttachmentNACL(t *testing.T) {
 		}
 	}
 }
+
+// TestSemanticsPrefixListRef: a prefix list the template defines
+// (AWS::EC2::PrefixList), named by Ref (its id) in a security group rule
+// and by Fn::GetAtt PrefixListId in a route, stands for its entries; one
+// the template does not define is not known, in a rule or a route, never
+// "blocked"
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-prefixlist.html,
+// https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html).
+func TestSemanticsPrefixListRef(t *testing.T) {
+	ix := semTemplate(t, "prefix-list-ref")
+	// Ref Office admits 10.0.1.0/28: 10.0.1.10 in, 10.0.1.100 out, known.
+	mustReach(t, only(t, ix, "10.0.1.10", "10.0.2.10", model.TCP, 5432), "sg/Db: tcp/5432 from pl/Office")
+	if p := only(t, ix, "10.0.1.100", "10.0.2.10", model.TCP, 5432); p.Reachable || len(p.Unknown) > 0 {
+		t.Errorf("10.0.1.100 outside the office list: reachable %t, unknown %v; want blocked", p.Reachable, p.Unknown)
+	}
+	// An undefined list in a rule: not known.
+	if p := only(t, ix, "10.0.1.100", "10.0.2.10", model.TCP, 6379); p.Reachable || len(p.Unknown) == 0 {
+		t.Errorf("rule naming an undefined list: reachable %t, unknown %v; want not known", p.Reachable, p.Unknown)
+	}
+	// The route by GetAtt reaches the peer.
+	mustReach(t, only(t, ix, "10.0.1.10", "10.8.1.10", model.TCP, 443), "route pl/PeerNets (peer-nets) -> pcx/Pcx")
+	// Subnet C's table also routes an undefined list, which might be more
+	// specific than any route it holds: not known.
+	p := only(t, ix, "10.0.3.10", "10.8.1.10", model.TCP, 443)
+	if len(p.Unknown) == 0 || !strings.Contains(strings.Join(p.Unknown, ";"), "pl-0123456789abcdef0") {
+		t.Errorf("unknown %v; want the undefined route prefix list", p.Unknown)
+	}
+}

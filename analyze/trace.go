@@ -252,6 +252,9 @@ func (w *walker) route(s *subnetInfo) {
 	}
 	rt := s.rt.rt.Addr
 	w.rec.routes(s.rt)
+	for _, pl := range s.rt.unresolved {
+		w.unknown(fmt.Sprintf("%s routes prefix list %s, whose entries the input does not hold", rt, pl))
+	}
 	e, ok := s.rt.lookup(w.pk.dst, w.pk.service)
 	if !ok {
 		to := w.pk.dst.String()
