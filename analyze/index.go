@@ -515,6 +515,19 @@ func (ix *Index) indexDevices() {
 	}
 	ix.devices = make([]*device, 0, len(n.ENIs)+len(n.NATGateways))
 	var pending []*device // interfaces without a private address yet
+	// Workloads whose interfaces AWS gives a public IP: an ECS service with
+	// AssignPublicIp ENABLED, a publicly accessible RDS instance.
+	publicOwner := map[model.Address]bool{}
+	for _, s := range n.Services {
+		if s.AssignPublicIP {
+			publicOwner[s.Addr] = true
+		}
+	}
+	for _, d := range n.Databases {
+		if d.PubliclyAccessible {
+			publicOwner[d.Addr] = true
+		}
+	}
 	for i := range n.ENIs {
 		e := &n.ENIs[i]
 		d := &device{addr: e.Addr, eni: e, subnet: ix.subnets[e.Subnet], sdc: e.SourceDestCheck, natInst: ix.natInst[e.Addr]}
@@ -528,7 +541,7 @@ func (ix *Index) indexDevices() {
 		}
 		d.ips = append(d.ips, e.SecondaryIPs...)
 		d.ips = append(d.ips, e.IPv6...)
-		d.public, d.hasPublic = e.PublicIP, e.HasPublicIP || e.PublicIP.IsValid()
+		d.public, d.hasPublic = e.PublicIP, e.HasPublicIP || e.PublicIP.IsValid() || publicOwner[e.Owner] && !e.Owner.IsZero()
 		for _, g := range e.SecurityGroups {
 			if si := ix.sgs[g]; si != nil {
 				d.sgs = append(d.sgs, si)

@@ -229,3 +229,37 @@ func TestSemanticsPrefixListRef(t *testing.T) {
 		t.Errorf("unknown %v; want the undefined route prefix list", p.Unknown)
 	}
 }
+
+// TestSemanticsPublicWorkloads: a publicly accessible RDS instance has a
+// public IP, and PubliclyAccessible left out means publicly accessible
+// when the DB subnet group's VPC has an internet gateway attached
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html);
+// an ECS task with AssignPublicIp ENABLED has one, DISABLED (the
+// default) has none
+// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html).
+// In a public subnet whose group admits the internet, each public one is
+// reached from the internet.
+func TestSemanticsPublicWorkloads(t *testing.T) {
+	ix := semTemplate(t, "public-workloads")
+	for _, c := range []struct {
+		to     string
+		port   int
+		public bool
+	}{
+		{"rds/DbDefault", 5432, true}, {"rds/DbPublic", 5432, true}, {"rds/DbPrivate", 5432, false},
+		{"ecs/SvcPublic", 8080, true}, {"ecs/SvcPrivate", 8080, false},
+	} {
+		a := reach(t, ix, "internet", c.to, model.TCP, c.port)
+		if len(a.Paths) == 0 {
+			t.Fatalf("internet -> %s: no paths", c.to)
+		}
+		reached := false
+		for _, p := range a.Paths {
+			reached = reached || p.Reachable
+		}
+		if reached != c.public {
+			t.Errorf("internet -> %s on tcp/%d: reached %t, want %t (%s)", c.to, c.port, reached, c.public, a.Verdict)
+		}
+	}
+}

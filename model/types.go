@@ -441,6 +441,11 @@ type Service struct {
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
 	FileSystem     Address // EFS the service mounts; zero if none
+
+	// AssignPublicIP is an awsvpc service's AssignPublicIp: ENABLED gives
+	// each task's interface a public IP; the default is DISABLED
+	// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html).
+	AssignPublicIP bool
 }
 
 // Database is the stack's relational database.
@@ -459,6 +464,12 @@ type Database struct {
 	BackupDays         int
 	DeletionProtection bool
 	StorageEncrypted   bool
+
+	// PubliclyAccessible is RDS's: the instance's interfaces get a public
+	// IP. Left out, it defaults to true when the DB subnet group's VPC
+	// has an internet gateway attached, else false
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+	PubliclyAccessible bool
 }
 
 // BastionMode is how people reach the bastion.
