@@ -434,6 +434,9 @@ func (ix *Index) trace(f Flow, rec *consulted) Path {
 	}
 	ix.start(fw, f.Src)
 	p.Forward, p.Blocks, p.Notes, p.Unknown = fw.hops, fw.block, fw.notes, fw.unknowns
+	if fw.reached {
+		p.arrivedFrom = fw.pk.src
+	}
 	if !fw.reached {
 		p.Notes = append(p.Notes, "the reply was not traced: the packet never arrived")
 		ix.beyond(&p, f, fw, nil)
@@ -471,6 +474,9 @@ func (ix *Index) trace(f Flow, rec *consulted) Path {
 func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
 	w := &walker{ix: ix, dir: Forward, rec: rec}
 	w.pk = packet{src: f.Src.IP, dst: f.Dst.IP, proto: f.Proto, sport: f.SrcPort, dport: f.Port, srcService: f.Src.Service, host: f.Host}
+	if f.client.IsValid() {
+		w.client, w.lbIP = f.client, f.Src.IP
+	}
 	w.target = f.Dst.IP
 	if f.Dst.Kind == AWSService {
 		w.pk.service, w.targetService = f.Dst.Service, f.Dst.Service
@@ -601,10 +607,19 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	slices.SortStableFunc(targets, func(a, b Endpoint) int {
 		return cmp.Compare(boolInt(zoneOf(ix, a) != zone), boolInt(zoneOf(ix, b) != zone))
 	})
+	// A Network Load Balancer's target that preserves client IPs sees the
+	// client's address, as the balancer received it; else the balancer's.
+	var client netip.Addr
+	if ix.preservesClientIP(lb.lb, l, f.Proto) {
+		client = cmp.Or(first.arrivedFrom, f.Src.IP)
+		if client.IsValid() {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s preserves the client's IP: the target sees %s, which its network ACL and security groups must admit", lb.lb.Addr, client))
+		}
+	}
 	var tried []Path
 	for _, src := range from {
 		for _, t := range targets {
-			leg := ix.trace(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort}, rec)
+			leg := ix.trace(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort, client: client}, rec)
 			if leg.Reachable {
 				tried = []Path{leg}
 				goto done
@@ -737,4 +752,35 @@ const databaseFix = "none: keep the database off the internet; reach it from ins
 // isDatabase reports whether d belongs to a database, designed or imported.
 func (ix *Index) isDatabase(d *device) bool {
 	return d != nil && d.eni != nil && (ix.ownedByDatabase(d) || isRDS(d.eni))
+}
+
+// preservesClientIP reports whether a Network Load Balancer's listener
+// hands its targets the client's address: the target group's
+// preserve_client_ip.enabled when the input sets it, else AWS's default,
+// on for instance targets and for UDP and TCP_UDP, off for ip targets
+// over TCP and TLS; an ALB target, or a listener without a target group
+// (a compiled design's service, registered by IP), does not
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation).
+func (ix *Index) preservesClientIP(lb *model.LoadBalancer, l model.Listener, proto model.Protocol) bool {
+	if lb.Kind != model.NLB || l.TargetGroup.IsZero() {
+		return false
+	}
+	tg := ix.tgroups[l.TargetGroup]
+	if tg == nil {
+		return false
+	}
+	if tg.PreserveClientIP != nil {
+		return *tg.PreserveClientIP
+	}
+	switch strings.ToLower(tg.TargetType) {
+	case "instance", "":
+		return true
+	case "ip":
+		switch strings.ToUpper(cmp.Or(tg.Protocol, l.Protocol)) {
+		case "UDP", "TCP_UDP", "QUIC", "TCP_QUIC":
+			return true
+		}
+		return proto == model.UDP
+	}
+	return false
 }

@@ -263,3 +263,35 @@ func TestSemanticsPublicWorkloads(t *testing.T) {
 		}
 	}
 }
+
+// TestSemanticsNLBClientIP: with client IP preservation a Network Load
+// Balancer's target sees the client's address, which its security group
+// (and network ACL) must admit; without, the balancer's private address.
+// Preservation is on by default for instance targets, off for ip targets
+// over TCP and TLS, and preserve_client_ip.enabled sets it
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation).
+func TestSemanticsNLBClientIP(t *testing.T) {
+	ix := semTemplate(t, "nlb-client-ip")
+	for _, c := range []struct {
+		port      int
+		what      string
+		preserved bool
+	}{{80, "instance, default", true}, {81, "ip over TCP, default", false}, {82, "ip, attribute true", true}, {83, "instance, attribute false", false}} {
+		a := reach(t, ix, "internet", "lb/Nlb", model.TCP, c.port)
+		if len(a.Paths) == 0 {
+			t.Fatalf("tcp/%d: no paths", c.port)
+		}
+		for _, p := range a.Paths {
+			// The group admits the VPC only: a preserved internet client is
+			// refused at the target, the balancer's own address is let in.
+			if p.Reachable == c.preserved {
+				t.Errorf("tcp/%d (%s): %s reachable %t, want %t; blocks %+v", c.port, c.what, ClassText(p), p.Reachable, !c.preserved, p.Blocks)
+			}
+			if c.preserved && (len(p.Blocks) == 0 || p.Blocks[0].Resource != "sg/TargetSg") {
+				t.Errorf("tcp/%d (%s): blocks %+v, want sg/TargetSg", c.port, c.what, p.Blocks)
+			}
+		}
+	}
+	// From inside the VPC a preserved client is admitted.
+	mustReach(t, only(t, ix, "10.0.1.200", "lb/Nlb", model.TCP, 80))
+}

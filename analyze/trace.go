@@ -68,6 +68,20 @@ type walker struct {
 	// unknowns are what the input does not define that the path depends
 	// on (a peer group of another account, a VPC not imported).
 	unknowns []string
+	// client and lbIP: on a Network Load Balancer's leg to a target that
+	// preserves client IPs, the packet travels between the balancer's
+	// interface (lbIP) and the target, but rules see the client's address
+	// in its place (view).
+	client, lbIP netip.Addr
+}
+
+// view is the address the rules of the target's side see for a: the
+// client's, where a is the balancer's on a leg that preserves client IPs.
+func (w *walker) view(a netip.Addr) netip.Addr {
+	if w.client.IsValid() && a == w.lbIP {
+		return w.client
+	}
+	return a
 }
 
 func (w *walker) hop(res model.Address, kind, rule string) {
@@ -121,8 +135,9 @@ func (w *walker) sgEgress(d *device) {
 		return
 	}
 	w.rec.device(d)
-	dev := w.ix.byIP[w.pk.dst]
-	rule, ok, unknown := sgCheck(w.ix, d, true, w.pk.proto, w.pk.dport, w.pk.dst, dev, w.pk.service)
+	dst := w.view(w.pk.dst)
+	dev := w.ix.byIP[dst]
+	rule, ok, unknown := sgCheck(w.ix, d, true, w.pk.proto, w.pk.dport, dst, dev, w.pk.service)
 	if ok {
 		w.hop(d.addr, "sg-egress", rule)
 		return
@@ -147,16 +162,17 @@ func (w *walker) sgIngress(d *device) {
 		return
 	}
 	w.rec.device(d)
-	dev := w.ix.byIP[w.pk.src]
-	rule, ok, unknown := sgCheck(w.ix, d, false, w.pk.proto, w.pk.dport, w.pk.src, dev, w.pk.srcService)
+	src := w.view(w.pk.src)
+	dev := w.ix.byIP[src]
+	rule, ok, unknown := sgCheck(w.ix, d, false, w.pk.proto, w.pk.dport, src, dev, w.pk.srcService)
 	if ok {
 		w.hop(d.addr, "sg-ingress", rule)
 		return
 	}
 	w.unknown(unknown)
-	from := w.pk.src.String()
+	from := src.String()
 	if dev != nil {
-		from = fmt.Sprintf("%s (%s)", w.pk.src, dev.addr)
+		from = fmt.Sprintf("%s (%s)", src, dev.addr)
 	}
 	w.blocked(firstGroup(d), "sg-ingress", fmt.Sprintf("no ingress rule of %s allows %s from %s", d.groupNames(), pktTraffic(w.pk), from),
 		fmt.Sprintf("add an ingress rule to %s allowing %s from %s", firstGroup(d), pktTraffic(w.pk), from))
@@ -183,6 +199,7 @@ func (w *walker) nacl(s *subnetInfo, egress bool) {
 	if egress {
 		kind, peer, prep = "nacl-out", w.pk.dst, "to"
 	}
+	peer = w.view(peer)
 	if s.nacl == nil {
 		w.unknown(fmt.Sprintf("%s has no network ACL in the input", s.s.Addr))
 		return

@@ -110,6 +110,14 @@ type TargetGroup struct {
 	Port       int
 	TargetType string // instance, ip, lambda, alb
 	Targets    []Target
+
+	// PreserveClientIP is the preserve_client_ip.enabled attribute of a
+	// Network Load Balancer's target group; nil when the input does not
+	// set it, and then the default holds: on for instance targets and
+	// for UDP, TCP_UDP, QUIC and TCP_QUIC, off for ip targets over TCP
+	// and TLS
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation).
+	PreserveClientIP *bool
 }
 
 // FirewallAction is what a Network Firewall rule does with a match.
