@@ -1189,6 +1189,19 @@ func (b *builder) loadBalancers() {
 			b.n.LoadBalancers = append(b.n.LoadBalancers, m)
 		}
 	}
+	// preserve_client_ip.enabled by group name, from
+	// describe-target-group-attributes.<group-name>.json.
+	preserve := map[string]bool{}
+	for _, f := range b.files {
+		if f.k.command != "describe-target-group-attributes" {
+			continue
+		}
+		for _, at := range f.d.Attributes {
+			if at.Key == "preserve_client_ip.enabled" {
+				preserve[f.tableID] = strings.EqualFold(at.Value, "true")
+			}
+		}
+	}
 	for _, f := range b.files {
 		for _, tg := range f.d.TargetGroups {
 			if !b.first("tg", tg.TargetGroupName) {
@@ -1197,6 +1210,9 @@ func (b *builder) loadBalancers() {
 			m := model.TargetGroup{
 				Addr: a("tg", tg.TargetGroupName), ID: tg.TargetGroupArn, VPC: a("vpc", tg.VpcId),
 				Protocol: tg.Protocol, Port: tg.Port, TargetType: tg.TargetType,
+			}
+			if v, ok := preserve[tg.TargetGroupName]; ok {
+				m.PreserveClientIP = &v
 			}
 			for _, h := range health[tg.TargetGroupArn] {
 				m.Targets = append(m.Targets, b.target(f, h, tg.Port))

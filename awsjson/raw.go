@@ -46,6 +46,8 @@ type dump struct {
 	TargetGroups             []rawTargetGroup
 	TargetHealthDescriptions []rawTargetHealth
 	LoadBalancerTargetHealth []rawTGHealth
+	// describe-target-group-attributes: one group per file.
+	Attributes []struct{ Key, Value string }
 	// VPN and Direct Connect (types in vpn.go)
 	VpnGateways       []rawVGW
 	VpnConnections    []rawVPNConnection
