@@ -125,9 +125,9 @@ func TestBatfishReplay(t *testing.T) {
 			fsys["aws/"+f] = &fstest.MapFile{Data: b}
 		}
 		addNested(t, fsys, filepath.Join(batfishDir, snap.Snapshot, "aws_configs"), snap.FilesLoaded)
-		r := awsjson.Load(fsys, "aws", snap.Snapshot)
+		r, diags := awsjson.Load(fsys, "aws", snap.Snapshot)
 		if r.Network == nil {
-			t.Errorf("%s: awsjson could not load it: %v", snap.Snapshot, r.Diags)
+			t.Errorf("%s: awsjson could not load it: %v", snap.Snapshot, diags)
 			continue
 		}
 		ix := NewIndex(r.Network)
@@ -210,7 +210,7 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 	if err != nil {
 		return Flow{}, fmt.Sprintf("destination IP %q", dstIP)
 	}
-	f := Flow{Dst: ix.ipEndpoint(dst), Port: portOf(dport), SrcPort: portOf(sport)}
+	f := Flow{Dst: ix.ipEndpoint(dst, nil), Port: portOf(dport), SrcPort: portOf(sport)}
 	if ix.byPublic[dst] != nil {
 		// The packet carries the public address given, not the private
 		// one moat's endpoint for the interface names.

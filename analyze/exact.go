@@ -257,27 +257,9 @@ func (ix *Index) traceSpace(sp space) []Path {
 		ports, sport PortSet
 		famKey       string
 	}
-	type group struct {
-		path         Path
-		src, dst     netipx.IPSetBuilder
-		ports, sport PortSet
-	}
-	var order []string
-	groups := map[string]*group{}
+	var boxes []*box
 	emit := func(c cell, p Path) {
-		k := outcomeKey(p)
-		g := groups[k]
-		if g == nil {
-			g = &group{path: p}
-			groups[k] = g
-			order = append(order, k)
-		} else if preferred(p.Flow, sp) && !preferred(g.path.Flow, sp) {
-			g.path = p
-		}
-		g.src.AddSet(c.src)
-		g.dst.AddSet(c.dst)
-		g.ports = g.ports.Union(c.ports)
-		g.sport = g.sport.Union(c.sport)
+		boxes = append(boxes, &box{key: outcomeKey(p), path: p, src: c.src, dst: c.dst, ports: c.ports, sport: c.sport})
 	}
 	cut := func(set *netipx.IPSet, rep netip.Addr, first bool, wide, local *addrFamily) []addrClass {
 		if !first {
@@ -290,16 +272,21 @@ func (ix *Index) traceSpace(sp space) []Path {
 		return out
 	}
 	cache := map[string]localFamily{}
+	var holesSrc, holesDst netipx.IPSetBuilder
 	work := []cell{{src: srcHull, dst: dstHull, ports: sp.ports, sport: sp.sport}}
 	for len(work) > 0 {
 		c := work[len(work)-1]
 		work = work[:len(work)-1]
 		srep, ok := pickRep(c.src, sp.srcSet, preferSrc)
 		if !ok {
+			// Only addresses the network holds: no packet from the
+			// internet carries them.
+			holesSrc.AddSet(c.src)
 			continue
 		}
 		drep, ok := pickRep(c.dst, sp.dstSet, preferDst)
 		if !ok {
+			holesDst.AddSet(c.dst)
 			continue
 		}
 		f := Flow{Src: sp.src, Dst: sp.dst, Proto: sp.proto, Port: pickPort(c.ports, sp.ports.Min()), SrcPort: pickPort(c.sport, DefaultSourcePort), Host: sp.host}
@@ -334,20 +321,132 @@ func (ix *Index) traceSpace(sp space) []Path {
 			}
 		}
 	}
-	out := make([]Path, 0, len(order))
-	for _, k := range order {
-		g := groups[k]
-		g.src.Intersect(sp.srcSet)
-		g.dst.Intersect(sp.dstSet)
-		src, _ := g.src.IPSet()
-		dst, _ := g.dst.IPSet()
-		g.path.Class = &Class{Src: src.Prefixes(), Dst: dst.Prefixes(), Ports: g.ports, SrcPorts: g.sport}
-		g.path.Whole = &Class{Src: sp.srcSet.Prefixes(), Dst: sp.dstSet.Prefixes(), Ports: sp.ports, SrcPorts: sp.sport}
-		out = append(out, g.path)
+	// A class is a product (every source with every destination, port
+	// and client port), so boxes of one outcome merge only where they
+	// agree in every dimension but one: joining two that differ in two
+	// would claim packets neither holds. Client ports first, then ports,
+	// destinations and sources: the dimensions rules least often tell
+	// apart.
+	for range 2 {
+		for dim := range 4 {
+			boxes = mergeBoxes(boxes, dim, sp)
+		}
+	}
+	// Every box lies in the hulls. The internet's hull holds the single
+	// addresses the network owns, which no packet from the internet
+	// carries: its sets are reported as parts of the hull (Internet says
+	// what is left out), which spares intersecting every box with a set
+	// of tens of thousands of holes.
+	whole := &Class{Src: minus(srcHull, &holesSrc).Prefixes(), Dst: minus(dstHull, &holesDst).Prefixes(), Ports: sp.ports, SrcPorts: sp.sport}
+	out := make([]Path, 0, len(boxes))
+	for _, b := range boxes {
+		b.path.Class = &Class{Src: b.src.Prefixes(), Dst: b.dst.Prefixes(), Ports: b.ports, SrcPorts: b.sport}
+		b.path.Whole = whole
+		out = append(out, b.path)
 	}
 	// The reachable part first.
 	slices.SortStableFunc(out, func(a, b Path) int { return boolInt(!a.Reachable) - boolInt(!b.Reachable) })
 	return out
+}
+
+// box is a product of sets whose packets all take path.
+type box struct {
+	key          string // outcomeKey(path)
+	path         Path
+	src, dst     *netipx.IPSet
+	ports, sport PortSet
+	// keys caches dimKey, which merging asks for often.
+	keys [4]string
+}
+
+// dimKey names one dimension of a box: 0 client ports, 1 ports, 2
+// destinations, 3 sources.
+func (b *box) dimKey(dim int) string {
+	if b.keys[dim] != "" {
+		return b.keys[dim]
+	}
+	var k []byte
+	switch dim {
+	case 0, 1:
+		ps := b.sport
+		if dim == 1 {
+			ps = b.ports
+		}
+		for _, r := range ps.r {
+			k = append(k, byte(r.From>>8), byte(r.From), byte(r.To>>8), byte(r.To))
+		}
+	default:
+		set := b.src
+		if dim == 2 {
+			set = b.dst
+		}
+		for _, r := range set.Ranges() {
+			k = r.From().AppendTo(k)
+			k = r.To().AppendTo(k)
+		}
+	}
+	b.keys[dim] = string(k) + "."
+	return b.keys[dim]
+}
+
+// mergeBoxes joins, along dimension dim, the boxes of one outcome that are
+// equal in the other three. The result is disjoint and covers what boxes
+// did, in the order of first appearance.
+func mergeBoxes(boxes []*box, dim int, sp space) []*box {
+	groups := map[string]*box{}
+	var out []*box
+	var k []byte
+	for _, b := range boxes {
+		k = append(k[:0], b.key...)
+		for d := range 4 {
+			if d != dim {
+				k = append(k, 0xff)
+				k = append(k, b.dimKey(d)...)
+			}
+		}
+		g := groups[string(k)]
+		if g == nil {
+			groups[string(k)] = b
+			out = append(out, b)
+			continue
+		}
+		switch dim {
+		case 0:
+			g.sport = g.sport.Union(b.sport)
+		case 1:
+			g.ports = g.ports.Union(b.ports)
+		case 2:
+			g.dst = union(g.dst, b.dst)
+		case 3:
+			g.src = union(g.src, b.src)
+		}
+		g.keys[dim] = ""
+		if preferred(b.path.Flow, sp) && !preferred(g.path.Flow, sp) {
+			g.path = b.path
+		}
+	}
+	return out
+}
+
+// minus is a less the set b builds.
+func minus(a *netipx.IPSet, b *netipx.IPSetBuilder) *netipx.IPSet {
+	holes, _ := b.IPSet()
+	if len(holes.Ranges()) == 0 {
+		return a
+	}
+	var out netipx.IPSetBuilder
+	out.AddSet(a)
+	out.RemoveSet(holes)
+	s, _ := out.IPSet()
+	return s
+}
+
+func union(a, b *netipx.IPSet) *netipx.IPSet {
+	var u netipx.IPSetBuilder
+	u.AddSet(a)
+	u.AddSet(b)
+	s, _ := u.IPSet()
+	return s
 }
 
 // wideClasses cuts set by the network-wide family, remembering the

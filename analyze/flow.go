@@ -106,11 +106,6 @@ type Flow struct {
 	// Network Firewall domain rules match; empty when the question names
 	// none, and then only address rules can pass the flow (firewall.go).
 	Host string
-	// client is set on a Network Load Balancer's leg to a target that
-	// preserves the client's IP: the target, its subnet's network ACL
-	// and its security groups see this address where the packet carries
-	// the balancer's (Src.IP).
-	client netip.Addr
 }
 
 func (f Flow) traffic() string {
@@ -195,9 +190,6 @@ type Path struct {
 	// question was asked over sets (Reach): every packet in it takes this
 	// path. Whole is the question's whole space.
 	Class, Whole *Class
-	// arrivedFrom is the source address the packet had when it arrived
-	// (after any NAT on the way): what a load balancer sees.
-	arrivedFrom netip.Addr
 }
 
 // Summary is the forward path on one line, e.g.

@@ -33,10 +33,10 @@ func (b *netb) subnet(name, vpc, cidr, zone string, routes ...model.Route) {
 	v, _ := b.n.VPC(model.Address("vpc/" + vpc))
 	sa, rt, acl, sg := model.Address("subnet/"+name), model.Address("rtb/"+name), model.Address("nacl/"+name), model.Address("sg/"+name)
 	b.n.Subnets = append(b.n.Subnets, model.Subnet{Addr: sa, VPC: v.Addr, ZoneID: zone, CIDR: pfx(cidr), RouteTable: rt, NACL: acl, IPv6Index: -1})
-	b.n.RouteTables = append(b.n.RouteTables, model.RouteTable{Addr: rt, VPC: v.Addr, Subnets: []model.Address{sa},
+	b.n.RouteTables = append(b.n.RouteTables, model.RouteTable{Addr: rt, VPC: v.Addr,
 		Routes: append([]model.Route{{Dest: v.CIDR, TargetKind: model.TargetLocal}}, routes...)})
 	all := pfx("0.0.0.0/0")
-	b.n.NetworkACLs = append(b.n.NetworkACLs, model.NetworkACL{Addr: acl, VPC: v.Addr, Subnets: []model.Address{sa}, Entries: []model.NACLEntry{
+	b.n.NetworkACLs = append(b.n.NetworkACLs, model.NetworkACL{Addr: acl, VPC: v.Addr, Entries: []model.NACLEntry{
 		{RuleNumber: 100, Protocol: model.AllProtocols, Ports: model.AnyPort, CIDR: all, Action: model.Allow},
 		{RuleNumber: 100, Egress: true, Protocol: model.AllProtocols, Ports: model.AnyPort, CIDR: all, Action: model.Allow},
 	}})

@@ -125,7 +125,7 @@ func (w *walker) resumable() (Block, bool) {
 // fork copies w's packet and state into a walker that has not moved.
 func (w *walker) fork() *walker {
 	return &walker{ix: w.ix, dir: w.dir, pk: w.pk, target: w.target, targetService: w.targetService,
-		sessions: slices.Clone(w.sessions), assumed: maps.Clone(w.assumed), srcHost: w.srcHost, dstHost: w.dstHost,
+		sessions: slices.Clone(w.sessions), assumed: maps.Clone(w.assumed), srcHost: w.srcHost, dstHost: w.dstHost, dstAny: w.dstAny,
 		exitGW: w.exitGW, backVia: w.backVia, rec: w.rec}
 }
 

@@ -27,7 +27,8 @@ type Index struct {
 
 	devices  []*device
 	byAddr   map[model.Address]*device
-	byIP     map[netip.Addr]*device
+	byIP     map[netip.Addr]*device // the first device holding an address, in any VPC
+	inVPC    map[vpcAddr]*device    // address spaces overlap across VPCs: see deviceAt
 	byPublic map[netip.Addr]*device
 	byID     map[string][]model.Address
 	byOwner  map[model.Address][]*device
@@ -68,10 +69,13 @@ type Index struct {
 type vpcInfo struct {
 	v       *model.VPC
 	subnets []*subnetInfo
-	mainRT  *rtInfo
-	defACL  *naclInfo
 	igw     *model.InternetGateway
 	eigw    *model.EgressOnlyInternetGateway
+}
+
+type vpcAddr struct {
+	vpc *vpcInfo
+	ip  netip.Addr
 }
 
 type subnetInfo struct {
@@ -195,6 +199,7 @@ func NewIndex(n *model.Network) *Index {
 		sgs:       make(map[model.Address]*sgInfo, len(n.SecurityGroups)),
 		byAddr:    make(map[model.Address]*device, len(n.ENIs)),
 		byIP:      make(map[netip.Addr]*device, len(n.ENIs)),
+		inVPC:     make(map[vpcAddr]*device, len(n.ENIs)),
 		byPublic:  map[netip.Addr]*device{},
 		byID:      map[string][]model.Address{},
 		byOwner:   map[model.Address][]*device{},
@@ -305,9 +310,6 @@ func (ix *Index) indexPolicies() {
 		slices.SortStableFunc(ni.in, byNumber)
 		slices.SortStableFunc(ni.out, byNumber)
 		ix.nacls[a.Addr] = ni
-		if vi := ix.vpcs[a.VPC]; vi != nil && a.Default && vi.defACL == nil {
-			vi.defACL = ni
-		}
 	}
 	for i := range n.SecurityGroups {
 		g := &n.SecurityGroups[i]
@@ -413,9 +415,6 @@ func (ix *Index) indexRoutes() {
 			return cmp.Or(cmp.Compare(b.dest.Bits(), a.dest.Bits()), cmp.Compare(routeRank(a), routeRank(b)))
 		})
 		ix.rts[rt.Addr] = ri
-		if vi := ix.vpcs[rt.VPC]; vi != nil && rt.Main && vi.mainRT == nil {
-			vi.mainRT = ri
-		}
 	}
 	// Compiled designs record gateway endpoint routes once, on the
 	// endpoint: AWS adds the prefix-list route to each table it names.
@@ -445,40 +444,17 @@ func (ix *Index) indexRoutes() {
 
 func (ix *Index) indexSubnets() {
 	n := ix.n
-	// Explicit associations may be recorded on the table, the subnet or
-	// both; the table's list wins when they disagree, as it is what AWS
-	// describes.
-	assoc := map[model.Address]*rtInfo{}
-	for _, ri := range ix.rts {
-		for _, s := range ri.rt.Subnets {
-			assoc[s] = ri
-		}
-	}
-	aclOf := map[model.Address]*naclInfo{}
-	for _, ni := range ix.nacls {
-		for _, s := range ni.acl.Subnets {
-			aclOf[s] = ni
-		}
-	}
 	ix.subnetsL = make([]*subnetInfo, 0, len(n.Subnets))
 	for i := range n.Subnets {
 		s := &n.Subnets[i]
 		si := &subnetInfo{s: s, vpc: ix.vpcs[s.VPC]}
-		switch {
-		case assoc[s.Addr] != nil:
-			si.rt = assoc[s.Addr]
-		case ix.rts[s.RouteTable] != nil:
-			si.rt = ix.rts[s.RouteTable]
-		case si.vpc != nil && si.vpc.mainRT != nil:
-			si.rt, si.implicitRT = si.vpc.mainRT, true
+		// model.Network resolves each subnet's table and ACL, once for
+		// every output.
+		if rt, implicit := n.RouteTableOf(s); rt != nil {
+			si.rt, si.implicitRT = ix.rts[rt.Addr], implicit
 		}
-		switch {
-		case aclOf[s.Addr] != nil:
-			si.nacl = aclOf[s.Addr]
-		case ix.nacls[s.NACL] != nil:
-			si.nacl = ix.nacls[s.NACL]
-		case si.vpc != nil && si.vpc.defACL != nil:
-			si.nacl, si.implicitACL = si.vpc.defACL, true
+		if acl, implicit := n.ACLOf(s); acl != nil {
+			si.nacl, si.implicitACL = ix.nacls[acl.Addr], implicit
 		}
 		si.rep = lastUsable(s.CIDR)
 		si.rep6 = model.SubnetHostIPv6(s.IPv6CIDR)
@@ -592,6 +568,7 @@ func (ix *Index) indexDevices() {
 		d.ips = append([]netip.Addr{a}, d.ips...)
 		d.ipStandin = true
 		ix.byIP[a] = d
+		ix.inVPC[vpcAddr{d.vpc, a}] = d
 		next[d.subnet] = a.Next()
 	}
 	pub := publicStandin.Addr()
@@ -616,7 +593,39 @@ func (ix *Index) add(d *device) {
 		if ix.byIP[a] == nil {
 			ix.byIP[a] = d
 		}
+		if k := (vpcAddr{d.vpc, a}); ix.inVPC[k] == nil {
+			ix.inVPC[k] = d
+		}
 	}
+}
+
+// vpcOfEndpoint is the VPC an endpoint is in, or nil.
+func (ix *Index) vpcOfEndpoint(e Endpoint) *vpcInfo {
+	if s := ix.subnets[e.Subnet]; s != nil {
+		return s.vpc
+	}
+	return nil
+}
+
+// deviceAt returns the device holding private address a as seen from VPC
+// in. Address spaces overlap across VPCs and accounts (every default VPC
+// is 172.31.0.0/16), so inside in's blocks only in's own devices count;
+// an address outside them (a peered VPC, which AWS requires not to
+// overlap) is looked up across the network. A nil in looks everywhere.
+func (ix *Index) deviceAt(a netip.Addr, in *vpcInfo) *device {
+	d := ix.byIP[a]
+	if in == nil || d == nil || d.vpc == in {
+		// Nobody holds a, or its first holder is in in: one lookup, as
+		// in a network whose VPCs do not overlap.
+		return d
+	}
+	if d := ix.inVPC[vpcAddr{in, a}]; d != nil {
+		return d
+	}
+	if in.contains(a) {
+		return nil
+	}
+	return d
 }
 
 func (ix *Index) indexTransit() {

@@ -85,8 +85,14 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 	}
 	a := Answer{From: q.From, To: q.To, Proto: q.Proto, Port: q.Port, Ports: ports, SrcPorts: sports}
 	pairs := 0
+	toIP, byIP := netip.ParseAddr(strings.TrimSpace(q.To))
 	for _, s := range srcs {
 		for _, d := range dsts {
+			if byIP == nil {
+				// An address names an interface of the source's own VPC
+				// first: address spaces overlap across VPCs.
+				d = ix.ipEndpoint(toIP, ix.vpcOfEndpoint(s))
+			}
 			if s.Addr != "" && s.Addr == d.Addr && s.Kind == d.Kind {
 				continue
 			}
@@ -213,7 +219,7 @@ func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
 		return []Endpoint{{Kind: Internet, IP: InternetIPv4, Whole: true}}, nil
 	}
 	if a, err := netip.ParseAddr(text); err == nil {
-		return []Endpoint{ix.ipEndpoint(a)}, nil
+		return []Endpoint{ix.ipEndpoint(a, nil)}, nil
 	}
 	if eps, ok, err := ix.resolveAddr(model.Address(text), src); ok {
 		return eps, err
@@ -244,10 +250,11 @@ func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
 	return nil, fmt.Errorf("unknown endpoint %q%s: use internet, an address such as subnet/private/use1-az1, sg/db or service, an ENI or instance id, an IP, or an AWS service such as s3", text, ix.suggest(text))
 }
 
-// ipEndpoint is what an IP names: an interface, a host in a subnet, or an
-// address outside the model.
-func (ix *Index) ipEndpoint(a netip.Addr) Endpoint {
-	for _, d := range []*device{ix.byIP[a], ix.byPublic[a]} {
+// ipEndpoint is what an IP names, as seen from VPC in (nil: from
+// anywhere): an interface, a host in a subnet, or an address outside the
+// model.
+func (ix *Index) ipEndpoint(a netip.Addr, in *vpcInfo) Endpoint {
+	for _, d := range []*device{ix.deviceAt(a, in), ix.byPublic[a]} {
 		if d == nil {
 			continue
 		}
@@ -257,6 +264,11 @@ func (ix *Index) ipEndpoint(a netip.Addr) Endpoint {
 			e.Kind = Balancer
 		}
 		return e
+	}
+	if in != nil {
+		if s := in.subnetOf(a); s != nil {
+			return Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: a, Subnet: s.s.Addr}
+		}
 	}
 	for _, s := range ix.subnetsL {
 		if s.s.CIDR.Contains(a) || (s.s.IPv6CIDR.IsValid() && s.s.IPv6CIDR.Contains(a)) {
@@ -411,42 +423,57 @@ func (ix *Index) suggest(text string) string {
 // Trace answers one concrete flow: forward, then the reply, which passes
 // every stateless NACL again with the ports swapped while security groups,
 // being stateful, let it through.
-func (ix *Index) Trace(f Flow) Path { return ix.trace(f, nil) }
-
-// trace is Trace, recording into rec what the packet was checked against.
-func (ix *Index) trace(f Flow, rec *consulted) Path {
-	if f.Proto == "" {
-		f.Proto = model.TCP
-	}
+func (ix *Index) Trace(f Flow) Path {
 	if f.SrcPort == 0 {
 		f.SrcPort = DefaultSourcePort
 	}
+	return ix.trace(f, nil)
+}
+
+// trace is Trace from the client port the flow names, port 0 too (a
+// question over a set of client ports may hold it), recording into rec
+// what the packet was checked against.
+func (ix *Index) trace(f Flow, rec *consulted) Path {
+	p, _ := ix.traceAs(f, rec, netip.Addr{})
+	return p
+}
+
+// traceAs is trace, and the source address the packet had when it
+// arrived (after any NAT on the way: what a load balancer sees). A valid
+// client marks a Network Load Balancer's leg from its interface (f.Src)
+// to a target that preserves client IPs: the target's side sees client
+// in the balancer's place.
+func (ix *Index) traceAs(f Flow, rec *consulted, client netip.Addr) (Path, netip.Addr) {
+	if f.Proto == "" {
+		f.Proto = model.TCP
+	}
 	if f.Dst.Kind == Balancer {
-		return ix.traceLB(f, rec)
+		return ix.traceLB(f, rec), netip.Addr{}
 	}
 	p := Path{Flow: f}
 
 	fw := ix.newWalker(f, rec)
+	if client.IsValid() {
+		fw.client, fw.lbIP = client, f.Src.IP
+	}
 	if fw.stopped {
 		p.Blocks, p.Notes, p.Unknown = fw.block, fw.notes, fw.unknowns
 		ix.beyond(&p, f, fw, nil)
-		return p
+		return p, netip.Addr{}
 	}
 	ix.start(fw, f.Src)
 	p.Forward, p.Blocks, p.Notes, p.Unknown = fw.hops, fw.block, fw.notes, fw.unknowns
-	if fw.reached {
-		p.arrivedFrom = fw.pk.src
-	}
 	if !fw.reached {
 		p.Notes = append(p.Notes, "the reply was not traced: the packet never arrived")
 		ix.beyond(&p, f, fw, nil)
-		return p
+		return p, netip.Addr{}
 	}
+	arrived := fw.pk.src
 	if f.Src.Kind == Router {
 		// The router originated the packet: no host waits for a reply.
 		p.Notes = append(p.Notes, "the reply was not traced: the VPC router originated the packet")
 		p.Reachable = len(p.Blocks) == 0
-		return p
+		return p, arrived
 	}
 	rw := ix.reply(fw, f)
 	p.Return = rw.hops
@@ -465,7 +492,7 @@ func (ix *Index) trace(f Flow, rec *consulted) Path {
 	if !p.Reachable {
 		ix.beyond(&p, f, fw, rw)
 	}
-	return p
+	return p, arrived
 }
 
 // newWalker sets up the forward packet: its addresses as they leave the
@@ -474,9 +501,6 @@ func (ix *Index) trace(f Flow, rec *consulted) Path {
 func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
 	w := &walker{ix: ix, dir: Forward, rec: rec}
 	w.pk = packet{src: f.Src.IP, dst: f.Dst.IP, proto: f.Proto, sport: f.SrcPort, dport: f.Port, srcService: f.Src.Service, host: f.Host}
-	if f.client.IsValid() {
-		w.client, w.lbIP = f.client, f.Src.IP
-	}
 	w.target = f.Dst.IP
 	if f.Dst.Kind == AWSService {
 		w.pk.service, w.targetService = f.Dst.Service, f.Dst.Service
@@ -493,7 +517,7 @@ func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
 		}
 	}
 	if f.Dst.Kind == SubnetHost {
-		w.dstHost = true
+		w.dstHost, w.dstAny = true, f.Dst.Whole
 		w.note(fmt.Sprintf("%s is any host in %s; its own security group is assumed to allow the flow", f.Dst.IP, f.Dst.Subnet))
 	}
 	if f.Src.Service != "" {
@@ -501,7 +525,7 @@ func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
 	}
 	ix.standinNotes(w, f) // standin.go
 	if f.Src.Kind == Internet && f.Src.IP == InternetIPv4 || f.Dst.Kind == Internet && f.Dst.IP == InternetIPv4 {
-		w.note(fmt.Sprintf("the internet host is %s, a documentation address (RFC 5737)", InternetIPv4))
+		w.note(fmt.Sprintf("%s (a documentation address, RFC 5737) stands for the internet addresses of this class", InternetIPv4))
 	}
 	if f.Src.IP.IsValid() && f.Dst.IP.IsValid() && f.Src.IP.Is6() != f.Dst.IP.Is6() && f.Dst.Kind != AWSService {
 		w.stop("", "family", fmt.Sprintf("%s and %s are of different IP versions: a packet carries one", f.Src.IP, f.Dst.IP),
@@ -568,10 +592,11 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 		return p
 	}
 	var first Path
+	var arrived netip.Addr
 	if d != nil {
 		g := f
 		g.Dst.Kind = Interface
-		first = ix.trace(g, rec)
+		first, arrived = ix.traceAs(g, rec, netip.Addr{})
 	} else {
 		// API Gateway's front door is outside the VPC; only its VPC Link
 		// interfaces are in the model.
@@ -611,7 +636,7 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	// client's address, as the balancer received it; else the balancer's.
 	var client netip.Addr
 	if ix.preservesClientIP(lb.lb, l, f.Proto) {
-		client = cmp.Or(first.arrivedFrom, f.Src.IP)
+		client = cmp.Or(arrived, f.Src.IP)
 		if client.IsValid() {
 			p.Notes = append(p.Notes, fmt.Sprintf("%s preserves the client's IP: the target sees %s, which its network ACL and security groups must admit", lb.lb.Addr, client))
 		}
@@ -619,7 +644,7 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	var tried []Path
 	for _, src := range from {
 		for _, t := range targets {
-			leg := ix.trace(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort, client: client}, rec)
+			leg, _ := ix.traceAs(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort}, rec, client)
 			if leg.Reachable {
 				tried = []Path{leg}
 				goto done
@@ -733,7 +758,7 @@ func (ix *Index) targetsOf(lb *lbInfo, l model.Listener) ([]Endpoint, int) {
 					}
 				}
 			case t.IP.IsValid():
-				out = append(out, ix.ipEndpoint(t.IP))
+				out = append(out, ix.ipEndpoint(t.IP, nil))
 			}
 		}
 		return out, port

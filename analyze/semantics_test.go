@@ -21,9 +21,9 @@ import (
 func semDump(t *testing.T, name string) *Index {
 	t.Helper()
 	dir := filepath.Join("..", "testdata", "semantics", name)
-	r := awsjson.Load(os.DirFS(dir), "", name)
-	if r.Diags.HasErrors() {
-		t.Fatalf("load %s: %v", name, r.Diags)
+	r, ds := awsjson.Load(os.DirFS(dir), "", name)
+	if ds.HasErrors() {
+		t.Fatalf("load %s: %v", name, ds)
 	}
 	return NewIndex(r.Network)
 }

@@ -54,6 +54,9 @@ type walker struct {
 	// srcHost marks the forward source as a subnet host, which has no
 	// security group of its own in the model.
 	srcHost, dstHost bool
+	// dstAny marks a destination that stands for every host of its
+	// subnet (Endpoint.Whole): each address a host may take is one.
+	dstAny bool
 	// routing is the subnet whose route table last forwarded (or failed
 	// to forward) the packet: where a hypothetical trace resumes.
 	routing *subnetInfo
@@ -136,7 +139,7 @@ func (w *walker) sgEgress(d *device) {
 	}
 	w.rec.device(d)
 	dst := w.view(w.pk.dst)
-	dev := w.ix.byIP[dst]
+	dev := w.ix.deviceAt(dst, d.vpc)
 	rule, ok, unknown := sgCheck(w.ix, d, true, w.pk.proto, w.pk.dport, dst, dev, w.pk.service)
 	if ok {
 		w.hop(d.addr, "sg-egress", rule)
@@ -163,7 +166,7 @@ func (w *walker) sgIngress(d *device) {
 	}
 	w.rec.device(d)
 	src := w.view(w.pk.src)
-	dev := w.ix.byIP[src]
+	dev := w.ix.deviceAt(src, d.vpc)
 	rule, ok, unknown := sgCheck(w.ix, d, false, w.pk.proto, w.pk.dport, src, dev, w.pk.srcService)
 	if ok {
 		w.hop(d.addr, "sg-ingress", rule)
@@ -408,7 +411,7 @@ func (w *walker) local(from *subnetInfo, vpc *vpcInfo) {
 		return
 	}
 	a := w.pk.dst
-	d := w.ix.byIP[a]
+	d := w.ix.deviceAt(a, vpc)
 	if d != nil && d.vpc != vpc {
 		d = nil
 	}
@@ -434,9 +437,10 @@ func (w *walker) local(from *subnetInfo, vpc *vpcInfo) {
 // owns: a subnet's representative host or a given IP.
 func (w *walker) atHost(s *subnetInfo, a netip.Addr) {
 	// A given IP that no interface holds is nobody (the subnet's router
-	// cannot deliver it); the subnet's representative host, or the reply
-	// to a source that was given by IP, stands for a host that exists.
-	if a == w.target && (a == s.rep || w.dir == Return) {
+	// cannot deliver it); the subnet's representative host, any host of
+	// a destination that stands for them all, or the reply to a source
+	// that was given by IP, stands for a host that exists.
+	if a == w.target && (a == s.rep || w.dstAny && w.dir == Forward || w.dir == Return) {
 		w.hop(s.s.Addr, "deliver", "host "+a.String())
 		w.reached, w.arrivedVia, w.arrivedVPC = true, "local", s.vpc
 		return
@@ -580,7 +584,7 @@ func (w *walker) viaIGW(s *subnetInfo, vpc *vpcInfo, target model.Address) {
 		w.hop(igw, "igw", "IPv6: no translation")
 		w.exitGW = igw
 	default:
-		d := w.ix.byIP[src]
+		d := w.ix.deviceAt(src, vpc)
 		switch {
 		case w.ix.byPublic[src] != nil:
 			w.hop(igw, "igw", fmt.Sprintf("source %s is already public (%s)", src, w.ix.byPublic[src].addr))
@@ -724,7 +728,7 @@ func (w *walker) gatewayIn6(vi *vpcInfo) {
 		w.stop(vi.v.Addr, "igw", why, "")
 		return
 	}
-	if d := w.ix.byIP[dst]; d != nil && d.subnet != nil {
+	if d := w.ix.deviceAt(dst, vi); d != nil && d.subnet != nil {
 		w.naclIn(d.subnet)
 		w.atDevice(d)
 		return

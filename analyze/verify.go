@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"go4.org/netipx"
+
 	"github.com/moatnet/moat/model"
 )
 
@@ -284,6 +286,9 @@ func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) 
 				sources = append(sources, space{src: host, srcSet: set})
 			}
 		}
+		if !v6 {
+			sources = append(sources, ix.onPremSources()...)
+		}
 		for _, d := range ix.devices {
 			if allowedDev[d] || d.eni == nil || d.eni.Owner == dst {
 				continue
@@ -322,6 +327,42 @@ func outside(paths []Path) []Path {
 		if !hasKind(p.Forward, "endpoint") {
 			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// onPremSources are the networks beyond each VPN connection and Direct
+// Connect virtual interface: the prefixes a static VPN routes there and
+// the far-end address AWS records. Routes learned over BGP are not in the
+// input; a claim that depends on them is marked unknown by the trace.
+func (ix *Index) onPremSources() []space {
+	var out []space
+	add := func(a model.Address, ip netip.Addr, routes []netip.Prefix) {
+		var b netipx.IPSetBuilder
+		if ip.IsValid() && ip.Is4() {
+			b.Add(ip)
+		}
+		for _, r := range routes {
+			if r.Addr().Is4() {
+				b.AddPrefix(r)
+			}
+		}
+		set, _ := b.IPSet()
+		if len(set.Ranges()) == 0 {
+			return
+		}
+		if !ip.IsValid() {
+			ip = set.Ranges()[0].From()
+		}
+		out = append(out, space{src: Endpoint{Kind: OnPremises, Addr: a, IP: ip, Whole: true}, srcSet: set})
+	}
+	for i := range ix.n.VPNConnections {
+		c := &ix.n.VPNConnections[i]
+		add(c.Addr, c.CustomerIP, c.Routes)
+	}
+	for i := range ix.n.VirtualInterfaces {
+		v := &ix.n.VirtualInterfaces[i]
+		add(v.Addr, v.CustomerAddress.Addr(), nil)
 	}
 	return out
 }

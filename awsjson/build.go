@@ -31,6 +31,9 @@ type builder struct {
 	vpcBlocks   map[string][]netip.Prefix // VPC id -> every associated IPv4 and IPv6 block
 	subnetFrom  map[string]rawSubnetAt    // subnet id -> where it was first read
 	sgRefs      []sgRef                   // security groups referred to, in reading order
+	// rtClaims and aclClaims are the subnet associations the route
+	// tables and network ACLs list, for model.Finish.
+	rtClaims, aclClaims []model.Claim
 }
 
 // rawSubnetAt is a subnet as first read, to tell a repeat from a conflict.
@@ -71,7 +74,7 @@ func (b *builder) first(kind, id string) bool {
 }
 
 func (b *builder) warnf(f file, format string, args ...any) {
-	b.r.Diags.Warnf(diag.Range{File: f.name}, "", format, args...)
+	b.r.diags.Warnf(diag.Range{File: f.name}, "", format, args...)
 }
 
 // prefix parses an AWS CIDR; "" is the zero prefix without a warning.
@@ -141,8 +144,7 @@ func (b *builder) build(name string) *model.Network {
 	b.prefixLists()
 	b.loadBalancers()
 	b.hybrid()
-	b.finish()
-	return b.n
+	return b.finish()
 }
 
 // index collects the cross references later steps need: which ENI is an
@@ -217,6 +219,13 @@ func (b *builder) vpcs() {
 				Account: cmp.Or(f.scope.account, v.OwnerId),
 				Region:  f.scope.region,
 			}
+			for _, c := range v.CidrBlockAssociationSet {
+				if st := c.CidrBlockState.State; (st == "associated" || st == "") && c.CidrBlock != v.CidrBlock {
+					if p := b.prefix(f, "vpc "+v.VpcId, c.CidrBlock); p.IsValid() {
+						m.SecondaryCIDRs = append(m.SecondaryCIDRs, p)
+					}
+				}
+			}
 			for _, c := range v.Ipv6CidrBlockAssociationSet {
 				if st := c.Ipv6CidrBlockState.State; st == "associated" || st == "" {
 					m.IPv6CIDR = b.prefix(f, "vpc "+v.VpcId, c.Ipv6CidrBlock)
@@ -227,11 +236,6 @@ func (b *builder) vpcs() {
 			for _, c := range v.CidrBlockAssociationSet {
 				if p, err := netip.ParsePrefix(c.CidrBlock); err == nil {
 					blocks = append(blocks, p)
-					// Every associated block is the VPC's: its local route
-					// covers it (a disassociated one is not).
-					if st := c.CidrBlockState.State; (st == "associated" || st == "") && p.Masked() != m.CIDR.Masked() && !slices.Contains(m.SecondaryCIDRs, p.Masked()) {
-						m.SecondaryCIDRs = append(m.SecondaryCIDRs, p.Masked())
-					}
 				}
 			}
 			for _, c := range v.Ipv6CidrBlockAssociationSet {
@@ -291,12 +295,12 @@ func (b *builder) repeatedSubnet(f file, s rawSubnet, nth int) {
 		return
 	}
 	if first.f.name == f.name {
-		b.r.Diags.Errorf(f.at("SubnetId", s.SubnetId, nth), "each subnet appears once in describe-subnets; save the command's output unchanged",
+		b.r.diags.Errorf(f.at("SubnetId", s.SubnetId, nth), "each subnet appears once in describe-subnets; save the command's output unchanged",
 			"subnet %s appears twice in this file", s.SubnetId)
 		return
 	}
 	if first.s.VpcId != s.VpcId || first.s.CidrBlock != s.CidrBlock {
-		b.r.Diags.Errorf(f.at("SubnetId", s.SubnetId, nth), "remove the stale file; "+first.f.name+" has the subnet in "+first.s.VpcId+" as "+first.s.CidrBlock,
+		b.r.diags.Errorf(f.at("SubnetId", s.SubnetId, nth), "remove the stale file; "+first.f.name+" has the subnet in "+first.s.VpcId+" as "+first.s.CidrBlock,
 			"subnet %s is %s in %s here, but %s says otherwise", s.SubnetId, s.CidrBlock, s.VpcId, first.f.name)
 	}
 }
@@ -318,7 +322,7 @@ func (b *builder) subnetInVPC(f file, s rawSubnet) {
 				return
 			}
 		}
-		b.r.Diags.Errorf(f.at(key, cidr, 1), "a subnet's CIDR must lie inside one of its VPC's CIDR blocks; check that describe-vpcs and describe-subnets come from the same account and Region",
+		b.r.diags.Errorf(f.at(key, cidr, 1), "a subnet's CIDR must lie inside one of its VPC's CIDR blocks; check that describe-vpcs and describe-subnets come from the same account and Region",
 			"subnet %s (%s) is outside every CIDR block of its VPC %s", s.SubnetId, cidr, s.VpcId)
 	}
 	check("CidrBlock", s.CidrBlock)
@@ -359,11 +363,9 @@ func (b *builder) routeTables() {
 					m.Main = true
 				}
 				if as.SubnetId != "" {
-					m.Subnets = append(m.Subnets, a("subnet", as.SubnetId))
+					b.rtClaims = append(b.rtClaims, model.Claim{Subnet: a("subnet", as.SubnetId), By: m.Addr, At: diag.Range{File: f.name}})
 				}
 			}
-			slices.Sort(m.Subnets)
-			m.Subnets = slices.Compact(m.Subnets)
 			for _, r := range t.Routes {
 				if rt, ok := b.route(f, t.RouteTableId, r); ok {
 					m.Routes = append(m.Routes, rt)
@@ -708,11 +710,9 @@ func (b *builder) nacls() {
 			m := model.NetworkACL{Addr: a("nacl", x.NetworkAclId), VPC: a("vpc", x.VpcId), Default: x.IsDefault, Tags: tags(x.Tags)}
 			for _, as := range x.Associations {
 				if as.SubnetId != "" {
-					m.Subnets = append(m.Subnets, a("subnet", as.SubnetId))
+					b.aclClaims = append(b.aclClaims, model.Claim{Subnet: a("subnet", as.SubnetId), By: m.Addr, At: diag.Range{File: f.name}})
 				}
 			}
-			slices.Sort(m.Subnets)
-			m.Subnets = slices.Compact(m.Subnets)
 			for _, e := range x.Entries {
 				proto, ok := protocol(e.Protocol)
 				if !ok {
@@ -1215,7 +1215,7 @@ func (b *builder) loadBalancers() {
 				m.PreserveClientIP = &v
 			}
 			for _, h := range health[tg.TargetGroupArn] {
-				m.Targets = append(m.Targets, b.target(f, h, tg.Port))
+				m.Targets = append(m.Targets, b.target(f, h, tg.Port, m.VPC))
 			}
 			slices.SortStableFunc(m.Targets, func(x, y model.Target) int {
 				return cmp.Or(cmp.Compare(x.ENI, y.ENI), x.IP.Compare(y.IP), cmp.Compare(x.Port, y.Port))
@@ -1265,7 +1265,10 @@ func tgNameFromARN(arn string) string {
 	return name
 }
 
-func (b *builder) target(f file, h rawTargetHealth, port int) model.Target {
+// target reads one registered target. An IP target is the interface of
+// the target group's VPC holding the address: address spaces overlap
+// across VPCs and accounts.
+func (b *builder) target(f file, h rawTargetHealth, port int, vpc model.Address) model.Target {
 	m := model.Target{Port: cmp.Or(h.Target.Port, port), Healthy: h.TargetHealth.State == "healthy"}
 	id := h.Target.Id
 	if eni, ok := b.primaryENI[id]; ok {
@@ -1277,11 +1280,8 @@ func (b *builder) target(f file, h rawTargetHealth, port int) model.Target {
 	}
 	if ip, err := netip.ParseAddr(id); err == nil {
 		m.IP = ip
-		for _, e := range b.n.ENIs {
-			if e.PrivateIP == ip || slices.Contains(e.SecondaryIPs, ip) {
-				m.ENI = e.Addr
-				break
-			}
+		if e, ok := b.n.InterfaceAt(vpc, ip); ok {
+			m.ENI = e.Addr
 		}
 		return m
 	}
@@ -1291,40 +1291,15 @@ func (b *builder) target(f file, h rawTargetHealth, port int) model.Target {
 	return m
 }
 
-// finish derives what no single file says: each subnet's effective route
+// finish derives what no single file says: each VPC's Region and the
+// zones, then ends in model.Finish, which settles each subnet's route
 // table (its explicit association, else its VPC's main table) and network
-// ACL, each VPC's Region, the zones, and sorts everything by address.
-func (b *builder) finish() {
+// ACL and sorts everything by address.
+func (b *builder) finish() *model.Network {
 	n := b.n
-	main := map[model.Address]model.Address{}
-	explicit := map[model.Address]model.Address{}
-	slices.SortFunc(n.RouteTables, func(x, y model.RouteTable) int { return cmp.Compare(x.Addr, y.Addr) })
-	for _, rt := range n.RouteTables {
-		if rt.Main {
-			if _, ok := main[rt.VPC]; !ok {
-				main[rt.VPC] = rt.Addr
-			}
-		}
-		for _, s := range rt.Subnets {
-			if _, ok := explicit[s]; !ok {
-				explicit[s] = rt.Addr
-			}
-		}
-	}
-	nacl := map[model.Address]model.Address{}
-	slices.SortFunc(n.NetworkACLs, func(x, y model.NetworkACL) int { return cmp.Compare(x.Addr, y.Addr) })
-	for _, x := range n.NetworkACLs {
-		for _, s := range x.Subnets {
-			if _, ok := nacl[s]; !ok {
-				nacl[s] = x.Addr
-			}
-		}
-	}
 	zones := map[string]bool{}
 	for i := range n.Subnets {
 		s := &n.Subnets[i]
-		s.RouteTable = cmp.Or(explicit[s.Addr], main[s.VPC])
-		s.NACL = nacl[s.Addr]
 		if s.ZoneID != "" {
 			zones[s.ZoneID] = true
 		}
@@ -1349,63 +1324,11 @@ func (b *builder) finish() {
 			n.Region = r
 		}
 	}
-	sortBy(n.VPCs, func(v model.VPC) model.Address { return v.Addr })
-	sortBy(n.Subnets, func(v model.Subnet) model.Address { return v.Addr })
-	sortBy(n.InternetGateways, func(v model.InternetGateway) model.Address { return v.Addr })
-	sortBy(n.EgressOnlyInternetGateways, func(v model.EgressOnlyInternetGateway) model.Address { return v.Addr })
-	sortBy(n.NATGateways, func(v model.NATGateway) model.Address { return v.Addr })
-	sortBy(n.ENIs, func(v model.ENI) model.Address { return v.Addr })
-	sortBy(n.SecurityGroups, func(v model.SecurityGroup) model.Address { return v.Addr })
-	sortBy(n.Endpoints, func(v model.Endpoint) model.Address { return v.Addr })
-	sortBy(n.LoadBalancers, func(v model.LoadBalancer) model.Address { return v.Addr })
-	sortBy(n.TransitGateways, func(v model.TransitGateway) model.Address { return v.Addr })
-	sortBy(n.TGWAttachments, func(v model.TGWAttachment) model.Address { return v.Addr })
-	sortBy(n.TGWRouteTables, func(v model.TGWRouteTable) model.Address { return v.Addr })
-	sortBy(n.PeeringConnections, func(v model.PeeringConnection) model.Address { return v.Addr })
-	sortBy(n.PrefixLists, func(v model.PrefixList) model.Address { return v.Addr })
-	sortBy(n.Instances, func(v model.Instance) model.Address { return v.Addr })
-	sortBy(n.TargetGroups, func(v model.TargetGroup) model.Address { return v.Addr })
-	b.dangling()
-}
-
-func sortBy[T any](s []T, key func(T) model.Address) {
-	slices.SortStableFunc(s, func(x, y T) int { return cmp.Compare(key(x), key(y)) })
-}
-
-// dangling warns, once per address, about references to VPCs and subnets
-// no file describes: the analyzer cannot place traffic there.
-func (b *builder) dangling() {
-	// Sets, not n.VPC and n.Subnet: those scan, and a large account has
-	// tens of thousands of interfaces.
-	vpcs := make(map[model.Address]bool, len(b.n.VPCs))
-	for _, v := range b.n.VPCs {
-		vpcs[v.Addr] = true
-	}
-	subnets := make(map[model.Address]bool, len(b.n.Subnets))
-	for _, s := range b.n.Subnets {
-		subnets[s.Addr] = true
-	}
-	missing := map[model.Address]bool{}
-	check := func(x model.Address, ok bool) {
-		if x != "" && !ok {
-			missing[x] = true
-		}
-	}
-	for _, s := range b.n.Subnets {
-		check(s.VPC, vpcs[s.VPC])
-	}
-	for _, e := range b.n.ENIs {
-		check(e.Subnet, subnets[e.Subnet])
-	}
-	var list []string
-	for x := range missing {
-		list = append(list, string(x))
-	}
-	slices.Sort(list)
-	if len(list) > 0 {
-		b.r.Diags.Warnf(diag.Range{}, "add the describe-vpcs and describe-subnets output for every account and Region", "%d referenced VPCs or subnets are in no file: %s", len(list), strings.Join(list, ", "))
-	}
 	b.danglingGroups()
+	done, d := model.Finish(model.Input{Network: n, RouteTableClaims: b.rtClaims, ACLClaims: b.aclClaims, ByAddress: true,
+		MissingHint: "add the describe-vpcs, describe-subnets and describe-security-groups output for every account and Region"})
+	b.r.diags = append(b.r.diags, d...)
+	return done
 }
 
 // danglingGroups warns, at the first reference, about each security group
@@ -1420,7 +1343,7 @@ func (b *builder) danglingGroups() {
 	const hint = "add the describe-security-groups output of the account and Region that own it"
 	if len(groups) == 0 {
 		if len(b.sgRefs) > 0 {
-			b.r.Diags.Warnf(diag.Range{}, hint, "no file describes security groups, and %s refers to %s: what they allow is unknown", b.sgRefs[0].f.name, b.sgRefs[0].id)
+			b.r.diags.Warnf(diag.Range{}, hint, "no file describes security groups, and %s refers to %s: what they allow is unknown", b.sgRefs[0].f.name, b.sgRefs[0].id)
 		}
 		return
 	}
@@ -1430,6 +1353,6 @@ func (b *builder) danglingGroups() {
 			continue
 		}
 		reported[r.id] = true
-		b.r.Diags.Warnf(r.f.at("GroupId", r.id, 1), hint, "security group %s is referred to but no file describes it: what it allows is unknown", r.id)
+		b.r.diags.Warnf(r.f.at("GroupId", r.id, 1), hint, "security group %s is referred to but no file describes it: what it allows is unknown", r.id)
 	}
 }

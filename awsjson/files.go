@@ -152,7 +152,7 @@ func readAll(fsys fs.FS, root string, r *Result) []file {
 	var files []file
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			r.Diags.Errorf(diag.Range{File: show(root, p)}, "", "read: %v", err)
+			r.diags.Errorf(diag.Range{File: show(root, p)}, "", "read: %v", err)
 			return nil
 		}
 		if d.IsDir() {
@@ -165,29 +165,30 @@ func readAll(fsys fs.FS, root string, r *Result) []file {
 		}
 		src, err := readFile(fsys, p)
 		if err != nil {
-			r.Diags.Errorf(diag.Range{File: show(root, p)}, "save the command's output as a regular file: aws ec2 ... --output json > FILE", "read: %v", err)
+			r.diags.Errorf(diag.Range{File: show(root, p)}, "save the command's output as a regular file: aws ec2 ... --output json > FILE", "read: %v", err)
 			return nil
 		}
 		f := file{name: show(root, p), k: k, tableID: id, scope: scopeOf(p), src: src}
 		r.Sources[f.name] = src
 		if err := decode(src, &f.d); err != nil {
-			r.Diags = append(r.Diags, jsonDiag(f.name, src, err))
+			r.Sources[f.name] = src
+			r.diags = append(r.diags, jsonDiag(f.name, src, err))
 			return nil
 		}
 		if t := bytes.TrimSpace(src); string(t) == "null" {
-			r.Diags.Errorf(diag.Range{File: f.name, Start: diag.PosAt(src, int64(bytes.Index(src, t)))}, "save the command's output unchanged: aws ec2 ... --output json > FILE",
+			r.diags.Errorf(diag.Range{File: f.name, Start: diag.PosAt(src, int64(bytes.Index(src, t)))}, "save the command's output unchanged: aws ec2 ... --output json > FILE",
 				"the file holds null, not the output of %s", k.command)
 			return nil
 		}
 		if d := diag.JSONDuplicateKeys(f.name, src, "save the command's output unchanged; AWS never repeats a key"); len(d) > 0 {
-			r.Diags = append(r.Diags, d...)
+			r.diags = append(r.diags, d...)
 			return nil
 		}
 		files = append(files, f)
 		return nil
 	})
 	if err != nil {
-		r.Diags.Errorf(diag.Range{File: root}, "", "read directory: %v", err)
+		r.diags.Errorf(diag.Range{File: root}, "", "read directory: %v", err)
 	}
 	slices.Sort(r.Ignored)
 	return files

@@ -31,8 +31,8 @@ func FuzzLoad(f *testing.F) {
 			"accounts/1/us-east-1/" + k.batfish + ".json": {Data: src},
 			"describe-target-groups.json":                 {Data: []byte(`{"TargetGroups":[{"TargetGroupName":"tgw-rtb-1.pl-1","TargetGroupArn":"a"}]}`)},
 		}
-		r := Load(fsys, "", "fuzz")
-		if r.Network == nil && !r.Diags.HasErrors() {
+		r, diags := Load(fsys, "", "fuzz")
+		if r.Network == nil && !diags.HasErrors() {
 			t.Fatal("no network and no error")
 		}
 	})

@@ -26,9 +26,9 @@ func TestImportsAWSSemantics(t *testing.T) {
 			{"TargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/api/2", "TargetGroupName": "api", "Protocol": "TCP", "Port": 80, "VpcId": "vpc-1", "TargetType": "instance"}]}`)},
 		"describe-target-group-attributes.web.json": {Data: []byte(`{"Attributes": [{"Key": "preserve_client_ip.enabled", "Value": "true"}, {"Key": "stickiness.enabled", "Value": "false"}]}`)},
 	}
-	r := awsjson.Load(fsys, "", "t")
-	if r.Diags.HasErrors() {
-		t.Fatal(r.Diags)
+	r, ds := awsjson.Load(fsys, "", "t")
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	n := r.Network
 	if got := n.VPCs[0].SecondaryCIDRs; len(got) != 1 || got[0].String() != "10.1.0.0/16" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/awsjson"
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/internal/synth"
 	"github.com/moatnet/moat/model"
 )
@@ -48,9 +49,10 @@ func BenchmarkLoadDescribeJSON(b *testing.B) {
 	var loading, indexing time.Duration
 	for b.Loop() {
 		t0 := time.Now()
-		res = awsjson.Load(os.DirFS(dir), dir, "large")
-		if res.Network == nil || res.Diags.HasErrors() {
-			b.Fatalf("load: %v", res.Diags)
+		var diags diag.List
+		res, diags = awsjson.Load(os.DirFS(dir), dir, "large")
+		if res.Network == nil || diags.HasErrors() {
+			b.Fatalf("load: %v", diags)
 		}
 		t1 := time.Now()
 		ix = analyze.NewIndex(res.Network)
@@ -87,9 +89,9 @@ func TestSynthRoundTrip(t *testing.T) {
 	if err := synth.WriteDescribe(dir, want); err != nil {
 		t.Fatal(err)
 	}
-	res := awsjson.Load(os.DirFS(dir), "", "synthetic")
-	if len(res.Diags) > 0 || len(res.Ignored) > 0 {
-		t.Fatalf("diagnostics %v, ignored %v", res.Diags, res.Ignored)
+	res, diags := awsjson.Load(os.DirFS(dir), "", "synthetic")
+	if len(diags) > 0 || len(res.Ignored) > 0 {
+		t.Fatalf("diagnostics %v, ignored %v", diags, res.Ignored)
 	}
 	got := res.Network
 	if c, w := counts(got), counts(want); c != w {

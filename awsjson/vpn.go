@@ -105,9 +105,6 @@ func (b *builder) hybrid() {
 		}
 	}
 	b.propagateVGWRoutes()
-	sortBy(b.n.VPNGateways, func(v model.VPNGateway) model.Address { return v.Addr })
-	sortBy(b.n.VPNConnections, func(v model.VPNConnection) model.Address { return v.Addr })
-	sortBy(b.n.VirtualInterfaces, func(v model.DXVirtualInterface) model.Address { return v.Addr })
 }
 
 // ifacePrefix reads an interface address with its mask ("169.254.30.1/30"),

@@ -103,6 +103,7 @@ func Check(t *Template) []error {
 		c.walk(o.ExportName, where+" export", "", false)
 	}
 	c.cycles()
+	c.checkCounts()
 	return c.errs
 }
 

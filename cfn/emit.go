@@ -143,18 +143,27 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-// tags returns Name and moat:stack, then the model's tags (skipping keys
-// moat sets, since CloudFormation rejects duplicate keys).
+// tags returns Name and moat:stack, then the stack's tags, then the
+// resource's own. A key appears once, since CloudFormation rejects
+// duplicates: moat's two keys are never replaced (the spec reports a user
+// Name or moat: key), and a resource's value for a stack key replaces it
+// in place.
 func (e *emitter) tags(a model.Address, extra []model.Tag) []Tag {
 	out := []Tag{
 		{String("Name"), String(e.stack + "-" + strings.ReplaceAll(string(a), "/", "-"))},
 		{String("moat:stack"), String(e.stack)},
 	}
-	for _, t := range extra {
-		if t.Key == "Name" || t.Key == "moat:stack" {
-			continue
+	at := map[string]int{"Name": -1, "moat:stack": -1}
+	for _, list := range [][]model.Tag{e.n.Tags, extra} {
+		for _, t := range list {
+			switch i, seen := at[t.Key]; {
+			case !seen:
+				at[t.Key] = len(out)
+				out = append(out, Tag{String(t.Key), String(t.Value)})
+			case i >= 0:
+				out[i].Value = String(t.Value)
+			}
 		}
-		out = append(out, Tag{String(t.Key), String(t.Value)})
 	}
 	return out
 }

@@ -72,8 +72,7 @@ func FromNetworkSet(n *model.Network) ([]NamedTemplate, error) {
 	if len(n.TransitGateways) != 1 {
 		return nil, fmt.Errorf("split the design across %d accounts: it needs exactly one Transit Gateway to join them, not %d", len(accounts), len(n.TransitGateways))
 	}
-	switch {
-	case len(n.PeeringConnections) > 0, len(n.VPNGateways) > 0, len(n.VPNConnections) > 0, len(n.VirtualInterfaces) > 0, len(n.CDNs) > 0:
+	if splitRefused(n) {
 		return nil, errors.New("split the design across accounts: peering, VPN, Direct Connect and CloudFront are not supported in per-account templates yet")
 	}
 	network := n.TransitGateways[0].Account
@@ -176,6 +175,12 @@ func joinOr(ss []string, none string) string {
 	return out
 }
 
+// splitRefused reports whether n holds a kind FromNetworkSet cannot split
+// yet (accountKinds).
+func splitRefused(n *model.Network) bool {
+	return len(n.PeeringConnections) > 0 || len(n.VPNGateways) > 0 || len(n.VPNConnections) > 0 || len(n.VirtualInterfaces) > 0 || len(n.CDNs) > 0
+}
+
 // accountPart is the part of n in account acct: its VPCs and what lives in
 // them, its Transit Gateways with their route tables, and the attachments
 // of its VPCs or to its gateways.
@@ -188,7 +193,7 @@ func accountPart(n *model.Network, acct string) *model.Network {
 		lb, ok := lbIn(n, a)
 		return ok && in(lb.VPC)
 	}
-	p := &model.Network{Name: n.Name, Region: n.Region, Environment: n.Environment, Zones: n.Zones, Notes: n.Notes, PrefixLists: n.PrefixLists}
+	p := &model.Network{Name: n.Name, Region: n.Region, Environment: n.Environment, Zones: n.Zones, Tags: n.Tags, Notes: n.Notes, PrefixLists: n.PrefixLists}
 	p.VPCs = keep(n.VPCs, func(v model.VPC) bool { return v.Account == acct })
 	p.Subnets = keep(n.Subnets, func(s model.Subnet) bool { return in(s.VPC) })
 	p.RouteTables = keep(n.RouteTables, func(r model.RouteTable) bool { return in(r.VPC) })

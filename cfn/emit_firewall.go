@@ -27,10 +27,9 @@ func (e *emitter) firewallZoneID(fw model.Address, zone string) string {
 // firewallEndpoint is the endpoint ID of firewall fw in the zone of the
 // subnets of route table rt.
 func (e *emitter) firewallEndpoint(rt, fw model.Address) Value {
-	t, ok := e.n.RouteTable(rt)
 	zone := ""
-	if ok {
-		for _, s := range t.Subnets {
+	if _, ok := e.n.RouteTable(rt); ok {
+		for _, s := range e.n.RouteTableSubnets(rt) {
 			if sn, ok := e.n.Subnet(s); ok {
 				if zone != "" && sn.ZoneID != zone {
 					e.errorf("route table %s: routes to firewall %s from two zones; give each zone its own table", rt, fw)

@@ -146,10 +146,10 @@ func (e *emitter) accessLogBucket() (bucket, bucketPolicy string) {
 		e.setPolicies(bucket, Retain, Retain)
 	} else {
 		// CloudFormation cannot delete a bucket that still holds logs, so
-		// a dev stack's deletion would fail; the bucket stays behind and
-		// its lifecycle rule empties it. A failed first create still
-		// cleans the (then empty) bucket up.
-		e.setPolicies(bucket, RetainExceptOnCreate, "")
+		// a dev stack's deletion (or a replacement's cleanup) would fail;
+		// the bucket stays behind and its lifecycle rule empties it. A
+		// failed first create still cleans the (then empty) bucket up.
+		e.setPolicies(bucket, RetainExceptOnCreate, Retain)
 	}
 
 	arn := "arn:${AWS::Partition}:s3:::${" + bucket + "}"

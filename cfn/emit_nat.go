@@ -10,9 +10,32 @@ import (
 // resolved from SSM at deploy time so the template never pins a stale AMI.
 const AMIParameter = "NatInstanceAmiId"
 
-// AMIPath is the public SSM parameter holding the newest arm64 Amazon Linux
-// 2023 AMI (arm64 because t4g instances are the cheapest NAT hosts).
-const AMIPath = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+// AMIPath is the public SSM parameter holding the newest Amazon Linux 2023
+// AMI for an architecture: arm64 for Graviton types (t4g, the cheapest NAT
+// hosts), x86_64 for Intel and AMD ones (t3).
+func AMIPath(a model.Architecture) string {
+	return "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-" + amiArch(a)
+}
+
+// amiArch is an architecture as AMI names and SSM paths spell it.
+func amiArch(a model.Architecture) string {
+	if a == model.ARM64 {
+		return "arm64"
+	}
+	return "x86_64"
+}
+
+// archOf is the architecture the model gives an instance, checked: the
+// image parameter follows it, and an image of the other architecture does
+// not boot.
+func (e *emitter) archOf(what model.Address, a model.Architecture) model.Architecture {
+	switch a {
+	case model.ARM64, model.X86:
+		return a
+	}
+	e.errorf("%s: architecture %q is not ARM64 or X86_64", what, a)
+	return model.ARM64
+}
 
 func (e *emitter) natGateways() {
 	for _, g := range e.n.NATGateways {
@@ -70,11 +93,17 @@ func (e *emitter) natInstances() {
 	if len(e.n.NATInstances) == 0 {
 		return
 	}
+	arch := e.archOf(e.n.NATInstances[0].Addr, e.n.NATInstances[0].Architecture)
+	for _, ni := range e.n.NATInstances[1:] {
+		if e.archOf(ni.Addr, ni.Architecture) != arch {
+			e.errorf("%s: architecture %s differs from %s's %s; the NAT instances share one image parameter", ni.Addr, ni.Architecture, e.n.NATInstances[0].Addr, arch)
+		}
+	}
 	if err := e.t.AddParameter(Parameter{
 		Name:        AMIParameter,
 		Type:        "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
-		Description: "SSM parameter holding the arm64 Amazon Linux 2023 AMI for NAT instances",
-		Default:     String(AMIPath),
+		Description: "SSM parameter holding the " + amiArch(arch) + " Amazon Linux 2023 AMI for NAT instances",
+		Default:     String(AMIPath(arch)),
 	}); err != nil {
 		e.errs = append(e.errs, err)
 	}

@@ -17,20 +17,6 @@ var protocolNumbers = map[model.Protocol]int{
 // ordinary ACL: CloudFormation cannot adopt a VPC's default ACL, and
 // associating every subnet explicitly has the same effect.
 func (e *emitter) nacls() {
-	assoc := map[model.Address]model.Address{}
-	for _, s := range e.n.Subnets {
-		if !s.NACL.IsZero() {
-			assoc[s.Addr] = s.NACL
-		}
-	}
-	for _, a := range e.n.NetworkACLs {
-		for _, s := range a.Subnets {
-			if prev, ok := assoc[s]; ok && prev != a.Addr {
-				e.errorf("subnet %s: associated with network ACLs %s and %s", s, prev, a.Addr)
-			}
-			assoc[s] = a.Addr
-		}
-	}
 	for _, a := range e.n.NetworkACLs {
 		id := e.id(a.Addr)
 		e.add(id, NetworkAcl{VpcId: e.ref(a.VPC), Tags: e.tags(a.Addr, a.Tags)})
@@ -39,8 +25,8 @@ func (e *emitter) nacls() {
 		}
 	}
 	for _, s := range e.n.Subnets {
-		a, ok := assoc[s.Addr]
-		if !ok {
+		a := s.NACL
+		if a.IsZero() {
 			continue
 		}
 		if _, ok := e.n.NetworkACL(a); !ok {

@@ -264,7 +264,7 @@ func TestEmitDetails(t *testing.T) {
 		t.Errorf("ASG launch template version: %v", lt)
 	}
 	i := slices.IndexFunc(tpl.Parameters, func(p Parameter) bool { return p.Name == AMIParameter })
-	if i < 0 || tpl.Parameters[i].Default != String(AMIPath) || !strings.HasPrefix(tpl.Parameters[i].Type, "AWS::SSM::Parameter::Value<") {
+	if i < 0 || tpl.Parameters[i].Default != String(AMIPath(model.ARM64)) || !strings.HasPrefix(tpl.Parameters[i].Type, "AWS::SSM::Parameter::Value<") {
 		t.Errorf("AMI parameter: %+v", tpl.Parameters)
 	}
 

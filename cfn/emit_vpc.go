@@ -84,27 +84,8 @@ func (e *emitter) gateways() {
 }
 
 // routeTables emits each table, its non-local routes and one association
-// per subnet. Subnets name their table and tables list their subnets; the
-// union is used and a disagreement is an error.
+// per subnet that names a table (model.Finish has settled which).
 func (e *emitter) routeTables() {
-	assoc := map[model.Address]model.Address{}
-	set := func(s, rt model.Address) {
-		if prev, ok := assoc[s]; ok && prev != rt {
-			e.errorf("subnet %s: associated with both %s and %s", s, prev, rt)
-			return
-		}
-		assoc[s] = rt
-	}
-	for _, s := range e.n.Subnets {
-		if !s.RouteTable.IsZero() {
-			set(s.Addr, s.RouteTable)
-		}
-	}
-	for _, rt := range e.n.RouteTables {
-		for _, s := range rt.Subnets {
-			set(s, rt.Addr)
-		}
-	}
 	for _, rt := range e.n.RouteTables {
 		id := e.id(rt.Addr)
 		e.add(id, RouteTable{VpcId: e.ref(rt.VPC), Tags: e.tags(rt.Addr, rt.Tags)})
@@ -118,8 +99,8 @@ func (e *emitter) routeTables() {
 		}
 	}
 	for _, s := range e.n.Subnets {
-		rt, ok := assoc[s.Addr]
-		if !ok {
+		rt := s.RouteTable
+		if rt.IsZero() {
 			continue
 		}
 		if _, ok := e.n.RouteTable(rt); !ok {

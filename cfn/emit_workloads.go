@@ -11,9 +11,21 @@ import (
 const (
 	ImageParameter      = "ServiceImage"
 	ECSAMIParameter     = "EcsInstanceAmiId"
-	ECSAMIPath          = "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
 	BastionAMIParameter = "BastionAmiId"
 )
+
+// ECSAMIPath is the public SSM parameter holding the newest ECS-optimized
+// Amazon Linux 2023 AMI for an architecture (x86_64 has no path segment).
+func ECSAMIPath(a model.Architecture) string {
+	if a == model.ARM64 {
+		return "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
+	}
+	return "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+}
+
+// cpuArchitecture is an ECS task definition's RuntimePlatform
+// CpuArchitecture for an architecture: the model spells it as ECS does.
+func cpuArchitecture(a model.Architecture) string { return string(a) }
 
 // workloadRetention is how long application and access logs are kept:
 // a year in prod, a month otherwise, like the flow logs.
@@ -85,6 +97,17 @@ func (e *emitter) role(a model.Address, service, desc string, managed ...string)
 		Tags:              e.tags(a, nil),
 	})
 	return id
+}
+
+// launchTags tags what a launch template starts, the instances (unless
+// the launching resource tags them itself, as an AWS::EC2::Instance does)
+// and their volumes, and returns the tags of the template itself.
+func (e *emitter) launchTags(data *LaunchTemplateData, a model.Address, instances bool) []TagSpecification {
+	if instances {
+		data.TagSpecifications = append(data.TagSpecifications, TagSpecification{ResourceType: String("instance"), Tags: e.tags(a, nil)})
+	}
+	data.TagSpecifications = append(data.TagSpecifications, TagSpecification{ResourceType: String("volume"), Tags: e.tags(a, nil)})
+	return []TagSpecification{{ResourceType: String("launch-template"), Tags: e.tags(a, nil)}}
 }
 
 // hardenedLaunchData is what every instance moat launches shares: IMDSv2
@@ -174,7 +197,8 @@ func (e *emitter) ecs(s model.Service) {
 		Family: String(e.stack + "-" + s.Name), NetworkMode: String("awsvpc"), RequiresCompatibilities: []Value{String(compat)},
 		Cpu: String(strconv.Itoa(s.CPU)), Memory: String(strconv.Itoa(s.Memory)),
 		ExecutionRoleArn: GetAtt{exec, "Arn"}, TaskRoleArn: GetAtt{task, "Arn"},
-		RuntimePlatform: Map{{"CpuArchitecture", String("ARM64")}, {"OperatingSystemFamily", String("LINUX")}},
+		RuntimePlatform: Map{{"CpuArchitecture", String(cpuArchitecture(e.archOf(s.Addr, s.Architecture)))}, {"OperatingSystemFamily", String("LINUX")}},
+		Tags:            e.tags(model.Address(string(s.Addr)+"/task-definition"), nil),
 	}
 	if !s.FileSystem.IsZero() {
 		td.Volumes = []Value{Map{{"Name", String("shared")}, {"EFSVolumeConfiguration", Map{
@@ -189,6 +213,8 @@ func (e *emitter) ecs(s model.Service) {
 		NetworkConfiguration: Map{{"AwsvpcConfiguration", Map{
 			{"AssignPublicIp", String("DISABLED")}, {"SecurityGroups", List{GetAtt{e.id(s.SecurityGroup), "GroupId"}}}, {"Subnets", List(e.refs(s.Subnets))},
 		}}},
+		// The service's tags reach every task it starts.
+		Tags: e.tags(s.Addr, nil), PropagateTags: String("SERVICE"),
 	}
 	var deps []string
 	if lb, ok := e.serviceLB(s); ok {
@@ -221,7 +247,8 @@ func (e *emitter) ecs(s model.Service) {
 // like every moat instance, as the cluster's capacity provider.
 func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 	id := e.id(s.Addr)
-	e.param(Parameter{Name: ECSAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the ECS-optimized arm64 Amazon Linux 2023 AMI", Default: String(ECSAMIPath)})
+	arch := e.archOf(s.Addr, s.Architecture)
+	e.param(Parameter{Name: ECSAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the ECS-optimized " + amiArch(arch) + " Amazon Linux 2023 AMI", Default: String(ECSAMIPath(arch))})
 	role := e.role(model.Address(string(s.Addr)+"/host-role"), "ec2.amazonaws.com", "ECS container hosts: join the cluster; Session Manager for people",
 		"service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore")
 	profile := id + "HostProfile"
@@ -234,20 +261,23 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 	data.InstanceType = String(s.InstanceType)
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
 	data.UserData = Base64(Sub{Template: "#!/bin/bash\necho ECS_CLUSTER=${" + cluster + "} >> /etc/ecs/ecs.config\n"})
-	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
+	hosts := model.Address(string(s.Addr) + "/hosts")
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, hosts, true)})
 	asg := id + "Hosts"
 	n := strconv.Itoa(s.DesiredCount)
 	e.add(asg, AutoScalingGroup{
 		MinSize: String(n), MaxSize: String(strconv.Itoa(2 * s.DesiredCount)), DesiredCapacity: String(n),
 		LaunchTemplate:    &LaunchTemplateSpecification{LaunchTemplateId: Ref{lt}, Version: GetAtt{lt, "LatestVersionNumber"}},
 		VPCZoneIdentifier: e.refs(s.Subnets),
-		Tags:              []ASGTag{{Key: String("Name"), Value: String(e.stack + "-" + s.Name + "-host"), PropagateAtLaunch: Bool(true)}},
+		// The launch template tags the instances; the group's own tags
+		// stay on the group.
+		Tags: asgTags(e.tags(hosts, nil)),
 	})
 	e.add(id+"CapacityProvider", CapacityProvider{AutoScalingGroupProvider: Map{
 		{"AutoScalingGroupArn", Ref{asg}},
 		{"ManagedScaling", Map{{"Status", String("ENABLED")}, {"TargetCapacity", Int(100)}}},
 		{"ManagedTerminationProtection", String("DISABLED")},
-	}})
+	}, Tags: e.tags(model.Address(string(s.Addr)+"/capacity-provider"), nil)})
 	e.add(id+"CapacityProviders", ClusterCapacityProviderAssociations{
 		Cluster: Ref{cluster}, CapacityProviders: []Value{Ref{id + "CapacityProvider"}},
 		DefaultCapacityProviderStrategy: []Value{Map{{"CapacityProvider", Ref{id + "CapacityProvider"}}, {"Weight", Int(1)}}},
@@ -285,10 +315,10 @@ func (e *emitter) eks(s model.Service) {
 	// the host network reach IMDS, pods use their own roles.
 	data := hardenedLaunchData(nil, 2)
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
-	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, model.Address(string(s.Addr)+"/nodes"), true)})
 	ami := "AL2023_x86_64_STANDARD"
-	if fam, _, _ := strings.Cut(s.InstanceType, "."); strings.Contains(fam[1:], "g") {
-		ami = "AL2023_ARM_64_STANDARD" // Graviton families carry a g: t4g, m7g, c6g
+	if e.archOf(s.Addr, s.Architecture) == model.ARM64 {
+		ami = "AL2023_ARM_64_STANDARD"
 	}
 	n := s.DesiredCount
 	e.add(id+"Nodes", Nodegroup{
@@ -353,15 +383,16 @@ func (e *emitter) fileSystem(f model.FileSystem) {
 
 func (e *emitter) bastion(b model.Bastion) {
 	id := e.id(b.Addr)
-	e.param(Parameter{Name: BastionAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the arm64 Amazon Linux 2023 AMI for the bastion", Default: String(AMIPath)})
+	arch := e.archOf(b.Addr, b.Architecture)
+	e.param(Parameter{Name: BastionAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the " + amiArch(arch) + " Amazon Linux 2023 AMI for the bastion", Default: String(AMIPath(arch))})
 	role := e.role(model.Address(string(b.Addr)+"/role"), "ec2.amazonaws.com", "the bastion: Session Manager only", "AmazonSSMManagedInstanceCore")
 	profile := id + "Profile"
 	e.add(profile, InstanceProfile{Roles: []Value{Ref{role}}})
 	data := hardenedLaunchData(GetAtt{profile, "Arn"}, 1)
 	data.ImageId = Ref{BastionAMIParameter}
-	data.InstanceType = String("t4g.nano")
+	data.InstanceType = String(b.InstanceType)
 	lt := id + "LaunchTemplate"
-	e.add(lt, LaunchTemplate{LaunchTemplateData: data})
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, b.Addr, false)})
 	var eni *model.ENI
 	for i := range e.n.ENIs {
 		if e.n.ENIs[i].Owner == b.Addr {

@@ -90,7 +90,7 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 	natInstance := func(z string, serves []string) {
 		addr := model.Addr("nat", z)
 		eni := model.Addr("eni", "nat", z)
-		n.NATInstances = append(n.NATInstances, model.NATInstance{Addr: addr, VPC: vpc, Subnet: model.Addr("subnet", "public", z), ENI: eni, InstanceType: "t4g.nano", SecurityGroup: "sg/nat", Serves: serves})
+		n.NATInstances = append(n.NATInstances, model.NATInstance{Addr: addr, VPC: vpc, Subnet: model.Addr("subnet", "public", z), ENI: eni, InstanceType: "t4g.nano", Architecture: model.ARM64, SecurityGroup: "sg/nat", Serves: serves})
 		n.ENIs = append(n.ENIs, model.ENI{Addr: eni, Subnet: model.Addr("subnet", "public", z), HasPublicIP: true, SecurityGroups: []model.Address{"sg/nat"}, Owner: addr})
 	}
 	switch nat {
@@ -205,6 +205,6 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 		pubSubnets = append(pubSubnets, model.Addr("subnet", "public", z))
 	}
 	n.LoadBalancers = []model.LoadBalancer{{Addr: "lb/web", VPC: vpc, Kind: model.ALB, InternetFacing: true, Subnets: pubSubnets, SecurityGroups: []model.Address{"sg/alb"}, Allowed: []netip.Prefix{pfx("0.0.0.0/0")}}}
-	n.Services = []model.Service{{Addr: "svc/app", VPC: vpc, Name: "app", Kind: "ecs-fargate", Port: 8080, Subnets: privSubnets, SecurityGroup: "sg/app"}}
+	n.Services = []model.Service{{Addr: "svc/app", VPC: vpc, Name: "app", Kind: "ecs-fargate", Port: 8080, Subnets: privSubnets, SecurityGroup: "sg/app", Architecture: model.ARM64}}
 	return n
 }

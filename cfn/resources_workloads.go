@@ -21,6 +21,7 @@ type TaskDefinition struct {
 	RuntimePlatform         Value
 	TaskRoleArn             Value
 	Volumes                 []Value
+	Tags                    []Tag
 }
 
 // Type implements Properties.
@@ -35,7 +36,9 @@ type ECSService struct {
 	LoadBalancers            []Value
 	NetworkConfiguration     Value
 	PlacementStrategies      []Value
+	PropagateTags            Value
 	TaskDefinition           Value
+	Tags                     []Tag
 }
 
 // Type implements Properties.
@@ -44,6 +47,7 @@ func (ECSService) Type() string { return "AWS::ECS::Service" }
 // CapacityProvider is AWS::ECS::CapacityProvider.
 type CapacityProvider struct {
 	AutoScalingGroupProvider Value
+	Tags                     []Tag
 }
 
 // Type implements Properties.

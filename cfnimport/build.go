@@ -17,13 +17,35 @@ var (
 )
 
 func (t *tmpl) build() {
+	vpcIdx := t.vpcs()
+	rtIdx, naclIdx := t.implicitTables(vpcIdx)
+	subIdx := t.subnets(vpcIdx)
+	t.routeTables(vpcIdx, rtIdx)
+	t.gateways()
+	t.interfaces(subIdx)
+	t.securityGroups()
+	t.nacls(naclIdx)
+	t.endpoints()
+	t.transit()
+	t.hub() // hub.go
+	t.loadBalancers()
+	t.workloads() // workloads.go
+	t.bastions()  // bastion.go
+	t.finish()
+}
+
+// vpcs reads the VPCs and their extra blocks; the result maps each VPC's
+// address to its index in n.VPCs.
+func (t *tmpl) vpcs() map[model.Address]int {
 	n := t.n
 	// IPv6 blocks first: subnets' Ipv6CidrBlock evaluates through them.
+	more := map[model.Address][]netip.Prefix{}
 	t.each("AWS::EC2::VPCCidrBlock", func(r *resource) {
 		vpc := t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc")
 		if c := r.props.get("CidrBlock"); c != nil {
 			if p := t.prefix(r, "CidrBlock", c); p.IsValid() {
 				t.v4[vpc] = append(t.v4[vpc], p)
+				more[vpc] = append(more[vpc], p)
 			}
 		}
 		if t.boolean(r, "AmazonProvidedIpv6CidrBlock", r.props.get("AmazonProvidedIpv6CidrBlock")) {
@@ -35,36 +57,39 @@ func (t *tmpl) build() {
 	vpcIdx := map[model.Address]int{}
 	t.each("AWS::EC2::VPC", func(r *resource) {
 		tags := t.tags(r)
-		v := model.VPC{Addr: r.addr, Name: nameOf(tags), Tags: tags, CIDR: t.prefix(r, "CidrBlock", r.props.get("CidrBlock"))}
+		v := model.VPC{Addr: r.addr, Name: nameOf(tags), Tags: tags, CIDR: t.prefix(r, "CidrBlock", r.props.get("CidrBlock")), SecondaryCIDRs: more[r.addr]}
 		if p, ok := t.v6[r.addr]; ok {
 			v.IPv6CIDR, v.IPv6Symbolic = p, p == ipv6Standin
-		}
-		for _, p := range t.v4[r.addr] {
-			if p.Masked() != v.CIDR.Masked() && !slices.Contains(v.SecondaryCIDRs, p.Masked()) {
-				v.SecondaryCIDRs = append(v.SecondaryCIDRs, p.Masked())
-			}
 		}
 		vpcIdx[r.addr] = len(n.VPCs)
 		n.VPCs = append(n.VPCs, v)
 	})
-	local := func(vpc model.Address) []model.Route {
-		i, ok := vpcIdx[vpc]
-		if !ok {
-			return nil
-		}
-		var rs []model.Route
-		if c := n.VPCs[i].CIDR; c.IsValid() {
-			rs = append(rs, model.Route{Dest: c, TargetKind: model.TargetLocal})
-		}
-		if c := n.VPCs[i].IPv6CIDR; c.IsValid() {
-			rs = append(rs, model.Route{Dest: c, TargetKind: model.TargetLocal})
-		}
-		return rs
+	return vpcIdx
+}
+
+// localRoutes are the local routes of a VPC's route tables.
+func (t *tmpl) localRoutes(vpcIdx map[model.Address]int, vpc model.Address) []model.Route {
+	n := t.n
+	i, ok := vpcIdx[vpc]
+	if !ok {
+		return nil
 	}
-	// Every VPC has a main route table and a default network ACL that
-	// subnets without an association use.
-	rtIdx := map[model.Address]int{}
-	naclIdx := map[model.Address]int{}
+	var rs []model.Route
+	if c := n.VPCs[i].CIDR; c.IsValid() {
+		rs = append(rs, model.Route{Dest: c, TargetKind: model.TargetLocal})
+	}
+	if c := n.VPCs[i].IPv6CIDR; c.IsValid() {
+		rs = append(rs, model.Route{Dest: c, TargetKind: model.TargetLocal})
+	}
+	return rs
+}
+
+// implicitTables adds what AWS creates with every VPC: a main route table
+// and a default network ACL that subnets without an association use.
+func (t *tmpl) implicitTables(vpcIdx map[model.Address]int) (rtIdx, naclIdx map[model.Address]int) {
+	n := t.n
+	local := func(vpc model.Address) []model.Route { return t.localRoutes(vpcIdx, vpc) }
+	rtIdx, naclIdx = map[model.Address]int{}, map[model.Address]int{}
 	for _, v := range n.VPCs {
 		id := strings.TrimPrefix(string(v.Addr), "vpc/")
 		rt := model.RouteTable{Addr: model.Addr("rtb", id, "main"), VPC: v.Addr, Main: true, Routes: local(v.Addr)}
@@ -80,6 +105,13 @@ func (t *tmpl) build() {
 		naclIdx[x.Addr] = len(n.NetworkACLs)
 		n.NetworkACLs = append(n.NetworkACLs, x)
 	}
+	return rtIdx, naclIdx
+}
+
+// subnets reads the subnets; the result maps each subnet's address to its
+// index in n.Subnets.
+func (t *tmpl) subnets(vpcIdx map[model.Address]int) map[model.Address]int {
+	n := t.n
 	subIdx := map[model.Address]int{}
 	t.each("AWS::EC2::Subnet", func(r *resource) {
 		s := model.Subnet{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), IPv6Index: -1, Tags: t.tags(r),
@@ -99,12 +131,18 @@ func (t *tmpl) build() {
 			if v6.Bits() == 56 && s.IPv6CIDR.Bits() == 64 && v6.Contains(s.IPv6CIDR.Addr()) {
 				s.IPv6Index = int(s.IPv6CIDR.Addr().As16()[7])
 			}
-			id := strings.TrimPrefix(string(s.VPC), "vpc/")
-			s.RouteTable, s.NACL = model.Addr("rtb", id, "main"), model.Addr("nacl", id, "default")
 		}
 		subIdx[r.addr] = len(n.Subnets)
 		n.Subnets = append(n.Subnets, s)
 	})
+	return subIdx
+}
+
+// routeTables reads the route tables, their routes and the subnet
+// associations (claims for model.Finish).
+func (t *tmpl) routeTables(vpcIdx, rtIdx map[model.Address]int) {
+	n := t.n
+	local := func(vpc model.Address) []model.Route { return t.localRoutes(vpcIdx, vpc) }
 	t.each("AWS::EC2::RouteTable", func(r *resource) {
 		vpc := t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc")
 		rtIdx[r.addr] = len(n.RouteTables)
@@ -124,27 +162,23 @@ func (t *tmpl) build() {
 	t.each("AWS::EC2::SubnetRouteTableAssociation", func(r *resource) {
 		rt := t.refAddr(r, "RouteTableId", r.props.get("RouteTableId"), "rtb")
 		sn := t.refAddr(r, "SubnetId", r.props.get("SubnetId"), "subnet")
-		if i, ok := rtIdx[rt]; ok && sn != "" {
-			n.RouteTables[i].Subnets = append(n.RouteTables[i].Subnets, sn)
-		}
-		if i, ok := subIdx[sn]; ok && rt != "" {
-			n.Subnets[i].RouteTable = rt
+		if sn != "" && rt != "" {
+			t.rtClaims = append(t.rtClaims, model.Claim{Subnet: sn, By: rt, At: t.rng(r)})
 		}
 	})
-	t.gateways()
-	t.interfaces(subIdx)
-	t.securityGroups()
-	t.nacls(naclIdx, subIdx)
-	t.endpoints()
-	t.transit()
-	t.hub() // hub.go
-	t.loadBalancers()
-	t.workloads() // workloads.go
-	t.bastions()  // bastion.go
-	t.finish()
 }
 
 func (t *tmpl) rng(r *resource) diag.Range { return diag.Range{File: t.r.file, Start: r.pos} }
+
+// where is the range of the resource at address a, for model.Finish.
+func (t *tmpl) where(a model.Address) diag.Range {
+	for _, r := range t.order {
+		if r.addr == a {
+			return t.rng(r)
+		}
+	}
+	return diag.Range{File: t.r.file}
+}
 
 // route reads an AWS::EC2::Route.
 func (t *tmpl) route(r *resource) (model.Route, bool) {

@@ -55,7 +55,10 @@ type tmpl struct {
 	symbolic []string
 	steps    int
 	fw       map[string]model.Address // hub.go: firewall logical ID -> its model firewall
-	values   map[string]string        // parameter values given; else defaults
+	// rtClaims and aclClaims are the subnet associations read, for
+	// model.Finish.
+	rtClaims, aclClaims []model.Claim
+	values              map[string]string // parameter values given; else defaults
 }
 
 // IsTemplate reports whether src looks like a CloudFormation template
@@ -149,7 +152,12 @@ func parse(file string, src []byte, name string, values map[string]string) (*mod
 	}
 	t.nameAndRegion(root)
 	t.danglingGroups()
-	return t.n, r.diags.Sorted()
+	n, d := model.Finish(model.Input{Network: t.n, RouteTableClaims: t.rtClaims, ACLClaims: t.aclClaims, Where: t.where, ByAddress: true})
+	r.diags = append(r.diags, d...)
+	if r.diags.HasErrors() {
+		return nil, r.diags.Sorted()
+	}
+	return n, r.diags.Sorted()
 }
 
 // str evaluates a property to a string. Absent is ("", false) silently;

@@ -240,27 +240,10 @@ func (t *tmpl) loadBalancers() {
 	}
 }
 
-// finish fills the route tables' subnet lists from the subnets, the zones,
-// and sorts.
+// finish fills the zones; model.Finish (in parse) settles the subnets'
+// associations and orders every list by address (and the zones by ID).
 func (t *tmpl) finish() {
 	n := t.n
-	for i := range n.RouteTables {
-		rt := &n.RouteTables[i]
-		rt.Subnets = nil
-		for _, s := range n.Subnets {
-			if s.RouteTable == rt.Addr && !rt.Main {
-				rt.Subnets = append(rt.Subnets, s.Addr)
-			}
-		}
-	}
-	for i := range n.NetworkACLs {
-		x := &n.NetworkACLs[i]
-		for _, s := range n.Subnets {
-			if s.NACL == x.Addr {
-				x.Subnets = append(x.Subnets, s.Addr)
-			}
-		}
-	}
 	zones := map[string]bool{}
 	for _, s := range n.Subnets {
 		if s.ZoneID != "" && !zones[s.ZoneID] {
@@ -268,14 +251,10 @@ func (t *tmpl) finish() {
 			n.Zones = append(n.Zones, model.Zone{ID: s.ZoneID})
 		}
 	}
-	slices.SortFunc(n.Zones, func(a, b model.Zone) int { return cmp.Compare(a.ID, b.ID) })
 	for i := range n.TGWRouteTables {
 		slices.Sort(n.TGWRouteTables[i].Associations)
 		slices.Sort(n.TGWRouteTables[i].Propagations)
 	}
-	sortBy(n.RouteTables, func(x model.RouteTable) model.Address { return x.Addr })
-	sortBy(n.NetworkACLs, func(x model.NetworkACL) model.Address { return x.Addr })
-	sortBy(n.ENIs, func(x model.ENI) model.Address { return x.Addr })
 }
 
 func sortBy[T any](s []T, key func(T) model.Address) {

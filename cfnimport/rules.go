@@ -148,7 +148,7 @@ func (t *tmpl) securityGroups() {
 	}
 }
 
-func (t *tmpl) nacls(idx map[model.Address]int, subIdx map[model.Address]int) {
+func (t *tmpl) nacls(idx map[model.Address]int) {
 	n := t.n
 	t.each("AWS::EC2::NetworkAcl", func(r *resource) {
 		x := model.NetworkACL{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), Tags: t.tags(r)}
@@ -197,8 +197,8 @@ func (t *tmpl) nacls(idx map[model.Address]int, subIdx map[model.Address]int) {
 	t.each("AWS::EC2::SubnetNetworkAclAssociation", func(r *resource) {
 		a := t.refAddr(r, "NetworkAclId", r.props.get("NetworkAclId"), "nacl")
 		s := t.refAddr(r, "SubnetId", r.props.get("SubnetId"), "subnet")
-		if j, ok := subIdx[s]; ok && a != "" {
-			n.Subnets[j].NACL = a
+		if s != "" && a != "" {
+			t.aclClaims = append(t.aclClaims, model.Claim{Subnet: s, By: a, At: t.rng(r)})
 		}
 	})
 	// Every ACL ends in AWS's default deny (rule 32767, shown as "*").

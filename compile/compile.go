@@ -80,6 +80,7 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 		Name:        s.Name,
 		Region:      s.Region,
 		Environment: s.Environment,
+		Tags:        c.tags(),
 	}
 	for _, z := range c.zones {
 		c.n.Zones = append(c.n.Zones, model.Zone{ID: z})
@@ -95,7 +96,19 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 	c.buildWorkloads()
 	c.buildWorkloadENIs()
 	c.buildNotes()
-	return c.n, c.d
+	return c.finish()
+}
+
+// finish ends compiling as every input ends: in model.Finish, which checks
+// the design's references. A problem it finds is a bug in the compiler,
+// reported with the stack's diagnostics.
+func (c *compiler) finish() (*model.Network, diag.List) {
+	n, d := model.Finish(model.Input{Network: c.n})
+	c.d = append(c.d, d...)
+	if c.d.HasErrors() {
+		return nil, c.d
+	}
+	return n, c.d
 }
 
 // hasNAT reports whether private subnets reach the internet through NAT.

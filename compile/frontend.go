@@ -289,17 +289,18 @@ func (c *compiler) buildService() {
 		Subnets: c.appSubnets(), SecurityGroup: SGService,
 		CPU: sv.CPU, Memory: sv.Memory, DesiredCount: sv.DesiredCount,
 	}
+	// Fargate tasks run on Graviton, the cheaper rate; hosts and nodes run
+	// on whatever their type is (spec validation knows every type's).
+	svc.Architecture = model.ARM64
 	if sv.Kind != "ecs-fargate" {
 		svc.InstanceType = sv.InstanceType
-	} else {
-		// Fargate tasks run on Graviton: the template's RuntimePlatform.
-		svc.Architecture = model.ARM64
+		svc.Architecture = c.arch(sv.InstanceType, "service.instance_type")
 	}
 	if sv.Kind == "eks" {
 		if l, ok := ec2types.Lookup(sv.InstanceType); ok {
 			svc.MaxPodsPerNode = l.MaxPods()
 		} else {
-			c.d.Warnf(c.s.Where("service.instance_type"), "moat knows t3, t4g, m5, m6g, m7g and c6g sizes",
+			c.d.Warnf(c.s.Where("service.instance_type"), "moat knows the interface limits of t3, t4g, m5, m6g, m7g and c6g sizes",
 				"moat does not know the pod capacity of %s", sv.InstanceType)
 		}
 		for i := range c.n.Subnets {
@@ -346,4 +347,16 @@ func (c *compiler) workloadNotes() {
 		}
 		c.note(model.Advice, ServiceAddr, "The EKS API endpoint is private: run kubectl %s. Bind the load balancer's target group to the service with the AWS Load Balancer Controller's TargetGroupBinding.", from)
 	}
+}
+
+// arch is the processor architecture of an instance type the spec gives at
+// path. The spec rejects a type moat does not know, so the error here
+// guards a caller that skipped validation.
+func (c *compiler) arch(instanceType, path string) model.Architecture {
+	a, ok := ec2types.ArchOf(instanceType)
+	if !ok {
+		c.d.Errorf(c.s.Where(path), "use a type such as "+strings.Join(ec2types.Nearest(instanceType, 3), ", "),
+			"moat does not know the instance type %s", instanceType)
+	}
+	return a
 }

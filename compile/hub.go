@@ -101,7 +101,7 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	if c.d.HasErrors() {
 		return nil, c.d
 	}
-	c.n = &model.Network{Name: s.Name, Region: s.Region, Environment: s.Environment}
+	c.n = &model.Network{Name: s.Name, Region: s.Region, Environment: s.Environment, Tags: c.tags()}
 	for _, z := range c.zones {
 		c.n.Zones = append(c.n.Zones, model.Zone{ID: z})
 	}
@@ -139,7 +139,7 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	if c.d.HasErrors() {
 		return nil, c.d
 	}
-	return c.n, c.d
+	return c.finish()
 }
 
 func (h *hub) vpcs() []*hubVPC { return []*hubVPC{h.ingress, h.egress, h.workload} }
@@ -349,13 +349,8 @@ func (h *hub) buildRoutes() {
 			if h.perZone(v) {
 				zones = h.zones
 			}
-			for zi, z := range zones {
+			for _, z := range zones {
 				rt := model.RouteTable{Addr: h.tableOf(v, t, z), VPC: v.addr, Routes: local(v), Tags: h.tags()}
-				if z == "" {
-					rt.Subnets = slices.Clone(v.subnets[t])
-				} else {
-					rt.Subnets = []model.Address{v.subnets[t][zi]}
-				}
 				igw := model.Addr("igw", v.name)
 				switch {
 				case v == h.workload && t == model.Private:
@@ -471,7 +466,7 @@ func (h *hub) buildGroups() {
 		var albIn, apiOut []model.SGRule
 		for _, lp := range ports {
 			if h.apigw {
-				albIn = append(albIn, tcp(lp, groupPeer(SGAPIGW), "requests from API Gateway's VPC Link only"))
+				albIn = append(albIn, tcp(lp, groupPeer(SGAPIGW), "requests from the API Gateway VPC Link only"))
 				apiOut = append(apiOut, tcp(lp, groupPeer(SGALB), fmt.Sprintf("forward requests to the internal ALB on tcp/%d", lp)))
 				continue
 			}
@@ -487,7 +482,7 @@ func (h *hub) buildGroups() {
 			}
 		}
 		if h.apigw {
-			h.hgroup(h.ingress, SGAPIGW, "apigw", "API Gateway's VPC Link interfaces: no inbound; forward to the internal ALB", nil, apiOut)
+			h.hgroup(h.ingress, SGAPIGW, "apigw", "API Gateway VPC Link interfaces: no inbound; forward to the internal ALB", nil, apiOut)
 		}
 		var albOut []model.SGRule
 		for i, p := range h.cidrsOf(h.workload.subnets[model.Private]) {
@@ -502,7 +497,7 @@ func (h *hub) buildGroups() {
 		for i, p := range h.cidrsOf(h.ingressLBSubnets()) {
 			nlbIn = append(nlbIn, tcp(h.nlbPort(), cidrPeer(p), fmt.Sprintf("requests from the ingress ALB in %s only", h.zones[i])))
 		}
-		h.hgroup(h.workload, SGNLB, "nlb", "The internal NLB: reachable only from the ingress ALB's subnets; forwards to the service",
+		h.hgroup(h.workload, SGNLB, "nlb", "The internal NLB: reachable only from the ingress ALB subnets; forwards to the service",
 			nlbIn, []model.SGRule{tcp(port, groupPeer(SGService), fmt.Sprintf("forward requests to the service on tcp/%d", port))})
 	}
 	if sv := s.Service; sv != nil {
@@ -592,8 +587,7 @@ func (h *hub) buildACLs() {
 				r.one(outbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic to inside the VPC only")
 			}
 			h.n.NetworkACLs = append(h.n.NetworkACLs, model.NetworkACL{
-				Addr: model.Addr("nacl", v.name+"-"+string(t)), VPC: v.addr, Entries: r.sorted(),
-				Subnets: slices.Clone(v.subnets[t]), Tags: h.tags(),
+				Addr: model.Addr("nacl", v.name+"-"+string(t)), VPC: v.addr, Entries: r.sorted(), Tags: h.tags(),
 			})
 		}
 	}

@@ -2,7 +2,6 @@ package compile
 
 import (
 	"net/netip"
-	"slices"
 
 	"github.com/moatnet/moat/model"
 	"github.com/moatnet/moat/spec"
@@ -67,7 +66,7 @@ func (c *compiler) buildGateways() {
 			eni := model.Addr("eni", "nat", z)
 			c.n.NATInstances = append(c.n.NATInstances, model.NATInstance{
 				Addr: a, VPC: VPCAddr, Subnet: public[i], ENI: eni, InstanceType: nat.InstanceType,
-				SecurityGroup: "sg/nat", Serves: serves,
+				Architecture: c.arch(nat.InstanceType, "network.nat.instance_type"), SecurityGroup: "sg/nat", Serves: serves,
 			})
 			// The fixed ENI holds an Elastic IP, so the NAT's public address
 			// survives an instance replacement and allowlists elsewhere stay valid.
@@ -104,18 +103,17 @@ func (c *compiler) localRoutes() []model.Route {
 // rtb/isolated, each listing its subnets. Gateway endpoint routes are not
 // listed here: see Endpoint.RouteTables.
 func (c *compiler) buildRouteTables() {
-	pub := model.RouteTable{Addr: "rtb/public", VPC: VPCAddr, Routes: c.localRoutes(), Subnets: slices.Clone(c.subnets[model.Public]), Tags: c.tags()}
+	pub := model.RouteTable{Addr: "rtb/public", VPC: VPCAddr, Routes: c.localRoutes(), Tags: c.tags()}
 	pub.Routes = append(pub.Routes, model.Route{Dest: anyV4, TargetKind: model.TargetIGW, Target: IGWAddr})
 	if c.ipv6 {
 		pub.Routes = append(pub.Routes, model.Route{Dest: anyV6, TargetKind: model.TargetIGW, Target: IGWAddr})
 	}
 	c.n.RouteTables = append(c.n.RouteTables, pub)
 	if c.hasNAT() {
-		for i, z := range c.zones {
+		for _, z := range c.zones {
 			kind, target := c.natTarget(z)
 			rt := model.RouteTable{
-				Addr: c.routeTableOf(model.Private, z), VPC: VPCAddr, Routes: c.localRoutes(),
-				Subnets: []model.Address{c.subnets[model.Private][i]}, Tags: c.tags(),
+				Addr: c.routeTableOf(model.Private, z), VPC: VPCAddr, Routes: c.localRoutes(), Tags: c.tags(),
 			}
 			rt.Routes = append(rt.Routes, model.Route{Dest: anyV4, TargetKind: kind, Target: target})
 			if c.ipv6 {
@@ -127,7 +125,7 @@ func (c *compiler) buildRouteTables() {
 	// The isolated table has no default route at all: that is what makes
 	// the tier isolated.
 	c.n.RouteTables = append(c.n.RouteTables, model.RouteTable{
-		Addr: "rtb/isolated", VPC: VPCAddr, Routes: c.localRoutes(), Subnets: slices.Clone(c.subnets[model.Isolated]), Tags: c.tags(),
+		Addr: "rtb/isolated", VPC: VPCAddr, Routes: c.localRoutes(), Tags: c.tags(),
 	})
 }
 

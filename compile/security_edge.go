@@ -32,9 +32,9 @@ func (c *compiler) frontEndGroups() {
 		var out []model.SGRule
 		for _, p := range ports {
 			out = append(out, tcp(p, groupPeer(lbGroup), fmt.Sprintf("forward requests to the internal %s on tcp/%d", kind, p)))
-			in = append(in, tcp(p, groupPeer(SGAPIGW), "requests from API Gateway's VPC Link only"))
+			in = append(in, tcp(p, groupPeer(SGAPIGW), "requests from the API Gateway VPC Link only"))
 		}
-		c.group(SGAPIGW, "apigw", "API Gateway's VPC Link interfaces: no inbound; forward to the internal load balancer", nil, out)
+		c.group(SGAPIGW, "apigw", "API Gateway VPC Link interfaces: no inbound; forward to the internal load balancer", nil, out)
 		desc = fmt.Sprintf("The internal %s behind API Gateway: reachable only from the VPC Link", strings.ToUpper(string(kind)))
 	case fe.CDN.Enabled:
 		// CloudFront redirects viewers to HTTPS itself, so the origin
@@ -42,7 +42,7 @@ func (c *compiler) frontEndGroups() {
 		// group's quota, so it appears once.
 		in = append(in, model.SGRule{Protocol: model.TCP, Ports: model.Port(443),
 			Peer:        model.Peer{Kind: model.PeerPrefixList, PrefixList: model.CloudFrontPrefixList},
-			Description: "HTTPS from CloudFront's origin-facing servers only"})
+			Description: "HTTPS from the CloudFront origin-facing servers only"})
 		desc = "The ALB behind CloudFront: reachable only from CloudFront, and forwards to the service"
 	default:
 		for _, p := range fe.AllowFrom {

@@ -127,7 +127,7 @@ func TestNACLs(t *testing.T) {
 					t.Errorf("%s: %s: IPv6 entry without IPv6", name, acl.Addr)
 				}
 			}
-			if len(acl.Subnets) == 0 {
+			if len(n.ACLSubnets(acl.Addr)) == 0 {
 				t.Errorf("%s: %s has no subnets", name, acl.Addr)
 			}
 		}
@@ -264,7 +264,7 @@ func TestReferences(t *testing.T) {
 			check(string(x.Addr), x.RouteTable, x.NACL, x.VPC)
 		}
 		for _, x := range n.RouteTables {
-			check(string(x.Addr), x.Subnets...)
+			check(string(x.Addr), n.RouteTableSubnets(x.Addr)...)
 			for _, r := range x.Routes {
 				if r.TargetKind != model.TargetLocal {
 					check(string(x.Addr), r.Target)
@@ -272,7 +272,7 @@ func TestReferences(t *testing.T) {
 			}
 		}
 		for _, x := range n.NetworkACLs {
-			check(string(x.Addr), x.Subnets...)
+			check(string(x.Addr), n.ACLSubnets(x.Addr)...)
 		}
 		for _, x := range n.NATInstances {
 			check(string(x.Addr), x.Subnet, x.ENI, x.SecurityGroup)
@@ -300,24 +300,16 @@ func TestReferences(t *testing.T) {
 		for _, x := range n.Bastions {
 			check(string(x.Addr), x.Subnet, x.SecurityGroup)
 		}
-		// Every subnet is in exactly one route table and one ACL.
+		// Every subnet names its own route table and ACL (the model
+		// stores the relation once), and both exist.
+		if !n.Finished() {
+			t.Errorf("%s: the compiled network did not go through model.Finish", name)
+		}
 		for _, sn := range n.Subnets {
-			var rts, acls int
-			for _, rt := range n.RouteTables {
-				if slices.Contains(rt.Subnets, sn.Addr) {
-					rts++
-					if rt.Addr != sn.RouteTable {
-						t.Errorf("%s: %s listed by %s, points at %s", name, sn.Addr, rt.Addr, sn.RouteTable)
-					}
-				}
-			}
-			for _, a := range n.NetworkACLs {
-				if slices.Contains(a.Subnets, sn.Addr) {
-					acls++
-				}
-			}
-			if rts != 1 || acls != 1 {
-				t.Errorf("%s: %s in %d route tables and %d ACLs", name, sn.Addr, rts, acls)
+			rt, implicitRT := n.RouteTableOf(&sn)
+			acl, implicitACL := n.ACLOf(&sn)
+			if rt == nil || acl == nil || implicitRT || implicitACL {
+				t.Errorf("%s: %s: route table %v (implicit %v), ACL %v (implicit %v)", name, sn.Addr, rt, implicitRT, acl, implicitACL)
 			}
 		}
 	}

@@ -14,7 +14,8 @@ const (
 	FlowLogAddr  model.Address = "flowlog/vpc"
 )
 
-// BastionInstanceType is the bastion's size: a jump host needs little.
+// BastionInstanceType is the bastion's: the smallest Graviton type, since
+// a jump host forwards a person's keystrokes and queries.
 const BastionInstanceType = "t4g.nano"
 
 func (c *compiler) buildFlowLog() {
@@ -59,7 +60,7 @@ func (c *compiler) buildWorkloads() {
 		c.n.Bastions = []model.Bastion{{
 			Addr: BastionAddr, VPC: VPCAddr, Mode: b.Mode, Subnet: subnet,
 			AllowFrom: slices.Clone(b.AllowFrom), SecurityGroup: SGBastion,
-			InstanceType: BastionInstanceType,
+			InstanceType: BastionInstanceType, Architecture: c.arch(BastionInstanceType, "bastion"),
 		}}
 		// A bastion in a public subnet reaches the internet (and SSH
 		// clients reach it) only with a public address: an Elastic IP on a

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Severity says whether a diagnostic stops the command (Error) or only
@@ -74,6 +75,30 @@ func (l *List) Errorf(r Range, hint, format string, args ...any) {
 // Warnf appends a warning at r.
 func (l *List) Warnf(r Range, hint, format string, args ...any) {
 	*l = append(*l, Diagnostic{Severity: Warning, Summary: fmt.Sprintf(format, args...), Hint: hint, Range: r})
+}
+
+// Error makes a List an error: one line per diagnostic, in the form
+// editors jump to ("stack.yaml:12:7: error: ..."). Render shows the source
+// line and hint as well.
+func (l List) Error() string {
+	var b strings.Builder
+	for i, d := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%s: %s: %s", d.Range, d.Severity, d.Summary)
+	}
+	return b.String()
+}
+
+// Err returns l as an error when it holds an error, else nil: a list of
+// warnings only, or an empty one, is no failure. Use it rather than
+// converting l to error directly, which makes even an empty list non-nil.
+func (l List) Err() error {
+	if !l.HasErrors() {
+		return nil
+	}
+	return l
 }
 
 // HasErrors reports whether any diagnostic is an error.

@@ -3,6 +3,7 @@ package diag
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -138,5 +139,28 @@ func TestJSONDuplicateKeys(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, where); diff != "" {
 		t.Errorf("JSONDuplicateKeys (-want +got):\n%s", diff)
+	}
+}
+
+func TestListIsAnError(t *testing.T) {
+	var l List
+	if l.Err() != nil {
+		t.Error("an empty list is an error")
+	}
+	l.Warnf(Range{File: "a.yaml", Start: Pos{Line: 2, Column: 3}}, "", "only advice")
+	if l.Err() != nil {
+		t.Error("a list of warnings is an error")
+	}
+	l.Errorf(Range{File: "a.yaml", Start: Pos{Line: 4, Column: 1}}, "a hint", "bad %s", "thing")
+	var err error = l
+	if got, want := err.Error(), "a.yaml:2:3: warning: only advice\na.yaml:4:1: error: bad thing"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if l.Err() == nil {
+		t.Error("a list with an error is no error")
+	}
+	var back List
+	if !errors.As(l.Err(), &back) || len(back) != 2 {
+		t.Errorf("errors.As gives %v", back)
 	}
 }

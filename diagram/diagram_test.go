@@ -232,7 +232,6 @@ func handMade() map[string]*model.Network {
 			c := netip.PrefixFrom(netip.AddrFrom4([4]byte{p[0], p[1], byte(i), 0}), 24)
 			a := model.Addr("subnet", name, z)
 			subs = append(subs, model.Subnet{Addr: a, VPC: v.Addr, ZoneID: z, CIDR: c, IPv6Index: -1})
-			rt.Subnets = append(rt.Subnets, a)
 		}
 		return v, subs, []model.RouteTable{rt}
 	}

@@ -676,14 +676,10 @@ func (l *layouter) highlight(n *model.Network, idx map[string]int, opts Options)
 			}
 		}
 		if len(out) == 0 {
-			for _, rt := range n.RouteTables {
-				if rt.Addr == a {
-					for _, sa := range rt.Subnets {
-						if sn, ok := l.s.subOf[sa]; ok {
-							if i, ok := idx[sn.id]; ok {
-								out = append(out, i)
-							}
-						}
+			for _, sa := range n.RouteTableSubnets(a) {
+				if sn, ok := l.s.subOf[sa]; ok {
+					if i, ok := idx[sn.id]; ok {
+						out = append(out, i)
 					}
 				}
 			}

@@ -153,33 +153,14 @@ func buildScene(n *model.Network) *scene {
 	}
 
 	// Subnets, with their tier (inferred from routes when unset) and zone.
-	rtOf := map[model.Address]*model.RouteTable{}
-	mainRT := map[model.Address]*model.RouteTable{}
-	for i := range n.RouteTables {
-		rt := &n.RouteTables[i]
-		rtOf[rt.Addr] = rt
-		if rt.Main {
-			mainRT[rt.VPC] = rt
-		}
-	}
 	routeTable := func(sn model.Subnet) *model.RouteTable {
-		if rt, ok := rtOf[sn.RouteTable]; ok {
-			return rt
-		}
-		for i := range n.RouteTables {
-			if slices.Contains(n.RouteTables[i].Subnets, sn.Addr) {
-				return &n.RouteTables[i]
-			}
-		}
-		return mainRT[sn.VPC]
+		rt, _ := n.RouteTableOf(&sn)
+		return rt
 	}
 	for _, sn := range n.Subnets {
 		vi := vpcFor(sn.VPC)
 		vs := s.vpcs[vi]
-		t := sn.Tier
-		if t == "" {
-			t = inferTier(routeTable(sn))
-		}
+		t := n.TierOf(&sn)
 		zone := sn.ZoneID
 		if zone == "" {
 			zone = "zone unknown"
@@ -679,29 +660,6 @@ func (s *scene) routes(n *model.Network, routeTable func(model.Subnet) *model.Ro
 		}
 	}
 	_ = n
-}
-
-// inferTier names an imported subnet's role from its route table, as the
-// seeds define tiers: a default route to an internet gateway makes it
-// public, any other default route private, none isolated.
-func inferTier(rt *model.RouteTable) model.Tier {
-	if rt == nil {
-		return model.Isolated
-	}
-	t := model.Isolated
-	for _, r := range rt.Routes {
-		if !r.Dest.IsValid() || r.Dest.Bits() != 0 || !r.Dest.Addr().Is4() {
-			continue
-		}
-		switch r.TargetKind {
-		case model.TargetIGW:
-			return model.Public
-		case model.TargetLocal, model.TargetBlackhole:
-		default:
-			t = model.Private
-		}
-	}
-	return t
 }
 
 // zonesOf orders a VPC's zones as the network lists them, then as its

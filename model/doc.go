@@ -9,5 +9,6 @@
 // explanations.
 //
 // The package does no I/O. A Network is built once (by a compiler or an
-// importer) and then treated as immutable.
+// importer), ends in Finish, which checks it and indexes its lookups, and
+// is then treated as immutable.
 package model

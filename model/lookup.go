@@ -10,39 +10,55 @@ func find[T any](s []T, a Address, addr func(*T) Address) (*T, bool) {
 	return nil, false
 }
 
+// lookup answers from the finished network's map m, else scans s. An
+// answer the map gives is checked: a list sorted in place since Finish
+// moves elements under the map, and is then scanned.
+func lookup[T any](n *Network, m func(*index) map[Address]*T, s []T, a Address, addr func(*T) Address) (*T, bool) {
+	if x := n.idx(); x != nil {
+		p, ok := m(x)[a]
+		if !ok {
+			return nil, false
+		}
+		if addr(p) == a {
+			return p, true
+		}
+	}
+	return find(s, a, addr)
+}
+
 // Subnet returns the subnet at a.
 func (n *Network) Subnet(a Address) (*Subnet, bool) {
-	return find(n.Subnets, a, func(s *Subnet) Address { return s.Addr })
+	return lookup(n, func(x *index) map[Address]*Subnet { return x.subnets }, n.Subnets, a, func(s *Subnet) Address { return s.Addr })
 }
 
 // RouteTable returns the route table at a.
 func (n *Network) RouteTable(a Address) (*RouteTable, bool) {
-	return find(n.RouteTables, a, func(r *RouteTable) Address { return r.Addr })
+	return lookup(n, func(x *index) map[Address]*RouteTable { return x.rts }, n.RouteTables, a, func(r *RouteTable) Address { return r.Addr })
 }
 
 // SecurityGroup returns the security group at a.
 func (n *Network) SecurityGroup(a Address) (*SecurityGroup, bool) {
-	return find(n.SecurityGroups, a, func(g *SecurityGroup) Address { return g.Addr })
+	return lookup(n, func(x *index) map[Address]*SecurityGroup { return x.sgs }, n.SecurityGroups, a, func(g *SecurityGroup) Address { return g.Addr })
 }
 
 // NetworkACL returns the network ACL at a.
 func (n *Network) NetworkACL(a Address) (*NetworkACL, bool) {
-	return find(n.NetworkACLs, a, func(x *NetworkACL) Address { return x.Addr })
+	return lookup(n, func(x *index) map[Address]*NetworkACL { return x.acls }, n.NetworkACLs, a, func(x *NetworkACL) Address { return x.Addr })
 }
 
 // ENI returns the network interface at a.
 func (n *Network) ENI(a Address) (*ENI, bool) {
-	return find(n.ENIs, a, func(e *ENI) Address { return e.Addr })
+	return lookup(n, func(x *index) map[Address]*ENI { return x.enis }, n.ENIs, a, func(e *ENI) Address { return e.Addr })
 }
 
 // VPC returns the VPC at a.
 func (n *Network) VPC(a Address) (*VPC, bool) {
-	return find(n.VPCs, a, func(v *VPC) Address { return v.Addr })
+	return lookup(n, func(x *index) map[Address]*VPC { return x.vpcs }, n.VPCs, a, func(v *VPC) Address { return v.Addr })
 }
 
 // LoadBalancer returns the load balancer (or API Gateway) at a.
 func (n *Network) LoadBalancer(a Address) (*LoadBalancer, bool) {
-	return find(n.LoadBalancers, a, func(l *LoadBalancer) Address { return l.Addr })
+	return lookup(n, func(x *index) map[Address]*LoadBalancer { return x.lbs }, n.LoadBalancers, a, func(l *LoadBalancer) Address { return l.Addr })
 }
 
 // SubnetsOf returns the subnets of a tier, in zone order as stored.

@@ -82,6 +82,8 @@ type VPC struct {
 	Addr Address
 	Name string
 	CIDR netip.Prefix
+	// SecondaryCIDRs are further IPv4 blocks associated with the VPC.
+	SecondaryCIDRs []netip.Prefix
 	// IPv6CIDR is set for dual-stack VPCs. Amazon assigns the real /56 at
 	// deploy time; a compiled design uses a stand-in from the documentation
 	// range 2001:db8::/32 and sets IPv6Symbolic.
@@ -90,12 +92,6 @@ type VPC struct {
 	Account      string // empty when unknown
 	Region       string
 	Tags         []Tag
-
-	// SecondaryCIDRs are the VPC's further associated IPv4 blocks
-	// (describe-vpcs CidrBlockAssociationSet, AWS::EC2::VPCCidrBlock).
-	// The VPC's local route covers each of them, and a peer reaches them
-	// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
-	SecondaryCIDRs []netip.Prefix
 }
 
 // Subnet is a subnet in one zone.
@@ -107,8 +103,12 @@ type Subnet struct {
 	CIDR   netip.Prefix
 	// IPv6CIDR and IPv6Index: the subnet's /64 and its index inside the
 	// VPC's /56 (-1 when the subnet has no IPv6).
-	IPv6CIDR   netip.Prefix
-	IPv6Index  int
+	IPv6CIDR  netip.Prefix
+	IPv6Index int
+	// RouteTable and NACL are the subnet's one route table and network
+	// ACL. Each relation is stored here only: Network.RouteTableSubnets
+	// and ACLSubnets derive the reverse, and Finish makes the VPC's main
+	// table and default ACL explicit for a subnet associated with none.
 	RouteTable Address
 	NACL       Address
 	// MapPublicIP gives instances launched here a public IPv4 address.
@@ -172,14 +172,14 @@ type Route struct {
 // gateway propagates.
 const RouteOriginPropagated = "EnableVgwRoutePropagation"
 
-// RouteTable is a route table and the subnets it serves.
+// RouteTable is a route table; Network.RouteTableSubnets lists the
+// subnets it serves.
 type RouteTable struct {
-	Addr    Address
-	VPC     Address
-	Main    bool
-	Routes  []Route
-	Subnets []Address
-	Tags    []Tag
+	Addr   Address
+	VPC    Address
+	Main   bool
+	Routes []Route
+	Tags   []Tag
 	// PropagatingVGWs are the virtual private gateways that propagate
 	// routes into the table.
 	PropagatingVGWs []Address
@@ -222,9 +222,10 @@ type NATGateway struct {
 type NATInstance struct {
 	Addr          Address
 	VPC           Address
-	Subnet        Address // public subnet it lives in
-	ENI           Address // fixed interface; private routes point here
-	InstanceType  string  // e.g. "t4g.nano"
+	Subnet        Address      // public subnet it lives in
+	ENI           Address      // fixed interface; private routes point here
+	InstanceType  string       // e.g. "t4g.nano"
+	Architecture  Architecture // the instance type's; picks the image
 	SecurityGroup Address
 	Serves        []string // AZ IDs whose private route tables use it
 }
@@ -317,12 +318,12 @@ type NACLEntry struct {
 
 // NetworkACL is a stateless subnet filter; AWS evaluates entries in rule
 // number order and the first match wins, ending in an implicit deny.
+// Network.ACLSubnets lists the subnets it guards.
 type NetworkACL struct {
 	Addr    Address
 	VPC     Address
 	Default bool
 	Entries []NACLEntry
-	Subnets []Address
 	Tags    []Tag
 }
 
@@ -434,9 +435,9 @@ type Service struct {
 	// nodes, and the instance type of ecs-ec2 hosts or EKS nodes.
 	CPU, Memory, DesiredCount int
 	InstanceType              string
-	// Architecture is the tasks' processor architecture where the design
-	// fixes it apart from an instance type (Fargate's RuntimePlatform);
-	// empty when it follows InstanceType or is not known.
+	// Architecture is the tasks' processor architecture: Graviton (ARM64)
+	// on Fargate, the instance type's for ecs-ec2 hosts and EKS nodes;
+	// empty when not known (an import).
 	Architecture Architecture
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
@@ -488,7 +489,8 @@ type Bastion struct {
 	Subnet        Address
 	AllowFrom     []netip.Prefix
 	SecurityGroup Address
-	InstanceType  string // empty when not known (an import)
+	InstanceType  string       // empty when not known (an import)
+	Architecture  Architecture // the instance type's; picks the image
 }
 
 // Architecture is a processor architecture, spelt as ECS's
@@ -526,6 +528,9 @@ type Network struct {
 	Region      string
 	Environment Environment
 	Zones       []Zone
+	// Tags are the stack's own (the spec's tags:), for every taggable
+	// resource the stack creates; resources' Tags add to them.
+	Tags []Tag
 
 	VPCs                       []VPC
 	Subnets                    []Subnet
@@ -561,4 +566,7 @@ type Network struct {
 	VirtualInterfaces  []DXVirtualInterface
 
 	Notes []Note
+
+	// fin is the index Finish built (finish.go).
+	fin *index
 }

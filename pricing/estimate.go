@@ -222,8 +222,8 @@ func (e *estimator) natPaths() []natPath {
 		if s.Tier != model.Private || seen[s.ZoneID] {
 			continue
 		}
-		rt, ok := e.n.RouteTable(s.RouteTable)
-		if !ok {
+		rt, _ := e.n.RouteTableOf(&s)
+		if rt == nil {
 			continue
 		}
 		for _, r := range rt.Routes {

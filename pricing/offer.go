@@ -58,7 +58,7 @@ type offerTerm struct {
 // `aws pricing get-products` ({"PriceList": ["<record>", ...]}). Only
 // on-demand terms are read. A file that is neither is an error at
 // file:line:column with a hint.
-func ReadOffer(file string, src []byte) (*Offer, *diag.Diagnostic) {
+func ReadOffer(file string, src []byte) (*Offer, diag.List) {
 	var top struct {
 		OfferCode string                                     `json:"offerCode"`
 		Version   string                                     `json:"version"`
@@ -69,7 +69,7 @@ func ReadOffer(file string, src []byte) (*Offer, *diag.Diagnostic) {
 	if err := json.Unmarshal(src, &top); err != nil {
 		d := diag.JSONError(file, src, err, offerHint)
 		d.Summary = "not AWS Price List JSON: " + strings.TrimPrefix(d.Summary, "invalid JSON: ")
-		return nil, &d
+		return nil, diag.List{d}
 	}
 	o := &Offer{Service: top.OfferCode, Version: top.Version}
 	switch {
@@ -94,8 +94,8 @@ func ReadOffer(file string, src []byte) (*Offer, *diag.Diagnostic) {
 				} `json:"terms"`
 			}
 			if err := json.Unmarshal(raw, &rec); err != nil {
-				return nil, &diag.Diagnostic{Severity: diag.Error, Summary: fmt.Sprintf("PriceList record %d is not a price-list product: %v", i+1, err),
-					Hint: offerHint, Range: diag.Range{File: file, Start: diag.PosAt(src, 0)}}
+				return nil, diag.List{{Severity: diag.Error, Summary: fmt.Sprintf("PriceList record %d is not a price-list product: %v", i+1, err),
+					Hint: offerHint, Range: diag.Range{File: file, Start: diag.PosAt(src, 0)}}}
 			}
 			if o.Service == "" {
 				o.Service = rec.ServiceCode
@@ -105,8 +105,8 @@ func ReadOffer(file string, src []byte) (*Offer, *diag.Diagnostic) {
 			}
 		}
 	default:
-		return nil, &diag.Diagnostic{Severity: diag.Error, Summary: `no prices found: the file has neither "products" (a bulk offer file) nor "PriceList" (get-products output)`,
-			Hint: offerHint, Range: diag.Range{File: file, Start: diag.PosAt(src, 0)}}
+		return nil, diag.List{{Severity: diag.Error, Summary: `no prices found: the file has neither "products" (a bulk offer file) nor "PriceList" (get-products output)`,
+			Hint: offerHint, Range: diag.Range{File: file, Start: diag.PosAt(src, 0)}}}
 	}
 	slices.SortFunc(o.Rows, func(a, b OfferRow) int { return strings.Compare(a.SKU, b.SKU) })
 	return o, nil

@@ -15,8 +15,8 @@ func readOfferFile(t *testing.T, path string) *Offer {
 		t.Fatal(err)
 	}
 	o, d := ReadOffer(path, src)
-	if d != nil {
-		t.Fatal(d.Summary)
+	if len(d) > 0 {
+		t.Fatalf("read %s: %v", path, d)
 	}
 	return o
 }
@@ -60,13 +60,13 @@ func TestKeyOf(t *testing.T) {
 			t.Errorf("%s:\n got %v\nwant %v", c.file, got, c.want)
 		}
 	}
-	if _, d := ReadOffer("o.json", []byte(`{"hello": 1}`)); d == nil || !strings.Contains(d.Summary, "no prices found") || d.Hint == "" {
+	if _, d := ReadOffer("o.json", []byte(`{"hello": 1}`)); len(d) != 1 || !strings.Contains(d[0].Summary, "no prices found") || d[0].Hint == "" {
 		t.Errorf("a JSON file that is no offer: %+v", d)
 	}
-	if _, d := ReadOffer("o.json", []byte("{\n  \"products\": ")); d == nil || !strings.Contains(d.Summary, "not AWS Price List JSON") || d.Range.String() != "o.json:2:14" {
+	if _, d := ReadOffer("o.json", []byte("{\n  \"products\": ")); len(d) != 1 || !strings.Contains(d[0].Summary, "not AWS Price List JSON") || d[0].Range.String() != "o.json:2:14" {
 		t.Errorf("truncated JSON: %+v", d)
 	}
-	if _, d := ReadOffer("o.json", []byte("{\"products\": {\"A\": {\"sku\": 7}}}")); d == nil || d.Range.String() != "o.json:1:28" {
+	if _, d := ReadOffer("o.json", []byte("{\"products\": {\"A\": {\"sku\": 7}}}")); len(d) != 1 || d[0].Range.String() != "o.json:1:28" {
 		t.Errorf("a number where the SKU goes: %+v", d)
 	}
 }
@@ -132,10 +132,7 @@ prices:
 	if !slices.Equal(got, want) {
 		t.Errorf("changes\n got %q\nwant %q", got, want)
 	}
-	tb, err := parseTable("t.yaml", out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tb := mustTable(t, "t.yaml", out)
 	m := tb.Lookup("rds/mariadb/db.t4g.micro")
 	if m.Rate.String() != "$0.0123" || m.Unit != "instance-hour" || m.Read != "2099-01-02" ||
 		m.Source != "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/20990101000000/us-east-1/index.json" ||

@@ -64,8 +64,9 @@ func TestParseTableRejects(t *testing.T) {
 		"negative":  "region: x\nprices:\n  a: {price: \"-1\", unit: hour, source: s, read: d}\n",
 		"float":     "region: x\nprices:\n  a: {price: \"1e3\", unit: hour, source: s, read: d}\n",
 	} {
-		if _, err := parseTable("t.yaml", []byte(src)); err == nil {
-			t.Errorf("%s: accepted", name)
+		_, d := parseTable("t.yaml", []byte(src))
+		if len(d) != 1 || d[0].Range.String() != "t.yaml:3:3" || !strings.HasPrefix(d[0].Summary, "a: ") {
+			t.Errorf("%s: diagnostics %v, want one at the key a (t.yaml:3:3)", name, d)
 		}
 	}
 }
@@ -426,10 +427,7 @@ func TestRDSMultiAZRate(t *testing.T) {
 			"rds/mysql/db.t4g.medium", "94.90", "4.60"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			tb, err := parseTable("x.yaml", []byte(c.table))
-			if err != nil {
-				t.Fatal(err)
-			}
+			tb := mustTable(t, "x.yaml", []byte(c.table))
 			r := Estimate(n, tb, DefaultUsage())
 			var got []string
 			for _, l := range r.Lines {
@@ -441,4 +439,15 @@ func TestRDSMultiAZRate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustTable parses a price table a test wrote, failing the test on any
+// problem.
+func mustTable(t *testing.T, file string, src []byte) *Table {
+	t.Helper()
+	tb, d := parseTable(file, src)
+	if d != nil {
+		t.Fatal(d)
+	}
+	return tb
 }

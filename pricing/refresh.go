@@ -32,7 +32,7 @@ type Change struct {
 // key differently are a conflict, and the key is left as it was. The
 // rest of the file, comments and order included, is kept byte for byte.
 func Refresh(file string, src []byte, offers []*Offer, read string) ([]Change, []byte, error) {
-	t, err := parseTable(file, src)
+	t, err := table(parseTable(file, src))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -117,7 +117,7 @@ func Refresh(file string, src []byte, offers []*Offer, read string) ([]Change, [
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := parseTable(file, out); err != nil {
+	if _, err := table(parseTable(file, out)); err != nil {
 		return nil, nil, fmt.Errorf("the refreshed table does not parse: %w", err)
 	}
 	return changes, out, nil

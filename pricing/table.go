@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/moatnet/moat/diag"
 )
 
 //go:embed data/*.yaml
@@ -89,7 +91,16 @@ func Load(region string) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read price table: %w", err)
 	}
-	return parseTable("pricing/data/"+region+".yaml", src)
+	return table(parseTable("pricing/data/"+region+".yaml", src))
+}
+
+// table turns parseTable's diagnostics into the error Load and LoadFile
+// return: a diag.List, so a caller can render it with positions.
+func table(t *Table, d diag.List) (*Table, error) {
+	if d.HasErrors() {
+		return nil, d
+	}
+	return t, nil
 }
 
 // LoadFile reads a price table from a file, in the form of
@@ -100,7 +111,7 @@ func LoadFile(path string) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read price table: %w", err)
 	}
-	return parseTable(path, src)
+	return table(parseTable(path, src))
 }
 
 type rawPrice struct {
@@ -120,21 +131,31 @@ type rawTable struct {
 
 // parseTable reads and checks one table: each figure is exactly one of a
 // positive price, free, or unpriced with a reason, and names its source
-// and date.
-func parseTable(file string, src []byte) (*Table, error) {
+// and date. Every problem is a diagnostic at the figure's key.
+func parseTable(file string, src []byte) (*Table, diag.List) {
+	var d diag.List
 	raw, ok := readTableFast(src)
 	if !ok {
 		raw = rawTable{}
 		if err := yaml.Unmarshal(src, &raw); err != nil {
 			var le *yaml.LoadError
 			if errors.As(err, &le) && le.Mark.Line > 0 {
-				return nil, fmt.Errorf("%s:%d:%d: invalid YAML: %s (check the indentation, quotes and brackets)", file, le.Mark.Line, max(le.Mark.Column, 1), le.Message)
+				d.Errorf(diag.Range{File: file, Start: diag.Pos{Line: le.Mark.Line, Column: max(le.Mark.Column, 1)}}, "check the indentation, quotes and brackets", "invalid YAML: %s", le.Message)
+				return nil, d
 			}
-			return nil, fmt.Errorf("%s: invalid price table: %w (see pricing/data/us-east-1.yaml for the form)", file, err)
+			d.Errorf(diag.Range{File: file}, "see pricing/data/us-east-1.yaml for the form", "invalid price table: %v", err)
+			return nil, d
 		}
 	}
 	t := &Table{Region: raw.Region, File: file, Prices: map[string]Price{}}
-	var problems []string
+	// Positions cost a second parse: only a table with a problem pays it.
+	var at map[string]diag.Pos
+	fail := func(key, msg string) {
+		if at == nil {
+			at = keyPositions(src)
+		}
+		d.Errorf(diag.Range{File: file, Start: at[key]}, "", "%s: %s", key, msg)
+	}
 	for key, r := range raw.Prices {
 		p := Price{Key: key, Unit: r.Unit, Free: r.Free, Unpriced: r.Unpriced, Source: r.Source, Read: r.Read, Note: r.Note}
 		kinds := 0
@@ -145,28 +166,27 @@ func parseTable(file string, src []byte) (*Table, error) {
 		}
 		switch {
 		case kinds != 1:
-			problems = append(problems, key+": needs exactly one of price, free or unpriced")
+			fail(key, "needs exactly one of price, free or unpriced")
 		case r.Unpriced != "":
 		default:
 			if r.Source == "" || r.Read == "" || r.Unit == "" {
-				problems = append(problems, key+": a price needs unit, source and read")
+				fail(key, "a price needs unit, source and read")
 			}
 			if r.Price != "" {
 				v, err := parseFixed(r.Price)
 				switch {
 				case err != nil:
-					problems = append(problems, key+": "+err.Error())
+					fail(key, err.Error())
 				case v <= 0:
-					problems = append(problems, key+": price must be positive (write free: true for a free item)")
+					fail(key, "price must be positive (write free: true for a free item)")
 				}
 				p.Rate = Rate(v)
 			}
 		}
 		t.Prices[key] = p
 	}
-	if len(problems) > 0 {
-		slices.Sort(problems)
-		return nil, fmt.Errorf("%s: %s", file, strings.Join(problems, "; "))
+	if d.HasErrors() {
+		return nil, d.Sorted()
 	}
 	return t, nil
 }
@@ -320,4 +340,24 @@ func fastScalar(v string) (string, bool) {
 		return "", false
 	}
 	return v, true
+}
+
+// keyPositions is where each key under prices: is in src.
+func keyPositions(src []byte) map[string]diag.Pos {
+	out := map[string]diag.Pos{}
+	var doc yaml.Node
+	if yaml.Unmarshal(src, &doc) != nil || len(doc.Content) == 0 {
+		return out
+	}
+	top := doc.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value != "prices" {
+			continue
+		}
+		m := top.Content[i+1]
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			out[m.Content[j].Value] = diag.Pos{Line: m.Content[j].Line, Column: m.Content[j].Column}
+		}
+	}
+	return out
 }

@@ -4,7 +4,24 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/moatnet/moat/ec2types"
+	"go.yaml.in/yaml/v4"
 )
+
+// idKey is what of a name survives in a CloudFormation logical ID: moat
+// names a domain's certificate, API domain and alias record, and an
+// endpoint, after it, keeping runs of letters and digits ("*" becomes
+// "wildcard"), so names with one key would share a logical ID.
+func idKey(s string) string {
+	s = strings.ToLower(strings.ReplaceAll(s, "*", "wildcard"))
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}), "/")
+}
+
+// idHint explains an idKey clash.
+const idHint = "moat names CloudFormation resources after it, keeping only letters and digits, so the two would share one logical ID; keep one of them"
 
 // maxNameLen bounds stack and service names: they prefix AWS resource
 // names, several of which (load balancers, target groups) allow only 32
@@ -80,7 +97,23 @@ var acmARN = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):[0-9]{1
 
 // instanceType matches an EC2 instance type such as t4g.nano or
 // u-6tb1.metal.
-var instanceType = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+var instanceType = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
+
+// knownInstanceType reports whether s at n is an instance type moat knows
+// (its architecture picks the image and the task platform), reporting an
+// error that names the nearest known types otherwise.
+func (p *parser) knownInstanceType(path string, n *yaml.Node, s, example string) bool {
+	if !instanceType.MatchString(s) {
+		p.errorf(n, "write an EC2 instance type such as "+example, "%s %q is not an instance type", path, s)
+		return false
+	}
+	if _, ok := ec2types.ArchOf(s); !ok {
+		p.errorf(n, "nearest known types: "+strings.Join(ec2types.Nearest(s, 3), ", "),
+			"%s %q is not an instance type moat knows", path, s)
+		return false
+	}
+	return true
+}
 
 // endpointName matches a short AWS service name for an interface endpoint.
 var endpointName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*$`)

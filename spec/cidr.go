@@ -16,6 +16,12 @@ var privateRanges = []netip.Prefix{
 	netip.MustParsePrefix("100.64.0.0/10"),
 }
 
+// ipv6Documentation is RFC 3849's IPv6 documentation prefix. A dual-stack
+// design stands in 2001:db8::/56 for the VPC's Amazon-provided block until
+// AWS assigns it, so a user range inside it would be confused with the
+// VPC's own and cannot be written into a template.
+var ipv6Documentation = netip.MustParsePrefix("2001:db8::/32")
+
 // AWS allows VPC and subnet IPv4 CIDRs from /16 to /28.
 const minBits, maxBits = 16, 28
 
@@ -98,6 +104,11 @@ func (p *parser) prefixList(path string, n *yaml.Node) []placed {
 		}
 		if seen[pf] {
 			p.errorf(item, "remove the repeated entry", "%s repeats %s", ip, pf)
+			continue
+		}
+		if containsPrefix(ipv6Documentation, pf) {
+			p.errorf(item, "write the clients' real range: moat uses 2001:db8::/56 to stand in for the VPC's IPv6 block until AWS assigns it",
+				"%s %s is in the IPv6 documentation range %s (RFC 3849)", ip, pf, ipv6Documentation)
 			continue
 		}
 		seen[pf] = true

@@ -128,7 +128,17 @@ var diagCases = []struct {
 	// network.nat.
 	{"nat mode unknown", base + "network:\n  nat: gatway\n", []want{e(4, 8, `network.nat "gatway" is not a valid value`, "did you mean gateway?")}},
 	{"nat mapping mode unknown", base + "network:\n  nat: {mode: nat-gateway}\n", []want{e(4, 15, `network.nat.mode "nat-gateway" is not a valid value`)}},
+	{"allow_from ipv6 documentation range", base + "network:\n  ipv6: true\nfrontend:\n  allow_from: [2001:db8:1234::/48]\nservice:\n  port: 80\n", []want{e(6, 16, "frontend.allow_from[0] 2001:db8:1234::/48 is in the IPv6 documentation range 2001:db8::/32", "stand in")}},
+	{"bastion allow_from ipv6 documentation address", base + "network:\n  ipv6: true\nbastion:\n  mode: ssh\n  allow_from: [\"2001:db8::7/128\"]\n", []want{e(7, 16, "bastion.allow_from[0] 2001:db8::7/128 is in the IPv6 documentation range")}},
+	{"allow_from ipv6 range around the documentation range is fine", base + "network:\n  ipv6: true\nfrontend:\n  allow_from: [2001::/16]\nservice:\n  port: 80\n", nil},
+	{"domains differ only in punctuation", base + "frontend:\n  domains: [{name: a-b.example.com}, {name: a.b.example.com}]\nservice:\n  port: 80\n", []want{e(4, 45, "frontend.domains[1].name a.b.example.com and a-b.example.com differ only in punctuation", "share one logical ID")}},
+	{"wildcard domain and its apex are fine", base + "frontend:\n  domains: [{name: \"*.example.com\"}, {name: example.com}]\nservice:\n  port: 80\n", nil},
+	{"endpoints differ only in punctuation", base + "network:\n  endpoints: {interface: [ecr.api, ecr-api]}\n", []want{e(4, 36, "network.endpoints.interface[1] ecr-api and ecr.api differ only in punctuation"), w(4, 36, "")}},
 	{"nat instance type invalid", base + "network:\n  nat: {instance_type: nano}\n", []want{e(4, 24, `network.nat.instance_type "nano" is not an instance type`)}},
+	{"nat instance type unknown", base + "network:\n  nat: {instance_type: t3.nanoo}\n", []want{e(4, 24, `network.nat.instance_type "t3.nanoo" is not an instance type moat knows`, "nearest known types: t3.nano, ")}},
+	{"nat instance type x86 is fine", base + "network:\n  nat: {instance_type: t3.nano}\n", nil},
+	{"service instance type unknown", base + "service:\n  port: 80\n  kind: ecs-ec2\n  instance_type: banana.huge\n", []want{e(6, 18, `service.instance_type "banana.huge" is not an instance type moat knows`, "nearest known types: ")}},
+	{"service instance type metal size", base + "service:\n  port: 80\n  kind: eks\n  instance_type: m8g.metal-24xl\n", nil},
 	{"nat options without instances", base + "network:\n  nat: {mode: gateway, per_zone: true}\n", []want{w(4, 24, "network.nat.per_zone has no effect with mode gateway")}},
 	{"nat wrong type", base + "network:\n  nat: [instance]\n", []want{e(4, 8, "network.nat must be a mapping, not a list")}},
 
@@ -209,6 +219,18 @@ var diagCases = []struct {
 	{"tag value missing", base + "tags:\n  team:\n", []want{e(4, 8, "tags.team has no value")}},
 	{"tag not a mapping", base + "tags: [a]\n", []want{e(3, 7, "tags must be a mapping, not a list")}},
 	{"tag value too long", base + "tags:\n  team: " + strings.Repeat("x", 257) + "\n", []want{e(4, 9, "tags.team is too long")}},
+	{"tag value of 256 is fine", base + "tags:\n  team: " + strings.Repeat("x", 256) + "\n", nil},
+	{"tag value of 256 is too long for hub-and-spoke", base + "topology: hub-and-spoke\nservice:\n  port: 80\ntags:\n  team: " + strings.Repeat("x", 256) + "\n", []want{e(7, 9, "tags.team is too long", "255")}},
+	{"empty tag value is fine", base + "tags:\n  team: \"\"\n", nil},
+	{"empty tag value with ecs-ec2", base + "service:\n  port: 80\n  kind: ecs-ec2\ntags:\n  team: \"\"\n", []want{e(7, 9, "tags.team is empty", "capacity provider")}},
+	{"tag Name is moat's", base + "tags:\n  Name: x\n", []want{e(4, 3, "tag key Name is moat's own")}},
+	{"tag moat prefix", base + "tags:\n  moat:stack: x\n", []want{e(4, 3, `tag key "moat:stack" uses moat's prefix`)}},
+	{"tag key character", base + "tags:\n  team#1: x\n", []want{e(4, 3, `tag key "team#1" has a character AWS does not allow`)}},
+	{"tag value character", base + "tags:\n  team: \"o'brien\"\n", []want{e(4, 9, "tags.team has a character AWS does not allow")}},
+	{"tag unicode and symbols are fine", base + "tags:\n  équipe: \"café + data=1 @x:/y_z.\"\n", nil},
+	{"tags 48 fit", base + "tags:\n" + manyTags(48), nil},
+	{"tags 49 are too many", base + "tags:\n" + manyTags(49), []want{e(52, 3, "tags has 49 entries; at most 48 fit", "AWS allows 50 tags per resource and moat sets 2")}},
+	{"tags 48 are too many with eks", base + "service:\n  port: 80\n  kind: eks\ntags:\n" + manyTags(48), []want{e(54, 3, "tags has 48 entries; at most 47 fit", "moat sets 3")}},
 
 	// Many problems at once: every one is reported.
 	{"all problems reported", base + "environment: staging\nnetwork:\n  cidr: 8.8.8.8/16\n  ipv6: nope\nservice:\n  port: -1\n", []want{
@@ -257,4 +279,13 @@ func matches(t *testing.T, ds diag.List, wants []want) bool {
 		}
 	}
 	return ok
+}
+
+// manyTags is n tag lines, t1: v to tn: v.
+func manyTags(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "  t%d: v\n", i)
+	}
+	return b.String()
 }

@@ -255,8 +255,7 @@ func (p *parser) sizing(f map[string]field) {
 	if v := f["instance_type"]; v.present() {
 		if t, ok := p.str("service.instance_type", v.val); ok {
 			switch {
-			case !instanceType.MatchString(t):
-				p.errorf(v.val, "write an EC2 instance type such as t4g.medium or m7g.large", "service.instance_type %q is not an instance type", t)
+			case !p.knownInstanceType("service.instance_type", v.val, t, "t4g.medium or m7g.large"):
 			case s.Kind == "ecs-fargate":
 				p.warnf(v.val, "remove instance_type, or set kind: ecs-ec2 or eks", "service.instance_type has no effect on Fargate")
 				s.InstanceType = t

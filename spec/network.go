@@ -177,10 +177,8 @@ func (p *parser) nat(f field, prod bool) NAT {
 	}
 	if v := m["instance_type"]; v.present() {
 		if s, ok := p.str("network.nat.instance_type", v.val); ok {
-			if instanceType.MatchString(s) {
+			if p.knownInstanceType("network.nat.instance_type", v.val, s, "t4g.nano") {
 				nat.InstanceType = s
-			} else {
-				p.errorf(v.val, "write an EC2 instance type such as t4g.nano", "network.nat.instance_type %q is not an instance type", s)
 			}
 		}
 	}
@@ -241,6 +239,7 @@ func (p *parser) names(path string, n *yaml.Node, check func(ip, s string, n *ya
 	items, _ := p.list(path, n, "names")
 	var out []string
 	seen := map[string]bool{}
+	ids := map[string]string{}
 	for i, item := range items {
 		if item == nil {
 			continue
@@ -254,7 +253,12 @@ func (p *parser) names(path string, n *yaml.Node, check func(ip, s string, n *ya
 			p.errorf(item, "list each name once", "%s repeats %s", ip, s)
 			continue
 		}
+		if other, ok := ids[idKey(s)]; ok {
+			p.errorf(item, idHint, "%s %s and %s differ only in punctuation", ip, s, other)
+			continue
+		}
 		seen[s] = true
+		ids[idKey(s)] = s
 		out = append(out, s)
 	}
 	return out

@@ -181,9 +181,9 @@ func (p *parser) stack() {
 	p.database(f["database"])
 	p.frontend(f["frontend"])
 	p.bastion(f["bastion"])
-	p.tags(f["tags"])
 	p.asserts(f["assert"])
 	p.topology(f["topology"], f["egress"], f["accounts"])
+	p.tags(f["tags"]) // last: which resources the tags reach sets their limits
 }
 
 // name reads the stack name, which prefixes every resource name.

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -142,6 +143,7 @@ func (p *parser) domains(n *yaml.Node) {
 	fe := &p.st.FrontEnd
 	items, _ := p.list("frontend.domains", n, "domains")
 	seen := map[string]bool{}
+	ids := map[string]string{}
 	for i, item := range items {
 		if item == nil {
 			continue
@@ -160,8 +162,11 @@ func (p *parser) domains(n *yaml.Node) {
 					p.errorf(v.val, "write a host name such as app.example.com or *.example.com", "%s.name %q %s", ip, s, why)
 				case seen[strings.ToLower(s)]:
 					p.errorf(v.val, "list each domain once", "%s.name repeats %s", ip, s)
+				case ids[idKey(s)] != "":
+					p.errorf(v.val, idHint, "%s.name %s and %s differ only in punctuation", ip, s, ids[idKey(s)])
 				default:
 					seen[strings.ToLower(s)] = true
+					ids[idKey(s)] = s
 					d.Name = s
 				}
 			}
@@ -274,19 +279,65 @@ func (p *parser) checkIPv6(list []placed) {
 	}
 }
 
-// tags reads extra tags. Scalar values are kept as written, so
-// cost-center: 1234 needs no quotes.
+// maxTags is AWS's limit of user tags per resource
+// (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions),
+// and moatTags how many of them moat sets itself: Name and moat:stack.
+const (
+	maxTags  = 50
+	moatTags = 2
+)
+
+// tagText is what AWS allows in tag keys and values across services:
+// letters, numbers and spaces representable in UTF-8, and + - = . _ : / @
+// (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
+// EC2 alone allows more, but the spec's tags reach every resource: roles,
+// keys, log groups and buckets too.
+var tagText = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+// tags reads extra tags, which reach every resource the stack creates.
+// Scalar values are kept as written, so cost-center: 1234 needs no quotes.
 func (p *parser) tags(sec field) {
 	f, order := p.fields("tags", sec, nil)
+	// Every resource carries Name and moat:stack; EKS subnets also carry
+	// kubernetes.io/role/elb or internal-elb for the load balancer
+	// controller.
+	limit := maxTags - moatTags
+	if p.st.Service != nil && p.st.Service.Kind == "eks" {
+		limit--
+	}
+	// Network Firewall (hub-and-spoke's egress VPC) takes tag values of up
+	// to 255 characters, not 256; an ECS capacity provider (ecs-ec2 hosts)
+	// takes no empty value (their CloudFormation resource schemas).
+	maxValue, why := 256, "AWS allows tag values of up to 256 characters"
+	if p.st.Topology == HubAndSpoke {
+		maxValue, why = 255, "Network Firewall, which hub-and-spoke builds, allows tag values of up to 255 characters"
+	}
+	noEmpty := p.st.Service != nil && p.st.Service.Kind == "ecs-ec2"
+	if len(order) > limit {
+		p.errorf(f[order[limit]].key, fmt.Sprintf("AWS allows %d tags per resource and moat sets %d of them itself; remove %d", maxTags, maxTags-limit, len(order)-limit),
+			"tags has %d entries; at most %d fit", len(order), limit)
+	}
 	for _, k := range order {
 		v := f[k]
 		path := join("tags", k)
 		switch {
+		case k == "":
+			p.errorf(v.key, "AWS needs a tag key of 1 to 128 characters", "tag key is empty")
+			continue
 		case utf8.RuneCountInString(k) > 128:
 			p.errorf(v.key, "AWS allows tag keys of up to 128 characters", "tag key %s is too long", path)
 			continue
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			p.errorf(v.key, "the aws: prefix is reserved for AWS; choose another key", "tag key %q uses a reserved prefix", k)
+			continue
+		case k == "Name":
+			p.errorf(v.key, "moat names every resource itself (stack-address, e.g. shop-subnet-public-use1-az1); choose another key", "tag key Name is moat's own")
+			continue
+		case strings.HasPrefix(strings.ToLower(k), "moat:"):
+			p.errorf(v.key, "the moat: prefix is moat's own (moat:stack); choose another key", "tag key %q uses moat's prefix", k)
+			continue
+		case !tagText.MatchString(k):
+			p.errorf(v.key, "use letters, digits, spaces and + - = . _ : / @", "tag key %q has a character AWS does not allow in tags", k)
 			continue
 		case v.val.Kind == yaml.ScalarNode && strings.HasPrefix(v.val.Tag, "!") && !strings.HasPrefix(v.val.Tag, "!!"):
 			p.errorf(v.val, "remove the tag; moat specs use plain values", "%s has an unsupported tag %s", path, v.val.Tag)
@@ -297,8 +348,14 @@ func (p *parser) tags(sec field) {
 		case v.val.Kind != yaml.ScalarNode:
 			p.errorf(v.val, `write a text value; use "" for an empty one`, "%s must be a string, not %s", path, describe(v.val))
 			continue
-		case utf8.RuneCountInString(v.val.Value) > 256:
-			p.errorf(v.val, "AWS allows tag values of up to 256 characters", "%s is too long", path)
+		case utf8.RuneCountInString(v.val.Value) > maxValue:
+			p.errorf(v.val, why, "%s is too long", path)
+			continue
+		case v.val.Value == "" && noEmpty:
+			p.errorf(v.val, "write a value: the ECS capacity provider of ecs-ec2 hosts takes no empty tag value", "%s is empty", path)
+			continue
+		case !tagText.MatchString(v.val.Value):
+			p.errorf(v.val, "use letters, digits, spaces and + - = . _ : / @", "%s has a character AWS does not allow in tags", path)
 			continue
 		}
 		p.st.Tags = append(p.st.Tags, model.Tag{Key: k, Value: v.val.Value})

@@ -252,7 +252,7 @@ func (b *builder) tgwRules(vs *vpcState) []string {
 			}
 			id := tableNone
 			if ta.subnet != nil {
-				id = b.tableOf(vs, ta.subnet)
+				id = b.tableOf(ta.subnet)
 			}
 			out = append(out, fmt.Sprintf("rule add iif %s lookup %d pref %d", ta.routerLink, id, 800+ts.idx))
 		}
@@ -271,7 +271,7 @@ func (b *builder) tgwNACLJumps(vs *vpcState) string {
 			if ta.vs != vs || ta.subnet == nil {
 				continue
 			}
-			if i := b.aclOf(vs, ta.subnet); i >= 0 {
+			if i := b.aclOf(ta.subnet); i >= 0 {
 				fmt.Fprintf(&w, "\t\tiifname %q jump nacl%d_out # from %s through %s\n", ta.routerLink, i, ts.t.Addr, ta.subnet.s.Addr)
 			}
 		}
@@ -454,7 +454,7 @@ func portText(p model.PortRange) string {
 func (b *builder) firewallRouteSpec(vs *vpcState, rt model.RouteTable, target model.Address) (netip.Addr, string, bool) {
 	zone := ""
 	for _, ss := range vs.subnets {
-		if b.tableOf(vs, ss) >= tableBase && b.n.RouteTables[b.tableOf(vs, ss)-tableBase].Addr == rt.Addr {
+		if b.tableOf(ss) >= tableBase && b.n.RouteTables[b.tableOf(ss)-tableBase].Addr == rt.Addr {
 			zone = ss.s.ZoneID
 			break
 		}

@@ -400,7 +400,7 @@ func (b *builder) finishRouters() {
 			table(id, fmt.Sprintf("route replace blackhole %s table %d", vs.vpc.CIDR, id))
 		}
 		for _, ss := range vs.subnets {
-			id := b.tableOf(vs, ss)
+			id := b.tableOf(ss)
 			ns.IP = append(ns.IP, fmt.Sprintf("rule add iif %s lookup %d pref %d", ss.bridge, id, 1000+ss.idx))
 			if _, ok := tables[id]; ok {
 				continue
@@ -481,7 +481,7 @@ func (b *builder) routes6(vs *vpcState) []string {
 		if !ss.gw6.IsValid() {
 			continue
 		}
-		id := b.tableOf(vs, ss)
+		id := b.tableOf(ss)
 		rules = append(rules, fmt.Sprintf("rule add iif %s lookup %d pref %d", ss.bridge, id, 1000+ss.idx))
 		if done[id] {
 			continue
@@ -524,17 +524,14 @@ func (b *builder) routes6(vs *vpcState) []string {
 	return append(rules, routes...)
 }
 
-func (b *builder) tableOf(vs *vpcState, ss *subnetState) int {
-	if i := slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return r.Addr == ss.s.RouteTable }); i >= 0 && !ss.s.RouteTable.IsZero() {
-		return tableBase + i
+// tableOf is the kernel table of the subnet's route table (model's
+// RouteTableOf: one rule for every output), or tableNone.
+func (b *builder) tableOf(ss *subnetState) int {
+	rt, _ := b.n.RouteTableOf(&ss.s)
+	if rt == nil {
+		return tableNone
 	}
-	if i := slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return slices.Contains(r.Subnets, ss.s.Addr) }); i >= 0 {
-		return tableBase + i
-	}
-	if i := slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return r.VPC == vs.vpc.Addr && r.Main }); i >= 0 {
-		return tableBase + i
-	}
-	return tableNone
+	return tableBase + slices.IndexFunc(b.n.RouteTables, func(r model.RouteTable) bool { return r.Addr == rt.Addr })
 }
 
 type kernelRoute struct {

@@ -88,7 +88,7 @@ func (b *builder) naclRuleset(vs *vpcState) string {
 	var uses []use
 	var acls []int
 	for _, ss := range vs.subnets {
-		i := b.aclOf(vs, ss)
+		i := b.aclOf(ss)
 		if i < 0 {
 			continue // no ACL: AWS's default ACL allows everything
 		}
@@ -147,14 +147,13 @@ func family(a netip.Addr) string {
 	return "ip"
 }
 
-func (b *builder) aclOf(vs *vpcState, ss *subnetState) int {
-	if i := slices.IndexFunc(b.n.NetworkACLs, func(a model.NetworkACL) bool { return a.Addr == ss.s.NACL }); i >= 0 && !ss.s.NACL.IsZero() {
-		return i
+// aclOf is the index of the subnet's network ACL (model's ACLOf), or -1.
+func (b *builder) aclOf(ss *subnetState) int {
+	acl, _ := b.n.ACLOf(&ss.s)
+	if acl == nil {
+		return -1
 	}
-	if i := slices.IndexFunc(b.n.NetworkACLs, func(a model.NetworkACL) bool { return slices.Contains(a.Subnets, ss.s.Addr) }); i >= 0 {
-		return i
-	}
-	return slices.IndexFunc(b.n.NetworkACLs, func(a model.NetworkACL) bool { return a.VPC == vs.vpc.Addr && a.Default })
+	return slices.IndexFunc(b.n.NetworkACLs, func(a model.NetworkACL) bool { return a.Addr == acl.Addr })
 }
 
 // sgRuleset is an interface's security groups: stateful (replies and

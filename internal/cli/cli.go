@@ -45,12 +45,16 @@ type streams struct {
 	// pending holds warnings read in JSON mode; the command's JSON result
 	// carries them under "diagnostics".
 	pending diag.List
+	// aws holds the flags NETWORK=aws reads.
+	aws awsFlags
+	// ctx is Main's context, for the commands' calls to AWS.
+	ctx context.Context
 }
 
 // Main runs moat with args (without the program name) and returns the exit
 // code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	io := &streams{stdin: stdin, stdout: stdout, stderr: stderr}
+	io := &streams{stdin: stdin, stdout: stdout, stderr: stderr, ctx: ctx}
 	root := newRootCommand(io)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -111,6 +115,8 @@ Start here:
   moat cost moat.yaml             the monthly cost per resource; --compare the NAT options
   moat diagram moat.yaml          draw the network as SVG (or DOT, Mermaid)
   moat audit ./describe-output    tiers, internet exposure and placement of a real VPC
+  moat audit aws                  the same, read live from the account AWS_PROFILE picks
+  moat snapshot -o DIR            save a live account's network as describe-* JSON
   sudo moat twin up moat.yaml     run it in namespaces; then moat twin test
 
 Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
@@ -131,6 +137,8 @@ Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 	root.AddCommand(newTwinCommand(io))
 	root.AddCommand(newReachCommand(io), newVerifyCommand(io), newAuditCommand(io))
 	root.AddCommand(newInspectCommand(io), newVersionCommand(io))
+	root.AddCommand(newSnapshotCommand(io), newIAMPolicyCommand(io))
+	addAWSFlagsToNetworkCommands(root, &io.aws)
 	return root
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -94,6 +95,12 @@ func runCost(io *streams, path string, opts costOptions) error {
 	table, tableErr := pricing.Load(src.network.Region)
 	if opts.prices != "" {
 		table, tableErr = pricing.LoadFile(opts.prices)
+		if d := (diag.List{}); errors.As(tableErr, &d) {
+			src, _ := os.ReadFile(opts.prices)
+			if err := reportDiags(io, d, diag.Sources{opts.prices: src}); err != nil {
+				return err
+			}
+		}
 		if tableErr != nil {
 			return &exitError{code: exitInput, err: tableErr}
 		}

@@ -28,6 +28,10 @@ type source struct {
 // Problems are printed as diagnostics, the same way for all three, and
 // errors turn into exit 2.
 func loadNetwork(io *streams, path string) (*source, error) {
+	if path == liveNetwork {
+		// A directory named aws is ./aws.
+		return loadLive(io.ctx, io)
+	}
 	if path != "-" {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -62,8 +66,8 @@ func loadNetwork(io *streams, path string) (*source, error) {
 
 // loadDescribe reads a directory of describe-* JSON.
 func loadDescribe(io *streams, path string) (*source, error) {
-	r := awsjson.Load(os.DirFS(path), filepath.ToSlash(filepath.Clean(path)), filepath.Base(filepath.Clean(path)))
-	if err := reportDiags(io, r.Diags, r.Sources); err != nil {
+	r, diags := awsjson.Load(os.DirFS(path), filepath.ToSlash(filepath.Clean(path)), filepath.Base(filepath.Clean(path)))
+	if err := reportDiags(io, diags, r.Sources); err != nil {
 		return nil, err
 	}
 	if r.Files == 0 {

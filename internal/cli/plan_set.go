@@ -18,6 +18,7 @@ type renderedTemplate struct {
 	name, account string
 	body          []byte
 	resources     int
+	sizeNote      string // how to send a template too large to go inline; "" when it fits
 }
 
 // renderTemplates emits the network as one template per account (one
@@ -43,7 +44,14 @@ func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []str
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode %s template: %w", nt.Name, err)
 		}
-		out = append(out, renderedTemplate{name: nt.Name, account: nt.Account, body: body, resources: len(t.Resources)})
+		size, err := cfn.MeasureBody(t, body)
+		if err == nil {
+			err = size.Err()
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s template: %w", nt.Name, err)
+		}
+		out = append(out, renderedTemplate{name: nt.Name, account: nt.Account, body: body, resources: len(t.Resources), sizeNote: size.Note()})
 	}
 	return out, cfn.DeployOrder(set), nil
 }
@@ -63,6 +71,9 @@ type writtenTemplate struct {
 	// Name and Account are set for a design split across accounts.
 	Name    string `json:"name,omitempty"`
 	Account string `json:"account,omitempty"`
+	// Note says how to send a template too large for CloudFormation's
+	// inline body (cfn.BodySize.Note); empty when it fits.
+	Note string `json:"note,omitempty"`
 }
 
 // writeTemplates writes each template to dir/<name>.<format>, each
@@ -81,7 +92,7 @@ func writeTemplates(dir, format string, set []renderedTemplate) (written, error)
 		if err := writeFileAtomic(dest, r.body, 0o644); err != nil {
 			return w, err
 		}
-		t := writtenTemplate{Path: dest, Resources: r.resources}
+		t := writtenTemplate{Path: dest, Resources: r.resources, Note: r.sizeNote}
 		if len(set) > 1 {
 			t.Name, t.Account = r.name, r.account
 		}
@@ -110,9 +121,12 @@ func writeWritten(summary *bytes.Buffer, w written, order []string) {
 	for _, t := range w.Templates {
 		if t.Account == "" {
 			fmt.Fprintf(summary, "Wrote %s (%d resources).\n", t.Path, t.Resources)
-			continue
+		} else {
+			fmt.Fprintf(summary, "Wrote %s (%d resources) for the %s account %s.\n", t.Path, t.Resources, t.Name, t.Account)
 		}
-		fmt.Fprintf(summary, "Wrote %s (%d resources) for the %s account %s.\n", t.Path, t.Resources, t.Name, t.Account)
+		if t.Note != "" {
+			fmt.Fprintf(summary, "  %s\n", t.Note)
+		}
 	}
 	for _, r := range w.Removed {
 		fmt.Fprintf(summary, "Removed %s, which an earlier plan wrote.\n", r)

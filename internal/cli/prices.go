@@ -86,8 +86,8 @@ func runPricesRefresh(io *streams, table string, paths []string, opts pricesOpti
 			return &exitError{code: exitInput, err: err}
 		}
 		o, d := pricing.ReadOffer(path, b)
-		if d != nil {
-			if err := diag.Render(io.stderr, diag.List{*d}, diag.Sources{path: b}); err != nil {
+		if len(d) > 0 {
+			if err := diag.Render(io.stderr, d, diag.Sources{path: b}); err != nil {
 				return &exitError{code: exitInput, err: err}
 			}
 			return &exitError{code: exitInput}

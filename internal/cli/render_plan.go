@@ -149,7 +149,7 @@ func writeRoutes(w io.Writer, n *model.Network) {
 		if len(out) > 0 {
 			routes = strings.Join(out, ", ")
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", rt.Addr, plural(len(rt.Subnets), "subnet"), routes)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", rt.Addr, plural(len(n.RouteTableSubnets(rt.Addr)), "subnet"), routes)
 	}
 	tw.Flush()
 }
@@ -198,7 +198,7 @@ func ruleTraffic(p model.Protocol, r model.PortRange) string {
 func writeNACLs(w io.Writer, n *model.Network) {
 	section(w, "Network ACLs (stateless; lowest rule number wins; then deny)")
 	for _, acl := range n.NetworkACLs {
-		fmt.Fprintf(w, "  %s (%s)\n", acl.Addr, plural(len(acl.Subnets), "subnet"))
+		fmt.Fprintf(w, "  %s (%s)\n", acl.Addr, plural(len(n.ACLSubnets(acl.Addr)), "subnet"))
 		tw := table(w)
 		for _, egress := range []bool{false, true} {
 			dir, peer := "in ", "from"

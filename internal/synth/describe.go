@@ -255,7 +255,10 @@ func (w describer) routeTables() []any {
 		if t.Main {
 			as = append(as, assoc{Main: true, RouteTableAssociationId: "rtbassoc-" + rid + "-main", RouteTableId: rid, AssociationState: state{"associated"}})
 		}
-		for _, s := range t.Subnets {
+		for _, s := range w.n.RouteTableSubnets(t.Addr) {
+			if t.Main {
+				break // the main table's subnets are associated implicitly
+			}
 			as = append(as, assoc{RouteTableAssociationId: "rtbassoc-" + id(s), RouteTableId: rid, SubnetId: id(s), AssociationState: state{"associated"}})
 		}
 		rs := []route{}
@@ -576,7 +579,7 @@ func (w describer) nacls() []any {
 	out := []any{}
 	for _, x := range w.n.NetworkACLs {
 		as := []assoc{}
-		for _, s := range x.Subnets {
+		for _, s := range w.n.ACLSubnets(x.Addr) {
 			as = append(as, assoc{"aclassoc-" + id(s), id(x.Addr), id(s)})
 		}
 		es := []entry{}

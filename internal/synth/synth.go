@@ -86,12 +86,6 @@ func Account(size Size, seed uint64) *model.Network {
 			sc := netip.PrefixFrom(addTo(cidr.Addr(), uint32(s)<<8), 24)
 			n.Subnets = append(n.Subnets, model.Subnet{Addr: sa, VPC: va, ZoneID: zones[s%len(zones)], CIDR: sc, IPv6Index: -1, RouteTable: rt, NACL: acl})
 			subnets = append(subnets, sa)
-			if rt == pubRT {
-				pub.Subnets = append(pub.Subnets, sa)
-			} else {
-				priv.Subnets = append(priv.Subnets, sa)
-			}
-			nacl.Subnets = append(nacl.Subnets, sa)
 			for e := 0; e < size.ENIsPerSubnet; e++ {
 				ea := model.Addr("eni", fmt.Sprintf("eni-%04d-%02d-%02d", v, s, e))
 				eni := model.ENI{Addr: ea, ID: lastPart(ea), Subnet: sa, PrivateIP: addTo(sc.Addr(), uint32(10+e)), SourceDestCheck: true,
@@ -113,7 +107,10 @@ func Account(size Size, seed uint64) *model.Network {
 		tgwRT.Routes = append(tgwRT.Routes, model.TGWRoute{Dest: cidr, Attachment: att, Propagated: true})
 	}
 	n.TGWRouteTables = []model.TGWRouteTable{tgwRT}
-	return n
+	// The generator builds a consistent account, so Finish finds nothing
+	// to report; it indexes the network as every input's is.
+	done, _ := model.Finish(model.Input{Network: n})
+	return done
 }
 
 func lastPart(a model.Address) string {

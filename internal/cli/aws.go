@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moatnet/moat/awsjson"
+	"github.com/moatnet/moat/awslive"
+)
+
+// awsFlags choose what NETWORK=aws and moat snapshot read.
+type awsFlags struct {
+	profiles, regions []string
+}
+
+// liveNetwork is the NETWORK that reads the live account.
+const liveNetwork = "aws"
+
+func addAWSFlags(cmd *cobra.Command, f *awsFlags) {
+	cmd.Flags().StringArrayVar(&f.profiles, "profile", nil, "AWS profile to read, when NETWORK is aws (repeat for several accounts; default: AWS_PROFILE or the default chain)")
+	cmd.Flags().StringArrayVar(&f.regions, "region", nil, "AWS Region to read, when NETWORK is aws (repeat for several, or all: every enabled Region; default: AWS_REGION or the profile's)")
+}
+
+// addAWSFlagsToNetworkCommands gives every command that takes a NETWORK
+// the flags NETWORK=aws reads.
+func addAWSFlagsToNetworkCommands(c *cobra.Command, f *awsFlags) {
+	if strings.Contains(c.Use, "NETWORK") && c.Flags().Lookup("region") == nil {
+		addAWSFlags(c, f)
+	}
+	for _, sub := range c.Commands() {
+		addAWSFlagsToNetworkCommands(sub, f)
+	}
+}
+
+// readLive reads the accounts and Regions the flags and the standard
+// chain pick, saying on stderr which account and caller it reads as
+// before it reads.
+func readLive(ctx context.Context, io *streams) (*awslive.Snapshot, error) {
+	o := awslive.Options{Profiles: io.aws.profiles, Regions: io.aws.regions}
+	accounts, err := awslive.Accounts(ctx, o)
+	if err != nil {
+		return nil, &exitError{code: exitInput, err: err}
+	}
+	for _, a := range accounts {
+		prof := ""
+		if a.Profile != "" {
+			prof = ", profile " + a.Profile
+		}
+		fmt.Fprintf(io.stderr, "moat: reading account %s as %s%s, %s\n", a.ID, a.ARN, prof, strings.Join(a.Regions, ", "))
+	}
+	if isTerminal(io.stderr) {
+		o.Progress = func(p awslive.Progress) {
+			fmt.Fprintf(io.stderr, "\rmoat: read %d of %d calls (%s %s %s)\x1b[K", p.Done, p.Total, p.Account, p.Region, p.File)
+		}
+	}
+	s, err := awslive.Read(ctx, accounts, o)
+	if o.Progress != nil {
+		fmt.Fprint(io.stderr, "\r\x1b[K")
+	}
+	if err != nil {
+		return nil, &exitError{code: exitInput, err: fmt.Errorf("read aws: %w", err)}
+	}
+	return s, nil
+}
+
+// isTerminal reports whether w is a terminal, for the progress line.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// loadLive reads the live account into memory and loads it as awsjson
+// loads a snapshot directory, so NETWORK=aws and moat snapshot's
+// directory give the same network.
+func loadLive(ctx context.Context, io *streams) (*source, error) {
+	s, err := readLive(ctx, io)
+	if err != nil {
+		return nil, err
+	}
+	r, diags := awsjson.Load(s.FS(), liveNetwork, liveNetwork)
+	if err := reportDiags(io, diags, r.Sources); err != nil {
+		return nil, err
+	}
+	return &source{network: r.Network}, nil
+}
+
+func newSnapshotCommand(io *streams) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "snapshot -o DIR",
+		Short: "Read a live AWS account's network and save it as describe-* JSON",
+		Long: `snapshot reads the network of the account the standard AWS configuration
+picks (--profile, AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, SSO) with
+read-only calls (moat iam-policy read prints the policy they need), and
+writes it to DIR as the describe-* JSON every command reads: one folder per
+account and Region. An audit can then be shared and run again offline:
+
+  moat snapshot -o ./acme && moat audit ./acme
+
+DIR is replaced whole or not at all; an existing DIR must be empty or an
+earlier snapshot. Every command that takes a NETWORK also takes aws, which
+reads the same way into memory.`,
+		Example: `  moat snapshot -o ./acme
+  moat snapshot -o ./acme --region us-east-1 --region eu-west-1
+  moat snapshot -o ./acme --region all
+  moat snapshot -o ./org --profile prod --profile shared`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return &exitError{code: exitInput, err: fmt.Errorf("snapshot needs -o DIR, the directory to write")}
+			}
+			s, err := readLive(cmd.Context(), io)
+			if err != nil {
+				return err
+			}
+			// What the directory will give every command, checked before
+			// it is written.
+			r, diags := awsjson.Load(s.FS(), out, "snapshot")
+			if err := reportDiags(io, diags, r.Sources); err != nil {
+				return err
+			}
+			if err := s.WriteDir(out); err != nil {
+				return &exitError{code: exitInput, err: err}
+			}
+			fmt.Fprintf(io.stdout, "wrote %s: %d files, %d VPCs\n", out, len(s.Files), len(r.Network.VPCs))
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "directory to write (replaced whole)")
+	addAWSFlags(cmd, &io.aws)
+	return cmd
+}
+
+func newIAMPolicyCommand(io *streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "iam-policy read",
+		Short: "Print the least-privilege IAM policy a use of moat needs",
+		Long: `iam-policy read prints the IAM policy moat snapshot and NETWORK=aws need:
+exactly the read-only Describe, Get and Search actions the reader calls
+(the reader and this policy are made from one table). None supports
+resource-level permissions, so the resource is "*".`,
+		Example: `  moat iam-policy read > moat-read.json
+  aws iam create-policy --policy-name moat-read --policy-document file://moat-read.json`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"read"},
+		RunE: func(_ *cobra.Command, args []string) error {
+			if args[0] != "read" {
+				return &exitError{code: exitInput, err: fmt.Errorf("iam-policy %q: moat knows the policy for read (moat snapshot, NETWORK=aws)", args[0])}
+			}
+			_, err := io.stdout.Write(awslive.Policy())
+			return err
+		},
+	}
+}
