@@ -133,6 +133,21 @@ type sgInfo struct {
 type tgwRT struct {
 	t      *model.TGWRouteTable
 	routes []*model.TGWRoute // longest prefix first
+	// unresolved are the prefix lists the table routes to whose entries
+	// the input does not hold.
+	unresolved []string
+}
+
+// tgwRank orders Transit Gateway routes to one destination: static, then
+// prefix-list reference, then propagated.
+func tgwRank(r *model.TGWRoute) int {
+	switch {
+	case r.Propagated:
+		return 2
+	case r.PrefixList != "":
+		return 1
+	}
+	return 0
 }
 
 type lbInfo struct {
@@ -649,16 +664,33 @@ func (ix *Index) indexTransit() {
 		t := &n.TGWRouteTables[i]
 		ti := &tgwRT{t: t}
 		for j := range t.Routes {
-			ti.routes = append(ti.routes, &t.Routes[j])
+			r := &t.Routes[j]
+			if r.Dest.IsValid() || r.PrefixList == "" {
+				ti.routes = append(ti.routes, r)
+				continue
+			}
+			// A prefix-list reference route: one route per entry, or not
+			// known when the input lacks the list.
+			pl := ix.prefixL[r.PrefixList]
+			if pl == nil || len(pl.Entries) == 0 {
+				ti.unresolved = append(ti.unresolved, r.PrefixList)
+				continue
+			}
+			for _, e := range pl.Entries {
+				x := *r
+				x.Dest = e.Masked()
+				ti.routes = append(ti.routes, &x)
+			}
 		}
 		ti.routes = append(ti.routes, ix.propagated(t)...)
 		slices.SortStableFunc(ti.routes, func(a, b *model.TGWRoute) int {
 			if c := cmp.Compare(b.Dest.Bits(), a.Dest.Bits()); c != 0 {
 				return c
 			}
-			// AWS prefers static routes over propagated ones for the same
-			// destination.
-			return cmp.Compare(boolInt(a.Propagated), boolInt(b.Propagated))
+			// For one destination AWS prefers static routes, then
+			// prefix-list references, then propagated routes
+			// (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html#tgw-route-evaluation-overview).
+			return cmp.Compare(tgwRank(a), tgwRank(b))
 		})
 		ix.tgwRTs[t.Addr] = ti
 		ix.id(t.ID, t.Addr)

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -294,4 +295,24 @@ func TestSemanticsNLBClientIP(t *testing.T) {
 	}
 	// From inside the VPC a preserved client is admitted.
 	mustReach(t, only(t, ix, "10.0.1.200", "lb/Nlb", model.TCP, 80))
+}
+
+// TestSemanticsTGWPrefixListRoute: a Transit Gateway route table's
+// prefix-list reference route stands for the list's entries and, for one
+// destination, comes after static routes and before propagated ones; a
+// list whose entries the input lacks makes the table's answers not known
+// (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html#tgw-route-evaluation-overview,
+// https://docs.aws.amazon.com/vpc/latest/tgw/tgw-prefix-lists.html).
+func TestSemanticsTGWPrefixListRoute(t *testing.T) {
+	ix := semDump(t, "tgw-prefix-list")
+	mustReach(t, only(t, ix, "eni-a", "eni-b2", model.TCP, 443), "route 10.1.128.0/17 -> tgw-attach/tgw-attach-b (static)")
+
+	n := *ix.n
+	n.TGWRouteTables = slices.Clone(n.TGWRouteTables)
+	rt := &n.TGWRouteTables[0]
+	rt.Routes = append(slices.Clone(rt.Routes), model.TGWRoute{PrefixList: "pl-0missing", Attachment: rt.Routes[0].Attachment})
+	p := only(t, NewIndex(&n), "eni-a", "eni-b2", model.TCP, 443)
+	if len(p.Unknown) == 0 || !strings.Contains(strings.Join(p.Unknown, ";"), "pl-0missing") {
+		t.Errorf("a route to a prefix list the input lacks: unknown %v", p.Unknown)
+	}
 }

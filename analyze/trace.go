@@ -889,6 +889,9 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		return
 	}
 	w.rec.tgw(rt)
+	for _, pl := range rt.unresolved {
+		w.unknown(fmt.Sprintf("%s routes prefix list %s, whose entries the input does not hold", rt.t.Addr, pl))
+	}
 	var r *model.TGWRoute
 	for _, x := range rt.routes {
 		if x.Dest.Contains(w.pk.dst) {

@@ -930,14 +930,21 @@ func (b *builder) tgwRouteTables() {
 	addRoutes := func(f file, t *model.TGWRouteTable, rs []rawTGWRoute) {
 		tgw := strings.TrimPrefix(string(t.TGW), "tgw/")
 		for _, r := range rs {
-			if r.DestinationCidrBlock == "" || gone(r.State) {
-				continue // prefix-list routes: not modelled yet
-			}
-			dest := b.prefix(f, "Transit Gateway route table "+t.ID, r.DestinationCidrBlock)
-			if !dest.IsValid() {
+			if r.DestinationCidrBlock == "" && r.PrefixListId == "" || gone(r.State) {
 				continue
 			}
+			var dest netip.Prefix
+			if r.DestinationCidrBlock != "" {
+				if dest = b.prefix(f, "Transit Gateway route table "+t.ID, r.DestinationCidrBlock); !dest.IsValid() {
+					continue
+				}
+			}
+			// A prefix-list reference route stands for the list's entries
+			// (the analyzer expands them, or says they are not known).
 			base := model.TGWRoute{Dest: dest, Blackhole: r.State == "blackhole", Propagated: r.Type == "propagated"}
+			if !dest.IsValid() {
+				base.PrefixList = r.PrefixListId
+			}
 			if base.Blackhole || len(r.TransitGatewayAttachments) == 0 {
 				base.Blackhole = true
 				t.Routes = append(t.Routes, base)
@@ -947,7 +954,7 @@ func (b *builder) tgwRouteTables() {
 			for _, at := range r.TransitGatewayAttachments {
 				m := base
 				m.Attachment = b.attachAddr(at.TransitGatewayAttachmentId, tgw)
-				key := t.ID + "|" + dest.String() + "|" + string(m.Attachment)
+				key := t.ID + "|" + dest.String() + base.PrefixList + "|" + string(m.Attachment)
 				if routeSeen[key] {
 					continue
 				}

@@ -49,6 +49,10 @@ type TGWRoute struct {
 	Attachment Address
 	Blackhole  bool
 	Propagated bool
+
+	// PrefixList is the prefix list a prefix-list reference route names
+	// (Dest is then invalid): the route stands for each of its entries.
+	PrefixList string
 }
 
 // TGWRouteTable is a Transit Gateway route table with the attachments
