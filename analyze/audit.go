@@ -106,6 +106,9 @@ type AuditReport struct {
 	Subnets  []SubnetClass
 	Exposed  []Exposed
 	Findings []Finding
+	// Unknown is what the input does not define that the exposure answer
+	// depends on: the list is then not a proof that nothing else is open.
+	Unknown []string
 }
 
 // Audit classifies every subnet, lists every interface the internet can
@@ -117,7 +120,16 @@ type AuditReport struct {
 //   - ALB IP targets must be RFC 1918 or 100.64.0.0/10 addresses;
 //   - a subnet's declared tier (a compiled design's) matches its routes.
 func (ix *Index) Audit() AuditReport {
-	r := AuditReport{Exposed: ix.Exposure()}
+	exposed, unknown := ix.exposure()
+	r := AuditReport{Exposed: exposed}
+	for _, p := range unknown {
+		for _, u := range p.Unknown {
+			if !slices.Contains(r.Unknown, u) {
+				r.Unknown = append(r.Unknown, u)
+			}
+		}
+	}
+	slices.Sort(r.Unknown)
 	tiers := ix.Classify()
 	for _, s := range ix.subnetsL {
 		c := tiers[s.s.Addr]

@@ -95,8 +95,12 @@ func portMatches(proto model.Protocol, ports model.PortRange, port int) bool {
 		return true
 	case model.ICMP, model.ICMPv6:
 		return ports == model.AnyPort || ports.From < 0 || ports.From == port && ports.To <= 0
+	case model.TCP, model.UDP:
+		return ports.Contains(port)
 	}
-	return ports.Contains(port)
+	// Other protocols (GRE, ESP, ...) have no ports: a rule for the
+	// protocol covers all of its traffic.
+	return true
 }
 
 // traffic renders a protocol and ports the way the plan does.

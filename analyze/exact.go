@@ -321,31 +321,40 @@ func (ix *Index) traceSpace(sp space) []Path {
 			}
 		}
 	}
-	// A class is a product (every source with every destination, port
-	// and client port), so boxes of one outcome merge only where they
-	// agree in every dimension but one: joining two that differ in two
-	// would claim packets neither holds. Client ports first, then ports,
-	// destinations and sources: the dimensions rules least often tell
-	// apart.
+	whole := &Class{Src: minus(srcHull, &holesSrc).Prefixes(), Dst: minus(dstHull, &holesDst).Prefixes(), Ports: sp.ports, SrcPorts: sp.sport}
+	out := classPaths(mergeAll(boxes, sp), whole)
+	// The reachable part first.
+	slices.SortStableFunc(out, func(a, b Path) int { return boolInt(!a.Reachable) - boolInt(!b.Reachable) })
+	return out
+}
+
+// mergeAll merges boxes of one outcome into as few products as it finds.
+// A class is a product (every source with every destination, port and
+// client port), so boxes merge only where they agree in every dimension
+// but one: joining two that differ in two would claim packets neither
+// holds. Client ports first, then ports, destinations and sources: the
+// dimensions rules least often tell apart.
+func mergeAll(boxes []*box, sp space) []*box {
 	for range 2 {
 		for dim := range 4 {
 			boxes = mergeBoxes(boxes, dim, sp)
 		}
 	}
-	// Every box lies in the hulls. The internet's hull holds the single
-	// addresses the network owns, which no packet from the internet
-	// carries: its sets are reported as parts of the hull (Internet says
-	// what is left out), which spares intersecting every box with a set
-	// of tens of thousands of holes.
-	whole := &Class{Src: minus(srcHull, &holesSrc).Prefixes(), Dst: minus(dstHull, &holesDst).Prefixes(), Ports: sp.ports, SrcPorts: sp.sport}
+	return boxes
+}
+
+// classPaths is each box's path with its class. Every box lies in the
+// hulls. The internet's hull holds the single addresses the network owns,
+// which no packet from the internet carries: its sets are reported as
+// parts of the hull (Internet says what is left out), which spares
+// intersecting every box with a set of tens of thousands of holes.
+func classPaths(boxes []*box, whole *Class) []Path {
 	out := make([]Path, 0, len(boxes))
 	for _, b := range boxes {
 		b.path.Class = &Class{Src: b.src.Prefixes(), Dst: b.dst.Prefixes(), Ports: b.ports, SrcPorts: b.sport}
 		b.path.Whole = whole
 		out = append(out, b.path)
 	}
-	// The reachable part first.
-	slices.SortStableFunc(out, func(a, b Path) int { return boolInt(!a.Reachable) - boolInt(!b.Reachable) })
 	return out
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -47,7 +48,20 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 	switch q.Proto {
 	case model.TCP, model.UDP, model.ICMP:
 	default:
-		return Answer{}, fmt.Errorf("unknown protocol %q: use tcp, udp or icmp", q.Proto)
+		// Any other IANA protocol by number (47 for GRE) or as importers
+		// keep it ("proto-47"): rules for it, or for all traffic, match.
+		n, err := strconv.Atoi(string(q.Proto))
+		if err != nil {
+			var ok bool
+			if n, ok = q.Proto.Number(); !ok {
+				n = -2
+			}
+		}
+		if n < 0 || n > 255 {
+			return Answer{}, fmt.Errorf("unknown protocol %q: use tcp, udp, icmp or an IANA protocol number (47 for GRE)", q.Proto)
+		}
+		q.Proto = model.ProtocolNumber(n)
+		q.Port, q.Ports, q.SrcPort, q.SrcPorts = 0, PortSet{}, 0, Ports(model.Port(0))
 	}
 	srcs, err := ix.Resolve(q.From, true)
 	if err != nil {
@@ -57,7 +71,8 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 	if err != nil {
 		return Answer{}, fmt.Errorf("to: %w", err)
 	}
-	if q.Port == 0 && q.Proto != model.ICMP {
+	_, ported := map[model.Protocol]bool{model.TCP: true, model.UDP: true}[q.Proto]
+	if q.Port == 0 && ported {
 		q.Port = ix.DefaultPort(q.To, dsts)
 	}
 	if q.Proto == model.ICMP {

@@ -40,5 +40,7 @@ var readKinds = model.Coverage{
 	"VPNConnections":             model.By("hybrid: describe-vpn-connections, describe-customer-gateways"),
 	"VirtualInterfaces":          model.By("hybrid: directconnect describe-virtual-interfaces"),
 	"Notes":                      model.Skip("a design's notes are the compiler's; an account carries none"),
+	"Topics":                     model.Skip("describe-* holds no SNS topics; an account's notifications are not network"),
+	"Waivers":                    model.Skip("a design's waivers are the compiler's; an account carries none"),
 	"Tags":                       model.Skip("the stack's own tags are a design's; an account's resources carry their own"),
 }

@@ -85,7 +85,9 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
 	e.flowLogs()
 	e.frontEnds()
 	e.workloads()
+	e.topics() // emit_nat.go
 	e.outputs()
+	e.waivers() // last: they annotate resources emitted above
 	if len(e.errs) > 0 {
 		return nil, errors.Join(e.errs...)
 	}

@@ -105,6 +105,19 @@ func FromNetworkSet(n *model.Network) ([]NamedTemplate, error) {
 		}
 		emit(name, a, nil)
 	}
+	// Every waiver lands in the template that holds its resource; one that
+	// lands nowhere would lose its explanation.
+	for _, w := range n.Waivers {
+		found := false
+		for _, nt := range out {
+			if _, ok := nt.Template.Resource(LogicalID(w.Resource)); ok {
+				found = true
+			}
+		}
+		if !found && len(errs) == 0 {
+			errs = append(errs, fmt.Errorf("waiver for %s: no account template has resource %s", w.Resource, LogicalID(w.Resource)))
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -193,7 +206,7 @@ func accountPart(n *model.Network, acct string) *model.Network {
 		lb, ok := lbIn(n, a)
 		return ok && in(lb.VPC)
 	}
-	p := &model.Network{Name: n.Name, Region: n.Region, Environment: n.Environment, Zones: n.Zones, Tags: n.Tags, Notes: n.Notes, PrefixLists: n.PrefixLists}
+	p := &model.Network{Name: n.Name, Region: n.Region, Environment: n.Environment, Zones: n.Zones, Tags: n.Tags, Notes: n.Notes, PrefixLists: n.PrefixLists, Waivers: n.Waivers, Topics: n.Topics}
 	p.VPCs = keep(n.VPCs, func(v model.VPC) bool { return v.Account == acct })
 	p.Subnets = keep(n.Subnets, func(s model.Subnet) bool { return in(s.VPC) })
 	p.RouteTables = keep(n.RouteTables, func(r model.RouteTable) bool { return in(r.VPC) })

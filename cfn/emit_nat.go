@@ -112,6 +112,60 @@ func (e *emitter) natInstances() {
 	}
 }
 
+// topics emits the topics the auto-scaling groups notify (the NAT
+// instances' and ecs-ec2 hosts'), each encrypted with the model's key,
+// allowing only TLS publishers, with the email subscription when the spec
+// names an address (AWS mails it a link to confirm; until then nothing is
+// delivered). A topic no group of this template uses is left out.
+func (e *emitter) topics() {
+	for _, tp := range e.n.Topics {
+		used := false
+		for _, ni := range e.n.NATInstances {
+			used = used || ni.Notify == tp.Addr
+		}
+		for _, s := range e.n.Services {
+			used = used || s.Notify == tp.Addr
+		}
+		if !used {
+			continue
+		}
+		id := e.id(tp.Addr)
+		t := Topic{DisplayName: String("moat " + e.stack + " scaling events"), Tags: e.tags(tp.Addr, nil)}
+		if tp.KMSKey != "" {
+			t.KmsMasterKeyId = String(tp.KMSKey)
+		}
+		e.add(id, t)
+		e.add(id+"Policy", TopicPolicy{
+			Topics: []Value{Ref{id}},
+			PolicyDocument: policy(Map{
+				{"Sid", String("TLSOnly")},
+				{"Effect", String("Deny")},
+				{"Principal", String("*")},
+				{"Action", String("sns:Publish")},
+				{"Resource", Ref{id}},
+				{"Condition", Map{{"Bool", Map{{"aws:SecureTransport", String("false")}}}}},
+			}),
+		})
+		if tp.Email != "" {
+			e.add(id+"Email", Subscription{TopicArn: Ref{id}, Protocol: String("email"), Endpoint: String(tp.Email)})
+		}
+	}
+}
+
+// notifications is the group's notification configuration for the topic
+// it reports to; nil when it reports to none.
+func (e *emitter) notifications(topic model.Address) []NotificationConfiguration {
+	for _, tp := range e.n.Topics {
+		if tp.Addr == topic && len(tp.Events) > 0 {
+			return []NotificationConfiguration{{NotificationTypes: Strs(tp.Events...), TopicARN: e.ref(tp.Addr)}}
+		}
+	}
+	if topic != "" {
+		e.errorf("topic %s: not in the model, or it names no events", topic)
+	}
+	return nil
+}
+
 func (e *emitter) natInstance(ni model.NATInstance) {
 	id := e.id(ni.Addr)
 	eniID := e.id(ni.ENI)
@@ -162,10 +216,19 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 		ManagedPolicyArns: []Value{Sub{Template: "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}},
 		Policies: []Policy{{
 			PolicyName: String("attach-fixed-eni"),
-			// AttachNetworkInterface is authorized against both the
-			// interface and the instance: allow only this ENI, and only
-			// onto instances tagged as this NAT (the launch template
-			// tags them at launch).
+			// What the boot script calls, and no more. In the Service
+			// Authorization Reference, ec2:AttachNetworkInterface is
+			// authorized against both the interface and the instance
+			// (resource types network-interface* and instance*): allow
+			// only this ENI, and only onto instances tagged as this NAT
+			// (the launch template tags them at launch, before the script
+			// runs; the instance's ARN is unknown until then).
+			// ec2:DescribeNetworkInterfaces lists no resource types (EC2's
+			// Describe* actions support no resource-level permissions), so
+			// it must name "*"; the global key aws:RequestedRegion keeps it
+			// to this Region (aws:SourceVpc is set only on calls through a
+			// VPC endpoint, which the NAT does not use, so it cannot). The ENI keeps SourceDestCheck off itself, so
+			// no ec2:ModifyNetworkInterfaceAttribute is needed.
 			PolicyDocument: policy(
 				Map{
 					{"Sid", String("AttachThisEni")},
@@ -181,11 +244,11 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 					{"Condition", Map{{"StringEquals", Map{{"aws:ResourceTag/moat:nat", String(string(ni.Addr))}}}}},
 				},
 				Map{
-					// Describe* calls support no resource-level scoping.
 					{"Sid", String("WaitForAttachment")},
 					{"Effect", String("Allow")},
 					{"Action", String("ec2:DescribeNetworkInterfaces")},
 					{"Resource", String("*")},
+					{"Condition", Map{{"StringEquals", Map{{"aws:RequestedRegion", Ref{"AWS::Region"}}}}}},
 				},
 			),
 		}},
@@ -245,7 +308,9 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 		DesiredCapacity:   String("1"),
 		VPCZoneIdentifier: []Value{e.ref(ni.Subnet)},
 		LaunchTemplate:    &LaunchTemplateSpecification{LaunchTemplateId: Ref{lt}, Version: GetAtt{lt, "LatestVersionNumber"}},
-		Tags:              asgTags(e.tags(ni.Addr, nil)),
+		// A self-heal (terminate, launch) and a failed one are reported.
+		NotificationConfigurations: e.notifications(ni.Notify),
+		Tags:                       asgTags(e.tags(ni.Addr, nil)),
 	}, att, eniID+"EipAssociation")
 }
 

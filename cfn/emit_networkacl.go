@@ -45,6 +45,10 @@ func (e *emitter) naclEntry(id string, addr model.Address, en model.NACLEntry) {
 	where := fmt.Sprintf("network ACL %s %s rule %d", addr, dir, en.RuleNumber)
 	num, ok := protocolNumbers[en.Protocol]
 	if !ok {
+		// Any other IANA protocol by number (GRE 47, ESP 50, ...).
+		num, ok = en.Protocol.Number()
+	}
+	if !ok {
 		e.errorf("%s: unknown protocol %q", where, en.Protocol)
 		return
 	}

@@ -116,6 +116,11 @@ func (e *emitter) sgProtocol(r model.SGRule, where string) (proto, from, to Valu
 		}
 		return String(string(r.Protocol)), Int(r.Ports.From), Int(r.Ports.To)
 	}
+	// Any other IANA protocol (GRE 47, ESP 50, ...) by number, which
+	// AWS::EC2::SecurityGroup's IpProtocol takes, without ports.
+	if n, ok := r.Protocol.Number(); ok && n >= 0 {
+		return String(strconv.Itoa(n)), nil, nil
+	}
 	e.errorf("%s: unknown protocol %q", where, r.Protocol)
 	return String(string(r.Protocol)), nil, nil
 }

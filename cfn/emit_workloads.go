@@ -83,6 +83,11 @@ func (e *emitter) logGroup(a model.Address, name string, days int) string {
 
 // role adds an IAM role a service assumes, with managed policies.
 func (e *emitter) role(a model.Address, service, desc string, managed ...string) string {
+	return e.roleWith(a, service, desc, nil, managed...)
+}
+
+// roleWith is role with inline policies too.
+func (e *emitter) roleWith(a model.Address, service, desc string, inline []Policy, managed ...string) string {
 	id := e.id(a)
 	var arns []Value
 	for _, m := range managed {
@@ -94,6 +99,7 @@ func (e *emitter) role(a model.Address, service, desc string, managed ...string)
 			{"Effect", String("Allow")}, {"Principal", Map{{"Service", String(service)}}}, {"Action", String("sts:AssumeRole")},
 		}),
 		ManagedPolicyArns: arns,
+		Policies:          inline,
 		Tags:              e.tags(a, nil),
 	})
 	return id
@@ -176,7 +182,23 @@ func (e *emitter) ecs(s model.Service) {
 	})
 	e.param(Parameter{Name: ImageParameter, Type: "String", Description: "Container image of the service, e.g. 123456789012.dkr.ecr.REGION.amazonaws.com/app:1.0"})
 	logs := e.logGroup(model.Address(string(s.Addr)+"/logs"), "/moat/"+e.stack+"/"+s.Name, 0)
-	exec := e.role(model.Address(string(s.Addr)+"/execution-role"), "ecs-tasks.amazonaws.com", "lets ECS pull the image and write the task's logs", "service-role/AmazonECSTaskExecutionRolePolicy")
+	// What AmazonECSTaskExecutionRolePolicy grants on "*", narrowed: the
+	// logs to this service's group only (its Arn ends in ":*", covering
+	// its streams). ecr:GetAuthorizationToken lists no resource type in
+	// the Service Authorization Reference; the image is a deploy-time
+	// parameter in any account or Region, so pulls name any repository
+	// (public registries need no permission at all).
+	exec := e.roleWith(model.Address(string(s.Addr)+"/execution-role"), "ecs-tasks.amazonaws.com", "lets ECS pull the image and write the task's logs", []Policy{{
+		PolicyName: String("pull-image-write-logs"),
+		PolicyDocument: policy(
+			Map{{"Sid", String("RegistryLogin")}, {"Effect", String("Allow")}, {"Action", String("ecr:GetAuthorizationToken")}, {"Resource", String("*")}},
+			Map{{"Sid", String("PullImage")}, {"Effect", String("Allow")},
+				{"Action", Strs("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")},
+				{"Resource", Sub{Template: "arn:${AWS::Partition}:ecr:*:*:repository/*"}}},
+			Map{{"Sid", String("WriteThisServicesLogs")}, {"Effect", String("Allow")},
+				{"Action", Strs("logs:CreateLogStream", "logs:PutLogEvents")}, {"Resource", GetAtt{logs, "Arn"}}},
+		),
+	}})
 	task := e.role(model.Address(string(s.Addr)+"/task-role"), "ecs-tasks.amazonaws.com", "the service's own AWS permissions; none until you add them")
 	fargate := s.Kind != "ecs-ec2"
 	compat := "FARGATE"
@@ -269,6 +291,8 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 		MinSize: String(n), MaxSize: String(strconv.Itoa(2 * s.DesiredCount)), DesiredCapacity: String(n),
 		LaunchTemplate:    &LaunchTemplateSpecification{LaunchTemplateId: Ref{lt}, Version: GetAtt{lt, "LatestVersionNumber"}},
 		VPCZoneIdentifier: e.refs(s.Subnets),
+		// Launches, terminations and failures reach the stack's topic.
+		NotificationConfigurations: e.notifications(s.Notify),
 		// The launch template tags the instances; the group's own tags
 		// stay on the group.
 		Tags: asgTags(e.tags(hosts, nil)),

@@ -43,6 +43,8 @@ var emitKinds = model.Coverage{
 	"VPNConnections":             model.Skip("imports only: no design moat compiles has a VPN"),
 	"VirtualInterfaces":          model.Skip("imports only: Direct Connect is never created by a template"),
 	"Notes":                      model.Skip("text for the plan, not a resource"),
+	"Topics":                     model.By("topics: the SNS topic, its policy and subscriptions"),
+	"Waivers":                    model.By("waivers: each resource's scanner Metadata"),
 	"Tags":                       model.By("every taggable resource's Tags, beside Name and moat:stack"),
 }
 
@@ -88,5 +90,7 @@ var accountKinds = model.Coverage{
 	"VPNConnections":             model.Skip("refused (splitRefused): VPN in per-account templates is not supported yet"),
 	"VirtualInterfaces":          model.Skip("refused (splitRefused): Direct Connect in per-account templates is not supported yet"),
 	"Notes":                      model.By("copied into every part"),
+	"Topics":                     model.By("copied into every part"),
+	"Waivers":                    model.By("copied into every part; one that lands in no part is an error"),
 	"Tags":                       model.By("copied into every part"),
 }

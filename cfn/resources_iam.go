@@ -53,13 +53,49 @@ func (LogGroup) Type() string { return "AWS::Logs::LogGroup" }
 // AutoScalingGroup is AWS::AutoScaling::AutoScalingGroup. Sizes are
 // strings in the CloudFormation reference.
 type AutoScalingGroup struct {
-	DesiredCapacity   Value
-	LaunchTemplate    *LaunchTemplateSpecification
-	MaxSize           Value
-	MinSize           Value
-	Tags              []ASGTag
-	VPCZoneIdentifier []Value
+	DesiredCapacity            Value
+	LaunchTemplate             *LaunchTemplateSpecification
+	MaxSize                    Value
+	MinSize                    Value
+	NotificationConfigurations []NotificationConfiguration
+	Tags                       []ASGTag
+	VPCZoneIdentifier          []Value
 }
+
+// NotificationConfiguration sends a group's scaling events to a topic.
+type NotificationConfiguration struct {
+	NotificationTypes []Value
+	TopicARN          Value
+}
+
+// Topic is AWS::SNS::Topic; Ref returns its ARN.
+type Topic struct {
+	DisplayName    Value
+	KmsMasterKeyId Value
+	Tags           []Tag
+}
+
+// Type implements Properties.
+func (Topic) Type() string { return "AWS::SNS::Topic" }
+
+// TopicPolicy is AWS::SNS::TopicPolicy.
+type TopicPolicy struct {
+	PolicyDocument Value
+	Topics         []Value
+}
+
+// Type implements Properties.
+func (TopicPolicy) Type() string { return "AWS::SNS::TopicPolicy" }
+
+// Subscription is AWS::SNS::Subscription.
+type Subscription struct {
+	Endpoint Value
+	Protocol Value
+	TopicArn Value
+}
+
+// Type implements Properties.
+func (Subscription) Type() string { return "AWS::SNS::Subscription" }
 
 // Type implements Properties.
 func (AutoScalingGroup) Type() string { return "AWS::AutoScaling::AutoScalingGroup" }

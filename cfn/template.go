@@ -52,6 +52,9 @@ type Resource struct {
 	Condition           string
 	DeletionPolicy      RemovalPolicy
 	UpdateReplacePolicy RemovalPolicy
+	// Metadata is the resource's Metadata attribute, e.g. the scanner
+	// suppressions of a Waiver (see waivers.go).
+	Metadata Map
 }
 
 // RemovalPolicy is a DeletionPolicy or UpdateReplacePolicy value.

@@ -53,6 +53,9 @@ func (t *Template) tree() (Map, error) {
 		if len(r.DependsOn) > 0 {
 			m = m.With("DependsOn", Strs(r.DependsOn...))
 		}
+		if len(r.Metadata) > 0 {
+			m = m.With("Metadata", r.Metadata)
+		}
 		if len(r.Properties) > 0 {
 			m = m.With("Properties", r.Properties)
 		}

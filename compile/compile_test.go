@@ -58,7 +58,7 @@ func TestCompileWebapp(t *testing.T) {
 		t.Fatalf("NAT: %d instances, %d ENIs, %d gateways", len(n.NATInstances), ownedENIs(n, "nat/"), len(n.NATGateways))
 	}
 	wantNAT := model.NATInstance{Addr: "nat/use1-az2", VPC: VPCAddr, Subnet: "subnet/public/use1-az2", ENI: "eni/nat/use1-az2",
-		InstanceType: "t4g.nano", Architecture: model.ARM64, SecurityGroup: SGNAT, Serves: []string{"use1-az2"}}
+		InstanceType: "t4g.nano", Architecture: model.ARM64, SecurityGroup: SGNAT, Serves: []string{"use1-az2"}, Notify: ScalingEventsAddr}
 	if diff := cmp.Diff(wantNAT, n.NATInstances[1]); diff != "" {
 		t.Errorf("NAT instance (-want +got):\n%s", diff)
 	}

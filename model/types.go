@@ -228,6 +228,7 @@ type NATInstance struct {
 	Architecture  Architecture // the instance type's; picks the image
 	SecurityGroup Address
 	Serves        []string // AZ IDs whose private route tables use it
+	Notify        Address  // topic its auto-scaling group reports to; empty: none
 }
 
 // ENI is an elastic network interface.
@@ -442,6 +443,9 @@ type Service struct {
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
 	FileSystem     Address // EFS the service mounts; zero if none
+	// Notify is the topic its EC2 hosts' auto-scaling group reports to
+	// (ecs-ec2); empty: none.
+	Notify Address
 
 	// AssignPublicIP is an awsvpc service's AssignPublicIp: ENABLED gives
 	// each task's interface a public IP; the default is DISABLED
@@ -566,6 +570,10 @@ type Network struct {
 	VirtualInterfaces  []DXVirtualInterface
 
 	Notes []Note
+	// Waivers are the design's deliberate deviations from security practice.
+	Waivers []Waiver
+	// Topics are the SNS topics for operational notifications.
+	Topics []Topic
 
 	// fin is the index Finish built (finish.go).
 	fin *index

@@ -40,5 +40,7 @@ var priceKinds = model.Coverage{
 	"VPNConnections":             model.Skip("not priced yet: VPN connection hours are not in the price tables"),
 	"VirtualInterfaces":          model.Skip("not priced yet: Direct Connect ports are billed to the connection's owner"),
 	"Notes":                      model.Skip("text, not a resource"),
+	"Topics":                     model.Skip("an SNS topic has no standing charge; its few messages are not priced"),
+	"Waivers":                    model.Skip("text, not a resource"),
 	"Tags":                       model.Skip("tags cost nothing"),
 }

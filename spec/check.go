@@ -97,6 +97,10 @@ var acmARN = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):[0-9]{1
 
 // instanceType matches an EC2 instance type such as t4g.nano or
 // u-6tb1.metal.
+// emailAddress is a plain mailbox (local@domain.tld) as SNS's email
+// protocol takes it: no display name, no spaces, a dotted domain.
+var emailAddress = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
+
 var instanceType = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
 
 // knownInstanceType reports whether s at n is an instance type moat knows

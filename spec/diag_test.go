@@ -140,6 +140,11 @@ var diagCases = []struct {
 	{"service instance type unknown", base + "service:\n  port: 80\n  kind: ecs-ec2\n  instance_type: banana.huge\n", []want{e(6, 18, `service.instance_type "banana.huge" is not an instance type moat knows`, "nearest known types: ")}},
 	{"service instance type metal size", base + "service:\n  port: 80\n  kind: eks\n  instance_type: m8g.metal-24xl\n", nil},
 	{"nat options without instances", base + "network:\n  nat: {mode: gateway, per_zone: true}\n", []want{w(4, 24, "network.nat.per_zone has no effect with mode gateway")}},
+	{"nat notify not an email", base + "network:\n  nat: {notify: ops at example.com}\n", []want{e(4, 17, `network.nat.notify "ops at example.com" is not an email address`, "ops@example.com")}},
+	{"nat notify without a domain", base + "network:\n  nat: {notify: ops@localhost}\n", []want{e(4, 17, `network.nat.notify "ops@localhost" is not an email address`)}},
+	{"nat notify is fine", base + "network:\n  nat: {notify: ops+nat@example.com}\n", nil},
+	{"nat notify without instances", base + "network:\n  nat: {mode: gateway, notify: ops@example.com}\n", []want{w(4, 32, "network.nat.notify has no effect: with mode gateway and no ecs-ec2 service")}},
+	{"nat notify for ecs-ec2 hosts", base + "network:\n  nat: {mode: gateway, notify: ops@example.com}\nservice:\n  kind: ecs-ec2\n  port: 80\n", nil},
 	{"nat wrong type", base + "network:\n  nat: [instance]\n", []want{e(4, 8, "network.nat must be a mapping, not a list")}},
 
 	// network.endpoints.

@@ -13,7 +13,7 @@ import (
 
 var (
 	networkKeys   = []string{"cidr", "zones", "nat", "ipv6", "endpoints", "flow_logs", "subnets", "cidrs"}
-	natKeys       = []string{"mode", "instance_type", "per_zone"}
+	natKeys       = []string{"mode", "instance_type", "per_zone", "notify"}
 	natModes      = []string{string(NATInstance), string(NATGateway), string(NATGatewayPerZone), string(NATRegionalGateway), string(NATNone)}
 	endpointKeys  = []string{"gateway", "interface"}
 	flowLogKeys   = []string{"enabled", "retention_days", "traffic_type"}
@@ -185,6 +185,15 @@ func (p *parser) nat(f field, prod bool) NAT {
 	if v := m["per_zone"]; v.present() {
 		if b, ok := p.boolean("network.nat.per_zone", v.val); ok {
 			nat.PerZone = b
+		}
+	}
+	if v := m["notify"]; v.present() {
+		if s, ok := p.str("network.nat.notify", v.val); ok {
+			if emailAddress.MatchString(s) && len(s) <= 254 {
+				nat.Notify = s
+			} else {
+				p.errorf(v.val, "write one email address such as ops@example.com", "network.nat.notify %q is not an email address", s)
+			}
 		}
 	}
 	if nat.Mode != NATInstance {

@@ -83,6 +83,10 @@ type NAT struct {
 	// PerZone puts a NAT instance in every zone. Default: true in prod,
 	// false in dev (one shared instance).
 	PerZone bool
+	// Notify is an email address subscribed to the NAT auto-scaling
+	// groups' launch, terminate and failure notifications; empty: the
+	// topic has no subscriber until one is added.
+	Notify string
 }
 
 // Endpoints lists VPC endpoints by short service name.

@@ -54,6 +54,10 @@ func match(p model.Protocol, r model.PortRange) (string, bool) {
 	if n, err := strconv.Atoi(string(p)); err == nil && n >= 0 && n <= 255 {
 		return fmt.Sprintf("meta l4proto %d", n), true
 	}
+	// "proto-N", how importers keep any other IANA protocol (GRE 47).
+	if n, ok := p.Number(); ok && n >= 0 && n <= 255 {
+		return fmt.Sprintf("meta l4proto %d", n), true
+	}
 	return "", false
 }
 

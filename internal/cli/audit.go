@@ -81,7 +81,8 @@ func runAudit(io *streams, path string, opts auditOptions) error {
 			Subnets  []subnetJSON      `json:"subnets"`
 			Exposed  []exposedJSON     `json:"exposed"`
 			Findings []analyze.Finding `json:"findings"`
-		}{Subnets: []subnetJSON{}, Exposed: []exposedJSON{}, Findings: nonNil(r.Findings)}
+			Unknown  []string          `json:"unknown"`
+		}{Subnets: []subnetJSON{}, Exposed: []exposedJSON{}, Findings: nonNil(r.Findings), Unknown: nonNil(r.Unknown)}
 		for _, s := range r.Subnets {
 			out.Subnets = append(out.Subnets, subnetJSON{string(s.Subnet), s.ZoneID, string(s.Tier), s.Reason, string(s.Declared)})
 		}
@@ -98,7 +99,7 @@ func runAudit(io *streams, path string, opts auditOptions) error {
 	} else {
 		writeAudit(io.stdout, r)
 	}
-	if len(r.Findings) > 0 {
+	if len(r.Findings) > 0 || len(r.Unknown) > 0 {
 		return &exitError{code: exitFindings}
 	}
 	return nil
@@ -134,6 +135,12 @@ func writeAudit(w io.Writer, r analyze.AuditReport) {
 		fmt.Fprintf(w, "  %s in %s, %s%s\n", e.ENI, e.Subnet, strings.Join(at, " and "), what)
 		for _, p := range e.Ports {
 			fmt.Fprintf(w, "    %s/%s from %s  (%s)\n      path: %s\n", p.Proto, p.Ports, p.From, p.Rule, p.Path.Summary())
+		}
+	}
+	if len(r.Unknown) > 0 {
+		fmt.Fprintln(w, "\nNot known (the answer above is not a proof where it depends on these)")
+		for _, u := range r.Unknown {
+			fmt.Fprintf(w, "  ? %s\n", u)
 		}
 	}
 	fmt.Fprintln(w, "\nPlacement")

@@ -43,6 +43,9 @@ var (
 	// Tags: "letters, numbers, and spaces representable in UTF-8, and the
 	// following characters: + - = . _ : / @".
 	tagText = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	// SNS display names: "up to 100 characters, including hyphens (-),
+	// underscores (_), spaces, and tabs".
+	snsDisplayName = regexp.MustCompile(`^[A-Za-z0-9 \t_-]*$`)
 )
 
 const (
@@ -62,6 +65,7 @@ const (
 	docRAM      = "https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html (no pattern: moat's printable ASCII, 255)"
 	docECS      = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (API_Volume.html, API_LoadBalancer.html)"
 	docCFN      = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (template-description-structure.html, parameters-section-structure.html, outputs-section-structure.html)"
+	docSNS      = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html (DisplayName)"
 	docTags     = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html (and https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions)"
 )
 
@@ -109,6 +113,8 @@ var textRules = map[string]textRule{
 	"AWS::CloudFront::OriginRequestPolicy OriginRequestPolicyConfig.Comment": {0, 128, false, printable, docCF},
 
 	"AWS::RAM::ResourceShare Name": {1, 255, false, printable, docRAM},
+
+	"AWS::SNS::Topic DisplayName": {0, 100, false, snsDisplayName, docSNS},
 
 	"AWS::ECS::TaskDefinition ContainerDefinitions[].Name": {1, 255, false, ecsName, docECS},
 	"AWS::ECS::TaskDefinition Volumes[].Name":              {1, 255, false, ecsName, docECS},

@@ -71,7 +71,7 @@ Exit 0 when every class is reachable, 1 when any is blocked, 2 on bad input.`,
 			return runReach(io, args, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.proto, "proto", "tcp", "protocol: tcp, udp or icmp")
+	cmd.Flags().StringVar(&opts.proto, "proto", "tcp", "protocol: tcp, udp, icmp, or an IANA protocol number (47 for GRE: no ports)")
 	cmd.Flags().StringVar(&opts.port, "port", "", "destination port, range (8000-8999) or all (default: the destination's own port, else 443)")
 	cmd.Flags().StringVar(&opts.srcPort, "src-port", "", "the client's port or range, which the reply must reach through stateless NACLs (default 32768-60999)")
 	cmd.Flags().StringVar(&opts.host, "host", "", "the host name the client asks for (TLS SNI, or HTTP Host on port 80), which Network Firewall domain rules match")

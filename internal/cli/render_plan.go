@@ -119,6 +119,13 @@ func writeNAT(w io.Writer, n *model.Network) {
 	default:
 		fmt.Fprintln(w, "  none: the app and database subnets have no route to the internet")
 	}
+	for _, tp := range n.Topics {
+		to := "no subscriber yet (set network.nat.notify or subscribe to it)"
+		if tp.Email != "" {
+			to = "emailed to " + tp.Email + " once the address confirms"
+		}
+		fmt.Fprintf(w, "  %s: the auto-scaling groups' launches, terminations and failures go to this SNS topic (encrypted with %s), %s\n", tp.Addr, tp.KMSKey, to)
+	}
 }
 
 func writeRoutes(w io.Writer, n *model.Network) {
@@ -248,12 +255,46 @@ func writeFlowLogs(w io.Writer, n *model.Network) {
 }
 
 func writeNotes(w io.Writer, n *model.Network) {
-	if len(n.Notes) == 0 {
+	if len(n.Notes)+len(n.Waivers) == 0 {
 		return
 	}
 	section(w, "Trade-offs and advice")
 	for _, note := range n.Notes {
 		fmt.Fprintf(w, "  - %s: %s\n", note.Kind, note.Text)
+	}
+	// The deliberate deviations from security practice, as the
+	// template's Metadata records them for the scanners; one line per
+	// reason, naming every resource it covers (each NAT's role, say).
+	type line struct {
+		resources     []string
+		reason, rules string
+	}
+	var lines []*line
+	seen := map[string]*line{}
+	for _, wv := range n.Waivers {
+		by := map[model.Scanner][]string{}
+		var order []model.Scanner
+		for _, r := range wv.Rules {
+			if _, ok := by[r.Scanner]; !ok {
+				order = append(order, r.Scanner)
+			}
+			by[r.Scanner] = append(by[r.Scanner], r.ID)
+		}
+		var ids []string
+		for _, sc := range order {
+			ids = append(ids, string(sc)+" "+strings.Join(by[sc], ", "))
+		}
+		l := &line{reason: wv.Reason, rules: strings.Join(ids, "; ")}
+		if prev, ok := seen[l.reason+"\x00"+l.rules]; ok {
+			l = prev
+		} else {
+			seen[l.reason+"\x00"+l.rules] = l
+			lines = append(lines, l)
+		}
+		l.resources = append(l.resources, string(wv.Resource))
+	}
+	for _, l := range lines {
+		fmt.Fprintf(w, "  - waived: %s: %s (%s)\n", strings.Join(l.resources, ", "), l.reason, l.rules)
 	}
 }
 

@@ -14,6 +14,10 @@ import (
 // reference, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html).
 // Every other type must carry the spec's tags.
 var untaggable = map[string]bool{
+	// A topic's policy and subscriptions take no Tags in CloudFormation
+	// (aws-resource-sns-topicpolicy.html, aws-resource-sns-subscription.html).
+	"AWS::SNS::TopicPolicy":                            true,
+	"AWS::SNS::Subscription":                           true,
 	"AWS::ApiGatewayV2::ApiMapping":                    true,
 	"AWS::ApiGatewayV2::Integration":                   true,
 	"AWS::ApiGatewayV2::Route":                         true,
