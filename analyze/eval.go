@@ -20,30 +20,81 @@ type packet struct {
 }
 
 func (p packet) reply() packet {
+	if p.proto == model.ICMP || p.proto == model.ICMPv6 {
+		// An echo reply has a type, not a port: type 0 to an echo
+		// request's 8 (ICMPv6: 129 to 128). The query's identifier, which
+		// NAT devices track as a port, is kept in sport.
+		t := icmpEchoReply
+		if p.proto == model.ICMPv6 {
+			t = icmpv6EchoReply
+		}
+		return packet{src: p.dst, dst: p.src, proto: p.proto, sport: p.sport, dport: t}
+	}
 	return packet{src: p.dst, dst: p.src, proto: p.proto, sport: p.dport, dport: p.sport}
 }
 
-// protoMatches reports whether a rule's protocol covers the packet's.
-func protoMatches(rule, pkt model.Protocol) bool {
-	switch {
-	case rule == model.AllProtocols || rule == pkt:
-		return true
-	case rule == model.ICMPv6 && pkt == model.ICMP, rule == model.ICMP && pkt == model.ICMPv6:
-		// moat asks "icmp" of either family; the rule's family is
-		// checked by its address range.
-		return true
+// natPort is the port a NAT session tracks the packet by: an ICMP
+// query's identifier (kept in sport both ways), else on the reply the
+// destination port.
+func (p packet) natPort() int {
+	if p.proto == model.ICMP || p.proto == model.ICMPv6 {
+		return p.sport
 	}
-	return false
+	return p.dport
+}
+
+// protoMatches reports whether a rule's protocol covers the packet's.
+// ICMPv6 (protocol 58) is not ICMP (protocol 1): a rule for one never
+// matches the other (the packet's protocol is first put in its address
+// family, icmpOf).
+func protoMatches(rule, pkt model.Protocol) bool {
+	return rule == model.AllProtocols || rule == pkt
+}
+
+// ICMP echo types: request and reply, for IPv4 (RFC 792) and IPv6
+// (RFC 4443).
+const (
+	icmpEchoRequest   = 8
+	icmpEchoReply     = 0
+	icmpv6EchoRequest = 128
+	icmpv6EchoReply   = 129
+)
+
+// icmpOf puts an ICMP packet in the protocol of its address family: moat
+// asks "icmp" (echo request, type 8; its reply type 0) of either IP
+// version, and over IPv6 the packet is ICMPv6, protocol 58, echo request
+// 128 and reply 129. Other packets are returned as they are.
+func icmpOf(proto model.Protocol, port int, a netip.Addr) (model.Protocol, int) {
+	switch {
+	case proto == model.ICMP && a.Is6():
+		switch port {
+		case icmpEchoRequest:
+			port = icmpv6EchoRequest
+		case icmpEchoReply:
+			port = icmpv6EchoReply
+		}
+		return model.ICMPv6, port
+	case proto == model.ICMPv6 && a.Is4():
+		switch port {
+		case icmpv6EchoRequest:
+			port = icmpEchoRequest
+		case icmpv6EchoReply:
+			port = icmpEchoReply
+		}
+		return model.ICMP, port
+	}
+	return proto, port
 }
 
 // portMatches reports whether a rule's ports cover port. For ICMP the
-// range holds the type, with AnyPort or a negative From meaning any.
+// range holds the type (From) and code (To), with AnyPort or a negative
+// value meaning any; moat's ICMP packets are echoes, code 0.
 func portMatches(proto model.Protocol, ports model.PortRange, port int) bool {
 	switch proto {
 	case model.AllProtocols:
 		return true
 	case model.ICMP, model.ICMPv6:
-		return ports == model.AnyPort || ports.From < 0 || ports.From == port
+		return ports == model.AnyPort || ports.From < 0 || ports.From == port && ports.To <= 0
 	case model.TCP, model.UDP:
 		return ports.Contains(port)
 	}
@@ -68,7 +119,8 @@ func traffic(proto model.Protocol, ports model.PortRange) string {
 
 func pktTraffic(p packet) string {
 	if p.proto == model.ICMP || p.proto == model.ICMPv6 {
-		return string(p.proto)
+		proto, t := icmpOf(p.proto, p.dport, p.dst)
+		return fmt.Sprintf("%s type %d", proto, t)
 	}
 	return fmt.Sprintf("%s/%d", p.proto, p.dport)
 }
@@ -76,6 +128,7 @@ func pktTraffic(p packet) string {
 // naclMatch returns the first entry, in rule-number order, that matches a
 // packet to or from peer, or nil for the implicit deny.
 func naclMatch(entries []*model.NACLEntry, peer netip.Addr, proto model.Protocol, port int) *model.NACLEntry {
+	proto, port = icmpOf(proto, port, peer)
 	for _, e := range entries {
 		if !protoMatches(e.Protocol, proto) || !e.CIDR.Contains(peer) {
 			continue
@@ -136,6 +189,9 @@ func (d *device) ownsPrivate(a netip.Addr) bool {
 // a customer prefix list not in the input) may admit the packet or not:
 // when no other rule admits it, unknown says why the answer is not known.
 func sgCheck(ix *Index, d *device, egress bool, proto model.Protocol, port int, addr netip.Addr, dev *device, svc string) (rule string, ok bool, unknown string) {
+	if addr.IsValid() {
+		proto, port = icmpOf(proto, port, addr)
+	}
 	for _, g := range d.sgs {
 		rules := g.in
 		if egress {
@@ -205,10 +261,23 @@ func (ri *rtInfo) lookup(dst netip.Addr, svc string) (routeEntry, bool) {
 			}
 		}
 	}
-	for _, e := range ri.routes {
-		if e.dest.Contains(dst) {
-			return e, true
+	for i, e := range ri.routes {
+		if !e.dest.Contains(dst) {
+			continue
 		}
+		if isPropagated(e.r) {
+			// "If propagated routes from a Site-to-Site VPN connection or
+			// Direct Connect connection overlap with the local route for
+			// your VPC, the local route is most preferred even if the
+			// propagated routes are more specific"
+			// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+			for _, l := range ri.routes[i+1:] {
+				if l.r != nil && l.r.TargetKind == model.TargetLocal && l.dest.Contains(dst) {
+					return l, true
+				}
+			}
+		}
+		return e, true
 	}
 	return routeEntry{}, false
 }

@@ -77,6 +77,9 @@ func (ix *Index) internet() *internetSpace {
 		}
 		for _, v := range ix.n.VPCs {
 			remove(v.CIDR, fmt.Sprintf("%s holds it", v.Addr))
+			for _, c := range v.SecondaryCIDRs {
+				remove(c, fmt.Sprintf("%s holds it", v.Addr))
+			}
 			remove(v.IPv6CIDR, "")
 		}
 		for _, rt := range ix.n.RouteTables {

@@ -52,6 +52,7 @@ func (w *walker) firewallVerdict(fw *model.Firewall, fs *subnetInfo) (model.Fire
 // (for domain rules) host decides; alert rules only log. The twin's
 // inspector decides with it too.
 func FirewallRule(rules []model.FirewallRule, proto model.Protocol, dst netip.Addr, port int, host string) (int, string) {
+	proto, port = icmpOf(proto, port, dst)
 	for i, r := range rules {
 		if !protoMatches(r.Protocol, proto) || (r.Dest.IsValid() && !r.Dest.Contains(dst)) || !portMatches(r.Protocol, r.Ports, port) {
 			continue

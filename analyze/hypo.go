@@ -34,7 +34,7 @@ var assumedPublicIP = netip.MustParseAddr("198.19.255.253")
 
 // reply traces the reply to the forward packet fw delivered.
 func (ix *Index) reply(fw *walker, f Flow) *walker {
-	rw := &walker{ix: ix, dir: Return, pk: fw.pk.reply(), target: f.Src.IP, sessions: fw.sessions, assumed: fw.assumed, backVia: fw.exitGW, rec: fw.rec}
+	rw := &walker{ix: ix, dir: Return, pk: fw.pk.reply(), target: f.Src.IP, sessions: fw.sessions, assumed: fw.assumed, backVia: fw.exitGW, rec: fw.rec, client: fw.client, lbIP: fw.lbIP}
 	switch fw.arrivedVia {
 	case "local":
 		if fw.at != nil {

@@ -108,6 +108,9 @@ type rtInfo struct {
 	rt     *model.RouteTable
 	routes []routeEntry // CIDR routes, longest prefix first
 	svc    []routeEntry // service routes (gateway endpoints)
+	// unresolved are the prefix lists the table routes to whose entries
+	// the input does not hold.
+	unresolved []string
 }
 
 type naclInfo struct {
@@ -130,6 +133,21 @@ type sgInfo struct {
 type tgwRT struct {
 	t      *model.TGWRouteTable
 	routes []*model.TGWRoute // longest prefix first
+	// unresolved are the prefix lists the table routes to whose entries
+	// the input does not hold.
+	unresolved []string
+}
+
+// tgwRank orders Transit Gateway routes to one destination: static, then
+// prefix-list reference, then propagated.
+func tgwRank(r *model.TGWRoute) int {
+	switch {
+	case r.Propagated:
+		return 2
+	case r.PrefixList != "":
+		return 1
+	}
+	return 0
 }
 
 type lbInfo struct {
@@ -386,11 +404,31 @@ func (ix *Index) indexRoutes() {
 				if svc != "" || r.TargetKind == model.TargetEndpoint {
 					ri.svc = append(ri.svc, routeEntry{label: label, r: r, service: svc})
 				}
+				if p == nil && svc == "" && r.TargetKind != model.TargetEndpoint {
+					// A customer prefix list the input does not hold: its
+					// entries may be more specific than any route a lookup
+					// finds, so every lookup in the table is not known.
+					ri.unresolved = append(ri.unresolved, label)
+				}
 			}
 		}
-		// Longest prefix first; for equal lengths keep the table's order,
-		// so answers are deterministic.
-		slices.SortStableFunc(ri.routes, func(a, b routeEntry) int { return cmp.Compare(b.dest.Bits(), a.dest.Bits()) })
+		// Every block of the VPC has a local route, listed or not: AWS adds
+		// one per associated CIDR block
+		// (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#route-table-routes).
+		if vi := ix.vpcs[rt.VPC]; vi != nil {
+			for _, c := range vi.v.SecondaryCIDRs {
+				if !slices.ContainsFunc(ri.routes, func(e routeEntry) bool { return e.dest == c.Masked() && e.r.TargetKind == model.TargetLocal }) {
+					ri.routes = append(ri.routes, routeEntry{dest: c.Masked(), label: c.String(), r: &model.Route{Dest: c, TargetKind: model.TargetLocal}})
+				}
+			}
+		}
+		// Longest prefix first; for equal prefixes a static route before
+		// a prefix-list route before a propagated one; else the table's
+		// order, so answers are deterministic
+		// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+		slices.SortStableFunc(ri.routes, func(a, b routeEntry) int {
+			return cmp.Or(cmp.Compare(b.dest.Bits(), a.dest.Bits()), cmp.Compare(routeRank(a), routeRank(b)))
+		})
 		ix.rts[rt.Addr] = ri
 	}
 	// Compiled designs record gateway endpoint routes once, on the
@@ -468,6 +506,19 @@ func (ix *Index) indexDevices() {
 	}
 	ix.devices = make([]*device, 0, len(n.ENIs)+len(n.NATGateways))
 	var pending []*device // interfaces without a private address yet
+	// Workloads whose interfaces AWS gives a public IP: an ECS service with
+	// AssignPublicIp ENABLED, a publicly accessible RDS instance.
+	publicOwner := map[model.Address]bool{}
+	for _, s := range n.Services {
+		if s.AssignPublicIP {
+			publicOwner[s.Addr] = true
+		}
+	}
+	for _, d := range n.Databases {
+		if d.PubliclyAccessible {
+			publicOwner[d.Addr] = true
+		}
+	}
 	for i := range n.ENIs {
 		e := &n.ENIs[i]
 		d := &device{addr: e.Addr, eni: e, subnet: ix.subnets[e.Subnet], sdc: e.SourceDestCheck, natInst: ix.natInst[e.Addr]}
@@ -481,7 +532,7 @@ func (ix *Index) indexDevices() {
 		}
 		d.ips = append(d.ips, e.SecondaryIPs...)
 		d.ips = append(d.ips, e.IPv6...)
-		d.public, d.hasPublic = e.PublicIP, e.HasPublicIP || e.PublicIP.IsValid()
+		d.public, d.hasPublic = e.PublicIP, e.HasPublicIP || e.PublicIP.IsValid() || publicOwner[e.Owner] && !e.Owner.IsZero()
 		for _, g := range e.SecurityGroups {
 			if si := ix.sgs[g]; si != nil {
 				d.sgs = append(d.sgs, si)
@@ -613,16 +664,33 @@ func (ix *Index) indexTransit() {
 		t := &n.TGWRouteTables[i]
 		ti := &tgwRT{t: t}
 		for j := range t.Routes {
-			ti.routes = append(ti.routes, &t.Routes[j])
+			r := &t.Routes[j]
+			if r.Dest.IsValid() || r.PrefixList == "" {
+				ti.routes = append(ti.routes, r)
+				continue
+			}
+			// A prefix-list reference route: one route per entry, or not
+			// known when the input lacks the list.
+			pl := ix.prefixL[r.PrefixList]
+			if pl == nil || len(pl.Entries) == 0 {
+				ti.unresolved = append(ti.unresolved, r.PrefixList)
+				continue
+			}
+			for _, e := range pl.Entries {
+				x := *r
+				x.Dest = e.Masked()
+				ti.routes = append(ti.routes, &x)
+			}
 		}
 		ti.routes = append(ti.routes, ix.propagated(t)...)
 		slices.SortStableFunc(ti.routes, func(a, b *model.TGWRoute) int {
 			if c := cmp.Compare(b.Dest.Bits(), a.Dest.Bits()); c != 0 {
 				return c
 			}
-			// AWS prefers static routes over propagated ones for the same
-			// destination.
-			return cmp.Compare(boolInt(a.Propagated), boolInt(b.Propagated))
+			// For one destination AWS prefers static routes, then
+			// prefix-list references, then propagated routes
+			// (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html#tgw-route-evaluation-overview).
+			return cmp.Compare(tgwRank(a), tgwRank(b))
 		})
 		ix.tgwRTs[t.Addr] = ti
 		ix.id(t.ID, t.Addr)
@@ -714,6 +782,11 @@ func (vi *vpcInfo) subnetOf(a netip.Addr) *subnetInfo {
 
 // contains reports whether a is inside the VPC's IPv4 or IPv6 CIDR.
 func (vi *vpcInfo) contains(a netip.Addr) bool {
+	for _, c := range vi.v.SecondaryCIDRs {
+		if c.Contains(a) {
+			return true
+		}
+	}
 	return vi.v.CIDR.Contains(a) || (vi.v.IPv6CIDR.IsValid() && vi.v.IPv6CIDR.Contains(a))
 }
 
@@ -728,4 +801,24 @@ func (ix *Index) vpcOf(a netip.Addr, hint *vpcInfo) *vpcInfo {
 		}
 	}
 	return nil
+}
+
+// routeRank orders routes to the same prefix as AWS does: a static route
+// (local, or made by CreateRoute) first, then a route to a prefix list,
+// then a route a virtual private gateway propagates
+// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+func routeRank(e routeEntry) int {
+	switch {
+	case e.r == nil:
+		return 1
+	case isPropagated(e.r):
+		return 2
+	case e.r.DestPrefixList != "":
+		return 1
+	}
+	return 0
+}
+
+func isPropagated(r *model.Route) bool {
+	return r != nil && (r.Propagated || r.Origin == model.RouteOriginPropagated)
 }

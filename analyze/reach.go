@@ -449,32 +449,46 @@ func (ix *Index) Trace(f Flow) Path {
 // question over a set of client ports may hold it), recording into rec
 // what the packet was checked against.
 func (ix *Index) trace(f Flow, rec *consulted) Path {
+	p, _ := ix.traceAs(f, rec, netip.Addr{})
+	return p
+}
+
+// traceAs is trace, and the source address the packet had when it
+// arrived (after any NAT on the way: what a load balancer sees). A valid
+// client marks a Network Load Balancer's leg from its interface (f.Src)
+// to a target that preserves client IPs: the target's side sees client
+// in the balancer's place.
+func (ix *Index) traceAs(f Flow, rec *consulted, client netip.Addr) (Path, netip.Addr) {
 	if f.Proto == "" {
 		f.Proto = model.TCP
 	}
 	if f.Dst.Kind == Balancer {
-		return ix.traceLB(f, rec)
+		return ix.traceLB(f, rec), netip.Addr{}
 	}
 	p := Path{Flow: f}
 
 	fw := ix.newWalker(f, rec)
+	if client.IsValid() {
+		fw.client, fw.lbIP = client, f.Src.IP
+	}
 	if fw.stopped {
 		p.Blocks, p.Notes, p.Unknown = fw.block, fw.notes, fw.unknowns
 		ix.beyond(&p, f, fw, nil)
-		return p
+		return p, netip.Addr{}
 	}
 	ix.start(fw, f.Src)
 	p.Forward, p.Blocks, p.Notes, p.Unknown = fw.hops, fw.block, fw.notes, fw.unknowns
 	if !fw.reached {
 		p.Notes = append(p.Notes, "the reply was not traced: the packet never arrived")
 		ix.beyond(&p, f, fw, nil)
-		return p
+		return p, netip.Addr{}
 	}
+	arrived := fw.pk.src
 	if f.Src.Kind == Router {
 		// The router originated the packet: no host waits for a reply.
 		p.Notes = append(p.Notes, "the reply was not traced: the VPC router originated the packet")
 		p.Reachable = len(p.Blocks) == 0
-		return p
+		return p, arrived
 	}
 	rw := ix.reply(fw, f)
 	p.Return = rw.hops
@@ -493,7 +507,7 @@ func (ix *Index) trace(f Flow, rec *consulted) Path {
 	if !p.Reachable {
 		ix.beyond(&p, f, fw, rw)
 	}
-	return p
+	return p, arrived
 }
 
 // newWalker sets up the forward packet: its addresses as they leave the
@@ -593,10 +607,11 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 		return p
 	}
 	var first Path
+	var arrived netip.Addr
 	if d != nil {
 		g := f
 		g.Dst.Kind = Interface
-		first = ix.trace(g, rec)
+		first, arrived = ix.traceAs(g, rec, netip.Addr{})
 	} else {
 		// API Gateway's front door is outside the VPC; only its VPC Link
 		// interfaces are in the model.
@@ -632,10 +647,19 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	slices.SortStableFunc(targets, func(a, b Endpoint) int {
 		return cmp.Compare(boolInt(zoneOf(ix, a) != zone), boolInt(zoneOf(ix, b) != zone))
 	})
+	// A Network Load Balancer's target that preserves client IPs sees the
+	// client's address, as the balancer received it; else the balancer's.
+	var client netip.Addr
+	if ix.preservesClientIP(lb.lb, l, f.Proto) {
+		client = cmp.Or(arrived, f.Src.IP)
+		if client.IsValid() {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s preserves the client's IP: the target sees %s, which its network ACL and security groups must admit", lb.lb.Addr, client))
+		}
+	}
 	var tried []Path
 	for _, src := range from {
 		for _, t := range targets {
-			leg := ix.trace(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort}, rec)
+			leg, _ := ix.traceAs(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort}, rec, client)
 			if leg.Reachable {
 				tried = []Path{leg}
 				goto done
@@ -768,4 +792,35 @@ const databaseFix = "none: keep the database off the internet; reach it from ins
 // isDatabase reports whether d belongs to a database, designed or imported.
 func (ix *Index) isDatabase(d *device) bool {
 	return d != nil && d.eni != nil && (ix.ownedByDatabase(d) || isRDS(d.eni))
+}
+
+// preservesClientIP reports whether a Network Load Balancer's listener
+// hands its targets the client's address: the target group's
+// preserve_client_ip.enabled when the input sets it, else AWS's default,
+// on for instance targets and for UDP and TCP_UDP, off for ip targets
+// over TCP and TLS; an ALB target, or a listener without a target group
+// (a compiled design's service, registered by IP), does not
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation).
+func (ix *Index) preservesClientIP(lb *model.LoadBalancer, l model.Listener, proto model.Protocol) bool {
+	if lb.Kind != model.NLB || l.TargetGroup.IsZero() {
+		return false
+	}
+	tg := ix.tgroups[l.TargetGroup]
+	if tg == nil {
+		return false
+	}
+	if tg.PreserveClientIP != nil {
+		return *tg.PreserveClientIP
+	}
+	switch strings.ToLower(tg.TargetType) {
+	case "instance", "":
+		return true
+	case "ip":
+		switch strings.ToUpper(cmp.Or(tg.Protocol, l.Protocol)) {
+		case "UDP", "TCP_UDP", "QUIC", "TCP_QUIC":
+			return true
+		}
+		return proto == model.UDP
+	}
+	return false
 }

@@ -8,7 +8,7 @@ import (
 
 // propagated returns the routes a Transit Gateway route table learns from
 // the VPC attachments propagating into it that the model does not list:
-// AWS adds a route to each CIDR of the attached VPC. A network read from a
+// AWS adds a route to each CIDR of the attached VPC, secondary blocks too. A network read from a
 // template, or built by hand, records the propagation only; a describe-*
 // dump already lists the routes (search-transit-gateway-routes), and a
 // route the table has for the same prefix, static or propagated, wins.
@@ -32,7 +32,7 @@ func (ix *Index) propagated(t *model.TGWRouteTable) []*model.TGWRoute {
 		if v == nil {
 			continue
 		}
-		for _, p := range []netip.Prefix{v.v.CIDR, v.v.IPv6CIDR} {
+		for _, p := range append([]netip.Prefix{v.v.CIDR, v.v.IPv6CIDR}, v.v.SecondaryCIDRs...) {
 			if !p.IsValid() || have[p.Masked()] {
 				continue
 			}

@@ -71,6 +71,20 @@ type walker struct {
 	// unknowns are what the input does not define that the path depends
 	// on (a peer group of another account, a VPC not imported).
 	unknowns []string
+	// client and lbIP: on a Network Load Balancer's leg to a target that
+	// preserves client IPs, the packet travels between the balancer's
+	// interface (lbIP) and the target, but rules see the client's address
+	// in its place (view).
+	client, lbIP netip.Addr
+}
+
+// view is the address the rules of the target's side see for a: the
+// client's, where a is the balancer's on a leg that preserves client IPs.
+func (w *walker) view(a netip.Addr) netip.Addr {
+	if w.client.IsValid() && a == w.lbIP {
+		return w.client
+	}
+	return a
 }
 
 func (w *walker) hop(res model.Address, kind, rule string) {
@@ -124,8 +138,9 @@ func (w *walker) sgEgress(d *device) {
 		return
 	}
 	w.rec.device(d)
-	dev := w.ix.deviceAt(w.pk.dst, d.vpc)
-	rule, ok, unknown := sgCheck(w.ix, d, true, w.pk.proto, w.pk.dport, w.pk.dst, dev, w.pk.service)
+	dst := w.view(w.pk.dst)
+	dev := w.ix.deviceAt(dst, d.vpc)
+	rule, ok, unknown := sgCheck(w.ix, d, true, w.pk.proto, w.pk.dport, dst, dev, w.pk.service)
 	if ok {
 		w.hop(d.addr, "sg-egress", rule)
 		return
@@ -150,16 +165,17 @@ func (w *walker) sgIngress(d *device) {
 		return
 	}
 	w.rec.device(d)
-	dev := w.ix.deviceAt(w.pk.src, d.vpc)
-	rule, ok, unknown := sgCheck(w.ix, d, false, w.pk.proto, w.pk.dport, w.pk.src, dev, w.pk.srcService)
+	src := w.view(w.pk.src)
+	dev := w.ix.deviceAt(src, d.vpc)
+	rule, ok, unknown := sgCheck(w.ix, d, false, w.pk.proto, w.pk.dport, src, dev, w.pk.srcService)
 	if ok {
 		w.hop(d.addr, "sg-ingress", rule)
 		return
 	}
 	w.unknown(unknown)
-	from := w.pk.src.String()
+	from := src.String()
 	if dev != nil {
-		from = fmt.Sprintf("%s (%s)", w.pk.src, dev.addr)
+		from = fmt.Sprintf("%s (%s)", src, dev.addr)
 	}
 	w.blocked(firstGroup(d), "sg-ingress", fmt.Sprintf("no ingress rule of %s allows %s from %s", d.groupNames(), pktTraffic(w.pk), from),
 		fmt.Sprintf("add an ingress rule to %s allowing %s from %s", firstGroup(d), pktTraffic(w.pk), from))
@@ -186,6 +202,7 @@ func (w *walker) nacl(s *subnetInfo, egress bool) {
 	if egress {
 		kind, peer, prep = "nacl-out", w.pk.dst, "to"
 	}
+	peer = w.view(peer)
 	if s.nacl == nil {
 		w.unknown(fmt.Sprintf("%s has no network ACL in the input", s.s.Addr))
 		return
@@ -255,6 +272,9 @@ func (w *walker) route(s *subnetInfo) {
 	}
 	rt := s.rt.rt.Addr
 	w.rec.routes(s.rt)
+	for _, pl := range s.rt.unresolved {
+		w.unknown(fmt.Sprintf("%s routes prefix list %s, whose entries the input does not hold", rt, pl))
+	}
 	e, ok := s.rt.lookup(w.pk.dst, w.pk.service)
 	if !ok {
 		to := w.pk.dst.String()
@@ -298,7 +318,14 @@ func (w *walker) route(s *subnetInfo) {
 		w.toDevice(s, d)
 	case model.TargetEndpoint:
 		w.naclOut(s)
+		if ep := w.ix.endpointOf(e); ep != nil && ep.Type == model.GatewayLBEndpoint {
+			w.viaGWLB(rt, text, ep.Addr)
+			return
+		}
 		w.viaEndpoint(s, e)
+	case model.TargetGatewayLBEnd:
+		w.naclOut(s)
+		w.viaGWLB(rt, text, target)
 	case model.TargetPeering:
 		w.naclOut(s)
 		w.viaPeering(s, target)
@@ -318,6 +345,33 @@ func (w *walker) route(s *subnetInfo) {
 		w.stop(rt, "route", fmt.Sprintf("%s: moat does not model %s targets yet", text, e.kind()), "")
 		w.unknown(fmt.Sprintf("%s leads to %s, whose appliance or network the input does not show", text, e.target()))
 	}
+}
+
+// viaGWLB is a packet routed to a Gateway Load Balancer endpoint: the
+// load balancer hands it to appliances (firewalls, inspection) whose
+// verdict and routing the input does not show, so the answer is not
+// known either way
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/introduction.html).
+func (w *walker) viaGWLB(rt model.Address, text string, ep model.Address) {
+	w.stop(ep, "gwlb", fmt.Sprintf("%s sends the packet to the Gateway Load Balancer endpoint %s, whose appliances moat does not model", text, ep), "")
+	w.unknown(fmt.Sprintf("%s leads to the Gateway Load Balancer endpoint %s: what its appliances pass is not in the input", text, ep))
+}
+
+// endpointOf is the endpoint a route entry names, by address or AWS id.
+func (ix *Index) endpointOf(e routeEntry) *model.Endpoint {
+	if e.ep != nil {
+		return e.ep
+	}
+	t := e.target()
+	if ep := ix.endpoints[t]; ep != nil {
+		return ep
+	}
+	for _, x := range ix.byID[string(t)] {
+		if ep := ix.endpoints[x]; ep != nil {
+			return ep
+		}
+	}
+	return nil
 }
 
 // byTarget finds a device named by a route target: an address or an AWS id.
@@ -403,7 +457,12 @@ func (w *walker) atDevice(d *device) {
 		if w.dir == Return {
 			if s := w.session(d); s != nil {
 				w.hop(d.addr, "nat", fmt.Sprintf("reply translated back: %s -> %s", s.outside, s.inside))
-				w.pk.dst, w.pk.dport = s.inside, s.insidePort
+				w.pk.dst = s.inside
+				if w.pk.proto == model.ICMP || w.pk.proto == model.ICMPv6 {
+					w.pk.sport = s.insidePort
+				} else {
+					w.pk.dport = s.insidePort
+				}
 				if d.subnet == nil {
 					w.local(nil, d.vpc)
 					return
@@ -503,7 +562,7 @@ func (w *walker) natGateway(d *device) {
 func (w *walker) session(d *device) *session {
 	for i := len(w.sessions) - 1; i >= 0; i-- {
 		s := &w.sessions[i]
-		if s.dev == d && s.outside == w.pk.dst && s.outsidePort == w.pk.dport {
+		if s.dev == d && s.outside == w.pk.dst && s.outsidePort == w.pk.natPort() {
 			return s
 		}
 	}
@@ -793,10 +852,19 @@ func (w *walker) viaTGW(s *subnetInfo, target model.Address) {
 		w.stop(t.Addr, "tgw", fmt.Sprintf("%s is not attached to %s", s.vpc.v.Addr, t.Addr), "attach the VPC to the Transit Gateway")
 		return
 	}
-	if len(att.Subnets) > 0 && w.attSubnetIn(att, s.s.ZoneID) == nil {
+	as := w.attSubnetIn(att, s.s.ZoneID)
+	if len(att.Subnets) > 0 && as == nil {
 		w.stop(att.Addr, "tgw", fmt.Sprintf("%s has no subnet in zone %s: resources in that zone cannot reach the Transit Gateway", att.Addr, s.s.ZoneID),
 			fmt.Sprintf("add a subnet in %s to the attachment", s.s.ZoneID))
 		return
+	}
+	// The attachment's interface in the zone lives in its subnet: a packet
+	// from another subnet enters it, through that subnet's network ACL
+	// inbound (the way into the VPC, its outbound, is route's cross). From
+	// the attachment subnet itself only the outbound rules apply
+	// (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html).
+	if as != nil && as != s {
+		w.naclIn(as)
 	}
 	w.hop(att.Addr, "tgw-attachment", "into "+string(t.Addr))
 	w.tgwRoute(t, att, s.s.ZoneID)
@@ -821,6 +889,9 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		return
 	}
 	w.rec.tgw(rt)
+	for _, pl := range rt.unresolved {
+		w.unknown(fmt.Sprintf("%s routes prefix list %s, whose entries the input does not hold", rt.t.Addr, pl))
+	}
 	var r *model.TGWRoute
 	for _, x := range rt.routes {
 		if x.Dest.Contains(w.pk.dst) {

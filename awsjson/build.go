@@ -391,6 +391,7 @@ func (b *builder) route(f file, table string, r rawRoute) (model.Route, bool) {
 		b.warnf(f, "%s: a route has no destination; ignored", what)
 		return m, false
 	}
+	m.Origin = r.Origin
 	switch {
 	case r.State == "blackhole":
 		m.TargetKind = model.TargetBlackhole
@@ -929,14 +930,21 @@ func (b *builder) tgwRouteTables() {
 	addRoutes := func(f file, t *model.TGWRouteTable, rs []rawTGWRoute) {
 		tgw := strings.TrimPrefix(string(t.TGW), "tgw/")
 		for _, r := range rs {
-			if r.DestinationCidrBlock == "" || gone(r.State) {
-				continue // prefix-list routes: not modelled yet
-			}
-			dest := b.prefix(f, "Transit Gateway route table "+t.ID, r.DestinationCidrBlock)
-			if !dest.IsValid() {
+			if r.DestinationCidrBlock == "" && r.PrefixListId == "" || gone(r.State) {
 				continue
 			}
+			var dest netip.Prefix
+			if r.DestinationCidrBlock != "" {
+				if dest = b.prefix(f, "Transit Gateway route table "+t.ID, r.DestinationCidrBlock); !dest.IsValid() {
+					continue
+				}
+			}
+			// A prefix-list reference route stands for the list's entries
+			// (the analyzer expands them, or says they are not known).
 			base := model.TGWRoute{Dest: dest, Blackhole: r.State == "blackhole", Propagated: r.Type == "propagated"}
+			if !dest.IsValid() {
+				base.PrefixList = r.PrefixListId
+			}
 			if base.Blackhole || len(r.TransitGatewayAttachments) == 0 {
 				base.Blackhole = true
 				t.Routes = append(t.Routes, base)
@@ -946,7 +954,7 @@ func (b *builder) tgwRouteTables() {
 			for _, at := range r.TransitGatewayAttachments {
 				m := base
 				m.Attachment = b.attachAddr(at.TransitGatewayAttachmentId, tgw)
-				key := t.ID + "|" + dest.String() + "|" + string(m.Attachment)
+				key := t.ID + "|" + dest.String() + base.PrefixList + "|" + string(m.Attachment)
 				if routeSeen[key] {
 					continue
 				}
@@ -1188,6 +1196,19 @@ func (b *builder) loadBalancers() {
 			b.n.LoadBalancers = append(b.n.LoadBalancers, m)
 		}
 	}
+	// preserve_client_ip.enabled by group name, from
+	// describe-target-group-attributes.<group-name>.json.
+	preserve := map[string]bool{}
+	for _, f := range b.files {
+		if f.k.command != "describe-target-group-attributes" {
+			continue
+		}
+		for _, at := range f.d.Attributes {
+			if at.Key == "preserve_client_ip.enabled" {
+				preserve[f.tableID] = strings.EqualFold(at.Value, "true")
+			}
+		}
+	}
 	for _, f := range b.files {
 		for _, tg := range f.d.TargetGroups {
 			if !b.first("tg", tg.TargetGroupName) {
@@ -1196,6 +1217,9 @@ func (b *builder) loadBalancers() {
 			m := model.TargetGroup{
 				Addr: a("tg", tg.TargetGroupName), ID: tg.TargetGroupArn, VPC: a("vpc", tg.VpcId),
 				Protocol: tg.Protocol, Port: tg.Port, TargetType: tg.TargetType,
+			}
+			if v, ok := preserve[tg.TargetGroupName]; ok {
+				m.PreserveClientIP = &v
 			}
 			for _, h := range health[tg.TargetGroupArn] {
 				m.Targets = append(m.Targets, b.target(f, h, tg.Port, m.VPC))

@@ -56,6 +56,10 @@ var kinds = []kind{
 	// describe-target-health prints no target group: name the group in the
 	// file name (describe-target-health.<group-name>.json).
 	{command: "describe-target-health", batfish: "LoadBalancerTargetHealth", perID: "tg:"},
+	// describe-target-group-attributes likewise
+	// (describe-target-group-attributes.<group-name>.json): the
+	// preserve_client_ip.enabled of a Network Load Balancer's group.
+	{command: "describe-target-group-attributes", perID: "tg:"},
 	{command: "describe-vpn-gateways", batfish: "VpnGateways"},
 	{command: "describe-vpn-connections", batfish: "VpnConnections"},
 	{command: "describe-customer-gateways", batfish: "CustomerGateways"},

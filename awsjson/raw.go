@@ -46,6 +46,8 @@ type dump struct {
 	TargetGroups             []rawTargetGroup
 	TargetHealthDescriptions []rawTargetHealth
 	LoadBalancerTargetHealth []rawTGHealth
+	// describe-target-group-attributes: one group per file.
+	Attributes []struct{ Key, Value string }
 	// VPN and Direct Connect (types in vpn.go)
 	VpnGateways       []rawVGW
 	VpnConnections    []rawVPNConnection
@@ -97,6 +99,7 @@ type rawRoute struct {
 	TransitGatewayId, VpcPeeringConnectionId, EgressOnlyInternetGatewayId   string
 	CarrierGatewayId, LocalGatewayId, CoreNetworkArn                        string
 	State                                                                   string
+	Origin                                                                  string
 }
 
 type rawAttachment struct {

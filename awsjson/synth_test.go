@@ -178,6 +178,14 @@ func normalize(n *model.Network) model.Network {
 	for i := range m.TransitGateways {
 		m.TransitGateways[i].Region = "" // from its ARN
 	}
+	m.RouteTables = append([]model.RouteTable(nil), n.RouteTables...)
+	for i := range m.RouteTables {
+		rs := append([]model.Route(nil), m.RouteTables[i].Routes...)
+		for j := range rs {
+			rs[j].Origin = "" // the dump's; a design has none
+		}
+		m.RouteTables[i].Routes = rs
+	}
 	m.TGWAttachments = append([]model.TGWAttachment(nil), n.TGWAttachments...)
 	for i := range m.TGWAttachments {
 		m.TGWAttachments[i].ID = ""

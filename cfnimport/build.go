@@ -187,7 +187,7 @@ func (t *tmpl) route(r *resource) (model.Route, bool) {
 	switch {
 	case p.get("DestinationPrefixListId") != nil:
 		s, _ := t.str(r, "DestinationPrefixListId")
-		m.DestPrefixList = strings.TrimPrefix(s, "pl/")
+		m.DestPrefixList = t.plName(s)
 	case p.get("DestinationCidrBlock") != nil:
 		m.Dest = t.prefix(r, "DestinationCidrBlock", p.get("DestinationCidrBlock"))
 	case p.get("DestinationIpv6CidrBlock") != nil:

@@ -203,6 +203,16 @@ func (t *tmpl) loadBalancers() {
 		if s, ok := t.str(r, "TargetType"); ok {
 			tg.TargetType = s
 		}
+		if l := r.props.get("TargetGroupAttributes"); l != nil && l.kind == listNode {
+			for _, it := range l.items {
+				if k, _ := t.strOf(r, "TargetGroupAttributes.Key", it.get("Key")); k == "preserve_client_ip.enabled" {
+					if v, ok := t.strOf(r, "TargetGroupAttributes.Value", it.get("Value")); ok {
+						b := strings.EqualFold(v, "true")
+						tg.PreserveClientIP = &b
+					}
+				}
+			}
+		}
 		if l := r.props.get("Targets"); l != nil && l.kind == listNode {
 			for _, it := range l.items {
 				id, _ := t.strOf(r, "Targets.Id", it.get("Id"))

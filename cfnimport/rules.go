@@ -247,5 +247,19 @@ func (t *tmpl) prefixListID(r *resource, what string, n *node) string {
 		}
 	}
 	s, _ := t.strOf(r, what, n)
-	return strings.TrimPrefix(s, "pl/")
+	return t.plName(s)
+}
+
+// plName is the name a rule or route gives a prefix list: the address of
+// one the template defines (Ref and Fn::GetAtt PrefixListId evaluate to
+// it), which the analyzer resolves to its entries; else the id as
+// written.
+func (t *tmpl) plName(s string) string {
+	if id, ok := strings.CutPrefix(s, "pl/"); ok {
+		if x := t.res[id]; x != nil && x.typ == "AWS::EC2::PrefixList" {
+			return string(x.addr)
+		}
+		return id
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package cfnimport
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -39,6 +40,11 @@ func (t *tmpl) workloads() {
 		}
 		if gs := t.refAddrs(r, "AwsvpcConfiguration.SecurityGroups", aws.get("SecurityGroups"), "sg"); len(gs) > 0 {
 			s.SecurityGroup = gs[0]
+		}
+		// AssignPublicIp: ENABLED or DISABLED, the default
+		// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html).
+		if v, ok := t.strOf(r, "AwsvpcConfiguration.AssignPublicIp", aws.get("AssignPublicIp")); ok && strings.EqualFold(v, "ENABLED") {
+			s.AssignPublicIP = true
 		}
 		if c, ok := t.integer(r, "DesiredCount", r.props.get("DesiredCount")); ok {
 			s.DesiredCount = c
@@ -90,6 +96,14 @@ func (t *tmpl) workloads() {
 			if sub, ok := n.Subnet(d.Subnets[0]); ok {
 				d.VPC = sub.VPC
 			}
+		}
+		// PubliclyAccessible left out defaults to whether the subnet
+		// group's VPC has an internet gateway attached
+		// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+		if pa := r.props.get("PubliclyAccessible"); pa != nil {
+			d.PubliclyAccessible = t.boolean(r, "PubliclyAccessible", pa)
+		} else if !d.VPC.IsZero() {
+			d.PubliclyAccessible = slices.ContainsFunc(n.InternetGateways, func(g model.InternetGateway) bool { return g.VPC == d.VPC })
 		}
 		n.Databases = append(n.Databases, d)
 	})

@@ -49,6 +49,10 @@ type TGWRoute struct {
 	Attachment Address
 	Blackhole  bool
 	Propagated bool
+
+	// PrefixList is the prefix list a prefix-list reference route names
+	// (Dest is then invalid): the route stands for each of its entries.
+	PrefixList string
 }
 
 // TGWRouteTable is a Transit Gateway route table with the attachments
@@ -110,6 +114,14 @@ type TargetGroup struct {
 	Port       int
 	TargetType string // instance, ip, lambda, alb
 	Targets    []Target
+
+	// PreserveClientIP is the preserve_client_ip.enabled attribute of a
+	// Network Load Balancer's target group; nil when the input does not
+	// set it, and then the default holds: on for instance targets and
+	// for UDP, TCP_UDP, QUIC and TCP_QUIC, off for ip targets over TCP
+	// and TLS
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation).
+	PreserveClientIP *bool
 }
 
 // FirewallAction is what a Network Firewall rule does with a match.

@@ -159,7 +159,18 @@ type Route struct {
 	// Propagated marks a route moat added for a propagating virtual
 	// private gateway (a static VPN route the dump did not list).
 	Propagated bool
+
+	// Origin is how AWS made the route (describe-route-tables Origin:
+	// CreateRouteTable, CreateRoute, EnableVgwRoutePropagation); empty
+	// when the input does not say. It decides between routes to the same
+	// prefix: static before propagated
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+	Origin string
 }
+
+// RouteOriginPropagated is the Origin of a route a virtual private
+// gateway propagates.
+const RouteOriginPropagated = "EnableVgwRoutePropagation"
 
 // RouteTable is a route table; Network.RouteTableSubnets lists the
 // subnets it serves.
@@ -435,6 +446,11 @@ type Service struct {
 	// Notify is the topic its EC2 hosts' auto-scaling group reports to
 	// (ecs-ec2); empty: none.
 	Notify Address
+
+	// AssignPublicIP is an awsvpc service's AssignPublicIp: ENABLED gives
+	// each task's interface a public IP; the default is DISABLED
+	// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html).
+	AssignPublicIP bool
 }
 
 // Database is the stack's relational database.
@@ -453,6 +469,12 @@ type Database struct {
 	BackupDays         int
 	DeletionProtection bool
 	StorageEncrypted   bool
+
+	// PubliclyAccessible is RDS's: the instance's interfaces get a public
+	// IP. Left out, it defaults to true when the DB subnet group's VPC
+	// has an internet gateway attached, else false
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+	PubliclyAccessible bool
 }
 
 // BastionMode is how people reach the bastion.
