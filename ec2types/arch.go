@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/moatnet/moat/internal/editdist"
 	"github.com/moatnet/moat/model"
 )
 
@@ -121,12 +122,12 @@ func Nearest(instanceType string, n int) []string {
 	var cands []cand
 	if f, ok := families[fam]; ok {
 		for _, s := range f.sizes {
-			cands = append(cands, cand{fam + "." + s, editDistance(size, s)})
+			cands = append(cands, cand{fam + "." + s, editdist.Distance(size, s)})
 		}
 	} else {
 		for _, t := range Types() {
 			f, s, _ := strings.Cut(t, ".")
-			d := editDistance(fam, f)*2 + editDistance(size, s)*3
+			d := editdist.Distance(fam, f)*2 + editdist.Distance(size, s)*3
 			cands = append(cands, cand{t, d})
 		}
 	}
@@ -144,26 +145,4 @@ func Nearest(instanceType string, n int) []string {
 		out = append(out, c.name)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (instance type names are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -3,6 +3,8 @@ package spec
 import (
 	"fmt"
 	"strings"
+
+	"github.com/moatnet/moat/internal/editdist"
 )
 
 // closest returns the candidate nearest to s by edit distance, if it is
@@ -12,7 +14,7 @@ func closest(s string, candidates []string) (string, bool) {
 	ls := strings.ToLower(s)
 	best, bestD := "", -1
 	for _, c := range candidates {
-		d := editDistance(ls, strings.ToLower(c))
+		d := editdist.Distance(ls, strings.ToLower(c))
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
@@ -45,26 +47,4 @@ func valueHint(v string, allowed []string) string {
 		return fmt.Sprintf("did you mean %s? %s", c, list)
 	}
 	return list
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (spec keys and values are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
