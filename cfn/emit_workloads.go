@@ -146,7 +146,7 @@ func (e *emitter) param(p Parameter) {
 func (e *emitter) workloads() {
 	for _, s := range e.n.Services {
 		switch s.Kind {
-		case "eks":
+		case model.EKS:
 			e.eks(s)
 		default:
 			e.ecs(s)
@@ -200,7 +200,7 @@ func (e *emitter) ecs(s model.Service) {
 		),
 	}})
 	task := e.role(model.Address(string(s.Addr)+"/task-role"), "ecs-tasks.amazonaws.com", "the service's own AWS permissions; none until you add them")
-	fargate := s.Kind != "ecs-ec2"
+	fargate := s.Kind != model.ECSEC2
 	compat := "FARGATE"
 	if !fargate {
 		compat = "EC2"

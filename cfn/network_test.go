@@ -205,6 +205,6 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 		pubSubnets = append(pubSubnets, model.Addr("subnet", "public", z))
 	}
 	n.LoadBalancers = []model.LoadBalancer{{Addr: "lb/web", VPC: vpc, Kind: model.ALB, InternetFacing: true, Subnets: pubSubnets, SecurityGroups: []model.Address{"sg/alb"}, Allowed: []netip.Prefix{pfx("0.0.0.0/0")}}}
-	n.Services = []model.Service{{Addr: "svc/app", VPC: vpc, Name: "app", Kind: "ecs-fargate", Port: 8080, Subnets: privSubnets, SecurityGroup: "sg/app", Architecture: model.ARM64}}
+	n.Services = []model.Service{{Addr: "svc/app", VPC: vpc, Name: "app", Kind: model.ECSFargate, Port: 8080, Subnets: privSubnets, SecurityGroup: "sg/app", Architecture: model.ARM64}}
 	return n
 }

@@ -18,7 +18,7 @@ import (
 func (t *tmpl) eksNodeGroups() {
 	n := t.n
 	t.each("AWS::EKS::Nodegroup", func(r *resource) {
-		s := model.Service{Addr: r.addr, Name: r.id, Kind: "eks",
+		s := model.Service{Addr: r.addr, Name: r.id, Kind: model.EKS,
 			Subnets: t.refAddrs(r, "Subnets", r.props.get("Subnets"), "subnet")}
 		if lt := t.resOf(t.quiet(r.props.get("LaunchTemplate").get("Id"))); lt != nil && lt.typ == "AWS::EC2::LaunchTemplate" {
 			data := lt.props.get("LaunchTemplateData")
@@ -64,7 +64,7 @@ func (t *tmpl) eksTargets(registers map[model.Address][]model.Address, ports map
 		}
 		var nodes []int
 		for i, s := range n.Services {
-			if s.Kind == "eks" && s.VPC == tg.VPC && !s.VPC.IsZero() {
+			if s.Kind == model.EKS && s.VPC == tg.VPC && !s.VPC.IsZero() {
 				nodes = append(nodes, i)
 			}
 		}

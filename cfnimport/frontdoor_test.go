@@ -241,7 +241,7 @@ func TestEKSNodeGroups(t *testing.T) {
 			"      Subnets: [!Ref A, !Ref B]\n      InstanceTypes: [m6g.large]\n      ScalingConfig: {MinSize: 2, DesiredSize: 2, MaxSize: 4}\n" + template
 	}
 	withLT := "      LaunchTemplate: {Id: !Ref Lt}\n"
-	svc := model.Service{Addr: "eks/Nodes", VPC: "vpc/Vpc", Name: "Nodes", Kind: "eks", Port: 8080,
+	svc := model.Service{Addr: "eks/Nodes", VPC: "vpc/Vpc", Name: "Nodes", Kind: model.EKS, Port: 8080,
 		Subnets: []model.Address{"subnet/A", "subnet/B"}, SecurityGroup: "sg/SgApp", DesiredCount: 2, InstanceType: "m6g.large", MaxPodsPerNode: 29}
 	tests := []struct {
 		name, more string
@@ -259,7 +259,7 @@ func TestEKSNodeGroups(t *testing.T) {
 			name: "two node groups: the targets stay unknown",
 			more: lt + nodes("Nodes", withLT) + nodes("More", withLT),
 			want: []model.Service{
-				{Addr: "eks/More", VPC: "vpc/Vpc", Name: "More", Kind: "eks", Subnets: svc.Subnets, SecurityGroup: "sg/SgApp", DesiredCount: 2, InstanceType: "m6g.large", MaxPodsPerNode: 29},
+				{Addr: "eks/More", VPC: "vpc/Vpc", Name: "More", Kind: model.EKS, Subnets: svc.Subnets, SecurityGroup: "sg/SgApp", DesiredCount: 2, InstanceType: "m6g.large", MaxPodsPerNode: 29},
 				func() model.Service { s := svc; s.Port = 0; return s }(),
 			},
 			warning: "by one of 2 EKS node groups",

@@ -36,7 +36,7 @@ func (t *tmpl) workloads() {
 		s := model.Service{Addr: r.addr, Name: r.id, Kind: "ecs",
 			Subnets: t.refAddrs(r, "AwsvpcConfiguration.Subnets", aws.get("Subnets"), "subnet")}
 		if lt, ok := t.str(r, "LaunchType"); ok && strings.EqualFold(lt, "FARGATE") {
-			s.Kind = "ecs-fargate"
+			s.Kind = model.ECSFargate
 		}
 		if gs := t.refAddrs(r, "AwsvpcConfiguration.SecurityGroups", aws.get("SecurityGroups"), "sg"); len(gs) > 0 {
 			s.SecurityGroup = gs[0]

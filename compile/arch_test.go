@@ -21,7 +21,7 @@ func TestArchitectureFollowsType(t *testing.T) {
 	} {
 		s := webapp()
 		s.Network.NAT.InstanceType = tc.nat
-		s.Service.Kind, s.Service.InstanceType = tc.kind, tc.host
+		s.Service.Kind, s.Service.InstanceType = model.ServiceKind(tc.kind), tc.host
 		s.Bastion = &spec.Bastion{Mode: model.BastionSSM}
 		n := build(t, s)
 		for _, ni := range n.NATInstances {

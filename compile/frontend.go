@@ -292,11 +292,11 @@ func (c *compiler) buildService() {
 	// Fargate tasks run on Graviton, the cheaper rate; hosts and nodes run
 	// on whatever their type is (spec validation knows every type's).
 	svc.Architecture = model.ARM64
-	if sv.Kind != "ecs-fargate" {
+	if sv.Kind != model.ECSFargate {
 		svc.InstanceType = sv.InstanceType
 		svc.Architecture = c.arch(sv.InstanceType, "service.instance_type")
 	}
-	if sv.Kind == "eks" {
+	if sv.Kind == model.EKS {
 		if l, ok := ec2types.Lookup(sv.InstanceType); ok {
 			svc.MaxPodsPerNode = l.MaxPods()
 		} else {
@@ -339,7 +339,7 @@ func (c *compiler) workloadNotes() {
 			c.note(model.Advice, "alb", "moat requests certificates with DNS validation but has no hosted_zone: the stack waits until you add the validation CNAME records that ACM shows.")
 		}
 	}
-	if sv := s.Service; sv != nil && sv.Kind == "eks" {
+	if sv := s.Service; sv != nil && sv.Kind == model.EKS {
 		// Name the bastion only when the spec has one.
 		from := "from inside the VPC (add a bastion: section for a way in)"
 		if s.Bastion != nil {

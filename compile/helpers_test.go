@@ -26,7 +26,7 @@ func webapp() *spec.Stack {
 		},
 		FrontEnd: spec.FrontEnd{Kind: spec.FrontEndALB, InternetFacing: true, AllowFrom: pfxs("0.0.0.0/0"),
 			Domains: []spec.Domain{{Name: "app.example.com"}}},
-		Service:  &spec.Service{Name: "web", Port: 8080, Kind: "ecs-fargate"},
+		Service:  &spec.Service{Name: "web", Port: 8080, Kind: model.ECSFargate},
 		Database: &spec.Database{Engine: "postgres", Port: 5432},
 		Tags:     []model.Tag{{Key: "team", Value: "web"}},
 	}

@@ -55,10 +55,10 @@ type hub struct {
 // way to the internet needs, by service kind: ECS pulls images from ECR
 // (its layers come from S3, through the gateway endpoint), talks to its
 // control plane and ships logs to CloudWatch Logs.
-var EgressEndpoints = map[string][]string{
-	"ecs-fargate": {"ecr.api", "ecr.dkr", "ecs", "logs"},
-	"ecs-ec2":     {"ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry", "logs"},
-	"eks":         {"ec2", "ecr.api", "ecr.dkr", "eks", "eks-auth", "elasticloadbalancing", "logs", "sts"},
+var EgressEndpoints = map[model.ServiceKind][]string{
+	model.ECSFargate: {"ecr.api", "ecr.dkr", "ecs", "logs"},
+	model.ECSEC2:     {"ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry", "logs"},
+	model.EKS:        {"ec2", "ecr.api", "ecr.dkr", "eks", "eks-auth", "elasticloadbalancing", "logs", "sts"},
 }
 
 // compileHub builds the hub-and-spoke design: an ingress VPC with the

@@ -63,7 +63,7 @@ func (c *compiler) buildNotes() {
 // addresses are global: no NAT stands in front of them.
 func (c *compiler) ipv6Note() {
 	text := "IPv6 is on. Service tasks get global IPv6 addresses and reach the internet over IPv6 through the egress-only gateway, not NAT; sg/service still admits only its front end."
-	if strings.HasPrefix(c.s.Service.Kind, "ecs") {
+	if c.s.Service.Kind == model.ECSFargate || c.s.Service.Kind == model.ECSEC2 {
 		text += " ECS gives tasks an IPv6 address only when the account setting dualStackIPv6 is enabled (aws ecs put-account-setting-default --name dualStackIPv6 --value enabled)."
 	}
 	if c.s.Database != nil {

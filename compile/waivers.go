@@ -39,7 +39,7 @@ func scalingTopic(n *model.Network, email string) {
 		used = true
 	}
 	for i := range n.Services {
-		if n.Services[i].Kind == "ecs-ec2" {
+		if n.Services[i].Kind == model.ECSEC2 {
 			n.Services[i].Notify = ScalingEventsAddr
 			used = true
 		}
@@ -175,7 +175,7 @@ func recordWaivers(n *model.Network) {
 		case "ecs-fargate", "ecs-ec2":
 			waive(s.Addr+"/execution-role", "inline in place of AmazonECSTaskExecutionRolePolicy, logs narrowed to this service's group; ecr:GetAuthorizationToken supports no resource ARN, and the image is a deploy-time parameter in any account or Region, so pulls name any repository",
 				rules(model.CDKNag, "AwsSolutions-IAM5"), rules(model.CfnNag, "W11"))
-			if s.Kind == "ecs-ec2" {
+			if s.Kind == model.ECSEC2 {
 				waive(s.Addr+"/host-role", "AmazonEC2ContainerServiceforEC2Role is what the ECS agent calls, kept in step with the agent by AWS, and it names container instances that do not exist until launch; "+ssm,
 					rules(model.CDKNag, "AwsSolutions-IAM4"))
 			}

@@ -293,7 +293,7 @@ func buildScene(n *model.Network) *scene {
 		if sv.Name != "" {
 			name += " " + sv.Name
 		}
-		second := sv.Kind
+		second := string(sv.Kind)
 		if sv.Port > 0 {
 			second = strings.TrimSpace(second + " :" + itoa(sv.Port))
 		}

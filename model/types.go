@@ -428,7 +428,7 @@ type Service struct {
 	Addr          Address
 	VPC           Address
 	Name          string
-	Kind          string // ecs-fargate, ecs-ec2, eks
+	Kind          ServiceKind
 	Port          int
 	Subnets       []Address
 	SecurityGroup Address
@@ -504,6 +504,18 @@ type Architecture string
 const (
 	ARM64 Architecture = "ARM64"
 	X86   Architecture = "X86_64"
+)
+
+// ServiceKind is how the application runs.
+type ServiceKind string
+
+const (
+	// ECSFargate runs tasks on Fargate, one interface each.
+	ECSFargate ServiceKind = "ecs-fargate"
+	// ECSEC2 runs tasks on an auto-scaling group of ECS hosts.
+	ECSEC2 ServiceKind = "ecs-ec2"
+	// EKS runs pods on an EKS managed node group.
+	EKS ServiceKind = "eks"
 )
 
 // NoteKind classifies what the compiler wants a reader to know.

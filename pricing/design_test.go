@@ -17,13 +17,13 @@ func TestWorkloadsPriceTheModel(t *testing.T) {
 	us := mustLoad(t, "us-east-1")
 	u := DefaultUsage()
 	prodWeb := &model.Network{Region: "us-east-1", Environment: model.Prod, Services: []model.Service{
-		{Addr: "service", Kind: "ecs-fargate", CPU: 256, Memory: 512, DesiredCount: 3, Architecture: model.ARM64}}}
+		{Addr: "service", Kind: model.ECSFargate, CPU: 256, Memory: 512, DesiredCount: 3, Architecture: model.ARM64}}}
 	big := &model.Network{Region: "us-east-1", Environment: model.Prod, Services: []model.Service{
-		{Addr: "service", Kind: "ecs-fargate", CPU: 1024, Memory: 4096, DesiredCount: 10, Architecture: model.X86}}}
+		{Addr: "service", Kind: model.ECSFargate, CPU: 1024, Memory: 4096, DesiredCount: 10, Architecture: model.X86}}}
 	bigARM := &model.Network{Region: "us-east-1", Environment: model.Prod, Services: []model.Service{
-		{Addr: "service", Kind: "ecs-fargate", CPU: 1024, Memory: 4096, DesiredCount: 10, Architecture: model.ARM64}}}
+		{Addr: "service", Kind: model.ECSFargate, CPU: 1024, Memory: 4096, DesiredCount: 10, Architecture: model.ARM64}}}
 	hosts := &model.Network{Region: "us-east-1", Environment: model.Prod, Services: []model.Service{
-		{Addr: "service", Kind: "ecs-ec2", InstanceType: "t4g.medium", DesiredCount: 3}},
+		{Addr: "service", Kind: model.ECSEC2, InstanceType: "t4g.medium", DesiredCount: 3}},
 		Databases: []model.Database{{Addr: "db", Engine: "postgres", InstanceClass: "db.t4g.medium", StorageGiB: 100}},
 		Bastions:  []model.Bastion{{Addr: "bastion", InstanceType: "t4g.micro"}}}
 	whatIf := u
@@ -73,7 +73,7 @@ func TestWorkloadsPriceTheModel(t *testing.T) {
 // lines price, the design's, not a default nothing uses.
 func TestUsageTableShowsWhatIsBilled(t *testing.T) {
 	n := &model.Network{Region: "us-east-1", Environment: model.Prod,
-		Services:  []model.Service{{Addr: "service", Kind: "ecs-fargate", CPU: 512, Memory: 1024, DesiredCount: 3, Architecture: model.ARM64}},
+		Services:  []model.Service{{Addr: "service", Kind: model.ECSFargate, CPU: 512, Memory: 1024, DesiredCount: 3, Architecture: model.ARM64}},
 		Databases: []model.Database{{Addr: "db", Engine: "postgres", InstanceClass: "db.t4g.medium", StorageGiB: 20}}}
 	r := Estimate(n, mustLoad(t, "us-east-1"), DefaultUsage())
 	want := map[string]string{"db_instance_class": "db.t4g.medium", "fargate_tasks": "3", "fargate_vcpu": "0.5", "fargate_memory_gb": "1", "db_storage_gb": "20"}

@@ -629,7 +629,7 @@ func designFigures(n *model.Network) map[string][]string {
 	}
 	for _, s := range n.Services {
 		switch s.Kind {
-		case "ecs-fargate", "":
+		case model.ECSFargate, "":
 			if s.DesiredCount > 0 {
 				put("fargate_tasks", strconv.Itoa(s.DesiredCount))
 			}
@@ -698,7 +698,7 @@ func (e *estimator) workloads() {
 	u, def := e.u, DefaultUsage()
 	for _, s := range e.n.Services {
 		switch s.Kind {
-		case "ecs-fargate", "":
+		case model.ECSFargate, "":
 			tasks, th := pick(Units(int64(s.DesiredCount)), s.DesiredCount > 0, u.FargateTasks, def.FargateTasks,
 				pluralS(s.DesiredCount, "task")+" (the service's DesiredCount)", "fargate_tasks="+u.FargateTasks.String())
 			vcpu, vh := pick(per1024(s.CPU), s.CPU > 0, u.FargateVCPU, def.FargateVCPU,
@@ -718,14 +718,14 @@ func (e *estimator) workloads() {
 			it, ih := pick(s.InstanceType, s.InstanceType != "", u.EC2InstanceType, def.EC2InstanceType,
 				"the instance type the design gives the service", "ec2_instance_type="+u.EC2InstanceType)
 			what := "hosts (the Auto Scaling group's DesiredCapacity)"
-			if s.Kind == "eks" {
+			if s.Kind == model.EKS {
 				what = "nodes (the node group's DesiredSize)"
 			}
 			n, nh := pick(Units(int64(s.DesiredCount)), s.DesiredCount > 0, u.EC2Instances, def.EC2Instances,
 				fmt.Sprintf("%d %s", s.DesiredCount, what), "ec2_instances="+u.EC2Instances.String())
-			e.add(s.Addr, it+" instance hours ("+s.Kind+")", "ec2/"+it, n.times(hours(1)),
+			e.add(s.Addr, it+" instance hours ("+string(s.Kind)+")", "ec2/"+it, n.times(hours(1)),
 				fmt.Sprintf("%s of %s, always on", nh, ih))
-			if s.Kind == "eks" {
+			if s.Kind == model.EKS {
 				e.add(s.Addr, "EKS cluster hours", "eks_cluster_hour", hours(1), "")
 			}
 		}
@@ -815,7 +815,7 @@ func (e *estimator) keysAndSecrets() {
 	}
 	appLogs := len(e.n.WebACLs) > 0
 	for _, s := range e.n.Services {
-		if s.Kind != "eks" {
+		if s.Kind != model.EKS {
 			appLogs = true
 		}
 	}
@@ -828,7 +828,7 @@ func (e *estimator) keysAndSecrets() {
 		e.add("logs/key", "KMS key for the application and access logs", "kms_key_month", Units(1), "one customer managed key for the stack's log groups")
 	}
 	for _, s := range e.n.Services {
-		if s.Kind == "eks" {
+		if s.Kind == model.EKS {
 			e.add(s.Addr+"/secrets-key", "KMS key for Kubernetes secrets", "kms_key_month", Units(1), "")
 		}
 	}

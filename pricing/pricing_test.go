@@ -162,20 +162,20 @@ func TestEstimateLines(t *testing.T) {
 		FlowLogs:        []model.FlowLog{{Addr: "flowlog/vpc", Destination: "cloud-watch-logs"}},
 	}
 	work := &model.Network{Region: "us-east-1",
-		Services:  []model.Service{{Addr: "svc", Kind: "ecs-fargate"}, {Addr: "ec2svc", Kind: "ecs-ec2"}},
+		Services:  []model.Service{{Addr: "svc", Kind: model.ECSFargate}, {Addr: "ec2svc", Kind: model.ECSEC2}},
 		Databases: []model.Database{{Addr: "db", Engine: "postgres", MultiAZ: true}, {Addr: "db1", Engine: "postgres"}},
 	}
 	// A network moat designed (it has an Environment): an EKS service with
 	// its own node type, a database with its own class, a CDN with a WAF.
 	designed := &model.Network{Region: "us-east-1", Environment: model.Prod,
-		Services:  []model.Service{{Addr: "eks", Kind: "eks", InstanceType: "t4g.medium"}},
+		Services:  []model.Service{{Addr: "eks", Kind: model.EKS, InstanceType: "t4g.medium"}},
 		Databases: []model.Database{{Addr: "db", Engine: "postgres", InstanceClass: "db.t4g.micro"}, {Addr: "db2", Engine: "mysql", InstanceClass: "db.t4g.medium"}},
 		FlowLogs:  []model.FlowLog{{Addr: "flowlog/vpc", Destination: "cloud-watch-logs"}},
 		CDNs:      []model.CDN{{Addr: "cdn"}},
 		WebACLs:   []model.WebACL{{Addr: "waf", ManagedRuleGroups: []string{"a", "b", "c"}, RateLimit: 2000}},
 	}
 	fargate := &model.Network{Region: "us-east-1", Environment: model.Dev,
-		Services: []model.Service{{Addr: "svc", Kind: "ecs-fargate"}}}
+		Services: []model.Service{{Addr: "svc", Kind: model.ECSFargate}}}
 	overDB := u
 	overDB.DBInstanceClass = "db.t4g.micro"
 	overDB.EC2InstanceType = "t4g.nano"

@@ -242,7 +242,7 @@ func (p *parser) sizing(f map[string]field) {
 	if v := f["memory"]; v.present() {
 		if n, ok := p.integer("service.memory", v.val, 512, 122880, "memory in MiB, from 512 to 122880"); ok {
 			s.Memory = n
-			if why := fargateMemory(s.CPU, n); why != "" && s.Kind == "ecs-fargate" {
+			if why := fargateMemory(s.CPU, n); why != "" && s.Kind == model.ECSFargate {
 				p.errorf(v.val, why, "Fargate does not offer %d MiB with %d CPU units", n, s.CPU)
 			}
 		}
@@ -256,7 +256,7 @@ func (p *parser) sizing(f map[string]field) {
 		if t, ok := p.str("service.instance_type", v.val); ok {
 			switch {
 			case !p.knownInstanceType("service.instance_type", v.val, t, "t4g.medium or m7g.large"):
-			case s.Kind == "ecs-fargate":
+			case s.Kind == model.ECSFargate:
 				p.warnf(v.val, "remove instance_type, or set kind: ecs-ec2 or eks", "service.instance_type has no effect on Fargate")
 				s.InstanceType = t
 			default:

@@ -179,7 +179,7 @@ func (p *parser) stack() {
 	p.network(f["network"])
 	p.service(f["service"])
 	// notify reaches the auto-scaling groups: NAT instances' and ecs-ec2 hosts'.
-	if st.Network.NAT.Notify != "" && st.Network.NAT.Mode != NATInstance && (st.Service == nil || st.Service.Kind != "ecs-ec2") {
+	if st.Network.NAT.Notify != "" && st.Network.NAT.Mode != NATInstance && (st.Service == nil || st.Service.Kind != model.ECSEC2) {
 		p.warnAt("network.nat.notify", "remove it, or set mode: instance", "network.nat.notify has no effect: with mode %s and no ecs-ec2 service there is no auto-scaling group to report", st.Network.NAT.Mode)
 	}
 	p.database(f["database"])

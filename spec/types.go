@@ -133,10 +133,10 @@ type Domain struct {
 
 // Service is the application workload.
 type Service struct {
-	Name   string // default "app"
-	Port   int    // required
-	Kind   string // ecs-fargate (default), ecs-ec2, eks
-	Sizing        // cpu, memory, desired_count, instance_type, efs (spec/edge.go)
+	Name   string            // default "app"
+	Port   int               // required
+	Kind   model.ServiceKind // ecs-fargate (default), ecs-ec2, eks
+	Sizing                   // cpu, memory, desired_count, instance_type, efs (spec/edge.go)
 }
 
 // Database is the stack's database.

@@ -14,7 +14,7 @@ import (
 
 var (
 	serviceKeys   = []string{"name", "port", "kind", "cpu", "memory", "desired_count", "instance_type", "efs"}
-	serviceKinds  = []string{"ecs-fargate", "ecs-ec2", "eks"}
+	serviceKinds  = []string{string(model.ECSFargate), string(model.ECSEC2), string(model.EKS)}
 	databaseKeys  = []string{"engine", "port", "instance_class", "storage"}
 	engines       = []string{"postgres", "mysql", "mariadb"}
 	frontendKeys  = []string{"kind", "internet_facing", "allow_from", "domains", "cdn", "waf", "hosted_zone", "alias_records", "api"}
@@ -34,7 +34,7 @@ func (p *parser) service(sec field) {
 		return
 	}
 	f, _ := p.fields("service", sec, serviceKeys)
-	s := &Service{Name: "app", Kind: "ecs-fargate"}
+	s := &Service{Name: "app", Kind: model.ECSFargate}
 	p.st.Service = s
 	if v := f["name"]; v.present() {
 		if name, ok := p.str("service.name", v.val); ok {
@@ -52,7 +52,7 @@ func (p *parser) service(sec field) {
 	}
 	if v := f["kind"]; v.present() {
 		if k, ok := p.enum("service.kind", v.val, serviceKinds); ok {
-			s.Kind = k
+			s.Kind = model.ServiceKind(k)
 		}
 	}
 	p.sizing(f)
@@ -302,7 +302,7 @@ func (p *parser) tags(sec field) {
 	// kubernetes.io/role/elb or internal-elb for the load balancer
 	// controller.
 	limit := maxTags - moatTags
-	if p.st.Service != nil && p.st.Service.Kind == "eks" {
+	if p.st.Service != nil && p.st.Service.Kind == model.EKS {
 		limit--
 	}
 	// Network Firewall (hub-and-spoke's egress VPC) takes tag values of up
@@ -312,7 +312,7 @@ func (p *parser) tags(sec field) {
 	if p.st.Topology == HubAndSpoke {
 		maxValue, why = 255, "Network Firewall, which hub-and-spoke builds, allows tag values of up to 255 characters"
 	}
-	noEmpty := p.st.Service != nil && p.st.Service.Kind == "ecs-ec2"
+	noEmpty := p.st.Service != nil && p.st.Service.Kind == model.ECSEC2
 	if len(order) > limit {
 		p.errorf(f[order[limit]].key, fmt.Sprintf("AWS allows %d tags per resource and moat sets %d of them itself; remove %d", maxTags, maxTags-limit, len(order)-limit),
 			"tags has %d entries; at most %d fit", len(order), limit)

@@ -63,7 +63,7 @@ func writeEdge(w io.Writer, n *model.Network) {
 	}
 	for _, s := range n.Services {
 		switch s.Kind {
-		case "eks":
+		case model.EKS:
 			pods := "unknown for this type"
 			if s.MaxPodsPerNode > 0 {
 				pods = fmt.Sprintf("%d pods per node (ENIs × (IPv4 per ENI − 1) + 2)", s.MaxPodsPerNode)
