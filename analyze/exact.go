@@ -544,7 +544,7 @@ func preferred(f Flow, sp space) bool {
 }
 
 // ruleHop are the hop kinds whose text is the rule or route itself.
-var ruleHop = map[string]bool{"sg-ingress": true, "sg-egress": true, "nacl-in": true, "nacl-out": true, "route": true, "tgw-route": true, "firewall": true}
+var ruleHop = map[HopKind]bool{HopSGIngress: true, HopSGEgress: true, HopNACLIn: true, HopNACLOut: true, HopRoute: true, HopTGWRoute: true, HopFirewall: true}
 
 // outcomeKey says which resources a path met and how it ended, without the
 // addresses, so classes that differ only in those merge.
@@ -555,7 +555,7 @@ func outcomeKey(p Path) string {
 		for _, h := range hs {
 			b.WriteString(string(h.Resource))
 			b.WriteByte(':')
-			b.WriteString(h.Kind)
+			b.WriteString(string(h.Kind))
 			if ruleHop[h.Kind] {
 				// The rule that let the packet pass is part of the path;
 				// other hops' texts name the packet's own addresses.

@@ -215,7 +215,7 @@ func (ix *Index) exposed(d *device) (Exposed, bool, []Path) {
 func ruleFor(p Path, rules []admitRule) (netip.Prefix, string) {
 	rule := ""
 	for _, h := range p.Forward {
-		if h.Kind == "sg-ingress" {
+		if h.Kind == HopSGIngress {
 			rule = h.Rule
 		}
 	}

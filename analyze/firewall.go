@@ -106,11 +106,11 @@ func (ix *Index) firewalled(s *subnetInfo) bool {
 
 // metFirewall reports whether a path passed or was stopped by a firewall.
 func metFirewall(p Path) bool {
-	if hasKind(p.Forward, "firewall") {
+	if hasKind(p.Forward, HopFirewall) {
 		return true
 	}
 	for _, b := range p.Blocks {
-		if b.Kind == "firewall" && b.Direction == Forward {
+		if b.Kind == HopFirewall && b.Direction == Forward {
 			return true
 		}
 	}
@@ -122,7 +122,7 @@ func metFirewall(p Path) bool {
 func firewallZones(hops []Hop) []string {
 	var out []string
 	for _, h := range hops {
-		if h.Kind != "firewall" {
+		if h.Kind != HopFirewall {
 			continue
 		}
 		if z, _, ok := strings.Cut(strings.TrimPrefix(h.Rule, "endpoint in "), ":"); ok {
@@ -164,7 +164,7 @@ func (ix *Index) checkFirewalled() []Check {
 					switch {
 					case !p.Reachable:
 						c.Detail = "it cannot: " + pathBlocks(p)
-					case !hasKind(p.Forward, "firewall") || !hasKind(p.Forward, "nat"):
+					case !hasKind(p.Forward, HopFirewall) || !hasKind(p.Forward, HopNAT):
 						c.Detail = "it gets there without the firewall and NAT: " + p.Summary()
 					case len(fz) != 1 || len(rz) != 1 || fz[0] != rz[0]:
 						c.Detail = fmt.Sprintf("the reply crosses firewall endpoints %v, the request %v: a stateful firewall must see both directions in one zone", rz, fz)
@@ -205,7 +205,7 @@ func (ix *Index) checkFirewalled() []Check {
 				port  int
 			}{{model.TCP, 443}, {model.TCP, 80}, {model.TCP, 22}, {model.UDP, 53}, {model.UDP, 123}} {
 				p := ix.Trace(Flow{Src: src, Dst: inet, Proto: q.proto, Port: q.port})
-				if p.Reachable && !hasKind(p.Forward, "firewall") {
+				if p.Reachable && !hasKind(p.Forward, HopFirewall) {
 					c.OK = false
 					c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s reaches the internet on %s/%d without the firewall", src, q.proto, q.port))
 					c.Evidence = append(c.Evidence, p)

@@ -134,11 +134,47 @@ const (
 	Return  Direction = "return"
 )
 
+// HopKind says what a hop or a block is: the kind of resource or check
+// that passed or stopped the packet. JSON and text carry its string.
+type HopKind string
+
+// The kinds a trace names.
+const (
+	HopAddress         HopKind = "address"
+	HopDeliver         HopKind = "deliver"
+	HopDXVIF           HopKind = "dxvif"
+	HopEIGW            HopKind = "eigw"
+	HopEndpoint        HopKind = "endpoint"
+	HopFamily          HopKind = "family"
+	HopFirewall        HopKind = "firewall"
+	HopGWLB            HopKind = "gwlb"
+	HopIGW             HopKind = "igw"
+	HopListener        HopKind = "listener"
+	HopLoadBalancer    HopKind = "load-balancer"
+	HopLoop            HopKind = "loop"
+	HopNACLIn          HopKind = "nacl-in"
+	HopNACLOut         HopKind = "nacl-out"
+	HopNAT             HopKind = "nat"
+	HopPeering         HopKind = "peering"
+	HopRoute           HopKind = "route"
+	HopSGEgress        HopKind = "sg-egress"
+	HopSGIngress       HopKind = "sg-ingress"
+	HopSource          HopKind = "source"
+	HopSourceDestCheck HopKind = "source-dest-check"
+	HopTarget          HopKind = "target"
+	HopTGW             HopKind = "tgw"
+	HopTGWAttachment   HopKind = "tgw-attachment"
+	HopTGWRoute        HopKind = "tgw-route"
+	HopVGW             HopKind = "vgw"
+	HopVPN             HopKind = "vpn"
+	HopReturn          HopKind = "return"
+)
+
 // Hop is one step of a packet: the resource it passed and the route or
 // rule that let it pass.
 type Hop struct {
 	Resource model.Address `json:"resource"`
-	Kind     string        `json:"kind"`
+	Kind     HopKind       `json:"kind"`
 	Rule     string        `json:"rule"`
 }
 
@@ -152,7 +188,7 @@ func (h Hop) String() string {
 // Block is one setting that stops a packet and what would have to change.
 type Block struct {
 	Resource  model.Address `json:"resource"`
-	Kind      string        `json:"kind"`
+	Kind      HopKind       `json:"kind"`
 	Direction Direction     `json:"direction"`
 	Reason    string        `json:"reason"`
 	Fix       string        `json:"fix"`

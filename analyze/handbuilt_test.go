@@ -77,7 +77,7 @@ func (b *netb) ask(t *testing.T, from, to string, port int) Answer {
 // under which assumption.
 type blockKey struct {
 	Resource  model.Address
-	Kind      string
+	Kind      HopKind
 	Direction Direction
 	Assuming  string
 }
@@ -99,7 +99,7 @@ func hopText(hops []Hop) string {
 }
 
 // findHop returns the first hop of kind whose resource is res.
-func findHop(hops []Hop, res model.Address, kind string) (Hop, bool) {
+func findHop(hops []Hop, res model.Address, kind HopKind) (Hop, bool) {
 	for _, h := range hops {
 		if h.Resource == res && h.Kind == kind {
 			return h, true
@@ -283,7 +283,7 @@ func TestTGWPropagated(t *testing.T) {
 	want := []string{"tgw-attach/a", "tgw-rtb/main", "tgw-attach/b"}
 	var got []string
 	for _, h := range p.Forward {
-		if strings.HasPrefix(h.Kind, "tgw") {
+		if strings.HasPrefix(string(h.Kind), "tgw") {
 			got = append(got, string(h.Resource))
 		}
 	}

@@ -126,25 +126,25 @@ func (w *walker) fromOnPrem(src Endpoint) {
 	if c := h.vpns[src.Addr]; c != nil {
 		switch {
 		case h.vgws[c.VGW] != nil:
-			w.hop(c.Addr, "vpn", "from customer gateway "+cmpOr(c.CustomerGateway, c.CustomerIP.String()))
+			w.hop(c.Addr, HopVPN, "from customer gateway "+cmpOr(c.CustomerGateway, c.CustomerIP.String()))
 			w.vgwIn(h.vgws[c.VGW])
 		case w.ix.tgwAtt[c.TGWAttachment] != nil && w.ix.tgws[w.ix.tgwAtt[c.TGWAttachment].TGW] != nil:
 			att := w.ix.tgwAtt[c.TGWAttachment]
-			w.hop(att.Addr, "tgw-attachment", fmt.Sprintf("VPN %s into %s", c.ID, att.TGW))
+			w.hop(att.Addr, HopTGWAttachment, fmt.Sprintf("VPN %s into %s", c.ID, att.TGW))
 			w.tgwRoute(w.ix.tgws[att.TGW], att, "")
 		default:
-			w.stop(c.Addr, "vpn", fmt.Sprintf("the gateway %s ends on is not in the model", c.Addr), "import the virtual private gateway or Transit Gateway too")
+			w.stop(c.Addr, HopVPN, fmt.Sprintf("the gateway %s ends on is not in the model", c.Addr), "import the virtual private gateway or Transit Gateway too")
 			w.unknown(fmt.Sprintf("the gateway %s ends on is not in the input", c.Addr))
 		}
 		return
 	}
 	if v := h.vifs[src.Addr]; v != nil {
 		if gi := h.vgws[v.VGW]; gi != nil {
-			w.hop(v.Addr, "dxvif", fmt.Sprintf("%s virtual interface from %s", v.Type, v.CustomerAddress.Addr()))
+			w.hop(v.Addr, HopDXVIF, fmt.Sprintf("%s virtual interface from %s", v.Type, v.CustomerAddress.Addr()))
 			w.vgwIn(gi)
 			return
 		}
-		w.stop(v.Addr, "dxvif", fmt.Sprintf("%s ends on a Direct Connect gateway, which moat does not model", v.Addr), "")
+		w.stop(v.Addr, HopDXVIF, fmt.Sprintf("%s ends on a Direct Connect gateway, which moat does not model", v.Addr), "")
 		w.unknown(fmt.Sprintf("%s ends on a Direct Connect gateway, which moat does not model", v.Addr))
 		return
 	}
@@ -152,7 +152,7 @@ func (w *walker) fromOnPrem(src Endpoint) {
 		w.vgwIn(gi)
 		return
 	}
-	w.stop(src.Addr, "source", fmt.Sprintf("%s is not a VPN connection, virtual interface or virtual private gateway in the model", src.Addr), "")
+	w.stop(src.Addr, HopSource, fmt.Sprintf("%s is not a VPN connection, virtual interface or virtual private gateway in the model", src.Addr), "")
 }
 
 func cmpOr(a, b string) string {
@@ -173,12 +173,12 @@ func (w *walker) vgwIn(gi *vgwInfo) {
 	}
 	g := gi.g
 	if gi.vpc == nil {
-		w.stop(g.Addr, "vgw", fmt.Sprintf("%s is attached to no VPC in the model", g.Addr), "attach the gateway to the VPC")
+		w.stop(g.Addr, HopVGW, fmt.Sprintf("%s is attached to no VPC in the model", g.Addr), "attach the gateway to the VPC")
 		return
 	}
 	if gi.vpc.contains(w.pk.dst) {
-		w.hop(g.Addr, "vgw", "into "+string(gi.vpc.v.Addr))
-		w.hop(gi.vpc.v.Addr, "route", "local route of "+gi.vpc.v.CIDR.String())
+		w.hop(g.Addr, HopVGW, "into "+string(gi.vpc.v.Addr))
+		w.hop(gi.vpc.v.Addr, HopRoute, "local route of "+gi.vpc.v.CIDR.String())
 		w.local(nil, gi.vpc)
 		return
 	}
@@ -194,12 +194,12 @@ func (w *walker) viaVGW(s *subnetInfo, target model.Address) {
 	if gi == nil {
 		// No describe-vpn-gateways output: the gateway leads out of the
 		// modeled network.
-		w.hop(target, "vgw", "leaves the model through the virtual private gateway")
+		w.hop(target, HopVGW, "leaves the model through the virtual private gateway")
 		w.outside(target, "the gateway")
 		return
 	}
 	if s != nil && gi.vpc != s.vpc {
-		w.stop(gi.g.Addr, "vgw", fmt.Sprintf("%s is not attached to %s", gi.g.Addr, s.vpc.v.Addr), "attach the gateway to the VPC, or fix the route")
+		w.stop(gi.g.Addr, HopVGW, fmt.Sprintf("%s is not attached to %s", gi.g.Addr, s.vpc.v.Addr), "attach the gateway to the VPC, or fix the route")
 		return
 	}
 	w.vgwRoute(gi, "")
@@ -233,25 +233,25 @@ func (w *walker) vgwRoute(gi *vgwInfo, why string) {
 	}
 	switch {
 	case best != nil:
-		w.hop(g, "vgw", fmt.Sprintf("static route %s -> %s", bestP, best.ID))
-		w.hop(best.Addr, "vpn", "to customer gateway "+cmpOr(best.CustomerGateway, best.CustomerIP.String()))
+		w.hop(g, HopVGW, fmt.Sprintf("static route %s -> %s", bestP, best.ID))
+		w.hop(best.Addr, HopVPN, "to customer gateway "+cmpOr(best.CustomerGateway, best.CustomerIP.String()))
 		w.outside(best.Addr, "the VPN connection")
 	case len(dynamic) > 0:
 		w.note(fmt.Sprintf("%s learns routes over BGP from %s; they are not in the describe output, so moat assumes they cover %s", g, joinAddrs(dynamic), dst))
 		w.unknown(fmt.Sprintf("the routes %s learns over BGP are not in the input", g))
-		w.hop(g, "vgw", "route learned over BGP (assumed)")
-		w.hop(dynamic[0], "vpn", "to the customer side")
+		w.hop(g, HopVGW, "route learned over BGP (assumed)")
+		w.hop(dynamic[0], HopVPN, "to the customer side")
 		w.outside(dynamic[0], "the connection")
 	case len(gi.vpns) == 0:
 		w.note(fmt.Sprintf("no VPN connection or virtual interface of %s is in the model: traffic it takes leaves the model", g))
-		w.hop(g, "vgw", "leaves the model through the virtual private gateway")
+		w.hop(g, HopVGW, "leaves the model through the virtual private gateway")
 		w.outside(g, "the gateway")
 	default:
 		reason := fmt.Sprintf("%s has no route to %s: its VPN connections route only %s", g, dst, strings.Join(static, ", "))
 		if why != "" {
 			reason = why + "; " + reason
 		}
-		w.stop(g, "route", reason, fmt.Sprintf("add a static route for %s to a VPN connection of %s", dst, g))
+		w.stop(g, HopRoute, reason, fmt.Sprintf("add a static route for %s to a VPN connection of %s", dst, g))
 	}
 }
 
@@ -262,7 +262,7 @@ func (w *walker) outside(at model.Address, what string) {
 		w.reached, w.arrivedVia = true, "outside"
 		return
 	}
-	w.stop(at, "deliver", fmt.Sprintf("%s is not outside the model, where %s leads", w.pk.dst, what), "")
+	w.stop(at, HopDeliver, fmt.Sprintf("%s is not outside the model, where %s leads", w.pk.dst, what), "")
 }
 
 func joinAddrs(as []model.Address) string {
@@ -279,13 +279,13 @@ func joinAddrs(as []model.Address) string {
 func (w *walker) fromRouter(src Endpoint) {
 	vi := w.ix.vpcs[src.Addr]
 	if vi == nil {
-		w.stop(src.Addr, "source", fmt.Sprintf("%s is not a VPC in the model", src.Addr), "")
+		w.stop(src.Addr, HopSource, fmt.Sprintf("%s is not a VPC in the model", src.Addr), "")
 		return
 	}
 	if !vi.contains(w.pk.dst) {
-		w.stop(vi.v.Addr, "route", fmt.Sprintf("%s is not inside %s: the VPC router delivers only by its local route here", w.pk.dst, vi.v.Addr), "")
+		w.stop(vi.v.Addr, HopRoute, fmt.Sprintf("%s is not inside %s: the VPC router delivers only by its local route here", w.pk.dst, vi.v.Addr), "")
 		return
 	}
-	w.hop(vi.v.Addr, "route", "local route of "+vi.v.CIDR.String())
+	w.hop(vi.v.Addr, HopRoute, "local route of "+vi.v.CIDR.String())
 	w.local(nil, vi)
 }

@@ -19,13 +19,13 @@ import (
 // addresses are still known, and it can be assumed to arrive where it was
 // going. Stops without a fix (a NAT gateway accepting no connections, a
 // destination outside the model, a routing loop) end the trace for good.
-var resumable = map[string]bool{
-	"address":        true,
-	"route":          true,
-	"peering":        true,
-	"tgw":            true,
-	"tgw-route":      true,
-	"tgw-attachment": true,
+var resumable = map[HopKind]bool{
+	HopAddress:       true,
+	HopRoute:         true,
+	HopPeering:       true,
+	HopTGW:           true,
+	HopTGWRoute:      true,
+	HopTGWAttachment: true,
 }
 
 // assumedPublicIP is the public address an interface is assumed to hold
@@ -51,7 +51,7 @@ func (ix *Index) reply(fw *walker, f Flow) *walker {
 		rw.reached = true
 	}
 	if !rw.reached && !rw.stopped {
-		rw.stop("", "return", "the reply does not come back to the source", "")
+		rw.stop("", HopReturn, "the reply does not come back to the source", "")
 	}
 	return rw
 }
@@ -139,7 +139,7 @@ func (ix *Index) resumeForward(f Flow, fw *walker) (*walker, string) {
 		return nil, ""
 	}
 	hw := fw.fork()
-	if stop.Kind == "address" {
+	if stop.Kind == HopAddress {
 		return ix.assumePublic(f, hw)
 	}
 	a := hw.pk.dst
@@ -182,10 +182,10 @@ func (ix *Index) assumePublic(f Flow, hw *walker) (*walker, string) {
 	}
 	hw.assumed[priv] = assumedPublicIP
 	if igw := s.vpc.igw; igw == nil {
-		hw.blocked(s.vpc.v.Addr, "igw", fmt.Sprintf("%s has no internet gateway: a public IP there is unreachable", s.vpc.v.Addr),
+		hw.blocked(s.vpc.v.Addr, HopIGW, fmt.Sprintf("%s has no internet gateway: a public IP there is unreachable", s.vpc.v.Addr),
 			fmt.Sprintf("attach an internet gateway to %s", s.vpc.v.Addr))
 	} else {
-		hw.hop(igw.Addr, "igw", fmt.Sprintf("1:1 NAT %s -> %s (assumed public IP)", assumedPublicIP, priv))
+		hw.hop(igw.Addr, HopIGW, fmt.Sprintf("1:1 NAT %s -> %s (assumed public IP)", assumedPublicIP, priv))
 	}
 	hw.naclIn(s)
 	if d != nil {

@@ -55,7 +55,7 @@ func TestBlockedNamesEverySetting(t *testing.T) {
 				}
 				var got []blk
 				for _, b := range p.Blocks {
-					got = append(got, blk{string(b.Resource), b.Kind, string(b.Direction), b.Text()})
+					got = append(got, blk{string(b.Resource), string(b.Kind), string(b.Direction), b.Text()})
 					if b.Fix == "" {
 						t.Errorf("%s: no fix", b.Text())
 					}

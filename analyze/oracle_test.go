@@ -850,7 +850,7 @@ func checkNetwork(t testing.TB, seed uint64, limit int, st *oracleStats) {
 				st.kinds = map[string]int{}
 			}
 			for _, h := range append(slices.Clone(p.Forward), p.Return...) {
-				st.kinds[h.Kind]++
+				st.kinds[string(h.Kind)]++
 			}
 		}
 		// Disjoint, and covering the whole space.

@@ -543,7 +543,7 @@ func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
 		w.note(fmt.Sprintf("%s (a documentation address, RFC 5737) stands for the internet addresses of this class", InternetIPv4))
 	}
 	if f.Src.IP.IsValid() && f.Dst.IP.IsValid() && f.Src.IP.Is6() != f.Dst.IP.Is6() && f.Dst.Kind != AWSService {
-		w.stop("", "family", fmt.Sprintf("%s and %s are of different IP versions: a packet carries one", f.Src.IP, f.Dst.IP),
+		w.stop("", HopFamily, fmt.Sprintf("%s and %s are of different IP versions: a packet carries one", f.Src.IP, f.Dst.IP),
 			"ask between addresses of one version (an interface or subnet with IPv6, or IPv4 at both ends)")
 		return w
 	}
@@ -556,14 +556,14 @@ func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
 				if ix.isDatabase(d) {
 					fix = databaseFix
 				}
-				w.stop(d.addr, "address", fmt.Sprintf("%s has no public IP: the internet cannot address it", d.addr), fix)
+				w.stop(d.addr, HopAddress, fmt.Sprintf("%s has no public IP: the internet cannot address it", d.addr), fix)
 				return w
 			}
 			w.pk.dst = d.public
 		}
 	}
 	if outside && f.Dst.Kind == SubnetHost && f.Dst.IP.Is4() && isPrivate(f.Dst.IP) {
-		w.stop(f.Dst.Addr, "address", fmt.Sprintf("a host in %s is addressed by a private IP: the internet cannot address it", f.Dst.Subnet),
+		w.stop(f.Dst.Addr, HopAddress, fmt.Sprintf("a host in %s is addressed by a private IP: the internet cannot address it", f.Dst.Subnet),
 			"name an interface with a public IP, or a load balancer")
 	}
 	return w
@@ -585,7 +585,7 @@ func (ix *Index) start(w *walker, src Endpoint) {
 	case Router:
 		w.fromRouter(src)
 	default:
-		w.stop("", "source", fmt.Sprintf("%s cannot be a source", src), "")
+		w.stop("", HopSource, fmt.Sprintf("%s cannot be a source", src), "")
 	}
 }
 
@@ -603,7 +603,7 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	}
 	p := Path{Flow: f}
 	if lb == nil {
-		p.Blocks = []Block{{Resource: f.Dst.Addr, Kind: "load-balancer", Direction: Forward, Reason: "not a load balancer"}}
+		p.Blocks = []Block{{Resource: f.Dst.Addr, Kind: HopLoadBalancer, Direction: Forward, Reason: "not a load balancer"}}
 		return p
 	}
 	var first Path
@@ -615,24 +615,24 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	} else {
 		// API Gateway's front door is outside the VPC; only its VPC Link
 		// interfaces are in the model.
-		first = Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: "deliver", Rule: "API Gateway endpoint, outside the VPC"}}}
+		first = Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: HopDeliver, Rule: "API Gateway endpoint, outside the VPC"}}}
 	}
 	p.Forward, p.Return, p.Blocks, p.Notes, p.Unknown = first.Forward, first.Return, first.Blocks, first.Notes, first.Unknown
 	rec.listeners(lb)
 	l, ok := listenerFor(lb.lb, f.Proto, f.Port)
 	if !ok {
-		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: "listener", Direction: Forward,
+		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: HopListener, Direction: Forward,
 			Reason: fmt.Sprintf("%s has no listener on %s", lb.lb.Addr, f.traffic()), Fix: fmt.Sprintf("add a listener on %s, or use a listener port", f.traffic())})
 		return p
 	}
-	p.Forward = append(p.Forward, Hop{Resource: lb.lb.Addr, Kind: "listener", Rule: listenerText(lb.lb, l)})
+	p.Forward = append(p.Forward, Hop{Resource: lb.lb.Addr, Kind: HopListener, Rule: listenerText(lb.lb, l)})
 	if l.RedirectToHTTPS {
 		p.Reachable = len(p.Blocks) == 0
 		return p
 	}
 	targets, port := ix.targetsOf(lb, l)
 	if len(targets) == 0 {
-		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: "target", Direction: Forward, Reason: fmt.Sprintf("%s has no targets in the model", lb.lb.Addr), Fix: "register targets"})
+		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: HopTarget, Direction: Forward, Reason: fmt.Sprintf("%s has no targets in the model", lb.lb.Addr), Fix: "register targets"})
 		return p
 	}
 	from := lb.enis

@@ -59,7 +59,7 @@ func hopsText(p Path) string {
 	var b strings.Builder
 	for _, hs := range [][]Hop{p.Forward, p.Return} {
 		for _, h := range hs {
-			b.WriteString(string(h.Resource) + " " + h.Kind + " " + h.Rule + "\n")
+			b.WriteString(string(h.Resource) + " " + string(h.Kind) + " " + h.Rule + "\n")
 		}
 	}
 	return b.String()
@@ -194,7 +194,7 @@ func TestSemanticsTGWAttachmentNACL(t *testing.T) {
 	for _, c := range []struct {
 		port int
 		acl  model.Address
-		kind string
+		kind HopKind
 	}{{5432, "nacl/acl-atgw", "nacl-in"}, {22, "nacl/acl-btgw", "nacl-out"}} {
 		p := only(t, ix, "eni-a", "eni-b", model.TCP, c.port)
 		if p.Reachable || len(p.Blocks) != 1 || p.Blocks[0].Resource != c.acl || p.Blocks[0].Kind != c.kind || p.Blocks[0].Direction != Forward {

@@ -87,7 +87,7 @@ func (w *walker) view(a netip.Addr) netip.Addr {
 	return a
 }
 
-func (w *walker) hop(res model.Address, kind, rule string) {
+func (w *walker) hop(res model.Address, kind HopKind, rule string) {
 	// Arriving where the last check already named adds nothing.
 	if kind == "deliver" && rule == "" && len(w.hops) > 0 && w.hops[len(w.hops)-1].Resource == res {
 		return
@@ -95,12 +95,12 @@ func (w *walker) hop(res model.Address, kind, rule string) {
 	w.hops = append(w.hops, Hop{Resource: res, Kind: kind, Rule: rule})
 }
 
-func (w *walker) blocked(res model.Address, kind, reason, fix string) {
+func (w *walker) blocked(res model.Address, kind HopKind, reason, fix string) {
 	w.block = append(w.block, Block{Resource: res, Kind: kind, Direction: w.dir, Reason: reason, Fix: fix})
 }
 
 // stop ends the trace: nothing further can be evaluated.
-func (w *walker) stop(res model.Address, kind, reason, fix string) {
+func (w *walker) stop(res model.Address, kind HopKind, reason, fix string) {
 	w.blocked(res, kind, reason, fix)
 	w.stopped = true
 }
@@ -122,7 +122,7 @@ func (w *walker) note(s string) {
 func (w *walker) step() bool {
 	w.steps++
 	if w.steps > maxSteps {
-		w.stop("", "loop", fmt.Sprintf("the packet to %s passed more than %d hops: a routing loop", w.pk.dst, maxSteps), "check the routes that send traffic between appliances")
+		w.stop("", HopLoop, fmt.Sprintf("the packet to %s passed more than %d hops: a routing loop", w.pk.dst, maxSteps), "check the routes that send traffic between appliances")
 		return false
 	}
 	return !w.stopped
@@ -142,7 +142,7 @@ func (w *walker) sgEgress(d *device) {
 	dev := w.ix.deviceAt(dst, d.vpc)
 	rule, ok, unknown := sgCheck(w.ix, d, true, w.pk.proto, w.pk.dport, dst, dev, w.pk.service)
 	if ok {
-		w.hop(d.addr, "sg-egress", rule)
+		w.hop(d.addr, HopSGEgress, rule)
 		return
 	}
 	w.unknown(unknown)
@@ -150,7 +150,7 @@ func (w *walker) sgEgress(d *device) {
 	if w.pk.service != "" {
 		to = w.pk.service + " (" + to + ")"
 	}
-	w.blocked(firstGroup(d), "sg-egress", fmt.Sprintf("no egress rule of %s allows %s to %s", d.groupNames(), pktTraffic(w.pk), to),
+	w.blocked(firstGroup(d), HopSGEgress, fmt.Sprintf("no egress rule of %s allows %s to %s", d.groupNames(), pktTraffic(w.pk), to),
 		fmt.Sprintf("add an egress rule to %s allowing %s to %s", firstGroup(d), pktTraffic(w.pk), to))
 }
 
@@ -161,7 +161,7 @@ func (w *walker) sgIngress(d *device) {
 	if len(d.sgs) == 0 && d.eni != nil && len(d.eni.SecurityGroups) == 0 && (d.lb != nil || d.natgw != nil || d.endpoint != nil) {
 		// Load balancers without groups (NLBs before 2023) and NAT
 		// gateways filter nothing themselves.
-		w.hop(d.addr, "sg-ingress", "no security group: the service does not filter")
+		w.hop(d.addr, HopSGIngress, "no security group: the service does not filter")
 		return
 	}
 	w.rec.device(d)
@@ -169,7 +169,7 @@ func (w *walker) sgIngress(d *device) {
 	dev := w.ix.deviceAt(src, d.vpc)
 	rule, ok, unknown := sgCheck(w.ix, d, false, w.pk.proto, w.pk.dport, src, dev, w.pk.srcService)
 	if ok {
-		w.hop(d.addr, "sg-ingress", rule)
+		w.hop(d.addr, HopSGIngress, rule)
 		return
 	}
 	w.unknown(unknown)
@@ -177,7 +177,7 @@ func (w *walker) sgIngress(d *device) {
 	if dev != nil {
 		from = fmt.Sprintf("%s (%s)", src, dev.addr)
 	}
-	w.blocked(firstGroup(d), "sg-ingress", fmt.Sprintf("no ingress rule of %s allows %s from %s", d.groupNames(), pktTraffic(w.pk), from),
+	w.blocked(firstGroup(d), HopSGIngress, fmt.Sprintf("no ingress rule of %s allows %s from %s", d.groupNames(), pktTraffic(w.pk), from),
 		fmt.Sprintf("add an ingress rule to %s allowing %s from %s", firstGroup(d), pktTraffic(w.pk), from))
 }
 
@@ -198,9 +198,9 @@ func (w *walker) nacl(s *subnetInfo, egress bool) {
 	if s == nil {
 		return
 	}
-	kind, peer, prep := "nacl-in", w.pk.src, "from"
+	kind, peer, prep := HopNACLIn, w.pk.src, "from"
 	if egress {
-		kind, peer, prep = "nacl-out", w.pk.dst, "to"
+		kind, peer, prep = HopNACLOut, w.pk.dst, "to"
 	}
 	peer = w.view(peer)
 	if s.nacl == nil {
@@ -261,12 +261,12 @@ func (w *walker) route(s *subnetInfo) {
 		return
 	}
 	if s == nil {
-		w.stop("", "route", fmt.Sprintf("the packet to %s starts outside any subnet of the model", w.pk.dst), "")
+		w.stop("", HopRoute, fmt.Sprintf("the packet to %s starts outside any subnet of the model", w.pk.dst), "")
 		return
 	}
 	w.routing = s
 	if s.rt == nil {
-		w.stop(s.s.Addr, "route", fmt.Sprintf("%s has no route table and its VPC has no main table in the model", s.s.Addr), "associate a route table with the subnet")
+		w.stop(s.s.Addr, HopRoute, fmt.Sprintf("%s has no route table and its VPC has no main table in the model", s.s.Addr), "associate a route table with the subnet")
 		w.unknown(fmt.Sprintf("%s has no route table in the input", s.s.Addr))
 		return
 	}
@@ -281,14 +281,14 @@ func (w *walker) route(s *subnetInfo) {
 		if w.pk.service != "" {
 			to = w.pk.service
 		}
-		w.stop(rt, "route", fmt.Sprintf("%s has no route to %s", rt, to), fmt.Sprintf("add a route for %s to %s", to, rt))
+		w.stop(rt, HopRoute, fmt.Sprintf("%s has no route to %s", rt, to), fmt.Sprintf("add a route for %s to %s", to, rt))
 		return
 	}
 	text := e.text()
 	if s.implicitRT {
 		text += " (main route table)"
 	}
-	w.hop(rt, "route", text)
+	w.hop(rt, HopRoute, text)
 	target := e.target()
 	switch e.kind() {
 	case model.TargetLocal:
@@ -305,14 +305,14 @@ func (w *walker) route(s *subnetInfo) {
 			d = w.ix.byTarget(target)
 		}
 		if d == nil {
-			w.stop(rt, "route", fmt.Sprintf("%s points at %s, which does not exist: a blackhole", text, target), fmt.Sprintf("create the NAT gateway, or point the route in %s at a live one", rt))
+			w.stop(rt, HopRoute, fmt.Sprintf("%s points at %s, which does not exist: a blackhole", text, target), fmt.Sprintf("create the NAT gateway, or point the route in %s at a live one", rt))
 			return
 		}
 		w.toDevice(s, d)
 	case model.TargetENI:
 		d := w.ix.byTarget(target)
 		if d == nil {
-			w.stop(rt, "route", fmt.Sprintf("%s points at %s, which does not exist: a blackhole", text, target), fmt.Sprintf("restore the interface, or point the route in %s at a live target", rt))
+			w.stop(rt, HopRoute, fmt.Sprintf("%s points at %s, which does not exist: a blackhole", text, target), fmt.Sprintf("restore the interface, or point the route in %s at a live target", rt))
 			return
 		}
 		w.toDevice(s, d)
@@ -340,9 +340,9 @@ func (w *walker) route(s *subnetInfo) {
 		w.naclOut(s)
 		w.viaVGW(s, target)
 	case model.TargetBlackhole:
-		w.stop(rt, "route", fmt.Sprintf("%s drops the packet (blackhole)", text), fmt.Sprintf("point the route in %s at a live target, or delete it", rt))
+		w.stop(rt, HopRoute, fmt.Sprintf("%s drops the packet (blackhole)", text), fmt.Sprintf("point the route in %s at a live target, or delete it", rt))
 	default:
-		w.stop(rt, "route", fmt.Sprintf("%s: moat does not model %s targets yet", text, e.kind()), "")
+		w.stop(rt, HopRoute, fmt.Sprintf("%s: moat does not model %s targets yet", text, e.kind()), "")
 		w.unknown(fmt.Sprintf("%s leads to %s, whose appliance or network the input does not show", text, e.target()))
 	}
 }
@@ -353,7 +353,7 @@ func (w *walker) route(s *subnetInfo) {
 // known either way
 // (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/introduction.html).
 func (w *walker) viaGWLB(rt model.Address, text string, ep model.Address) {
-	w.stop(ep, "gwlb", fmt.Sprintf("%s sends the packet to the Gateway Load Balancer endpoint %s, whose appliances moat does not model", text, ep), "")
+	w.stop(ep, HopGWLB, fmt.Sprintf("%s sends the packet to the Gateway Load Balancer endpoint %s, whose appliances moat does not model", text, ep), "")
 	w.unknown(fmt.Sprintf("%s leads to the Gateway Load Balancer endpoint %s: what its appliances pass is not in the input", text, ep))
 }
 
@@ -407,7 +407,7 @@ func (w *walker) toDevice(s *subnetInfo, d *device) {
 // arrives from outside: an internet gateway, a peering, a Transit Gateway).
 func (w *walker) local(from *subnetInfo, vpc *vpcInfo) {
 	if vpc == nil {
-		w.stop("", "route", "the packet is in no VPC of the model", "")
+		w.stop("", HopRoute, "the packet is in no VPC of the model", "")
 		return
 	}
 	a := w.pk.dst
@@ -422,7 +422,7 @@ func (w *walker) local(from *subnetInfo, vpc *vpcInfo) {
 		to = vpc.subnetOf(a)
 	}
 	if to == nil {
-		w.stop(vpc.v.Addr, "route", fmt.Sprintf("%s is inside %s but in none of its subnets", a, vpc.v.Addr), "check the destination address")
+		w.stop(vpc.v.Addr, HopRoute, fmt.Sprintf("%s is inside %s but in none of its subnets", a, vpc.v.Addr), "check the destination address")
 		return
 	}
 	w.cross(from, to)
@@ -441,11 +441,11 @@ func (w *walker) atHost(s *subnetInfo, a netip.Addr) {
 	// a destination that stands for them all, or the reply to a source
 	// that was given by IP, stands for a host that exists.
 	if a == w.target && (a == s.rep || w.dstAny && w.dir == Forward || w.dir == Return) {
-		w.hop(s.s.Addr, "deliver", "host "+a.String())
+		w.hop(s.s.Addr, HopDeliver, "host "+a.String())
 		w.reached, w.arrivedVia, w.arrivedVPC = true, "local", s.vpc
 		return
 	}
-	w.stop(s.s.Addr, "deliver", fmt.Sprintf("no interface in the model holds %s", a), "")
+	w.stop(s.s.Addr, HopDeliver, fmt.Sprintf("no interface in the model holds %s", a), "")
 }
 
 // atDevice is the packet arriving at device d: for it, or to be forwarded.
@@ -456,7 +456,7 @@ func (w *walker) atDevice(d *device) {
 	if d.ownsPrivate(w.pk.dst) || (d.natgw != nil && d.owns(w.pk.dst)) {
 		if w.dir == Return {
 			if s := w.session(d); s != nil {
-				w.hop(d.addr, "nat", fmt.Sprintf("reply translated back: %s -> %s", s.outside, s.inside))
+				w.hop(d.addr, HopNAT, fmt.Sprintf("reply translated back: %s -> %s", s.outside, s.inside))
 				w.pk.dst = s.inside
 				if w.pk.proto == model.ICMP || w.pk.proto == model.ICMPv6 {
 					w.pk.sport = s.insidePort
@@ -475,15 +475,15 @@ func (w *walker) atDevice(d *device) {
 			if d.natgw != nil && w.dir == Forward {
 				// A NAT gateway answers no connection of its own: a packet
 				// to it without a session is dropped.
-				w.stop(d.addr, "nat", fmt.Sprintf("%s accepts no connections: packets to it that match no NAT session are dropped", d.addr), "")
+				w.stop(d.addr, HopNAT, fmt.Sprintf("%s accepts no connections: packets to it that match no NAT session are dropped", d.addr), "")
 				return
 			}
 			w.sgIngress(d)
-			w.hop(d.addr, "deliver", "")
+			w.hop(d.addr, HopDeliver, "")
 			w.reached, w.at, w.arrivedVia, w.arrivedVPC = true, d, "local", d.vpc
 			return
 		}
-		w.stop(d.addr, "deliver", fmt.Sprintf("%s is not the destination", d.addr), "")
+		w.stop(d.addr, HopDeliver, fmt.Sprintf("%s is not the destination", d.addr), "")
 		return
 	}
 	// Forwarded through d: a NAT gateway, a NAT instance, an appliance.
@@ -492,7 +492,7 @@ func (w *walker) atDevice(d *device) {
 		return
 	}
 	if d.sdc {
-		w.blocked(d.addr, "source-dest-check", fmt.Sprintf("%s has source/destination check on: it drops packets not addressed to it", d.addr),
+		w.blocked(d.addr, HopSourceDestCheck, fmt.Sprintf("%s has source/destination check on: it drops packets not addressed to it", d.addr),
 			fmt.Sprintf("turn off source/destination check on %s", d.addr))
 	}
 	w.sgIngress(d)
@@ -519,7 +519,7 @@ func (w *walker) masquerade(d *device) {
 	in := w.pk.src
 	w.sessions = append(w.sessions, session{dev: d, inside: in, outside: d.ip(), insidePort: w.pk.sport, outsidePort: w.pk.sport})
 	w.pk.src = d.ip()
-	w.hop(d.addr, "nat", fmt.Sprintf("masquerade %s -> %s (source/destination check off)", in, d.ip()))
+	w.hop(d.addr, HopNAT, fmt.Sprintf("masquerade %s -> %s (source/destination check off)", in, d.ip()))
 }
 
 func (w *walker) natGateway(d *device) {
@@ -528,10 +528,10 @@ func (w *walker) natGateway(d *device) {
 	case model.TCP, model.UDP, model.ICMP:
 	default:
 		// AWS: NAT gateways support TCP, UDP and ICMP only.
-		w.blocked(d.addr, "nat", fmt.Sprintf("%s translates only TCP, UDP and ICMP, not protocol %s", d.addr, w.pk.proto), "")
+		w.blocked(d.addr, HopNAT, fmt.Sprintf("%s translates only TCP, UDP and ICMP, not protocol %s", d.addr, w.pk.proto), "")
 	}
 	if w.dir == Return {
-		w.stop(d.addr, "nat", fmt.Sprintf("%s has no session for a reply to %s", d.addr, w.pk.dst), "")
+		w.stop(d.addr, HopNAT, fmt.Sprintf("%s has no session for a reply to %s", d.addr, w.pk.dst), "")
 		return
 	}
 	in := w.pk.src
@@ -547,13 +547,13 @@ func (w *walker) natGateway(d *device) {
 	if g.Private {
 		kind = "private NAT gateway"
 	}
-	w.hop(d.addr, "nat", fmt.Sprintf("%s translates %s -> %s", kind, in, out))
+	w.hop(d.addr, HopNAT, fmt.Sprintf("%s translates %s -> %s", kind, in, out))
 	if d.subnet == nil {
 		if g.Regional {
 			w.viaIGW(nil, d.vpc, "")
 			return
 		}
-		w.stop(d.addr, "nat", fmt.Sprintf("%s is in no subnet of the model", d.addr), "")
+		w.stop(d.addr, HopNAT, fmt.Sprintf("%s is in no subnet of the model", d.addr), "")
 		return
 	}
 	w.route(d.subnet)
@@ -574,35 +574,35 @@ func (w *walker) session(d *device) *session {
 // interface's private address to its public or Elastic IP.
 func (w *walker) viaIGW(s *subnetInfo, vpc *vpcInfo, target model.Address) {
 	if vpc == nil || vpc.igw == nil || (!target.IsZero() && vpc.igw.Addr != target && w.ix.idOf(target) != vpc.igw.Addr) {
-		w.stop(target, "igw", fmt.Sprintf("no internet gateway %s is attached to the VPC", target), "attach the internet gateway, or fix the route")
+		w.stop(target, HopIGW, fmt.Sprintf("no internet gateway %s is attached to the VPC", target), "attach the internet gateway, or fix the route")
 		return
 	}
 	igw := vpc.igw.Addr
 	src := w.pk.src
 	switch {
 	case src.Is6():
-		w.hop(igw, "igw", "IPv6: no translation")
+		w.hop(igw, HopIGW, "IPv6: no translation")
 		w.exitGW = igw
 	default:
 		d := w.ix.deviceAt(src, vpc)
 		switch {
 		case w.ix.byPublic[src] != nil:
-			w.hop(igw, "igw", fmt.Sprintf("source %s is already public (%s)", src, w.ix.byPublic[src].addr))
+			w.hop(igw, HopIGW, fmt.Sprintf("source %s is already public (%s)", src, w.ix.byPublic[src].addr))
 		case d != nil && d.hasPublic && d.vpc == vpc:
 			w.pk.src = d.public
-			w.hop(igw, "igw", fmt.Sprintf("1:1 NAT %s -> %s (public IP of %s%s)", src, d.public, d.addr, standinNote(d.publicStandin)))
+			w.hop(igw, HopIGW, fmt.Sprintf("1:1 NAT %s -> %s (public IP of %s%s)", src, d.public, d.addr, standinNote(d.publicStandin)))
 		case w.assumedPublic(src):
 			pub := w.assumedAddr(src)
 			w.pk.src = pub
-			w.hop(igw, "igw", fmt.Sprintf("1:1 NAT %s -> %s (a public IP the host is assumed to hold)", src, pub))
+			w.hop(igw, HopIGW, fmt.Sprintf("1:1 NAT %s -> %s (a public IP the host is assumed to hold)", src, pub))
 		default:
 			owner := src.String()
 			if d != nil {
 				owner = string(d.addr)
 			}
-			w.blocked(igw, "igw", fmt.Sprintf("%s has no public IPv4 address: the internet gateway drops packets from private addresses", owner),
+			w.blocked(igw, HopIGW, fmt.Sprintf("%s has no public IPv4 address: the internet gateway drops packets from private addresses", owner),
 				fmt.Sprintf("give %s an Elastic IP, or route its subnet's internet traffic through a NAT", owner))
-			w.hop(igw, "igw", "no translation")
+			w.hop(igw, HopIGW, "no translation")
 		}
 	}
 	w.internet()
@@ -631,14 +631,14 @@ func (w *walker) assumedAddr(a netip.Addr) netip.Addr { return w.assumed[a] }
 
 func (w *walker) viaEIGW(s *subnetInfo, target model.Address) {
 	if !w.pk.dst.Is6() {
-		w.stop(target, "eigw", "an egress-only internet gateway carries IPv6 only", "")
+		w.stop(target, HopEIGW, "an egress-only internet gateway carries IPv6 only", "")
 		return
 	}
 	if s.vpc == nil || s.vpc.eigw == nil {
-		w.stop(target, "eigw", fmt.Sprintf("no egress-only internet gateway %s is attached to the VPC", target), "")
+		w.stop(target, HopEIGW, fmt.Sprintf("no egress-only internet gateway %s is attached to the VPC", target), "")
 		return
 	}
-	w.hop(s.vpc.eigw.Addr, "eigw", "IPv6 out; only replies come back in")
+	w.hop(s.vpc.eigw.Addr, HopEIGW, "IPv6 out; only replies come back in")
 	w.exitGW = s.vpc.eigw.Addr
 	w.internet()
 }
@@ -671,19 +671,19 @@ func (w *walker) internet() {
 	// about (a VPC of another Region, an office network): the internet
 	// routes only public addresses.
 	if isPrivate(dst) && w.targetService == "" {
-		w.stop("internet", "route", fmt.Sprintf("%s is a private address, not routable on the internet", dst), "")
+		w.stop("internet", HopRoute, fmt.Sprintf("%s is a private address, not routable on the internet", dst), "")
 		return
 	}
 	if dst == w.target {
 		if w.targetService != "" {
-			w.hop(model.Address(w.targetService), "deliver", "the service's public endpoint, over the internet")
+			w.hop(model.Address(w.targetService), HopDeliver, "the service's public endpoint, over the internet")
 		} else {
-			w.hop("internet", "deliver", "")
+			w.hop("internet", HopDeliver, "")
 		}
 		w.reached, w.arrivedVia = true, "internet"
 		return
 	}
-	w.stop("internet", "deliver", fmt.Sprintf("no interface in the model holds %s", dst), "")
+	w.stop("internet", HopDeliver, fmt.Sprintf("no interface in the model holds %s", dst), "")
 }
 
 // igwIn is a packet from the internet arriving at device d's public
@@ -691,16 +691,16 @@ func (w *walker) internet() {
 func (w *walker) igwIn(d *device, _ netip.Addr) {
 	vpc := d.vpc
 	if vpc == nil || vpc.igw == nil {
-		w.stop(d.addr, "igw", fmt.Sprintf("the VPC of %s has no internet gateway: its public address is unreachable", d.addr), "attach an internet gateway")
+		w.stop(d.addr, HopIGW, fmt.Sprintf("the VPC of %s has no internet gateway: its public address is unreachable", d.addr), "attach an internet gateway")
 		return
 	}
 	priv := d.ip()
 	if !priv.IsValid() {
-		w.hop(vpc.igw.Addr, "igw", fmt.Sprintf("to %s (%s)", w.pk.dst, d.addr))
+		w.hop(vpc.igw.Addr, HopIGW, fmt.Sprintf("to %s (%s)", w.pk.dst, d.addr))
 		w.atDevice(d)
 		return
 	}
-	w.hop(vpc.igw.Addr, "igw", fmt.Sprintf("1:1 NAT %s -> %s (%s%s)", w.pk.dst, priv, d.addr, standinNote(d.publicStandin)))
+	w.hop(vpc.igw.Addr, HopIGW, fmt.Sprintf("1:1 NAT %s -> %s (%s%s)", w.pk.dst, priv, d.addr, standinNote(d.publicStandin)))
 	w.pk.dst = priv
 	if w.dir == Forward && w.target == d.public {
 		w.target = priv
@@ -717,15 +717,15 @@ func (w *walker) gatewayIn6(vi *vpcInfo) {
 	dst := w.pk.dst
 	switch {
 	case w.dir == Return && w.backVia != "" && (vi.igw != nil && vi.igw.Addr == w.backVia || vi.eigw != nil && vi.eigw.Addr == w.backVia):
-		w.hop(w.backVia, "igw", fmt.Sprintf("IPv6 reply back in to %s, no translation", dst))
+		w.hop(w.backVia, HopIGW, fmt.Sprintf("IPv6 reply back in to %s, no translation", dst))
 	case vi.igw != nil:
-		w.hop(vi.igw.Addr, "igw", fmt.Sprintf("IPv6 to %s: routed into the VPC, no translation", dst))
+		w.hop(vi.igw.Addr, HopIGW, fmt.Sprintf("IPv6 to %s: routed into the VPC, no translation", dst))
 	default:
 		why := fmt.Sprintf("%s has no internet gateway: the internet cannot open a connection to its IPv6 addresses", vi.v.Addr)
 		if vi.eigw != nil {
 			why += fmt.Sprintf(" (%s lets only replies in)", vi.eigw.Addr)
 		}
-		w.stop(vi.v.Addr, "igw", why, "")
+		w.stop(vi.v.Addr, HopIGW, why, "")
 		return
 	}
 	if d := w.ix.deviceAt(dst, vi); d != nil && d.subnet != nil {
@@ -735,7 +735,7 @@ func (w *walker) gatewayIn6(vi *vpcInfo) {
 	}
 	s := vi.subnetOf(dst)
 	if s == nil {
-		w.stop(vi.v.Addr, "route", fmt.Sprintf("%s is in no subnet of %s", dst, vi.v.Addr), "")
+		w.stop(vi.v.Addr, HopRoute, fmt.Sprintf("%s is in no subnet of %s", dst, vi.v.Addr), "")
 		return
 	}
 	w.naclIn(s)
@@ -745,14 +745,14 @@ func (w *walker) gatewayIn6(vi *vpcInfo) {
 func (w *walker) igwInHost(priv netip.Addr) {
 	for _, s := range w.ix.subnetsL {
 		if s.s.CIDR.Contains(priv) || s.s.IPv6CIDR.IsValid() && s.s.IPv6CIDR.Contains(priv) {
-			w.hop(s.vpc.igw.Addr, "igw", fmt.Sprintf("1:1 NAT %s -> %s", w.pk.dst, priv))
+			w.hop(s.vpc.igw.Addr, HopIGW, fmt.Sprintf("1:1 NAT %s -> %s", w.pk.dst, priv))
 			w.pk.dst = priv
 			w.naclIn(s)
 			w.atHost(s, priv)
 			return
 		}
 	}
-	w.stop("internet", "deliver", fmt.Sprintf("no host holds %s", priv), "")
+	w.stop("internet", HopDeliver, fmt.Sprintf("no host holds %s", priv), "")
 }
 
 // viaEndpoint delivers to an AWS service through a gateway endpoint.
@@ -772,19 +772,19 @@ func (w *walker) viaEndpoint(s *subnetInfo, e routeEntry) {
 		name = string(ep.Addr)
 	}
 	if w.pk.service == "" && w.targetService == "" && !slices.Contains([]netip.Addr{w.target}, w.pk.dst) {
-		w.stop(model.Address(name), "endpoint", "the gateway endpoint leads only to its AWS service", "")
+		w.stop(model.Address(name), HopEndpoint, "the gateway endpoint leads only to its AWS service", "")
 		return
 	}
 	svc := e.service
 	if svc == "" && ep != nil {
 		svc = ep.Service
 	}
-	w.hop(model.Address(name), "endpoint", "gateway endpoint to "+svc)
+	w.hop(model.Address(name), HopEndpoint, "gateway endpoint to "+svc)
 	if w.pk.dst == w.target || (w.targetService != "" && w.targetService == svc) {
 		w.reached, w.arrivedVia, w.arrivedVPC = true, "endpoint", s.vpc
 		return
 	}
-	w.stop(model.Address(name), "endpoint", fmt.Sprintf("the endpoint leads to %s, not to %s", svc, w.pk.dst), "")
+	w.stop(model.Address(name), HopEndpoint, fmt.Sprintf("the endpoint leads to %s, not to %s", svc, w.pk.dst), "")
 }
 
 // viaPeering crosses a peering connection. Peering is not transitive: the
@@ -799,11 +799,11 @@ func (w *walker) viaPeering(s *subnetInfo, target model.Address) {
 		}
 	}
 	if p == nil {
-		w.stop(target, "peering", fmt.Sprintf("the route points at %s, which does not exist: a blackhole", target), "recreate the peering connection or remove the route")
+		w.stop(target, HopPeering, fmt.Sprintf("the route points at %s, which does not exist: a blackhole", target), "recreate the peering connection or remove the route")
 		return
 	}
 	if !p.Active {
-		w.blocked(p.Addr, "peering", fmt.Sprintf("%s is not active", p.Addr), "accept the peering connection")
+		w.blocked(p.Addr, HopPeering, fmt.Sprintf("%s is not active", p.Addr), "accept the peering connection")
 	}
 	var other model.Address
 	switch s.vpc.v.Addr {
@@ -812,21 +812,21 @@ func (w *walker) viaPeering(s *subnetInfo, target model.Address) {
 	case p.Accepter:
 		other = p.Requester
 	default:
-		w.stop(p.Addr, "peering", fmt.Sprintf("%s does not join %s", p.Addr, s.vpc.v.Addr), "")
+		w.stop(p.Addr, HopPeering, fmt.Sprintf("%s does not join %s", p.Addr, s.vpc.v.Addr), "")
 		return
 	}
 	ov := w.ix.vpcs[other]
 	if ov == nil {
-		w.stop(p.Addr, "peering", fmt.Sprintf("the peer VPC %s is not in the model", other), "import the peer account too")
+		w.stop(p.Addr, HopPeering, fmt.Sprintf("the peer VPC %s is not in the model", other), "import the peer account too")
 		w.unknown(fmt.Sprintf("the peer VPC %s of %s is not in the input", other, p.Addr))
 		return
 	}
 	if !ov.contains(w.pk.dst) {
-		w.stop(p.Addr, "peering", fmt.Sprintf("%s is not inside the peer VPC %s, and peering is not transitive", w.pk.dst, other),
+		w.stop(p.Addr, HopPeering, fmt.Sprintf("%s is not inside the peer VPC %s, and peering is not transitive", w.pk.dst, other),
 			"peer the two VPCs directly, or route through a Transit Gateway")
 		return
 	}
-	w.hop(p.Addr, "peering", fmt.Sprintf("to %s", other))
+	w.hop(p.Addr, HopPeering, fmt.Sprintf("to %s", other))
 	w.local(nil, ov)
 }
 
@@ -837,7 +837,7 @@ func (w *walker) viaTGW(s *subnetInfo, target model.Address) {
 		t = w.ix.tgws[target]
 	}
 	if t == nil {
-		w.stop(target, "tgw", fmt.Sprintf("the route points at %s, which is not in the model", target), "")
+		w.stop(target, HopTGW, fmt.Sprintf("the route points at %s, which is not in the model", target), "")
 		return
 	}
 	var att *model.TGWAttachment
@@ -849,12 +849,12 @@ func (w *walker) viaTGW(s *subnetInfo, target model.Address) {
 		}
 	}
 	if att == nil {
-		w.stop(t.Addr, "tgw", fmt.Sprintf("%s is not attached to %s", s.vpc.v.Addr, t.Addr), "attach the VPC to the Transit Gateway")
+		w.stop(t.Addr, HopTGW, fmt.Sprintf("%s is not attached to %s", s.vpc.v.Addr, t.Addr), "attach the VPC to the Transit Gateway")
 		return
 	}
 	as := w.attSubnetIn(att, s.s.ZoneID)
 	if len(att.Subnets) > 0 && as == nil {
-		w.stop(att.Addr, "tgw", fmt.Sprintf("%s has no subnet in zone %s: resources in that zone cannot reach the Transit Gateway", att.Addr, s.s.ZoneID),
+		w.stop(att.Addr, HopTGW, fmt.Sprintf("%s has no subnet in zone %s: resources in that zone cannot reach the Transit Gateway", att.Addr, s.s.ZoneID),
 			fmt.Sprintf("add a subnet in %s to the attachment", s.s.ZoneID))
 		return
 	}
@@ -866,7 +866,7 @@ func (w *walker) viaTGW(s *subnetInfo, target model.Address) {
 	if as != nil && as != s {
 		w.naclIn(as)
 	}
-	w.hop(att.Addr, "tgw-attachment", "into "+string(t.Addr))
+	w.hop(att.Addr, HopTGWAttachment, "into "+string(t.Addr))
 	w.tgwRoute(t, att, s.s.ZoneID)
 }
 
@@ -885,7 +885,7 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 	}
 	rt := w.ix.tgwRTs[in.RouteTable]
 	if rt == nil {
-		w.stop(in.Addr, "tgw-route", fmt.Sprintf("%s is associated with no route table", in.Addr), "associate the attachment with a Transit Gateway route table")
+		w.stop(in.Addr, HopTGWRoute, fmt.Sprintf("%s is associated with no route table", in.Addr), "associate the attachment with a Transit Gateway route table")
 		return
 	}
 	w.rec.tgw(rt)
@@ -900,7 +900,7 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		}
 	}
 	if r == nil {
-		w.stop(rt.t.Addr, "tgw-route", fmt.Sprintf("%s has no route to %s", rt.t.Addr, w.pk.dst), fmt.Sprintf("add a static route or a propagation for %s", w.pk.dst))
+		w.stop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("%s has no route to %s", rt.t.Addr, w.pk.dst), fmt.Sprintf("add a static route or a propagation for %s", w.pk.dst))
 		return
 	}
 	how := "static"
@@ -908,20 +908,20 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		how = "propagated"
 	}
 	if r.Blackhole {
-		w.stop(rt.t.Addr, "tgw-route", fmt.Sprintf("%s: route %s is a blackhole", rt.t.Addr, r.Dest), "remove the blackhole route or point it at an attachment")
+		w.stop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("%s: route %s is a blackhole", rt.t.Addr, r.Dest), "remove the blackhole route or point it at an attachment")
 		return
 	}
-	w.hop(rt.t.Addr, "tgw-route", fmt.Sprintf("route %s -> %s (%s)", r.Dest, r.Attachment, how))
+	w.hop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("route %s -> %s (%s)", r.Dest, r.Attachment, how))
 	out := w.ix.tgwAtt[r.Attachment]
 	if out == nil {
-		w.stop(rt.t.Addr, "tgw-route", fmt.Sprintf("route %s points at %s, which is not in the model", r.Dest, r.Attachment), "")
+		w.stop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("route %s points at %s, which is not in the model", r.Dest, r.Attachment), "")
 		return
 	}
 	switch out.Kind {
 	case model.TGWAttachVPC:
 		vpc := w.ix.vpcs[out.VPC]
 		if vpc == nil {
-			w.stop(out.Addr, "tgw-attachment", fmt.Sprintf("the VPC %s of %s is not in the model", out.VPC, out.Addr), "")
+			w.stop(out.Addr, HopTGWAttachment, fmt.Sprintf("the VPC %s of %s is not in the model", out.VPC, out.Addr), "")
 			return
 		}
 		// The Transit Gateway keeps traffic in the sender's zone when the
@@ -935,15 +935,15 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 			}
 		}
 		if sa == nil {
-			w.stop(out.Addr, "tgw-attachment", fmt.Sprintf("%s has no subnet in the model", out.Addr), "")
+			w.stop(out.Addr, HopTGWAttachment, fmt.Sprintf("%s has no subnet in the model", out.Addr), "")
 			return
 		}
-		w.hop(out.Addr, "tgw-attachment", "into "+string(vpc.v.Addr)+" through "+string(sa.s.Addr))
+		w.hop(out.Addr, HopTGWAttachment, "into "+string(vpc.v.Addr)+" through "+string(sa.s.Addr))
 		w.route(sa)
 	case model.TGWAttachPeering:
 		peer := w.ix.tgws[out.PeerTGW]
 		if peer == nil {
-			w.stop(out.Addr, "tgw-attachment", fmt.Sprintf("the peer Transit Gateway %s is not in the model", out.PeerTGW), "")
+			w.stop(out.Addr, HopTGWAttachment, fmt.Sprintf("the peer Transit Gateway %s is not in the model", out.PeerTGW), "")
 			return
 		}
 		var back *model.TGWAttachment
@@ -955,19 +955,19 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 			}
 		}
 		if back == nil {
-			w.stop(out.Addr, "tgw-attachment", fmt.Sprintf("%s has no peering attachment back to %s", peer.Addr, t.Addr), "")
+			w.stop(out.Addr, HopTGWAttachment, fmt.Sprintf("%s has no peering attachment back to %s", peer.Addr, t.Addr), "")
 			return
 		}
-		w.hop(back.Addr, "tgw-attachment", "into "+string(peer.Addr))
+		w.hop(back.Addr, HopTGWAttachment, "into "+string(peer.Addr))
 		w.tgwRoute(peer, back, zone)
 	default:
 		// A VPN or Direct Connect attachment leaves the modeled network.
-		w.hop(out.Addr, "tgw-attachment", fmt.Sprintf("leaves the model through a %s attachment", out.Kind))
+		w.hop(out.Addr, HopTGWAttachment, fmt.Sprintf("leaves the model through a %s attachment", out.Kind))
 		if w.pk.dst == w.target {
 			w.reached, w.arrivedVia = true, "outside"
 			return
 		}
-		w.stop(out.Addr, "deliver", fmt.Sprintf("%s is outside the model", w.pk.dst), "")
+		w.stop(out.Addr, HopDeliver, fmt.Sprintf("%s is outside the model", w.pk.dst), "")
 	}
 }
 
@@ -984,7 +984,7 @@ func (w *walker) viaFirewall(s *subnetInfo, target model.Address) {
 		}
 	}
 	if fw == nil {
-		w.stop(target, "firewall", fmt.Sprintf("the route points at %s, which is not in the model", target), "")
+		w.stop(target, HopFirewall, fmt.Sprintf("the route points at %s, which is not in the model", target), "")
 		return
 	}
 	var fs *subnetInfo
@@ -998,12 +998,12 @@ func (w *walker) viaFirewall(s *subnetInfo, target model.Address) {
 	w.cross(s, fs)
 	action, text := w.firewallVerdict(fw, fs) // firewall.go
 	if action == model.FirewallDrop {
-		w.blocked(fw.Addr, "firewall", fmt.Sprintf("%s drops %s to %s (%s)", fw.Addr, pktTraffic(w.pk), w.pk.dst, text), fmt.Sprintf("add a pass rule to %s before it", fw.Addr))
+		w.blocked(fw.Addr, HopFirewall, fmt.Sprintf("%s drops %s to %s (%s)", fw.Addr, pktTraffic(w.pk), w.pk.dst, text), fmt.Sprintf("add a pass rule to %s before it", fw.Addr))
 	} else {
-		w.hop(fw.Addr, "firewall", text)
+		w.hop(fw.Addr, HopFirewall, text)
 	}
 	if fs == nil {
-		w.stop(fw.Addr, "firewall", fmt.Sprintf("%s has no subnet in the model", fw.Addr), "")
+		w.stop(fw.Addr, HopFirewall, fmt.Sprintf("%s has no subnet in the model", fw.Addr), "")
 		return
 	}
 	w.route(fs)

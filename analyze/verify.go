@@ -324,7 +324,7 @@ func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) 
 func outside(paths []Path) []Path {
 	var out []Path
 	for _, p := range paths {
-		if !hasKind(p.Forward, "endpoint") {
+		if !hasKind(p.Forward, HopEndpoint) {
 			out = append(out, p)
 		}
 	}
@@ -456,11 +456,11 @@ func (ix *Index) checkTiers() []Check {
 			if ix.firewalled(s) {
 				continue // proved by checkFirewalled instead
 			}
-			out = append(out, ix.outOnlyThrough(s, host, InternetIPv4, "nat", "", "NAT"))
+			out = append(out, ix.outOnlyThrough(s, host, InternetIPv4, HopNAT, "", "NAT"))
 			if s.rep6.IsValid() {
 				// IPv6 only through an egress-only gateway, so the internet
 				// cannot open a connection back in by the route it leaves by.
-				out = append(out, ix.outOnlyThrough(s, ix.asIPv6(host), InternetIPv6, "eigw", " over IPv6", "an egress-only gateway"))
+				out = append(out, ix.outOnlyThrough(s, ix.asIPv6(host), InternetIPv6, HopEIGW, " over IPv6", "an egress-only gateway"))
 			}
 		case model.Isolated:
 			c := Check{Intent: fmt.Sprintf("%s reaches nothing outside the VPC", s.s.Addr), Origin: "design", OK: true}
@@ -520,7 +520,7 @@ func (ix *Index) checkTiers() []Check {
 // host on tcp/443 from its client ports, and every path out of s to the
 // internet, on any TCP or UDP port, passes a hop of kind via (what, in
 // words).
-func (ix *Index) outOnlyThrough(s *subnetInfo, host Endpoint, dst netip.Addr, via, over, what string) Check {
+func (ix *Index) outOnlyThrough(s *subnetInfo, host Endpoint, dst netip.Addr, via HopKind, over, what string) Check {
 	host.Whole = true
 	inet := Endpoint{Kind: Internet, IP: dst, Whole: true}
 	c := Check{Intent: fmt.Sprintf("%s reaches the internet%s, only through %s", s.s.Addr, over, what), Origin: "design", OK: true}
@@ -538,7 +538,7 @@ func (ix *Index) outOnlyThrough(s *subnetInfo, host Endpoint, dst netip.Addr, vi
 		all := ix.traceSpace(space{src: host, dst: inet, srcSet: ix.addrsOf(host), dstSet: ix.addrsOf(inet), proto: proto, ports: Ports(model.AnyPort), sport: Ports(AnySourcePort)})
 		examined = append(examined, all...)
 		for _, p := range all {
-			if p.Reachable && !hasKind(p.Forward, via) && !hasKind(p.Forward, "endpoint") {
+			if p.Reachable && !hasKind(p.Forward, via) && !hasKind(p.Forward, HopEndpoint) {
 				c.OK = false
 				c.Detail = appendSentence(c.Detail, fmt.Sprintf("it reaches the internet%s without %s: %s: %s", over, what, ClassText(p), p.Summary()))
 				c.Evidence = append(c.Evidence, p)
@@ -638,7 +638,7 @@ func pathBlocks(p Path) string {
 	return strings.Join(parts, "; ")
 }
 
-func hasKind(hops []Hop, kind string) bool {
+func hasKind(hops []Hop, kind HopKind) bool {
 	for _, h := range hops {
 		if h.Kind == kind {
 			return true

@@ -67,7 +67,7 @@ func allFailed(checks []Check) []string {
 	return out
 }
 
-func evidenceHas(c Check, kind, rule string) bool {
+func evidenceHas(c Check, kind HopKind, rule string) bool {
 	for _, p := range c.Evidence {
 		for _, h := range append(slices.Clone(p.Forward), p.Return...) {
 			if h.Kind == kind && strings.Contains(h.Rule, rule) {

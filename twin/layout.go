@@ -127,7 +127,7 @@ func (b *builder) buildGateways() {
 		ns.IP = append(ns.IP, "link set lo up", fmt.Sprintf("addr add %s/32 dev lo", InternetHost))
 		h := &Host{Name: "internet", Role: RoleInternet, NS: inet, IP: InternetHost}
 		if slices.ContainsFunc(b.vpcs, func(vs *vpcState) bool { return vs.v6.IsValid() }) {
-			ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/128 dev lo", InternetHost6))
+			ns.IP = append(ns.IP, addr6(InternetHost6, 128, "lo"))
 			h.IPv6 = InternetHost6
 		}
 		b.hosts = append(b.hosts, h)

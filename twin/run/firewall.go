@@ -12,10 +12,10 @@ import (
 func inspected(n *model.Network, p analyze.Path) bool {
 	met := false
 	for _, h := range p.Forward {
-		met = met || h.Kind == "firewall"
+		met = met || h.Kind == analyze.HopFirewall
 	}
 	for _, b := range p.Blocks {
-		met = met || (b.Kind == "firewall" && b.Direction == analyze.Forward)
+		met = met || (b.Kind == analyze.HopFirewall && b.Direction == analyze.Forward)
 	}
 	if !met {
 		return false

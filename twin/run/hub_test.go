@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/twin"
 	"github.com/moatnet/moat/twin/run"
@@ -95,7 +96,7 @@ func hubAgrees(t *testing.T, name, prefix string) *twin.Plan {
 			continue
 		}
 		for _, h := range c.Path.Forward {
-			if h.Kind == "tgw-route" {
+			if h.Kind == analyze.HopTGWRoute {
 				crossed++
 				break
 			}

@@ -52,7 +52,7 @@ func TestDualStackTwinAgreesWithAnalyzer(t *testing.T) {
 		}
 		v6[c.Outcome.OK]++
 		for _, h := range c.Path.Forward {
-			if c.Outcome.OK && h.Kind == "eigw" {
+			if c.Outcome.OK && h.Kind == analyze.HopEIGW {
 				eigw++
 				break
 			}
