@@ -289,7 +289,7 @@ var ipTargetRanges = []netip.Prefix{
 func (ix *Index) targetRules() []Finding {
 	var out []Finding
 	for _, tg := range ix.n.TargetGroups {
-		if tg.TargetType != "ip" {
+		if tg.TargetType != model.IPTargets {
 			continue
 		}
 		for _, t := range tg.Targets {

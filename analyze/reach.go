@@ -812,10 +812,10 @@ func (ix *Index) preservesClientIP(lb *model.LoadBalancer, l model.Listener, pro
 	if tg.PreserveClientIP != nil {
 		return *tg.PreserveClientIP
 	}
-	switch strings.ToLower(tg.TargetType) {
-	case "instance", "":
+	switch tg.TargetType {
+	case model.InstanceTargets, "":
 		return true
-	case "ip":
+	case model.IPTargets:
 		switch strings.ToUpper(cmp.Or(tg.Protocol, l.Protocol)) {
 		case "UDP", "TCP_UDP", "QUIC", "TCP_QUIC":
 			return true

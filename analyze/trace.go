@@ -496,7 +496,7 @@ func (w *walker) atDevice(d *device) {
 			fmt.Sprintf("turn off source/destination check on %s", d.addr))
 	}
 	w.sgIngress(d)
-	if w.dir == Forward && (d.natInst != nil || (d.instance != nil && d.instance.Role == "nat") || w.nextIsIGW(d)) {
+	if w.dir == Forward && (d.natInst != nil || (d.instance != nil && d.instance.Role == model.RoleNAT) || w.nextIsIGW(d)) {
 		w.masquerade(d)
 	} else {
 		w.hop(d.addr, "forward", "source/destination check off: forwards the packet")

@@ -1216,7 +1216,7 @@ func (b *builder) loadBalancers() {
 			}
 			m := model.TargetGroup{
 				Addr: a("tg", tg.TargetGroupName), ID: tg.TargetGroupArn, VPC: a("vpc", tg.VpcId),
-				Protocol: tg.Protocol, Port: tg.Port, TargetType: tg.TargetType,
+				Protocol: tg.Protocol, Port: tg.Port, TargetType: model.TargetType(strings.ToLower(tg.TargetType)),
 			}
 			if v, ok := preserve[tg.TargetGroupName]; ok {
 				m.PreserveClientIP = &v

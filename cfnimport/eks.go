@@ -59,7 +59,7 @@ func (t *tmpl) eksNodeGroups() {
 func (t *tmpl) eksTargets(registers map[model.Address][]model.Address, ports map[model.Address]int) {
 	n := t.n
 	for _, tg := range n.TargetGroups {
-		if tg.TargetType != "ip" || len(tg.Targets) > 0 || len(registers[tg.Addr]) > 0 {
+		if tg.TargetType != model.IPTargets || len(tg.Targets) > 0 || len(registers[tg.Addr]) > 0 {
 			continue
 		}
 		var nodes []int

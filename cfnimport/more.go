@@ -198,10 +198,10 @@ func (t *tmpl) loadBalancers() {
 	})
 	t.each("AWS::ElasticLoadBalancingV2::TargetGroup", func(r *resource) {
 		port, _ := t.integer(r, "Port", r.props.get("Port"))
-		tg := model.TargetGroup{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), Port: port, TargetType: "instance"}
+		tg := model.TargetGroup{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), Port: port, TargetType: model.InstanceTargets}
 		tg.Protocol, _ = t.str(r, "Protocol")
 		if s, ok := t.str(r, "TargetType"); ok {
-			tg.TargetType = s
+			tg.TargetType = model.TargetType(strings.ToLower(s))
 		}
 		if l := r.props.get("TargetGroupAttributes"); l != nil && l.kind == listNode {
 			for _, it := range l.items {

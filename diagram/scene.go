@@ -400,7 +400,7 @@ func buildScene(n *model.Network) *scene {
 		}
 		name := in.Name
 		if name == "" {
-			name = in.Role
+			name = string(in.Role)
 		}
 		if name == "" {
 			name = "instance"

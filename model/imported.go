@@ -93,8 +93,27 @@ type Instance struct {
 	ENIs []Address
 	// Role says what the instance is for when moat knows (nat, bastion,
 	// service); empty for imported instances.
-	Role string
+	Role InstanceRole
 }
+
+// InstanceRole is what an instance is for, when moat knows.
+type InstanceRole string
+
+// RoleNAT is a NAT instance: it forwards and translates.
+const RoleNAT InstanceRole = "nat"
+
+// TargetType is what a target group's targets are, in ELB's words.
+type TargetType string
+
+const (
+	// InstanceTargets are EC2 instances, by id.
+	InstanceTargets TargetType = "instance"
+	// IPTargets are addresses (RFC 1918, 100.64.0.0/10, or a peered VPC's).
+	IPTargets TargetType = "ip"
+	// LambdaTargets are functions; ALBTargets an ALB behind an NLB.
+	LambdaTargets TargetType = "lambda"
+	ALBTargets    TargetType = "alb"
+)
 
 // Target is one registered target of a target group: an ENI (instance or
 // IP target inside the VPC) or a bare IP.
@@ -112,7 +131,7 @@ type TargetGroup struct {
 	VPC        Address
 	Protocol   string // HTTP, HTTPS, TCP, TLS, UDP
 	Port       int
-	TargetType string // instance, ip, lambda, alb
+	TargetType TargetType
 	Targets    []Target
 
 	// PreserveClientIP is the preserve_client_ip.enabled attribute of a
