@@ -81,10 +81,6 @@ func Deploy(ctx context.Context, a Account, in DeployInput) (DeployResult, error
 		in.Progress = func(string) {}
 	}
 	c := cloudformation.NewFromConfig(a.cfg)
-	body, err := TemplateBody(in.Template, in.Bucket)
-	if err != nil {
-		return res, err
-	}
 	st, err := describeStack(ctx, c, in.Stack)
 	if err != nil {
 		return res, err
@@ -108,6 +104,10 @@ func Deploy(ctx context.Context, a Account, in DeployInput) (DeployResult, error
 		if err := in.Check(deployed); err != nil {
 			return res, err
 		}
+	}
+	body, err := TemplateBody(in.Template, in.Bucket)
+	if err != nil {
+		return res, err
 	}
 	if res.Action == Recreate {
 		fmt.Fprintf(in.Out, "deleting stack %s (%s) to create it anew\n", in.Stack, status)
