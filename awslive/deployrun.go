@@ -233,10 +233,14 @@ func Deploy(ctx context.Context, a Account, in DeployInput) (DeployResult, error
 		return res, fmt.Errorf("cloudformation execute-change-set %s: %w", res.ChangeSet, err)
 	}
 	res.Executed = true
+	res.Status = "executing"
 	done := map[string]bool{}
 	var events []cf.StackEvent // newest first, this deploy's
 	for {
 		ev, err := c.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(in.Stack)})
+		if ctx.Err() != nil {
+			return res, stopped(in.Stack, res.Status)
+		}
 		if err != nil {
 			return res, fmt.Errorf("cloudformation describe-stack-events %s: %w", in.Stack, err)
 		}
@@ -259,6 +263,9 @@ func Deploy(ctx context.Context, a Account, in DeployInput) (DeployResult, error
 		}
 		in.Progress(fmt.Sprintf("%d of %d resources done, %s", len(done), len(res.Changes), in.Now().Sub(start).Round(time.Second)))
 		st, err := describeStack(ctx, c, in.Stack)
+		if ctx.Err() != nil {
+			return res, stopped(in.Stack, res.Status)
+		}
 		if err != nil {
 			return res, err
 		}
@@ -271,7 +278,7 @@ func Deploy(ctx context.Context, a Account, in DeployInput) (DeployResult, error
 			break
 		}
 		if err := sleep(ctx, in.Poll); err != nil {
-			return res, fmt.Errorf("stopped waiting: stack %s is %s and goes on without moat; follow it with aws cloudformation describe-stack-events --stack-name %s", in.Stack, res.Status, in.Stack)
+			return res, stopped(in.Stack, res.Status)
 		}
 	}
 	in.Progress("")
@@ -333,4 +340,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// stopped is what Ctrl-C while waiting says: the stack goes on.
+func stopped(stack, status string) error {
+	return fmt.Errorf("stopped waiting: stack %s (last seen %s) goes on without moat; follow it with aws cloudformation describe-stack-events --stack-name %s, and deploy again once it is no longer IN_PROGRESS", stack, status, stack)
 }
