@@ -234,6 +234,7 @@ func Deploy(ctx context.Context, a Account, in DeployInput) (DeployResult, error
 	}
 	res.Executed = true
 	res.Status = "executing"
+	execAt := time.Now()
 	done := map[string]bool{}
 	var events []cf.StackEvent // newest first, this deploy's
 	for {
@@ -273,6 +274,10 @@ func Deploy(ctx context.Context, a Account, in DeployInput) (DeployResult, error
 			return res, fmt.Errorf("stack %s disappeared while deploying", in.Stack)
 		}
 		res.Status = string(st.StackStatus)
+		if st.StackStatus == cf.StackStatusReviewInProgress && time.Since(execAt) > 2*time.Minute {
+			// Executing moves a stack out of review at once on AWS.
+			return res, fmt.Errorf("stack %s is still REVIEW_IN_PROGRESS 2 minutes after executing %s: the execution did not start; look at aws cloudformation describe-change-set --stack-name %s --change-set-name %s", in.Stack, res.ChangeSet, in.Stack, res.ChangeSet)
+		}
 		if !strings.HasSuffix(res.Status, "_IN_PROGRESS") {
 			res.Outputs = st.Outputs
 			break
