@@ -262,3 +262,18 @@ func AddressIndex(n *model.Network) map[string]model.Address {
 	walk(reflect.ValueOf(n))
 	return out
 }
+
+// NextStep says what to do after a deploy that ended in status.
+func NextStep(stack, status string) string {
+	switch status {
+	case "ROLLBACK_COMPLETE":
+		return "fix the cause and deploy again with --yes (the stack is deleted and created anew)"
+	case "UPDATE_ROLLBACK_FAILED":
+		return "aws cloudformation continue-update-rollback --stack-name " + stack
+	case "CREATE_FAILED", "UPDATE_FAILED":
+		return "rollback was disabled: fix the cause and deploy again, or roll back with aws cloudformation rollback-stack --stack-name " + stack
+	case "ROLLBACK_FAILED", "DELETE_FAILED":
+		return "delete the stack (aws cloudformation delete-stack --stack-name " + stack + ") and deploy again"
+	}
+	return "fix the cause and deploy again (the stack is back as it was)"
+}

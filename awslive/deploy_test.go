@@ -163,3 +163,18 @@ func TestRootCause(t *testing.T) {
 		t.Errorf("events after e5: root cause %s, want none", aws.ToString(e.EventId))
 	}
 }
+
+// After a failure each final status has its way on, and each is one a
+// later deploy accepts or names (Decide).
+func TestNextStep(t *testing.T) {
+	for status, want := range map[string]string{
+		"ROLLBACK_COMPLETE":        "--yes",
+		"UPDATE_ROLLBACK_FAILED":   "aws cloudformation continue-update-rollback --stack-name web",
+		"UPDATE_ROLLBACK_COMPLETE": "the stack is back as it was",
+		"CREATE_FAILED":            "rollback-stack --stack-name web",
+	} {
+		if got := awslive.NextStep("web", status); !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want it to say %q", status, got, want)
+		}
+	}
+}

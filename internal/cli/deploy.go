@@ -185,6 +185,9 @@ func runDeploy(cmd *cobra.Command, io *streams, path string, o deployOptions) er
 		return &exitError{code: exitInput, err: fmt.Errorf("no terminal to confirm on: give --yes to execute")}
 	case errors.Is(err, awslive.ErrNotConfirmed):
 		return &exitError{code: exitFindings, err: fmt.Errorf("not executed")}
+	case err != nil && ctx.Err() != nil:
+		// Ctrl-C: the error says what state the stack is left in.
+		return &exitError{code: exitFindings, err: err}
 	case err != nil:
 		return &exitError{code: exitInput, err: err}
 	}
@@ -195,16 +198,7 @@ func runDeploy(cmd *cobra.Command, io *streams, path string, o deployOptions) er
 		if res.Cause != nil {
 			fmt.Fprintf(io.stdout, "root cause: %s\n", awslive.EventLine(*res.Cause))
 		}
-		next := "fix the cause and deploy again"
-		switch res.Status {
-		case "ROLLBACK_COMPLETE":
-			next = "fix the cause and deploy again with --yes (the stack is deleted and created anew)"
-		case "UPDATE_ROLLBACK_FAILED":
-			next = fmt.Sprintf("aws cloudformation continue-update-rollback --stack-name %s", stack)
-		case "CREATE_FAILED", "UPDATE_FAILED":
-			next = "rollback was disabled: fix the cause and deploy again, or roll back with aws cloudformation rollback-stack --stack-name " + stack
-		}
-		return &exitError{code: exitFindings, err: fmt.Errorf("stack %s is %s; next: %s", stack, res.Status, next)}
+		return &exitError{code: exitFindings, err: fmt.Errorf("stack %s is %s; next: %s", stack, res.Status, awslive.NextStep(stack, res.Status))}
 	}
 	fmt.Fprintf(io.stdout, "stack %s is %s\n", stack, res.Status)
 	for _, out := range res.Outputs {
