@@ -27,12 +27,7 @@ func TestSubnetSliceReachesDatabase(t *testing.T) {
 	g, _ := n.SecurityGroup("sg/db")
 	g.Ingress = append(g.Ingress, model.SGRule{Protocol: model.TCP, Ports: model.Port(5432), Peer: model.Peer{Kind: model.PeerCIDR, CIDR: netip.MustParsePrefix("10.0.0.16/28")}})
 	ix := NewIndex(n)
-	var c Check
-	for _, x := range ix.Verify(nil) {
-		if x.Intent == "db is reached on tcp/5432 only from service" {
-			c = x
-		}
-	}
+	c := checkNamed(ix.Verify(nil), "db is reached on tcp/5432 only from service")
 	if c.OK {
 		t.Fatal("proved although 10.0.0.16/28 reaches the database")
 	}
@@ -174,12 +169,7 @@ func TestIsolatedEveryPort(t *testing.T) {
 		{RuleNumber: 100, Egress: true, Protocol: model.TCP, Ports: model.Port(9418), CIDR: netip.MustParsePrefix("0.0.0.0/0"), Action: model.Allow},
 		{RuleNumber: 100, Protocol: model.TCP, Ports: EphemeralPorts, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Action: model.Allow},
 	}
-	var c Check
-	for _, x := range NewIndex(n).Verify(nil) {
-		if x.Intent == "subnet/isolated/use1-az1 reaches nothing outside the VPC" {
-			c = x
-		}
-	}
+	c := checkNamed(NewIndex(n).Verify(nil), "subnet/isolated/use1-az1 reaches nothing outside the VPC")
 	if c.OK {
 		t.Fatal("proved although tcp/9418 gets out")
 	}
@@ -199,12 +189,7 @@ func TestUnknownGroupIsNotProved(t *testing.T) {
 	n := compiled(t, "examples/webapp.yaml")
 	g, _ := n.SecurityGroup("sg/db")
 	g.Ingress = append(g.Ingress, model.SGRule{Protocol: model.TCP, Ports: model.Port(5432), Peer: model.Peer{Kind: model.PeerGroup, Group: "sg/sg-0abc-other-account"}})
-	var c Check
-	for _, x := range NewIndex(n).Verify(nil) {
-		if x.Intent == "db is reached on tcp/5432 only from service" {
-			c = x
-		}
-	}
+	c := checkNamed(NewIndex(n).Verify(nil), "db is reached on tcp/5432 only from service")
 	if c.OK || !c.NotProved {
 		t.Fatalf("ok=%t not proved=%t, want not proved: %s", c.OK, c.NotProved, c.Detail)
 	}
@@ -263,4 +248,14 @@ func TestPrivateAddressDoesNotCrossTheInternet(t *testing.T) {
 	if !found {
 		t.Errorf("blocks %+v do not say the address is private", a.Blocks())
 	}
+}
+
+// checkNamed is the check of checks whose intent is intent (zero if none).
+func checkNamed(checks []Check, intent string) Check {
+	for _, c := range checks {
+		if c.Intent == intent {
+			return c
+		}
+	}
+	return Check{}
 }

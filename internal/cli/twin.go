@@ -165,6 +165,16 @@ type twinRef struct {
 // NETWORK file (named as up names it, or by --stack); with neither arg nor
 // --stack, the only running twin. A name that is neither is an input
 // error listing the running twins.
+// resolveTwinArgs is resolveTwin of a command's optional NETWORK or STACK
+// argument.
+func resolveTwinArgs(io *streams, args []string, stack string) (*twinRef, error) {
+	arg := ""
+	if len(args) == 1 {
+		arg = args[0]
+	}
+	return resolveTwin(io, arg, stack)
+}
+
 func resolveTwin(io *streams, arg, stackFlag string) (*twinRef, error) {
 	running, err := run.Stacks()
 	if err != nil {
@@ -351,11 +361,7 @@ gone) is reported with how to recover, and test exits 1.`,
 			if err := twinCheck(); err != nil {
 				return err
 			}
-			arg := ""
-			if len(args) == 1 {
-				arg = args[0]
-			}
-			ref, err := resolveTwin(io, arg, stack)
+			ref, err := resolveTwinArgs(io, args, stack)
 			if err != nil {
 				return err
 			}
@@ -479,11 +485,7 @@ the running ones.`,
 				fmt.Fprintf(io.stdout, "Removed every twin in %s.\n", time.Since(start).Round(time.Millisecond))
 				return nil
 			}
-			arg := ""
-			if len(args) == 1 {
-				arg = args[0]
-			}
-			ref, err := resolveTwin(io, arg, stack)
+			ref, err := resolveTwinArgs(io, args, stack)
 			if err != nil {
 				return err
 			}
