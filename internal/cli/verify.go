@@ -104,11 +104,38 @@ func runVerify(io *streams, path string, opts verifyOptions) error {
 		}
 	} else {
 		writeChecks(io.stdout, checks, failed)
+		// A failed assertion is a finding about the user's file: shown
+		// at its line, with the source and a caret, as editors jump to.
+		var ds diag.List
+		for _, c := range checks {
+			if r, ok := assertionRange(src, c.Origin); ok && !c.OK {
+				ds.Errorf(r, c.Detail, "assertion %s %s", c.Intent, map[bool]string{true: "is not proved", false: "fails"}[c.NotProved])
+			}
+		}
+		if len(ds) > 0 {
+			if err := diag.Render(io.stderr, ds, src.spec.sources); err != nil {
+				return &exitError{code: exitInput, err: err}
+			}
+		}
 	}
 	if failed > 0 {
 		return &exitError{code: exitFindings}
 	}
 	return nil
+}
+
+// assertionRange is where the spec wrote the assertion a check's origin
+// names.
+func assertionRange(src *source, origin string) (diag.Range, bool) {
+	if src.spec == nil || src.spec.stack == nil {
+		return diag.Range{}, false
+	}
+	for _, a := range src.spec.stack.Assert {
+		if fmt.Sprintf("%s:%d:%d", a.Range.File, a.Range.Start.Line, a.Range.Start.Column) == origin {
+			return a.Range, true
+		}
+	}
+	return diag.Range{}, false
 }
 
 // specAssertions turns the spec's assert section into analyzer
