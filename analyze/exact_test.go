@@ -39,12 +39,7 @@ func TestSubnetSliceReachesDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var reached []netip.Prefix
-	for _, p := range a.Paths {
-		if p.Reachable {
-			reached = append(reached, p.Class.Src...)
-		}
-	}
+	reached := reachingSources(a)
 	// The /28 and the service task's own stand-in address (10.0.0.10,
 	// held by eni/service/use1-az1, which sg/service admits).
 	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.10/32"), netip.MustParsePrefix("10.0.0.16/28")}
@@ -81,12 +76,7 @@ func TestAllowFromIsProved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var reached []netip.Prefix
-	for _, p := range a.Paths {
-		if p.Reachable {
-			reached = append(reached, p.Class.Src...)
-		}
-	}
+	reached := reachingSources(a)
 	slices.SortFunc(reached, netip.Prefix.Compare)
 	reached = slices.Compact(reached)
 	if want := []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}; !slices.Equal(reached, want) {
@@ -258,4 +248,15 @@ func checkNamed(checks []Check, intent string) Check {
 		}
 	}
 	return Check{}
+}
+
+// reachingSources is every source prefix of an answer's reachable classes.
+func reachingSources(a Answer) []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range a.Paths {
+		if p.Reachable {
+			out = append(out, p.Class.Src...)
+		}
+	}
+	return out
 }

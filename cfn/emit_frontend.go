@@ -119,7 +119,7 @@ func (e *emitter) loadBalancer(lb model.LoadBalancer, logs, logsPolicy string) {
 	if att := e.attachment[lb.VPC]; att != "" {
 		deps = append(deps, att)
 	}
-	if logs != "" && accessLogged(lb) {
+	if logs != "" && lb.WritesAccessLogs() {
 		attrs = append(attrs,
 			Map{{"Key", String("access_logs.s3.enabled")}, {"Value", String("true")}},
 			Map{{"Key", String("access_logs.s3.bucket")}, {"Value", Ref{logs}}},

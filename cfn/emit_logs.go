@@ -79,23 +79,6 @@ func (e *emitter) keepInProd(id string) {
 	}
 }
 
-// accessLogged reports whether lb writes access logs. An NLB logs only its
-// TLS listeners' connections (NLB user guide, "Access logs"), so an NLB
-// without one would enable logging that never writes a line.
-func accessLogged(lb model.LoadBalancer) bool {
-	switch lb.Kind {
-	case model.ALB:
-		return true
-	case model.NLB:
-		for _, l := range lb.Listeners {
-			if l.Protocol == "TLS" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // logPrefix is the folder of lb's access logs in the bucket. AWS adds
 // AWSLogs/<account>/ after it itself.
 func logPrefix(lb model.LoadBalancer) string {
@@ -108,7 +91,7 @@ func logPrefix(lb model.LoadBalancer) string {
 func (e *emitter) accessLogBucket() (bucket, bucketPolicy string) {
 	var albs, nlbs []string
 	for _, lb := range e.n.LoadBalancers {
-		if !accessLogged(lb) {
+		if !lb.WritesAccessLogs() {
 			continue
 		}
 		if lb.Kind == model.NLB {

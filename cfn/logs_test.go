@@ -339,11 +339,11 @@ func TestALBLogDeliveryFollowsRegion(t *testing.T) {
 
 func TestNLBWithoutTLSWritesNoAccessLogs(t *testing.T) {
 	lb := model.LoadBalancer{Kind: model.NLB, Listeners: []model.Listener{{Port: 443, Protocol: "TCP"}}}
-	if accessLogged(lb) {
+	if lb.WritesAccessLogs() {
 		t.Error("a TCP-only NLB counts as access-logged")
 	}
 	lb.Listeners = append(lb.Listeners, model.Listener{Port: 8443, Protocol: "TLS"})
-	if !accessLogged(lb) {
+	if !lb.WritesAccessLogs() {
 		t.Error("an NLB with a TLS listener does not log")
 	}
 }

@@ -225,20 +225,12 @@ func isNATGroup(n *model.Network, sg model.Address) bool {
 	return false
 }
 
-// accessLogged says whether cfn will emit the access-log bucket: every ALB
-// logs, and an NLB logs when it has a TLS listener (ELB writes NLB access
-// logs for TLS listeners only).
+// accessLogged says whether cfn will emit the access-log bucket: when any
+// load balancer writes access logs.
 func accessLogged(n *model.Network) bool {
 	for _, lb := range n.LoadBalancers {
-		switch lb.Kind {
-		case model.ALB:
+		if lb.WritesAccessLogs() {
 			return true
-		case model.NLB:
-			for _, l := range lb.Listeners {
-				if l.Protocol == "TLS" {
-					return true
-				}
-			}
 		}
 	}
 	return false

@@ -423,6 +423,24 @@ type LoadBalancer struct {
 	API *APISettings
 }
 
+// WritesAccessLogs reports whether the load balancer writes access logs:
+// every ALB does, an NLB only for its TLS listeners' connections (NLB user
+// guide, "Access logs"), so an NLB without one would enable logging that
+// never writes a line.
+func (lb LoadBalancer) WritesAccessLogs() bool {
+	switch lb.Kind {
+	case ALB:
+		return true
+	case NLB:
+		for _, l := range lb.Listeners {
+			if l.Protocol == "TLS" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Service is the application workload.
 type Service struct {
 	Addr          Address
