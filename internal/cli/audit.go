@@ -32,7 +32,8 @@ or a template works too) and reports:
     NAT instances) belong in public subnets; ALB IP targets must be
     RFC 1918 or 100.64.0.0/10 addresses.
 
-Exit 1 when a placement rule fails.`,
+Exit 1 when a placement rule fails, or when what the internet reaches depends on
+something the input does not define (listed under "Not known").`,
 		Example: `  moat audit ./describe-output
   moat audit --format json examples/webapp.yaml`,
 		Args: cobra.ExactArgs(1),
