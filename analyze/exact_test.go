@@ -87,7 +87,9 @@ func TestAllowFromIsProved(t *testing.T) {
 // A stateless NACL checks the reply to the client's port. moat's private
 // NACL denies inbound tcp/8080 from anywhere (the service port), so a
 // client that picked 8080 as its own port gets no reply; Linux clients
-// pick from 32768-60999, which the rule leaves alone
+// pick from 32768-60999 (the kernel's default ip_local_port_range; AWS's
+// page says "many Linux kernels ... use ports 32768-61000"), which the
+// rule leaves alone
 // (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html).
 // Sampling tried client port 49152 only and could not tell.
 func TestClientPortRange(t *testing.T) {
@@ -169,9 +171,9 @@ func TestIsolatedEveryPort(t *testing.T) {
 }
 
 // Unknown is never safe. A rule that names a group the input does not
-// define (another account's, referenced across a peering connection, is
-// allowed by AWS:
-// https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html)
+// define (another account's, referenced across a peering connection as
+// 123456789012/sg-..., is allowed by AWS:
+// https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html)
 // may admit anyone that group holds: "db only from the service" is then
 // not proved. Sampling counted the unknown group as matching nothing, so
 // as safe.

@@ -31,9 +31,11 @@ func overlapping(t *testing.T) *Index {
 	return NewIndex(n)
 }
 
-// A private address names an interface only inside its VPC
-// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html:
-// VPCs may use the same private ranges). The analyzer used to index
+// A private address names an interface only inside its VPC: two VPCs may
+// hold the same private range, they just cannot be peered
+// (https://docs.aws.amazon.com/vpc/latest/peering/create-vpc-peering-connection.html:
+// "If they overlap, the status of the VPC peering connection immediately
+// goes to failed"). The analyzer used to index
 // addresses across the whole network, so account B's packet to 10.0.1.10
 // found account A's interface, decided no interface of vpc/b held the
 // address, and was dropped.

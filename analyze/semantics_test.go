@@ -78,11 +78,12 @@ func mustReach(t *testing.T, p Path, want ...string) {
 	}
 }
 
-// TestSemanticsSecondaryCIDR: "the local route ... covers all the VPC's
-// CIDR blocks", primary and secondary, and a peering connection routes to
-// any block of the peer
-// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html,
-// https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
+// TestSemanticsSecondaryCIDR: "If your VPC has more than one IPv4 CIDR
+// block, your route tables contain a local route for each IPv4 CIDR
+// block"
+// (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html),
+// and a peering connection routes to any block of the peer
+// (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
 // A peer the input does not hold is not known, never "blocked".
 func TestSemanticsSecondaryCIDR(t *testing.T) {
 	ix := semDump(t, "secondary-cidr")
@@ -106,8 +107,10 @@ func TestSemanticsSecondaryCIDR(t *testing.T) {
 
 // TestSemanticsRoutePriority: longest prefix first; for one prefix a
 // static route before a route to a prefix list before a propagated
-// route; and the local route before a more specific propagated route
-// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+// route (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html);
+// and the local route before a more specific propagated route ("the local
+// route is most preferred even if the propagated routes are more
+// specific", https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-route-priority.html).
 // The dump lists the losing route first each time.
 func TestSemanticsRoutePriority(t *testing.T) {
 	ix := semDump(t, "route-priority")

@@ -8,7 +8,7 @@ import (
 
 // A subnet has one route table at a time ("A subnet can only be associated
 // with one route table at a time",
-// https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html).
+// https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html).
 // Files that say otherwise (two dumps taken at different times) used to
 // give three answers: the analyzer took one table, the twin the other, and
 // cfn refused the network. Now the import fails with a diagnostic naming
@@ -39,8 +39,9 @@ func TestDoublyClaimedSubnetNamesBothTables(t *testing.T) {
 }
 
 // An IP target of a target group is the interface of the group's own VPC
-// holding the address. VPCs may use the same private ranges
-// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html);
+// holding the address. VPCs may use the same private ranges; they just
+// cannot be peered
+// (https://docs.aws.amazon.com/vpc/latest/peering/create-vpc-peering-connection.html);
 // the importer used to take the first interface anywhere with the address,
 // so vpc-2's load balancer forwarded to vpc-1's interface.
 func TestIPTargetIsInTheGroupsVPC(t *testing.T) {

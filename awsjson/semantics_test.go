@@ -10,7 +10,8 @@ import (
 // TestImportsAWSSemantics: the fields the analyzer's documented AWS
 // behaviour rests on are read from describe-* output: a VPC's secondary
 // CIDR blocks (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html),
-// a route's Origin (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html)
+// a route's Origin (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html;
+// it decides ties by https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html)
 // and a target group's preserve_client_ip.enabled
 // (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation).
 func TestImportsAWSSemantics(t *testing.T) {

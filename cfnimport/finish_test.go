@@ -28,7 +28,7 @@ Resources:
 `
 
 // A subnet has one route table at a time
-// (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html):
+// (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html):
 // CloudFormation fails the second association. The importer used to keep
 // whichever association it read last, silently, so the analyzer, the twin
 // and the template disagreed about the subnet's routes. Now the template

@@ -36,7 +36,7 @@ func summaries(d diag.List) []string {
 // A subnet can only be associated with one route table at a time", and a
 // subnet not explicitly associated uses the main route table; the same
 // holds for network ACLs and the default ACL.
-// https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html
+// https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html
 // https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html
 func TestFinishMakesImplicitAssociationsExplicit(t *testing.T) {
 	in := twoTables()
