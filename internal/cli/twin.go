@@ -334,7 +334,10 @@ func newTwinTestCommand(io *streams) *cobra.Command {
 checks, a sweep of every interface's ports from the internet and from each
 other workload, and a repeatable random sample of flows, and compares each
 outcome with the analyzer's verdict. Any disagreement is printed with both
-sides' explanation and makes test exit 1.
+sides' explanation and makes test exit 1. Each class of the internet the
+analyzer's answer splits is sent from an address of the documentation ranges
+(192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24) that lies in it; a class
+holding none is skipped and listed.
 
 It also runs end-to-end checks of what the user runs, through the twin's own
 workloads: every domain through each load-balancer node by SNI (the

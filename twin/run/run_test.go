@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moatnet/moat/analyze"
+	"github.com/moatnet/moat/cfnimport"
 	"github.com/moatnet/moat/compile"
 	"github.com/moatnet/moat/internal/testnet"
 	"github.com/moatnet/moat/model"
@@ -507,4 +509,49 @@ func TestKilledUpIsBrokenAndRecovers(t *testing.T) {
 	if h, _ := run.CheckHealth(p.Stack); len(h.Problems()) > 0 {
 		t.Errorf("rebuilt twin: %v", h.Problems())
 	}
+}
+
+// TestInternetClassesAreProbed: a load balancer whose group admits only
+// 198.51.100.0/24 splits the internet into two classes, and the one that
+// leaves out the twin's internet host 203.0.113.10 is probed too, from a
+// documentation address of its own, with real packets that agree with the
+// analyzer (testdata/documented/allow-from.yaml).
+func TestInternetClassesAreProbed(t *testing.T) {
+	privileged(t)
+	path := filepath.Join("..", "..", "testdata", "documented", "allow-from.yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ds := cfnimport.Parse(path, src, "allow-from")
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	p := upNetwork(t, n, "allowfrom")
+	r, err := run.Test(context.Background(), p, n, run.TestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Disagreements() {
+		t.Errorf("the twin and the analyzer disagree:\n%s", c.Explain())
+	}
+	office := netip.MustParsePrefix("198.51.100.0/24")
+	probed := 0
+	for _, c := range r.Cases {
+		if c.Flow.Src.Kind == analyze.Internet && office.Contains(c.Probe.SrcIP) && strings.HasPrefix(c.Why, "class:") {
+			probed++
+			if !c.Path.Reachable || !c.Outcome.OK {
+				t.Errorf("the office class: analyzer %t, twin %t (%s)", c.Path.Reachable, c.Outcome.OK, c.Outcome.Detail)
+			}
+		}
+	}
+	if probed == 0 {
+		t.Errorf("no probe was sent from the office range; skipped: %v", r.Skipped)
+	}
+	for _, s := range r.Skipped {
+		if strings.Contains(s, "documentation ranges") {
+			t.Errorf("skipped: %s", s)
+		}
+	}
+	t.Logf("%d flows, %d from the office range, %d skipped", len(r.Cases), probed, len(r.Skipped))
 }

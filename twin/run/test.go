@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"go4.org/netipx"
+
 	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/model"
 	"github.com/moatnet/moat/twin"
@@ -125,6 +127,11 @@ func Test(ctx context.Context, p *twin.Plan, n *model.Network, opts TestOptions)
 	ix := analyze.NewIndex(n)
 	r := &Report{}
 	flows := selectFlows(p, ix, opts.Sample, &r.Skipped)
+	undo, err := addInternetStandIns(ctx, p, flows)
+	if err != nil {
+		return r, err
+	}
+	defer undo()
 	prober := NewProber(opts.Timeout)
 	defer prober.Close()
 	r.Cases = make([]Case, 0, len(flows))
@@ -210,6 +217,7 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 	}
 	internet, _ := endpoint("internet", true)
 	ports := portsOf(p)
+	used := usedAddrs(p)
 	// One real packet per equivalence class of the analyzer's exact
 	// answer: every class of sources, destinations and ports that the
 	// rules treat alike gets its own probe, reachable or blocked.
@@ -226,11 +234,15 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 			return
 		}
 		for _, path := range a.Paths {
-			if path.Flow.Src.Kind == analyze.Internet && path.Flow.Src.IP != twin.InternetHost {
-				// The twin's internet is one host; a class of the internet
-				// that leaves it out has no address the twin sends from.
-				*skipped = append(*skipped, fmt.Sprintf("class %s: the twin's internet host %s is not in it", analyze.ClassText(path), twin.InternetHost))
-				continue
+			if path.Flow.Src.Kind == analyze.Internet && path.Flow.Src.IP.Is4() {
+				// The twin's internet sends each class from an address
+				// of its own that lies in the class.
+				ip, ok := internetStandIn(path.Class, used)
+				if !ok {
+					*skipped = append(*skipped, fmt.Sprintf("class %s: no unused address of the documentation ranges %v lies in it, and the twin's internet sends from those only", analyze.ClassText(path), docRanges))
+					continue
+				}
+				path.Flow.Src.IP = ip
 			}
 			if path.Flow.Dst.Kind == analyze.Balancer {
 				path.Flow.Dst.Kind = analyze.Interface
@@ -417,6 +429,9 @@ func probeFor(p *twin.Plan, f analyze.Flow) (Probe, string, bool) {
 		return Probe{}, "an end is not in the twin", false
 	}
 	pr := Probe{SrcNS: src.NS, SrcIP: src.IP, DstNS: dst.NS, DstIP: dst.IP, DialIP: dst.IP, Proto: f.Proto, Port: f.Port}
+	if f.Src.Kind == analyze.Internet && f.Src.IP.Is4() {
+		pr.SrcIP = f.Src.IP // a class's own stand-in (internetStandIn)
+	}
 	if src.Role == twin.RoleInternet && dst.PublicIP.IsValid() {
 		pr.DialIP = dst.PublicIP
 	}
@@ -468,4 +483,74 @@ func subnetHost(p *twin.Plan, e analyze.Endpoint) *twin.Host {
 		}
 	}
 	return nil
+}
+
+// docRanges are the RFC 5737 documentation ranges: the only addresses
+// the twin's internet sends from, so no probe can reach a live host.
+var docRanges = []netip.Prefix{
+	netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("203.0.113.0/24"),
+}
+
+// usedAddrs are the addresses the twin already gives something: hosts,
+// their public stand-ins, the AWS services and the front door.
+func usedAddrs(p *twin.Plan) map[netip.Addr]bool {
+	used := map[netip.Addr]bool{twin.InternetHost: true}
+	for _, h := range p.Hosts {
+		used[h.IP], used[h.PublicIP] = true, true
+	}
+	return used
+}
+
+// internetStandIn is the address the twin's internet sends a class of
+// the analyzer's answer from: its one host when the class holds it, else
+// the lowest address of a documentation range in the class that the twin
+// uses for nothing else (not a range's first or last address).
+func internetStandIn(c *analyze.Class, used map[netip.Addr]bool) (netip.Addr, bool) {
+	if c == nil {
+		return twin.InternetHost, true
+	}
+	var b netipx.IPSetBuilder
+	for _, s := range c.Src {
+		b.AddPrefix(s)
+	}
+	in, _ := b.IPSet()
+	if in.Contains(twin.InternetHost) {
+		return twin.InternetHost, true
+	}
+	for _, r := range docRanges {
+		last := netipx.PrefixLastIP(r)
+		for a := r.Addr().Next(); a != last; a = a.Next() {
+			if in.Contains(a) && !used[a] {
+				return a, true
+			}
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// addInternetStandIns gives the twin's internet namespace the class
+// stand-ins the flows send from, and returns what takes them away again.
+func addInternetStandIns(ctx context.Context, p *twin.Plan, flows []namedFlow) (func(), error) {
+	var inet string
+	for _, h := range p.Hosts {
+		if h.Role == twin.RoleInternet {
+			inet = h.NS
+		}
+	}
+	seen := map[netip.Addr]bool{twin.InternetHost: true}
+	var add, del []string
+	for _, f := range flows {
+		if ip := f.flow.Src.IP; f.flow.Src.Kind == analyze.Internet && ip.Is4() && !seen[ip] {
+			seen[ip] = true
+			add = append(add, fmt.Sprintf("addr replace %s/32 dev lo", ip))
+			del = append(del, fmt.Sprintf("addr del %s/32 dev lo", ip))
+		}
+	}
+	if inet == "" || len(add) == 0 {
+		return func() {}, nil
+	}
+	if err := ipBatch(ctx, inet, add); err != nil {
+		return nil, err
+	}
+	return func() { _ = ipBatch(context.WithoutCancel(ctx), inet, del) }, nil
 }
