@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/moatnet/moat/awslive"
 	"github.com/moatnet/moat/model"
 )
@@ -76,7 +74,7 @@ func TestDeployMoto(t *testing.T) {
 	// moto 5.2.1 reports no Outputs for a stack a change set made (it
 	// does for create-stack's); AWS does. Whatever it reports is passed on.
 	for _, o := range res.Outputs {
-		if aws.ToString(o.OutputKey) != "VpcId" || !strings.HasPrefix(aws.ToString(o.OutputValue), "vpc-") {
+		if o.Key != "VpcId" || !strings.HasPrefix(o.Value, "vpc-") {
 			t.Errorf("create: output %+v", o)
 		}
 	}
