@@ -30,6 +30,9 @@ type DeployInput struct {
 	// Bucket receives templates over MaxInlineBody.
 	Bucket                     string
 	Yes, NoExecute, NoRollback bool
+	// Protect turns termination protection on once the stack is deployed
+	// (a prod stack), unless it is on already.
+	Protect bool
 	// Addresses name logical IDs as moat addresses (AddressIndex).
 	Addresses map[string]model.Address
 	// Check is given the deployed template (nil when there is no stack)
@@ -62,6 +65,8 @@ type DeployResult struct {
 	Cause    *Event   `json:"root_cause,omitempty"`
 	Events   []Event  `json:"events"`
 	Outputs  []Output `json:"outputs"`
+	// Protected says termination protection is on after the deploy.
+	Protected bool `json:"termination_protection"`
 }
 
 // ErrNotConfirmed is returned when the change set was made but not
@@ -306,7 +311,26 @@ func (d *deploy) execute(ctx context.Context) error {
 	default:
 		d.res.Failed = true
 		d.res.Cause = w.cause()
+		return nil
 	}
+	return d.protect(ctx, st)
+}
+
+// protect turns termination protection on for a prod stack, after it
+// came up: on earlier, a failed create could not be deleted to try again
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html).
+func (d *deploy) protect(ctx context.Context, st *cf.Stack) error {
+	d.res.Protected = st != nil && aws.ToBool(st.EnableTerminationProtection)
+	if !d.in.Protect || d.res.Protected {
+		return nil
+	}
+	if _, err := d.c.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{
+		StackName: aws.String(d.in.Stack), EnableTerminationProtection: aws.Bool(true),
+	}); err != nil {
+		return fmt.Errorf("stack %s is %s, but turning termination protection on failed: %w; run aws cloudformation update-termination-protection --enable-termination-protection --stack-name %s", d.in.Stack, d.res.Status, err, d.in.Stack)
+	}
+	d.res.Protected = true
+	fmt.Fprintf(d.in.Out, "termination protection is on (a prod stack): moat destroy says how to turn it off\n")
 	return nil
 }
 

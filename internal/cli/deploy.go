@@ -196,6 +196,7 @@ func deployInput(io *streams, p *deployPlan, o deployOptions, params map[string]
 	in := awslive.DeployInput{
 		Stack: p.stack, Template: p.body, Params: params, Bucket: o.bucket,
 		Yes: o.yes, NoExecute: o.noExecute, NoRollback: o.noRollback,
+		Protect:   p.network.Environment == model.Prod,
 		Addresses: p.addrs, Out: out,
 		Check: func(deployed []byte) error { return exposureCheck(out, p, deployed, o.allowExpos, rep) },
 	}
