@@ -35,6 +35,9 @@ func (a Action) String() string {
 	return [...]string{"create", "update", "re-create"}[a]
 }
 
+// MarshalText writes the action as String does, for JSON.
+func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
 // Decide picks the action from the stack's status ("" when there is no
 // stack). Stack statuses: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html#cfn-console-view-stack-data-resources-status-codes
 func Decide(stack, status string, yes bool) (Action, error) {
@@ -97,15 +100,15 @@ var StatefulTypes = []string{"AWS::RDS::DBInstance", "AWS::EFS::FileSystem", "AW
 
 // Change is one line of a change set, as moat shows it.
 type Change struct {
-	Action    string // Add, Modify, Remove (and Import, Dynamic...)
-	LogicalID string
-	Type      string
+	Action    string `json:"action"` // Add, Modify, Remove (and Import, Dynamic...)
+	LogicalID string `json:"logical_id"`
+	Type      string `json:"type"`
 	// Address is the moat address the logical ID came from, when known.
-	Address model.Address
+	Address model.Address `json:"address,omitempty"`
 	// Replacement is "True", "Conditional" or "" (moto sends none).
-	Replacement string
+	Replacement string `json:"replacement,omitempty"`
 	// Danger says why the change loses data, or "".
-	Danger string
+	Danger string `json:"danger,omitempty"`
 }
 
 // Changes turns a change set's changes into moat's lines, in
@@ -203,10 +206,13 @@ func RootCause(events []cf.StackEvent, since string) *cf.StackEvent {
 }
 
 // EventLine prints one stack event.
-func EventLine(e cf.StackEvent) string {
-	s := fmt.Sprintf("%s %s %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), e.ResourceStatus)
-	if r := aws.ToString(e.ResourceStatusReason); r != "" {
-		s += ": " + r
+func EventLine(e cf.StackEvent) string { return eventOf(e).Line() }
+
+// Line prints the event: "NatgwUse1Az1 AWS::EC2::NatGateway CREATE_FAILED: why".
+func (e Event) Line() string {
+	s := fmt.Sprintf("%s %s %s", e.LogicalID, e.Type, e.Status)
+	if e.Reason != "" {
+		s += ": " + e.Reason
 	}
 	return s
 }

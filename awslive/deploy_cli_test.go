@@ -1,6 +1,7 @@
 package awslive_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -61,6 +62,27 @@ func TestDeployCommand(t *testing.T) {
 	code, out, errOut = moat(t, "deploy", "../examples/webapp.yaml", "--no-execute", "--allow-exposure", "--stack-name", "webapp", "--template-bucket", "tmpl")
 	if code != 0 || !strings.Contains(out, "change set moat-") || !strings.Contains(out, "+ add vpc/") || !strings.Contains(out, "not executed (--no-execute)") {
 		t.Errorf("--no-execute: exit %d\n%s%s", code, out, errOut)
+	}
+	// --format json: the same as one document; an error is JSON too.
+	code, out, errOut = moat(t, "deploy", "../examples/webapp.yaml", "--no-execute", "--allow-exposure", "--stack-name", "webjson", "--template-bucket", "tmpl", "--format", "json")
+	var doc struct {
+		Stack, Account, Action string
+		ChangeSet              string `json:"change_set"`
+		Exposure               struct{ Opens, Closes []string }
+		Changes                []struct{ Action, Address, Type string }
+		Executed               bool
+		Events                 []any
+	}
+	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil {
+		t.Fatalf("--format json: exit %d %v\n%s%s", code, err, out, errOut)
+	}
+	if doc.Stack != "webjson" || doc.Account != "123456789012" || doc.Action != "create" || !strings.HasPrefix(doc.ChangeSet, "moat-") ||
+		len(doc.Exposure.Opens) != 2 || len(doc.Changes) == 0 || doc.Executed || doc.Events == nil {
+		t.Errorf("--format json document:\n%s", out)
+	}
+	code, out, _ = moat(t, "deploy", "../examples/webapp.yaml", "--no-execute", "--format", "json")
+	if code != 1 || !strings.Contains(out, `"summary": "deploy stopped: this deploy opens 2 new path(s)`) {
+		t.Errorf("--format json gated: exit %d\n%s", code, out)
 	}
 	// Without a terminal and without --yes it is not executed: exit 2.
 	code, out, errOut = moat(t, "deploy", "../examples/webapp.yaml", "--allow-exposure", "--stack-name", "webapp2", "--template-bucket", "tmpl")

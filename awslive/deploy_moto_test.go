@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/moatnet/moat/awslive"
 	"github.com/moatnet/moat/model"
@@ -76,7 +78,7 @@ func TestDeployMoto(t *testing.T) {
 	// moto 5.2.1 reports no Outputs for a stack a change set made (it
 	// does for create-stack's); AWS does. Whatever it reports is passed on.
 	for _, o := range res.Outputs {
-		if aws.ToString(o.OutputKey) != "VpcId" || !strings.HasPrefix(aws.ToString(o.OutputValue), "vpc-") {
+		if o.Key != "VpcId" || !strings.HasPrefix(o.Value, "vpc-") {
 			t.Errorf("create: output %+v", o)
 		}
 	}
@@ -139,4 +141,65 @@ func TestDeployMotoReview(t *testing.T) {
 	// Not executed here: moto 5.2.1 leaves a stack REVIEW_IN_PROGRESS
 	// when a later of several change sets is executed (measured: the
 	// wait never ended), where AWS starts creating it.
+}
+
+// TestDeployProtectsProd: a prod stack gets termination protection once
+// it is up, and only when it lacks it. moto does not implement
+// UpdateTerminationProtection, so it is answered as the API reference
+// documents (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html:
+// the response is the StackId), and DescribeStacks' EnableTerminationProtection
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html)
+// is set as AWS would once it is on.
+func TestDeployProtectsProd(t *testing.T) {
+	needMoto(t)
+	f := newFake()
+	on := false
+	f.answer["UpdateTerminationProtection"] = func(in any) (any, error) {
+		on = aws.ToBool(in.(*cloudformation.UpdateTerminationProtectionInput).EnableTerminationProtection)
+		return &cloudformation.UpdateTerminationProtectionOutput{StackId: aws.String("arn:aws:cloudformation:us-east-1:123456789012:stack/prod/1")}, nil
+	}
+	f.edit["DescribeStacks"] = func(out any) {
+		for i := range out.(*cloudformation.DescribeStacksOutput).Stacks {
+			out.(*cloudformation.DescribeStacksOutput).Stacks[i].EnableTerminationProtection = aws.Bool(on)
+		}
+	}
+	accounts, err := awslive.Accounts(bg, awslive.Options{APIOptions: []func(*middleware.Stack) error{f.option}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := 0
+	run := func(protect, extra bool) (awslive.DeployResult, string) {
+		t.Helper()
+		var out bytes.Buffer
+		step++
+		now := time.Date(2026, 12, 3, 12, step, 0, 0, time.UTC)
+		res, err := awslive.Deploy(bg, accounts[0], awslive.DeployInput{
+			Stack: "prod", Template: smallTemplate(extra), Yes: true, Protect: protect, Out: &out,
+			Poll: 10 * time.Millisecond, Now: func() time.Time { return now },
+		})
+		if err != nil || !res.Executed || res.Failed {
+			t.Fatalf("deploy %d: %+v %v\n%s", step, res, err, out.String())
+		}
+		return res, out.String()
+	}
+	res, out := run(true, false)
+	calls := f.calls("UpdateTerminationProtection")
+	if len(calls) != 1 || !on || !res.Protected || !strings.Contains(out, "termination protection is on") {
+		t.Fatalf("create of a prod stack: calls %v, on %v, result %v\n%s", calls, on, res.Protected, out)
+	}
+	if in := calls[0].(*cloudformation.UpdateTerminationProtectionInput); aws.ToString(in.StackName) != "prod" {
+		t.Errorf("protected stack %q", aws.ToString(in.StackName))
+	}
+	// Already on: an update does not ask again, and says it is on.
+	res, _ = run(true, true)
+	if len(f.calls("UpdateTerminationProtection")) != 1 || !res.Protected {
+		t.Errorf("update of a protected stack: %d calls, protected %v", len(f.calls("UpdateTerminationProtection")), res.Protected)
+	}
+	// A dev stack is never protected.
+	needMoto(t)
+	on = false
+	res, _ = run(false, false)
+	if len(f.calls("UpdateTerminationProtection")) != 1 || res.Protected {
+		t.Errorf("dev stack: %d calls, protected %v", len(f.calls("UpdateTerminationProtection")), res.Protected)
+	}
 }

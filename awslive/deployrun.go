@@ -30,6 +30,9 @@ type DeployInput struct {
 	// Bucket receives templates over MaxInlineBody.
 	Bucket                     string
 	Yes, NoExecute, NoRollback bool
+	// Protect turns termination protection on once the stack is deployed
+	// (a prod stack), unless it is on already.
+	Protect bool
 	// Addresses name logical IDs as moat addresses (AddressIndex).
 	Addresses map[string]model.Address
 	// Check is given the deployed template (nil when there is no stack)
@@ -50,27 +53,38 @@ type DeployInput struct {
 
 // DeployResult says how a deploy ended.
 type DeployResult struct {
-	Action    Action
-	ChangeSet string
-	Changes   []Change
-	NoChanges bool
+	Action    Action   `json:"action"`
+	ChangeSet string   `json:"change_set,omitempty"`
+	Changes   []Change `json:"changes"`
+	NoChanges bool     `json:"no_changes"`
 	// Executed is set once the change set was executed; Status is the
 	// stack's final status and Failed whether it is a failure.
-	Executed bool
-	Status   string
-	Failed   bool
-	Cause    *cf.StackEvent
-	Outputs  []cf.Output
+	Executed bool     `json:"executed"`
+	Status   string   `json:"status,omitempty"`
+	Failed   bool     `json:"failed"`
+	Cause    *Event   `json:"root_cause,omitempty"`
+	Events   []Event  `json:"events"`
+	Outputs  []Output `json:"outputs"`
+	// Protected says termination protection is on after the deploy.
+	Protected bool `json:"termination_protection"`
 }
 
 // ErrNotConfirmed is returned when the change set was made but not
 // executed: no terminal and no --yes, or the answer was no.
 var ErrNotConfirmed = errors.New("not confirmed")
 
+// deploy is one run of Deploy: its input, client and result so far.
+type deploy struct {
+	in  DeployInput
+	a   Account
+	c   *cloudformation.Client
+	res DeployResult
+	st  *cf.Stack // the stack as found, nil when there is none
+}
+
 // Deploy creates a change set for the template, shows it and, unless
 // told not to, executes it and waits, printing the stack's events.
 func Deploy(ctx context.Context, a Account, in DeployInput) (DeployResult, error) {
-	var res DeployResult
 	if in.Poll == 0 {
 		in.Poll = 5 * time.Second
 	}
@@ -80,220 +94,244 @@ func Deploy(ctx context.Context, a Account, in DeployInput) (DeployResult, error
 	if in.Progress == nil {
 		in.Progress = func(string) {}
 	}
-	c := cloudformation.NewFromConfig(a.cfg)
-	st, err := describeStack(ctx, c, in.Stack)
-	if err != nil {
-		return res, err
+	d := &deploy{in: in, a: a, c: cloudformation.NewFromConfig(a.cfg)}
+	err := d.run(ctx)
+	return d.res, err
+}
+
+func (d *deploy) run(ctx context.Context) error {
+	if err := d.decide(ctx); err != nil {
+		return err
 	}
+	body, err := TemplateBody(d.in.Template, d.in.Bucket)
+	if err != nil {
+		return err
+	}
+	if d.res.Action == Recreate {
+		fmt.Fprintf(d.in.Out, "deleting stack %s (%s) to create it anew\n", d.in.Stack, d.st.StackStatus)
+		if err := deleteStack(ctx, d.c, d.in.Stack, d.in.Poll); err != nil {
+			return err
+		}
+		d.st = nil
+	}
+	if err := d.createChangeSet(ctx, body); err != nil || d.res.NoChanges {
+		return err
+	}
+	if err := d.readChangeSet(ctx); err != nil || d.res.NoChanges {
+		return err
+	}
+	if err := d.confirm(); err != nil || d.in.NoExecute {
+		return err
+	}
+	return d.execute(ctx)
+}
+
+// decide reads the stack, picks the action, and gives the check the
+// deployed template.
+func (d *deploy) decide(ctx context.Context) error {
+	st, err := describeStack(ctx, d.c, d.in.Stack)
+	if err != nil {
+		return err
+	}
+	d.st = st
 	status := ""
 	if st != nil {
 		status = string(st.StackStatus)
 	}
-	if res.Action, err = Decide(in.Stack, status, in.Yes); err != nil {
-		return res, err
+	if d.res.Action, err = Decide(d.in.Stack, status, d.in.Yes); err != nil {
+		return err
 	}
 	var deployed []byte
-	if res.Action == Update {
-		t, err := c.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(in.Stack)})
+	if d.res.Action == Update {
+		t, err := d.c.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(d.in.Stack)})
 		if err != nil {
-			return res, fmt.Errorf("cloudformation get-template %s: %w", in.Stack, err)
+			return fmt.Errorf("cloudformation get-template %s: %w", d.in.Stack, err)
 		}
 		deployed = []byte(aws.ToString(t.TemplateBody))
 	}
-	if in.Check != nil {
-		if err := in.Check(deployed); err != nil {
-			return res, err
-		}
+	if d.in.Check != nil {
+		return d.in.Check(deployed)
 	}
-	body, err := TemplateBody(in.Template, in.Bucket)
-	if err != nil {
-		return res, err
-	}
-	if res.Action == Recreate {
-		fmt.Fprintf(in.Out, "deleting stack %s (%s) to create it anew\n", in.Stack, status)
-		if _, err := c.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(in.Stack)}); err != nil {
-			return res, fmt.Errorf("cloudformation delete-stack %s: %w", in.Stack, err)
-		}
-		for {
-			st, err := describeStack(ctx, c, in.Stack)
-			if err != nil {
-				return res, err
-			}
-			if st == nil || st.StackStatus == cf.StackStatusDeleteComplete {
-				break
-			}
-			if st.StackStatus == cf.StackStatusDeleteFailed {
-				return res, fmt.Errorf("stack %s: DELETE_FAILED: %s", in.Stack, aws.ToString(st.StackStatusReason))
-			}
-			if err := sleep(ctx, in.Poll); err != nil {
-				return res, err
-			}
-		}
-		st = nil
-	}
+	return nil
+}
 
-	res.ChangeSet = "moat-" + in.Now().UTC().Format("20060102T150405Z")
+// deleteStack deletes the stack and waits until it is gone.
+func deleteStack(ctx context.Context, c *cloudformation.Client, stack string, poll time.Duration) error {
+	if _, err := c.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(stack)}); err != nil {
+		return fmt.Errorf("cloudformation delete-stack %s: %w", stack, err)
+	}
+	for {
+		st, err := describeStack(ctx, c, stack)
+		if err != nil {
+			return err
+		}
+		if st == nil || st.StackStatus == cf.StackStatusDeleteComplete {
+			return nil
+		}
+		if st.StackStatus == cf.StackStatusDeleteFailed {
+			return fmt.Errorf("stack %s: DELETE_FAILED: %s", stack, aws.ToString(st.StackStatusReason))
+		}
+		if err := sleep(ctx, poll); err != nil {
+			return err
+		}
+	}
+}
+
+// createChangeSet sends the template, inline or through S3.
+func (d *deploy) createChangeSet(ctx context.Context, body Body) error {
+	in, stack := d.in, d.in.Stack
+	d.res.ChangeSet = "moat-" + in.Now().UTC().Format("20060102T150405Z")
 	csIn := &cloudformation.CreateChangeSetInput{
-		StackName:     aws.String(in.Stack),
-		ChangeSetName: aws.String(res.ChangeSet),
+		StackName:     aws.String(stack),
+		ChangeSetName: aws.String(d.res.ChangeSet),
 		ChangeSetType: cf.ChangeSetTypeUpdate,
 		Capabilities:  []cf.Capability{cf.CapabilityCapabilityIam, cf.CapabilityCapabilityNamedIam},
-		Parameters:    parameters(in.Params, st, in.Template),
+		Parameters:    parameters(in.Params, d.st, in.Template),
 		Description:   aws.String("moat deploy"),
 	}
-	if res.Action != Update {
+	if d.res.Action != Update {
 		csIn.ChangeSetType = cf.ChangeSetTypeCreate
 	}
 	if body.Inline {
 		csIn.TemplateBody = aws.String(string(body.JSON))
 	} else {
-		key := "moat/" + in.Stack + "/" + res.ChangeSet + ".json"
-		if _, err := s3.NewFromConfig(a.cfg).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(body.Bucket), Key: aws.String(key), Body: bytes.NewReader(body.JSON), ContentType: aws.String("application/json")}); err != nil {
-			return res, fmt.Errorf("s3 put-object s3://%s/%s: %w", body.Bucket, key, err)
+		key := "moat/" + stack + "/" + d.res.ChangeSet + ".json"
+		if _, err := s3.NewFromConfig(d.a.cfg).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(body.Bucket), Key: aws.String(key), Body: bytes.NewReader(body.JSON), ContentType: aws.String("application/json")}); err != nil {
+			return fmt.Errorf("s3 put-object s3://%s/%s: %w", body.Bucket, key, err)
 		}
-		csIn.TemplateURL = aws.String(fmt.Sprintf("https://%s.s3.%s.amazonaws.com/%s", body.Bucket, a.cfg.Region, key))
+		csIn.TemplateURL = aws.String(fmt.Sprintf("https://%s.s3.%s.amazonaws.com/%s", body.Bucket, d.a.cfg.Region, key))
 	}
-	if _, err := c.CreateChangeSet(ctx, csIn); err != nil {
+	if _, err := d.c.CreateChangeSet(ctx, csIn); err != nil {
 		// moto refuses an empty change set outright, as UpdateStack does;
-		// AWS makes it and fails it (below).
+		// AWS makes it and fails it (readChangeSet).
 		var ae smithy.APIError
 		if errors.As(err, &ae) && EmptyChangeSet(cf.ChangeSetStatusFailed, ae.ErrorMessage()) {
-			res.NoChanges = true
-			fmt.Fprintf(in.Out, "no changes: stack %s is up to date\n", in.Stack)
-			return res, nil
+			d.res.NoChanges = true
+			fmt.Fprintf(in.Out, "no changes: stack %s is up to date\n", stack)
+			return nil
 		}
-		return res, fmt.Errorf("cloudformation create-change-set %s: %w", in.Stack, err)
+		return fmt.Errorf("cloudformation create-change-set %s: %w", stack, err)
 	}
-	fmt.Fprintf(in.Out, "change set %s (%s stack %s)\n", res.ChangeSet, res.Action, in.Stack)
+	fmt.Fprintf(in.Out, "change set %s (%s stack %s)\n", d.res.ChangeSet, d.res.Action, stack)
+	return nil
+}
 
-	// Wait for the change set, then read all its pages.
+// readChangeSet waits for the change set, reads all its pages and shows
+// it; an empty one is deleted.
+func (d *deploy) readChangeSet(ctx context.Context) error {
+	in := &cloudformation.DescribeChangeSetInput{StackName: aws.String(d.in.Stack), ChangeSetName: aws.String(d.res.ChangeSet)}
 	var changes []cf.Change
 	for {
-		changes = changes[:0]
-		out, err := c.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{StackName: aws.String(in.Stack), ChangeSetName: aws.String(res.ChangeSet)})
+		out, err := d.c.DescribeChangeSet(ctx, in)
 		if err != nil {
-			return res, fmt.Errorf("cloudformation describe-change-set %s: %w", res.ChangeSet, err)
+			return fmt.Errorf("cloudformation describe-change-set %s: %w", d.res.ChangeSet, err)
 		}
 		if EmptyChangeSet(out.Status, aws.ToString(out.StatusReason)) {
-			res.NoChanges = true
-			if _, err := c.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String(in.Stack), ChangeSetName: aws.String(res.ChangeSet)}); err != nil {
-				return res, fmt.Errorf("cloudformation delete-change-set %s: %w", res.ChangeSet, err)
+			d.res.NoChanges = true
+			if _, err := d.c.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: in.StackName, ChangeSetName: in.ChangeSetName}); err != nil {
+				return fmt.Errorf("cloudformation delete-change-set %s: %w", d.res.ChangeSet, err)
 			}
-			fmt.Fprintf(in.Out, "no changes: stack %s is up to date (the empty change set was deleted)\n", in.Stack)
-			return res, nil
+			fmt.Fprintf(d.in.Out, "no changes: stack %s is up to date (the empty change set was deleted)\n", d.in.Stack)
+			return nil
 		}
 		if out.Status == cf.ChangeSetStatusFailed {
-			return res, fmt.Errorf("change set %s failed: %s", res.ChangeSet, aws.ToString(out.StatusReason))
+			return fmt.Errorf("change set %s failed: %s", d.res.ChangeSet, aws.ToString(out.StatusReason))
 		}
 		if out.Status == cf.ChangeSetStatusCreateComplete {
 			changes = append(changes, out.Changes...)
 			for next := out.NextToken; next != nil; {
-				p, err := c.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{StackName: aws.String(in.Stack), ChangeSetName: aws.String(res.ChangeSet), NextToken: next})
+				page := *in
+				page.NextToken = next
+				p, err := d.c.DescribeChangeSet(ctx, &page)
 				if err != nil {
-					return res, fmt.Errorf("cloudformation describe-change-set %s: %w", res.ChangeSet, err)
+					return fmt.Errorf("cloudformation describe-change-set %s: %w", d.res.ChangeSet, err)
 				}
 				changes = append(changes, p.Changes...)
 				next = p.NextToken
 			}
 			break
 		}
-		if err := sleep(ctx, in.Poll); err != nil {
-			return res, err
+		if err := sleep(ctx, d.in.Poll); err != nil {
+			return err
 		}
 	}
-	res.Changes = Changes(changes, in.Addresses)
-	for _, ch := range res.Changes {
-		fmt.Fprintln(in.Out, "  "+ch.Line())
+	d.res.Changes = Changes(changes, d.in.Addresses)
+	for _, ch := range d.res.Changes {
+		fmt.Fprintln(d.in.Out, "  "+ch.Line())
 	}
-	execCmd := fmt.Sprintf("aws cloudformation execute-change-set --stack-name %s --change-set-name %s", in.Stack, res.ChangeSet)
-	if in.NoExecute {
-		fmt.Fprintf(in.Out, "not executed (--no-execute); to execute it: %s\n", execCmd)
-		return res, nil
-	}
-	if !in.Yes {
-		if in.Confirm == nil {
-			fmt.Fprintf(in.Out, "not executed: no terminal to confirm on; deploy with --yes, or run: %s\n", execCmd)
-			return res, ErrNotConfirmed
-		}
-		if !in.Confirm() {
-			fmt.Fprintf(in.Out, "not executed; the change set is kept: %s\n", execCmd)
-			return res, ErrNotConfirmed
-		}
-	}
+	return nil
+}
 
+// confirm stops at --no-execute, and asks unless --yes.
+func (d *deploy) confirm() error {
+	execCmd := fmt.Sprintf("aws cloudformation execute-change-set --stack-name %s --change-set-name %s", d.in.Stack, d.res.ChangeSet)
+	switch {
+	case d.in.NoExecute:
+		fmt.Fprintf(d.in.Out, "not executed (--no-execute); to execute it: %s\n", execCmd)
+	case d.in.Yes:
+	case d.in.Confirm == nil:
+		fmt.Fprintf(d.in.Out, "not executed: no terminal to confirm on; deploy with --yes, or run: %s\n", execCmd)
+		return ErrNotConfirmed
+	case !d.in.Confirm():
+		fmt.Fprintf(d.in.Out, "not executed; the change set is kept: %s\n", execCmd)
+		return ErrNotConfirmed
+	}
+	return nil
+}
+
+// execute runs the change set and follows the stack until it settles.
+func (d *deploy) execute(ctx context.Context) error {
 	// The newest event before executing: only later ones are this deploy's.
-	since := ""
-	if ev, err := c.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(in.Stack)}); err == nil && len(ev.StackEvents) > 0 {
-		since = aws.ToString(ev.StackEvents[0].EventId)
-	}
-	start := in.Now()
-	if _, err := c.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
-		StackName: aws.String(in.Stack), ChangeSetName: aws.String(res.ChangeSet), DisableRollback: aws.Bool(in.NoRollback),
+	since := newestEvent(ctx, d.c, d.in.Stack)
+	if _, err := d.c.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
+		StackName: aws.String(d.in.Stack), ChangeSetName: aws.String(d.res.ChangeSet), DisableRollback: aws.Bool(d.in.NoRollback),
 	}); err != nil {
-		return res, fmt.Errorf("cloudformation execute-change-set %s: %w", res.ChangeSet, err)
+		return fmt.Errorf("cloudformation execute-change-set %s: %w", d.res.ChangeSet, err)
 	}
-	res.Executed = true
-	res.Status = "executing"
-	execAt := time.Now()
-	done := map[string]bool{}
-	var events []cf.StackEvent // newest first, this deploy's
-	for {
-		ev, err := c.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(in.Stack)})
-		if ctx.Err() != nil {
-			return res, stopped(in.Stack, res.Status)
-		}
-		if err != nil {
-			return res, fmt.Errorf("cloudformation describe-stack-events %s: %w", in.Stack, err)
-		}
-		var fresh []cf.StackEvent
-		for _, e := range ev.StackEvents {
-			id := aws.ToString(e.EventId)
-			if id == since || slices.ContainsFunc(events, func(x cf.StackEvent) bool { return aws.ToString(x.EventId) == id }) {
-				break
-			}
-			fresh = append(fresh, e)
-		}
-		events = append(slices.Clone(fresh), events...)
-		for i := len(fresh) - 1; i >= 0; i-- {
-			e := fresh[i]
-			if aws.ToString(e.ResourceType) != "AWS::CloudFormation::Stack" && strings.HasSuffix(string(e.ResourceStatus), "_COMPLETE") {
-				done[aws.ToString(e.LogicalResourceId)] = true
-			}
-			in.Progress("")
-			fmt.Fprintln(in.Out, "  "+EventLine(e))
-		}
-		in.Progress(fmt.Sprintf("%d of %d resources done, %s", len(done), len(res.Changes), in.Now().Sub(start).Round(time.Second)))
-		st, err := describeStack(ctx, c, in.Stack)
-		if ctx.Err() != nil {
-			return res, stopped(in.Stack, res.Status)
-		}
-		if err != nil {
-			return res, err
-		}
-		if st == nil {
-			return res, fmt.Errorf("stack %s disappeared while deploying", in.Stack)
-		}
-		res.Status = string(st.StackStatus)
-		if st.StackStatus == cf.StackStatusReviewInProgress && time.Since(execAt) > 2*time.Minute {
+	d.res.Executed = true
+	d.res.Status = "executing"
+	w := watcher{c: d.c, stack: d.in.Stack, since: since, total: len(d.res.Changes), out: d.in.Out, progress: d.in.Progress, poll: d.in.Poll, now: d.in.Now}
+	w.review = func(st *cf.Stack, waited time.Duration) error {
+		if st.StackStatus == cf.StackStatusReviewInProgress && waited > 2*time.Minute {
 			// Executing moves a stack out of review at once on AWS.
-			return res, fmt.Errorf("stack %s is still REVIEW_IN_PROGRESS 2 minutes after executing %s: the execution did not start; look at aws cloudformation describe-change-set --stack-name %s --change-set-name %s", in.Stack, res.ChangeSet, in.Stack, res.ChangeSet)
+			return fmt.Errorf("stack %s is still REVIEW_IN_PROGRESS 2 minutes after executing %s: the execution did not start; look at aws cloudformation describe-change-set --stack-name %s --change-set-name %s", d.in.Stack, d.res.ChangeSet, d.in.Stack, d.res.ChangeSet)
 		}
-		if !strings.HasSuffix(res.Status, "_IN_PROGRESS") {
-			res.Outputs = st.Outputs
-			break
-		}
-		if err := sleep(ctx, in.Poll); err != nil {
-			return res, stopped(in.Stack, res.Status)
-		}
+		return nil
 	}
-	in.Progress("")
-	switch res.Status {
+	st, err := w.wait(ctx, &d.res.Status)
+	d.res.Events = w.events
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		d.res.Outputs = outputs(st.Outputs)
+	}
+	switch d.res.Status {
 	case "CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE":
 	default:
-		res.Failed = true
-		res.Cause = RootCause(events, "")
+		d.res.Failed = true
+		d.res.Cause = w.cause()
+		return nil
 	}
-	return res, nil
+	return d.protect(ctx, st)
+}
+
+// protect turns termination protection on for a prod stack, after it
+// came up: on earlier, a failed create could not be deleted to try again
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html).
+func (d *deploy) protect(ctx context.Context, st *cf.Stack) error {
+	d.res.Protected = st != nil && aws.ToBool(st.EnableTerminationProtection)
+	if !d.in.Protect || d.res.Protected {
+		return nil
+	}
+	if _, err := d.c.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{
+		StackName: aws.String(d.in.Stack), EnableTerminationProtection: aws.Bool(true),
+	}); err != nil {
+		return fmt.Errorf("stack %s is %s, but turning termination protection on failed: %w; run aws cloudformation update-termination-protection --enable-termination-protection --stack-name %s", d.in.Stack, d.res.Status, err, d.in.Stack)
+	}
+	d.res.Protected = true
+	fmt.Fprintf(d.in.Out, "termination protection is on (a prod stack): moat destroy says how to turn it off\n")
+	return nil
 }
 
 // parameters are the given ones, and for an update every parameter the
