@@ -61,7 +61,7 @@ func batfishSearch(ix *Index, start, final string) (Path, bool, string) {
 		return Path{}, false, err.Error()
 	}
 	src := srcs[0]
-	finals := map[model.Address]bool{}
+	finals := map[model.ResourceRef]bool{}
 	type probe struct {
 		dst   Endpoint
 		proto model.Protocol

@@ -253,10 +253,10 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 	case strings.HasPrefix(start, "vpc-"):
 		// The VPC router originates the packet (Batfish injects it there
 		// with no ingress interface).
-		if ix.vpcs[model.Addr("vpc", start)] == nil {
+		if ix.vpcs[model.JoinRef("vpc", start)] == nil {
 			return Flow{}, fmt.Sprintf("VPC %s is not in the model", start)
 		}
-		f.Src = Endpoint{Kind: Router, Addr: model.Addr("vpc", start), IP: src}
+		f.Src = Endpoint{Kind: Router, Addr: model.JoinRef("vpc", start), IP: src}
 	case strings.HasPrefix(start, "vgw-"):
 		eps, err := ix.Resolve(start, true)
 		if err != nil {

@@ -224,7 +224,7 @@ func TestPrivateAddressDoesNotCrossTheInternet(t *testing.T) {
 	n.Subnets = append(n.Subnets, model.Subnet{Addr: "subnet/other", VPC: "vpc/other", ZoneID: "euw1-az1", CIDR: netip.MustParsePrefix("10.99.0.0/24"), IPv6Index: -1})
 	n.SecurityGroups = append(n.SecurityGroups, model.SecurityGroup{Addr: "sg/other", VPC: "vpc/other",
 		Ingress: []model.SGRule{{Protocol: model.AllProtocols, Peer: model.Peer{Kind: model.PeerCIDR, CIDR: netip.MustParsePrefix("0.0.0.0/0")}}}})
-	n.ENIs = append(n.ENIs, model.ENI{Addr: "eni/other", Subnet: "subnet/other", PrivateIP: netip.MustParseAddr("10.99.0.10"), SecurityGroups: []model.Address{"sg/other"}})
+	n.ENIs = append(n.ENIs, model.ENI{Addr: "eni/other", Subnet: "subnet/other", PrivateIP: netip.MustParseAddr("10.99.0.10"), SecurityGroups: []model.ResourceRef{"sg/other"}})
 	a := reach(t, NewIndex(n), "eni/nat/use1-az1", "10.99.0.10", model.TCP, 443)
 	if a.Verdict != Blocked {
 		t.Fatalf("verdict %s: %s", a.Verdict, a.Paths[0].Summary())

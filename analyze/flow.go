@@ -56,14 +56,14 @@ type Endpoint struct {
 	Kind EndpointKind
 	// Addr is the model address (an ENI, subnet or load balancer); zero
 	// for the internet, external IPs and services.
-	Addr model.Address
+	Addr model.ResourceRef
 	// IP is the address packets carry: the ENI's private IP, a subnet's
 	// representative host, a stand-in for the internet or a service.
 	IP netip.Addr
 	// Service names an AWS service ("s3").
 	Service string
 	// Subnet is where the endpoint lives, when inside a VPC.
-	Subnet model.Address
+	Subnet model.ResourceRef
 	// Whole marks an end that stands for every address of its kind: the
 	// whole internet, every host of a subnet. IP is then the address that
 	// represents it in explanations.
@@ -173,9 +173,9 @@ const (
 // Hop is one step of a packet: the resource it passed and the route or
 // rule that let it pass.
 type Hop struct {
-	Resource model.Address `json:"resource"`
-	Kind     HopKind       `json:"kind"`
-	Rule     string        `json:"rule"`
+	Resource model.ResourceRef `json:"resource"`
+	Kind     HopKind           `json:"kind"`
+	Rule     string            `json:"rule"`
 }
 
 func (h Hop) String() string {
@@ -187,11 +187,11 @@ func (h Hop) String() string {
 
 // Block is one setting that stops a packet and what would have to change.
 type Block struct {
-	Resource  model.Address `json:"resource"`
-	Kind      HopKind       `json:"kind"`
-	Direction Direction     `json:"direction"`
-	Reason    string        `json:"reason"`
-	Fix       string        `json:"fix"`
+	Resource  model.ResourceRef `json:"resource"`
+	Kind      HopKind           `json:"kind"`
+	Direction Direction         `json:"direction"`
+	Reason    string            `json:"reason"`
+	Fix       string            `json:"fix"`
 	// Assuming is empty for a setting the packet actually met. Otherwise
 	// the trace found it by going on past an earlier failure, as if that
 	// failure were fixed: "eni/db/use1-az1 had a public IP" (hypo.go).

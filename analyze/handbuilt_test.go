@@ -23,15 +23,15 @@ func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 func ip(s string) netip.Addr    { return netip.MustParseAddr(s) }
 
 func (b *netb) vpc(name, cidr string) {
-	b.n.VPCs = append(b.n.VPCs, model.VPC{Addr: model.Address("vpc/" + name), CIDR: pfx(cidr)})
+	b.n.VPCs = append(b.n.VPCs, model.VPC{Addr: model.ResourceRef("vpc/" + name), CIDR: pfx(cidr)})
 }
 
 // subnet adds subnet/NAME in vpc/VPC with rtb/NAME (a local route to the
 // VPC's CIDR and routes), nacl/NAME allowing everything, and eni/NAME at
 // host .10 in sg/NAME, which allows all egress and ingress from 10/8.
 func (b *netb) subnet(name, vpc, cidr, zone string, routes ...model.Route) {
-	v, _ := b.n.VPC(model.Address("vpc/" + vpc))
-	sa, rt, acl, sg := model.Address("subnet/"+name), model.Address("rtb/"+name), model.Address("nacl/"+name), model.Address("sg/"+name)
+	v, _ := b.n.VPC(model.ResourceRef("vpc/" + vpc))
+	sa, rt, acl, sg := model.ResourceRef("subnet/"+name), model.ResourceRef("rtb/"+name), model.ResourceRef("nacl/"+name), model.ResourceRef("sg/"+name)
 	b.n.Subnets = append(b.n.Subnets, model.Subnet{Addr: sa, VPC: v.Addr, ZoneID: zone, CIDR: pfx(cidr), RouteTable: rt, NACL: acl, IPv6Index: -1})
 	b.n.RouteTables = append(b.n.RouteTables, model.RouteTable{Addr: rt, VPC: v.Addr,
 		Routes: append([]model.Route{{Dest: v.CIDR, TargetKind: model.TargetLocal}}, routes...)})
@@ -45,13 +45,13 @@ func (b *netb) subnet(name, vpc, cidr, zone string, routes ...model.Route) {
 		Egress:  []model.SGRule{{Protocol: model.AllProtocols, Ports: model.AnyPort, Peer: model.Peer{Kind: model.PeerCIDR, CIDR: all}}}})
 	host := pfx(cidr).Addr().As4()
 	host[3] = 10
-	b.n.ENIs = append(b.n.ENIs, model.ENI{Addr: model.Address("eni/" + name), Subnet: sa, PrivateIP: netip.AddrFrom4(host),
-		SecurityGroups: []model.Address{sg}, SourceDestCheck: true})
+	b.n.ENIs = append(b.n.ENIs, model.ENI{Addr: model.ResourceRef("eni/" + name), Subnet: sa, PrivateIP: netip.AddrFrom4(host),
+		SecurityGroups: []model.ResourceRef{sg}, SourceDestCheck: true})
 }
 
 func (b *netb) routeTable(name string) *model.RouteTable {
 	for i := range b.n.RouteTables {
-		if b.n.RouteTables[i].Addr == model.Address("rtb/"+name) {
+		if b.n.RouteTables[i].Addr == model.ResourceRef("rtb/"+name) {
 			return &b.n.RouteTables[i]
 		}
 	}
@@ -65,7 +65,7 @@ func (b *netb) dropRoute(name, dest string) {
 }
 
 func route(dest string, kind model.TargetKind, target string) model.Route {
-	return model.Route{Dest: pfx(dest), TargetKind: kind, Target: model.Address(target)}
+	return model.Route{Dest: pfx(dest), TargetKind: kind, Target: model.ResourceRef(target)}
 }
 
 func (b *netb) ask(t *testing.T, from, to string, port int) Answer {
@@ -76,7 +76,7 @@ func (b *netb) ask(t *testing.T, from, to string, port int) Answer {
 // blockKey is what a test asserts of a block: where, what, which way,
 // under which assumption.
 type blockKey struct {
-	Resource  model.Address
+	Resource  model.ResourceRef
 	Kind      HopKind
 	Direction Direction
 	Assuming  string
@@ -99,7 +99,7 @@ func hopText(hops []Hop) string {
 }
 
 // findHop returns the first hop of kind whose resource is res.
-func findHop(hops []Hop, res model.Address, kind HopKind) (Hop, bool) {
+func findHop(hops []Hop, res model.ResourceRef, kind HopKind) (Hop, bool) {
 	for _, h := range hops {
 		if h.Resource == res && h.Kind == kind {
 			return h, true
@@ -264,12 +264,12 @@ func hub() *netb {
 	b.subnet("b", "b", "10.2.1.0/24", "use1-az1", route("10.1.0.0/16", model.TargetTGW, "tgw/main"))
 	b.n.TransitGateways = []model.TransitGateway{{Addr: "tgw/main", ID: "tgw-0main"}}
 	b.n.TGWAttachments = []model.TGWAttachment{
-		{Addr: "tgw-attach/a", TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: "vpc/a", Subnets: []model.Address{"subnet/a"}, RouteTable: "tgw-rtb/main"},
-		{Addr: "tgw-attach/b", TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: "vpc/b", Subnets: []model.Address{"subnet/b"}, RouteTable: "tgw-rtb/main"},
+		{Addr: "tgw-attach/a", TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: "vpc/a", Subnets: []model.ResourceRef{"subnet/a"}, RouteTable: "tgw-rtb/main"},
+		{Addr: "tgw-attach/b", TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: "vpc/b", Subnets: []model.ResourceRef{"subnet/b"}, RouteTable: "tgw-rtb/main"},
 	}
 	b.n.TGWRouteTables = []model.TGWRouteTable{{Addr: "tgw-rtb/main", TGW: "tgw/main",
-		Associations: []model.Address{"tgw-attach/a", "tgw-attach/b"},
-		Propagations: []model.Address{"tgw-attach/a", "tgw-attach/b"}}}
+		Associations: []model.ResourceRef{"tgw-attach/a", "tgw-attach/b"},
+		Propagations: []model.ResourceRef{"tgw-attach/a", "tgw-attach/b"}}}
 	return b
 }
 
@@ -325,7 +325,7 @@ func TestTGWStaticBeatsPropagated(t *testing.T) {
 
 func TestTGWNoPropagationNoRoute(t *testing.T) {
 	b := hub()
-	b.n.TGWRouteTables[0].Propagations = []model.Address{"tgw-attach/a"}
+	b.n.TGWRouteTables[0].Propagations = []model.ResourceRef{"tgw-attach/a"}
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
 	wantBlocks(t, p, []blockKey{{"tgw-rtb/main", "tgw-route", Forward, ""}})
 	if r := p.Blocks[0].Reason; r != "tgw-rtb/main has no route to 10.2.1.10" {
@@ -339,7 +339,7 @@ func TestTGWNoPropagationNoRoute(t *testing.T) {
 func TestTGWNoAssociation(t *testing.T) {
 	b := hub()
 	b.n.TGWAttachments[0].RouteTable = ""
-	b.n.TGWRouteTables[0].Associations = []model.Address{"tgw-attach/b"}
+	b.n.TGWRouteTables[0].Associations = []model.ResourceRef{"tgw-attach/b"}
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
 	if p.Reachable || len(p.Blocks) == 0 {
 		t.Fatal("reachable without an association")

@@ -26,9 +26,9 @@ const (
 )
 
 type hybridIndex struct {
-	vgws map[model.Address]*vgwInfo
-	vpns map[model.Address]*model.VPNConnection
-	vifs map[model.Address]*model.DXVirtualInterface
+	vgws map[model.ResourceRef]*vgwInfo
+	vpns map[model.ResourceRef]*model.VPNConnection
+	vifs map[model.ResourceRef]*model.DXVirtualInterface
 }
 
 type vgwInfo struct {
@@ -40,7 +40,7 @@ type vgwInfo struct {
 
 func (ix *Index) indexHybrid() {
 	n := ix.n
-	h := hybridIndex{vgws: map[model.Address]*vgwInfo{}, vpns: map[model.Address]*model.VPNConnection{}, vifs: map[model.Address]*model.DXVirtualInterface{}}
+	h := hybridIndex{vgws: map[model.ResourceRef]*vgwInfo{}, vpns: map[model.ResourceRef]*model.VPNConnection{}, vifs: map[model.ResourceRef]*model.DXVirtualInterface{}}
 	for i := range n.VPNGateways {
 		g := &n.VPNGateways[i]
 		h.vgws[g.Addr] = &vgwInfo{g: g, vpc: ix.vpcs[g.VPC]}
@@ -89,7 +89,7 @@ func (ix *Index) OnPremises(addrs []netip.Addr) []Endpoint {
 // resolveHybrid resolves a VPN connection, virtual interface or virtual
 // private gateway: as a source, a host beyond it at the far-end address
 // AWS records.
-func (ix *Index) resolveHybrid(a model.Address, src bool) ([]Endpoint, bool, error) {
+func (ix *Index) resolveHybrid(a model.ResourceRef, src bool) ([]Endpoint, bool, error) {
 	var ip netip.Addr
 	switch {
 	case ix.hybrid.vpns[a] != nil:
@@ -186,7 +186,7 @@ func (w *walker) vgwIn(gi *vgwInfo) {
 }
 
 // viaVGW sends a packet from subnet s out of a virtual private gateway.
-func (w *walker) viaVGW(s *subnetInfo, target model.Address) {
+func (w *walker) viaVGW(s *subnetInfo, target model.ResourceRef) {
 	gi := w.ix.hybrid.vgws[target]
 	if gi == nil {
 		gi = w.ix.hybrid.vgws[w.ix.idOf(target)]
@@ -215,7 +215,7 @@ func (w *walker) vgwRoute(gi *vgwInfo, why string) {
 	var best *model.VPNConnection
 	var bestP netip.Prefix
 	var static []string
-	var dynamic []model.Address
+	var dynamic []model.ResourceRef
 	for _, c := range gi.vpns {
 		if !c.StaticRoutesOnly {
 			dynamic = append(dynamic, c.Addr)
@@ -257,7 +257,7 @@ func (w *walker) vgwRoute(gi *vgwInfo, why string) {
 
 // outside ends a packet that left the model through at: it arrives if it
 // was meant for an address outside every modeled network.
-func (w *walker) outside(at model.Address, what string) {
+func (w *walker) outside(at model.ResourceRef, what string) {
 	if w.ix.vpcOf(w.pk.dst, nil) == nil && w.ix.byPublic[w.pk.dst] == nil && w.pk.dst == w.target {
 		w.reached, w.arrivedVia = true, "outside"
 		return
@@ -265,7 +265,7 @@ func (w *walker) outside(at model.Address, what string) {
 	w.stop(at, HopDeliver, fmt.Sprintf("%s is not outside the model, where %s leads", w.pk.dst, what), "")
 }
 
-func joinAddrs(as []model.Address) string {
+func joinAddrs(as []model.ResourceRef) string {
 	s := make([]string, len(as))
 	for i, a := range as {
 		s[i] = string(a)

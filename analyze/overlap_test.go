@@ -23,7 +23,7 @@ func overlapping(t *testing.T) *Index {
 	b.subnet("b", "b", "10.0.1.0/24", "use1-az1", route("0.0.0.0/0", model.TargetIGW, "igw/b"))
 	b.n.SecurityGroups[0].Ingress = nil
 	b.n.ENIs[1].HasPublicIP, b.n.ENIs[1].PublicIP = true, ip("198.51.100.7")
-	b.n.ENIs = append(b.n.ENIs, model.ENI{Addr: "eni/b2", Subnet: "subnet/b", PrivateIP: ip("10.0.1.20"), SecurityGroups: []model.Address{"sg/b"}, SourceDestCheck: true})
+	b.n.ENIs = append(b.n.ENIs, model.ENI{Addr: "eni/b2", Subnet: "subnet/b", PrivateIP: ip("10.0.1.20"), SecurityGroups: []model.ResourceRef{"sg/b"}, SourceDestCheck: true})
 	n, d := model.Finish(model.Input{Network: &b.n})
 	if n == nil || len(d) != 0 {
 		t.Fatalf("Finish: %v", d)

@@ -20,7 +20,7 @@ import (
 func TestProtocol47EverywhereAlike(t *testing.T) {
 	n := compiled(t, "examples/webapp.yaml")
 	gre := model.ProtocolNumber(47)
-	for _, a := range []model.Address{"nacl/private", "nacl/isolated"} {
+	for _, a := range []model.ResourceRef{"nacl/private", "nacl/isolated"} {
 		acl, _ := n.NetworkACL(a)
 		for _, egress := range []bool{false, true} {
 			acl.Entries = append(acl.Entries, model.NACLEntry{RuleNumber: 90, Egress: egress, Protocol: gre, CIDR: netip.MustParsePrefix("10.0.0.0/16"), Action: model.Allow})

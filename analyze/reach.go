@@ -236,7 +236,7 @@ func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
 	if a, err := netip.ParseAddr(text); err == nil {
 		return []Endpoint{ix.ipEndpoint(a, nil)}, nil
 	}
-	if eps, ok, err := ix.resolveAddr(model.Address(text), src); ok {
+	if eps, ok, err := ix.resolveAddr(model.ResourceRef(text), src); ok {
 		return eps, err
 	}
 	if ids := ix.byID[text]; len(ids) > 0 {
@@ -312,7 +312,7 @@ func devEndpoints(ds []*device) []Endpoint {
 	return out
 }
 
-func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error) {
+func (ix *Index) resolveAddr(a model.ResourceRef, src bool) ([]Endpoint, bool, error) {
 	if d := ix.byAddr[a]; d != nil {
 		return []Endpoint{devEndpoint(d)}, true, nil
 	}
@@ -390,8 +390,8 @@ func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error
 	return nil, false, nil
 }
 
-func (ix *Index) workloads() []model.Address {
-	var out []model.Address
+func (ix *Index) workloads() []model.ResourceRef {
+	var out []model.ResourceRef
 	for _, s := range ix.n.Services {
 		out = append(out, s.Addr)
 	}
@@ -407,7 +407,7 @@ func (ix *Index) workloads() []model.Address {
 // suggest names the known addresses closest to a mistyped one.
 func (ix *Index) suggest(text string) string {
 	var names []string
-	add := func(a model.Address) {
+	add := func(a model.ResourceRef) {
 		if strings.HasPrefix(string(a), text) || strings.HasPrefix(text, string(a)) || strings.Contains(string(a), text) {
 			names = append(names, string(a))
 		}

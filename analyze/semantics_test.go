@@ -193,7 +193,7 @@ func TestSemanticsTGWAttachmentNACL(t *testing.T) {
 		"subnet/subnet-atgw nacl-in nacl/acl-atgw in rule 100", "subnet/subnet-btgw nacl-out nacl/acl-btgw out rule 100")
 	for _, c := range []struct {
 		port int
-		acl  model.Address
+		acl  model.ResourceRef
 		kind HopKind
 	}{{5432, "nacl/acl-atgw", "nacl-in"}, {22, "nacl/acl-btgw", "nacl-out"}} {
 		p := only(t, ix, "eni-a", "eni-b", model.TCP, c.port)

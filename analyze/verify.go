@@ -147,7 +147,7 @@ func (ix *Index) checkExposure() []Check {
 		intent = "the internet reaches only " + strings.Join(lbs, ", ") + " on the listener ports"
 	}
 	c := Check{Intent: intent, Origin: "design", OK: true}
-	bastions := map[model.Address]*model.Bastion{}
+	bastions := map[model.ResourceRef]*model.Bastion{}
 	for i := range ix.n.Bastions {
 		b := &ix.n.Bastions[i]
 		for _, d := range ix.byOwner[b.Addr] {
@@ -202,7 +202,7 @@ func (ix *Index) frontOf(l *model.LoadBalancer) string {
 func (ix *Index) checkWorkloads() []Check {
 	var out []Check
 	for _, s := range ix.n.Services {
-		var allowed []model.Address
+		var allowed []model.ResourceRef
 		for _, l := range ix.n.LoadBalancers {
 			if l.Targets == s.Addr {
 				allowed = append(allowed, l.Addr)
@@ -211,7 +211,7 @@ func (ix *Index) checkWorkloads() []Check {
 		out = append(out, ix.onlyFrom(s.Addr, s.Port, allowed)...)
 	}
 	for _, d := range ix.n.Databases {
-		var allowed []model.Address
+		var allowed []model.ResourceRef
 		for _, s := range ix.n.Services {
 			allowed = append(allowed, s.Addr)
 		}
@@ -226,7 +226,7 @@ func (ix *Index) checkWorkloads() []Check {
 // onlyFrom checks that each allowed workload reaches dst on port, and
 // that nothing else does: no other interface, no host in any subnet
 // (whatever its own group), not the internet.
-func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) []Check {
+func (ix *Index) onlyFrom(dst model.ResourceRef, port int, allowed []model.ResourceRef) []Check {
 	var out []Check
 	if len(ix.byOwner[dst]) == 0 || port == 0 {
 		return nil
@@ -337,7 +337,7 @@ func outside(paths []Path) []Path {
 // input; a claim that depends on them is marked unknown by the trace.
 func (ix *Index) onPremSources() []space {
 	var out []space
-	add := func(a model.Address, ip netip.Addr, routes []netip.Prefix) {
+	add := func(a model.ResourceRef, ip netip.Addr, routes []netip.Prefix) {
 		var b netipx.IPSetBuilder
 		if ip.IsValid() && ip.Is4() {
 			b.Add(ip)

@@ -21,13 +21,13 @@ type builder struct {
 	seen  map[string]bool // "<kind>/<id>" already built
 
 	primaryENI  map[string]string // instance id -> its device-0 ENI id
-	eniOwner    map[string]model.Address
+	eniOwner    map[string]model.ResourceRef
 	peeringTGWA map[string]bool // TGW attachment ids of peering attachments
 	lbByARN     map[string]string
 	tgByARN     map[string]string
 	vpcRegion   map[string]string
 	enis        map[string]int // ENI id -> index in n.ENIs
-	attachIdx   map[model.Address]int
+	attachIdx   map[model.ResourceRef]int
 	vpcBlocks   map[string][]netip.Prefix // VPC id -> every associated IPv4 and IPv6 block
 	subnetFrom  map[string]rawSubnetAt    // subnet id -> where it was first read
 	sgRefs      []sgRef                   // security groups referred to, in reading order
@@ -52,9 +52,9 @@ type sgRef struct {
 func newBuilder(files []file, r *Result) *builder {
 	return &builder{
 		files: files, r: r, n: &model.Network{}, seen: map[string]bool{},
-		primaryENI: map[string]string{}, eniOwner: map[string]model.Address{},
+		primaryENI: map[string]string{}, eniOwner: map[string]model.ResourceRef{},
 		peeringTGWA: map[string]bool{}, lbByARN: map[string]string{}, tgByARN: map[string]string{},
-		vpcRegion: map[string]string{}, enis: map[string]int{}, attachIdx: map[model.Address]int{},
+		vpcRegion: map[string]string{}, enis: map[string]int{}, attachIdx: map[model.ResourceRef]int{},
 		vpcBlocks: map[string][]netip.Prefix{}, subnetFrom: map[string]rawSubnetAt{},
 	}
 }
@@ -119,11 +119,11 @@ func nameTag(ts []tag) string {
 	return ""
 }
 
-func a(kind, id string) model.Address {
+func a(kind, id string) model.ResourceRef {
 	if id == "" {
 		return ""
 	}
-	return model.Addr(kind, id)
+	return model.JoinRef(kind, id)
 }
 
 func (b *builder) build(name string) *model.Network {
@@ -198,7 +198,7 @@ func (b *builder) index() {
 	}
 }
 
-func (b *builder) setOwner(eni string, owner model.Address) {
+func (b *builder) setOwner(eni string, owner model.ResourceRef) {
 	if eni == "" || owner == "" {
 		return
 	}
@@ -448,7 +448,7 @@ func (b *builder) gateways() {
 }
 
 // attachedVPC is the VPC a gateway is attached to; zero when detached.
-func attachedVPC(as []rawAttachment) model.Address {
+func attachedVPC(as []rawAttachment) model.ResourceRef {
 	for _, at := range as {
 		if at.State == "available" || at.State == "attached" || at.State == "" {
 			return a("vpc", at.VpcId)
@@ -811,9 +811,9 @@ func (b *builder) peerings() {
 // attachAddr addresses a TGW attachment. A peering attachment has one id
 // but a side in each Transit Gateway, each with its own route table
 // association, so its address names the side: tgw-attach/<id>/<tgw-id>.
-func (b *builder) attachAddr(id, tgw string) model.Address {
+func (b *builder) attachAddr(id, tgw string) model.ResourceRef {
 	if b.peeringTGWA[id] && tgw != "" {
-		return model.Addr("tgw-attach", id, tgw)
+		return model.JoinRef("tgw-attach", id, tgw)
 	}
 	return a("tgw-attach", id)
 }
@@ -1117,7 +1117,7 @@ func lbDescription(arn string) string {
 }
 
 func (b *builder) loadBalancers() {
-	byDesc := map[string][]model.Address{}
+	byDesc := map[string][]model.ResourceRef{}
 	for _, e := range b.n.ENIs {
 		if strings.HasPrefix(e.Description, "ELB ") {
 			byDesc[e.Description] = append(byDesc[e.Description], e.Addr)
@@ -1275,7 +1275,7 @@ func tgNameFromARN(arn string) string {
 // target reads one registered target. An IP target is the interface of
 // the target group's VPC holding the address: address spaces overlap
 // across VPCs and accounts.
-func (b *builder) target(f file, h rawTargetHealth, port int, vpc model.Address) model.Target {
+func (b *builder) target(f file, h rawTargetHealth, port int, vpc model.ResourceRef) model.Target {
 	m := model.Target{Port: cmp.Or(h.Target.Port, port), Healthy: h.TargetHealth.State == "healthy"}
 	id := h.Target.Id
 	if eni, ok := b.primaryENI[id]; ok {

@@ -144,7 +144,7 @@ func FromNetworkSet(n *model.Network) ([]NamedTemplate, error) {
 
 // AttachmentParam is the network template's parameter, and the workload
 // template's output, that carries the ID of the attachment at a.
-func AttachmentParam(a model.Address) string { return pascal(string(a)) + "Id" }
+func AttachmentParam(a model.ResourceRef) string { return pascal(string(a)) + "Id" }
 
 // DeployOrder says, step by step, how to deploy a template set: nothing
 // for a single template.
@@ -198,11 +198,11 @@ func splitRefused(n *model.Network) bool {
 // them, its Transit Gateways with their route tables, and the attachments
 // of its VPCs or to its gateways.
 func accountPart(n *model.Network, acct string) *model.Network {
-	in := func(vpc model.Address) bool {
+	in := func(vpc model.ResourceRef) bool {
 		v, ok := n.VPC(vpc)
 		return ok && v.Account == acct
 	}
-	lbHere := func(a model.Address) bool {
+	lbHere := func(a model.ResourceRef) bool {
 		lb, ok := lbIn(n, a)
 		return ok && in(lb.VPC)
 	}
@@ -231,7 +231,7 @@ func accountPart(n *model.Network, acct string) *model.Network {
 	p.WebACLs = keep(n.WebACLs, func(w model.WebACL) bool { return lbHere(w.Protects) })
 	p.AliasRecords = keep(n.AliasRecords, func(r model.AliasRecord) bool { return lbHere(r.Target) })
 	p.TransitGateways = keep(n.TransitGateways, func(t model.TransitGateway) bool { return t.Account == acct })
-	owns := func(tgw model.Address) bool {
+	owns := func(tgw model.ResourceRef) bool {
 		return slices.ContainsFunc(p.TransitGateways, func(t model.TransitGateway) bool { return t.Addr == tgw })
 	}
 	p.TGWAttachments = keep(n.TGWAttachments, func(a model.TGWAttachment) bool { return in(a.VPC) || owns(a.TGW) })
@@ -250,7 +250,7 @@ func keep[T any](s []T, ok func(T) bool) []T {
 }
 
 // lbIn returns the load balancer at a in n.
-func lbIn(n *model.Network, a model.Address) (model.LoadBalancer, bool) {
+func lbIn(n *model.Network, a model.ResourceRef) (model.LoadBalancer, bool) {
 	for _, lb := range n.LoadBalancers {
 		if lb.Addr == a {
 			return lb, true

@@ -76,8 +76,8 @@ type Box struct {
 	Class  string // CSS class: tier for bands and subnets, resource kind for nodes
 	Rect   Rect
 	Lines  []string
-	Addrs  []model.Address // what the box stands for; empty for labels
-	Parent int             // index of the enclosing box; -1 at the top
+	Addrs  []model.ResourceRef // what the box stands for; empty for labels
+	Parent int                 // index of the enclosing box; -1 at the top
 	// Highlight marks a box on the highlighted path; Blocked the box whose
 	// rule stops the flow.
 	Highlight, Blocked bool
@@ -373,7 +373,7 @@ func (l *layouter) layoutVPC(vs *vpcScene) *vpcGeom {
 	_ = nz
 
 	// Vertical positions.
-	g.boxes = append(g.boxes, Box{ID: vs.id, Kind: KindVPC, Class: "vpc", Lines: nonEmpty(title, sub), Addrs: []model.Address{vs.vpc.Addr}, Parent: -1})
+	g.boxes = append(g.boxes, Box{ID: vs.id, Kind: KindVPC, Class: "vpc", Lines: nonEmpty(title, sub), Addrs: []model.ResourceRef{vs.vpc.Addr}, Parent: -1})
 	g.at[vs.id] = 0
 	y := padY + len(nonEmpty(title, sub))*lineH + padY
 	if len(vs.zones) > 0 {
@@ -438,7 +438,7 @@ func (l *layouter) layoutVPC(vs *vpcScene) *vpcGeom {
 				si := len(g.boxes)
 				g.at[sn.id] = si
 				g.boxes = append(g.boxes, Box{ID: sn.id, Kind: KindSubnet, Class: tierClass(t), Lines: sn.lines,
-					Rect: Rect{g.colX[zi], sy, colW, h}, Addrs: []model.Address{sn.sub.Addr}, Parent: bi})
+					Rect: Rect{g.colX[zi], sy, colW, h}, Addrs: []model.ResourceRef{sn.sub.Addr}, Parent: bi})
 				ny := sy + len(sn.lines)*lineH + 2*padY
 				for _, nd := range sn.nodes {
 					w, nh := boxSize(nd.lines)
@@ -503,8 +503,8 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-func nonZero(as []model.Address) []model.Address {
-	var out []model.Address
+func nonZero(as []model.ResourceRef) []model.ResourceRef {
+	var out []model.ResourceRef
 	for _, a := range as {
 		if !a.IsZero() && !slices.Contains(out, a) {
 			out = append(out, a)

@@ -12,7 +12,7 @@ import (
 
 // Internet is the address a reachability path uses for the internet; the
 // diagram draws it as the "Internet" box above the region.
-const Internet model.Address = "internet"
+const Internet model.ResourceRef = "internet"
 
 // The scene is the logical picture: which boxes exist, where they belong
 // (VPC, tier row, zone column, subnet) and which arrows join them. The SVG
@@ -31,14 +31,14 @@ const (
 
 type node struct {
 	id    string
-	addrs []model.Address
+	addrs []model.ResourceRef
 	class string // CSS class and DOT/Mermaid shape hint
 	lines []string
 	vpc   int // index into scene.vpcs; -1 for nodes outside every VPC
 	place place
-	tier  model.Tier    // placeStack
-	sub   model.Address // placeCell
-	sgs   []model.Address
+	tier  model.Tier        // placeStack
+	sub   model.ResourceRef // placeCell
+	sgs   []model.ResourceRef
 	lane  int // placeStack: lane in the stack column
 	box   int // index of its box in the Picture
 }
@@ -86,8 +86,8 @@ type scene struct {
 	joins  []*node // Transit Gateways and peering connections
 	edges  []edge
 	byID   map[string]any // *node, *subnetNode or *vpcScene
-	nodeOf map[model.Address]*node
-	subOf  map[model.Address]*subnetNode
+	nodeOf map[model.ResourceRef]*node
+	subOf  map[model.ResourceRef]*subnetNode
 }
 
 var tierOrder = []model.Tier{model.Public, model.Private, model.Isolated}
@@ -95,7 +95,7 @@ var tierOrder = []model.Tier{model.Public, model.Private, model.Isolated}
 // buildScene reads the network. It never fails: resources that refer to
 // things the network lacks are drawn where they can be, or left out.
 func buildScene(n *model.Network) *scene {
-	s := &scene{byID: map[string]any{}, nodeOf: map[model.Address]*node{}, subOf: map[model.Address]*subnetNode{}}
+	s := &scene{byID: map[string]any{}, nodeOf: map[model.ResourceRef]*node{}, subOf: map[model.ResourceRef]*subnetNode{}}
 	s.title = n.Name
 	if s.title == "" {
 		s.title = "network"
@@ -111,7 +111,7 @@ func buildScene(n *model.Network) *scene {
 		s.title += " (" + strings.Join(sub, ", ") + ")"
 	}
 
-	vpcIndex := map[model.Address]int{}
+	vpcIndex := map[model.ResourceRef]int{}
 	addVPC := func(v model.VPC) int {
 		if i, ok := vpcIndex[v.Addr]; ok {
 			return i
@@ -130,11 +130,11 @@ func buildScene(n *model.Network) *scene {
 	}
 	// vpcFor finds the VPC a resource belongs to, falling back to its
 	// subnets' VPC, then to a stand-in, so nothing is lost.
-	subnetVPC := map[model.Address]model.Address{}
+	subnetVPC := map[model.ResourceRef]model.ResourceRef{}
 	for _, sn := range n.Subnets {
 		subnetVPC[sn.Addr] = sn.VPC
 	}
-	vpcFor := func(v model.Address, subnets ...model.Address) int {
+	vpcFor := func(v model.ResourceRef, subnets ...model.ResourceRef) int {
 		if v.IsZero() {
 			for _, a := range subnets {
 				if sv, ok := subnetVPC[a]; ok && !sv.IsZero() {
@@ -200,7 +200,7 @@ func buildScene(n *model.Network) *scene {
 		return nd
 	}
 	// tierOfSubnets is the row for a resource spread over subnets.
-	tierOfSubnets := func(vi int, subnets []model.Address, fallback model.Tier) model.Tier {
+	tierOfSubnets := func(vi int, subnets []model.ResourceRef, fallback model.Tier) model.Tier {
 		for _, a := range subnets {
 			if sn, ok := s.subOf[a]; ok {
 				return sn.tier
@@ -210,7 +210,7 @@ func buildScene(n *model.Network) *scene {
 	}
 	// cellOrStack puts a one-subnet resource in its subnet's cell when the
 	// subnet is drawn, in the stack column otherwise.
-	cellOrStack := func(nd *node, vi int, subnet model.Address, fallback model.Tier) {
+	cellOrStack := func(nd *node, vi int, subnet model.ResourceRef, fallback model.Tier) {
 		if sn, ok := s.subOf[subnet]; ok && s.vpcs[vi].has(sn) {
 			nd.place, nd.sub = placeCell, subnet
 			sn.nodes = append(sn.nodes, nd)
@@ -221,7 +221,7 @@ func buildScene(n *model.Network) *scene {
 
 	for _, g := range n.InternetGateways {
 		vi := vpcFor(g.VPC)
-		nd := add(vi, &node{addrs: []model.Address{g.Addr}, class: "igw", lines: []string{"internet gateway", shorten(string(g.Addr), 28)}})
+		nd := add(vi, &node{addrs: []model.ResourceRef{g.Addr}, class: "igw", lines: []string{"internet gateway", shorten(string(g.Addr), 28)}})
 		if s.vpcs[vi].igw == nil {
 			nd.place = placeIGW
 			s.vpcs[vi].igw = nd
@@ -230,7 +230,7 @@ func buildScene(n *model.Network) *scene {
 		}
 	}
 	for _, g := range n.EgressOnlyInternetGateways {
-		add(vpcFor(g.VPC), &node{addrs: []model.Address{g.Addr}, class: "igw", place: placeGateway,
+		add(vpcFor(g.VPC), &node{addrs: []model.ResourceRef{g.Addr}, class: "igw", place: placeGateway,
 			lines: []string{"egress-only IGW", "IPv6 out only"}})
 	}
 	for _, g := range n.NATGateways {
@@ -239,7 +239,7 @@ func buildScene(n *model.Network) *scene {
 		if g.Private {
 			lines = []string{"private NAT gateway"}
 		}
-		nd := &node{addrs: []model.Address{g.Addr, g.ENI}, class: "nat"}
+		nd := &node{addrs: []model.ResourceRef{g.Addr, g.ENI}, class: "nat"}
 		if g.Regional || g.Subnet.IsZero() {
 			lines[0] = "regional " + lines[0]
 			if len(g.Zones) > 0 {
@@ -260,7 +260,7 @@ func buildScene(n *model.Network) *scene {
 		if ni.InstanceType != "" {
 			lines = append(lines, ni.InstanceType)
 		}
-		nd := add(vi, &node{addrs: []model.Address{ni.Addr, ni.ENI}, class: "nat", lines: lines, sgs: []model.Address{ni.SecurityGroup}})
+		nd := add(vi, &node{addrs: []model.ResourceRef{ni.Addr, ni.ENI}, class: "nat", lines: lines, sgs: []model.ResourceRef{ni.SecurityGroup}})
 		cellOrStack(nd, vi, ni.Subnet, model.Public)
 	}
 	for _, lb := range n.LoadBalancers {
@@ -279,7 +279,7 @@ func buildScene(n *model.Network) *scene {
 		if l := listenersText(lb.Listeners); l != "" {
 			lines = append(lines, l)
 		}
-		addrs := append([]model.Address{lb.Addr}, lb.ENIs...)
+		addrs := append([]model.ResourceRef{lb.Addr}, lb.ENIs...)
 		fb := model.Private
 		if lb.InternetFacing {
 			fb = model.Public
@@ -304,7 +304,7 @@ func buildScene(n *model.Network) *scene {
 		if len(sv.Subnets) > 1 {
 			lines = append(lines, "in "+plural(len(sv.Subnets), "subnet"))
 		}
-		add(vi, &node{addrs: []model.Address{sv.Addr}, class: "service", lines: wrap(lines, 30), sgs: []model.Address{sv.SecurityGroup},
+		add(vi, &node{addrs: []model.ResourceRef{sv.Addr}, class: "service", lines: wrap(lines, 30), sgs: []model.ResourceRef{sv.SecurityGroup},
 			place: placeStack, tier: tierOfSubnets(vi, sv.Subnets, model.Private)})
 	}
 	for _, db := range n.Databases {
@@ -320,7 +320,7 @@ func buildScene(n *model.Network) *scene {
 		if db.MultiAZ {
 			az = "Multi-AZ"
 		}
-		add(vi, &node{addrs: []model.Address{db.Addr}, class: "db", lines: wrap([]string{"database", name, az}, 30), sgs: []model.Address{db.SecurityGroup},
+		add(vi, &node{addrs: []model.ResourceRef{db.Addr}, class: "db", lines: wrap([]string{"database", name, az}, 30), sgs: []model.ResourceRef{db.SecurityGroup},
 			place: placeStack, tier: tierOfSubnets(vi, db.Subnets, model.Isolated)})
 	}
 	for _, b := range n.Bastions {
@@ -329,8 +329,8 @@ func buildScene(n *model.Network) *scene {
 		if b.Mode == model.BastionSSH {
 			how = "SSH"
 		}
-		add(vi, &node{addrs: []model.Address{b.Addr}, class: "bastion", lines: []string{"bastion", how}, sgs: []model.Address{b.SecurityGroup},
-			place: placeStack, tier: tierOfSubnets(vi, []model.Address{b.Subnet}, model.Public)})
+		add(vi, &node{addrs: []model.ResourceRef{b.Addr}, class: "bastion", lines: []string{"bastion", how}, sgs: []model.ResourceRef{b.SecurityGroup},
+			place: placeStack, tier: tierOfSubnets(vi, []model.ResourceRef{b.Subnet}, model.Public)})
 	}
 	// Interface endpoints of one VPC and tier share a box: four endpoints
 	// in three zones would otherwise be twelve boxes saying the same thing.
@@ -349,7 +349,7 @@ func buildScene(n *model.Network) *scene {
 			svc = string(e.Addr)
 		}
 		if e.Type == model.GatewayEndpoint {
-			add(vi, &node{addrs: []model.Address{e.Addr}, class: "endpoint", place: placeEndpoint,
+			add(vi, &node{addrs: []model.ResourceRef{e.Addr}, class: "endpoint", place: placeEndpoint,
 				lines: []string{shorten(svc, 30), "gateway endpoint"}})
 			continue
 		}
@@ -361,7 +361,7 @@ func buildScene(n *model.Network) *scene {
 		}
 		g.addrs = append(g.addrs, e.Addr)
 		g.addrs = append(g.addrs, e.ENIs...)
-		for _, a := range append([]model.Address{e.Addr}, e.ENIs...) {
+		for _, a := range append([]model.ResourceRef{e.Addr}, e.ENIs...) {
 			if _, ok := s.nodeOf[a]; !ok && !a.IsZero() {
 				s.nodeOf[a] = g
 			}
@@ -375,13 +375,13 @@ func buildScene(n *model.Network) *scene {
 	}
 	for _, f := range n.Firewalls {
 		vi := vpcFor(f.VPC, f.Subnets...)
-		add(vi, &node{addrs: []model.Address{f.Addr}, class: "firewall", lines: []string{"network firewall", plural(len(f.Rules), "rule")},
+		add(vi, &node{addrs: []model.ResourceRef{f.Addr}, class: "firewall", lines: []string{"network firewall", plural(len(f.Rules), "rule")},
 			place: placeStack, tier: tierOfSubnets(vi, f.Subnets, model.Public)})
 	}
 	// Imported instances sit in the subnet of their first interface; moat's
 	// own NAT instances are drawn above, so skip instances already drawn.
-	eniSGs := map[model.Address][]model.Address{}
-	eniSubnet := map[model.Address]model.Address{}
+	eniSGs := map[model.ResourceRef][]model.ResourceRef{}
+	eniSubnet := map[model.ResourceRef]model.ResourceRef{}
 	for _, e := range n.ENIs {
 		eniSGs[e.Addr] = e.SecurityGroups
 		eniSubnet[e.Addr] = e.Subnet
@@ -390,8 +390,8 @@ func buildScene(n *model.Network) *scene {
 		if _, drawn := s.nodeOf[in.Addr]; drawn {
 			continue
 		}
-		var subnet model.Address
-		var sgs []model.Address
+		var subnet model.ResourceRef
+		var sgs []model.ResourceRef
 		for _, e := range in.ENIs {
 			if subnet.IsZero() {
 				subnet = eniSubnet[e]
@@ -410,7 +410,7 @@ func buildScene(n *model.Network) *scene {
 			lines = append(lines, shorten(in.ID, 28))
 		}
 		vi := vpcFor("", subnet)
-		nd := add(vi, &node{addrs: append([]model.Address{in.Addr}, in.ENIs...), class: "instance", lines: lines, sgs: sgs})
+		nd := add(vi, &node{addrs: append([]model.ResourceRef{in.Addr}, in.ENIs...), class: "instance", lines: lines, sgs: sgs})
 		cellOrStack(nd, vi, subnet, model.Private)
 	}
 	// ENIs point at their owner so a path naming an interface lights up
@@ -429,7 +429,7 @@ func buildScene(n *model.Network) *scene {
 		if t.ID != "" {
 			lines[1] = shorten(t.ID, 28)
 		}
-		jn := add(-1, &node{addrs: []model.Address{t.Addr}, class: "tgw", lines: lines})
+		jn := add(-1, &node{addrs: []model.ResourceRef{t.Addr}, class: "tgw", lines: lines})
 		s.joins = append(s.joins, jn)
 		var others []string
 		for _, at := range n.TGWAttachments {
@@ -455,9 +455,9 @@ func buildScene(n *model.Network) *scene {
 		if !p.Active {
 			state = "peering (inactive)"
 		}
-		jn := add(-1, &node{addrs: []model.Address{p.Addr}, class: "pcx", lines: []string{state, shorten(string(p.Addr), 28)}})
+		jn := add(-1, &node{addrs: []model.ResourceRef{p.Addr}, class: "pcx", lines: []string{state, shorten(string(p.Addr), 28)}})
 		s.joins = append(s.joins, jn)
-		for _, v := range []model.Address{p.Requester, p.Accepter} {
+		for _, v := range []model.ResourceRef{p.Requester, p.Accepter} {
 			if v.IsZero() {
 				continue
 			}
@@ -479,7 +479,7 @@ func (v *vpcScene) has(sn *subnetNode) bool { return slices.Contains(v.subnets, 
 // ingress from outside every VPC (or an internet-facing front end's
 // listeners) is an arrow from the internet.
 func (s *scene) flows(n *model.Network) {
-	bySG := map[model.Address][]*node{}
+	bySG := map[model.ResourceRef][]*node{}
 	var all []*node
 	for _, vs := range s.vpcs {
 		for _, nd := range vs.nodes {
@@ -577,7 +577,7 @@ func (s *scene) flows(n *model.Network) {
 			continue
 		}
 		if vs.inet == nil {
-			vs.inet = &node{id: "inet" + itoa(nd.vpc), addrs: []model.Address{Internet}, class: "internet", lines: []string{"Internet"}, vpc: nd.vpc}
+			vs.inet = &node{id: "inet" + itoa(nd.vpc), addrs: []model.ResourceRef{Internet}, class: "internet", lines: []string{"Internet"}, vpc: nd.vpc}
 			s.byID[vs.inet.id] = vs.inet
 		}
 		label := strings.Join(fromInternet, ", ")

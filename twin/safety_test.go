@@ -117,7 +117,7 @@ func TestBuildOddNetworks(t *testing.T) {
 		}}},
 		ENIs: []model.ENI{
 			{Addr: "eni/a", Subnet: "subnet/a", PrivateIP: netip.MustParseAddr("10.9.9.9")},
-			{Addr: "eni/b", Subnet: "subnet/a", SecurityGroups: []model.Address{"sg/missing"}},
+			{Addr: "eni/b", Subnet: "subnet/a", SecurityGroups: []model.ResourceRef{"sg/missing"}},
 		},
 	}
 	p, err := twin.Build(n, "odd")

@@ -105,7 +105,7 @@ func runDeploy(cmd *cobra.Command, io *streams, path string, o deployOptions) er
 		stack = n.Name
 	}
 	addrs := awslive.AddressIndex(n)
-	name := func(a model.Address) string {
+	name := func(a model.ResourceRef) string {
 		// cfnimport names resources kind/LogicalID; moat's own address
 		// reads better.
 		if _, id, ok := strings.Cut(string(a), "/"); ok && !strings.Contains(id, "/") {

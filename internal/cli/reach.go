@@ -259,8 +259,8 @@ func writePathDiagram(path string, n *model.Network, a analyze.Answer) error {
 			break
 		}
 	}
-	var hl []model.Address
-	add := func(x model.Address) {
+	var hl []model.ResourceRef
+	add := func(x model.ResourceRef) {
 		if x != "" && (len(hl) == 0 || hl[len(hl)-1] != x) {
 			hl = append(hl, x)
 		}

@@ -279,7 +279,7 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 				add("sweep", analyze.Flow{Src: src, Dst: svc, Proto: model.TCP, Port: 443})
 			}
 		}
-		owners := map[model.Address]bool{h.Owner: true}
+		owners := map[model.ResourceRef]bool{h.Owner: true}
 		for _, o := range ifaces {
 			if owners[o.Owner] {
 				continue
