@@ -210,7 +210,7 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 	if err != nil {
 		return Flow{}, fmt.Sprintf("destination IP %q", dstIP)
 	}
-	f := Flow{Dst: ix.ipEndpoint(dst, nil), Port: portOf(dport), SrcPort: portOf(sport)}
+	f := Flow{Dst: ix.ipFlowEnd(dst, nil), Port: portOf(dport), SrcPort: portOf(sport)}
 	if ix.byPublic[dst] != nil {
 		// The packet carries the public address given, not the private
 		// one moat's endpoint for the interface names.
@@ -233,14 +233,14 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 	}
 	switch {
 	case start == "internet":
-		f.Src = Endpoint{Kind: Internet, IP: src}
+		f.Src = FlowEnd{Kind: Internet, IP: src}
 	case strings.HasPrefix(start, "i-"):
 		eps, err := ix.Resolve(start, true)
 		if err != nil {
 			return Flow{}, err.Error()
 		}
 		f.Src = eps[0]
-		if i := slices.IndexFunc(eps, func(e Endpoint) bool { return e.IP == src }); i >= 0 {
+		if i := slices.IndexFunc(eps, func(e FlowEnd) bool { return e.IP == src }); i >= 0 {
 			f.Src = eps[i]
 		}
 	case strings.HasPrefix(start, "subnet-"):
@@ -256,7 +256,7 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 		if ix.vpcs[model.JoinRef("vpc", start)] == nil {
 			return Flow{}, fmt.Sprintf("VPC %s is not in the model", start)
 		}
-		f.Src = Endpoint{Kind: Router, Addr: model.JoinRef("vpc", start), IP: src}
+		f.Src = FlowEnd{Kind: Router, Addr: model.JoinRef("vpc", start), IP: src}
 	case strings.HasPrefix(start, "vgw-"):
 		eps, err := ix.Resolve(start, true)
 		if err != nil {
@@ -277,7 +277,7 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 			return Flow{}, fmt.Sprintf("no VPN connection or virtual interface in the model ends at %s (%v)", start, addrs)
 		}
 		f.Src = eps[0]
-		if i := slices.IndexFunc(eps, func(e Endpoint) bool { return e.IP == src }); i >= 0 {
+		if i := slices.IndexFunc(eps, func(e FlowEnd) bool { return e.IP == src }); i >= 0 {
 			f.Src = eps[i]
 		}
 		f.Src.IP = src

@@ -175,8 +175,8 @@ func (ix *Index) exposed(d *device) (Exposed, bool, []Path) {
 			if ports.IsEmpty() {
 				continue
 			}
-			src := Endpoint{Kind: Internet, IP: f.src, Whole: true}
-			dst := devEndpoint(d)
+			src := FlowEnd{Kind: Internet, IP: f.src, Whole: true}
+			dst := devFlowEnd(d)
 			dst.IP = f.dst
 			var b netipx.IPSetBuilder
 			b.Add(f.dst)

@@ -30,30 +30,30 @@ var (
 // AWS's recommended NACL range (1024-65535) contain.
 const DefaultSourcePort = 49152
 
-// EndpointKind says what a flow's end is.
-type EndpointKind string
+// FlowEndKind says what a flow's end is.
+type FlowEndKind string
 
 const (
 	// Internet is a host on the internet (InternetIPv4 unless an IP is
 	// given).
-	Internet EndpointKind = "internet"
+	Internet FlowEndKind = "internet"
 	// Interface is an ENI (or a NAT gateway, which has one) in the network.
-	Interface EndpointKind = "interface"
+	Interface FlowEndKind = "interface"
 	// SubnetHost is a host in a subnet whose own security group allows
 	// the flow: questions about routes and NACLs, not one instance.
-	SubnetHost EndpointKind = "subnet"
+	SubnetHost FlowEndKind = "subnet"
 	// External is an address outside every modeled network.
-	External EndpointKind = "external"
+	External FlowEndKind = "external"
 	// AWSService is an AWS service reached by name (s3, dynamodb).
-	AWSService EndpointKind = "aws-service"
+	AWSService FlowEndKind = "aws-service"
 	// Balancer is a load balancer: a destination only; the flow continues
 	// from its interfaces to its targets.
-	Balancer EndpointKind = "load-balancer"
+	Balancer FlowEndKind = "load-balancer"
 )
 
-// Endpoint is one end of a flow, resolved against a network.
-type Endpoint struct {
-	Kind EndpointKind
+// FlowEnd is one end of a flow, resolved against a network.
+type FlowEnd struct {
+	Kind FlowEndKind
 	// Addr is the model address (an ENI, subnet or load balancer); zero
 	// for the internet, external IPs and services.
 	Addr model.ResourceRef
@@ -73,7 +73,7 @@ type Endpoint struct {
 	PublicIP bool
 }
 
-func (e Endpoint) String() string {
+func (e FlowEnd) String() string {
 	switch e.Kind {
 	case Internet:
 		if e.Service != "" {
@@ -98,7 +98,7 @@ func (e Endpoint) String() string {
 
 // Flow is one concrete question: a packet from Src to Dst.
 type Flow struct {
-	Src, Dst Endpoint
+	Src, Dst FlowEnd
 	Proto    model.Protocol // tcp, udp or icmp
 	Port     int            // destination port; ICMP type for icmp
 	SrcPort  int            // the client's port; replies go to it

@@ -18,11 +18,11 @@ import (
 const (
 	// OnPremises is a host beyond a VPN connection, a Direct Connect
 	// virtual interface or a virtual private gateway (Addr names which).
-	OnPremises EndpointKind = "on-premises"
+	OnPremises FlowEndKind = "on-premises"
 	// Router is the VPC router itself (Addr is the VPC): a packet handed to
 	// it from outside every subnet, as a gateway, a peering or a Transit
 	// Gateway hands one, delivered by the local route.
-	Router EndpointKind = "vpc-router"
+	Router FlowEndKind = "vpc-router"
 )
 
 type hybridIndex struct {
@@ -69,18 +69,18 @@ func (ix *Index) indexHybrid() {
 // addrs: a VPN connection whose customer gateway holds it, or a Direct
 // Connect virtual interface whose customer address it is. Each endpoint's
 // IP is the matching address.
-func (ix *Index) OnPremises(addrs []netip.Addr) []Endpoint {
-	var out []Endpoint
+func (ix *Index) OnPremises(addrs []netip.Addr) []FlowEnd {
+	var out []FlowEnd
 	for i := range ix.n.VPNConnections {
 		c := &ix.n.VPNConnections[i]
 		if c.CustomerIP.IsValid() && slices.Contains(addrs, c.CustomerIP) {
-			out = append(out, Endpoint{Kind: OnPremises, Addr: c.Addr, IP: c.CustomerIP})
+			out = append(out, FlowEnd{Kind: OnPremises, Addr: c.Addr, IP: c.CustomerIP})
 		}
 	}
 	for i := range ix.n.VirtualInterfaces {
 		v := &ix.n.VirtualInterfaces[i]
 		if v.CustomerAddress.IsValid() && slices.Contains(addrs, v.CustomerAddress.Addr()) {
-			out = append(out, Endpoint{Kind: OnPremises, Addr: v.Addr, IP: v.CustomerAddress.Addr()})
+			out = append(out, FlowEnd{Kind: OnPremises, Addr: v.Addr, IP: v.CustomerAddress.Addr()})
 		}
 	}
 	return out
@@ -89,7 +89,7 @@ func (ix *Index) OnPremises(addrs []netip.Addr) []Endpoint {
 // resolveHybrid resolves a VPN connection, virtual interface or virtual
 // private gateway: as a source, a host beyond it at the far-end address
 // AWS records.
-func (ix *Index) resolveHybrid(a model.ResourceRef, src bool) ([]Endpoint, bool, error) {
+func (ix *Index) resolveHybrid(a model.ResourceRef, src bool) ([]FlowEnd, bool, error) {
 	var ip netip.Addr
 	switch {
 	case ix.hybrid.vpns[a] != nil:
@@ -116,12 +116,12 @@ func (ix *Index) resolveHybrid(a model.ResourceRef, src bool) ([]Endpoint, bool,
 	if !ip.IsValid() {
 		return nil, true, fmt.Errorf("the model records no on-premises address for %s; give the flow's source IP", a)
 	}
-	return []Endpoint{{Kind: OnPremises, Addr: a, IP: ip}}, true, nil
+	return []FlowEnd{{Kind: OnPremises, Addr: a, IP: ip}}, true, nil
 }
 
 // fromOnPrem starts a packet beyond a VPN connection, a virtual interface
 // or a virtual private gateway.
-func (w *walker) fromOnPrem(src Endpoint) {
+func (w *walker) fromOnPrem(src FlowEnd) {
 	h := &w.ix.hybrid
 	if c := h.vpns[src.Addr]; c != nil {
 		switch {
@@ -276,7 +276,7 @@ func joinAddrs(as []model.ResourceRef) string {
 // fromRouter starts a packet at the VPC router: the local route delivers
 // it to the subnet holding the destination, through that subnet's NACL
 // and the interface's security groups.
-func (w *walker) fromRouter(src Endpoint) {
+func (w *walker) fromRouter(src FlowEnd) {
 	vi := w.ix.vpcs[src.Addr]
 	if vi == nil {
 		w.stop(src.Addr, HopSource, fmt.Sprintf("%s is not a VPC in the model", src.Addr), "")

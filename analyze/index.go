@@ -614,8 +614,8 @@ func (ix *Index) add(d *device) {
 	}
 }
 
-// vpcOfEndpoint is the VPC an endpoint is in, or nil.
-func (ix *Index) vpcOfEndpoint(e Endpoint) *vpcInfo {
+// vpcOfFlowEnd is the VPC an endpoint is in, or nil.
+func (ix *Index) vpcOfFlowEnd(e FlowEnd) *vpcInfo {
 	if s := ix.subnets[e.Subnet]; s != nil {
 		return s.vpc
 	}

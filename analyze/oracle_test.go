@@ -582,7 +582,7 @@ type oracleQ struct {
 // oracleEnd is an end of a question as brute force sees it: the endpoint
 // each packet's address is put into, and the addresses to try.
 type oracleEnd struct {
-	ep    Endpoint
+	ep    FlowEnd
 	addrs []netip.Addr
 	// space is the set the end stands for (nil for the internet): the
 	// addresses to try are all of it over IPv4, a sample over IPv6.
@@ -611,7 +611,7 @@ func internetUniverse() []netip.Addr {
 func subnetEnd(n *model.Network, s model.ResourceRef, v6 bool) oracleEnd {
 	sub, _ := n.Subnet(s)
 	// Whole, as the question's end: each packet goes to one of every host.
-	e := oracleEnd{ep: Endpoint{Kind: SubnetHost, Addr: s, Subnet: s, Whole: true}}
+	e := oracleEnd{ep: FlowEnd{Kind: SubnetHost, Addr: s, Subnet: s, Whole: true}}
 	p := sub.CIDR
 	if v6 {
 		p = sub.IPv6CIDR
@@ -658,14 +658,14 @@ func eniEnd(e model.ENI, v6 bool) oracleEnd {
 	var b netipx.IPSetBuilder
 	b.Add(a)
 	space, _ := b.IPSet()
-	return oracleEnd{ep: Endpoint{Kind: Interface, Addr: e.Addr, IP: a, Subnet: e.Subnet}, addrs: []netip.Addr{a}, space: space}
+	return oracleEnd{ep: FlowEnd{Kind: Interface, Addr: e.Addr, IP: a, Subnet: e.Subnet}, addrs: []netip.Addr{a}, space: space}
 }
 
 func internetEnd(v6 bool) oracleEnd {
 	if v6 {
-		return oracleEnd{ep: Endpoint{Kind: Internet}, addrs: internetUniverse6()}
+		return oracleEnd{ep: FlowEnd{Kind: Internet}, addrs: internetUniverse6()}
 	}
-	return oracleEnd{ep: Endpoint{Kind: Internet}, addrs: internetUniverse()}
+	return oracleEnd{ep: FlowEnd{Kind: Internet}, addrs: internetUniverse()}
 }
 
 // oracleInternet6 are the IPv6 internet ranges the generator's rules name.
@@ -1086,8 +1086,8 @@ func TestICMPTypeIsACut(t *testing.T) {
 		t.Fatal(err)
 	}
 	for sport := 1; sport <= 3; sport++ {
-		f := Flow{Src: Endpoint{Kind: Interface, Addr: "eni/a", IP: ip("10.1.1.10"), Subnet: "subnet/a"},
-			Dst: Endpoint{Kind: Interface, Addr: "eni/b", IP: ip("10.2.1.10"), Subnet: "subnet/b"}, Proto: model.ICMP, Port: 8, SrcPort: sport}
+		f := Flow{Src: FlowEnd{Kind: Interface, Addr: "eni/a", IP: ip("10.1.1.10"), Subnet: "subnet/a"},
+			Dst: FlowEnd{Kind: Interface, Addr: "eni/b", IP: ip("10.2.1.10"), Subnet: "subnet/b"}, Proto: model.ICMP, Port: 8, SrcPort: sport}
 		alone := NewIndex(&b.n).Trace(f)
 		for _, p := range a.Paths {
 			if p.Class.SrcPorts.Contains(sport) && p.Reachable != alone.Reachable {

@@ -55,7 +55,7 @@ type walker struct {
 	// security group of its own in the model.
 	srcHost, dstHost bool
 	// dstAny marks a destination that stands for every host of its
-	// subnet (Endpoint.Whole): each address a host may take is one.
+	// subnet (FlowEnd.Whole): each address a host may take is one.
 	dstAny bool
 	// routing is the subnet whose route table last forwarded (or failed
 	// to forward) the packet: where a hypothetical trace resumes.

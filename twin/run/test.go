@@ -201,10 +201,10 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 			ifaces = append(ifaces, h)
 		}
 	}
-	endpoint := func(name string, src bool) (analyze.Endpoint, bool) {
+	endpoint := func(name string, src bool) (analyze.FlowEnd, bool) {
 		eps, err := ix.Resolve(name, src)
 		if err != nil || len(eps) != 1 {
-			return analyze.Endpoint{}, false
+			return analyze.FlowEnd{}, false
 		}
 		return eps[0], true
 	}
@@ -460,7 +460,7 @@ func publicService(p *twin.Plan, svc string, inet *twin.Host) *twin.Host {
 
 // subnetHost is the twin's host for the analyzer's "any host in a
 // subnet", when it sits at the address the flow names.
-func subnetHost(p *twin.Plan, e analyze.Endpoint) *twin.Host {
+func subnetHost(p *twin.Plan, e analyze.FlowEnd) *twin.Host {
 	for i := range p.Hosts {
 		h := &p.Hosts[i]
 		if h.Role == twin.RoleSubnetHost && h.Subnet == e.Subnet && (h.IP == e.IP || h.IPv6.IsValid() && h.IPv6 == e.IP) {
