@@ -168,7 +168,7 @@ func TestBatfishReplay(t *testing.T) {
 			default:
 				differ++
 				t.Errorf("%s: moat says reachable=%v, Batfish %s%v (%s)\n  path: %s\n  blocks: %v", c.Case, gotOK,
-					c.Expect.Disposition, c.Expect.DispositionAnyOf, strings.TrimSpace(c.Expect.Why), p.Summary(), p.Blocks)
+					c.Expect.Disposition, c.Expect.DispositionAnyOf, strings.TrimSpace(c.Expect.Why), p.Summary(), p.Blockers)
 			}
 		}
 	}
@@ -192,7 +192,7 @@ func addNested(t *testing.T, fsys fstest.MapFS, dir string, files []string) {
 func okDisposition(d string) bool { return d == "ACCEPTED" || d == "EXITS_NETWORK" }
 
 func forwardOK(p Path) bool {
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		if b.Direction == Forward {
 			return false
 		}

@@ -566,7 +566,7 @@ func outcomeKey(p Path) string {
 		}
 		b.WriteByte('|')
 	}
-	for _, x := range p.Blocks {
+	for _, x := range p.Blockers {
 		fmt.Fprintf(&b, "%s:%s:%s:%t,", x.Resource, x.Kind, x.Direction, x.Assuming != "")
 	}
 	return b.String()

@@ -100,8 +100,8 @@ func TestClientPortRange(t *testing.T) {
 		t.Fatalf("verdict %s over client ports 1024-65535, want partial", a.Verdict)
 	}
 	for _, p := range a.Paths {
-		if !p.Reachable && (!p.Class.SrcPorts.Equal(Ports(model.Port(8080))) || p.Blocks[0].Resource != "nacl/private") {
-			t.Errorf("blocked class %s by %+v, want client port 8080 by nacl/private", ClassText(p), p.Blocks)
+		if !p.Reachable && (!p.Class.SrcPorts.Equal(Ports(model.Port(8080))) || p.Blockers[0].Resource != "nacl/private") {
+			t.Errorf("blocked class %s by %+v, want client port 8080 by nacl/private", ClassText(p), p.Blockers)
 		}
 	}
 	a, err = ix.Reach(Question{From: "service", To: "s3", Port: 443})
@@ -230,13 +230,13 @@ func TestPrivateAddressDoesNotCrossTheInternet(t *testing.T) {
 		t.Fatalf("verdict %s: %s", a.Verdict, a.Paths[0].Summary())
 	}
 	found := false
-	for _, b := range a.Blocks() {
+	for _, b := range a.Blockers() {
 		if strings.Contains(b.Reason, "10.99.0.10 is a private address, not routable on the internet") {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("blocks %+v do not say the address is private", a.Blocks())
+		t.Errorf("blocks %+v do not say the address is private", a.Blockers())
 	}
 }
 

@@ -109,7 +109,7 @@ func metFirewall(p Path) bool {
 	if hasKind(p.Forward, HopFirewall) {
 		return true
 	}
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		if b.Kind == HopFirewall && b.Direction == Forward {
 			return true
 		}
@@ -163,7 +163,7 @@ func (ix *Index) checkFirewalled() []Check {
 					fz, rz := firewallZones(p.Forward), firewallZones(p.Return)
 					switch {
 					case !p.Reachable:
-						c.Detail = "it cannot: " + pathBlocks(p)
+						c.Detail = "it cannot: " + pathBlockers(p)
 					case !hasKind(p.Forward, HopFirewall) || !hasKind(p.Forward, HopNAT):
 						c.Detail = "it gets there without the firewall and NAT: " + p.Summary()
 					case len(fz) != 1 || len(rz) != 1 || fz[0] != rz[0]:
@@ -181,7 +181,7 @@ func (ix *Index) checkFirewalled() []Check {
 		case p.Reachable:
 			c.Detail = "it can: " + p.Summary()
 		case !metFirewall(p):
-			c.Detail = "it is stopped, but not by the firewall: " + pathBlocks(p)
+			c.Detail = "it is stopped, but not by the firewall: " + pathBlockers(p)
 		default:
 			c.OK = true
 		}

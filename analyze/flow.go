@@ -185,8 +185,8 @@ func (h Hop) String() string {
 	return fmt.Sprintf("%s (%s)", h.Resource, h.Rule)
 }
 
-// Block is one setting that stops a packet and what would have to change.
-type Block struct {
+// Blocker is one setting that stops a packet and what would have to change.
+type Blocker struct {
 	Resource  model.ResourceRef `json:"resource"`
 	Kind      HopKind           `json:"kind"`
 	Direction Direction         `json:"direction"`
@@ -200,7 +200,7 @@ type Block struct {
 
 // Text is the reason, prefixed with the assumption it was found under:
 // "if eni/db/use1-az1 had a public IP: no ingress rule of sg/db ...".
-func (b Block) Text() string {
+func (b Blocker) Text() string {
 	if b.Assuming == "" {
 		return b.Reason
 	}
@@ -213,8 +213,8 @@ type Path struct {
 	Reachable bool
 	Forward   []Hop
 	Return    []Hop
-	// Blocks lists every setting that stops the flow, forward or return.
-	Blocks []Block
+	// Blockers lists every setting that stops the flow, forward or return.
+	Blockers []Blocker
 	// Notes are assumptions the answer rests on (stand-in addresses,
 	// parts AWS does not show in the model).
 	Notes []string
@@ -256,13 +256,13 @@ type Answer struct {
 	Paths []Path
 }
 
-// Blocks returns every distinct blocking setting across the paths, in
+// Blockers returns every distinct blocking setting across the paths, in
 // order of first appearance.
-func (a Answer) Blocks() []Block {
-	seen := map[Block]bool{}
-	var out []Block
+func (a Answer) Blockers() []Blocker {
+	seen := map[Blocker]bool{}
+	var out []Blocker
 	for _, p := range a.Paths {
-		for _, b := range p.Blocks {
+		for _, b := range p.Blockers {
 			if !seen[b] {
 				seen[b] = true
 				out = append(out, b)

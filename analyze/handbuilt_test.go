@@ -84,7 +84,7 @@ type blockKey struct {
 
 func keys(p Path) []blockKey {
 	var out []blockKey
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		out = append(out, blockKey{b.Resource, b.Kind, b.Direction, b.Assuming})
 	}
 	return out
@@ -120,7 +120,7 @@ func wantBlocks(t *testing.T, p Path, want []blockKey) {
 	t.Helper()
 	if diff := cmp.Diff(want, keys(p)); diff != "" {
 		var why []string
-		for _, b := range p.Blocks {
+		for _, b := range p.Blockers {
 			why = append(why, b.Text())
 		}
 		t.Errorf("blocks (-want +got):\n%s\n%s", diff, strings.Join(why, "\n"))
@@ -153,7 +153,7 @@ func TestPeeringBothWays(t *testing.T) {
 	b := peered()
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 22))
 	if !p.Reachable {
-		t.Fatalf("eni/a -> eni/b blocked: %v", p.Blocks)
+		t.Fatalf("eni/a -> eni/b blocked: %v", p.Blockers)
 	}
 	for _, hops := range [][]Hop{p.Forward, p.Return} {
 		if _, ok := findHop(hops, "pcx/ab", "peering"); !ok {
@@ -177,8 +177,8 @@ func TestPeeringNotTransitive(t *testing.T) {
 	if p.Reachable || a.Verdict != Blocked {
 		t.Fatalf("A reaches C through B: %s", p.Summary())
 	}
-	if len(p.Blocks) == 0 || !strings.Contains(p.Blocks[0].Reason, "peering is not transitive") || p.Blocks[0].Resource != "pcx/ab" {
-		t.Fatalf("first block should be pcx/ab, not transitive: %v", p.Blocks)
+	if len(p.Blockers) == 0 || !strings.Contains(p.Blockers[0].Reason, "peering is not transitive") || p.Blockers[0].Resource != "pcx/ab" {
+		t.Fatalf("first block should be pcx/ab, not transitive: %v", p.Blockers)
 	}
 	// Past it, as if the packet had reached C: C's reply is sent to B's
 	// peering, which does not carry it to A either.
@@ -199,7 +199,7 @@ func TestPeeringMissingReturnRoute(t *testing.T) {
 		t.Fatal("reachable without a return route")
 	}
 	wantBlocks(t, p, []blockKey{{"rtb/b", "route", Return, ""}})
-	if r := p.Blocks[0].Reason; r != "rtb/b has no route to 10.1.1.10" {
+	if r := p.Blockers[0].Reason; r != "rtb/b has no route to 10.1.1.10" {
 		t.Errorf("reason %q", r)
 	}
 	if _, ok := findHop(p.Forward, "pcx/ab", "peering"); !ok {
@@ -211,8 +211,8 @@ func TestPeeringInactive(t *testing.T) {
 	b := peered()
 	b.n.PeeringConnections[0].Active = false
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 22))
-	if p.Reachable || len(p.Blocks) == 0 || p.Blocks[0].Resource != "pcx/ab" || !strings.Contains(p.Blocks[0].Reason, "not active") {
-		t.Fatalf("want pcx/ab not active, got %v", p.Blocks)
+	if p.Reachable || len(p.Blockers) == 0 || p.Blockers[0].Resource != "pcx/ab" || !strings.Contains(p.Blockers[0].Reason, "not active") {
+		t.Fatalf("want pcx/ab not active, got %v", p.Blockers)
 	}
 }
 
@@ -236,7 +236,7 @@ func TestRouteMissingGoesOn(t *testing.T) {
 		{"nacl/b", "nacl-in", Forward, "the packet had reached subnet/b"},
 		{"sg/b", "sg-ingress", Forward, "the packet had reached subnet/b"},
 	})
-	if got := p.Blocks[1].Text(); !strings.HasPrefix(got, "if the packet had reached subnet/b: nacl/b") {
+	if got := p.Blockers[1].Text(); !strings.HasPrefix(got, "if the packet had reached subnet/b: nacl/b") {
 		t.Errorf("text %q", got)
 	}
 	// Forward keeps only what the packet passed: nothing in VPC B.
@@ -277,7 +277,7 @@ func TestTGWPropagated(t *testing.T) {
 	b := hub()
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
 	if !p.Reachable {
-		t.Fatalf("blocked: %v", p.Blocks)
+		t.Fatalf("blocked: %v", p.Blockers)
 	}
 	// association -> route table -> attachment, both ways.
 	want := []string{"tgw-attach/a", "tgw-rtb/main", "tgw-attach/b"}
@@ -312,14 +312,14 @@ func TestTGWStaticBeatsPropagated(t *testing.T) {
 	rt.Routes = []model.TGWRoute{{Dest: pfx("10.2.0.0/16"), Blackhole: true}}
 	p = onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
 	wantBlocks(t, p, []blockKey{{"tgw-rtb/main", "tgw-route", Forward, ""}})
-	if r := p.Blocks[0].Reason; r != "tgw-rtb/main: route 10.2.0.0/16 is a blackhole" {
+	if r := p.Blockers[0].Reason; r != "tgw-rtb/main: route 10.2.0.0/16 is a blackhole" {
 		t.Errorf("reason %q", r)
 	}
 	// So does a more specific one: longest prefix first.
 	rt.Routes = []model.TGWRoute{{Dest: pfx("10.2.1.0/24"), Blackhole: true}}
 	p = onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
-	if p.Reachable || len(p.Blocks) == 0 || !strings.Contains(p.Blocks[0].Reason, "10.2.1.0/24 is a blackhole") {
-		t.Errorf("want the /24 blackhole, got %v", p.Blocks)
+	if p.Reachable || len(p.Blockers) == 0 || !strings.Contains(p.Blockers[0].Reason, "10.2.1.0/24 is a blackhole") {
+		t.Errorf("want the /24 blackhole, got %v", p.Blockers)
 	}
 }
 
@@ -328,7 +328,7 @@ func TestTGWNoPropagationNoRoute(t *testing.T) {
 	b.n.TGWRouteTables[0].Propagations = []model.ResourceRef{"tgw-attach/a"}
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
 	wantBlocks(t, p, []blockKey{{"tgw-rtb/main", "tgw-route", Forward, ""}})
-	if r := p.Blocks[0].Reason; r != "tgw-rtb/main has no route to 10.2.1.10" {
+	if r := p.Blockers[0].Reason; r != "tgw-rtb/main has no route to 10.2.1.10" {
 		t.Errorf("reason %q", r)
 	}
 	// B -> A still has its route there; the reply does not.
@@ -341,10 +341,10 @@ func TestTGWNoAssociation(t *testing.T) {
 	b.n.TGWAttachments[0].RouteTable = ""
 	b.n.TGWRouteTables[0].Associations = []model.ResourceRef{"tgw-attach/b"}
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
-	if p.Reachable || len(p.Blocks) == 0 {
+	if p.Reachable || len(p.Blockers) == 0 {
 		t.Fatal("reachable without an association")
 	}
-	if bl := p.Blocks[0]; bl.Resource != "tgw-attach/a" || bl.Reason != "tgw-attach/a is associated with no route table" {
+	if bl := p.Blockers[0]; bl.Resource != "tgw-attach/a" || bl.Reason != "tgw-attach/a is associated with no route table" {
 		t.Errorf("block %+v", bl)
 	}
 }
@@ -352,8 +352,8 @@ func TestTGWNoAssociation(t *testing.T) {
 func TestTGWZoneWithoutAttachmentSubnet(t *testing.T) {
 	b := hub()
 	p := onlyPath(t, b.ask(t, "eni/a2", "eni/b", 443))
-	if p.Reachable || len(p.Blocks) == 0 || p.Blocks[0].Resource != "tgw-attach/a" || !strings.Contains(p.Blocks[0].Reason, "no subnet in zone use1-az2") {
-		t.Fatalf("want tgw-attach/a has no subnet in use1-az2, got %v", p.Blocks)
+	if p.Reachable || len(p.Blockers) == 0 || p.Blockers[0].Resource != "tgw-attach/a" || !strings.Contains(p.Blockers[0].Reason, "no subnet in zone use1-az2") {
+		t.Fatalf("want tgw-attach/a has no subnet in use1-az2, got %v", p.Blockers)
 	}
 }
 
@@ -379,7 +379,7 @@ func natted() *netb {
 func TestNATGatewayOutbound(t *testing.T) {
 	p := onlyPath(t, natted().ask(t, "eni/app", "internet", 443))
 	if !p.Reachable {
-		t.Fatalf("blocked: %v", p.Blocks)
+		t.Fatalf("blocked: %v", p.Blockers)
 	}
 	if h, ok := findHop(p.Forward, "eni/natgw-a", "nat"); !ok || h.Rule != "NAT gateway translates 10.0.1.10 -> 10.0.0.5" {
 		t.Errorf("nat hop %q\n%s", h.Rule, hopText(p.Forward))
@@ -402,7 +402,7 @@ func TestNATGatewayNoInbound(t *testing.T) {
 		t.Fatal("the internet opened a connection through the NAT gateway")
 	}
 	wantBlocks(t, p, []blockKey{{"eni/natgw-a", "nat", Forward, ""}})
-	if r := p.Blocks[0].Reason; !strings.Contains(r, "accepts no connections") {
+	if r := p.Blockers[0].Reason; !strings.Contains(r, "accepts no connections") {
 		t.Errorf("reason %q", r)
 	}
 

@@ -770,7 +770,7 @@ func oracleKey(p Path) string {
 		}
 	}
 	b.WriteString(" | blocks")
-	for _, x := range p.Blocks {
+	for _, x := range p.Blockers {
 		fmt.Fprintf(&b, " %s:%s:%s", x.Resource, x.Kind, x.Direction)
 		if x.Assuming != "" {
 			b.WriteString("(assumed)")
@@ -1026,7 +1026,7 @@ func TestWholeSubnetEveryHost(t *testing.T) {
 	}
 	if a.Verdict != Reachable {
 		for _, p := range a.Paths {
-			t.Logf("%s: %v", ClassText(p), p.Blocks)
+			t.Logf("%s: %v", ClassText(p), p.Blockers)
 		}
 		t.Fatalf("verdict %s, want reachable for every host of subnet/b", a.Verdict)
 	}

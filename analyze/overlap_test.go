@@ -41,7 +41,7 @@ func TestOverlappingAccountsReachTheirOwnInterface(t *testing.T) {
 	ix := overlapping(t)
 	p := onlyPath(t, reach(t, ix, "eni/b2", "10.0.1.10", model.TCP, 443))
 	if !p.Reachable {
-		t.Fatalf("eni/b2 -> 10.0.1.10 blocked: %v\n%s", p.Blocks, hopText(p.Forward))
+		t.Fatalf("eni/b2 -> 10.0.1.10 blocked: %v\n%s", p.Blockers, hopText(p.Forward))
 	}
 	if p.Flow.Dst.Addr != "eni/b" {
 		t.Errorf("10.0.1.10 from eni/b2 names %s, want eni/b", p.Flow.Dst.Addr)
@@ -63,7 +63,7 @@ func TestOverlappingAccountsJudgePublicAddressByOwnInterface(t *testing.T) {
 	ix := overlapping(t)
 	p := onlyPath(t, reach(t, ix, "eni/b", "203.0.113.9", model.TCP, 443))
 	if !p.Reachable {
-		t.Fatalf("eni/b -> the internet blocked: %v\n%s", p.Blocks, hopText(p.Forward))
+		t.Fatalf("eni/b -> the internet blocked: %v\n%s", p.Blockers, hopText(p.Forward))
 	}
 	h, ok := findHop(p.Forward, "igw/b", "igw")
 	if !ok || !strings.Contains(h.Rule, "198.51.100.7") || !strings.Contains(h.Rule, "eni/b") {

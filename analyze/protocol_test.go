@@ -38,7 +38,7 @@ func TestProtocol47EverywhereAlike(t *testing.T) {
 			t.Fatal(err)
 		}
 		if a.Verdict != Reachable {
-			t.Fatalf("GRE service -> db: %s: %+v", a.Verdict, a.Paths[0].Blocks)
+			t.Fatalf("GRE service -> db: %s: %+v", a.Verdict, a.Paths[0].Blockers)
 		}
 	}
 	if a, _ := ix.Reach(Question{From: "eni/alb/use1-az1", To: "eni/db/use1-az1", Proto: gre}); a.Verdict != Blocked {

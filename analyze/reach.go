@@ -472,12 +472,12 @@ func (ix *Index) traceAs(f Flow, rec *consulted, client netip.Addr) (Path, netip
 		fw.client, fw.lbIP = client, f.Src.IP
 	}
 	if fw.stopped {
-		p.Blocks, p.Notes, p.Unknown = fw.block, fw.notes, fw.unknowns
+		p.Blockers, p.Notes, p.Unknown = fw.blockers, fw.notes, fw.unknowns
 		ix.beyond(&p, f, fw, nil)
 		return p, netip.Addr{}
 	}
 	ix.start(fw, f.Src)
-	p.Forward, p.Blocks, p.Notes, p.Unknown = fw.hops, fw.block, fw.notes, fw.unknowns
+	p.Forward, p.Blockers, p.Notes, p.Unknown = fw.hops, fw.blockers, fw.notes, fw.unknowns
 	if !fw.reached {
 		p.Notes = append(p.Notes, "the reply was not traced: the packet never arrived")
 		ix.beyond(&p, f, fw, nil)
@@ -487,12 +487,12 @@ func (ix *Index) traceAs(f Flow, rec *consulted, client netip.Addr) (Path, netip
 	if f.Src.Kind == Router {
 		// The router originated the packet: no host waits for a reply.
 		p.Notes = append(p.Notes, "the reply was not traced: the VPC router originated the packet")
-		p.Reachable = len(p.Blocks) == 0
+		p.Reachable = len(p.Blockers) == 0
 		return p, arrived
 	}
 	rw := ix.reply(fw, f)
 	p.Return = rw.hops
-	p.Blocks = append(p.Blocks, rw.block...)
+	p.Blockers = append(p.Blockers, rw.blockers...)
 	for _, u := range rw.unknowns {
 		if !slices.Contains(p.Unknown, u) {
 			p.Unknown = append(p.Unknown, u)
@@ -503,7 +503,7 @@ func (ix *Index) traceAs(f Flow, rec *consulted, client netip.Addr) (Path, netip
 			p.Notes = append(p.Notes, n)
 		}
 	}
-	p.Reachable = fw.reached && rw.reached && len(p.Blocks) == 0
+	p.Reachable = fw.reached && rw.reached && len(p.Blockers) == 0
 	if !p.Reachable {
 		ix.beyond(&p, f, fw, rw)
 	}
@@ -603,7 +603,7 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	}
 	p := Path{Flow: f}
 	if lb == nil {
-		p.Blocks = []Block{{Resource: f.Dst.Addr, Kind: HopLoadBalancer, Direction: Forward, Reason: "not a load balancer"}}
+		p.Blockers = []Blocker{{Resource: f.Dst.Addr, Kind: HopLoadBalancer, Direction: Forward, Reason: "not a load balancer"}}
 		return p
 	}
 	var first Path
@@ -617,22 +617,22 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 		// interfaces are in the model.
 		first = Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: HopDeliver, Rule: "API Gateway endpoint, outside the VPC"}}}
 	}
-	p.Forward, p.Return, p.Blocks, p.Notes, p.Unknown = first.Forward, first.Return, first.Blocks, first.Notes, first.Unknown
+	p.Forward, p.Return, p.Blockers, p.Notes, p.Unknown = first.Forward, first.Return, first.Blockers, first.Notes, first.Unknown
 	rec.listeners(lb)
 	l, ok := listenerFor(lb.lb, f.Proto, f.Port)
 	if !ok {
-		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: HopListener, Direction: Forward,
+		p.Blockers = append(p.Blockers, Blocker{Resource: lb.lb.Addr, Kind: HopListener, Direction: Forward,
 			Reason: fmt.Sprintf("%s has no listener on %s", lb.lb.Addr, f.traffic()), Fix: fmt.Sprintf("add a listener on %s, or use a listener port", f.traffic())})
 		return p
 	}
 	p.Forward = append(p.Forward, Hop{Resource: lb.lb.Addr, Kind: HopListener, Rule: listenerText(lb.lb, l)})
 	if l.RedirectToHTTPS {
-		p.Reachable = len(p.Blocks) == 0
+		p.Reachable = len(p.Blockers) == 0
 		return p
 	}
 	targets, port := ix.targetsOf(lb, l)
 	if len(targets) == 0 {
-		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: HopTarget, Direction: Forward, Reason: fmt.Sprintf("%s has no targets in the model", lb.lb.Addr), Fix: "register targets"})
+		p.Blockers = append(p.Blockers, Blocker{Resource: lb.lb.Addr, Kind: HopTarget, Direction: Forward, Reason: fmt.Sprintf("%s has no targets in the model", lb.lb.Addr), Fix: "register targets"})
 		return p
 	}
 	from := lb.enis
@@ -669,8 +669,8 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	}
 done:
 	ok = tried[0].Reachable
-	seen := map[Block]bool{}
-	for _, b := range p.Blocks {
+	seen := map[Blocker]bool{}
+	for _, b := range p.Blockers {
 		seen[b] = true
 	}
 	for i, leg := range tried {
@@ -678,10 +678,10 @@ done:
 			p.Forward = append(p.Forward, leg.Forward...)
 			p.Return = append(leg.Return, p.Return...)
 		}
-		for _, b := range leg.Blocks {
+		for _, b := range leg.Blockers {
 			if !seen[b] {
 				seen[b] = true
-				p.Blocks = append(p.Blocks, b)
+				p.Blockers = append(p.Blockers, b)
 			}
 		}
 		for _, n := range leg.Notes {
@@ -698,7 +698,7 @@ done:
 			break
 		}
 	}
-	p.Reachable = ok && first.Reachable && len(p.Blocks) == 0
+	p.Reachable = ok && first.Reachable && len(p.Blockers) == 0
 	return p
 }
 

@@ -26,13 +26,13 @@ type session struct {
 
 // walker follows one packet through the network.
 type walker struct {
-	ix    *Index
-	dir   Direction
-	pk    packet
-	hops  []Hop
-	block []Block
-	notes []string
-	steps int
+	ix       *Index
+	dir      Direction
+	pk       packet
+	hops     []Hop
+	blockers []Blocker
+	notes    []string
+	steps    int
 	// target is where the packet must arrive: the destination's address
 	// forward, the source's on the way back.
 	target netip.Addr
@@ -96,7 +96,7 @@ func (w *walker) hop(res model.ResourceRef, kind HopKind, rule string) {
 }
 
 func (w *walker) blocked(res model.ResourceRef, kind HopKind, reason, fix string) {
-	w.block = append(w.block, Block{Resource: res, Kind: kind, Direction: w.dir, Reason: reason, Fix: fix})
+	w.blockers = append(w.blockers, Blocker{Resource: res, Kind: kind, Direction: w.dir, Reason: reason, Fix: fix})
 }
 
 // stop ends the trace: nothing further can be evaluated.

@@ -528,7 +528,7 @@ func (ix *Index) outOnlyThrough(s *subnetInfo, host FlowEnd, dst netip.Addr, via
 	for _, p := range live {
 		if !p.Reachable {
 			c.OK = false
-			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s cannot reach the internet%s: %s", ClassText(p), over, pathBlocks(p)))
+			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s cannot reach the internet%s: %s", ClassText(p), over, pathBlockers(p)))
 			c.Evidence = append(c.Evidence, p)
 			break
 		}
@@ -621,7 +621,7 @@ func failing(a Answer) []Path {
 
 func blockSummary(a Answer) string {
 	var parts []string
-	for _, b := range a.Blocks() {
+	for _, b := range a.Blockers() {
 		parts = append(parts, b.Text())
 	}
 	if len(parts) == 0 {
@@ -630,9 +630,9 @@ func blockSummary(a Answer) string {
 	return strings.Join(parts, "; ")
 }
 
-func pathBlocks(p Path) string {
+func pathBlockers(p Path) string {
 	var parts []string
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		parts = append(parts, b.Text())
 	}
 	return strings.Join(parts, "; ")

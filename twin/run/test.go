@@ -42,7 +42,7 @@ func (c Case) Explain() string {
 	}
 	fmt.Fprintf(&w, "%s -> %s %s (%s)\n", c.Flow.Src, c.Flow.Dst, traffic(c.Flow), c.Why)
 	fmt.Fprintf(&w, "  analyzer: %s: %s\n", verdict(c.Path.Reachable), c.Path.Summary())
-	for _, b := range c.Path.Blocks {
+	for _, b := range c.Path.Blockers {
 		fmt.Fprintf(&w, "    blocked by %s (%s, %s): %s\n", b.Resource, b.Kind, b.Direction, b.Text())
 	}
 	if len(c.Path.Return) > 0 && c.Path.Reachable {
