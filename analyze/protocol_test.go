@@ -45,9 +45,9 @@ func TestProtocol47EverywhereAlike(t *testing.T) {
 		t.Errorf("GRE alb -> db: %s, want blocked (sg/db admits GRE from sg/service only)", a.Verdict)
 	}
 
-	tmpl, err := cfn.FromNetwork(n)
-	if err != nil {
-		t.Fatalf("the template rejects the GRE rules: %v", err)
+	tmpl, ds := cfn.FromNetwork(n)
+	if ds.HasErrors() {
+		t.Fatalf("the template rejects the GRE rules: %v", ds)
 	}
 	y, err := tmpl.YAML()
 	if err != nil {
@@ -57,9 +57,9 @@ func TestProtocol47EverywhereAlike(t *testing.T) {
 		t.Errorf("the template does not carry protocol 47 in the ACL entry and the group rule")
 	}
 
-	p, err := twin.Build(n, "gre")
-	if err != nil {
-		t.Fatal(err)
+	p, ds := twin.Build(n, "gre")
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	found := false
 	for _, ns := range p.Namespaces {

@@ -29,9 +29,9 @@ func imported(t *testing.T, path string) (*model.Network, map[string]model.Resou
 	if d.HasErrors() {
 		t.Fatal(d)
 	}
-	tm, err := cfn.FromNetwork(n)
-	if err != nil {
-		t.Fatal(err)
+	tm, ds := cfn.FromNetwork(n)
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	body, err := tm.JSON()
 	if err != nil {

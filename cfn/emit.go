@@ -1,11 +1,11 @@
 package cfn
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
 
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
 )
 
@@ -33,20 +33,21 @@ type emitter struct {
 
 // FromNetwork emits a CloudFormation template for n. The result is a pure
 // function of n: emitting the same network twice gives identical bytes.
-// Every problem found is returned, joined, rather than the first only.
-func FromNetwork(n *model.Network) (*Template, error) {
+// Every problem found is returned, rather than the first only. They are
+// problems of the network, not of a file, so they carry no position.
+func FromNetwork(n *model.Network) (*Template, diag.List) {
 	return fromNetwork(n, n, nil)
 }
 
 // fromNetwork emits the template of n, one account's part of all (all
 // itself for a single template), sharing its Transit Gateways with the
 // accounts in shares.
-func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
+func fromNetwork(n, all *model.Network, shares []string) (*Template, diag.List) {
 	if n == nil {
-		return nil, errors.New("no network to emit")
+		return nil, problem("no network to emit")
 	}
 	if len(n.VPCs) == 0 {
-		return nil, errors.New("network has no VPC to emit")
+		return nil, problem("network has no VPC to emit")
 	}
 	e := &emitter{
 		n:          n,
@@ -89,9 +90,26 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
 	e.outputs()
 	e.waivers() // last: they annotate resources emitted above
 	if len(e.errs) > 0 {
-		return nil, errors.Join(e.errs...)
+		return nil, problems(e.errs)
 	}
 	return e.t, nil
+}
+
+// problem is one error of the network being emitted; it has no place in
+// a file.
+func problem(format string, args ...any) diag.List {
+	var ds diag.List
+	ds.Errorf(diag.Range{}, "", format, args...)
+	return ds
+}
+
+// problems is the emitter's errors as diagnostics, in the order found.
+func problems(errs []error) diag.List {
+	var ds diag.List
+	for _, err := range errs {
+		ds.Errorf(diag.Range{}, "", "%v", err)
+	}
+	return ds
 }
 
 func (e *emitter) errorf(format string, args ...any) {

@@ -259,11 +259,9 @@ func (c *compiler) plan() []PlannedSubnet {
 			"the VPC %s is too small for the default subnets", vpc)
 		return nil
 	}
-	planned, errs := PlanSubnets(vpc, len(c.zones), reqs)
-	for _, e := range errs {
-		c.d.Errorf(c.s.Where(c.planPath(e)), e.Hint, "%s", e.Summary)
-	}
-	if len(errs) > 0 {
+	planned, ds := PlanSubnets(vpc, len(c.zones), reqs, func(in PlanInput) diag.Range { return c.s.Where(c.planPath(in)) })
+	c.d = append(c.d, ds...)
+	if ds.HasErrors() {
 		return nil
 	}
 	for _, p := range planned {
@@ -276,7 +274,7 @@ func (c *compiler) plan() []PlannedSubnet {
 }
 
 // planPath is the spec path a planner error is about.
-func (c *compiler) planPath(e PlanError) string {
+func (c *compiler) planPath(e PlanInput) string {
 	base := "network.subnets." + string(e.Tier)
 	switch e.Field {
 	case FieldVPC:

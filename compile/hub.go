@@ -251,9 +251,9 @@ func (h *hub) plan(v *hubVPC) []PlannedSubnet {
 		}
 		reqs = append(reqs, TierRequest{Tier: t, Size: size})
 	}
-	planned, errs := PlanSubnets(v.cidr, len(h.zones), reqs)
-	for _, e := range errs {
-		h.d.Errorf(h.s.Where(v.path), "use a larger range for the "+v.name+" VPC", "the %s VPC %s: %s", v.name, v.cidr, e.Summary)
+	planned, ds := PlanSubnets(v.cidr, len(h.zones), reqs, nil)
+	for _, d := range ds {
+		h.d.Errorf(h.s.Where(v.path), "use a larger range for the "+v.name+" VPC", "the %s VPC %s: %s", v.name, v.cidr, d.Summary)
 	}
 	return planned
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
 )
 
@@ -293,8 +294,19 @@ type regionalNAT struct {
 // on what the twin cannot run (peering, VPN attachments, IPv6 outside a
 // dual-stack VPC's /64 subnets): those parts are left out and listed in
 // Plan.Warnings. It fails only when there is nothing to build or the
-// addresses cannot be laid out.
-func Build(n *model.Network, stack string) (*Plan, error) {
+// addresses cannot be laid out; those problems are of the network and the
+// stack name, not of a file, so they carry no position.
+func Build(n *model.Network, stack string) (*Plan, diag.List) {
+	p, err := build(n, stack)
+	if err != nil {
+		var ds diag.List
+		ds.Errorf(diag.Range{}, "", "%v", err)
+		return nil, ds
+	}
+	return p, nil
+}
+
+func build(n *model.Network, stack string) (*Plan, error) {
 	if n == nil {
 		return nil, errors.New("no network to build a twin of")
 	}

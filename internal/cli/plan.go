@@ -91,14 +91,15 @@ func runPlan(io *streams, path string, opts planOptions) error {
 // renderTemplate emits the network as CloudFormation, checks that every
 // reference in it resolves, and encodes it.
 func renderTemplate(n *model.Network, format string) ([]byte, int, error) {
-	t, err := cfn.FromNetwork(n)
-	if err != nil {
-		return nil, 0, fmt.Errorf("build template: %w", err)
+	t, ds := cfn.FromNetwork(n)
+	if ds.HasErrors() {
+		return nil, 0, fmt.Errorf("build template: %w", ds)
 	}
 	if errs := cfn.Check(t); len(errs) > 0 {
 		return nil, 0, fmt.Errorf("template failed its own check (a moat bug; please report it): %w", errs[0])
 	}
 	var body []byte
+	var err error
 	if format == "json" {
 		body, err = t.JSON()
 	} else {
