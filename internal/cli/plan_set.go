@@ -27,7 +27,7 @@ type renderedTemplate struct {
 func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []string, error) {
 	set, ds := cfn.FromNetworkSet(n)
 	if ds.HasErrors() {
-		return nil, nil, fmt.Errorf("build template: %w", ds)
+		return nil, nil, fmt.Errorf("build template: %w", summaries(ds))
 	}
 	var out []renderedTemplate
 	for _, nt := range set {

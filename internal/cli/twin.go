@@ -71,7 +71,7 @@ func twinNetwork(io *streams, path, stack string) (*model.Network, *twin.Plan, e
 	}
 	p, ds := twin.Build(n, stack)
 	if ds.HasErrors() {
-		return nil, nil, &exitError{code: exitInput, err: fmt.Errorf("plan the twin: %w", ds)}
+		return nil, nil, &exitError{code: exitInput, err: fmt.Errorf("plan the twin: %w", summaries(ds))}
 	}
 	return n, p, nil
 }
