@@ -12,7 +12,7 @@ import (
 // SubnetClass is a subnet's tier as its routes make it, whatever its
 // name or tags say.
 type SubnetClass struct {
-	Subnet model.Address
+	Subnet model.ResourceRef
 	ZoneID string
 	Tier   model.Tier
 	// Reason is the route that decides it, or why there is none.
@@ -34,8 +34,8 @@ type SubnetClass struct {
 //     the internet, if anywhere, is reached through a translating hop;
 //   - isolated: no default route at all (a blackhole default counts as
 //     none); gateway endpoint routes to S3 and DynamoDB do not count.
-func (ix *Index) Classify() map[model.Address]SubnetClass {
-	out := make(map[model.Address]SubnetClass, len(ix.subnetsL))
+func (ix *Index) Classify() map[model.ResourceRef]SubnetClass {
+	out := make(map[model.ResourceRef]SubnetClass, len(ix.subnetsL))
 	for _, s := range ix.subnetsL {
 		out[s.s.Addr] = ix.classify(s)
 	}
@@ -74,7 +74,7 @@ func (ix *Index) classify(s *subnetInfo) SubnetClass {
 	return c
 }
 
-func (ix *Index) firewallSubnetRoutesIGW(target model.Address, zone string) string {
+func (ix *Index) firewallSubnetRoutesIGW(target model.ResourceRef, zone string) string {
 	fw := ix.firewalls[target]
 	if fw == nil {
 		return ""
@@ -95,10 +95,10 @@ func (ix *Index) firewallSubnetRoutesIGW(target model.Address, zone string) stri
 
 // Finding is one placement or configuration problem an audit reports.
 type Finding struct {
-	Rule     string        `json:"rule"`
-	Resource model.Address `json:"resource"`
-	Text     string        `json:"text"`
-	Fix      string        `json:"fix"`
+	Rule     string            `json:"rule"`
+	Resource model.ResourceRef `json:"resource"`
+	Text     string            `json:"text"`
+	Fix      string            `json:"fix"`
 }
 
 // AuditReport is the audit of a network.
@@ -140,7 +140,7 @@ func (ix *Index) Audit() AuditReport {
 				Fix:  fmt.Sprintf("give it the routes of a %s subnet", c.Declared)})
 		}
 	}
-	tierOf := func(a model.Address) model.Tier { return tiers[a].Tier }
+	tierOf := func(a model.ResourceRef) model.Tier { return tiers[a].Tier }
 	r.Findings = append(r.Findings, ix.databaseRules(tierOf)...)
 	r.Findings = append(r.Findings, ix.lambdaRules(tierOf)...)
 	r.Findings = append(r.Findings, ix.proxyRules(tierOf)...)
@@ -148,9 +148,9 @@ func (ix *Index) Audit() AuditReport {
 	return r
 }
 
-func (ix *Index) databaseRules(tierOf func(model.Address) model.Tier) []Finding {
+func (ix *Index) databaseRules(tierOf func(model.ResourceRef) model.Tier) []Finding {
 	var out []Finding
-	check := func(res model.Address, subnets []model.Address) {
+	check := func(res model.ResourceRef, subnets []model.ResourceRef) {
 		zones := map[string]bool{}
 		var bad []string
 		for _, a := range subnets {
@@ -179,8 +179,8 @@ func (ix *Index) databaseRules(tierOf func(model.Address) model.Tier) []Finding 
 		check(d.Addr, d.Subnets)
 	}
 	// Imported RDS interfaces: group them by VPC, as a subnet group is.
-	byVPC := map[model.Address][]model.Address{}
-	var order []model.Address
+	byVPC := map[model.ResourceRef][]model.ResourceRef{}
+	var order []model.ResourceRef
 	for _, d := range ix.devices {
 		if d.eni == nil || d.subnet == nil || !isRDS(d.eni) || ix.ownedByDatabase(d) {
 			continue
@@ -194,7 +194,7 @@ func (ix *Index) databaseRules(tierOf func(model.Address) model.Tier) []Finding 
 		}
 	}
 	for _, v := range order {
-		check(model.Address("rds in "+string(v)), byVPC[v])
+		check(model.ResourceRef("rds in "+string(v)), byVPC[v])
 	}
 	return out
 }
@@ -216,7 +216,7 @@ func isLambda(e *model.ENI) bool {
 	return strings.HasPrefix(e.Description, "AWS Lambda VPC ENI") || e.Type == "lambda"
 }
 
-func (ix *Index) lambdaRules(tierOf func(model.Address) model.Tier) []Finding {
+func (ix *Index) lambdaRules(tierOf func(model.ResourceRef) model.Tier) []Finding {
 	var out []Finding
 	for _, d := range ix.devices {
 		if d.eni == nil || d.subnet == nil || !isLambda(d.eni) {
@@ -235,9 +235,9 @@ func (ix *Index) lambdaRules(tierOf func(model.Address) model.Tier) []Finding {
 	return out
 }
 
-func (ix *Index) proxyRules(tierOf func(model.Address) model.Tier) []Finding {
+func (ix *Index) proxyRules(tierOf func(model.ResourceRef) model.Tier) []Finding {
 	var out []Finding
-	bad := func(res, subnet model.Address, what string) {
+	bad := func(res, subnet model.ResourceRef, what string) {
 		if subnet.IsZero() {
 			return
 		}

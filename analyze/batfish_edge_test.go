@@ -61,9 +61,9 @@ func batfishSearch(ix *Index, start, final string) (Path, bool, string) {
 		return Path{}, false, err.Error()
 	}
 	src := srcs[0]
-	finals := map[model.Address]bool{}
+	finals := map[model.ResourceRef]bool{}
 	type probe struct {
-		dst   Endpoint
+		dst   FlowEnd
 		proto model.Protocol
 		port  int
 	}
@@ -73,7 +73,7 @@ func batfishSearch(ix *Index, start, final string) (Path, bool, string) {
 		lb := ix.lbs[a]
 		for _, d := range lb.enis {
 			for _, l := range lb.lb.Listeners {
-				e := devEndpoint(d)
+				e := devFlowEnd(d)
 				e.Kind = Balancer
 				probes = append(probes, probe{e, model.TCP, l.Port})
 			}

@@ -168,7 +168,7 @@ func TestBatfishReplay(t *testing.T) {
 			default:
 				differ++
 				t.Errorf("%s: moat says reachable=%v, Batfish %s%v (%s)\n  path: %s\n  blocks: %v", c.Case, gotOK,
-					c.Expect.Disposition, c.Expect.DispositionAnyOf, strings.TrimSpace(c.Expect.Why), p.Summary(), p.Blocks)
+					c.Expect.Disposition, c.Expect.DispositionAnyOf, strings.TrimSpace(c.Expect.Why), p.Summary(), p.Blockers)
 			}
 		}
 	}
@@ -192,7 +192,7 @@ func addNested(t *testing.T, fsys fstest.MapFS, dir string, files []string) {
 func okDisposition(d string) bool { return d == "ACCEPTED" || d == "EXITS_NETWORK" }
 
 func forwardOK(p Path) bool {
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		if b.Direction == Forward {
 			return false
 		}
@@ -210,7 +210,7 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 	if err != nil {
 		return Flow{}, fmt.Sprintf("destination IP %q", dstIP)
 	}
-	f := Flow{Dst: ix.ipEndpoint(dst, nil), Port: portOf(dport), SrcPort: portOf(sport)}
+	f := Flow{Dst: ix.ipFlowEnd(dst, nil), Port: portOf(dport), SrcPort: portOf(sport)}
 	if ix.byPublic[dst] != nil {
 		// The packet carries the public address given, not the private
 		// one moat's endpoint for the interface names.
@@ -233,14 +233,14 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 	}
 	switch {
 	case start == "internet":
-		f.Src = Endpoint{Kind: Internet, IP: src}
+		f.Src = FlowEnd{Kind: Internet, IP: src}
 	case strings.HasPrefix(start, "i-"):
 		eps, err := ix.Resolve(start, true)
 		if err != nil {
 			return Flow{}, err.Error()
 		}
 		f.Src = eps[0]
-		if i := slices.IndexFunc(eps, func(e Endpoint) bool { return e.IP == src }); i >= 0 {
+		if i := slices.IndexFunc(eps, func(e FlowEnd) bool { return e.IP == src }); i >= 0 {
 			f.Src = eps[i]
 		}
 	case strings.HasPrefix(start, "subnet-"):
@@ -253,10 +253,10 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 	case strings.HasPrefix(start, "vpc-"):
 		// The VPC router originates the packet (Batfish injects it there
 		// with no ingress interface).
-		if ix.vpcs[model.Addr("vpc", start)] == nil {
+		if ix.vpcs[model.JoinRef("vpc", start)] == nil {
 			return Flow{}, fmt.Sprintf("VPC %s is not in the model", start)
 		}
-		f.Src = Endpoint{Kind: Router, Addr: model.Addr("vpc", start), IP: src}
+		f.Src = FlowEnd{Kind: Router, Addr: model.JoinRef("vpc", start), IP: src}
 	case strings.HasPrefix(start, "vgw-"):
 		eps, err := ix.Resolve(start, true)
 		if err != nil {
@@ -277,7 +277,7 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 			return Flow{}, fmt.Sprintf("no VPN connection or virtual interface in the model ends at %s (%v)", start, addrs)
 		}
 		f.Src = eps[0]
-		if i := slices.IndexFunc(eps, func(e Endpoint) bool { return e.IP == src }); i >= 0 {
+		if i := slices.IndexFunc(eps, func(e FlowEnd) bool { return e.IP == src }); i >= 0 {
 			f.Src = eps[i]
 		}
 		f.Src.IP = src

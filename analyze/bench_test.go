@@ -42,7 +42,7 @@ func BenchmarkReachOneFlow(b *testing.B) {
 	ix := NewIndex(large())
 	// Across the Transit Gateway, from a private subnet of VPC 3 to one of
 	// VPC 150, then the reply.
-	f := Flow{Src: ix.mustEndpoint("eni/eni-0003-07-03"), Dst: ix.mustEndpoint("eni/eni-0150-08-05"), Proto: model.TCP, Port: 443, SrcPort: DefaultSourcePort}
+	f := Flow{Src: ix.mustFlowEnd("eni/eni-0003-07-03"), Dst: ix.mustFlowEnd("eni/eni-0150-08-05"), Proto: model.TCP, Port: 443, SrcPort: DefaultSourcePort}
 	b.ReportAllocs()
 	for b.Loop() {
 		ix.Trace(f)
@@ -76,7 +76,7 @@ func benchVerify(b *testing.B, n *model.Network) {
 	reportHeap(b)
 }
 
-func (ix *Index) mustEndpoint(a string) Endpoint {
+func (ix *Index) mustFlowEnd(a string) FlowEnd {
 	eps, err := ix.Resolve(a, true)
 	if err != nil {
 		panic(err)

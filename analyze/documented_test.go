@@ -38,7 +38,7 @@ type documentedCase struct {
 		// resource that blocks some path; Unknown text the unresolved
 		// parts name.
 		Via       string
-		BlockedBy model.Address `json:"blocked_by"`
+		BlockedBy model.ResourceRef `json:"blocked_by"`
 		Unknown   string
 	}
 }
@@ -129,7 +129,7 @@ func judgeDocumented(ix *Index, c documentedCase) []string {
 	var blocks, unknown []string
 	for _, p := range a.Paths {
 		unknown = append(unknown, p.Unknown...)
-		for _, b := range p.Blocks {
+		for _, b := range p.Blockers {
 			blocks = append(blocks, string(b.Resource))
 		}
 		if !p.Reachable {

@@ -310,7 +310,7 @@ func (e routeEntry) kind() model.TargetKind {
 	return e.r.TargetKind
 }
 
-func (e routeEntry) target() model.Address {
+func (e routeEntry) target() model.ResourceRef {
 	if e.r == nil {
 		if e.ep != nil {
 			return e.ep.Addr

@@ -129,7 +129,7 @@ type Class struct {
 // space is a question between two ends, over sets: the addresses each end
 // stands for, the destination ports and the client ports.
 type space struct {
-	src, dst     Endpoint
+	src, dst     FlowEnd
 	srcSet       *netipx.IPSet
 	dstSet       *netipx.IPSet
 	proto        model.Protocol
@@ -140,7 +140,7 @@ type space struct {
 // addrsOf is the set of addresses an end stands for: the whole internet
 // of its IP version, every usable address of a subnet, else its one
 // address.
-func (ix *Index) addrsOf(e Endpoint) *netipx.IPSet {
+func (ix *Index) addrsOf(e FlowEnd) *netipx.IPSet {
 	var b netipx.IPSetBuilder
 	switch {
 	case e.Kind == Internet && e.Whole && e.Service == "":
@@ -478,7 +478,7 @@ func (ix *Index) wideClasses(set *netipx.IPSet, f *addrFamily) []addrClass {
 	return c
 }
 
-func isWholeInternet(e Endpoint) bool { return e.Kind == Internet && e.Whole && e.Service == "" }
+func isWholeInternet(e FlowEnd) bool { return e.Kind == Internet && e.Whole && e.Service == "" }
 
 // internetHull is the internet without the single addresses it leaves
 // out: a few ranges to cut, where the internet itself has a hole at
@@ -566,7 +566,7 @@ func outcomeKey(p Path) string {
 		}
 		b.WriteByte('|')
 	}
-	for _, x := range p.Blocks {
+	for _, x := range p.Blockers {
 		fmt.Fprintf(&b, "%s:%s:%s:%t,", x.Resource, x.Kind, x.Direction, x.Assuming != "")
 	}
 	return b.String()
@@ -574,7 +574,7 @@ func outcomeKey(p Path) string {
 
 // describe names a part of an end's addresses: "subnet/x (every host)",
 // "10.0.0.16/28 of subnet/x", "internet", "internet except ...".
-func describe(e Endpoint, part []netip.Prefix, whole []netip.Prefix) string {
+func describe(e FlowEnd, part []netip.Prefix, whole []netip.Prefix) string {
 	if slices.Equal(part, whole) {
 		switch {
 		case e.Kind == Internet && e.Whole:

@@ -102,8 +102,8 @@ func TestClientPortRange(t *testing.T) {
 		t.Fatalf("verdict %s over client ports 1024-65535, want partial", a.Verdict)
 	}
 	for _, p := range a.Paths {
-		if !p.Reachable && (!p.Class.SrcPorts.Equal(Ports(model.Port(8080))) || p.Blocks[0].Resource != "nacl/private") {
-			t.Errorf("blocked class %s by %+v, want client port 8080 by nacl/private", ClassText(p), p.Blocks)
+		if !p.Reachable && (!p.Class.SrcPorts.Equal(Ports(model.Port(8080))) || p.Blockers[0].Resource != "nacl/private") {
+			t.Errorf("blocked class %s by %+v, want client port 8080 by nacl/private", ClassText(p), p.Blockers)
 		}
 	}
 	a, err = ix.Reach(Question{From: "service", To: "s3", Port: 443})
@@ -226,19 +226,19 @@ func TestPrivateAddressDoesNotCrossTheInternet(t *testing.T) {
 	n.Subnets = append(n.Subnets, model.Subnet{Addr: "subnet/other", VPC: "vpc/other", ZoneID: "euw1-az1", CIDR: netip.MustParsePrefix("10.99.0.0/24"), IPv6Index: -1})
 	n.SecurityGroups = append(n.SecurityGroups, model.SecurityGroup{Addr: "sg/other", VPC: "vpc/other",
 		Ingress: []model.SGRule{{Protocol: model.AllProtocols, Peer: model.Peer{Kind: model.PeerCIDR, CIDR: netip.MustParsePrefix("0.0.0.0/0")}}}})
-	n.ENIs = append(n.ENIs, model.ENI{Addr: "eni/other", Subnet: "subnet/other", PrivateIP: netip.MustParseAddr("10.99.0.10"), SecurityGroups: []model.Address{"sg/other"}})
+	n.ENIs = append(n.ENIs, model.ENI{Addr: "eni/other", Subnet: "subnet/other", PrivateIP: netip.MustParseAddr("10.99.0.10"), SecurityGroups: []model.ResourceRef{"sg/other"}})
 	a := reach(t, NewIndex(n), "eni/nat/use1-az1", "10.99.0.10", model.TCP, 443)
 	if a.Verdict != Blocked {
 		t.Fatalf("verdict %s: %s", a.Verdict, a.Paths[0].Summary())
 	}
 	found := false
-	for _, b := range a.Blocks() {
+	for _, b := range a.Blockers() {
 		if strings.Contains(b.Reason, "10.99.0.10 is a private address, not routable on the internet") {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("blocks %+v do not say the address is private", a.Blocks())
+		t.Errorf("blocks %+v do not say the address is private", a.Blockers())
 	}
 }
 

@@ -16,8 +16,8 @@ import (
 // Exposed is one interface the internet can reach and the ports it can
 // reach it on.
 type Exposed struct {
-	ENI      model.Address
-	Subnet   model.Address
+	ENI      model.ResourceRef
+	Subnet   model.ResourceRef
 	PublicIP netip.Addr
 	// IPv6 is the interface's IPv6 address when the internet reaches it
 	// over IPv6: no translation, an internet gateway is enough.
@@ -26,7 +26,7 @@ type Exposed struct {
 	// assigned by AWS at deploy time).
 	Standin bool
 	// LoadBalancer is set when the interface is a load balancer's.
-	LoadBalancer model.Address
+	LoadBalancer model.ResourceRef
 	Ports        []ExposedPorts
 }
 
@@ -175,8 +175,8 @@ func (ix *Index) exposed(d *device) (Exposed, bool, []Path) {
 			if ports.IsEmpty() {
 				continue
 			}
-			src := Endpoint{Kind: Internet, IP: f.src, Whole: true}
-			dst := devEndpoint(d)
+			src := FlowEnd{Kind: Internet, IP: f.src, Whole: true}
+			dst := devFlowEnd(d)
 			dst.IP = f.dst
 			var b netipx.IPSetBuilder
 			b.Add(f.dst)

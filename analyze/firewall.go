@@ -100,7 +100,7 @@ func (ix *Index) firewalled(s *subnetInfo) bool {
 	if len(ix.n.Firewalls) == 0 {
 		return false
 	}
-	p := ix.Trace(Flow{Src: Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}, Dst: Endpoint{Kind: Internet, IP: InternetIPv4}, Proto: model.TCP, Port: 443})
+	p := ix.Trace(Flow{Src: FlowEnd{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}, Dst: FlowEnd{Kind: Internet, IP: InternetIPv4}, Proto: model.TCP, Port: 443})
 	return metFirewall(p)
 }
 
@@ -109,7 +109,7 @@ func metFirewall(p Path) bool {
 	if hasKind(p.Forward, HopFirewall) {
 		return true
 	}
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		if b.Kind == HopFirewall && b.Direction == Forward {
 			return true
 		}
@@ -149,8 +149,8 @@ func (ix *Index) checkFirewalled() []Check {
 		if ix.tierOf(s, classes) != model.Private || !ix.firewalled(s) {
 			continue
 		}
-		host := Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}
-		inet := Endpoint{Kind: Internet, IP: InternetIPv4}
+		host := FlowEnd{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}
+		inet := FlowEnd{Kind: Internet, IP: InternetIPv4}
 		for _, fw := range ix.n.Firewalls {
 			for _, r := range fw.Rules {
 				if r.Action != model.FirewallPass || len(r.Domains) == 0 {
@@ -163,7 +163,7 @@ func (ix *Index) checkFirewalled() []Check {
 					fz, rz := firewallZones(p.Forward), firewallZones(p.Return)
 					switch {
 					case !p.Reachable:
-						c.Detail = "it cannot: " + pathBlocks(p)
+						c.Detail = "it cannot: " + pathBlockers(p)
 					case !hasKind(p.Forward, HopFirewall) || !hasKind(p.Forward, HopNAT):
 						c.Detail = "it gets there without the firewall and NAT: " + p.Summary()
 					case len(fz) != 1 || len(rz) != 1 || fz[0] != rz[0]:
@@ -181,7 +181,7 @@ func (ix *Index) checkFirewalled() []Check {
 		case p.Reachable:
 			c.Detail = "it can: " + p.Summary()
 		case !metFirewall(p):
-			c.Detail = "it is stopped, but not by the firewall: " + pathBlocks(p)
+			c.Detail = "it is stopped, but not by the firewall: " + pathBlockers(p)
 		default:
 			c.OK = true
 		}
@@ -199,7 +199,7 @@ func (ix *Index) checkFirewalled() []Check {
 		}
 		pub := host
 		pub.PublicIP = true
-		for _, src := range []Endpoint{host, pub} {
+		for _, src := range []FlowEnd{host, pub} {
 			for _, q := range []struct {
 				proto model.Protocol
 				port  int

@@ -30,40 +30,40 @@ var (
 // AWS's recommended NACL range (1024-65535) contain.
 const DefaultSourcePort = 49152
 
-// EndpointKind says what a flow's end is.
-type EndpointKind string
+// FlowEndKind says what a flow's end is.
+type FlowEndKind string
 
 const (
 	// Internet is a host on the internet (InternetIPv4 unless an IP is
 	// given).
-	Internet EndpointKind = "internet"
+	Internet FlowEndKind = "internet"
 	// Interface is an ENI (or a NAT gateway, which has one) in the network.
-	Interface EndpointKind = "interface"
+	Interface FlowEndKind = "interface"
 	// SubnetHost is a host in a subnet whose own security group allows
 	// the flow: questions about routes and NACLs, not one instance.
-	SubnetHost EndpointKind = "subnet"
+	SubnetHost FlowEndKind = "subnet"
 	// External is an address outside every modeled network.
-	External EndpointKind = "external"
+	External FlowEndKind = "external"
 	// AWSService is an AWS service reached by name (s3, dynamodb).
-	AWSService EndpointKind = "aws-service"
+	AWSService FlowEndKind = "aws-service"
 	// Balancer is a load balancer: a destination only; the flow continues
 	// from its interfaces to its targets.
-	Balancer EndpointKind = "load-balancer"
+	Balancer FlowEndKind = "load-balancer"
 )
 
-// Endpoint is one end of a flow, resolved against a network.
-type Endpoint struct {
-	Kind EndpointKind
+// FlowEnd is one end of a flow, resolved against a network.
+type FlowEnd struct {
+	Kind FlowEndKind
 	// Addr is the model address (an ENI, subnet or load balancer); zero
 	// for the internet, external IPs and services.
-	Addr model.Address
+	Addr model.ResourceRef
 	// IP is the address packets carry: the ENI's private IP, a subnet's
 	// representative host, a stand-in for the internet or a service.
 	IP netip.Addr
 	// Service names an AWS service ("s3").
 	Service string
 	// Subnet is where the endpoint lives, when inside a VPC.
-	Subnet model.Address
+	Subnet model.ResourceRef
 	// Whole marks an end that stands for every address of its kind: the
 	// whole internet, every host of a subnet. IP is then the address that
 	// represents it in explanations.
@@ -73,7 +73,7 @@ type Endpoint struct {
 	PublicIP bool
 }
 
-func (e Endpoint) String() string {
+func (e FlowEnd) String() string {
 	switch e.Kind {
 	case Internet:
 		if e.Service != "" {
@@ -98,7 +98,7 @@ func (e Endpoint) String() string {
 
 // Flow is one concrete question: a packet from Src to Dst.
 type Flow struct {
-	Src, Dst Endpoint
+	Src, Dst FlowEnd
 	Proto    model.Protocol // tcp, udp or icmp
 	Port     int            // destination port; ICMP type for icmp
 	SrcPort  int            // the client's port; replies go to it
@@ -173,9 +173,9 @@ const (
 // Hop is one step of a packet: the resource it passed and the route or
 // rule that let it pass.
 type Hop struct {
-	Resource model.Address `json:"resource"`
-	Kind     HopKind       `json:"kind"`
-	Rule     string        `json:"rule"`
+	Resource model.ResourceRef `json:"resource"`
+	Kind     HopKind           `json:"kind"`
+	Rule     string            `json:"rule"`
 }
 
 func (h Hop) String() string {
@@ -185,13 +185,13 @@ func (h Hop) String() string {
 	return fmt.Sprintf("%s (%s)", h.Resource, h.Rule)
 }
 
-// Block is one setting that stops a packet and what would have to change.
-type Block struct {
-	Resource  model.Address `json:"resource"`
-	Kind      HopKind       `json:"kind"`
-	Direction Direction     `json:"direction"`
-	Reason    string        `json:"reason"`
-	Fix       string        `json:"fix"`
+// Blocker is one setting that stops a packet and what would have to change.
+type Blocker struct {
+	Resource  model.ResourceRef `json:"resource"`
+	Kind      HopKind           `json:"kind"`
+	Direction Direction         `json:"direction"`
+	Reason    string            `json:"reason"`
+	Fix       string            `json:"fix"`
 	// Assuming is empty for a setting the packet actually met. Otherwise
 	// the trace found it by going on past an earlier failure, as if that
 	// failure were fixed: "eni/db/use1-az1 had a public IP" (hypo.go).
@@ -200,7 +200,7 @@ type Block struct {
 
 // Text is the reason, prefixed with the assumption it was found under:
 // "if eni/db/use1-az1 had a public IP: no ingress rule of sg/db ...".
-func (b Block) Text() string {
+func (b Blocker) Text() string {
 	if b.Assuming == "" {
 		return b.Reason
 	}
@@ -213,8 +213,8 @@ type Path struct {
 	Reachable bool
 	Forward   []Hop
 	Return    []Hop
-	// Blocks lists every setting that stops the flow, forward or return.
-	Blocks []Block
+	// Blockers lists every setting that stops the flow, forward or return.
+	Blockers []Blocker
 	// Notes are assumptions the answer rests on (stand-in addresses,
 	// parts AWS does not show in the model).
 	Notes []string
@@ -256,13 +256,13 @@ type Answer struct {
 	Paths []Path
 }
 
-// Blocks returns every distinct blocking setting across the paths, in
+// Blockers returns every distinct blocking setting across the paths, in
 // order of first appearance.
-func (a Answer) Blocks() []Block {
-	seen := map[Block]bool{}
-	var out []Block
+func (a Answer) Blockers() []Blocker {
+	seen := map[Blocker]bool{}
+	var out []Blocker
 	for _, p := range a.Paths {
-		for _, b := range p.Blocks {
+		for _, b := range p.Blockers {
 			if !seen[b] {
 				seen[b] = true
 				out = append(out, b)

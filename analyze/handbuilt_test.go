@@ -23,15 +23,15 @@ func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 func ip(s string) netip.Addr    { return netip.MustParseAddr(s) }
 
 func (b *netb) vpc(name, cidr string) {
-	b.n.VPCs = append(b.n.VPCs, model.VPC{Addr: model.Address("vpc/" + name), CIDR: pfx(cidr)})
+	b.n.VPCs = append(b.n.VPCs, model.VPC{Addr: model.ResourceRef("vpc/" + name), CIDR: pfx(cidr)})
 }
 
 // subnet adds subnet/NAME in vpc/VPC with rtb/NAME (a local route to the
 // VPC's CIDR and routes), nacl/NAME allowing everything, and eni/NAME at
 // host .10 in sg/NAME, which allows all egress and ingress from 10/8.
 func (b *netb) subnet(name, vpc, cidr, zone string, routes ...model.Route) {
-	v, _ := b.n.VPC(model.Address("vpc/" + vpc))
-	sa, rt, acl, sg := model.Address("subnet/"+name), model.Address("rtb/"+name), model.Address("nacl/"+name), model.Address("sg/"+name)
+	v, _ := b.n.VPC(model.ResourceRef("vpc/" + vpc))
+	sa, rt, acl, sg := model.ResourceRef("subnet/"+name), model.ResourceRef("rtb/"+name), model.ResourceRef("nacl/"+name), model.ResourceRef("sg/"+name)
 	b.n.Subnets = append(b.n.Subnets, model.Subnet{Addr: sa, VPC: v.Addr, ZoneID: zone, CIDR: pfx(cidr), RouteTable: rt, NACL: acl, IPv6Index: -1})
 	b.n.RouteTables = append(b.n.RouteTables, model.RouteTable{Addr: rt, VPC: v.Addr,
 		Routes: append([]model.Route{{Dest: v.CIDR, TargetKind: model.TargetLocal}}, routes...)})
@@ -45,13 +45,13 @@ func (b *netb) subnet(name, vpc, cidr, zone string, routes ...model.Route) {
 		Egress:  []model.SGRule{{Protocol: model.AllProtocols, Ports: model.AnyPort, Peer: model.Peer{Kind: model.PeerCIDR, CIDR: all}}}})
 	host := pfx(cidr).Addr().As4()
 	host[3] = 10
-	b.n.ENIs = append(b.n.ENIs, model.ENI{Addr: model.Address("eni/" + name), Subnet: sa, PrivateIP: netip.AddrFrom4(host),
-		SecurityGroups: []model.Address{sg}, SourceDestCheck: true})
+	b.n.ENIs = append(b.n.ENIs, model.ENI{Addr: model.ResourceRef("eni/" + name), Subnet: sa, PrivateIP: netip.AddrFrom4(host),
+		SecurityGroups: []model.ResourceRef{sg}, SourceDestCheck: true})
 }
 
 func (b *netb) routeTable(name string) *model.RouteTable {
 	for i := range b.n.RouteTables {
-		if b.n.RouteTables[i].Addr == model.Address("rtb/"+name) {
+		if b.n.RouteTables[i].Addr == model.ResourceRef("rtb/"+name) {
 			return &b.n.RouteTables[i]
 		}
 	}
@@ -65,7 +65,7 @@ func (b *netb) dropRoute(name, dest string) {
 }
 
 func route(dest string, kind model.TargetKind, target string) model.Route {
-	return model.Route{Dest: pfx(dest), TargetKind: kind, Target: model.Address(target)}
+	return model.Route{Dest: pfx(dest), TargetKind: kind, Target: model.ResourceRef(target)}
 }
 
 func (b *netb) ask(t *testing.T, from, to string, port int) Answer {
@@ -76,7 +76,7 @@ func (b *netb) ask(t *testing.T, from, to string, port int) Answer {
 // blockKey is what a test asserts of a block: where, what, which way,
 // under which assumption.
 type blockKey struct {
-	Resource  model.Address
+	Resource  model.ResourceRef
 	Kind      HopKind
 	Direction Direction
 	Assuming  string
@@ -84,7 +84,7 @@ type blockKey struct {
 
 func keys(p Path) []blockKey {
 	var out []blockKey
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		out = append(out, blockKey{b.Resource, b.Kind, b.Direction, b.Assuming})
 	}
 	return out
@@ -99,7 +99,7 @@ func hopText(hops []Hop) string {
 }
 
 // findHop returns the first hop of kind whose resource is res.
-func findHop(hops []Hop, res model.Address, kind HopKind) (Hop, bool) {
+func findHop(hops []Hop, res model.ResourceRef, kind HopKind) (Hop, bool) {
 	for _, h := range hops {
 		if h.Resource == res && h.Kind == kind {
 			return h, true
@@ -120,7 +120,7 @@ func wantBlocks(t *testing.T, p Path, want []blockKey) {
 	t.Helper()
 	if diff := cmp.Diff(want, keys(p)); diff != "" {
 		var why []string
-		for _, b := range p.Blocks {
+		for _, b := range p.Blockers {
 			why = append(why, b.Text())
 		}
 		t.Errorf("blocks (-want +got):\n%s\n%s", diff, strings.Join(why, "\n"))
@@ -153,7 +153,7 @@ func TestPeeringBothWays(t *testing.T) {
 	b := peered()
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 22))
 	if !p.Reachable {
-		t.Fatalf("eni/a -> eni/b blocked: %v", p.Blocks)
+		t.Fatalf("eni/a -> eni/b blocked: %v", p.Blockers)
 	}
 	for _, hops := range [][]Hop{p.Forward, p.Return} {
 		if _, ok := findHop(hops, "pcx/ab", "peering"); !ok {
@@ -177,8 +177,8 @@ func TestPeeringNotTransitive(t *testing.T) {
 	if p.Reachable || a.Verdict != Blocked {
 		t.Fatalf("A reaches C through B: %s", p.Summary())
 	}
-	if len(p.Blocks) == 0 || !strings.Contains(p.Blocks[0].Reason, "peering is not transitive") || p.Blocks[0].Resource != "pcx/ab" {
-		t.Fatalf("first block should be pcx/ab, not transitive: %v", p.Blocks)
+	if len(p.Blockers) == 0 || !strings.Contains(p.Blockers[0].Reason, "peering is not transitive") || p.Blockers[0].Resource != "pcx/ab" {
+		t.Fatalf("first block should be pcx/ab, not transitive: %v", p.Blockers)
 	}
 	// Past it, as if the packet had reached C: C's reply is sent to B's
 	// peering, which does not carry it to A either.
@@ -199,7 +199,7 @@ func TestPeeringMissingReturnRoute(t *testing.T) {
 		t.Fatal("reachable without a return route")
 	}
 	wantBlocks(t, p, []blockKey{{"rtb/b", "route", Return, ""}})
-	if r := p.Blocks[0].Reason; r != "rtb/b has no route to 10.1.1.10" {
+	if r := p.Blockers[0].Reason; r != "rtb/b has no route to 10.1.1.10" {
 		t.Errorf("reason %q", r)
 	}
 	if _, ok := findHop(p.Forward, "pcx/ab", "peering"); !ok {
@@ -211,8 +211,8 @@ func TestPeeringInactive(t *testing.T) {
 	b := peered()
 	b.n.PeeringConnections[0].Active = false
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 22))
-	if p.Reachable || len(p.Blocks) == 0 || p.Blocks[0].Resource != "pcx/ab" || !strings.Contains(p.Blocks[0].Reason, "not active") {
-		t.Fatalf("want pcx/ab not active, got %v", p.Blocks)
+	if p.Reachable || len(p.Blockers) == 0 || p.Blockers[0].Resource != "pcx/ab" || !strings.Contains(p.Blockers[0].Reason, "not active") {
+		t.Fatalf("want pcx/ab not active, got %v", p.Blockers)
 	}
 }
 
@@ -236,7 +236,7 @@ func TestRouteMissingGoesOn(t *testing.T) {
 		{"nacl/b", "nacl-in", Forward, "the packet had reached subnet/b"},
 		{"sg/b", "sg-ingress", Forward, "the packet had reached subnet/b"},
 	})
-	if got := p.Blocks[1].Text(); !strings.HasPrefix(got, "if the packet had reached subnet/b: nacl/b") {
+	if got := p.Blockers[1].Text(); !strings.HasPrefix(got, "if the packet had reached subnet/b: nacl/b") {
 		t.Errorf("text %q", got)
 	}
 	// Forward keeps only what the packet passed: nothing in VPC B.
@@ -264,12 +264,12 @@ func hub() *netb {
 	b.subnet("b", "b", "10.2.1.0/24", "use1-az1", route("10.1.0.0/16", model.TargetTGW, "tgw/main"))
 	b.n.TransitGateways = []model.TransitGateway{{Addr: "tgw/main", ID: "tgw-0main"}}
 	b.n.TGWAttachments = []model.TGWAttachment{
-		{Addr: "tgw-attach/a", TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: "vpc/a", Subnets: []model.Address{"subnet/a"}, RouteTable: "tgw-rtb/main"},
-		{Addr: "tgw-attach/b", TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: "vpc/b", Subnets: []model.Address{"subnet/b"}, RouteTable: "tgw-rtb/main"},
+		{Addr: "tgw-attach/a", TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: "vpc/a", Subnets: []model.ResourceRef{"subnet/a"}, RouteTable: "tgw-rtb/main"},
+		{Addr: "tgw-attach/b", TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: "vpc/b", Subnets: []model.ResourceRef{"subnet/b"}, RouteTable: "tgw-rtb/main"},
 	}
 	b.n.TGWRouteTables = []model.TGWRouteTable{{Addr: "tgw-rtb/main", TGW: "tgw/main",
-		Associations: []model.Address{"tgw-attach/a", "tgw-attach/b"},
-		Propagations: []model.Address{"tgw-attach/a", "tgw-attach/b"}}}
+		Associations: []model.ResourceRef{"tgw-attach/a", "tgw-attach/b"},
+		Propagations: []model.ResourceRef{"tgw-attach/a", "tgw-attach/b"}}}
 	return b
 }
 
@@ -277,7 +277,7 @@ func TestTGWPropagated(t *testing.T) {
 	b := hub()
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
 	if !p.Reachable {
-		t.Fatalf("blocked: %v", p.Blocks)
+		t.Fatalf("blocked: %v", p.Blockers)
 	}
 	// association -> route table -> attachment, both ways.
 	want := []string{"tgw-attach/a", "tgw-rtb/main", "tgw-attach/b"}
@@ -312,23 +312,23 @@ func TestTGWStaticBeatsPropagated(t *testing.T) {
 	rt.Routes = []model.TGWRoute{{Dest: pfx("10.2.0.0/16"), Blackhole: true}}
 	p = onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
 	wantBlocks(t, p, []blockKey{{"tgw-rtb/main", "tgw-route", Forward, ""}})
-	if r := p.Blocks[0].Reason; r != "tgw-rtb/main: route 10.2.0.0/16 is a blackhole" {
+	if r := p.Blockers[0].Reason; r != "tgw-rtb/main: route 10.2.0.0/16 is a blackhole" {
 		t.Errorf("reason %q", r)
 	}
 	// So does a more specific one: longest prefix first.
 	rt.Routes = []model.TGWRoute{{Dest: pfx("10.2.1.0/24"), Blackhole: true}}
 	p = onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
-	if p.Reachable || len(p.Blocks) == 0 || !strings.Contains(p.Blocks[0].Reason, "10.2.1.0/24 is a blackhole") {
-		t.Errorf("want the /24 blackhole, got %v", p.Blocks)
+	if p.Reachable || len(p.Blockers) == 0 || !strings.Contains(p.Blockers[0].Reason, "10.2.1.0/24 is a blackhole") {
+		t.Errorf("want the /24 blackhole, got %v", p.Blockers)
 	}
 }
 
 func TestTGWNoPropagationNoRoute(t *testing.T) {
 	b := hub()
-	b.n.TGWRouteTables[0].Propagations = []model.Address{"tgw-attach/a"}
+	b.n.TGWRouteTables[0].Propagations = []model.ResourceRef{"tgw-attach/a"}
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
 	wantBlocks(t, p, []blockKey{{"tgw-rtb/main", "tgw-route", Forward, ""}})
-	if r := p.Blocks[0].Reason; r != "tgw-rtb/main has no route to 10.2.1.10" {
+	if r := p.Blockers[0].Reason; r != "tgw-rtb/main has no route to 10.2.1.10" {
 		t.Errorf("reason %q", r)
 	}
 	// B -> A still has its route there; the reply does not.
@@ -339,12 +339,12 @@ func TestTGWNoPropagationNoRoute(t *testing.T) {
 func TestTGWNoAssociation(t *testing.T) {
 	b := hub()
 	b.n.TGWAttachments[0].RouteTable = ""
-	b.n.TGWRouteTables[0].Associations = []model.Address{"tgw-attach/b"}
+	b.n.TGWRouteTables[0].Associations = []model.ResourceRef{"tgw-attach/b"}
 	p := onlyPath(t, b.ask(t, "eni/a", "eni/b", 443))
-	if p.Reachable || len(p.Blocks) == 0 {
+	if p.Reachable || len(p.Blockers) == 0 {
 		t.Fatal("reachable without an association")
 	}
-	if bl := p.Blocks[0]; bl.Resource != "tgw-attach/a" || bl.Reason != "tgw-attach/a is associated with no route table" {
+	if bl := p.Blockers[0]; bl.Resource != "tgw-attach/a" || bl.Reason != "tgw-attach/a is associated with no route table" {
 		t.Errorf("block %+v", bl)
 	}
 }
@@ -352,8 +352,8 @@ func TestTGWNoAssociation(t *testing.T) {
 func TestTGWZoneWithoutAttachmentSubnet(t *testing.T) {
 	b := hub()
 	p := onlyPath(t, b.ask(t, "eni/a2", "eni/b", 443))
-	if p.Reachable || len(p.Blocks) == 0 || p.Blocks[0].Resource != "tgw-attach/a" || !strings.Contains(p.Blocks[0].Reason, "no subnet in zone use1-az2") {
-		t.Fatalf("want tgw-attach/a has no subnet in use1-az2, got %v", p.Blocks)
+	if p.Reachable || len(p.Blockers) == 0 || p.Blockers[0].Resource != "tgw-attach/a" || !strings.Contains(p.Blockers[0].Reason, "no subnet in zone use1-az2") {
+		t.Fatalf("want tgw-attach/a has no subnet in use1-az2, got %v", p.Blockers)
 	}
 }
 
@@ -379,7 +379,7 @@ func natted() *netb {
 func TestNATGatewayOutbound(t *testing.T) {
 	p := onlyPath(t, natted().ask(t, "eni/app", "internet", 443))
 	if !p.Reachable {
-		t.Fatalf("blocked: %v", p.Blocks)
+		t.Fatalf("blocked: %v", p.Blockers)
 	}
 	if h, ok := findHop(p.Forward, "eni/natgw-a", "nat"); !ok || h.Rule != "NAT gateway translates 10.0.1.10 -> 10.0.0.5" {
 		t.Errorf("nat hop %q\n%s", h.Rule, hopText(p.Forward))
@@ -402,7 +402,7 @@ func TestNATGatewayNoInbound(t *testing.T) {
 		t.Fatal("the internet opened a connection through the NAT gateway")
 	}
 	wantBlocks(t, p, []blockKey{{"eni/natgw-a", "nat", Forward, ""}})
-	if r := p.Blocks[0].Reason; !strings.Contains(r, "accepts no connections") {
+	if r := p.Blockers[0].Reason; !strings.Contains(r, "accepts no connections") {
 		t.Errorf("reason %q", r)
 	}
 

@@ -18,17 +18,17 @@ import (
 const (
 	// OnPremises is a host beyond a VPN connection, a Direct Connect
 	// virtual interface or a virtual private gateway (Addr names which).
-	OnPremises EndpointKind = "on-premises"
+	OnPremises FlowEndKind = "on-premises"
 	// Router is the VPC router itself (Addr is the VPC): a packet handed to
 	// it from outside every subnet, as a gateway, a peering or a Transit
 	// Gateway hands one, delivered by the local route.
-	Router EndpointKind = "vpc-router"
+	Router FlowEndKind = "vpc-router"
 )
 
 type hybridIndex struct {
-	vgws map[model.Address]*vgwInfo
-	vpns map[model.Address]*model.VPNConnection
-	vifs map[model.Address]*model.DXVirtualInterface
+	vgws map[model.ResourceRef]*vgwInfo
+	vpns map[model.ResourceRef]*model.VPNConnection
+	vifs map[model.ResourceRef]*model.DXVirtualInterface
 }
 
 type vgwInfo struct {
@@ -40,7 +40,7 @@ type vgwInfo struct {
 
 func (ix *Index) indexHybrid() {
 	n := ix.n
-	h := hybridIndex{vgws: map[model.Address]*vgwInfo{}, vpns: map[model.Address]*model.VPNConnection{}, vifs: map[model.Address]*model.DXVirtualInterface{}}
+	h := hybridIndex{vgws: map[model.ResourceRef]*vgwInfo{}, vpns: map[model.ResourceRef]*model.VPNConnection{}, vifs: map[model.ResourceRef]*model.DXVirtualInterface{}}
 	for i := range n.VPNGateways {
 		g := &n.VPNGateways[i]
 		h.vgws[g.Addr] = &vgwInfo{g: g, vpc: ix.vpcs[g.VPC]}
@@ -69,18 +69,18 @@ func (ix *Index) indexHybrid() {
 // addrs: a VPN connection whose customer gateway holds it, or a Direct
 // Connect virtual interface whose customer address it is. Each endpoint's
 // IP is the matching address.
-func (ix *Index) OnPremises(addrs []netip.Addr) []Endpoint {
-	var out []Endpoint
+func (ix *Index) OnPremises(addrs []netip.Addr) []FlowEnd {
+	var out []FlowEnd
 	for i := range ix.n.VPNConnections {
 		c := &ix.n.VPNConnections[i]
 		if c.CustomerIP.IsValid() && slices.Contains(addrs, c.CustomerIP) {
-			out = append(out, Endpoint{Kind: OnPremises, Addr: c.Addr, IP: c.CustomerIP})
+			out = append(out, FlowEnd{Kind: OnPremises, Addr: c.Addr, IP: c.CustomerIP})
 		}
 	}
 	for i := range ix.n.VirtualInterfaces {
 		v := &ix.n.VirtualInterfaces[i]
 		if v.CustomerAddress.IsValid() && slices.Contains(addrs, v.CustomerAddress.Addr()) {
-			out = append(out, Endpoint{Kind: OnPremises, Addr: v.Addr, IP: v.CustomerAddress.Addr()})
+			out = append(out, FlowEnd{Kind: OnPremises, Addr: v.Addr, IP: v.CustomerAddress.Addr()})
 		}
 	}
 	return out
@@ -89,7 +89,7 @@ func (ix *Index) OnPremises(addrs []netip.Addr) []Endpoint {
 // resolveHybrid resolves a VPN connection, virtual interface or virtual
 // private gateway: as a source, a host beyond it at the far-end address
 // AWS records.
-func (ix *Index) resolveHybrid(a model.Address, src bool) ([]Endpoint, bool, error) {
+func (ix *Index) resolveHybrid(a model.ResourceRef, src bool) ([]FlowEnd, bool, error) {
 	var ip netip.Addr
 	switch {
 	case ix.hybrid.vpns[a] != nil:
@@ -116,12 +116,12 @@ func (ix *Index) resolveHybrid(a model.Address, src bool) ([]Endpoint, bool, err
 	if !ip.IsValid() {
 		return nil, true, fmt.Errorf("the model records no on-premises address for %s; give the flow's source IP", a)
 	}
-	return []Endpoint{{Kind: OnPremises, Addr: a, IP: ip}}, true, nil
+	return []FlowEnd{{Kind: OnPremises, Addr: a, IP: ip}}, true, nil
 }
 
 // fromOnPrem starts a packet beyond a VPN connection, a virtual interface
 // or a virtual private gateway.
-func (w *walker) fromOnPrem(src Endpoint) {
+func (w *walker) fromOnPrem(src FlowEnd) {
 	h := &w.ix.hybrid
 	if c := h.vpns[src.Addr]; c != nil {
 		switch {
@@ -186,7 +186,7 @@ func (w *walker) vgwIn(gi *vgwInfo) {
 }
 
 // viaVGW sends a packet from subnet s out of a virtual private gateway.
-func (w *walker) viaVGW(s *subnetInfo, target model.Address) {
+func (w *walker) viaVGW(s *subnetInfo, target model.ResourceRef) {
 	gi := w.ix.hybrid.vgws[target]
 	if gi == nil {
 		gi = w.ix.hybrid.vgws[w.ix.idOf(target)]
@@ -215,7 +215,7 @@ func (w *walker) vgwRoute(gi *vgwInfo, why string) {
 	var best *model.VPNConnection
 	var bestP netip.Prefix
 	var static []string
-	var dynamic []model.Address
+	var dynamic []model.ResourceRef
 	for _, c := range gi.vpns {
 		if !c.StaticRoutesOnly {
 			dynamic = append(dynamic, c.Addr)
@@ -257,7 +257,7 @@ func (w *walker) vgwRoute(gi *vgwInfo, why string) {
 
 // outside ends a packet that left the model through at: it arrives if it
 // was meant for an address outside every modeled network.
-func (w *walker) outside(at model.Address, what string) {
+func (w *walker) outside(at model.ResourceRef, what string) {
 	if w.ix.vpcOf(w.pk.dst, nil) == nil && w.ix.byPublic[w.pk.dst] == nil && w.pk.dst == w.target {
 		w.reached, w.arrivedVia = true, "outside"
 		return
@@ -265,7 +265,7 @@ func (w *walker) outside(at model.Address, what string) {
 	w.stop(at, HopDeliver, fmt.Sprintf("%s is not outside the model, where %s leads", w.pk.dst, what), "")
 }
 
-func joinAddrs(as []model.Address) string {
+func joinAddrs(as []model.ResourceRef) string {
 	s := make([]string, len(as))
 	for i, a := range as {
 		s[i] = string(a)
@@ -276,7 +276,7 @@ func joinAddrs(as []model.Address) string {
 // fromRouter starts a packet at the VPC router: the local route delivers
 // it to the subnet holding the destination, through that subnet's NACL
 // and the interface's security groups.
-func (w *walker) fromRouter(src Endpoint) {
+func (w *walker) fromRouter(src FlowEnd) {
 	vi := w.ix.vpcs[src.Addr]
 	if vi == nil {
 		w.stop(src.Addr, HopSource, fmt.Sprintf("%s is not a VPC in the model", src.Addr), "")

@@ -59,13 +59,13 @@ func (ix *Index) reply(fw *walker, f Flow) *walker {
 // beyond adds to p the blocks found past the failure that stopped the
 // forward walker fw or, when fw arrived, the reply walker rw.
 func (ix *Index) beyond(p *Path, f Flow, fw, rw *walker) {
-	n := len(p.Blocks)
+	n := len(p.Blockers)
 	if (f.Src.Kind == Internet || f.Src.Kind == External) && ix.isDatabase(ix.byAddr[f.Dst.Addr]) {
 		// Each setting past the first keeps the database off the internet
 		// too: name it, but never propose to open it.
 		defer func() {
-			for i := n; i < len(p.Blocks); i++ {
-				p.Blocks[i].Fix = "keep it: one more layer between the database and the internet"
+			for i := n; i < len(p.Blockers); i++ {
+				p.Blockers[i].Fix = "keep it: one more layer between the database and the internet"
 			}
 		}()
 	}
@@ -76,49 +76,49 @@ func (ix *Index) beyond(p *Path, f Flow, fw, rw *walker) {
 			return
 		}
 		assume = why
-		p.addAssumed(hw.block, assume)
+		p.addAssumed(hw.blockers, assume)
 		if !hw.reached || f.Src.Kind == Router {
 			p.noteAssumed(n)
 			return
 		}
 		rw = ix.reply(hw, f)
-		p.addAssumed(rw.block, assume)
+		p.addAssumed(rw.blockers, assume)
 	}
 	if rw != nil && !rw.reached {
 		if hw, why := ix.resumeReply(rw); hw != nil {
 			if assume != "" {
 				why = assume + " and " + why
 			}
-			p.addAssumed(hw.block, why)
+			p.addAssumed(hw.blockers, why)
 		}
 	}
 	p.noteAssumed(n)
 }
 
 func (p *Path) noteAssumed(before int) {
-	if len(p.Blocks) > before {
+	if len(p.Blockers) > before {
 		p.Notes = append(p.Notes, `blocks marked "if ..." were found by going on past an earlier failure as if it were fixed`)
 	}
 }
 
 // addAssumed appends the blocks found under an assumption, leaving out
 // those the trace already named.
-func (p *Path) addAssumed(bs []Block, assume string) {
+func (p *Path) addAssumed(bs []Blocker, assume string) {
 	for _, b := range bs {
-		if slices.ContainsFunc(p.Blocks, func(x Block) bool { x.Assuming = ""; return x == b }) {
+		if slices.ContainsFunc(p.Blockers, func(x Blocker) bool { x.Assuming = ""; return x == b }) {
 			continue
 		}
 		b.Assuming = assume
-		p.Blocks = append(p.Blocks, b)
+		p.Blockers = append(p.Blockers, b)
 	}
 }
 
 // resumable reports the stop that ended w, when the trace can go on.
-func (w *walker) resumable() (Block, bool) {
-	if !w.stopped || w.reached || len(w.block) == 0 {
-		return Block{}, false
+func (w *walker) resumable() (Blocker, bool) {
+	if !w.stopped || w.reached || len(w.blockers) == 0 {
+		return Blocker{}, false
 	}
-	b := w.block[len(w.block)-1]
+	b := w.blockers[len(w.blockers)-1]
 	return b, resumable[b.Kind] && b.Fix != ""
 }
 

@@ -54,7 +54,7 @@ func TestBlockedNamesEverySetting(t *testing.T) {
 					t.Errorf("%s: reachable %v, forward %v, return %v: the packet went nowhere", p.Flow.Dst, p.Reachable, p.Forward, p.Return)
 				}
 				var got []blk
-				for _, b := range p.Blocks {
+				for _, b := range p.Blockers {
 					got = append(got, blk{string(b.Resource), string(b.Kind), string(b.Direction), b.Text()})
 					if b.Fix == "" {
 						t.Errorf("%s: no fix", b.Text())
@@ -100,15 +100,15 @@ func TestReplyRouteMissingGoesOn(t *testing.T) {
 	var got []string
 	for _, p := range a.Paths[:2] {
 		if p.Flow.Src.IP != InternetIPv4 {
-			if len(p.Blocks) != 1 || p.Blocks[0].Kind != "route" {
-				t.Errorf("the rest of the internet: blocks %+v, want only the missing route", p.Blocks)
+			if len(p.Blockers) != 1 || p.Blockers[0].Kind != "route" {
+				t.Errorf("the rest of the internet: blocks %+v, want only the missing route", p.Blockers)
 			}
 			continue
 		}
 		if want := []netip.Prefix{pfx("203.0.113.0/24")}; !slices.Equal(p.Class.Src, want) {
 			t.Errorf("class %v, want %v", p.Class.Src, want)
 		}
-		for _, b := range p.Blocks {
+		for _, b := range p.Blockers {
 			got = append(got, fmt.Sprintf("%s %s %s", b.Resource, b.Direction, b.Text()))
 		}
 	}
@@ -134,7 +134,7 @@ func TestAssumedBlocksNeverChangeVerdicts(t *testing.T) {
 			}
 			for _, p := range a.Paths {
 				assumed, actual := 0, 0
-				for _, b := range p.Blocks {
+				for _, b := range p.Blockers {
 					if b.Assuming != "" {
 						assumed++
 					} else {

@@ -18,40 +18,40 @@ import (
 type Index struct {
 	n *model.Network
 
-	vpcs     map[model.Address]*vpcInfo
-	subnets  map[model.Address]*subnetInfo
+	vpcs     map[model.ResourceRef]*vpcInfo
+	subnets  map[model.ResourceRef]*subnetInfo
 	subnetsL []*subnetInfo
-	rts      map[model.Address]*rtInfo
-	nacls    map[model.Address]*naclInfo
-	sgs      map[model.Address]*sgInfo
+	rts      map[model.ResourceRef]*rtInfo
+	nacls    map[model.ResourceRef]*naclInfo
+	sgs      map[model.ResourceRef]*sgInfo
 
 	devices  []*device
-	byAddr   map[model.Address]*device
+	byAddr   map[model.ResourceRef]*device
 	byIP     map[netip.Addr]*device // the first device holding an address, in any VPC
 	inVPC    map[vpcAddr]*device    // address spaces overlap across VPCs: see deviceAt
 	byPublic map[netip.Addr]*device
-	byID     map[string][]model.Address
-	byOwner  map[model.Address][]*device
-	members  map[model.Address][]*device
+	byID     map[string][]model.ResourceRef
+	byOwner  map[model.ResourceRef][]*device
+	members  map[model.ResourceRef][]*device
 
-	natInst   map[model.Address]*model.NATInstance // by ENI address
-	natgws    map[model.Address]*device            // by NAT gateway address
-	peerings  map[model.Address]*model.PeeringConnection
-	tgws      map[model.Address]*model.TransitGateway
-	tgwAtt    map[model.Address]*model.TGWAttachment
-	tgwRTs    map[model.Address]*tgwRT
+	natInst   map[model.ResourceRef]*model.NATInstance // by ENI address
+	natgws    map[model.ResourceRef]*device            // by NAT gateway address
+	peerings  map[model.ResourceRef]*model.PeeringConnection
+	tgws      map[model.ResourceRef]*model.TransitGateway
+	tgwAtt    map[model.ResourceRef]*model.TGWAttachment
+	tgwRTs    map[model.ResourceRef]*tgwRT
 	prefixL   map[string]*model.PrefixList // by id, name and address
-	endpoints map[model.Address]*model.Endpoint
-	lbs       map[model.Address]*lbInfo
-	lbByENI   map[model.Address]*lbInfo
-	tgroups   map[model.Address]*model.TargetGroup
-	firewalls map[model.Address]*model.Firewall
-	instances map[model.Address]*model.Instance
+	endpoints map[model.ResourceRef]*model.Endpoint
+	lbs       map[model.ResourceRef]*lbInfo
+	lbByENI   map[model.ResourceRef]*lbInfo
+	tgroups   map[model.ResourceRef]*model.TargetGroup
+	firewalls map[model.ResourceRef]*model.Firewall
+	instances map[model.ResourceRef]*model.Instance
 	// services maps an AWS service short name to its stand-in address.
 	services map[string]netip.Addr
 	// rtIDs finds a route table by id or address, for route targets that
 	// name things by AWS id.
-	targets map[string]model.Address
+	targets map[string]model.ResourceRef
 	// hybrid holds the VPN and Direct Connect edge (hybrid.go).
 	hybrid hybridIndex
 
@@ -158,7 +158,7 @@ type lbInfo struct {
 // device is anything that owns an address: an ENI, or a NAT gateway whose
 // interface the model does not list.
 type device struct {
-	addr      model.Address
+	addr      model.ResourceRef
 	eni       *model.ENI // nil for a bare NAT gateway
 	subnet    *subnetInfo
 	vpc       *vpcInfo
@@ -189,7 +189,7 @@ func (d *device) owns(a netip.Addr) bool {
 	return slices.Contains(d.ips, a) || (d.hasPublic && d.public == a)
 }
 
-func (d *device) inGroup(g model.Address) bool {
+func (d *device) inGroup(g model.ResourceRef) bool {
 	for _, s := range d.sgs {
 		if s.g.Addr == g {
 			return true
@@ -207,33 +207,33 @@ func NewIndex(n *model.Network) *Index {
 	}
 	ix := &Index{
 		n:         n,
-		vpcs:      make(map[model.Address]*vpcInfo, len(n.VPCs)),
-		subnets:   make(map[model.Address]*subnetInfo, len(n.Subnets)),
-		rts:       make(map[model.Address]*rtInfo, len(n.RouteTables)),
-		nacls:     make(map[model.Address]*naclInfo, len(n.NetworkACLs)),
-		sgs:       make(map[model.Address]*sgInfo, len(n.SecurityGroups)),
-		byAddr:    make(map[model.Address]*device, len(n.ENIs)),
+		vpcs:      make(map[model.ResourceRef]*vpcInfo, len(n.VPCs)),
+		subnets:   make(map[model.ResourceRef]*subnetInfo, len(n.Subnets)),
+		rts:       make(map[model.ResourceRef]*rtInfo, len(n.RouteTables)),
+		nacls:     make(map[model.ResourceRef]*naclInfo, len(n.NetworkACLs)),
+		sgs:       make(map[model.ResourceRef]*sgInfo, len(n.SecurityGroups)),
+		byAddr:    make(map[model.ResourceRef]*device, len(n.ENIs)),
 		byIP:      make(map[netip.Addr]*device, len(n.ENIs)),
 		inVPC:     make(map[vpcAddr]*device, len(n.ENIs)),
 		byPublic:  map[netip.Addr]*device{},
-		byID:      map[string][]model.Address{},
-		byOwner:   map[model.Address][]*device{},
-		members:   map[model.Address][]*device{},
-		natInst:   map[model.Address]*model.NATInstance{},
-		natgws:    map[model.Address]*device{},
-		peerings:  map[model.Address]*model.PeeringConnection{},
-		tgws:      map[model.Address]*model.TransitGateway{},
-		tgwAtt:    map[model.Address]*model.TGWAttachment{},
-		tgwRTs:    map[model.Address]*tgwRT{},
+		byID:      map[string][]model.ResourceRef{},
+		byOwner:   map[model.ResourceRef][]*device{},
+		members:   map[model.ResourceRef][]*device{},
+		natInst:   map[model.ResourceRef]*model.NATInstance{},
+		natgws:    map[model.ResourceRef]*device{},
+		peerings:  map[model.ResourceRef]*model.PeeringConnection{},
+		tgws:      map[model.ResourceRef]*model.TransitGateway{},
+		tgwAtt:    map[model.ResourceRef]*model.TGWAttachment{},
+		tgwRTs:    map[model.ResourceRef]*tgwRT{},
 		prefixL:   map[string]*model.PrefixList{},
-		endpoints: map[model.Address]*model.Endpoint{},
-		lbs:       map[model.Address]*lbInfo{},
-		lbByENI:   map[model.Address]*lbInfo{},
-		tgroups:   map[model.Address]*model.TargetGroup{},
-		firewalls: map[model.Address]*model.Firewall{},
-		instances: map[model.Address]*model.Instance{},
+		endpoints: map[model.ResourceRef]*model.Endpoint{},
+		lbs:       map[model.ResourceRef]*lbInfo{},
+		lbByENI:   map[model.ResourceRef]*lbInfo{},
+		tgroups:   map[model.ResourceRef]*model.TargetGroup{},
+		firewalls: map[model.ResourceRef]*model.Firewall{},
+		instances: map[model.ResourceRef]*model.Instance{},
 		services:  map[string]netip.Addr{},
-		targets:   map[string]model.Address{},
+		targets:   map[string]model.ResourceRef{},
 	}
 	ix.indexVPCs()
 	ix.indexPolicies()
@@ -249,7 +249,7 @@ func NewIndex(n *model.Network) *Index {
 // Network returns the network the index was built from.
 func (ix *Index) Network() *model.Network { return ix.n }
 
-func (ix *Index) id(id string, a model.Address) {
+func (ix *Index) id(id string, a model.ResourceRef) {
 	if id == "" {
 		return
 	}
@@ -508,7 +508,7 @@ func (ix *Index) indexDevices() {
 	var pending []*device // interfaces without a private address yet
 	// Workloads whose interfaces AWS gives a public IP: an ECS service with
 	// AssignPublicIp ENABLED, a publicly accessible RDS instance.
-	publicOwner := map[model.Address]bool{}
+	publicOwner := map[model.ResourceRef]bool{}
 	for _, s := range n.Services {
 		if s.AssignPublicIP {
 			publicOwner[s.Addr] = true
@@ -614,8 +614,8 @@ func (ix *Index) add(d *device) {
 	}
 }
 
-// vpcOfEndpoint is the VPC an endpoint is in, or nil.
-func (ix *Index) vpcOfEndpoint(e Endpoint) *vpcInfo {
+// vpcOfFlowEnd is the VPC an endpoint is in, or nil.
+func (ix *Index) vpcOfFlowEnd(e FlowEnd) *vpcInfo {
 	if s := ix.subnets[e.Subnet]; s != nil {
 		return s.vpc
 	}
@@ -720,7 +720,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func lastSegment(a model.Address) string {
+func lastSegment(a model.ResourceRef) string {
 	s := string(a)
 	return s[strings.LastIndexByte(s, '/')+1:]
 }

@@ -48,11 +48,11 @@ func TestIPv6FromTheInternet(t *testing.T) {
 			}
 			if c.block != "" {
 				found := false
-				for _, b := range p.Blocks {
+				for _, b := range p.Blockers {
 					found = found || strings.Contains(string(b.Resource)+" "+b.Reason, c.block)
 				}
 				if !found {
-					t.Errorf("blocks %+v lack %q", p.Blocks, c.block)
+					t.Errorf("blocks %+v lack %q", p.Blockers, c.block)
 				}
 			}
 			if c.want == Reachable {
@@ -71,14 +71,14 @@ func TestIPv6FromTheInternet(t *testing.T) {
 	// DUAL) share no packet.
 	mixed := reach(t, ix, "2001:db8::1", "db", model.TCP, 6432)
 	for _, p := range mixed.Paths {
-		if p.Reachable || len(p.Blocks) != 1 || !strings.Contains(p.Blocks[0].Reason, "different IP versions") {
+		if p.Reachable || len(p.Blockers) != 1 || !strings.Contains(p.Blockers[0].Reason, "different IP versions") {
 			t.Errorf("IPv6 host -> IPv4 database: %+v", p)
 		}
 	}
 	// The service's tasks have IPv6 addresses in their dual-stack subnets,
 	// and sg/service admits only sg/alb: an IPv6 host is stopped there.
 	for _, p := range reach(t, ix, "2001:db8::1", "service", model.TCP, 8443).Paths {
-		if p.Reachable || !p.Flow.Dst.IP.Is6() || len(p.Blocks) != 1 || p.Blocks[0].Resource != "sg/service" {
+		if p.Reachable || !p.Flow.Dst.IP.Is6() || len(p.Blockers) != 1 || p.Blockers[0].Resource != "sg/service" {
 			t.Errorf("IPv6 host -> service over IPv6: %+v", p)
 		}
 	}
@@ -88,7 +88,7 @@ func TestIPv6FromTheInternet(t *testing.T) {
 	n := compiled(t, "testdata/golden/ipv6-bastion-ssh.yaml")
 	n.InternetGateways = nil
 	a := reach(t, NewIndex(n), "internet", "2001:db8:0:8::10", model.TCP, 8443)
-	if a.Verdict != Blocked || len(a.Paths) != 1 || len(a.Paths[0].Blocks) == 0 || !strings.Contains(a.Paths[0].Blocks[0].Reason, "has no internet gateway") {
+	if a.Verdict != Blocked || len(a.Paths) != 1 || len(a.Paths[0].Blockers) == 0 || !strings.Contains(a.Paths[0].Blockers[0].Reason, "has no internet gateway") {
 		t.Errorf("without an internet gateway: %+v", a)
 	}
 }

@@ -132,23 +132,23 @@ func randomNetwork(r *rand.Rand) *model.Network {
 	g.pool6 = append(g.pool6, oracleInternet6...)
 	for i := range nv {
 		name := fmt.Sprintf("v%d", i)
-		v := model.VPC{Addr: model.Address("vpc/" + name), CIDR: pfx(fmt.Sprintf("10.%d.0.0/26", i))}
+		v := model.VPC{Addr: model.ResourceRef("vpc/" + name), CIDR: pfx(fmt.Sprintf("10.%d.0.0/26", i))}
 		if g.pick(0.4) {
 			v.IPv6CIDR = pfx(fmt.Sprintf("2001:db8:0:%d00::/56", i+1))
 			g.pool6 = append(g.pool6, v.IPv6CIDR)
 			if g.pick(0.5) {
-				n.EgressOnlyInternetGateways = append(n.EgressOnlyInternetGateways, model.EgressOnlyInternetGateway{Addr: model.Address("eigw/" + name), VPC: v.Addr})
+				n.EgressOnlyInternetGateways = append(n.EgressOnlyInternetGateways, model.EgressOnlyInternetGateway{Addr: model.ResourceRef("eigw/" + name), VPC: v.Addr})
 			}
 		}
 		n.VPCs = append(n.VPCs, v)
 		g.pool = append(g.pool, v.CIDR)
 		if g.pick(0.75) {
-			n.InternetGateways = append(n.InternetGateways, model.InternetGateway{Addr: model.Address("igw/" + name), VPC: v.Addr})
+			n.InternetGateways = append(n.InternetGateways, model.InternetGateway{Addr: model.ResourceRef("igw/" + name), VPC: v.Addr})
 		}
 	}
 	// Subnets: distinct /28 slots of each VPC's /26, some cut to a /29.
 	type sub struct {
-		addr model.Address
+		addr model.ResourceRef
 		vpc  int
 		cidr netip.Prefix
 	}
@@ -163,7 +163,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 				bits = 29
 			}
 			p := netip.PrefixFrom(netip.AddrFrom4(b), bits)
-			a := model.Address(fmt.Sprintf("subnet/v%d-%d", i, k))
+			a := model.ResourceRef(fmt.Sprintf("subnet/v%d-%d", i, k))
 			subs = append(subs, sub{a, i, p})
 			g.pool = append(g.pool, p)
 			sn := model.Subnet{Addr: a, VPC: v.Addr, ZoneID: oracleZones[r.IntN(2)], CIDR: p, IPv6Index: -1}
@@ -200,10 +200,10 @@ func randomNetwork(r *rand.Rand) *model.Network {
 	pl.Entries = slices.Compact(pl.Entries)
 	n.PrefixLists = []model.PrefixList{pl}
 	// Security groups: one to three per VPC.
-	sgsOf := map[int][]model.Address{}
+	sgsOf := map[int][]model.ResourceRef{}
 	for i, v := range n.VPCs {
 		for k := range 1 + r.IntN(3) {
-			sgsOf[i] = append(sgsOf[i], model.Address(fmt.Sprintf("sg/v%d-%d", i, k)))
+			sgsOf[i] = append(sgsOf[i], model.ResourceRef(fmt.Sprintf("sg/v%d-%d", i, k)))
 		}
 		for _, a := range sgsOf[i] {
 			sg := model.SecurityGroup{Addr: a, VPC: v.Addr}
@@ -245,7 +245,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 			if !a.IsValid() {
 				break
 			}
-			e := model.ENI{Addr: model.Address(fmt.Sprintf("eni/%s-%d", strings.TrimPrefix(string(s.addr), "subnet/"), k)),
+			e := model.ENI{Addr: model.ResourceRef(fmt.Sprintf("eni/%s-%d", strings.TrimPrefix(string(s.addr), "subnet/"), k)),
 				Subnet: s.addr, PrivateIP: a, SourceDestCheck: g.pick(0.8)}
 			switch x := r.Float64(); {
 			case x < 0.4 && len(g.pubs) > 0:
@@ -269,7 +269,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 				}
 			}
 			groups := sgsOf[s.vpc]
-			e.SecurityGroups = []model.Address{groups[r.IntN(len(groups))]}
+			e.SecurityGroups = []model.ResourceRef{groups[r.IntN(len(groups))]}
 			if g.pick(0.3) {
 				e.SecurityGroups = append(e.SecurityGroups, groups[r.IntN(len(groups))])
 				e.SecurityGroups = slices.Compact(e.SecurityGroups)
@@ -278,7 +278,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 		}
 	}
 	// NAT gateways: one in some VPCs, with or without its interface.
-	natOf, natSub := map[int]model.Address{}, map[model.Address]bool{}
+	natOf, natSub := map[int]model.ResourceRef{}, map[model.ResourceRef]bool{}
 	for i, v := range n.VPCs {
 		if !g.pick(0.5) {
 			continue
@@ -290,7 +290,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 			}
 		}
 		s := in[r.IntN(len(in))]
-		ng := model.NATGateway{Addr: model.Address(fmt.Sprintf("natgw/v%d", i)), VPC: v.Addr, Subnet: s.addr, PublicIPs: 1}
+		ng := model.NATGateway{Addr: model.ResourceRef(fmt.Sprintf("natgw/v%d", i)), VPC: v.Addr, Subnet: s.addr, PublicIPs: 1}
 		switch x := r.Float64(); {
 		case x < 0.15:
 			ng.Private, ng.PublicIPs = true, 0
@@ -302,7 +302,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 			continue
 		}
 		if a := g.freeAddr(s.cidr); a.IsValid() && g.pick(0.6) {
-			e := model.ENI{Addr: model.Address(fmt.Sprintf("eni/natgw-v%d", i)), Subnet: s.addr, PrivateIP: a, Type: "nat_gateway", SourceDestCheck: true}
+			e := model.ENI{Addr: model.ResourceRef(fmt.Sprintf("eni/natgw-v%d", i)), Subnet: s.addr, PrivateIP: a, Type: "nat_gateway", SourceDestCheck: true}
 			if !ng.Private && len(g.pubs) > 0 {
 				e.PublicIP, e.HasPublicIP = g.pubs[0], true
 				g.pubs = g.pubs[1:]
@@ -318,7 +318,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 	// that masquerades what it forwards.
 	for i := range n.ENIs {
 		if e := &n.ENIs[i]; e.Type == "" && !e.SourceDestCheck && g.pick(0.5) {
-			n.NATInstances = append(n.NATInstances, model.NATInstance{Addr: model.Address("nat-instance/" + strings.TrimPrefix(string(e.Addr), "eni/")),
+			n.NATInstances = append(n.NATInstances, model.NATInstance{Addr: model.ResourceRef("nat-instance/" + strings.TrimPrefix(string(e.Addr), "eni/")),
 				Subnet: e.Subnet, ENI: e.Addr})
 			break
 		}
@@ -335,7 +335,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 			if !g.pick(0.8) {
 				continue
 			}
-			var in []model.Address
+			var in []model.ResourceRef
 			for _, s := range subs {
 				if s.vpc == i && g.pick(0.85) {
 					in = append(in, s.addr)
@@ -349,7 +349,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 					}
 				}
 			}
-			att := model.TGWAttachment{Addr: model.Address(fmt.Sprintf("tgw-attach/v%d", i)), TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: v.Addr, Subnets: in}
+			att := model.TGWAttachment{Addr: model.ResourceRef(fmt.Sprintf("tgw-attach/v%d", i)), TGW: "tgw/main", Kind: model.TGWAttachVPC, VPC: v.Addr, Subnets: in}
 			if g.pick(0.9) {
 				att.RouteTable = rt.Addr
 			}
@@ -379,9 +379,9 @@ func randomNetwork(r *rand.Rand) *model.Network {
 		}
 		tables := 1 + r.IntN(len(in))
 		for k := range tables {
-			rt := model.RouteTable{Addr: model.Address(fmt.Sprintf("rtb/v%d-%d", i, k)), VPC: v.Addr, Main: k == 0,
+			rt := model.RouteTable{Addr: model.ResourceRef(fmt.Sprintf("rtb/v%d-%d", i, k)), VPC: v.Addr, Main: k == 0,
 				Routes: []model.Route{{Dest: v.CIDR, TargetKind: model.TargetLocal}}}
-			add := func(dest netip.Prefix, kind model.TargetKind, target model.Address) {
+			add := func(dest netip.Prefix, kind model.TargetKind, target model.ResourceRef) {
 				for _, x := range rt.Routes {
 					if x.Dest == dest {
 						return // AWS allows one route per destination
@@ -391,7 +391,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 			}
 			// The main table is most often the public one, where the NAT
 			// gateway lives; the others most often the private ones.
-			igw := model.Address("igw/" + strings.TrimPrefix(string(v.Addr), "vpc/"))
+			igw := model.ResourceRef("igw/" + strings.TrimPrefix(string(v.Addr), "vpc/"))
 			switch x := r.Float64(); {
 			case k == 0 && x < 0.7, k > 0 && x < 0.2:
 				add(pfx("0.0.0.0/0"), model.TargetIGW, igw)
@@ -404,7 +404,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 				case x < 0.4:
 					add(pfx("::/0"), model.TargetIGW, igw)
 				case x < 0.7:
-					add(pfx("::/0"), model.TargetEIGW, model.Address("eigw/"+strings.TrimPrefix(string(v.Addr), "vpc/")))
+					add(pfx("::/0"), model.TargetEIGW, model.ResourceRef("eigw/"+strings.TrimPrefix(string(v.Addr), "vpc/")))
 				}
 			}
 			for j := range n.VPCs {
@@ -457,7 +457,7 @@ func randomNetwork(r *rand.Rand) *model.Network {
 	for i, v := range n.VPCs {
 		acls := 1 + r.IntN(2)
 		for k := range acls {
-			acl := model.NetworkACL{Addr: model.Address(fmt.Sprintf("nacl/v%d-%d", i, k)), VPC: v.Addr, Default: k == 0}
+			acl := model.NetworkACL{Addr: model.ResourceRef(fmt.Sprintf("nacl/v%d-%d", i, k)), VPC: v.Addr, Default: k == 0}
 			for _, egress := range []bool{false, true} {
 				nums := r.Perm(20)[:r.IntN(5)]
 				for _, num := range nums {
@@ -582,7 +582,7 @@ type oracleQ struct {
 // oracleEnd is an end of a question as brute force sees it: the endpoint
 // each packet's address is put into, and the addresses to try.
 type oracleEnd struct {
-	ep    Endpoint
+	ep    FlowEnd
 	addrs []netip.Addr
 	// space is the set the end stands for (nil for the internet): the
 	// addresses to try are all of it over IPv4, a sample over IPv6.
@@ -608,10 +608,10 @@ func internetUniverse() []netip.Addr {
 	return slices.Compact(out)
 }
 
-func subnetEnd(n *model.Network, s model.Address, v6 bool) oracleEnd {
+func subnetEnd(n *model.Network, s model.ResourceRef, v6 bool) oracleEnd {
 	sub, _ := n.Subnet(s)
 	// Whole, as the question's end: each packet goes to one of every host.
-	e := oracleEnd{ep: Endpoint{Kind: SubnetHost, Addr: s, Subnet: s, Whole: true}}
+	e := oracleEnd{ep: FlowEnd{Kind: SubnetHost, Addr: s, Subnet: s, Whole: true}}
 	p := sub.CIDR
 	if v6 {
 		p = sub.IPv6CIDR
@@ -658,14 +658,14 @@ func eniEnd(e model.ENI, v6 bool) oracleEnd {
 	var b netipx.IPSetBuilder
 	b.Add(a)
 	space, _ := b.IPSet()
-	return oracleEnd{ep: Endpoint{Kind: Interface, Addr: e.Addr, IP: a, Subnet: e.Subnet}, addrs: []netip.Addr{a}, space: space}
+	return oracleEnd{ep: FlowEnd{Kind: Interface, Addr: e.Addr, IP: a, Subnet: e.Subnet}, addrs: []netip.Addr{a}, space: space}
 }
 
 func internetEnd(v6 bool) oracleEnd {
 	if v6 {
-		return oracleEnd{ep: Endpoint{Kind: Internet}, addrs: internetUniverse6()}
+		return oracleEnd{ep: FlowEnd{Kind: Internet}, addrs: internetUniverse6()}
 	}
-	return oracleEnd{ep: Endpoint{Kind: Internet}, addrs: internetUniverse()}
+	return oracleEnd{ep: FlowEnd{Kind: Internet}, addrs: internetUniverse()}
 }
 
 // oracleInternet6 are the IPv6 internet ranges the generator's rules name.
@@ -699,13 +699,13 @@ func questions(r *rand.Rand, n *model.Network) []oracleQ {
 			}
 		}
 	}
-	var subnets6 []model.Address
+	var subnets6 []model.ResourceRef
 	for _, s := range n.Subnets {
 		if s.IPv6CIDR.IsValid() {
 			subnets6 = append(subnets6, s.Addr)
 		}
 	}
-	subnet := func() model.Address { return n.Subnets[r.IntN(len(n.Subnets))].Addr }
+	subnet := func() model.ResourceRef { return n.Subnets[r.IntN(len(n.Subnets))].Addr }
 	var out []oracleQ
 	ask := func(from, to string, src, dst oracleEnd, v6 bool) {
 		proto := model.TCP
@@ -770,7 +770,7 @@ func oracleKey(p Path) string {
 		}
 	}
 	b.WriteString(" | blocks")
-	for _, x := range p.Blocks {
+	for _, x := range p.Blockers {
 		fmt.Fprintf(&b, " %s:%s:%s", x.Resource, x.Kind, x.Direction)
 		if x.Assuming != "" {
 			b.WriteString("(assumed)")
@@ -1026,7 +1026,7 @@ func TestWholeSubnetEveryHost(t *testing.T) {
 	}
 	if a.Verdict != Reachable {
 		for _, p := range a.Paths {
-			t.Logf("%s: %v", ClassText(p), p.Blocks)
+			t.Logf("%s: %v", ClassText(p), p.Blockers)
 		}
 		t.Fatalf("verdict %s, want reachable for every host of subnet/b", a.Verdict)
 	}
@@ -1086,8 +1086,8 @@ func TestICMPTypeIsACut(t *testing.T) {
 		t.Fatal(err)
 	}
 	for sport := 1; sport <= 3; sport++ {
-		f := Flow{Src: Endpoint{Kind: Interface, Addr: "eni/a", IP: ip("10.1.1.10"), Subnet: "subnet/a"},
-			Dst: Endpoint{Kind: Interface, Addr: "eni/b", IP: ip("10.2.1.10"), Subnet: "subnet/b"}, Proto: model.ICMP, Port: 8, SrcPort: sport}
+		f := Flow{Src: FlowEnd{Kind: Interface, Addr: "eni/a", IP: ip("10.1.1.10"), Subnet: "subnet/a"},
+			Dst: FlowEnd{Kind: Interface, Addr: "eni/b", IP: ip("10.2.1.10"), Subnet: "subnet/b"}, Proto: model.ICMP, Port: 8, SrcPort: sport}
 		alone := NewIndex(&b.n).Trace(f)
 		for _, p := range a.Paths {
 			if p.Class.SrcPorts.Contains(sport) && p.Reachable != alone.Reachable {
@@ -1132,7 +1132,7 @@ func TestClientPortZero(t *testing.T) {
 
 // setSubnet changes the subnet at a: the association lives on the subnet
 // (model.Finish derives the tables' side).
-func setSubnet(n *model.Network, a model.Address, f func(*model.Subnet)) {
+func setSubnet(n *model.Network, a model.ResourceRef, f func(*model.Subnet)) {
 	for i := range n.Subnets {
 		if n.Subnets[i].Addr == a {
 			f(&n.Subnets[i])

@@ -23,7 +23,7 @@ func overlapping(t *testing.T) *Index {
 	b.subnet("b", "b", "10.0.1.0/24", "use1-az1", route("0.0.0.0/0", model.TargetIGW, "igw/b"))
 	b.n.SecurityGroups[0].Ingress = nil
 	b.n.ENIs[1].HasPublicIP, b.n.ENIs[1].PublicIP = true, ip("198.51.100.7")
-	b.n.ENIs = append(b.n.ENIs, model.ENI{Addr: "eni/b2", Subnet: "subnet/b", PrivateIP: ip("10.0.1.20"), SecurityGroups: []model.Address{"sg/b"}, SourceDestCheck: true})
+	b.n.ENIs = append(b.n.ENIs, model.ENI{Addr: "eni/b2", Subnet: "subnet/b", PrivateIP: ip("10.0.1.20"), SecurityGroups: []model.ResourceRef{"sg/b"}, SourceDestCheck: true})
 	n, d := model.Finish(model.Input{Network: &b.n})
 	if n == nil || len(d) != 0 {
 		t.Fatalf("Finish: %v", d)
@@ -43,7 +43,7 @@ func TestOverlappingAccountsReachTheirOwnInterface(t *testing.T) {
 	ix := overlapping(t)
 	p := onlyPath(t, reach(t, ix, "eni/b2", "10.0.1.10", model.TCP, 443))
 	if !p.Reachable {
-		t.Fatalf("eni/b2 -> 10.0.1.10 blocked: %v\n%s", p.Blocks, hopText(p.Forward))
+		t.Fatalf("eni/b2 -> 10.0.1.10 blocked: %v\n%s", p.Blockers, hopText(p.Forward))
 	}
 	if p.Flow.Dst.Addr != "eni/b" {
 		t.Errorf("10.0.1.10 from eni/b2 names %s, want eni/b", p.Flow.Dst.Addr)
@@ -65,7 +65,7 @@ func TestOverlappingAccountsJudgePublicAddressByOwnInterface(t *testing.T) {
 	ix := overlapping(t)
 	p := onlyPath(t, reach(t, ix, "eni/b", "203.0.113.9", model.TCP, 443))
 	if !p.Reachable {
-		t.Fatalf("eni/b -> the internet blocked: %v\n%s", p.Blocks, hopText(p.Forward))
+		t.Fatalf("eni/b -> the internet blocked: %v\n%s", p.Blockers, hopText(p.Forward))
 	}
 	h, ok := findHop(p.Forward, "igw/b", "igw")
 	if !ok || !strings.Contains(h.Rule, "198.51.100.7") || !strings.Contains(h.Rule, "eni/b") {

@@ -20,7 +20,7 @@ import (
 func TestProtocol47EverywhereAlike(t *testing.T) {
 	n := compiled(t, "examples/webapp.yaml")
 	gre := model.ProtocolNumber(47)
-	for _, a := range []model.Address{"nacl/private", "nacl/isolated"} {
+	for _, a := range []model.ResourceRef{"nacl/private", "nacl/isolated"} {
 		acl, _ := n.NetworkACL(a)
 		for _, egress := range []bool{false, true} {
 			acl.Entries = append(acl.Entries, model.NACLEntry{RuleNumber: 90, Egress: egress, Protocol: gre, CIDR: netip.MustParsePrefix("10.0.0.0/16"), Action: model.Allow})
@@ -38,16 +38,16 @@ func TestProtocol47EverywhereAlike(t *testing.T) {
 			t.Fatal(err)
 		}
 		if a.Verdict != Reachable {
-			t.Fatalf("GRE service -> db: %s: %+v", a.Verdict, a.Paths[0].Blocks)
+			t.Fatalf("GRE service -> db: %s: %+v", a.Verdict, a.Paths[0].Blockers)
 		}
 	}
 	if a, _ := ix.Reach(Question{From: "eni/alb/use1-az1", To: "eni/db/use1-az1", Proto: gre}); a.Verdict != Blocked {
 		t.Errorf("GRE alb -> db: %s, want blocked (sg/db admits GRE from sg/service only)", a.Verdict)
 	}
 
-	tmpl, err := cfn.FromNetwork(n)
-	if err != nil {
-		t.Fatalf("the template rejects the GRE rules: %v", err)
+	tmpl, ds := cfn.FromNetwork(n)
+	if ds.HasErrors() {
+		t.Fatalf("the template rejects the GRE rules: %v", ds)
 	}
 	y, err := tmpl.YAML()
 	if err != nil {
@@ -57,9 +57,9 @@ func TestProtocol47EverywhereAlike(t *testing.T) {
 		t.Errorf("the template does not carry protocol 47 in the ACL entry and the group rule")
 	}
 
-	p, err := twin.Build(n, "gre")
-	if err != nil {
-		t.Fatal(err)
+	p, ds := twin.Build(n, "gre")
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	found := false
 	for _, ns := range p.Namespaces {

@@ -106,7 +106,7 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 			if byIP == nil {
 				// An address names an interface of the source's own VPC
 				// first: address spaces overlap across VPCs.
-				d = ix.ipEndpoint(toIP, ix.vpcOfEndpoint(s))
+				d = ix.ipFlowEnd(toIP, ix.vpcOfFlowEnd(s))
 			}
 			if s.Addr != "" && s.Addr == d.Addr && s.Kind == d.Kind {
 				continue
@@ -140,14 +140,14 @@ func (ix *Index) Reach(q Question) (Answer, error) {
 // takes the other's, an interface named by address takes one of its own
 // addresses of the other end's version when it has one. Ends that still
 // differ are refused by the trace.
-func (ix *Index) matchFamily(s, d Endpoint) (Endpoint, Endpoint) {
+func (ix *Index) matchFamily(s, d FlowEnd) (FlowEnd, FlowEnd) {
 	if s.Kind == Internet && d.IP.Is6() {
 		s.IP = InternetIPv6
 	}
 	if d.Kind == Internet && s.IP.Is6() {
 		d.IP = InternetIPv6
 	}
-	same := func(e *Endpoint, want netip.Addr) {
+	same := func(e *FlowEnd, want netip.Addr) {
 		if e.Kind != Interface || !want.IsValid() || e.IP.Is6() == want.Is6() {
 			return
 		}
@@ -168,7 +168,7 @@ func (ix *Index) matchFamily(s, d Endpoint) (Endpoint, Endpoint) {
 // asIPv6 is e spoken over IPv6: the internet's IPv6 stand-in, an
 // interface's first IPv6 address, a subnet host's IPv6 representative.
 // An end with no IPv6 address, or one named by an IP, is left as it is.
-func (ix *Index) asIPv6(e Endpoint) Endpoint {
+func (ix *Index) asIPv6(e FlowEnd) FlowEnd {
 	switch e.Kind {
 	case Internet:
 		if e.Service == "" && !e.IP.Is6() {
@@ -194,7 +194,7 @@ func (ix *Index) asIPv6(e Endpoint) Endpoint {
 // DefaultPort is the port a question means when it names none: a load
 // balancer's first forwarding listener, a workload's own port, SSH for a
 // bastion, else HTTPS.
-func (ix *Index) DefaultPort(to string, dsts []Endpoint) int {
+func (ix *Index) DefaultPort(to string, dsts []FlowEnd) int {
 	for _, l := range ix.lbs {
 		if string(l.lb.Addr) == to {
 			for _, x := range l.lb.Listeners {
@@ -225,22 +225,22 @@ func (ix *Index) DefaultPort(to string, dsts []Endpoint) int {
 // Resolve turns a name into the endpoints it stands for, in a fixed order.
 // src says whether it is a flow's source (AWS services and load balancers
 // are destinations only; as a source a load balancer is its interfaces).
-func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
+func (ix *Index) Resolve(text string, src bool) ([]FlowEnd, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, errors.New("empty endpoint")
 	}
 	if text == "internet" {
-		return []Endpoint{{Kind: Internet, IP: InternetIPv4, Whole: true}}, nil
+		return []FlowEnd{{Kind: Internet, IP: InternetIPv4, Whole: true}}, nil
 	}
 	if a, err := netip.ParseAddr(text); err == nil {
-		return []Endpoint{ix.ipEndpoint(a, nil)}, nil
+		return []FlowEnd{ix.ipFlowEnd(a, nil)}, nil
 	}
-	if eps, ok, err := ix.resolveAddr(model.Address(text), src); ok {
+	if eps, ok, err := ix.resolveAddr(model.ResourceRef(text), src); ok {
 		return eps, err
 	}
 	if ids := ix.byID[text]; len(ids) > 0 {
-		var out []Endpoint
+		var out []FlowEnd
 		for _, a := range ids {
 			eps, ok, err := ix.resolveAddr(a, src)
 			if err != nil {
@@ -258,22 +258,22 @@ func (ix *Index) Resolve(text string, src bool) ([]Endpoint, error) {
 		if src {
 			// A service as a source comes from the internet side, from
 			// addresses its managed prefix list names (CloudFront).
-			return []Endpoint{{Kind: Internet, Service: text, IP: ip}}, nil
+			return []FlowEnd{{Kind: Internet, Service: text, IP: ip}}, nil
 		}
-		return []Endpoint{{Kind: AWSService, Service: text, IP: ip}}, nil
+		return []FlowEnd{{Kind: AWSService, Service: text, IP: ip}}, nil
 	}
 	return nil, fmt.Errorf("unknown endpoint %q%s: use internet, an address such as subnet/private/use1-az1, sg/db or service, an ENI or instance id, an IP, or an AWS service such as s3", text, ix.suggest(text))
 }
 
-// ipEndpoint is what an IP names, as seen from VPC in (nil: from
+// ipFlowEnd is what an IP names, as seen from VPC in (nil: from
 // anywhere): an interface, a host in a subnet, or an address outside the
 // model.
-func (ix *Index) ipEndpoint(a netip.Addr, in *vpcInfo) Endpoint {
+func (ix *Index) ipFlowEnd(a netip.Addr, in *vpcInfo) FlowEnd {
 	for _, d := range []*device{ix.deviceAt(a, in), ix.byPublic[a]} {
 		if d == nil {
 			continue
 		}
-		e := devEndpoint(d)
+		e := devFlowEnd(d)
 		if d.lb != nil && d.lb.lb.Kind != model.APIGateway {
 			// A load balancer's address leads to its listeners.
 			e.Kind = Balancer
@@ -282,58 +282,58 @@ func (ix *Index) ipEndpoint(a netip.Addr, in *vpcInfo) Endpoint {
 	}
 	if in != nil {
 		if s := in.subnetOf(a); s != nil {
-			return Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: a, Subnet: s.s.Addr}
+			return FlowEnd{Kind: SubnetHost, Addr: s.s.Addr, IP: a, Subnet: s.s.Addr}
 		}
 	}
 	for _, s := range ix.subnetsL {
 		if s.s.CIDR.Contains(a) || (s.s.IPv6CIDR.IsValid() && s.s.IPv6CIDR.Contains(a)) {
-			return Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: a, Subnet: s.s.Addr}
+			return FlowEnd{Kind: SubnetHost, Addr: s.s.Addr, IP: a, Subnet: s.s.Addr}
 		}
 	}
 	if isPrivate(a) {
-		return Endpoint{Kind: External, IP: a}
+		return FlowEnd{Kind: External, IP: a}
 	}
-	return Endpoint{Kind: Internet, IP: a}
+	return FlowEnd{Kind: Internet, IP: a}
 }
 
-func devEndpoint(d *device) Endpoint {
-	e := Endpoint{Kind: Interface, Addr: d.addr, IP: d.ip()}
+func devFlowEnd(d *device) FlowEnd {
+	e := FlowEnd{Kind: Interface, Addr: d.addr, IP: d.ip()}
 	if d.subnet != nil {
 		e.Subnet = d.subnet.s.Addr
 	}
 	return e
 }
 
-func devEndpoints(ds []*device) []Endpoint {
-	out := make([]Endpoint, 0, len(ds))
+func devFlowEnds(ds []*device) []FlowEnd {
+	out := make([]FlowEnd, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, devEndpoint(d))
+		out = append(out, devFlowEnd(d))
 	}
 	return out
 }
 
-func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error) {
+func (ix *Index) resolveAddr(a model.ResourceRef, src bool) ([]FlowEnd, bool, error) {
 	if d := ix.byAddr[a]; d != nil {
-		return []Endpoint{devEndpoint(d)}, true, nil
+		return []FlowEnd{devFlowEnd(d)}, true, nil
 	}
 	if s := ix.subnets[a]; s != nil {
-		return []Endpoint{{Kind: SubnetHost, Addr: a, IP: s.rep, Subnet: a, Whole: true}}, true, nil
+		return []FlowEnd{{Kind: SubnetHost, Addr: a, IP: s.rep, Subnet: a, Whole: true}}, true, nil
 	}
 	if _, ok := ix.sgs[a]; ok {
 		m := ix.members[a]
 		if len(m) == 0 {
 			return nil, true, fmt.Errorf("no interface in the model is in %s", a)
 		}
-		return devEndpoints(m), true, nil
+		return devFlowEnds(m), true, nil
 	}
 	if l := ix.lbs[a]; l != nil {
 		if l.lb.Kind == model.APIGateway && !src {
-			return []Endpoint{{Kind: Balancer, Addr: a}}, true, nil
+			return []FlowEnd{{Kind: Balancer, Addr: a}}, true, nil
 		}
 		if len(l.enis) == 0 {
 			return nil, true, fmt.Errorf("%s has no interfaces in the model", a)
 		}
-		eps := devEndpoints(l.enis)
+		eps := devFlowEnds(l.enis)
 		if !src {
 			for i := range eps {
 				eps[i].Kind = Balancer
@@ -342,7 +342,7 @@ func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error
 		return eps, true, nil
 	}
 	if d := ix.natgws[a]; d != nil {
-		return []Endpoint{devEndpoint(d)}, true, nil
+		return []FlowEnd{devFlowEnd(d)}, true, nil
 	}
 	if in := ix.instances[a]; in != nil {
 		var ds []*device
@@ -354,24 +354,24 @@ func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error
 		if len(ds) == 0 {
 			return nil, true, fmt.Errorf("%s has no interfaces in the model", a)
 		}
-		return devEndpoints(ds), true, nil
+		return devFlowEnds(ds), true, nil
 	}
 	if e := ix.endpoints[a]; e != nil {
 		if e.Type == model.GatewayEndpoint {
 			if src {
 				return nil, true, fmt.Errorf("%s is a gateway endpoint: it can only be a destination (as %s)", a, e.Service)
 			}
-			return []Endpoint{{Kind: AWSService, Service: e.Service, IP: ix.services[e.Service]}}, true, nil
+			return []FlowEnd{{Kind: AWSService, Service: e.Service, IP: ix.services[e.Service]}}, true, nil
 		}
 	}
 	if ds := ix.byOwner[a]; len(ds) > 0 {
-		return devEndpoints(ds), true, nil
+		return devFlowEnds(ds), true, nil
 	}
 	for i := range ix.n.NATInstances {
 		ni := &ix.n.NATInstances[i]
 		if ni.Addr == a {
 			if d := ix.byAddr[ni.ENI]; d != nil {
-				return []Endpoint{devEndpoint(d)}, true, nil
+				return []FlowEnd{devFlowEnd(d)}, true, nil
 			}
 			return nil, true, fmt.Errorf("%s has no interface in the model", a)
 		}
@@ -390,8 +390,8 @@ func (ix *Index) resolveAddr(a model.Address, src bool) ([]Endpoint, bool, error
 	return nil, false, nil
 }
 
-func (ix *Index) workloads() []model.Address {
-	var out []model.Address
+func (ix *Index) workloads() []model.ResourceRef {
+	var out []model.ResourceRef
 	for _, s := range ix.n.Services {
 		out = append(out, s.Addr)
 	}
@@ -407,7 +407,7 @@ func (ix *Index) workloads() []model.Address {
 // suggest names the known addresses closest to a mistyped one.
 func (ix *Index) suggest(text string) string {
 	var names []string
-	add := func(a model.Address) {
+	add := func(a model.ResourceRef) {
 		if strings.HasPrefix(string(a), text) || strings.HasPrefix(text, string(a)) || strings.Contains(string(a), text) {
 			names = append(names, string(a))
 		}
@@ -472,12 +472,12 @@ func (ix *Index) traceAs(f Flow, rec *consulted, client netip.Addr) (Path, netip
 		fw.client, fw.lbIP = client, f.Src.IP
 	}
 	if fw.stopped {
-		p.Blocks, p.Notes, p.Unknown = fw.block, fw.notes, fw.unknowns
+		p.Blockers, p.Notes, p.Unknown = fw.blockers, fw.notes, fw.unknowns
 		ix.beyond(&p, f, fw, nil)
 		return p, netip.Addr{}
 	}
 	ix.start(fw, f.Src)
-	p.Forward, p.Blocks, p.Notes, p.Unknown = fw.hops, fw.block, fw.notes, fw.unknowns
+	p.Forward, p.Blockers, p.Notes, p.Unknown = fw.hops, fw.blockers, fw.notes, fw.unknowns
 	if !fw.reached {
 		p.Notes = append(p.Notes, "the reply was not traced: the packet never arrived")
 		ix.beyond(&p, f, fw, nil)
@@ -487,12 +487,12 @@ func (ix *Index) traceAs(f Flow, rec *consulted, client netip.Addr) (Path, netip
 	if f.Src.Kind == Router {
 		// The router originated the packet: no host waits for a reply.
 		p.Notes = append(p.Notes, "the reply was not traced: the VPC router originated the packet")
-		p.Reachable = len(p.Blocks) == 0
+		p.Reachable = len(p.Blockers) == 0
 		return p, arrived
 	}
 	rw := ix.reply(fw, f)
 	p.Return = rw.hops
-	p.Blocks = append(p.Blocks, rw.block...)
+	p.Blockers = append(p.Blockers, rw.blockers...)
 	for _, u := range rw.unknowns {
 		if !slices.Contains(p.Unknown, u) {
 			p.Unknown = append(p.Unknown, u)
@@ -503,7 +503,7 @@ func (ix *Index) traceAs(f Flow, rec *consulted, client netip.Addr) (Path, netip
 			p.Notes = append(p.Notes, n)
 		}
 	}
-	p.Reachable = fw.reached && rw.reached && len(p.Blocks) == 0
+	p.Reachable = fw.reached && rw.reached && len(p.Blockers) == 0
 	if !p.Reachable {
 		ix.beyond(&p, f, fw, rw)
 	}
@@ -570,7 +570,7 @@ func (ix *Index) newWalker(f Flow, rec *consulted) *walker {
 }
 
 // start sends the forward packet from the source.
-func (ix *Index) start(w *walker, src Endpoint) {
+func (ix *Index) start(w *walker, src FlowEnd) {
 	switch src.Kind {
 	case Internet, External:
 		w.internet()
@@ -603,7 +603,7 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	}
 	p := Path{Flow: f}
 	if lb == nil {
-		p.Blocks = []Block{{Resource: f.Dst.Addr, Kind: HopLoadBalancer, Direction: Forward, Reason: "not a load balancer"}}
+		p.Blockers = []Blocker{{Resource: f.Dst.Addr, Kind: HopLoadBalancer, Direction: Forward, Reason: "not a load balancer"}}
 		return p
 	}
 	var first Path
@@ -617,22 +617,22 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 		// interfaces are in the model.
 		first = Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: HopDeliver, Rule: "API Gateway endpoint, outside the VPC"}}}
 	}
-	p.Forward, p.Return, p.Blocks, p.Notes, p.Unknown = first.Forward, first.Return, first.Blocks, first.Notes, first.Unknown
+	p.Forward, p.Return, p.Blockers, p.Notes, p.Unknown = first.Forward, first.Return, first.Blockers, first.Notes, first.Unknown
 	rec.listeners(lb)
 	l, ok := listenerFor(lb.lb, f.Proto, f.Port)
 	if !ok {
-		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: HopListener, Direction: Forward,
+		p.Blockers = append(p.Blockers, Blocker{Resource: lb.lb.Addr, Kind: HopListener, Direction: Forward,
 			Reason: fmt.Sprintf("%s has no listener on %s", lb.lb.Addr, f.traffic()), Fix: fmt.Sprintf("add a listener on %s, or use a listener port", f.traffic())})
 		return p
 	}
 	p.Forward = append(p.Forward, Hop{Resource: lb.lb.Addr, Kind: HopListener, Rule: listenerText(lb.lb, l)})
 	if l.RedirectToHTTPS {
-		p.Reachable = len(p.Blocks) == 0
+		p.Reachable = len(p.Blockers) == 0
 		return p
 	}
 	targets, port := ix.targetsOf(lb, l)
 	if len(targets) == 0 {
-		p.Blocks = append(p.Blocks, Block{Resource: lb.lb.Addr, Kind: HopTarget, Direction: Forward, Reason: fmt.Sprintf("%s has no targets in the model", lb.lb.Addr), Fix: "register targets"})
+		p.Blockers = append(p.Blockers, Blocker{Resource: lb.lb.Addr, Kind: HopTarget, Direction: Forward, Reason: fmt.Sprintf("%s has no targets in the model", lb.lb.Addr), Fix: "register targets"})
 		return p
 	}
 	from := lb.enis
@@ -644,7 +644,7 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 		zone = d.subnet.s.ZoneID
 	}
 	// Same-zone targets first: the shortest explanation of a working path.
-	slices.SortStableFunc(targets, func(a, b Endpoint) int {
+	slices.SortStableFunc(targets, func(a, b FlowEnd) int {
 		return cmp.Compare(boolInt(zoneOf(ix, a) != zone), boolInt(zoneOf(ix, b) != zone))
 	})
 	// A Network Load Balancer's target that preserves client IPs sees the
@@ -659,7 +659,7 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	var tried []Path
 	for _, src := range from {
 		for _, t := range targets {
-			leg, _ := ix.traceAs(Flow{Src: devEndpoint(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort}, rec, client)
+			leg, _ := ix.traceAs(Flow{Src: devFlowEnd(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort}, rec, client)
 			if leg.Reachable {
 				tried = []Path{leg}
 				goto done
@@ -669,8 +669,8 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	}
 done:
 	ok = tried[0].Reachable
-	seen := map[Block]bool{}
-	for _, b := range p.Blocks {
+	seen := map[Blocker]bool{}
+	for _, b := range p.Blockers {
 		seen[b] = true
 	}
 	for i, leg := range tried {
@@ -678,10 +678,10 @@ done:
 			p.Forward = append(p.Forward, leg.Forward...)
 			p.Return = append(leg.Return, p.Return...)
 		}
-		for _, b := range leg.Blocks {
+		for _, b := range leg.Blockers {
 			if !seen[b] {
 				seen[b] = true
-				p.Blocks = append(p.Blocks, b)
+				p.Blockers = append(p.Blockers, b)
 			}
 		}
 		for _, n := range leg.Notes {
@@ -698,11 +698,11 @@ done:
 			break
 		}
 	}
-	p.Reachable = ok && first.Reachable && len(p.Blocks) == 0
+	p.Reachable = ok && first.Reachable && len(p.Blockers) == 0
 	return p
 }
 
-func zoneOf(ix *Index, e Endpoint) string {
+func zoneOf(ix *Index, e FlowEnd) string {
 	if s := ix.subnets[e.Subnet]; s != nil {
 		return s.s.ZoneID
 	}
@@ -748,13 +748,13 @@ func listenerText(lb *model.LoadBalancer, l model.Listener) string {
 }
 
 // targetsOf lists where a listener forwards, and on which port.
-func (ix *Index) targetsOf(lb *lbInfo, l model.Listener) ([]Endpoint, int) {
+func (ix *Index) targetsOf(lb *lbInfo, l model.Listener) ([]FlowEnd, int) {
 	if !l.TargetGroup.IsZero() {
 		tg := ix.tgroups[l.TargetGroup]
 		if tg == nil {
 			return nil, 0
 		}
-		var out []Endpoint
+		var out []FlowEnd
 		port := tg.Port
 		for _, t := range tg.Targets {
 			if t.Port != 0 {
@@ -763,17 +763,17 @@ func (ix *Index) targetsOf(lb *lbInfo, l model.Listener) ([]Endpoint, int) {
 			switch {
 			case !t.ENI.IsZero():
 				if d := ix.byAddr[t.ENI]; d != nil {
-					out = append(out, devEndpoint(d))
+					out = append(out, devFlowEnd(d))
 				} else if in := ix.instances[t.ENI]; in != nil {
 					for _, x := range in.ENIs {
 						if d := ix.byAddr[x]; d != nil {
-							out = append(out, devEndpoint(d))
+							out = append(out, devFlowEnd(d))
 							break
 						}
 					}
 				}
 			case t.IP.IsValid():
-				out = append(out, ix.ipEndpoint(t.IP, nil))
+				out = append(out, ix.ipFlowEnd(t.IP, nil))
 			}
 		}
 		return out, port

@@ -68,7 +68,7 @@ func hopsText(p Path) string {
 func mustReach(t *testing.T, p Path, want ...string) {
 	t.Helper()
 	if !p.Reachable || len(p.Unknown) > 0 {
-		t.Fatalf("%s -> %s: reachable %t, unknown %v, blocks %+v\n%s", p.Flow.Src, p.Flow.Dst, p.Reachable, p.Unknown, p.Blocks, hopsText(p))
+		t.Fatalf("%s -> %s: reachable %t, unknown %v, blocks %+v\n%s", p.Flow.Src, p.Flow.Dst, p.Reachable, p.Unknown, p.Blockers, hopsText(p))
 	}
 	h := hopsText(p)
 	for _, w := range want {
@@ -133,7 +133,7 @@ func TestSemanticsGWLBEndpoint(t *testing.T) {
 	ix := semTemplate(t, "gwlb-endpoint")
 	p := only(t, ix, "10.0.1.10", "10.0.2.10", model.TCP, 443)
 	if p.Reachable || len(p.Unknown) == 0 || !strings.Contains(p.Unknown[0], "Gateway Load Balancer endpoint vpce/Gwlbe") {
-		t.Fatalf("reachable %t, unknown %v, blocks %+v", p.Reachable, p.Unknown, p.Blocks)
+		t.Fatalf("reachable %t, unknown %v, blocks %+v", p.Reachable, p.Unknown, p.Blockers)
 	}
 	// The other way the forward packet takes the local route, but the
 	// reply is sent to the endpoint: not known either.
@@ -178,8 +178,8 @@ func TestSemanticsICMP(t *testing.T) {
 		v6 bool
 	}{{"eni-v4only", true}, {"eni-v6only", false}} {
 		p := ping(c.to, c.v6)
-		if p.Reachable || len(p.Blocks) == 0 || p.Blocks[0].Kind != "sg-ingress" {
-			t.Errorf("ping %s (IPv6 %t): reachable %t, blocks %+v; want blocked by its group", c.to, c.v6, p.Reachable, p.Blocks)
+		if p.Reachable || len(p.Blockers) == 0 || p.Blockers[0].Kind != "sg-ingress" {
+			t.Errorf("ping %s (IPv6 %t): reachable %t, blocks %+v; want blocked by its group", c.to, c.v6, p.Reachable, p.Blockers)
 		}
 	}
 }
@@ -196,12 +196,12 @@ func TestSemanticsTGWAttachmentNACL(t *testing.T) {
 		"subnet/subnet-atgw nacl-in nacl/acl-atgw in rule 100", "subnet/subnet-btgw nacl-out nacl/acl-btgw out rule 100")
 	for _, c := range []struct {
 		port int
-		acl  model.Address
+		acl  model.ResourceRef
 		kind HopKind
 	}{{5432, "nacl/acl-atgw", "nacl-in"}, {22, "nacl/acl-btgw", "nacl-out"}} {
 		p := only(t, ix, "eni-a", "eni-b", model.TCP, c.port)
-		if p.Reachable || len(p.Blocks) != 1 || p.Blocks[0].Resource != c.acl || p.Blocks[0].Kind != c.kind || p.Blocks[0].Direction != Forward {
-			t.Errorf("tcp/%d: reachable %t, blocks %+v; want blocked by %s %s", c.port, p.Reachable, p.Blocks, c.acl, c.kind)
+		if p.Reachable || len(p.Blockers) != 1 || p.Blockers[0].Resource != c.acl || p.Blockers[0].Kind != c.kind || p.Blockers[0].Direction != Forward {
+			t.Errorf("tcp/%d: reachable %t, blocks %+v; want blocked by %s %s", c.port, p.Reachable, p.Blockers, c.acl, c.kind)
 		}
 	}
 }
@@ -289,10 +289,10 @@ func TestSemanticsNLBClientIP(t *testing.T) {
 			// The group admits the VPC only: a preserved internet client is
 			// refused at the target, the balancer's own address is let in.
 			if p.Reachable == c.preserved {
-				t.Errorf("tcp/%d (%s): %s reachable %t, want %t; blocks %+v", c.port, c.what, ClassText(p), p.Reachable, !c.preserved, p.Blocks)
+				t.Errorf("tcp/%d (%s): %s reachable %t, want %t; blocks %+v", c.port, c.what, ClassText(p), p.Reachable, !c.preserved, p.Blockers)
 			}
-			if c.preserved && (len(p.Blocks) == 0 || p.Blocks[0].Resource != "sg/TargetSg") {
-				t.Errorf("tcp/%d (%s): blocks %+v, want sg/TargetSg", c.port, c.what, p.Blocks)
+			if c.preserved && (len(p.Blockers) == 0 || p.Blockers[0].Resource != "sg/TargetSg") {
+				t.Errorf("tcp/%d (%s): blocks %+v, want sg/TargetSg", c.port, c.what, p.Blockers)
 			}
 		}
 	}

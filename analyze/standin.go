@@ -14,7 +14,7 @@ import (
 // whose address the model lacks), that the address is not the one AWS
 // will assign.
 func (ix *Index) standinNotes(w *walker, f Flow) {
-	for _, e := range []Endpoint{f.Src, f.Dst} {
+	for _, e := range []FlowEnd{f.Src, f.Dst} {
 		if e.Kind != Interface {
 			continue
 		}

@@ -24,7 +24,7 @@ import (
 // leads to the Transit Gateway, and from there to the firewall), not from
 // the egress VPC's attachment subnets, whose replies come back from the
 // NAT gateway by the local route and never cross the firewall by design.
-func (ix *Index) tierOf(s *subnetInfo, classes map[model.Address]SubnetClass) model.Tier {
+func (ix *Index) tierOf(s *subnetInfo, classes map[model.ResourceRef]SubnetClass) model.Tier {
 	if s.s.Tier != "" {
 		return s.s.Tier
 	}

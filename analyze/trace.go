@@ -26,13 +26,13 @@ type session struct {
 
 // walker follows one packet through the network.
 type walker struct {
-	ix    *Index
-	dir   Direction
-	pk    packet
-	hops  []Hop
-	block []Block
-	notes []string
-	steps int
+	ix       *Index
+	dir      Direction
+	pk       packet
+	hops     []Hop
+	blockers []Blocker
+	notes    []string
+	steps    int
 	// target is where the packet must arrive: the destination's address
 	// forward, the source's on the way back.
 	target netip.Addr
@@ -55,7 +55,7 @@ type walker struct {
 	// security group of its own in the model.
 	srcHost, dstHost bool
 	// dstAny marks a destination that stands for every host of its
-	// subnet (Endpoint.Whole): each address a host may take is one.
+	// subnet (FlowEnd.Whole): each address a host may take is one.
 	dstAny bool
 	// routing is the subnet whose route table last forwarded (or failed
 	// to forward) the packet: where a hypothetical trace resumes.
@@ -63,7 +63,7 @@ type walker struct {
 	// exitGW is the internet or egress-only gateway an IPv6 packet left
 	// its VPC by; backVia, on the reply, is the forward packet's: the
 	// reply comes back in the same way.
-	exitGW, backVia model.Address
+	exitGW, backVia model.ResourceRef
 	// rec, when set, records every rule holder the packet is checked
 	// against, so the exact analysis knows which prefixes and ports
 	// decided its path (exact.go).
@@ -87,7 +87,7 @@ func (w *walker) view(a netip.Addr) netip.Addr {
 	return a
 }
 
-func (w *walker) hop(res model.Address, kind HopKind, rule string) {
+func (w *walker) hop(res model.ResourceRef, kind HopKind, rule string) {
 	// Arriving where the last check already named adds nothing.
 	if kind == "deliver" && rule == "" && len(w.hops) > 0 && w.hops[len(w.hops)-1].Resource == res {
 		return
@@ -95,12 +95,12 @@ func (w *walker) hop(res model.Address, kind HopKind, rule string) {
 	w.hops = append(w.hops, Hop{Resource: res, Kind: kind, Rule: rule})
 }
 
-func (w *walker) blocked(res model.Address, kind HopKind, reason, fix string) {
-	w.block = append(w.block, Block{Resource: res, Kind: kind, Direction: w.dir, Reason: reason, Fix: fix})
+func (w *walker) blocked(res model.ResourceRef, kind HopKind, reason, fix string) {
+	w.blockers = append(w.blockers, Blocker{Resource: res, Kind: kind, Direction: w.dir, Reason: reason, Fix: fix})
 }
 
 // stop ends the trace: nothing further can be evaluated.
-func (w *walker) stop(res model.Address, kind HopKind, reason, fix string) {
+func (w *walker) stop(res model.ResourceRef, kind HopKind, reason, fix string) {
 	w.blocked(res, kind, reason, fix)
 	w.stopped = true
 }
@@ -181,7 +181,7 @@ func (w *walker) sgIngress(d *device) {
 		fmt.Sprintf("add an ingress rule to %s allowing %s from %s", firstGroup(d), pktTraffic(w.pk), from))
 }
 
-func firstGroup(d *device) model.Address {
+func firstGroup(d *device) model.ResourceRef {
 	if len(d.sgs) == 0 {
 		return d.addr
 	}
@@ -352,7 +352,7 @@ func (w *walker) route(s *subnetInfo) {
 // verdict and routing the input does not show, so the answer is not
 // known either way
 // (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/introduction.html).
-func (w *walker) viaGWLB(rt model.Address, text string, ep model.Address) {
+func (w *walker) viaGWLB(rt model.ResourceRef, text string, ep model.ResourceRef) {
 	w.stop(ep, HopGWLB, fmt.Sprintf("%s sends the packet to the Gateway Load Balancer endpoint %s, whose appliances moat does not model", text, ep), "")
 	w.unknown(fmt.Sprintf("%s leads to the Gateway Load Balancer endpoint %s: what its appliances pass is not in the input", text, ep))
 }
@@ -375,7 +375,7 @@ func (ix *Index) endpointOf(e routeEntry) *model.Endpoint {
 }
 
 // byTarget finds a device named by a route target: an address or an AWS id.
-func (ix *Index) byTarget(a model.Address) *device {
+func (ix *Index) byTarget(a model.ResourceRef) *device {
 	if d := ix.byAddr[a]; d != nil {
 		return d
 	}
@@ -572,7 +572,7 @@ func (w *walker) session(d *device) *session {
 // viaIGW sends the packet out of vpc's internet gateway. An IPv4 packet
 // leaves only with a public source: the gateway's 1:1 NAT maps an
 // interface's private address to its public or Elastic IP.
-func (w *walker) viaIGW(s *subnetInfo, vpc *vpcInfo, target model.Address) {
+func (w *walker) viaIGW(s *subnetInfo, vpc *vpcInfo, target model.ResourceRef) {
 	if vpc == nil || vpc.igw == nil || (!target.IsZero() && vpc.igw.Addr != target && w.ix.idOf(target) != vpc.igw.Addr) {
 		w.stop(target, HopIGW, fmt.Sprintf("no internet gateway %s is attached to the VPC", target), "attach the internet gateway, or fix the route")
 		return
@@ -615,7 +615,7 @@ func standinNote(standin bool) string {
 	return ""
 }
 
-func (ix *Index) idOf(a model.Address) model.Address {
+func (ix *Index) idOf(a model.ResourceRef) model.ResourceRef {
 	if l := ix.byID[string(a)]; len(l) > 0 {
 		return l[0]
 	}
@@ -629,7 +629,7 @@ func (w *walker) assumedPublic(a netip.Addr) bool {
 
 func (w *walker) assumedAddr(a netip.Addr) netip.Addr { return w.assumed[a] }
 
-func (w *walker) viaEIGW(s *subnetInfo, target model.Address) {
+func (w *walker) viaEIGW(s *subnetInfo, target model.ResourceRef) {
 	if !w.pk.dst.Is6() {
 		w.stop(target, HopEIGW, "an egress-only internet gateway carries IPv6 only", "")
 		return
@@ -676,7 +676,7 @@ func (w *walker) internet() {
 	}
 	if dst == w.target {
 		if w.targetService != "" {
-			w.hop(model.Address(w.targetService), HopDeliver, "the service's public endpoint, over the internet")
+			w.hop(model.ResourceRef(w.targetService), HopDeliver, "the service's public endpoint, over the internet")
 		} else {
 			w.hop("internet", HopDeliver, "")
 		}
@@ -772,24 +772,24 @@ func (w *walker) viaEndpoint(s *subnetInfo, e routeEntry) {
 		name = string(ep.Addr)
 	}
 	if w.pk.service == "" && w.targetService == "" && !slices.Contains([]netip.Addr{w.target}, w.pk.dst) {
-		w.stop(model.Address(name), HopEndpoint, "the gateway endpoint leads only to its AWS service", "")
+		w.stop(model.ResourceRef(name), HopEndpoint, "the gateway endpoint leads only to its AWS service", "")
 		return
 	}
 	svc := e.service
 	if svc == "" && ep != nil {
 		svc = ep.Service
 	}
-	w.hop(model.Address(name), HopEndpoint, "gateway endpoint to "+svc)
+	w.hop(model.ResourceRef(name), HopEndpoint, "gateway endpoint to "+svc)
 	if w.pk.dst == w.target || (w.targetService != "" && w.targetService == svc) {
 		w.reached, w.arrivedVia, w.arrivedVPC = true, "endpoint", s.vpc
 		return
 	}
-	w.stop(model.Address(name), HopEndpoint, fmt.Sprintf("the endpoint leads to %s, not to %s", svc, w.pk.dst), "")
+	w.stop(model.ResourceRef(name), HopEndpoint, fmt.Sprintf("the endpoint leads to %s, not to %s", svc, w.pk.dst), "")
 }
 
 // viaPeering crosses a peering connection. Peering is not transitive: the
 // destination must be inside the peer VPC itself.
-func (w *walker) viaPeering(s *subnetInfo, target model.Address) {
+func (w *walker) viaPeering(s *subnetInfo, target model.ResourceRef) {
 	p := w.ix.peerings[target]
 	if p == nil {
 		for _, x := range w.ix.byID[string(target)] {
@@ -805,7 +805,7 @@ func (w *walker) viaPeering(s *subnetInfo, target model.Address) {
 	if !p.Active {
 		w.blocked(p.Addr, HopPeering, fmt.Sprintf("%s is not active", p.Addr), "accept the peering connection")
 	}
-	var other model.Address
+	var other model.ResourceRef
 	switch s.vpc.v.Addr {
 	case p.Requester:
 		other = p.Accepter
@@ -831,7 +831,7 @@ func (w *walker) viaPeering(s *subnetInfo, target model.Address) {
 }
 
 // viaTGW hands the packet to a Transit Gateway through its VPC attachment.
-func (w *walker) viaTGW(s *subnetInfo, target model.Address) {
+func (w *walker) viaTGW(s *subnetInfo, target model.ResourceRef) {
 	t := w.ix.tgws[w.ix.idOf(target)]
 	if t == nil {
 		t = w.ix.tgws[target]
@@ -974,7 +974,7 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 // viaFirewall passes the packet through a Network Firewall endpoint, whose
 // rules are evaluated in order, then routes it by the firewall subnet's
 // table.
-func (w *walker) viaFirewall(s *subnetInfo, target model.Address) {
+func (w *walker) viaFirewall(s *subnetInfo, target model.ResourceRef) {
 	fw := w.ix.firewalls[target]
 	if fw == nil {
 		for _, f := range w.ix.n.Firewalls {

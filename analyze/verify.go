@@ -147,7 +147,7 @@ func (ix *Index) checkExposure() []Check {
 		intent = "the internet reaches only " + strings.Join(lbs, ", ") + " on the listener ports"
 	}
 	c := Check{Intent: intent, Origin: "design", OK: true}
-	bastions := map[model.Address]*model.Bastion{}
+	bastions := map[model.ResourceRef]*model.Bastion{}
 	for i := range ix.n.Bastions {
 		b := &ix.n.Bastions[i]
 		for _, d := range ix.byOwner[b.Addr] {
@@ -202,7 +202,7 @@ func (ix *Index) frontOf(l *model.LoadBalancer) string {
 func (ix *Index) checkWorkloads() []Check {
 	var out []Check
 	for _, s := range ix.n.Services {
-		var allowed []model.Address
+		var allowed []model.ResourceRef
 		for _, l := range ix.n.LoadBalancers {
 			if l.Targets == s.Addr {
 				allowed = append(allowed, l.Addr)
@@ -211,7 +211,7 @@ func (ix *Index) checkWorkloads() []Check {
 		out = append(out, ix.onlyFrom(s.Addr, s.Port, allowed)...)
 	}
 	for _, d := range ix.n.Databases {
-		var allowed []model.Address
+		var allowed []model.ResourceRef
 		for _, s := range ix.n.Services {
 			allowed = append(allowed, s.Addr)
 		}
@@ -226,7 +226,7 @@ func (ix *Index) checkWorkloads() []Check {
 // onlyFrom checks that each allowed workload reaches dst on port, and
 // that nothing else does: no other interface, no host in any subnet
 // (whatever its own group), not the internet.
-func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) []Check {
+func (ix *Index) onlyFrom(dst model.ResourceRef, port int, allowed []model.ResourceRef) []Check {
 	var out []Check
 	if len(ix.byOwner[dst]) == 0 || port == 0 {
 		return nil
@@ -261,15 +261,15 @@ func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) 
 	// Every source over both IP versions where the target has them:
 	// the whole internet, every host of every subnet that no interface
 	// holds, and every interface but the allowed ones; every client port.
-	var targets []Endpoint
-	for _, t := range devEndpoints(ix.byOwner[dst]) {
+	var targets []FlowEnd
+	for _, t := range devFlowEnds(ix.byOwner[dst]) {
 		targets = append(targets, ix.bothFamilies(t)...)
 	}
 	var examined [][]Path
 	for _, t := range targets {
 		v6 := t.IP.Is6()
 		var sources []space
-		inet := Endpoint{Kind: Internet, IP: InternetIPv4, Whole: true}
+		inet := FlowEnd{Kind: Internet, IP: InternetIPv4, Whole: true}
 		if v6 {
 			inet.IP = InternetIPv6
 		}
@@ -278,7 +278,7 @@ func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) 
 			if v6 && !s.rep6.IsValid() {
 				continue
 			}
-			host := Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr, Whole: true}
+			host := FlowEnd{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr, Whole: true}
 			if v6 {
 				host.IP = s.rep6
 			}
@@ -293,7 +293,7 @@ func (ix *Index) onlyFrom(dst model.Address, port int, allowed []model.Address) 
 			if allowedDev[d] || d.eni == nil || d.eni.Owner == dst {
 				continue
 			}
-			for _, e := range ix.bothFamilies(devEndpoint(d)) {
+			for _, e := range ix.bothFamilies(devFlowEnd(d)) {
 				if e.IP.Is6() == v6 {
 					sources = append(sources, space{src: e, srcSet: ix.addrsOf(e)})
 				}
@@ -337,7 +337,7 @@ func outside(paths []Path) []Path {
 // input; a claim that depends on them is marked unknown by the trace.
 func (ix *Index) onPremSources() []space {
 	var out []space
-	add := func(a model.Address, ip netip.Addr, routes []netip.Prefix) {
+	add := func(a model.ResourceRef, ip netip.Addr, routes []netip.Prefix) {
 		var b netipx.IPSetBuilder
 		if ip.IsValid() && ip.Is4() {
 			b.Add(ip)
@@ -354,7 +354,7 @@ func (ix *Index) onPremSources() []space {
 		if !ip.IsValid() {
 			ip = set.Ranges()[0].From()
 		}
-		out = append(out, space{src: Endpoint{Kind: OnPremises, Addr: a, IP: ip, Whole: true}, srcSet: set})
+		out = append(out, space{src: FlowEnd{Kind: OnPremises, Addr: a, IP: ip, Whole: true}, srcSet: set})
 	}
 	for i := range ix.n.VPNConnections {
 		c := &ix.n.VPNConnections[i]
@@ -436,11 +436,11 @@ func sourcesText(p ExposedPorts) string {
 
 // bothFamilies is e, followed by e over IPv6 when e has an IPv6 address
 // of its own (the internet always has one).
-func (ix *Index) bothFamilies(e Endpoint) []Endpoint {
+func (ix *Index) bothFamilies(e FlowEnd) []FlowEnd {
 	if v6 := ix.asIPv6(e); v6.IP.Is6() && !e.IP.Is6() {
-		return []Endpoint{e, v6}
+		return []FlowEnd{e, v6}
 	}
-	return []Endpoint{e}
+	return []FlowEnd{e}
 }
 
 // checkTiers: private subnets reach the internet only through NAT;
@@ -450,7 +450,7 @@ func (ix *Index) checkTiers() []Check {
 	tiers := ix.Classify()
 	for _, s := range ix.subnetsL {
 		tier := ix.tierOf(s, tiers) // tiers.go: from routes when not declared
-		host := Endpoint{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}
+		host := FlowEnd{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}
 		switch tier {
 		case model.Private:
 			if ix.firewalled(s) {
@@ -479,7 +479,7 @@ func (ix *Index) checkTiers() []Check {
 			var examined [][]Path
 			pub := host
 			pub.PublicIP, pub.Whole = true, true
-			inet := Endpoint{Kind: Internet, IP: InternetIPv4, Whole: true}
+			inet := FlowEnd{Kind: Internet, IP: InternetIPv4, Whole: true}
 			for _, proto := range []model.Protocol{model.TCP, model.UDP, model.ICMP} {
 				ports := Ports(model.AnyPort)
 				if proto == model.ICMP {
@@ -499,7 +499,7 @@ func (ix *Index) checkTiers() []Check {
 				// IPv6 addresses are global: no public IP is needed.
 				h6 := ix.asIPv6(host)
 				h6.Whole = true
-				i6 := Endpoint{Kind: Internet, IP: InternetIPv6, Whole: true}
+				i6 := FlowEnd{Kind: Internet, IP: InternetIPv6, Whole: true}
 				sp = space{src: h6, dst: i6, srcSet: ix.addrsOf(h6), dstSet: ix.addrsOf(i6), proto: proto, ports: ports, sport: Ports(AnySourcePort)}
 				paths = ix.traceSpace(sp)
 				examined = append(examined, paths)
@@ -520,15 +520,15 @@ func (ix *Index) checkTiers() []Check {
 // host on tcp/443 from its client ports, and every path out of s to the
 // internet, on any TCP or UDP port, passes a hop of kind via (what, in
 // words).
-func (ix *Index) outOnlyThrough(s *subnetInfo, host Endpoint, dst netip.Addr, via HopKind, over, what string) Check {
+func (ix *Index) outOnlyThrough(s *subnetInfo, host FlowEnd, dst netip.Addr, via HopKind, over, what string) Check {
 	host.Whole = true
-	inet := Endpoint{Kind: Internet, IP: dst, Whole: true}
+	inet := FlowEnd{Kind: Internet, IP: dst, Whole: true}
 	c := Check{Intent: fmt.Sprintf("%s reaches the internet%s, only through %s", s.s.Addr, over, what), Origin: "design", OK: true}
 	live := ix.traceSpace(space{src: host, dst: inet, srcSet: ix.addrsOf(host), dstSet: ix.addrsOf(inet), proto: model.TCP, ports: Ports(model.Port(443)), sport: Ports(ClientPorts)})
 	for _, p := range live {
 		if !p.Reachable {
 			c.OK = false
-			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s cannot reach the internet%s: %s", ClassText(p), over, pathBlocks(p)))
+			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s cannot reach the internet%s: %s", ClassText(p), over, pathBlockers(p)))
 			c.Evidence = append(c.Evidence, p)
 			break
 		}
@@ -621,7 +621,7 @@ func failing(a Answer) []Path {
 
 func blockSummary(a Answer) string {
 	var parts []string
-	for _, b := range a.Blocks() {
+	for _, b := range a.Blockers() {
 		parts = append(parts, b.Text())
 	}
 	if len(parts) == 0 {
@@ -630,9 +630,9 @@ func blockSummary(a Answer) string {
 	return strings.Join(parts, "; ")
 }
 
-func pathBlocks(p Path) string {
+func pathBlockers(p Path) string {
 	var parts []string
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		parts = append(parts, b.Text())
 	}
 	return strings.Join(parts, "; ")

@@ -239,7 +239,7 @@ func TestTGWPeeringIsAddressedPerSideAndDeterministic(t *testing.T) {
 	if diff := cmp.Diff(r.Network, again.Network, cmpopts.IgnoreUnexported(model.Network{}), cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }), cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
 		t.Errorf("two loads differ:\n%s", diff)
 	}
-	var sides []model.Address
+	var sides []model.ResourceRef
 	for _, at := range r.Network.TGWAttachments {
 		if at.Kind == model.TGWAttachPeering {
 			sides = append(sides, at.Addr)
@@ -248,7 +248,7 @@ func TestTGWPeeringIsAddressedPerSideAndDeterministic(t *testing.T) {
 			}
 		}
 	}
-	want := []model.Address{
+	want := []model.ResourceRef{
 		"tgw-attach/tgw-attach-012e5d602f859dd80/tgw-03201f1960ddb0c25",
 		"tgw-attach/tgw-attach-012e5d602f859dd80/tgw-0e20010ebf43d07a2",
 	}

@@ -43,7 +43,7 @@ type rawVIF struct {
 // virtual private gateway propagates into route tables.
 func (b *builder) hybrid() {
 	cgw := map[string]netip.Addr{}
-	vpnAtt := map[string]model.Address{} // VPN id -> TGW attachment
+	vpnAtt := map[string]model.ResourceRef{} // VPN id -> TGW attachment
 	for _, f := range b.files {
 		for _, g := range f.d.CustomerGateways {
 			if _, ok := cgw[g.CustomerGatewayId]; !ok && !gone(g.State) {
@@ -130,7 +130,7 @@ func ifacePrefix(b *builder, f file, what, s string) netip.Prefix {
 // propagated route inside the VPC's CIDR is dropped: the local route wins
 // even over a more specific propagated one.
 func (b *builder) propagateVGWRoutes() {
-	idx := map[model.Address]int{}
+	idx := map[model.ResourceRef]int{}
 	for i, rt := range b.n.RouteTables {
 		idx[rt.Addr] = i
 	}

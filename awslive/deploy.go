@@ -104,7 +104,7 @@ type Change struct {
 	LogicalID string `json:"logical_id"`
 	Type      string `json:"type"`
 	// Address is the moat address the logical ID came from, when known.
-	Address model.Address `json:"address,omitempty"`
+	Address model.ResourceRef `json:"address,omitempty"`
 	// Replacement is "True", "Conditional" or "" (moto sends none).
 	Replacement string `json:"replacement,omitempty"`
 	// Danger says why the change loses data, or "".
@@ -113,7 +113,7 @@ type Change struct {
 
 // Changes turns a change set's changes into moat's lines, in
 // CloudFormation's order, with addresses from addrs (AddressIndex).
-func Changes(cs []cf.Change, addrs map[string]model.Address) []Change {
+func Changes(cs []cf.Change, addrs map[string]model.ResourceRef) []Change {
 	var out []Change
 	for _, c := range cs {
 		rc := c.ResourceChange
@@ -219,13 +219,13 @@ func (e Event) Line() string {
 
 // AddressIndex maps each logical ID the network's addresses become
 // (cfn.LogicalID) to the address, so a change set names resources as moat
-// does. It walks every model.Address in the network.
-func AddressIndex(n *model.Network) map[string]model.Address {
-	out := map[string]model.Address{}
+// does. It walks every model.ResourceRef in the network.
+func AddressIndex(n *model.Network) map[string]model.ResourceRef {
+	out := map[string]model.ResourceRef{}
 	if n == nil {
 		return out
 	}
-	addrType := reflect.TypeOf(model.Address(""))
+	addrType := reflect.TypeOf(model.ResourceRef(""))
 	seen := map[uintptr]bool{}
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
@@ -257,7 +257,7 @@ func AddressIndex(n *model.Network) map[string]model.Address {
 			}
 		case reflect.String:
 			if v.Type() == addrType && v.String() != "" {
-				a := model.Address(v.String())
+				a := model.ResourceRef(v.String())
 				id := cfn.LogicalID(a)
 				if old, ok := out[id]; !ok || a < old {
 					out[id] = a

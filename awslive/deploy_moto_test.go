@@ -51,7 +51,7 @@ func TestDeployMoto(t *testing.T) {
 		in := awslive.DeployInput{
 			Stack: "web", Template: tmpl, Yes: true, Out: &out, Poll: 10 * time.Millisecond,
 			Params:    map[string]string{"Cidr": "10.0.0.0/16"},
-			Addresses: map[string]model.Address{"VpcMain": "vpc/main", "SubnetData": "subnet/data"},
+			Addresses: map[string]model.ResourceRef{"VpcMain": "vpc/main", "SubnetData": "subnet/data"},
 			Now:       func() time.Time { return now },
 			Check: func(d []byte) error {
 				if checked != nil {

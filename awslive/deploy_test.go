@@ -95,7 +95,7 @@ func TestChangesRender(t *testing.T) {
 	if err := json.Unmarshal([]byte(recordedChangeSet), &out); err != nil {
 		t.Fatal(err)
 	}
-	addrs := map[string]model.Address{"SubnetPrivateUse1Az2": "subnet/private/use1-az2", "SgDb": "sg/db", "RdsDb": "rds/db", "LogsFlow": "logs/flow"}
+	addrs := map[string]model.ResourceRef{"SubnetPrivateUse1Az2": "subnet/private/use1-az2", "SgDb": "sg/db", "RdsDb": "rds/db", "LogsFlow": "logs/flow"}
 	var lines []string
 	for _, c := range awslive.Changes(out.Changes, addrs) {
 		lines = append(lines, c.Line())

@@ -34,7 +34,7 @@ type DeployInput struct {
 	// (a prod stack), unless it is on already.
 	Protect bool
 	// Addresses name logical IDs as moat addresses (AddressIndex).
-	Addresses map[string]model.Address
+	Addresses map[string]model.ResourceRef
 	// Check is given the deployed template (nil when there is no stack)
 	// before anything is changed; an error stops the deploy.
 	Check func(deployed []byte) error

@@ -32,9 +32,9 @@ func (g Gate) Blocked(allowExposure bool) string {
 // should be read the same way (cfnimport of their templates), so their
 // addresses compare; name turns an address into what the report prints
 // (e.g. back into a moat address), nil keeps it.
-func ExposureGate(deployed, next *model.Network, name func(model.Address) string) Gate {
+func ExposureGate(deployed, next *model.Network, name func(model.ResourceRef) string) Gate {
 	if name == nil {
-		name = func(a model.Address) string { return string(a) }
+		name = func(a model.ResourceRef) string { return string(a) }
 	}
 	ix := analyze.NewIndex(next)
 	var g Gate
@@ -64,7 +64,7 @@ func ExposureGate(deployed, next *model.Network, name func(model.Address) string
 }
 
 // exposureSet keys each exposed port range: "internet -> eni/db tcp/5432".
-func exposureSet(xs []analyze.Exposed, name func(model.Address) string) map[string]bool {
+func exposureSet(xs []analyze.Exposed, name func(model.ResourceRef) string) map[string]bool {
 	out := map[string]bool{}
 	for _, x := range xs {
 		target := name(x.ENI)

@@ -15,7 +15,7 @@ import (
 
 // imported compiles the spec, writes its template and reads it back as
 // the deploy gate does, so new and deployed networks compare alike.
-func imported(t *testing.T, path string) (*model.Network, map[string]model.Address) {
+func imported(t *testing.T, path string) (*model.Network, map[string]model.ResourceRef) {
 	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -29,9 +29,9 @@ func imported(t *testing.T, path string) (*model.Network, map[string]model.Addre
 	if d.HasErrors() {
 		t.Fatal(d)
 	}
-	tm, err := cfn.FromNetwork(n)
-	if err != nil {
-		t.Fatal(err)
+	tm, ds := cfn.FromNetwork(n)
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	body, err := tm.JSON()
 	if err != nil {
@@ -46,7 +46,7 @@ func imported(t *testing.T, path string) (*model.Network, map[string]model.Addre
 
 func TestExposureGate(t *testing.T) {
 	next, addrs := imported(t, "../examples/webapp.yaml")
-	name := func(a model.Address) string {
+	name := func(a model.ResourceRef) string {
 		kind, id, _ := strings.Cut(string(a), "/")
 		if m, ok := addrs[id]; ok {
 			return string(m)

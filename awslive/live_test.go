@@ -230,7 +230,7 @@ func TestLiveEqualsSnapshot(t *testing.T) {
 		if v.Region != "us-east-1" || v.Account != accounts[0].ID {
 			t.Errorf("%s is in account %s, %s; want %s, us-east-1", v.Addr, v.Account, v.Region, accounts[0].ID)
 		}
-		found = found || v.Addr == model.Addr("vpc", b.vpc)
+		found = found || v.Addr == model.JoinRef("vpc", b.vpc)
 	}
 	if !found {
 		t.Errorf("VPCs = %+v, want vpc/%s among them", live.VPCs, b.vpc)
@@ -242,7 +242,7 @@ func TestLiveEqualsSnapshot(t *testing.T) {
 		t.Fatalf("exposure = %+v, want the web interface only", got.Exposure)
 	}
 	e := got.Exposure[0]
-	if e.ENI != model.Addr("eni", b.web) || e.PublicIP.String() != b.webPublicIP {
+	if e.ENI != model.JoinRef("eni", b.web) || e.PublicIP.String() != b.webPublicIP {
 		t.Errorf("exposed %s at %s, want eni/%s at %s", e.ENI, e.PublicIP, b.web, b.webPublicIP)
 	}
 	if len(e.Ports) != 1 || e.Ports[0].Proto != model.TCP || e.Ports[0].Ports.String() != "443" {

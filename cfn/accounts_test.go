@@ -16,16 +16,16 @@ func compileFile(t *testing.T, path string) *model.Network {
 func TestFromNetworkSetSingleAccountIsFromNetwork(t *testing.T) {
 	for _, path := range []string{"../testdata/golden/hub-and-spoke.yaml", "../examples/webapp.yaml"} {
 		n := compileFile(t, path)
-		set, err := cfn.FromNetworkSet(n)
-		if err != nil {
-			t.Fatal(err)
+		set, ds := cfn.FromNetworkSet(n)
+		if ds.HasErrors() {
+			t.Fatal(ds)
 		}
 		if len(set) != 1 || set[0].Name != "template" {
 			t.Fatalf("%s: want one template named template, got %d", path, len(set))
 		}
-		one, err := cfn.FromNetwork(n)
-		if err != nil {
-			t.Fatal(err)
+		one, ds := cfn.FromNetwork(n)
+		if ds.HasErrors() {
+			t.Fatal(ds)
 		}
 		a, _ := set[0].Template.YAML()
 		b, _ := one.YAML()
@@ -40,9 +40,9 @@ func TestFromNetworkSetSingleAccountIsFromNetwork(t *testing.T) {
 
 func TestFromNetworkSetSplitsAccounts(t *testing.T) {
 	n := compileFile(t, "../testdata/golden/hub-and-spoke-accounts.yaml")
-	set, err := cfn.FromNetworkSet(n)
-	if err != nil {
-		t.Fatal(err)
+	set, ds := cfn.FromNetworkSet(n)
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	if len(set) != 2 || set[0].Name != "network" || set[0].Account != "111111111111" || set[1].Name != "workload" || set[1].Account != "222222222222" {
 		t.Fatalf("want network (111111111111) then workload (222222222222), got %+v", set)

@@ -92,7 +92,7 @@ func TestSubNames(t *testing.T) {
 }
 
 func TestLogicalID(t *testing.T) {
-	for in, want := range map[model.Address]string{
+	for in, want := range map[model.ResourceRef]string{
 		"subnet/private/use1-az2": "SubnetPrivateUse1Az2",
 		"vpce/ecr.api":            "VpceEcrApi",
 		"eni/nat/use1-az1":        "EniNatUse1Az1",

@@ -1,11 +1,11 @@
 package cfn
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
 
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
 )
 
@@ -19,12 +19,12 @@ type emitter struct {
 	all   *model.Network // the whole design, when n is one account's part
 	t     *Template
 	stack string
-	ids   map[string]model.Address // logical ID -> address, for collisions
+	ids   map[string]model.ResourceRef // logical ID -> address, for collisions
 	errs  []error
 	// per-VPC facts later emitters need
-	v6Block    map[model.Address]string // VPC -> VPCCidrBlock logical ID
-	attachment map[model.Address]string // VPC -> VPCGatewayAttachment ID
-	endpoints  map[model.Address]model.Endpoint
+	v6Block    map[model.ResourceRef]string // VPC -> VPCCidrBlock logical ID
+	attachment map[model.ResourceRef]string // VPC -> VPCGatewayAttachment ID
+	endpoints  map[model.ResourceRef]model.Endpoint
 	prefixes   map[string]string // managed prefix list name -> parameter
 	// shares are the accounts a Transit Gateway is shared with through
 	// RAM, when a design is split across accounts (emit_tgw.go).
@@ -33,30 +33,31 @@ type emitter struct {
 
 // FromNetwork emits a CloudFormation template for n. The result is a pure
 // function of n: emitting the same network twice gives identical bytes.
-// Every problem found is returned, joined, rather than the first only.
-func FromNetwork(n *model.Network) (*Template, error) {
+// Every problem found is returned, rather than the first only. They are
+// problems of the network, not of a file, so they carry no position.
+func FromNetwork(n *model.Network) (*Template, diag.List) {
 	return fromNetwork(n, n, nil)
 }
 
 // fromNetwork emits the template of n, one account's part of all (all
 // itself for a single template), sharing its Transit Gateways with the
 // accounts in shares.
-func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
+func fromNetwork(n, all *model.Network, shares []string) (*Template, diag.List) {
 	if n == nil {
-		return nil, errors.New("no network to emit")
+		return nil, problem("no network to emit")
 	}
 	if len(n.VPCs) == 0 {
-		return nil, errors.New("network has no VPC to emit")
+		return nil, problem("network has no VPC to emit")
 	}
 	e := &emitter{
 		n:          n,
 		all:        all,
 		shares:     shares,
 		stack:      n.Name,
-		ids:        map[string]model.Address{},
-		v6Block:    map[model.Address]string{},
-		attachment: map[model.Address]string{},
-		endpoints:  map[model.Address]model.Endpoint{},
+		ids:        map[string]model.ResourceRef{},
+		v6Block:    map[model.ResourceRef]string{},
+		attachment: map[model.ResourceRef]string{},
+		endpoints:  map[model.ResourceRef]model.Endpoint{},
 		prefixes:   map[string]string{},
 	}
 	if e.stack == "" {
@@ -89,9 +90,26 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
 	e.outputs()
 	e.waivers() // last: they annotate resources emitted above
 	if len(e.errs) > 0 {
-		return nil, errors.Join(e.errs...)
+		return nil, problems(e.errs)
 	}
 	return e.t, nil
+}
+
+// problem is one error of the network being emitted; it has no place in
+// a file.
+func problem(format string, args ...any) diag.List {
+	var ds diag.List
+	ds.Errorf(diag.Range{}, "", format, args...)
+	return ds
+}
+
+// problems is the emitter's errors as diagnostics, in the order found.
+func problems(errs []error) diag.List {
+	var ds diag.List
+	for _, err := range errs {
+		ds.Errorf(diag.Range{}, "", "%v", err)
+	}
+	return ds
 }
 
 func (e *emitter) errorf(format string, args ...any) {
@@ -100,7 +118,7 @@ func (e *emitter) errorf(format string, args ...any) {
 
 // id returns the logical ID of a, failing loudly when two different
 // addresses would share one.
-func (e *emitter) id(a model.Address) string {
+func (e *emitter) id(a model.ResourceRef) string {
 	id := LogicalID(a)
 	if id == "" {
 		e.errorf("address %q has no letters or digits for a logical ID", a)
@@ -114,9 +132,9 @@ func (e *emitter) id(a model.Address) string {
 }
 
 // ref is Ref of the resource at a.
-func (e *emitter) ref(a model.Address) Value { return Ref{e.id(a)} }
+func (e *emitter) ref(a model.ResourceRef) Value { return Ref{e.id(a)} }
 
-func (e *emitter) refs(as []model.Address) []Value {
+func (e *emitter) refs(as []model.ResourceRef) []Value {
 	out := make([]Value, 0, len(as))
 	for _, a := range as {
 		out = append(out, e.ref(a))
@@ -150,7 +168,7 @@ func contains(ss []string, s string) bool {
 // duplicates: moat's two keys are never replaced (the spec reports a user
 // Name or moat: key), and a resource's value for a stack key replaces it
 // in place.
-func (e *emitter) tags(a model.Address, extra []model.Tag) []Tag {
+func (e *emitter) tags(a model.ResourceRef, extra []model.Tag) []Tag {
 	out := []Tag{
 		{String("Name"), String(e.stack + "-" + strings.ReplaceAll(string(a), "/", "-"))},
 		{String("moat:stack"), String(e.stack)},
@@ -170,11 +188,11 @@ func (e *emitter) tags(a model.Address, extra []model.Tag) []Tag {
 	return out
 }
 
-func (e *emitter) vpcOf(a model.Address) (*model.VPC, bool) { return e.n.VPC(a) }
+func (e *emitter) vpcOf(a model.ResourceRef) (*model.VPC, bool) { return e.n.VPC(a) }
 
 // v6Subnet is the intrinsic for the index-th /64 of the VPC's Amazon-provided
 // /56: Select(i, Cidr(Select(0, VPC.Ipv6CidrBlocks), 256, 64)).
-func (e *emitter) v6Subnet(vpc model.Address, index int) Value {
+func (e *emitter) v6Subnet(vpc model.ResourceRef, index int) Value {
 	return Select(index, Cidr(Select(0, GetAtt{e.id(vpc), "Ipv6CidrBlocks"}), 256, 64))
 }
 

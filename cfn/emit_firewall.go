@@ -20,13 +20,13 @@ import (
 // the zones.
 
 // firewallZoneID is the logical ID of a firewall's instance in a zone.
-func (e *emitter) firewallZoneID(fw model.Address, zone string) string {
-	return e.id(model.Address(string(fw) + "/" + zone))
+func (e *emitter) firewallZoneID(fw model.ResourceRef, zone string) string {
+	return e.id(model.ResourceRef(string(fw) + "/" + zone))
 }
 
 // firewallEndpoint is the endpoint ID of firewall fw in the zone of the
 // subnets of route table rt.
-func (e *emitter) firewallEndpoint(rt, fw model.Address) Value {
+func (e *emitter) firewallEndpoint(rt, fw model.ResourceRef) Value {
 	zone := ""
 	if _, ok := e.n.RouteTable(rt); ok {
 		for _, s := range e.n.RouteTableSubnets(rt) {
@@ -126,7 +126,7 @@ func (e *emitter) firewall(fw model.Firewall) {
 		e.addWith(gid, RuleGroup{
 			RuleGroupName: String(gname), Capacity: Int(100), Description: String("moat " + e.stack + ": " + desc),
 			RuleGroup: Map{{"RuleVariables", vars}, {"RulesSource", source}, {"StatefulRuleOptions", strict}},
-			Tags:      e.tags(model.Address(fmt.Sprintf("%s/rules-%d", fw.Addr, i+1)), nil),
+			Tags:      e.tags(model.ResourceRef(fmt.Sprintf("%s/rules-%d", fw.Addr, i+1)), nil),
 		}, Map{{"Type", String("STATEFUL")}})
 		refs = append(refs, Map{{"Priority", Int((i + 1) * 10)}, {"ResourceArn", Ref{gid}}})
 	}
@@ -150,14 +150,14 @@ func (e *emitter) firewall(fw model.Firewall) {
 		pol = append(pol, Field{"StatefulRuleGroupReferences", refs})
 	}
 	e.add(policy, FirewallPolicy{
-		FirewallPolicyName: String(name), FirewallPolicy: pol, Tags: e.tags(model.Address(string(fw.Addr)+"/policy"), nil),
+		FirewallPolicyName: String(name), FirewallPolicy: pol, Tags: e.tags(model.ResourceRef(string(fw.Addr)+"/policy"), nil),
 		Description: String("moat " + e.stack + ": pass the allow-list in strict order, drop the rest"),
 	})
 	days := e.logRetention()
-	alert := e.logGroup(model.Address(string(fw.Addr)+"/alert-logs"), "/moat/"+e.stack+"/firewall/alert", days)
-	flow := e.logGroup(model.Address(string(fw.Addr)+"/flow-logs"), "/moat/"+e.stack+"/firewall/flow", days)
+	alert := e.logGroup(model.ResourceRef(string(fw.Addr)+"/alert-logs"), "/moat/"+e.stack+"/firewall/alert", days)
+	flow := e.logGroup(model.ResourceRef(string(fw.Addr)+"/flow-logs"), "/moat/"+e.stack+"/firewall/flow", days)
 	prod := e.n.Environment == model.Prod
-	zones := map[string]model.Address{}
+	zones := map[string]model.ResourceRef{}
 	var order []string
 	for _, s := range fw.Subnets {
 		sn, ok := e.n.Subnet(s)
@@ -181,7 +181,7 @@ func (e *emitter) firewall(fw model.Firewall) {
 			// prod: a stray delete or subnet change cannot open egress.
 			DeleteProtection: Bool(prod), SubnetChangeProtection: Bool(prod), FirewallPolicyChangeProtection: Bool(false),
 			Description: String("moat " + e.stack + ": egress inspection in " + z),
-			Tags:        e.tags(model.Address(string(fw.Addr)+"/"+z), nil),
+			Tags:        e.tags(model.ResourceRef(string(fw.Addr)+"/"+z), nil),
 		})
 		logDest := func(kind, group string) Value {
 			return Map{{"LogDestination", Map{{"logGroup", Ref{group}}}}, {"LogDestinationType", String("CloudWatchLogs")}, {"LogType", String(kind)}}

@@ -54,7 +54,7 @@ func (e *emitter) flowLog(f model.FlowLog) {
 				{"Condition", Map{{"ArnEquals", Map{{"kms:EncryptionContext:aws:logs:arn", groupARN}}}}},
 			},
 		),
-		Tags: e.tags(model.Address(string(f.Addr)+"/key"), nil),
+		Tags: e.tags(model.ResourceRef(string(f.Addr)+"/key"), nil),
 	})
 	p := LogGroup{
 		LogGroupName: String(name),
@@ -98,7 +98,7 @@ func (e *emitter) flowLog(f model.FlowLog) {
 				},
 			),
 		}},
-		Tags: e.tags(model.Address(string(f.Addr)+"/role"), nil),
+		Tags: e.tags(model.ResourceRef(string(f.Addr)+"/role"), nil),
 	})
 	e.add(id, FlowLog{
 		ResourceId:               e.ref(f.VPC),

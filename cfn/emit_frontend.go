@@ -34,8 +34,8 @@ func (e *emitter) addWith(id string, p Properties, extra Map, dependsOn ...strin
 
 // certAddr is a certificate's address; "*" becomes "wildcard" so that
 // "*.example.com" and "example.com" get different logical IDs.
-func certAddr(domain string) model.Address {
-	return model.Addr("cert", strings.ReplaceAll(domain, "*", "wildcard"))
+func certAddr(domain string) model.ResourceRef {
+	return model.JoinRef("cert", strings.ReplaceAll(domain, "*", "wildcard"))
 }
 
 // certificate returns the ARN value of a certificate, requesting it with
@@ -147,7 +147,7 @@ func (e *emitter) loadBalancer(lb model.LoadBalancer, logs, logsPolicy string) {
 		// Type ip: Fargate and awsvpc tasks (and EKS pods) register by
 		// their own interface address.
 		TargetType: String("ip"), Port: Int(lb.TargetPort), Protocol: String(proto),
-		VpcId: e.ref(lb.VPC), Tags: e.tags(model.Address(string(lb.Addr)+"/targets"), nil),
+		VpcId: e.ref(lb.VPC), Tags: e.tags(model.ResourceRef(string(lb.Addr)+"/targets"), nil),
 		Targets: e.balancerTargets(lb),
 	})
 	for _, l := range lb.Listeners {
@@ -178,7 +178,7 @@ func (e *emitter) loadBalancer(lb model.LoadBalancer, logs, logsPolicy string) {
 }
 
 // groupIDs are GroupId attributes of security groups.
-func (e *emitter) groupIDs(as []model.Address) []Value {
+func (e *emitter) groupIDs(as []model.ResourceRef) []Value {
 	out := make([]Value, 0, len(as))
 	for _, a := range as {
 		out = append(out, GetAtt{e.id(a), "GroupId"})
@@ -187,7 +187,7 @@ func (e *emitter) groupIDs(as []model.Address) []Value {
 }
 
 // tagMap is the tags of resources that take a plain key→value map.
-func (e *emitter) tagMap(a model.Address) Map {
+func (e *emitter) tagMap(a model.ResourceRef) Map {
 	var m Map
 	for _, t := range e.tags(a, nil) {
 		m = append(m, Field{string(t.Key.(String)), t.Value})
@@ -230,7 +230,7 @@ func (e *emitter) httpAPI(lb model.LoadBalancer) {
 	}
 	e.add(id+"Integration", integ)
 	e.add(id+"Route", APIRoute{ApiId: Ref{id}, RouteKey: String("$default"), Target: Join("/", String("integrations"), Ref{id + "Integration"})})
-	logs := e.logGroup(model.Address(string(lb.Addr)+"/access-logs"), "/moat/"+e.stack+"/api-access", 0)
+	logs := e.logGroup(model.ResourceRef(string(lb.Addr)+"/access-logs"), "/moat/"+e.stack+"/api-access", 0)
 	e.add(id+"Stage", Stage{
 		ApiId: Ref{id}, StageName: String("$default"), AutoDeploy: Bool(true), Tags: e.tagMap(lb.Addr),
 		DefaultRouteSettings: Map{{"ThrottlingBurstLimit", Int(set.ThrottleBurst)}, {"ThrottlingRateLimit", Int(set.ThrottleRate)}},
@@ -266,7 +266,7 @@ func (e *emitter) httpAPI(lb model.LoadBalancer) {
 }
 
 // lb returns the load balancer at a.
-func (e *emitter) lb(a model.Address) (model.LoadBalancer, bool) {
+func (e *emitter) lb(a model.ResourceRef) (model.LoadBalancer, bool) {
 	for _, lb := range e.n.LoadBalancers {
 		if lb.Addr == a {
 			return lb, true
@@ -331,7 +331,7 @@ func (e *emitter) cdnCertificate(c model.Certificate) Value {
 		return e.certificate(c)
 	}
 	c.Domain = c.Names[0]
-	a := model.Address("cert/cdn")
+	a := model.ResourceRef("cert/cdn")
 	id := e.id(a)
 	if _, ok := e.t.Resource(id); ok {
 		return Ref{id}

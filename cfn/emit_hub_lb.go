@@ -74,7 +74,7 @@ func (e *emitter) balancerTargets(lb model.LoadBalancer) []Value {
 // subnets: what else takes addresses there waits for them, so in a new
 // subnet the fixed addresses are still free when the load balancer
 // claims them.
-func (e *emitter) fixedFirst(subnets []model.Address) []string {
+func (e *emitter) fixedFirst(subnets []model.ResourceRef) []string {
 	var out []string
 	for _, lb := range e.n.LoadBalancers {
 		if lb.Kind != model.NLB || lb.InternetFacing {
@@ -83,7 +83,7 @@ func (e *emitter) fixedFirst(subnets []model.Address) []string {
 		if _, ok := e.targetedBy(lb); !ok {
 			continue
 		}
-		if slices.ContainsFunc(lb.Subnets, func(s model.Address) bool { return slices.Contains(subnets, s) }) {
+		if slices.ContainsFunc(lb.Subnets, func(s model.ResourceRef) bool { return slices.Contains(subnets, s) }) {
 			out = append(out, e.id(lb.Addr))
 		}
 	}

@@ -8,7 +8,7 @@ import (
 
 // accessLogsAddr is the bucket every load balancer of the stack writes its
 // access logs to, each under its own prefix.
-const accessLogsAddr model.Address = "logs/load-balancers"
+const accessLogsAddr model.ResourceRef = "logs/load-balancers"
 
 // elbLogAccounts are the Elastic Load Balancing accounts that deliver access
 // logs in the Regions opened before August 2022, which must be granted by
@@ -215,7 +215,7 @@ func (e *emitter) albLogDelivery(objects Value) []Map {
 // itself. The authorization and cookie headers are redacted so credentials
 // and session tokens never reach the logs.
 func (e *emitter) wafLogging(w model.WebACL, acl string) {
-	a := model.Address(string(w.Addr) + "/logs")
+	a := model.ResourceRef(string(w.Addr) + "/logs")
 	name := wafLogGroupPrefix + e.stack + "-" + strings.ReplaceAll(string(w.Addr), "/", "-")
 	group := e.logGroup(a, name, e.logRetention())
 	redact := func(header string) Value { return Map{{"SingleHeader", Map{{"Name", String(header)}}}} }

@@ -28,7 +28,7 @@ func amiArch(a model.Architecture) string {
 // archOf is the architecture the model gives an instance, checked: the
 // image parameter follows it, and an image of the other architecture does
 // not boot.
-func (e *emitter) archOf(what model.Address, a model.Architecture) model.Architecture {
+func (e *emitter) archOf(what model.ResourceRef, a model.Architecture) model.Architecture {
 	switch a {
 	case model.ARM64, model.X86:
 		return a
@@ -73,7 +73,7 @@ func (e *emitter) natGateways() {
 		var addrs []AvailabilityZoneAddress
 		for _, z := range zones {
 			eip := id + "Eip" + pascal(z)
-			e.add(eip, EIP{Domain: String("vpc"), Tags: e.tags(model.Address(string(g.Addr)+"/"+z), nil)}, att)
+			e.add(eip, EIP{Domain: String("vpc"), Tags: e.tags(model.ResourceRef(string(g.Addr)+"/"+z), nil)}, att)
 			addrs = append(addrs, AvailabilityZoneAddress{AvailabilityZoneId: String(z), AllocationIds: []Value{GetAtt{eip, "AllocationId"}}})
 		}
 		e.add(id, NatGateway{
@@ -154,7 +154,7 @@ func (e *emitter) topics() {
 
 // notifications is the group's notification configuration for the topic
 // it reports to; nil when it reports to none.
-func (e *emitter) notifications(topic model.Address) []NotificationConfiguration {
+func (e *emitter) notifications(topic model.ResourceRef) []NotificationConfiguration {
 	for _, tp := range e.n.Topics {
 		if tp.Addr == topic && len(tp.Events) > 0 {
 			return []NotificationConfiguration{{NotificationTypes: Strs(tp.Events...), TopicARN: e.ref(tp.Addr)}}
@@ -177,7 +177,7 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 		e.errorf("nat instance %s: no security group", ni.Addr)
 		return
 	}
-	groups := []model.Address{ni.SecurityGroup}
+	groups := []model.ResourceRef{ni.SecurityGroup}
 	desc := "moat NAT instance fixed interface for " + string(ni.Addr)
 	subnet := ni.Subnet
 	if eni, ok := e.n.ENI(ni.ENI); ok {

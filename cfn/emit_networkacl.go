@@ -37,7 +37,7 @@ func (e *emitter) nacls() {
 	}
 }
 
-func (e *emitter) naclEntry(id string, addr model.Address, en model.NACLEntry) {
+func (e *emitter) naclEntry(id string, addr model.ResourceRef, en model.NACLEntry) {
 	dir := "Ingress"
 	if en.Egress {
 		dir = "Egress"

@@ -19,9 +19,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func emit(t *testing.T, n *model.Network) *Template {
 	t.Helper()
-	tpl, err := FromNetwork(n)
-	if err != nil {
-		t.Fatalf("FromNetwork: %v", err)
+	tpl, ds := FromNetwork(n)
+	if ds.HasErrors() {
+		t.Fatalf("FromNetwork: %v", ds)
 	}
 	return tpl
 }
@@ -103,8 +103,8 @@ func TestNoStandInIPv6(t *testing.T) {
 func TestUnmatchedStandInFails(t *testing.T) {
 	n := testNetwork(natNone, true)
 	n.SecurityGroups[0].Ingress = append(n.SecurityGroups[0].Ingress, model.SGRule{Protocol: model.TCP, Ports: model.Port(22), Peer: model.Peer{Kind: model.PeerCIDR, CIDR: pfx("2001:db8:ffff::/48")}})
-	if _, err := FromNetwork(n); err == nil || !strings.Contains(err.Error(), "stand-in") {
-		t.Errorf("err = %v, want a stand-in error", err)
+	if _, ds := FromNetwork(n); !ds.HasErrors() || !strings.Contains(ds.Error(), "stand-in") {
+		t.Errorf("ds = %v, want a stand-in error", ds)
 	}
 }
 
@@ -316,19 +316,19 @@ func TestRegionalNATGateway(t *testing.T) {
 func TestLogicalIDCollisionFails(t *testing.T) {
 	n := testNetwork(natNone, false)
 	n.SecurityGroups = append(n.SecurityGroups, model.SecurityGroup{Addr: "sg//db", VPC: "vpc/main"})
-	_, err := FromNetwork(n)
-	if err == nil || !strings.Contains(err.Error(), `"sg/db" and "sg//db"`) {
-		t.Errorf("err = %v, want a collision naming both addresses", err)
+	_, ds := FromNetwork(n)
+	if !ds.HasErrors() || !strings.Contains(ds.Error(), `"sg/db" and "sg//db"`) {
+		t.Errorf("ds = %v, want a collision naming both addresses", ds)
 	}
 }
 
 func TestEmitRejectsUnsupported(t *testing.T) {
 	n := testNetwork(natNone, false)
 	n.RouteTables[0].Routes = append(n.RouteTables[0].Routes, model.Route{Dest: pfx("192.168.0.0/16"), TargetKind: model.TargetBlackhole})
-	if _, err := FromNetwork(n); err == nil || !strings.Contains(err.Error(), "blackhole") {
-		t.Errorf("err = %v", err)
+	if _, ds := FromNetwork(n); !ds.HasErrors() || !strings.Contains(ds.Error(), "blackhole") {
+		t.Errorf("ds = %v", ds)
 	}
-	if _, err := FromNetwork(&model.Network{}); err == nil {
+	if _, ds := FromNetwork(&model.Network{}); !ds.HasErrors() {
 		t.Error("empty network emitted")
 	}
 }

@@ -10,7 +10,7 @@ import (
 // tgwID is the value of the Transit Gateway's ID in this template: a Ref
 // when the template holds it, else the parameter a workload account's
 // template takes (the gateway is shared with it through RAM).
-func (e *emitter) tgwID(a model.Address) Value {
+func (e *emitter) tgwID(a model.ResourceRef) Value {
 	for _, t := range e.n.TransitGateways {
 		if t.Addr == a {
 			return e.ref(a)
@@ -69,7 +69,7 @@ func (e *emitter) transitGateways() {
 			e.add(id+"Share", ResourceShare{
 				Name: String(e.stack + "-transit-gateway"), AllowExternalPrincipals: Bool(false), Principals: principals,
 				ResourceArns: []Value{Sub{Template: "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:transit-gateway/${" + id + "}"}},
-				Tags:         e.tags(model.Address(string(t.Addr)+"/share"), nil),
+				Tags:         e.tags(model.ResourceRef(string(t.Addr)+"/share"), nil),
 			})
 			e.addOutput(Output{Name: "TransitGatewayId", Description: "The Transit Gateway shared with the workload account; its template's TransitGatewayId parameter", Value: Ref{id}})
 		}
@@ -132,7 +132,7 @@ func (e *emitter) transitGateways() {
 }
 
 // has reports whether this template holds the resource at a.
-func (e *emitter) has(a model.Address) bool {
+func (e *emitter) has(a model.ResourceRef) bool {
 	for _, t := range e.n.TransitGateways {
 		if t.Addr == a {
 			return true
@@ -142,7 +142,7 @@ func (e *emitter) has(a model.Address) bool {
 }
 
 // shareOf is the RAM share of a gateway in this template, if any.
-func (e *emitter) shareOf(tgw model.Address) string {
+func (e *emitter) shareOf(tgw model.ResourceRef) string {
 	if e.has(tgw) && len(e.shares) > 0 {
 		return e.id(tgw) + "Share"
 	}
@@ -154,7 +154,7 @@ func (e *emitter) shareOf(tgw model.Address) string {
 // account's attachment, with the condition that the parameter is set.
 // What uses that parameter carries the condition, so the network stack
 // deploys before the attachment exists and wires it on its next update.
-func (e *emitter) attachmentID(a model.Address) (Value, string) {
+func (e *emitter) attachmentID(a model.ResourceRef) (Value, string) {
 	for _, x := range e.n.TGWAttachments {
 		if x.Addr == a {
 			if _, ok := e.vpcOf(x.VPC); ok {
@@ -171,7 +171,7 @@ func (e *emitter) attachmentID(a model.Address) (Value, string) {
 
 // tgwRoute fills a VPC route to a Transit Gateway: it fails until the
 // VPC's attachment exists, so it waits for it.
-func (e *emitter) tgwRoute(p *Route, vpc, tgw model.Address) []string {
+func (e *emitter) tgwRoute(p *Route, vpc, tgw model.ResourceRef) []string {
 	p.TransitGatewayId = e.tgwID(tgw)
 	for _, a := range e.n.TGWAttachments {
 		if a.TGW == tgw && a.VPC == vpc {

@@ -111,7 +111,7 @@ func (e *emitter) routeTables() {
 	}
 }
 
-func (e *emitter) route(rtID string, rtAddr model.Address, n int, r model.Route) {
+func (e *emitter) route(rtID string, rtAddr model.ResourceRef, n int, r model.Route) {
 	where := fmt.Sprintf("route table %s route to %s", rtAddr, r.Target)
 	p := Route{RouteTableId: Ref{rtID}}
 	var deps []string
@@ -170,7 +170,7 @@ func (e *emitter) route(rtID string, rtAddr model.Address, n int, r model.Route)
 	e.add(rtID+suffix, p, deps...)
 }
 
-func (e *emitter) igwVPC(a model.Address) model.Address {
+func (e *emitter) igwVPC(a model.ResourceRef) model.ResourceRef {
 	for _, g := range e.n.InternetGateways {
 		if g.Addr == a {
 			return g.VPC

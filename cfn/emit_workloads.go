@@ -41,7 +41,7 @@ func (e *emitter) workloadRetention() int {
 // ACL, for the stack's WAF log groups, whose names WAF fixes to start with
 // aws-waf-logs-.
 func (e *emitter) logsKey() string {
-	a := model.Address("logs/key")
+	a := model.ResourceRef("logs/key")
 	id := e.id(a)
 	if _, ok := e.t.Resource(id); ok {
 		return id
@@ -71,7 +71,7 @@ func (e *emitter) logsKey() string {
 }
 
 // logGroup adds an encrypted log group and returns its logical ID.
-func (e *emitter) logGroup(a model.Address, name string, days int) string {
+func (e *emitter) logGroup(a model.ResourceRef, name string, days int) string {
 	if days == 0 {
 		days = e.workloadRetention()
 	}
@@ -82,12 +82,12 @@ func (e *emitter) logGroup(a model.Address, name string, days int) string {
 }
 
 // role adds an IAM role a service assumes, with managed policies.
-func (e *emitter) role(a model.Address, service, desc string, managed ...string) string {
+func (e *emitter) role(a model.ResourceRef, service, desc string, managed ...string) string {
 	return e.roleWith(a, service, desc, nil, managed...)
 }
 
 // roleWith is role with inline policies too.
-func (e *emitter) roleWith(a model.Address, service, desc string, inline []Policy, managed ...string) string {
+func (e *emitter) roleWith(a model.ResourceRef, service, desc string, inline []Policy, managed ...string) string {
 	id := e.id(a)
 	var arns []Value
 	for _, m := range managed {
@@ -108,7 +108,7 @@ func (e *emitter) roleWith(a model.Address, service, desc string, inline []Polic
 // launchTags tags what a launch template starts, the instances (unless
 // the launching resource tags them itself, as an AWS::EC2::Instance does)
 // and their volumes, and returns the tags of the template itself.
-func (e *emitter) launchTags(data *LaunchTemplateData, a model.Address, instances bool) []TagSpecification {
+func (e *emitter) launchTags(data *LaunchTemplateData, a model.ResourceRef, instances bool) []TagSpecification {
 	if instances {
 		data.TagSpecifications = append(data.TagSpecifications, TagSpecification{ResourceType: String("instance"), Tags: e.tags(a, nil)})
 	}
@@ -178,17 +178,17 @@ func (e *emitter) ecs(s model.Service) {
 	cluster := id + "Cluster"
 	e.add(cluster, ECSCluster{
 		ClusterSettings: []Value{Map{{"Name", String("containerInsights")}, {"Value", String("enabled")}}},
-		Tags:            e.tags(model.Address(string(s.Addr)+"/cluster"), nil),
+		Tags:            e.tags(model.ResourceRef(string(s.Addr)+"/cluster"), nil),
 	})
 	e.param(Parameter{Name: ImageParameter, Type: "String", Description: "Container image of the service, e.g. 123456789012.dkr.ecr.REGION.amazonaws.com/app:1.0"})
-	logs := e.logGroup(model.Address(string(s.Addr)+"/logs"), "/moat/"+e.stack+"/"+s.Name, 0)
+	logs := e.logGroup(model.ResourceRef(string(s.Addr)+"/logs"), "/moat/"+e.stack+"/"+s.Name, 0)
 	// What AmazonECSTaskExecutionRolePolicy grants on "*", narrowed: the
 	// logs to this service's group only (its Arn ends in ":*", covering
 	// its streams). ecr:GetAuthorizationToken lists no resource type in
 	// the Service Authorization Reference; the image is a deploy-time
 	// parameter in any account or Region, so pulls name any repository
 	// (public registries need no permission at all).
-	exec := e.roleWith(model.Address(string(s.Addr)+"/execution-role"), "ecs-tasks.amazonaws.com", "lets ECS pull the image and write the task's logs", []Policy{{
+	exec := e.roleWith(model.ResourceRef(string(s.Addr)+"/execution-role"), "ecs-tasks.amazonaws.com", "lets ECS pull the image and write the task's logs", []Policy{{
 		PolicyName: String("pull-image-write-logs"),
 		PolicyDocument: policy(
 			Map{{"Sid", String("RegistryLogin")}, {"Effect", String("Allow")}, {"Action", String("ecr:GetAuthorizationToken")}, {"Resource", String("*")}},
@@ -199,7 +199,7 @@ func (e *emitter) ecs(s model.Service) {
 				{"Action", Strs("logs:CreateLogStream", "logs:PutLogEvents")}, {"Resource", GetAtt{logs, "Arn"}}},
 		),
 	}})
-	task := e.role(model.Address(string(s.Addr)+"/task-role"), "ecs-tasks.amazonaws.com", "the service's own AWS permissions; none until you add them")
+	task := e.role(model.ResourceRef(string(s.Addr)+"/task-role"), "ecs-tasks.amazonaws.com", "the service's own AWS permissions; none until you add them")
 	fargate := s.Kind != model.ECSEC2
 	compat := "FARGATE"
 	if !fargate {
@@ -220,7 +220,7 @@ func (e *emitter) ecs(s model.Service) {
 		Cpu: String(strconv.Itoa(s.CPU)), Memory: String(strconv.Itoa(s.Memory)),
 		ExecutionRoleArn: GetAtt{exec, "Arn"}, TaskRoleArn: GetAtt{task, "Arn"},
 		RuntimePlatform: Map{{"CpuArchitecture", String(cpuArchitecture(e.archOf(s.Addr, s.Architecture)))}, {"OperatingSystemFamily", String("LINUX")}},
-		Tags:            e.tags(model.Address(string(s.Addr)+"/task-definition"), nil),
+		Tags:            e.tags(model.ResourceRef(string(s.Addr)+"/task-definition"), nil),
 	}
 	if !s.FileSystem.IsZero() {
 		td.Volumes = []Value{Map{{"Name", String("shared")}, {"EFSVolumeConfiguration", Map{
@@ -271,7 +271,7 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 	id := e.id(s.Addr)
 	arch := e.archOf(s.Addr, s.Architecture)
 	e.param(Parameter{Name: ECSAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the ECS-optimized " + amiArch(arch) + " Amazon Linux 2023 AMI", Default: String(ECSAMIPath(arch))})
-	role := e.role(model.Address(string(s.Addr)+"/host-role"), "ec2.amazonaws.com", "ECS container hosts: join the cluster; Session Manager for people",
+	role := e.role(model.ResourceRef(string(s.Addr)+"/host-role"), "ec2.amazonaws.com", "ECS container hosts: join the cluster; Session Manager for people",
 		"service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore")
 	profile := id + "HostProfile"
 	e.add(profile, InstanceProfile{Roles: []Value{Ref{role}}})
@@ -283,7 +283,7 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 	data.InstanceType = String(s.InstanceType)
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
 	data.UserData = Base64(Sub{Template: "#!/bin/bash\necho ECS_CLUSTER=${" + cluster + "} >> /etc/ecs/ecs.config\n"})
-	hosts := model.Address(string(s.Addr) + "/hosts")
+	hosts := model.ResourceRef(string(s.Addr) + "/hosts")
 	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, hosts, true)})
 	asg := id + "Hosts"
 	n := strconv.Itoa(s.DesiredCount)
@@ -301,7 +301,7 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 		{"AutoScalingGroupArn", Ref{asg}},
 		{"ManagedScaling", Map{{"Status", String("ENABLED")}, {"TargetCapacity", Int(100)}}},
 		{"ManagedTerminationProtection", String("DISABLED")},
-	}, Tags: e.tags(model.Address(string(s.Addr)+"/capacity-provider"), nil)})
+	}, Tags: e.tags(model.ResourceRef(string(s.Addr)+"/capacity-provider"), nil)})
 	e.add(id+"CapacityProviders", ClusterCapacityProviderAssociations{
 		Cluster: Ref{cluster}, CapacityProviders: []Value{Ref{id + "CapacityProvider"}},
 		DefaultCapacityProviderStrategy: []Value{Map{{"CapacityProvider", Ref{id + "CapacityProvider"}}, {"Weight", Int(1)}}},
@@ -310,14 +310,14 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 
 func (e *emitter) eks(s model.Service) {
 	id := e.id(s.Addr)
-	clusterRole := e.role(model.Address(string(s.Addr)+"/cluster-role"), "eks.amazonaws.com", "the EKS control plane", "AmazonEKSClusterPolicy")
+	clusterRole := e.role(model.ResourceRef(string(s.Addr)+"/cluster-role"), "eks.amazonaws.com", "the EKS control plane", "AmazonEKSClusterPolicy")
 	key := id + "SecretsKey"
 	e.add(key, KMSKey{
 		Description: String("moat " + e.stack + ": envelope-encrypts Kubernetes secrets"), EnableKeyRotation: Bool(true),
 		KeyPolicy: policy(Map{{"Sid", String("AccountAdministers")}, {"Effect", String("Allow")},
 			{"Principal", Map{{"AWS", Sub{Template: "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}}},
 			{"Action", String("kms:*")}, {"Resource", String("*")}}),
-		Tags: e.tags(model.Address(string(s.Addr)+"/secrets-key"), nil),
+		Tags: e.tags(model.ResourceRef(string(s.Addr)+"/secrets-key"), nil),
 	})
 	cluster := id + "Cluster"
 	e.add(cluster, EKSCluster{
@@ -330,16 +330,16 @@ func (e *emitter) eks(s model.Service) {
 		},
 		Logging:          Map{{"ClusterLogging", Map{{"EnabledTypes", List{Map{{"Type", String("api")}}, Map{{"Type", String("audit")}}, Map{{"Type", String("authenticator")}}}}}}},
 		EncryptionConfig: []Value{Map{{"Provider", Map{{"KeyArn", GetAtt{key, "Arn"}}}}, {"Resources", Strs("secrets")}}},
-		Tags:             e.tags(model.Address(string(s.Addr)+"/cluster"), nil),
+		Tags:             e.tags(model.ResourceRef(string(s.Addr)+"/cluster"), nil),
 	})
-	nodeRole := e.role(model.Address(string(s.Addr)+"/node-role"), "ec2.amazonaws.com", "EKS nodes: join the cluster, pull images, assign pod addresses",
+	nodeRole := e.role(model.ResourceRef(string(s.Addr)+"/node-role"), "ec2.amazonaws.com", "EKS nodes: join the cluster, pull images, assign pod addresses",
 		"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore")
 	lt := id + "NodeLaunchTemplate"
 	// EKS supplies the instance profile; hop limit 2 lets the VPC CNI on
 	// the host network reach IMDS, pods use their own roles.
 	data := hardenedLaunchData(nil, 2)
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
-	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, model.Address(string(s.Addr)+"/nodes"), true)})
+	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, model.ResourceRef(string(s.Addr)+"/nodes"), true)})
 	ami := "AL2023_x86_64_STANDARD"
 	if e.archOf(s.Addr, s.Architecture) == model.ARM64 {
 		ami = "AL2023_ARM_64_STANDARD"
@@ -350,7 +350,7 @@ func (e *emitter) eks(s model.Service) {
 		InstanceTypes: []Value{String(s.InstanceType)}, AmiType: String(ami),
 		ScalingConfig:  Map{{"MinSize", Int(n)}, {"DesiredSize", Int(n)}, {"MaxSize", Int(2 * n)}},
 		LaunchTemplate: Map{{"Id", Ref{lt}}, {"Version", GetAtt{lt, "LatestVersionNumber"}}},
-		Tags:           e.tagMap(model.Address(string(s.Addr) + "/nodes")),
+		Tags:           e.tagMap(model.ResourceRef(string(s.Addr) + "/nodes")),
 	})
 }
 
@@ -358,7 +358,7 @@ func (e *emitter) database(d model.Database) {
 	id := e.id(d.Addr)
 	e.add(id+"SubnetGroup", DBSubnetGroup{
 		DBSubnetGroupDescription: String("moat " + e.stack + ": the database's isolated subnets"),
-		SubnetIds:                e.refs(d.Subnets), Tags: e.tags(model.Address(string(d.Addr)+"/subnets"), nil),
+		SubnetIds:                e.refs(d.Subnets), Tags: e.tags(model.ResourceRef(string(d.Addr)+"/subnets"), nil),
 	})
 	logs := []string{"error", "slowquery"}
 	if d.Engine == "postgres" {
@@ -400,7 +400,7 @@ func (e *emitter) fileSystem(f model.FileSystem) {
 	}
 	for _, sn := range f.Subnets {
 		e.add(id+"MountTarget"+strings.TrimPrefix(e.id(sn), "Subnet"), MountTarget{
-			FileSystemId: Ref{id}, SubnetId: e.ref(sn), SecurityGroups: e.groupIDs([]model.Address{f.SecurityGroup}),
+			FileSystemId: Ref{id}, SubnetId: e.ref(sn), SecurityGroups: e.groupIDs([]model.ResourceRef{f.SecurityGroup}),
 		})
 	}
 }
@@ -409,7 +409,7 @@ func (e *emitter) bastion(b model.Bastion) {
 	id := e.id(b.Addr)
 	arch := e.archOf(b.Addr, b.Architecture)
 	e.param(Parameter{Name: BastionAMIParameter, Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Description: "SSM parameter holding the " + amiArch(arch) + " Amazon Linux 2023 AMI for the bastion", Default: String(AMIPath(arch))})
-	role := e.role(model.Address(string(b.Addr)+"/role"), "ec2.amazonaws.com", "the bastion: Session Manager only", "AmazonSSMManagedInstanceCore")
+	role := e.role(model.ResourceRef(string(b.Addr)+"/role"), "ec2.amazonaws.com", "the bastion: Session Manager only", "AmazonSSMManagedInstanceCore")
 	profile := id + "Profile"
 	e.add(profile, InstanceProfile{Roles: []Value{Ref{role}}})
 	data := hardenedLaunchData(GetAtt{profile, "Arn"}, 1)

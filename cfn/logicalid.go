@@ -12,7 +12,7 @@ import (
 // dropped. "subnet/private/use1-az2" -> "SubnetPrivateUse1Az2",
 // "vpce/ecr.api" -> "VpceEcrApi". Distinct addresses can collide
 // ("sg/a-b" and "sg/ab"); the emitter checks and fails rather than merge.
-func LogicalID(a model.Address) string {
+func LogicalID(a model.ResourceRef) string {
 	return pascal(string(a))
 }
 

@@ -46,9 +46,9 @@ var emitGoldenStacks = sync.OnceValues(func() (map[string]*Template, error) {
 		if diags.HasErrors() {
 			return nil, fmt.Errorf("%s: %v", p, diags)
 		}
-		tpl, err := FromNetwork(n)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
+		tpl, ds := FromNetwork(n)
+		if ds.HasErrors() {
+			return nil, fmt.Errorf("%s: %w", p, ds)
 		}
 		if errs := Check(tpl); len(errs) > 0 {
 			return nil, fmt.Errorf("%s: %w", p, errors.Join(errs...))

@@ -29,7 +29,7 @@ func v6(index int) netip.Prefix { return pfx(fmt.Sprintf("2001:db8:0:%x::/64", i
 // compiler would: public, private and isolated tiers, an ALB, app and
 // database groups, endpoints, NACLs and flow logs.
 func testNetwork(nat string, ipv6 bool) *model.Network {
-	vpc := model.Address("vpc/main")
+	vpc := model.ResourceRef("vpc/main")
 	n := &model.Network{
 		Name: "shop", Region: "us-east-1", Environment: model.Prod,
 		VPCs: []model.VPC{{Addr: vpc, Name: "shop", CIDR: pfx("10.0.0.0/16"), Region: "us-east-1", Tags: []model.Tag{{Key: "team", Value: "web"}, {Key: "Name", Value: "ignored"}}}},
@@ -57,9 +57,9 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 		n.Zones = append(n.Zones, model.Zone{ID: z})
 		for t, tier := range []model.Tier{model.Public, model.Private, model.Isolated} {
 			s := model.Subnet{
-				Addr: model.Addr("subnet", string(tier), z), VPC: vpc, Tier: tier, ZoneID: z,
+				Addr: model.JoinRef("subnet", string(tier), z), VPC: vpc, Tier: tier, ZoneID: z,
 				CIDR: pfx(fmt.Sprintf("10.0.%d.0/24", t*16+i)), IPv6Index: -1,
-				NACL: model.Addr("acl", string(tier)),
+				NACL: model.JoinRef("acl", string(tier)),
 			}
 			if ipv6 {
 				s.IPv6Index = t*16 + i
@@ -69,13 +69,13 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 			case model.Public:
 				s.RouteTable = "rtb/public"
 			case model.Private:
-				s.RouteTable = model.Addr("rtb", "private", z)
+				s.RouteTable = model.JoinRef("rtb", "private", z)
 			case model.Isolated:
 				s.RouteTable = "rtb/isolated"
 			}
 			n.Subnets = append(n.Subnets, s)
 		}
-		rt := model.RouteTable{Addr: model.Addr("rtb", "private", z), VPC: vpc, Routes: []model.Route{
+		rt := model.RouteTable{Addr: model.JoinRef("rtb", "private", z), VPC: vpc, Routes: []model.Route{
 			{Dest: pfx("10.0.0.0/16"), TargetKind: model.TargetLocal},
 			{DestPrefixList: "com.amazonaws.us-east-1.s3", TargetKind: model.TargetEndpoint, Target: "vpce/s3"},
 		}}
@@ -84,25 +84,25 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 		}
 		privateRTs = append(privateRTs, rt)
 	}
-	natRoute := func(kind model.TargetKind, target model.Address) model.Route {
+	natRoute := func(kind model.TargetKind, target model.ResourceRef) model.Route {
 		return model.Route{Dest: pfx("0.0.0.0/0"), TargetKind: kind, Target: target}
 	}
 	natInstance := func(z string, serves []string) {
-		addr := model.Addr("nat", z)
-		eni := model.Addr("eni", "nat", z)
-		n.NATInstances = append(n.NATInstances, model.NATInstance{Addr: addr, VPC: vpc, Subnet: model.Addr("subnet", "public", z), ENI: eni, InstanceType: "t4g.nano", Architecture: model.ARM64, SecurityGroup: "sg/nat", Serves: serves})
-		n.ENIs = append(n.ENIs, model.ENI{Addr: eni, Subnet: model.Addr("subnet", "public", z), HasPublicIP: true, SecurityGroups: []model.Address{"sg/nat"}, Owner: addr})
+		addr := model.JoinRef("nat", z)
+		eni := model.JoinRef("eni", "nat", z)
+		n.NATInstances = append(n.NATInstances, model.NATInstance{Addr: addr, VPC: vpc, Subnet: model.JoinRef("subnet", "public", z), ENI: eni, InstanceType: "t4g.nano", Architecture: model.ARM64, SecurityGroup: "sg/nat", Serves: serves})
+		n.ENIs = append(n.ENIs, model.ENI{Addr: eni, Subnet: model.JoinRef("subnet", "public", z), HasPublicIP: true, SecurityGroups: []model.ResourceRef{"sg/nat"}, Owner: addr})
 	}
 	switch nat {
 	case natInstancePerZone:
 		for i, z := range zones {
 			natInstance(z, []string{z})
-			privateRTs[i].Routes = append(privateRTs[i].Routes, natRoute(model.TargetENI, model.Addr("eni", "nat", z)))
+			privateRTs[i].Routes = append(privateRTs[i].Routes, natRoute(model.TargetENI, model.JoinRef("eni", "nat", z)))
 		}
 	case natInstanceShared:
 		natInstance(zones[0], zones)
 		for i := range zones {
-			privateRTs[i].Routes = append(privateRTs[i].Routes, natRoute(model.TargetENI, model.Addr("eni", "nat", zones[0])))
+			privateRTs[i].Routes = append(privateRTs[i].Routes, natRoute(model.TargetENI, model.JoinRef("eni", "nat", zones[0])))
 		}
 	case natGateway:
 		n.NATGateways = []model.NATGateway{{Addr: "natgw/use1-az1", VPC: vpc, Subnet: "subnet/public/use1-az1", PublicIPs: 1}}
@@ -111,8 +111,8 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 		}
 	case natGatewayPerZone:
 		for i, z := range zones {
-			a := model.Addr("natgw", z)
-			n.NATGateways = append(n.NATGateways, model.NATGateway{Addr: a, VPC: vpc, Subnet: model.Addr("subnet", "public", z), PublicIPs: 1})
+			a := model.JoinRef("natgw", z)
+			n.NATGateways = append(n.NATGateways, model.NATGateway{Addr: a, VPC: vpc, Subnet: model.JoinRef("subnet", "public", z), PublicIPs: 1})
 			privateRTs[i].Routes = append(privateRTs[i].Routes, natRoute(model.TargetNATGateway, a))
 		}
 	case natRegional:
@@ -123,7 +123,7 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 	}
 	n.RouteTables = append(append([]model.RouteTable{public}, privateRTs...), isolated)
 
-	group := func(a model.Address) model.Peer { return model.Peer{Kind: model.PeerGroup, Group: a} }
+	group := func(a model.ResourceRef) model.Peer { return model.Peer{Kind: model.PeerGroup, Group: a} }
 	anyV4 := model.Peer{Kind: model.PeerCIDR, CIDR: pfx("0.0.0.0/0")}
 	alb := model.SecurityGroup{Addr: "sg/alb", VPC: vpc, Description: "load balancer: HTTPS from the internet",
 		Ingress: []model.SGRule{{Protocol: model.TCP, Ports: model.Port(443), Peer: anyV4, Description: "HTTPS from anywhere"}},
@@ -187,24 +187,24 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 		{Addr: "acl/private", VPC: vpc, Entries: entries()},
 		{Addr: "acl/isolated", VPC: vpc, Entries: entries()},
 	}
-	var privSubnets []model.Address
+	var privSubnets []model.ResourceRef
 	for _, z := range zones {
-		privSubnets = append(privSubnets, model.Addr("subnet", "private", z))
+		privSubnets = append(privSubnets, model.JoinRef("subnet", "private", z))
 	}
-	var s3Tables []model.Address
+	var s3Tables []model.ResourceRef
 	for _, rt := range n.RouteTables[1:] {
 		s3Tables = append(s3Tables, rt.Addr)
 	}
 	n.Endpoints = []model.Endpoint{
 		{Addr: "vpce/s3", VPC: vpc, Type: model.GatewayEndpoint, Service: "s3", ServiceName: "com.amazonaws.us-east-1.s3", RouteTables: s3Tables},
-		{Addr: "vpce/ecr.api", VPC: vpc, Type: model.InterfaceEndpoint, Service: "ecr.api", ServiceName: "com.amazonaws.us-east-1.ecr.api", Subnets: privSubnets, SecurityGroups: []model.Address{"sg/vpce"}, PrivateDNS: true},
+		{Addr: "vpce/ecr.api", VPC: vpc, Type: model.InterfaceEndpoint, Service: "ecr.api", ServiceName: "com.amazonaws.us-east-1.ecr.api", Subnets: privSubnets, SecurityGroups: []model.ResourceRef{"sg/vpce"}, PrivateDNS: true},
 	}
 	n.FlowLogs = []model.FlowLog{{Addr: "flowlog/main", VPC: vpc, TrafficType: "ALL", Destination: "cloud-watch-logs", LogGroup: "/moat/shop/flow-logs", RetentionDays: 30}}
-	var pubSubnets []model.Address
+	var pubSubnets []model.ResourceRef
 	for _, z := range zones {
-		pubSubnets = append(pubSubnets, model.Addr("subnet", "public", z))
+		pubSubnets = append(pubSubnets, model.JoinRef("subnet", "public", z))
 	}
-	n.LoadBalancers = []model.LoadBalancer{{Addr: "lb/web", VPC: vpc, Kind: model.ALB, InternetFacing: true, Subnets: pubSubnets, SecurityGroups: []model.Address{"sg/alb"}, Allowed: []netip.Prefix{pfx("0.0.0.0/0")}}}
+	n.LoadBalancers = []model.LoadBalancer{{Addr: "lb/web", VPC: vpc, Kind: model.ALB, InternetFacing: true, Subnets: pubSubnets, SecurityGroups: []model.ResourceRef{"sg/alb"}, Allowed: []netip.Prefix{pfx("0.0.0.0/0")}}}
 	n.Services = []model.Service{{Addr: "svc/app", VPC: vpc, Name: "app", Kind: model.ECSFargate, Port: 8080, Subnets: privSubnets, SecurityGroup: "sg/app", Architecture: model.ARM64}}
 	return n
 }

@@ -40,8 +40,8 @@ func TestWaiverWithoutResourceOrReasonFails(t *testing.T) {
 	} {
 		n := testNetwork(natGateway, false)
 		n.Waivers = []model.Waiver{w}
-		if _, err := FromNetwork(n); err == nil || !strings.Contains(err.Error(), "waiver for") {
-			t.Errorf("%+v: err %v, want a waiver error", w, err)
+		if _, ds := FromNetwork(n); !ds.HasErrors() || !strings.Contains(ds.Error(), "waiver for") {
+			t.Errorf("%+v: ds %v, want a waiver error", w, ds)
 		}
 	}
 }

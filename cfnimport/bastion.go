@@ -27,7 +27,7 @@ import (
 // Runs after workloads, which reads the databases.
 func (t *tmpl) bastions() {
 	n := t.n
-	routed := map[model.Address]bool{}
+	routed := map[model.ResourceRef]bool{}
 	for _, rt := range n.RouteTables {
 		for _, r := range rt.Routes {
 			if r.TargetKind == model.TargetENI {
@@ -35,7 +35,7 @@ func (t *tmpl) bastions() {
 			}
 		}
 	}
-	dbPeers := map[model.Address]bool{} // groups a database's group admits
+	dbPeers := map[model.ResourceRef]bool{} // groups a database's group admits
 	for _, d := range n.Databases {
 		if g, ok := n.SecurityGroup(d.SecurityGroup); ok {
 			for _, r := range g.Ingress {
@@ -51,10 +51,10 @@ func (t *tmpl) bastions() {
 			continue
 		}
 		eni, ok := n.ENI(in.ENIs[0])
-		if !ok || !eni.SourceDestCheck || slices.ContainsFunc(in.ENIs, func(a model.Address) bool { return routed[a] }) {
+		if !ok || !eni.SourceDestCheck || slices.ContainsFunc(in.ENIs, func(a model.ResourceRef) bool { return routed[a] }) {
 			continue
 		}
-		if !slices.ContainsFunc(eni.SecurityGroups, func(g model.Address) bool { return dbPeers[g] }) && !t.moatBastion(in.Addr) {
+		if !slices.ContainsFunc(eni.SecurityGroups, func(g model.ResourceRef) bool { return dbPeers[g] }) && !t.moatBastion(in.Addr) {
 			continue
 		}
 		sub, _ := n.Subnet(eni.Subnet)
@@ -82,7 +82,7 @@ func (t *tmpl) bastions() {
 
 // moatBastion reports whether the instance carries the tags moat gives
 // the bastion it emits (moat:stack=<stack>, Name=<stack>-bastion).
-func (t *tmpl) moatBastion(inst model.Address) bool {
+func (t *tmpl) moatBastion(inst model.ResourceRef) bool {
 	r := t.resOf(string(inst))
 	if r == nil {
 		return false

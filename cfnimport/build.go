@@ -36,10 +36,10 @@ func (t *tmpl) build() {
 
 // vpcs reads the VPCs and their extra blocks; the result maps each VPC's
 // address to its index in n.VPCs.
-func (t *tmpl) vpcs() map[model.Address]int {
+func (t *tmpl) vpcs() map[model.ResourceRef]int {
 	n := t.n
 	// IPv6 blocks first: subnets' Ipv6CidrBlock evaluates through them.
-	more := map[model.Address][]netip.Prefix{}
+	more := map[model.ResourceRef][]netip.Prefix{}
 	t.each("AWS::EC2::VPCCidrBlock", func(r *resource) {
 		vpc := t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc")
 		if c := r.props.get("CidrBlock"); c != nil {
@@ -54,7 +54,7 @@ func (t *tmpl) vpcs() map[model.Address]int {
 			t.v6[vpc] = p
 		}
 	})
-	vpcIdx := map[model.Address]int{}
+	vpcIdx := map[model.ResourceRef]int{}
 	t.each("AWS::EC2::VPC", func(r *resource) {
 		tags := t.tags(r)
 		v := model.VPC{Addr: r.addr, Name: nameOf(tags), Tags: tags, CIDR: t.prefix(r, "CidrBlock", r.props.get("CidrBlock")), SecondaryCIDRs: more[r.addr]}
@@ -68,7 +68,7 @@ func (t *tmpl) vpcs() map[model.Address]int {
 }
 
 // localRoutes are the local routes of a VPC's route tables.
-func (t *tmpl) localRoutes(vpcIdx map[model.Address]int, vpc model.Address) []model.Route {
+func (t *tmpl) localRoutes(vpcIdx map[model.ResourceRef]int, vpc model.ResourceRef) []model.Route {
 	n := t.n
 	i, ok := vpcIdx[vpc]
 	if !ok {
@@ -86,16 +86,16 @@ func (t *tmpl) localRoutes(vpcIdx map[model.Address]int, vpc model.Address) []mo
 
 // implicitTables adds what AWS creates with every VPC: a main route table
 // and a default network ACL that subnets without an association use.
-func (t *tmpl) implicitTables(vpcIdx map[model.Address]int) (rtIdx, naclIdx map[model.Address]int) {
+func (t *tmpl) implicitTables(vpcIdx map[model.ResourceRef]int) (rtIdx, naclIdx map[model.ResourceRef]int) {
 	n := t.n
-	local := func(vpc model.Address) []model.Route { return t.localRoutes(vpcIdx, vpc) }
-	rtIdx, naclIdx = map[model.Address]int{}, map[model.Address]int{}
+	local := func(vpc model.ResourceRef) []model.Route { return t.localRoutes(vpcIdx, vpc) }
+	rtIdx, naclIdx = map[model.ResourceRef]int{}, map[model.ResourceRef]int{}
 	for _, v := range n.VPCs {
 		id := strings.TrimPrefix(string(v.Addr), "vpc/")
-		rt := model.RouteTable{Addr: model.Addr("rtb", id, "main"), VPC: v.Addr, Main: true, Routes: local(v.Addr)}
+		rt := model.RouteTable{Addr: model.JoinRef("rtb", id, "main"), VPC: v.Addr, Main: true, Routes: local(v.Addr)}
 		rtIdx[rt.Addr] = len(n.RouteTables)
 		n.RouteTables = append(n.RouteTables, rt)
-		x := model.NetworkACL{Addr: model.Addr("nacl", id, "default"), VPC: v.Addr, Default: true}
+		x := model.NetworkACL{Addr: model.JoinRef("nacl", id, "default"), VPC: v.Addr, Default: true}
 		for _, egress := range []bool{false, true} {
 			x.Entries = append(x.Entries, model.NACLEntry{RuleNumber: 100, Egress: egress, Protocol: model.AllProtocols, CIDR: anyV4, Action: model.Allow})
 			if v.IPv6CIDR.IsValid() {
@@ -110,9 +110,9 @@ func (t *tmpl) implicitTables(vpcIdx map[model.Address]int) (rtIdx, naclIdx map[
 
 // subnets reads the subnets; the result maps each subnet's address to its
 // index in n.Subnets.
-func (t *tmpl) subnets(vpcIdx map[model.Address]int) map[model.Address]int {
+func (t *tmpl) subnets(vpcIdx map[model.ResourceRef]int) map[model.ResourceRef]int {
 	n := t.n
-	subIdx := map[model.Address]int{}
+	subIdx := map[model.ResourceRef]int{}
 	t.each("AWS::EC2::Subnet", func(r *resource) {
 		s := model.Subnet{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), IPv6Index: -1, Tags: t.tags(r),
 			CIDR:        t.prefix(r, "CidrBlock", r.props.get("CidrBlock")),
@@ -140,9 +140,9 @@ func (t *tmpl) subnets(vpcIdx map[model.Address]int) map[model.Address]int {
 
 // routeTables reads the route tables, their routes and the subnet
 // associations (claims for model.Finish).
-func (t *tmpl) routeTables(vpcIdx, rtIdx map[model.Address]int) {
+func (t *tmpl) routeTables(vpcIdx, rtIdx map[model.ResourceRef]int) {
 	n := t.n
-	local := func(vpc model.Address) []model.Route { return t.localRoutes(vpcIdx, vpc) }
+	local := func(vpc model.ResourceRef) []model.Route { return t.localRoutes(vpcIdx, vpc) }
 	t.each("AWS::EC2::RouteTable", func(r *resource) {
 		vpc := t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc")
 		rtIdx[r.addr] = len(n.RouteTables)
@@ -171,7 +171,7 @@ func (t *tmpl) routeTables(vpcIdx, rtIdx map[model.Address]int) {
 func (t *tmpl) rng(r *resource) diag.Range { return diag.Range{File: t.r.file, Start: r.pos} }
 
 // where is the range of the resource at address a, for model.Finish.
-func (t *tmpl) where(a model.Address) diag.Range {
+func (t *tmpl) where(a model.ResourceRef) diag.Range {
 	for _, r := range t.order {
 		if r.addr == a {
 			return t.rng(r)
@@ -196,7 +196,7 @@ func (t *tmpl) route(r *resource) (model.Route, bool) {
 	if !m.Dest.IsValid() && m.DestPrefixList == "" {
 		return m, false
 	}
-	target := func(prop, kind string) model.Address { return t.refAddr(r, prop, p.get(prop), kind) }
+	target := func(prop, kind string) model.ResourceRef { return t.refAddr(r, prop, p.get(prop), kind) }
 	switch {
 	case p.get("GatewayId") != nil:
 		a := target("GatewayId", "igw")
@@ -208,9 +208,9 @@ func (t *tmpl) route(r *resource) (model.Route, bool) {
 		default:
 			m.TargetKind = model.TargetIGW
 			if id := strings.TrimPrefix(string(a), "igw/"); strings.HasPrefix(id, "vgw-") {
-				m.TargetKind, a = model.TargetVGW, model.Addr("vgw", id)
+				m.TargetKind, a = model.TargetVGW, model.JoinRef("vgw", id)
 			} else if strings.HasPrefix(id, "vpce-") {
-				m.TargetKind, a = model.TargetEndpoint, model.Addr("vpce", id)
+				m.TargetKind, a = model.TargetEndpoint, model.JoinRef("vpce", id)
 			}
 		}
 		m.Target = a
@@ -248,18 +248,18 @@ func (t *tmpl) route(r *resource) (model.Route, bool) {
 
 // primaryENI is the interface at device index 0 of an instance in the
 // template ("eni/<Instance>/0" when the instance declares it inline).
-func (t *tmpl) primaryENI(inst model.Address) model.Address {
+func (t *tmpl) primaryENI(inst model.ResourceRef) model.ResourceRef {
 	for _, in := range t.n.Instances {
 		if in.Addr == inst && len(in.ENIs) > 0 {
 			return in.ENIs[0]
 		}
 	}
-	return model.Address(string(inst) + "/0")
+	return model.ResourceRef(string(inst) + "/0")
 }
 
 func (t *tmpl) gateways() {
 	n := t.n
-	igwVPC := map[model.Address]model.Address{}
+	igwVPC := map[model.ResourceRef]model.ResourceRef{}
 	t.each("AWS::EC2::VPCGatewayAttachment", func(r *resource) {
 		if r.props.get("InternetGatewayId") != nil {
 			igwVPC[t.refAddr(r, "InternetGatewayId", r.props.get("InternetGatewayId"), "igw")] = t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc")
@@ -295,9 +295,9 @@ func (t *tmpl) gateways() {
 	})
 }
 
-func (t *tmpl) interfaces(subIdx map[model.Address]int) {
+func (t *tmpl) interfaces(subIdx map[model.ResourceRef]int) {
 	n := t.n
-	eniIdx := map[model.Address]int{}
+	eniIdx := map[model.ResourceRef]int{}
 	addENI := func(e model.ENI) {
 		if _, ok := eniIdx[e.Addr]; ok {
 			return
@@ -325,7 +325,7 @@ func (t *tmpl) interfaces(subIdx map[model.Address]int) {
 		}
 		nics := r.props.get("NetworkInterfaces")
 		if nics == nil || nics.kind != listNode || len(nics.items) == 0 {
-			e := model.ENI{Addr: model.Address(string(r.addr) + "/0"), Subnet: t.refAddr(r, "SubnetId", r.props.get("SubnetId"), "subnet"),
+			e := model.ENI{Addr: model.ResourceRef(string(r.addr) + "/0"), Subnet: t.refAddr(r, "SubnetId", r.props.get("SubnetId"), "subnet"),
 				SecurityGroups: t.refAddrs(r, "SecurityGroupIds", r.props.get("SecurityGroupIds"), "sg"), SourceDestCheck: sdc, Owner: r.addr, Type: "interface"}
 			if s, ok := t.str(r, "PrivateIpAddress"); ok {
 				e.PrivateIP, _ = netip.ParseAddr(s)
@@ -342,7 +342,7 @@ func (t *tmpl) interfaces(subIdx map[model.Address]int) {
 					in.ENIs = append(in.ENIs, a)
 					continue
 				}
-				e := model.ENI{Addr: model.Addr(string(r.addr), strconv.Itoa(idx(it))), Subnet: t.refAddr(r, "NetworkInterfaces", it.get("SubnetId"), "subnet"),
+				e := model.ENI{Addr: model.JoinRef(string(r.addr), strconv.Itoa(idx(it))), Subnet: t.refAddr(r, "NetworkInterfaces", it.get("SubnetId"), "subnet"),
 					SecurityGroups: t.refAddrs(r, "NetworkInterfaces", it.get("GroupSet"), "sg"), SourceDestCheck: sdc, Owner: r.addr, Type: "interface",
 					HasPublicIP: t.boolean(r, "NetworkInterfaces", it.get("AssociatePublicIpAddress"))}
 				addENI(e)

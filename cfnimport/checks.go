@@ -9,7 +9,7 @@ import (
 
 // sgRef is a security group a rule names, and where.
 type sgRef struct {
-	group model.Address
+	group model.ResourceRef
 	pos   diag.Pos
 }
 
@@ -17,11 +17,11 @@ type sgRef struct {
 // group the template does not define (a literal sg-... id): what that
 // group's members are is unknown, so nothing through it is proved.
 func (t *tmpl) danglingGroups() {
-	defined := map[model.Address]bool{}
+	defined := map[model.ResourceRef]bool{}
 	for _, g := range t.n.SecurityGroups {
 		defined[g.Addr] = true
 	}
-	reported := map[model.Address]bool{}
+	reported := map[model.ResourceRef]bool{}
 	for _, r := range t.sgRefs {
 		if r.group == "" || defined[r.group] || reported[r.group] {
 			continue

@@ -56,7 +56,7 @@ func (t *tmpl) eksNodeGroups() {
 // template cannot say so; a warning names the assumption. The pods are
 // then the group's targets on its port, which becomes the service's.
 // With several node groups in the VPC the targets stay unknown.
-func (t *tmpl) eksTargets(registers map[model.Address][]model.Address, ports map[model.Address]int) {
+func (t *tmpl) eksTargets(registers map[model.ResourceRef][]model.ResourceRef, ports map[model.ResourceRef]int) {
 	n := t.n
 	for _, tg := range n.TargetGroups {
 		if tg.TargetType != model.IPTargets || len(tg.Targets) > 0 || len(registers[tg.Addr]) > 0 {

@@ -85,7 +85,7 @@ func TestAPIGateway(t *testing.T) {
     Type: AWS::ApiGatewayV2::Integration
     Properties: {ApiId: !Ref Api, IntegrationType: HTTP_PROXY, ConnectionType: VPC_LINK, ConnectionId: !Ref Link, IntegrationUri: !Ref LbListener}
 `
-	link := []model.Address{"subnet/A", "subnet/B"}
+	link := []model.ResourceRef{"subnet/A", "subnet/B"}
 	tests := []struct {
 		name, more string
 		want       *model.LoadBalancer // nil: no front door
@@ -105,11 +105,11 @@ func TestAPIGateway(t *testing.T) {
   Mapping: {Type: AWS::ApiGatewayV2::ApiMapping, Properties: {ApiId: !Ref Api, DomainName: !Ref Domain, Stage: !Ref Stage}}
 `,
 			want: &model.LoadBalancer{Addr: "apigw/Api", VPC: "vpc/Vpc", Kind: model.APIGateway, InternetFacing: true,
-				Subnets: link, SecurityGroups: []model.Address{"sg/SgLink"},
+				Subnets: link, SecurityGroups: []model.ResourceRef{"sg/SgLink"},
 				Listeners: []model.Listener{{Port: 443, Protocol: "HTTPS", SSLPolicy: "TLS_1_2", Hosts: []string{"api.example.org"},
 					Certificates: []model.Certificate{{Domain: "api.example.org", ARN: "arn:aws:acm:us-east-1:111122223333:certificate/abc"}}}},
 				Targets: "lb/Lb", TargetPort: 443,
-				ENIs: []model.Address{"eni/apigw/Api/use1-az1", "eni/apigw/Api/use1-az2"},
+				ENIs: []model.ResourceRef{"eni/apigw/Api/use1-az1", "eni/apigw/Api/use1-az2"},
 				API:  &model.APISettings{ThrottleRate: 20, ThrottleBurst: 40, Integration: "lb/Lb"}},
 		},
 		{
@@ -120,9 +120,9 @@ func TestAPIGateway(t *testing.T) {
   Route: {Type: AWS::ApiGatewayV2::Route, Properties: {ApiId: !Ref Api, RouteKey: $default, Target: !Sub "integrations/${ToLb}"}}
 `,
 			want: &model.LoadBalancer{Addr: "apigw/Api", VPC: "vpc/Vpc", Kind: model.APIGateway, InternetFacing: true,
-				Subnets: link, SecurityGroups: []model.Address{"sg/SgLink"},
+				Subnets: link, SecurityGroups: []model.ResourceRef{"sg/SgLink"},
 				Listeners: []model.Listener{{Port: 443, Protocol: "HTTPS"}}, Targets: "lb/Lb", TargetPort: 443,
-				ENIs: []model.Address{"eni/apigw/Api/use1-az1", "eni/apigw/Api/use1-az2"},
+				ENIs: []model.ResourceRef{"eni/apigw/Api/use1-az1", "eni/apigw/Api/use1-az2"},
 				API:  &model.APISettings{Integration: "lb/Lb"}},
 		},
 		{
@@ -130,8 +130,8 @@ func TestAPIGateway(t *testing.T) {
 			more: `  Api: {Type: AWS::ApiGatewayV2::Api, Properties: {Name: api, ProtocolType: HTTP, DisableExecuteApiEndpoint: true}}
 ` + vpcLink,
 			want: &model.LoadBalancer{Addr: "apigw/Api", VPC: "vpc/Vpc", Kind: model.APIGateway, InternetFacing: true,
-				Subnets: link, SecurityGroups: []model.Address{"sg/SgLink"}, Targets: "lb/Lb", TargetPort: 443,
-				ENIs: []model.Address{"eni/apigw/Api/use1-az1", "eni/apigw/Api/use1-az2"},
+				Subnets: link, SecurityGroups: []model.ResourceRef{"sg/SgLink"}, Targets: "lb/Lb", TargetPort: 443,
+				ENIs: []model.ResourceRef{"eni/apigw/Api/use1-az1", "eni/apigw/Api/use1-az2"},
 				API:  &model.APISettings{Integration: "lb/Lb"}},
 		},
 		{
@@ -141,8 +141,8 @@ func TestAPIGateway(t *testing.T) {
     Properties: {ApiId: !Ref Api, IntegrationType: HTTP_PROXY, ConnectionType: VPC_LINK, ConnectionId: !Ref Link, IntegrationUri: arn:aws:servicediscovery:us-east-1:111122223333:service/srv-1}
 `,
 			want: &model.LoadBalancer{Addr: "apigw/Api", VPC: "vpc/Vpc", Kind: model.APIGateway, InternetFacing: true,
-				Subnets: link, SecurityGroups: []model.Address{"sg/SgLink"}, Listeners: []model.Listener{{Port: 443, Protocol: "HTTPS"}},
-				ENIs: []model.Address{"eni/apigw/Api/use1-az1", "eni/apigw/Api/use1-az2"}, API: &model.APISettings{}},
+				Subnets: link, SecurityGroups: []model.ResourceRef{"sg/SgLink"}, Listeners: []model.Listener{{Port: 443, Protocol: "HTTPS"}},
+				ENIs: []model.ResourceRef{"eni/apigw/Api/use1-az1", "eni/apigw/Api/use1-az2"}, API: &model.APISettings{}},
 			warning: "integration ToLb does not name a listener",
 		},
 		{
@@ -242,12 +242,12 @@ func TestEKSNodeGroups(t *testing.T) {
 	}
 	withLT := "      LaunchTemplate: {Id: !Ref Lt}\n"
 	svc := model.Service{Addr: "eks/Nodes", VPC: "vpc/Vpc", Name: "Nodes", Kind: model.EKS, Port: 8080,
-		Subnets: []model.Address{"subnet/A", "subnet/B"}, SecurityGroup: "sg/SgApp", DesiredCount: 2, InstanceType: "m6g.large", MaxPodsPerNode: 29}
+		Subnets: []model.ResourceRef{"subnet/A", "subnet/B"}, SecurityGroup: "sg/SgApp", DesiredCount: 2, InstanceType: "m6g.large", MaxPodsPerNode: 29}
 	tests := []struct {
 		name, more string
 		want       []model.Service
-		targets    int           // the target group's
-		lbTargets  model.Address // the load balancer's
+		targets    int               // the target group's
+		lbTargets  model.ResourceRef // the load balancer's
 		warning    string
 	}{
 		{

@@ -75,12 +75,12 @@ func (t *tmpl) resOf(addr string) *resource {
 // <Name>Policy and every member's ID starts with <Name> (moat's
 // FirewallEgressPolicy, FirewallEgressUse1Az1, ...), so the address is the
 // compiled one's logical ID; else after its first member.
-func (t *tmpl) firewallAddrs() map[string]model.Address {
+func (t *tmpl) firewallAddrs() map[string]model.ResourceRef {
 	if t.fw != nil {
 		return t.fw
 	}
 	// Set before evaluating: a cycle through EndpointIds sees a partial map.
-	t.fw = map[string]model.Address{}
+	t.fw = map[string]model.ResourceRef{}
 	type group struct {
 		policy string
 		ids    []string
@@ -104,13 +104,13 @@ func (t *tmpl) firewallAddrs() map[string]model.Address {
 		}
 		g.ids = append(g.ids, r.id)
 	}
-	used := map[model.Address]bool{}
+	used := map[model.ResourceRef]bool{}
 	for _, g := range groups {
-		addr := model.Addr("firewall", g.ids[0])
+		addr := model.JoinRef("firewall", g.ids[0])
 		if p := t.resOf(g.policy); p != nil {
 			base, ok := strings.CutSuffix(p.id, "Policy")
 			all := ok && base != "" && !slices.ContainsFunc(g.ids, func(id string) bool { return !strings.HasPrefix(id, base) })
-			if a := model.Addr("firewall", base); all && !used[a] {
+			if a := model.JoinRef("firewall", base); all && !used[a] {
 				addr = a
 			}
 		}
@@ -153,7 +153,7 @@ func items(n *node) []*node {
 func (t *tmpl) firewalls() {
 	n := t.n
 	addrs := t.firewallAddrs()
-	idx := map[model.Address]int{}
+	idx := map[model.ResourceRef]int{}
 	t.each("AWS::NetworkFirewall::Firewall", func(r *resource) {
 		a := addrs[r.id]
 		i, ok := idx[a]

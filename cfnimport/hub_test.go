@@ -91,7 +91,7 @@ func TestForeignFirewall(t *testing.T) {
 		return model.FirewallRule{Action: model.FirewallPass, Protocol: model.TCP, Dest: mustPrefix(dest), Ports: p}
 	}
 	want := model.Firewall{
-		Addr: "firewall/Inspect", VPC: "vpc/Vpc", Subnets: []model.Address{"subnet/A", "subnet/B"},
+		Addr: "firewall/Inspect", VPC: "vpc/Vpc", Subnets: []model.ResourceRef{"subnet/A", "subnet/B"},
 		// Default action order: pass rules run before drop rules.
 		Rules: []model.FirewallRule{
 			tcp("192.0.2.0/24", model.Port(443)), tcp("192.0.2.0/24", model.PortRange{From: 8443, To: 8444}),

@@ -35,7 +35,7 @@ var kinds = map[string]string{
 type resource struct {
 	id    string
 	typ   string
-	addr  model.Address
+	addr  model.ResourceRef
 	props *node
 	pos   diag.Pos
 	skip  bool // its Condition is false
@@ -48,13 +48,13 @@ type tmpl struct {
 	params   *node
 	conds    *node
 	mappings *node
-	v6       map[model.Address]netip.Prefix
-	v4       map[model.Address][]netip.Prefix // secondary IPv4 blocks (AWS::EC2::VPCCidrBlock)
-	sgRefs   []sgRef                          // security groups rules name, checked once all are read
+	v6       map[model.ResourceRef]netip.Prefix
+	v4       map[model.ResourceRef][]netip.Prefix // secondary IPv4 blocks (AWS::EC2::VPCCidrBlock)
+	sgRefs   []sgRef                              // security groups rules name, checked once all are read
 	n        *model.Network
 	symbolic []string
 	steps    int
-	fw       map[string]model.Address // hub.go: firewall logical ID -> its model firewall
+	fw       map[string]model.ResourceRef // hub.go: firewall logical ID -> its model firewall
 	// rtClaims and aclClaims are the subnet associations read, for
 	// model.Finish.
 	rtClaims, aclClaims []model.Claim
@@ -102,7 +102,7 @@ func parse(file string, src []byte, name string, values map[string]string) (*mod
 		return nil, r.diags.Sorted()
 	}
 	t := &tmpl{r: r, res: map[string]*resource{}, params: root.get("Parameters"), conds: root.get("Conditions"),
-		mappings: root.get("Mappings"), v6: map[model.Address]netip.Prefix{}, v4: map[model.Address][]netip.Prefix{}, n: &model.Network{Name: name}, values: values}
+		mappings: root.get("Mappings"), v6: map[model.ResourceRef]netip.Prefix{}, v4: map[model.ResourceRef][]netip.Prefix{}, n: &model.Network{Name: name}, values: values}
 	resources := root.get("Resources")
 	if resources == nil || resources.kind != mapNode {
 		at := root.pos
@@ -132,7 +132,7 @@ func parse(file string, src []byte, name string, values map[string]string) (*mod
 			continue
 		}
 		kind := cmp.Or(kinds[typ], "cfn")
-		res := &resource{id: id, typ: typ, addr: model.Addr(kind, id), props: props, pos: v.pos}
+		res := &resource{id: id, typ: typ, addr: model.JoinRef(kind, id), props: props, pos: v.pos}
 		if c, ok := scalar(v.get("Condition")); ok {
 			on, err := t.condition(v, c, 0)
 			if err == nil && !on {
@@ -262,24 +262,24 @@ func (t *tmpl) boolean(res *resource, what string, n *node) bool {
 // ref evaluates a property that names another resource and returns its
 // address; a literal AWS id becomes "<kind>/<id>" with kind the expected
 // one.
-func (t *tmpl) refAddr(res *resource, what string, n *node, kind string) model.Address {
+func (t *tmpl) refAddr(res *resource, what string, n *node, kind string) model.ResourceRef {
 	s, ok := t.strOf(res, what, n)
 	if !ok || s == "" {
 		return ""
 	}
 	if strings.Contains(s, "/") {
-		return model.Address(s)
+		return model.ResourceRef(s)
 	}
-	return model.Addr(kind, s)
+	return model.JoinRef(kind, s)
 }
 
-func (t *tmpl) refAddrs(res *resource, what string, n *node, kind string) []model.Address {
-	var out []model.Address
+func (t *tmpl) refAddrs(res *resource, what string, n *node, kind string) []model.ResourceRef {
+	var out []model.ResourceRef
 	for _, s := range t.list(res, what, n) {
 		if strings.Contains(s, "/") {
-			out = append(out, model.Address(s))
+			out = append(out, model.ResourceRef(s))
 		} else if s != "" {
-			out = append(out, model.Addr(kind, s))
+			out = append(out, model.JoinRef(kind, s))
 		}
 	}
 	return out

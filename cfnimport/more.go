@@ -49,7 +49,7 @@ func (t *tmpl) transit() {
 		asn, _ := t.integer(r, "AmazonSideAsn", r.props.get("AmazonSideAsn"))
 		n.TransitGateways = append(n.TransitGateways, model.TransitGateway{Addr: r.addr, ASN: asn})
 	})
-	attIdx := map[model.Address]int{}
+	attIdx := map[model.ResourceRef]int{}
 	for _, typ := range []string{"AWS::EC2::TransitGatewayAttachment", "AWS::EC2::TransitGatewayVpcAttachment"} {
 		t.each(typ, func(r *resource) {
 			a := model.TGWAttachment{Addr: r.addr, Kind: model.TGWAttachVPC, TGW: t.refAddr(r, "TransitGatewayId", r.props.get("TransitGatewayId"), "tgw"),
@@ -68,7 +68,7 @@ func (t *tmpl) transit() {
 			TGW:     t.refAddr(r, "TransitGatewayId", r.props.get("TransitGatewayId"), "tgw"),
 			PeerTGW: t.refAddr(r, "PeerTransitGatewayId", r.props.get("PeerTransitGatewayId"), "tgw")})
 	})
-	rtIdx := map[model.Address]int{}
+	rtIdx := map[model.ResourceRef]int{}
 	t.each("AWS::EC2::TransitGatewayRouteTable", func(r *resource) {
 		rtIdx[r.addr] = len(n.TGWRouteTables)
 		n.TGWRouteTables = append(n.TGWRouteTables, model.TGWRouteTable{Addr: r.addr, TGW: t.refAddr(r, "TransitGatewayId", r.props.get("TransitGatewayId"), "tgw")})
@@ -126,7 +126,7 @@ func (t *tmpl) transit() {
 
 func (t *tmpl) loadBalancers() {
 	n := t.n
-	lbIdx := map[model.Address]int{}
+	lbIdx := map[model.ResourceRef]int{}
 	t.each("AWS::ElasticLoadBalancingV2::LoadBalancer", func(r *resource) {
 		lb := model.LoadBalancer{Addr: r.addr, Kind: model.ALB, InternetFacing: true,
 			Subnets:        t.refAddrs(r, "Subnets", r.props.get("Subnets"), "subnet"),
@@ -221,7 +221,7 @@ func (t *tmpl) loadBalancers() {
 					target.Port = p
 				}
 				if strings.HasPrefix(id, "i/") {
-					target.ENI = t.primaryENI(model.Address(id))
+					target.ENI = t.primaryENI(model.ResourceRef(id))
 				} else if ip, ok := ipTarget(id); ok {
 					target.IP = ip
 				}
@@ -233,7 +233,7 @@ func (t *tmpl) loadBalancers() {
 	t.apiGateways() // apigw.go
 	// API Gateway front doors sort before the load balancers behind
 	// them, as a compiled design lists them.
-	sortBy(n.LoadBalancers, func(x model.LoadBalancer) model.Address { return x.Addr })
+	sortBy(n.LoadBalancers, func(x model.LoadBalancer) model.ResourceRef { return x.Addr })
 	for i := range n.LoadBalancers {
 		lb := &n.LoadBalancers[i]
 		slices.SortStableFunc(lb.Listeners, func(a, b model.Listener) int { return cmp.Compare(a.Port, b.Port) })
@@ -257,6 +257,6 @@ func (t *tmpl) finish() {
 	}
 }
 
-func sortBy[T any](s []T, key func(T) model.Address) {
+func sortBy[T any](s []T, key func(T) model.ResourceRef) {
 	slices.SortStableFunc(s, func(x, y T) int { return cmp.Compare(key(x), key(y)) })
 }

@@ -65,7 +65,7 @@ func partOf(n *model.Network, got *model.Network) *model.Network {
 			accounts[v.Account] = true
 		}
 	}
-	in := func(vpc model.Address) bool {
+	in := func(vpc model.ResourceRef) bool {
 		v, ok := n.VPC(vpc)
 		return ok && accounts[v.Account]
 	}
@@ -76,7 +76,7 @@ func partOf(n *model.Network, got *model.Network) *model.Network {
 	p.NetworkACLs = keep(n.NetworkACLs, func(a model.NetworkACL) bool { return in(a.VPC) })
 	p.Firewalls = keep(n.Firewalls, func(f model.Firewall) bool { return in(f.VPC) })
 	p.TransitGateways = keep(n.TransitGateways, func(g model.TransitGateway) bool { return accounts[g.Account] })
-	owns := func(tgw model.Address) bool {
+	owns := func(tgw model.ResourceRef) bool {
 		return slices.ContainsFunc(p.TransitGateways, func(g model.TransitGateway) bool { return g.Addr == tgw })
 	}
 	p.TGWAttachments = keep(n.TGWAttachments, func(a model.TGWAttachment) bool { return in(a.VPC) })
@@ -118,11 +118,11 @@ func keep[T any](s []T, ok func(T) bool) []T {
 type hubView struct {
 	TGWs        []string
 	Attachments []string
-	RouteTables map[model.Address][]string
-	Firewalls   map[model.Address][]string
+	RouteTables map[model.ResourceRef][]string
+	Firewalls   map[model.ResourceRef][]string
 }
 
-func addrs(as []model.Address, mapped bool) []string {
+func addrs(as []model.ResourceRef, mapped bool) []string {
 	var out []string
 	for _, a := range as {
 		if mapped {
@@ -135,13 +135,13 @@ func addrs(as []model.Address, mapped bool) []string {
 }
 
 func viewHub(n *model.Network, mapped bool) hubView {
-	m := func(a model.Address) model.Address {
+	m := func(a model.ResourceRef) model.ResourceRef {
 		if mapped {
 			return mapAddr(a)
 		}
 		return a
 	}
-	v := hubView{RouteTables: map[model.Address][]string{}, Firewalls: map[model.Address][]string{}}
+	v := hubView{RouteTables: map[model.ResourceRef][]string{}, Firewalls: map[model.ResourceRef][]string{}}
 	for _, g := range n.TransitGateways {
 		v.TGWs = append(v.TGWs, fmt.Sprintf("%s asn %d", m(g.Addr), g.ASN))
 	}

@@ -44,15 +44,15 @@ func compiled(t *testing.T, path string) *model.Network {
 
 // mapAddr maps a compiled address to the one the importer gives the
 // resource emitted for it: same kind, logical ID as the name.
-func mapAddr(a model.Address) model.Address {
+func mapAddr(a model.ResourceRef) model.ResourceRef {
 	if a == "" {
 		return ""
 	}
-	return model.Addr(a.Kind(), cfn.LogicalID(a))
+	return model.JoinRef(a.Kind(), cfn.LogicalID(a))
 }
 
 type subnetView struct {
-	Addr, VPC, RouteTable, NACL model.Address
+	Addr, VPC, RouteTable, NACL model.ResourceRef
 	ZoneID, CIDR, IPv6          string
 	IPv6Index                   int
 	MapPublicIP                 bool

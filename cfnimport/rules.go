@@ -96,7 +96,7 @@ func (t *tmpl) sgRule(r *resource, what string, m *node, ingress bool) (model.SG
 
 func (t *tmpl) securityGroups() {
 	n := t.n
-	idx := map[model.Address]int{}
+	idx := map[model.ResourceRef]int{}
 	t.each("AWS::EC2::SecurityGroup", func(r *resource) {
 		g := model.SecurityGroup{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), Tags: t.tags(r)}
 		g.Name, _ = t.str(r, "GroupName")
@@ -148,7 +148,7 @@ func (t *tmpl) securityGroups() {
 	}
 }
 
-func (t *tmpl) nacls(idx map[model.Address]int) {
+func (t *tmpl) nacls(idx map[model.ResourceRef]int) {
 	n := t.n
 	t.each("AWS::EC2::NetworkAcl", func(r *resource) {
 		x := model.NetworkACL{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), Tags: t.tags(r)}

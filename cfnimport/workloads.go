@@ -26,8 +26,8 @@ import (
 // Runs after loadBalancers.
 func (t *tmpl) workloads() {
 	n := t.n
-	registers := map[model.Address][]model.Address{} // target group -> services
-	ports := map[model.Address]int{}                 // service -> container port
+	registers := map[model.ResourceRef][]model.ResourceRef{} // target group -> services
+	ports := map[model.ResourceRef]int{}                     // service -> container port
 	t.each("AWS::ECS::Service", func(r *resource) {
 		aws := r.props.get("NetworkConfiguration").get("AwsvpcConfiguration")
 		if aws == nil {
@@ -71,7 +71,7 @@ func (t *tmpl) workloads() {
 	t.eksNodeGroups()              // eks.go
 	t.eksTargets(registers, ports) // eks.go
 
-	groups := map[string][]model.Address{} // DB subnet group logical ID -> subnets
+	groups := map[string][]model.ResourceRef{} // DB subnet group logical ID -> subnets
 	t.each("AWS::RDS::DBSubnetGroup", func(r *resource) {
 		groups[r.id] = t.refAddrs(r, "SubnetIds", r.props.get("SubnetIds"), "subnet")
 	})

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
 )
 
@@ -42,7 +43,7 @@ type PlannedSubnet struct {
 	CIDR netip.Prefix
 }
 
-// PlanField says which input a PlanError is about, so a caller can point
+// PlanField says which input a problem is about, so a caller can point
 // at the right place in a file.
 type PlanField string
 
@@ -55,10 +56,18 @@ const (
 	FieldFit   PlanField = "fit"   // a sized tier that does not fit in the space left
 )
 
-// PlanError is one problem with a plan request. Tier is empty for problems
-// with the VPC or the zones; Index is the offending entry of the tier's
-// CIDRs, or -1.
-type PlanError struct {
+// PlanInput names the input of a plan request a problem is about. Tier is
+// empty for problems with the VPC or the zones; Index is the offending
+// entry of the tier's CIDRs, or -1.
+type PlanInput struct {
+	Tier  model.Tier
+	Field PlanField
+	Index int
+}
+
+// planError is one problem with a plan request, before PlanSubnets places
+// it in the caller's file.
+type planError struct {
 	Tier    model.Tier
 	Field   PlanField
 	Index   int
@@ -66,7 +75,7 @@ type PlanError struct {
 	Hint    string
 }
 
-func (e PlanError) Error() string {
+func (e planError) Error() string {
 	switch {
 	case e.Tier == "":
 		return e.Summary
@@ -117,20 +126,34 @@ func tierRank(t model.Tier) int {
 // smallest block, which packs power-of-two blocks without waste.
 //
 // The result is sorted by request order, then zone. PlanSubnets reports
-// every problem it finds; on any error the subnets are nil.
-func PlanSubnets(vpc netip.Prefix, zones int, tiers []TierRequest) ([]PlannedSubnet, []PlanError) {
-	var errs []PlanError
-	fail := func(e PlanError) { errs = append(errs, e) }
+// every problem it finds, each at where(the input it is about), a place in
+// the caller's file (where may be nil); on any error the subnets are nil.
+func PlanSubnets(vpc netip.Prefix, zones int, tiers []TierRequest, where func(PlanInput) diag.Range) ([]PlannedSubnet, diag.List) {
+	planned, errs := planSubnets(vpc, zones, tiers)
+	var ds diag.List
+	for _, e := range errs {
+		var at diag.Range
+		if where != nil {
+			at = where(PlanInput{Tier: e.Tier, Field: e.Field, Index: e.Index})
+		}
+		ds.Errorf(at, e.Hint, "%s", e.Summary)
+	}
+	return planned, ds
+}
+
+func planSubnets(vpc netip.Prefix, zones int, tiers []TierRequest) ([]PlannedSubnet, []planError) {
+	var errs []planError
+	fail := func(e planError) { errs = append(errs, e) }
 	switch {
 	case !vpc.IsValid() || !vpc.Addr().Is4():
-		fail(PlanError{Field: FieldVPC, Index: -1, Summary: fmt.Sprintf("the VPC CIDR %s is not an IPv4 prefix", vpc), Hint: "use a private range such as 10.0.0.0/16"})
+		fail(planError{Field: FieldVPC, Index: -1, Summary: fmt.Sprintf("the VPC CIDR %s is not an IPv4 prefix", vpc), Hint: "use a private range such as 10.0.0.0/16"})
 	case vpc != vpc.Masked():
-		fail(PlanError{Field: FieldVPC, Index: -1, Summary: fmt.Sprintf("the VPC CIDR %s has host bits set", vpc), Hint: fmt.Sprintf("did you mean %s?", vpc.Masked())})
+		fail(planError{Field: FieldVPC, Index: -1, Summary: fmt.Sprintf("the VPC CIDR %s has host bits set", vpc), Hint: fmt.Sprintf("did you mean %s?", vpc.Masked())})
 	case vpc.Bits() < MinSubnetBits || vpc.Bits() > MaxSubnetBits:
-		fail(PlanError{Field: FieldVPC, Index: -1, Summary: fmt.Sprintf("the VPC CIDR %s is outside AWS's limits of /16 to /28", vpc), Hint: "use a /16 for room to grow"})
+		fail(planError{Field: FieldVPC, Index: -1, Summary: fmt.Sprintf("the VPC CIDR %s is outside AWS's limits of /16 to /28", vpc), Hint: "use a /16 for room to grow"})
 	}
 	if zones < 1 || zones > MaxZones {
-		fail(PlanError{Field: FieldZones, Index: -1, Summary: fmt.Sprintf("%d zones: a plan needs 1 to %d", zones, MaxZones)})
+		fail(planError{Field: FieldZones, Index: -1, Summary: fmt.Sprintf("%d zones: a plan needs 1 to %d", zones, MaxZones)})
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -142,7 +165,7 @@ func PlanSubnets(vpc netip.Prefix, zones int, tiers []TierRequest) ([]PlannedSub
 	var sized []int // indexes of requests the planner places
 	for i, t := range tiers {
 		if seen[t.Tier] {
-			fail(PlanError{Tier: t.Tier, Field: FieldTier, Index: -1, Summary: fmt.Sprintf("tier %q is requested twice", t.Tier)})
+			fail(planError{Tier: t.Tier, Field: FieldTier, Index: -1, Summary: fmt.Sprintf("tier %q is requested twice", t.Tier)})
 			continue
 		}
 		seen[t.Tier] = true
@@ -156,7 +179,7 @@ func PlanSubnets(vpc netip.Prefix, zones int, tiers []TierRequest) ([]PlannedSub
 		}
 		ok := true
 		if len(t.CIDRs) != zones {
-			fail(PlanError{Tier: t.Tier, Field: FieldCIDRs, Index: -1,
+			fail(planError{Tier: t.Tier, Field: FieldCIDRs, Index: -1,
 				Summary: fmt.Sprintf("%s has %d CIDRs for %d zones", t.Tier, len(t.CIDRs), zones),
 				Hint:    "give exactly one CIDR per zone, in zone order"})
 			ok = false
@@ -189,7 +212,7 @@ func PlanSubnets(vpc netip.Prefix, zones int, tiers []TierRequest) ([]PlannedSub
 		t := tiers[i]
 		need := zones << (32 - t.Size)
 		free := freeAddresses(vpc, append(slices.Clone(taken), placedBlocks(placed)...))
-		fail(PlanError{Tier: t.Tier, Field: FieldFit, Index: -1,
+		fail(planError{Tier: t.Tier, Field: FieldFit, Index: -1,
 			Summary: fmt.Sprintf("%s subnets do not fit: %d × /%d needs %d addresses in one aligned block; %d of the VPC's %d are free",
 				t.Tier, zones, t.Size, need, free, 1<<(32-vpc.Bits())),
 			Hint: "use a larger VPC CIDR (a /16 leaves room to grow) or smaller subnets"})
@@ -222,8 +245,8 @@ type owned struct {
 	index int
 }
 
-func checkSize(vpc netip.Prefix, t TierRequest) (PlanError, bool) {
-	e := PlanError{Tier: t.Tier, Field: FieldSize, Index: -1}
+func checkSize(vpc netip.Prefix, t TierRequest) (planError, bool) {
+	e := planError{Tier: t.Tier, Field: FieldSize, Index: -1}
 	switch {
 	case t.Size < MinSubnetBits || t.Size > MaxSubnetBits:
 		e.Summary = fmt.Sprintf("%s subnets of /%d are outside AWS's limits of /16 to /28", t.Tier, t.Size)
@@ -237,8 +260,8 @@ func checkSize(vpc netip.Prefix, t TierRequest) (PlanError, bool) {
 	return e, false
 }
 
-func checkExplicit(vpc netip.Prefix, tier model.Tier, i int, c netip.Prefix, used []owned) (PlanError, bool) {
-	e := PlanError{Tier: tier, Field: FieldCIDRs, Index: i}
+func checkExplicit(vpc netip.Prefix, tier model.Tier, i int, c netip.Prefix, used []owned) (planError, bool) {
+	e := planError{Tier: tier, Field: FieldCIDRs, Index: i}
 	switch {
 	case !c.IsValid() || !c.Addr().Is4():
 		e.Summary = fmt.Sprintf("subnet %s is not an IPv4 prefix", c)

@@ -40,8 +40,8 @@ func FuzzPlanSubnets(f *testing.F) {
 				}
 			}
 		}
-		got, errs := PlanSubnets(vpc, int(zones), tiers)
-		again, errs2 := PlanSubnets(vpc, int(zones), tiers)
+		got, errs := PlanSubnets(vpc, int(zones), tiers, nil)
+		again, errs2 := PlanSubnets(vpc, int(zones), tiers, nil)
 		if !cmp.Equal(got, again, netipOpts) || !cmp.Equal(errs, errs2, netipOpts) {
 			t.Fatalf("not deterministic")
 		}

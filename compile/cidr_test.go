@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
 )
 
@@ -111,7 +113,7 @@ func TestPlanSubnets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, errs := PlanSubnets(pfx(tt.vpc), tt.zones, tt.tiers)
+			got, errs := PlanSubnets(pfx(tt.vpc), tt.zones, tt.tiers, nil)
 			if len(errs) > 0 {
 				t.Fatalf("errors: %v", errs)
 			}
@@ -130,23 +132,23 @@ func TestPlanSubnetsErrors(t *testing.T) {
 		vpc   netip.Prefix
 		zones int
 		tiers []TierRequest
-		want  []PlanError // Summary checked by substring
+		want  []planError // Summary checked by substring
 	}{
-		{name: "ipv6 vpc", vpc: pfx("2001:db8::/56"), zones: 1, want: []PlanError{{Field: FieldVPC, Index: -1, Summary: "not an IPv4 prefix"}}},
-		{name: "zero vpc", zones: 1, want: []PlanError{{Field: FieldVPC, Index: -1, Summary: "not an IPv4 prefix"}}},
-		{name: "host bits", vpc: netip.PrefixFrom(netip.MustParseAddr("10.0.0.1"), 16), zones: 1, want: []PlanError{{Field: FieldVPC, Index: -1, Summary: "host bits"}}},
-		{name: "vpc too big", vpc: pfx("10.0.0.0/8"), zones: 1, want: []PlanError{{Field: FieldVPC, Index: -1, Summary: "/16 to /28"}}},
-		{name: "no zones", vpc: vpc, zones: 0, want: []PlanError{{Field: FieldZones, Index: -1, Summary: "0 zones"}}},
-		{name: "too many zones", vpc: vpc, zones: 99, want: []PlanError{{Field: FieldZones, Index: -1, Summary: "99 zones"}}},
+		{name: "ipv6 vpc", vpc: pfx("2001:db8::/56"), zones: 1, want: []planError{{Field: FieldVPC, Index: -1, Summary: "not an IPv4 prefix"}}},
+		{name: "zero vpc", zones: 1, want: []planError{{Field: FieldVPC, Index: -1, Summary: "not an IPv4 prefix"}}},
+		{name: "host bits", vpc: netip.PrefixFrom(netip.MustParseAddr("10.0.0.1"), 16), zones: 1, want: []planError{{Field: FieldVPC, Index: -1, Summary: "host bits"}}},
+		{name: "vpc too big", vpc: pfx("10.0.0.0/8"), zones: 1, want: []planError{{Field: FieldVPC, Index: -1, Summary: "/16 to /28"}}},
+		{name: "no zones", vpc: vpc, zones: 0, want: []planError{{Field: FieldZones, Index: -1, Summary: "0 zones"}}},
+		{name: "too many zones", vpc: vpc, zones: 99, want: []planError{{Field: FieldZones, Index: -1, Summary: "99 zones"}}},
 		{
 			name: "tier twice", vpc: vpc, zones: 1,
 			tiers: []TierRequest{{Tier: model.Public, Size: 24}, {Tier: model.Public, Size: 24}},
-			want:  []PlanError{{Tier: model.Public, Field: FieldTier, Index: -1, Summary: "twice"}},
+			want:  []planError{{Tier: model.Public, Field: FieldTier, Index: -1, Summary: "twice"}},
 		},
 		{
 			name: "size out of AWS limits", vpc: vpc, zones: 1,
 			tiers: []TierRequest{{Tier: model.Public, Size: 29}, {Tier: model.Private, Size: 0}},
-			want: []PlanError{
+			want: []planError{
 				{Tier: model.Public, Field: FieldSize, Index: -1, Summary: "/16 to /28"},
 				{Tier: model.Private, Field: FieldSize, Index: -1, Summary: "/16 to /28"},
 			},
@@ -154,7 +156,7 @@ func TestPlanSubnetsErrors(t *testing.T) {
 		{
 			name: "size larger than vpc", vpc: pfx("10.0.0.0/20"), zones: 1,
 			tiers: []TierRequest{{Tier: model.Public, Size: 18}},
-			want:  []PlanError{{Tier: model.Public, Field: FieldSize, Index: -1, Summary: "larger than the VPC"}},
+			want:  []planError{{Tier: model.Public, Field: FieldSize, Index: -1, Summary: "larger than the VPC"}},
 		},
 		{
 			name: "cidr problems", vpc: vpc, zones: 3,
@@ -162,7 +164,7 @@ func TestPlanSubnetsErrors(t *testing.T) {
 				{Tier: model.Public, CIDRs: pfxs("10.0.0.0/24", "10.1.0.0/24", "10.0.0.128/25")},
 				{Tier: model.Private, CIDRs: []netip.Prefix{pfx("10.0.4.0/29"), netip.PrefixFrom(netip.MustParseAddr("10.0.5.1"), 24), pfx("2001:db8::/64")}},
 			},
-			want: []PlanError{
+			want: []planError{
 				{Tier: model.Public, Field: FieldCIDRs, Index: 1, Summary: "outside the VPC 10.0.0.0/16"},
 				{Tier: model.Public, Field: FieldCIDRs, Index: 2, Summary: "overlaps 10.0.0.0/24 (public cidrs[0])"},
 				{Tier: model.Private, Field: FieldCIDRs, Index: 0, Summary: "/16 to /28"},
@@ -176,12 +178,12 @@ func TestPlanSubnetsErrors(t *testing.T) {
 				{Tier: model.Public, CIDRs: pfxs("10.0.0.0/20")},
 				{Tier: model.Private, CIDRs: pfxs("10.0.8.0/24")},
 			},
-			want: []PlanError{{Tier: model.Private, Field: FieldCIDRs, Index: 0, Summary: "10.0.8.0/24 (private cidrs[0]) overlaps 10.0.0.0/20 (public cidrs[0])"}},
+			want: []planError{{Tier: model.Private, Field: FieldCIDRs, Index: 0, Summary: "10.0.8.0/24 (private cidrs[0]) overlaps 10.0.0.0/20 (public cidrs[0])"}},
 		},
 		{
 			name: "count differs from zones", vpc: vpc, zones: 3,
 			tiers: []TierRequest{{Tier: model.Public, CIDRs: pfxs("10.0.0.0/24", "10.0.1.0/24")}},
-			want:  []PlanError{{Tier: model.Public, Field: FieldCIDRs, Index: -1, Summary: "2 CIDRs for 3 zones"}},
+			want:  []planError{{Tier: model.Public, Field: FieldCIDRs, Index: -1, Summary: "2 CIDRs for 3 zones"}},
 		},
 		{
 			name: "does not fit", vpc: pfx("10.0.0.0/22"), zones: 3,
@@ -191,14 +193,19 @@ func TestPlanSubnetsErrors(t *testing.T) {
 				{Tier: model.Public, Size: 26},
 			},
 			// isolated takes the last /24 (4 slots); nothing is left for public.
-			want: []PlanError{
+			want: []planError{
 				{Tier: model.Public, Field: FieldFit, Index: -1, Summary: "public subnets do not fit: 3 × /26 needs 192 addresses in one aligned block; 0 of the VPC's 1024 are free"},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, errs := PlanSubnets(tt.vpc, tt.zones, tt.tiers)
+			// where writes the input a problem is about into the range,
+			// to check that each diagnostic is placed at its input.
+			where := func(in PlanInput) diag.Range {
+				return diag.Range{File: fmt.Sprintf("%s|%s|%d", in.Tier, in.Field, in.Index)}
+			}
+			got, errs := PlanSubnets(tt.vpc, tt.zones, tt.tiers, where)
 			if got != nil {
 				t.Errorf("subnets on error: %v", got)
 			}
@@ -207,11 +214,12 @@ func TestPlanSubnetsErrors(t *testing.T) {
 			}
 			for i, w := range tt.want {
 				e := errs[i]
-				if e.Tier != w.Tier || e.Field != w.Field || e.Index != w.Index || !strings.Contains(e.Summary, w.Summary) {
-					t.Errorf("error %d = %+v, want %+v", i, e, w)
+				at := where(PlanInput{Tier: w.Tier, Field: w.Field, Index: w.Index})
+				if e.Range != at || e.Severity != diag.Error || !strings.Contains(e.Summary, w.Summary) {
+					t.Errorf("error %d = %+v, want %+v at %s", i, e, w, at.File)
 				}
-				if e.Error() == "" {
-					t.Errorf("error %d has no text", i)
+				if w.Hint != "" && e.Hint != w.Hint {
+					t.Errorf("error %d hint = %q, want %q", i, e.Hint, w.Hint)
 				}
 			}
 		})

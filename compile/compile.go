@@ -13,9 +13,9 @@ import (
 
 // Fixed addresses other packages rely on.
 const (
-	VPCAddr  model.Address = "vpc/main"
-	IGWAddr  model.Address = "igw/main"
-	EIGWAddr model.Address = "eigw/main"
+	VPCAddr  model.ResourceRef = "vpc/main"
+	IGWAddr  model.ResourceRef = "igw/main"
+	EIGWAddr model.ResourceRef = "eigw/main"
 )
 
 // IPv6Standin is the /56 a dual-stack design uses until Amazon assigns the
@@ -54,7 +54,7 @@ type compiler struct {
 	// on the zone count do not pile onto a zone already reported.
 	zonesOK bool
 	// subnets[tier][zone] is the address of a tier's subnet in a zone.
-	subnets map[model.Tier][]model.Address
+	subnets map[model.Tier][]model.ResourceRef
 }
 
 // Compile turns a parsed, defaulted stack into a network with moat's secure
@@ -66,7 +66,7 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 		d.Errorf(diag.Range{}, "", "no stack to compile")
 		return nil, d
 	}
-	c := &compiler{s: s, ipv6: s.Network.IPv6, subnets: map[model.Tier][]model.Address{}}
+	c := &compiler{s: s, ipv6: s.Network.IPv6, subnets: map[model.Tier][]model.ResourceRef{}}
 	c.pickZones()
 	if s.Hub != nil {
 		return c.compileHub()
@@ -259,11 +259,9 @@ func (c *compiler) plan() []PlannedSubnet {
 			"the VPC %s is too small for the default subnets", vpc)
 		return nil
 	}
-	planned, errs := PlanSubnets(vpc, len(c.zones), reqs)
-	for _, e := range errs {
-		c.d.Errorf(c.s.Where(c.planPath(e)), e.Hint, "%s", e.Summary)
-	}
-	if len(errs) > 0 {
+	planned, ds := PlanSubnets(vpc, len(c.zones), reqs, func(in PlanInput) diag.Range { return c.s.Where(c.planPath(in)) })
+	c.d = append(c.d, ds...)
+	if ds.HasErrors() {
 		return nil
 	}
 	for _, p := range planned {
@@ -276,7 +274,7 @@ func (c *compiler) plan() []PlannedSubnet {
 }
 
 // planPath is the spec path a planner error is about.
-func (c *compiler) planPath(e PlanError) string {
+func (c *compiler) planPath(e PlanInput) string {
 	base := "network.subnets." + string(e.Tier)
 	switch e.Field {
 	case FieldVPC:
@@ -323,8 +321,8 @@ func (c *compiler) buildVPC() {
 }
 
 // SubnetAddr is the address of a tier's subnet in a zone.
-func SubnetAddr(t model.Tier, zone string) model.Address {
-	return model.Addr("subnet", string(t), zone)
+func SubnetAddr(t model.Tier, zone string) model.ResourceRef {
+	return model.JoinRef("subnet", string(t), zone)
 }
 
 // buildSubnets lists subnets zone by zone, public, private, isolated inside
@@ -340,7 +338,7 @@ func (c *compiler) buildSubnets(plan []PlannedSubnet) {
 			c.subnets[t] = append(c.subnets[t], a)
 			sn := model.Subnet{
 				Addr: a, VPC: VPCAddr, Tier: t, ZoneID: z, CIDR: cidr[t][zi],
-				IPv6Index: -1, RouteTable: c.routeTableOf(t, z), NACL: model.Addr("nacl", string(t)),
+				IPv6Index: -1, RouteTable: c.routeTableOf(t, z), NACL: model.JoinRef("nacl", string(t)),
 				Tags: c.tags(),
 			}
 			if c.ipv6 {
@@ -362,4 +360,4 @@ func ipv6Subnet(p netip.Prefix, i int) netip.Prefix {
 
 // appSubnets are where the service, internal front ends and interface
 // endpoints live.
-func (c *compiler) appSubnets() []model.Address { return slices.Clone(c.subnets[c.app]) }
+func (c *compiler) appSubnets() []model.ResourceRef { return slices.Clone(c.subnets[c.app]) }

@@ -44,11 +44,11 @@ func TestCompileWebapp(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("subnets (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]model.Address{"rtb/public", "rtb/private/use1-az1", "rtb/private/use1-az2", "rtb/private/use1-az4", "rtb/isolated"},
-		addrs(n.RouteTables, func(r model.RouteTable) model.Address { return r.Addr })); diff != "" {
+	if diff := cmp.Diff([]model.ResourceRef{"rtb/public", "rtb/private/use1-az1", "rtb/private/use1-az2", "rtb/private/use1-az4", "rtb/isolated"},
+		addrs(n.RouteTables, func(r model.RouteTable) model.ResourceRef { return r.Addr })); diff != "" {
 		t.Errorf("route tables (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]model.Address{SGALB, SGService, SGDB, SGNAT}, sgAddrs(n)); diff != "" {
+	if diff := cmp.Diff([]model.ResourceRef{SGALB, SGService, SGDB, SGNAT}, sgAddrs(n)); diff != "" {
 		t.Errorf("security groups (-want +got):\n%s", diff)
 	}
 	if g := group(t, n, SGService); g.Name != "webapp-service" || g.Description == "" {
@@ -66,7 +66,7 @@ func TestCompileWebapp(t *testing.T) {
 		t.Errorf("NAT ENI %+v", e)
 	}
 	wantEP := model.Endpoint{Addr: "vpce/s3", VPC: VPCAddr, Type: model.GatewayEndpoint, Service: "s3", ServiceName: "com.amazonaws.us-east-1.s3",
-		RouteTables: []model.Address{"rtb/private/use1-az1", "rtb/private/use1-az2", "rtb/private/use1-az4", "rtb/isolated"}}
+		RouteTables: []model.ResourceRef{"rtb/private/use1-az1", "rtb/private/use1-az2", "rtb/private/use1-az4", "rtb/isolated"}}
 	if diff := cmp.Diff(wantEP, n.Endpoints[0]); diff != "" {
 		t.Errorf("s3 endpoint (-want +got):\n%s", diff)
 	}
@@ -151,7 +151,7 @@ func TestNATModes(t *testing.T) {
 			}
 			var got []string
 			for _, z := range n.Zones {
-				rt, ok := n.RouteTable(model.Addr("rtb", "private", z.ID))
+				rt, ok := n.RouteTable(model.JoinRef("rtb", "private", z.ID))
 				if !ok {
 					t.Fatalf("no private table for %s", z.ID)
 				}
@@ -190,7 +190,7 @@ func TestNATNone(t *testing.T) {
 	if n.Services[0].Subnets[0] != "subnet/isolated/use1-az1" || n.Endpoints[2].Subnets[0] != "subnet/isolated/use1-az1" {
 		t.Errorf("service or interface endpoint not in the isolated tier")
 	}
-	if diff := cmp.Diff([]model.Address{"rtb/public", "rtb/isolated"}, addrs(n.RouteTables, func(r model.RouteTable) model.Address { return r.Addr })); diff != "" {
+	if diff := cmp.Diff([]model.ResourceRef{"rtb/public", "rtb/isolated"}, addrs(n.RouteTables, func(r model.RouteTable) model.ResourceRef { return r.Addr })); diff != "" {
 		t.Errorf("route tables (-want +got):\n%s", diff)
 	}
 	// With gateway endpoints the service may still reach S3 on 443.
@@ -320,7 +320,7 @@ func TestIPv6(t *testing.T) {
 	if lb := n.LoadBalancers[0]; !lb.DualStack {
 		t.Errorf("%s is not dual-stack", lb.Addr)
 	}
-	for a, want := range map[model.Address]string{
+	for a, want := range map[model.ResourceRef]string{
 		"eni/alb/use1-az1":     "2001:db8::a",
 		"eni/service/use1-az2": "2001:db8:0:9::a",
 		"eni/db/use1-az4":      "",
@@ -362,7 +362,7 @@ func TestBastion(t *testing.T) {
 		name   string
 		b      *spec.Bastion
 		nat    spec.NATMode
-		subnet model.Address
+		subnet model.ResourceRef
 		public bool
 		ingr   int
 	}{
@@ -408,8 +408,8 @@ func TestFrontEnds(t *testing.T) {
 	tests := []struct {
 		kind      spec.FrontEndKind
 		facing    bool
-		addr      model.Address
-		subnet    model.Address
+		addr      model.ResourceRef
+		subnet    model.ResourceRef
 		listeners []model.Listener
 	}{
 		{spec.FrontEndALB, true, "alb", "subnet/public/use1-az1", []model.Listener{
@@ -444,7 +444,7 @@ func TestFrontEnds(t *testing.T) {
 			if lb.Addr != tt.addr || lb.Subnets[0] != tt.subnet || len(lb.Subnets) != 3 || lb.Targets != target || lb.TargetPort != port {
 				t.Errorf("load balancer %+v", lb)
 			}
-			if lb.SecurityGroups[0] != model.Address("sg/"+string(tt.addr)) {
+			if lb.SecurityGroups[0] != model.ResourceRef("sg/"+string(tt.addr)) {
 				t.Errorf("load balancer groups %v", lb.SecurityGroups)
 			}
 			if tt.listeners != nil {

@@ -21,7 +21,7 @@ func ownedENIs(n *model.Network, prefix string) int {
 
 func TestWorkloadENIs(t *testing.T) {
 	n := build(t, webapp())
-	want := map[model.Address]netip.Addr{
+	want := map[model.ResourceRef]netip.Addr{
 		"eni/alb/use1-az1":     netip.MustParseAddr("10.0.160.10"),
 		"eni/service/use1-az2": netip.MustParseAddr("10.0.16.10"),
 		"eni/db/use1-az4":      netip.MustParseAddr("10.0.136.10"),

@@ -79,7 +79,7 @@ func TestPlanPaths(t *testing.T) {
 	s := webapp()
 	s.Network.Subnets = map[model.Tier]spec.SubnetPlan{model.Private: {Size: 18}}
 	c := &compiler{s: s}
-	for e, want := range map[PlanError]string{
+	for e, want := range map[PlanInput]string{
 		{Field: FieldVPC, Index: -1}:                              "network.cidr",
 		{Field: FieldZones, Index: -1}:                            "network.zones",
 		{Tier: model.Public, Field: FieldCIDRs, Index: 1}:         "network.subnets.public.cidrs[1]",

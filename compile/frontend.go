@@ -13,10 +13,10 @@ import (
 
 // Edge and shared-file addresses.
 const (
-	CDNAddr        model.Address = "cdn"
-	WebACLAddr     model.Address = "waf"
-	FileSystemAddr model.Address = "efs"
-	SGEFS          model.Address = "sg/efs"
+	CDNAddr        model.ResourceRef = "cdn"
+	WebACLAddr     model.ResourceRef = "waf"
+	FileSystemAddr model.ResourceRef = "efs"
+	SGEFS          model.ResourceRef = "sg/efs"
 )
 
 // AWS limits the compiler enforces, from the Elastic Load Balancing quotas
@@ -36,7 +36,7 @@ var ManagedRuleGroups = []string{"AWSManagedRulesCommonRuleSet", "AWSManagedRule
 // serviceFront is the group that may reach the service: the load balancer
 // that forwards to it. Behind API Gateway that is the internal load
 // balancer the VPC Link reaches, never the VPC Link itself.
-func (c *compiler) serviceFront() model.Address {
+func (c *compiler) serviceFront() model.ResourceRef {
 	if c.s.FrontEnd.Kind == spec.FrontEndAPIGateway {
 		if c.s.FrontEnd.API.Integration == "alb" {
 			return SGALB
@@ -192,9 +192,9 @@ func (c *compiler) buildFrontEnd() {
 	}
 	kind := c.lbKind()
 	behindAPI := fe.Kind == spec.FrontEndAPIGateway
-	lb.Addr, lb.Kind, lb.SecurityGroups = "alb", model.ALB, []model.Address{SGALB}
+	lb.Addr, lb.Kind, lb.SecurityGroups = "alb", model.ALB, []model.ResourceRef{SGALB}
 	if kind == spec.FrontEndNLB {
-		lb.Addr, lb.Kind, lb.SecurityGroups = "nlb", model.NLB, []model.Address{SGNLB}
+		lb.Addr, lb.Kind, lb.SecurityGroups = "nlb", model.NLB, []model.ResourceRef{SGNLB}
 	}
 	lb.Listeners = c.listeners(kind, behindAPI)
 	if behindAPI {
@@ -207,7 +207,7 @@ func (c *compiler) buildFrontEnd() {
 		}
 		api := model.LoadBalancer{
 			Addr: "apigw", VPC: VPCAddr, Kind: model.APIGateway, InternetFacing: fe.InternetFacing,
-			SecurityGroups: []model.Address{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
+			SecurityGroups: []model.ResourceRef{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
 			Subnets: c.appSubnets(), Targets: lb.Addr, TargetPort: targetPort,
 			API: &model.APISettings{ThrottleRate: fe.API.ThrottleRate, ThrottleBurst: fe.API.ThrottleBurst, Integration: lb.Addr},
 		}
@@ -260,7 +260,7 @@ func (c *compiler) buildFrontEnd() {
 		c.n.WebACLs = []model.WebACL{w}
 	}
 	if fe.AliasRecords {
-		target := model.Address("alb")
+		target := model.ResourceRef("alb")
 		switch {
 		case fe.CDN.Enabled:
 			target = CDNAddr
@@ -271,7 +271,7 @@ func (c *compiler) buildFrontEnd() {
 		}
 		for _, d := range fe.Domains {
 			c.n.AliasRecords = append(c.n.AliasRecords, model.AliasRecord{
-				Addr: model.Addr("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
+				Addr: model.JoinRef("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
 			})
 		}
 	}
@@ -331,7 +331,7 @@ func (c *compiler) workloadNotes() {
 		case len(fe.Domains) == 0 && c.lbKind() == spec.FrontEndALB && fe.Kind != spec.FrontEndAPIGateway:
 			c.note(model.TradeOff, "alb", "With no domain there is no certificate: the ALB serves plain HTTP on port 80. Add a domain to get HTTPS with HTTP redirected to it.")
 		case len(fe.Domains) == 0 && fe.Kind == spec.FrontEndAPIGateway:
-			c.note(model.TradeOff, model.Address(c.lbKind()), "With no domain the VPC Link reaches the internal %s over plain %s on port 80, inside the VPC. Add a domain to encrypt that hop too.", c.lbKind(), map[spec.FrontEndKind]string{spec.FrontEndALB: "HTTP", spec.FrontEndNLB: "TCP"}[c.lbKind()])
+			c.note(model.TradeOff, model.ResourceRef(c.lbKind()), "With no domain the VPC Link reaches the internal %s over plain %s on port 80, inside the VPC. Add a domain to encrypt that hop too.", c.lbKind(), map[spec.FrontEndKind]string{spec.FrontEndALB: "HTTP", spec.FrontEndNLB: "TCP"}[c.lbKind()])
 		case len(fe.Domains) == 0 && fe.Kind == spec.FrontEndNLB:
 			c.note(model.Advice, "nlb", "With no domain the NLB passes TLS on port 443 through to the service, which must terminate it.")
 		}

@@ -91,7 +91,7 @@ func variants() map[string]*spec.Stack {
 	return out
 }
 
-func group(t *testing.T, n *model.Network, a model.Address) *model.SecurityGroup {
+func group(t *testing.T, n *model.Network, a model.ResourceRef) *model.SecurityGroup {
 	t.Helper()
 	g, ok := n.SecurityGroup(a)
 	if !ok {
@@ -100,16 +100,16 @@ func group(t *testing.T, n *model.Network, a model.Address) *model.SecurityGroup
 	return g
 }
 
-func addrs[T any](s []T, f func(T) model.Address) []model.Address {
-	var out []model.Address
+func addrs[T any](s []T, f func(T) model.ResourceRef) []model.ResourceRef {
+	var out []model.ResourceRef
 	for _, x := range s {
 		out = append(out, f(x))
 	}
 	return out
 }
 
-func sgAddrs(n *model.Network) []model.Address {
-	return addrs(n.SecurityGroups, func(g model.SecurityGroup) model.Address { return g.Addr })
+func sgAddrs(n *model.Network) []model.ResourceRef {
+	return addrs(n.SecurityGroups, func(g model.SecurityGroup) model.ResourceRef { return g.Addr })
 }
 
 func routeTo(rt *model.RouteTable, dest netip.Prefix) (model.Route, bool) {

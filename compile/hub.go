@@ -14,11 +14,11 @@ import (
 // Hub-and-spoke addresses. Each VPC's resources carry its name, so the
 // three VPCs' subnets, tables and ACLs never share a logical ID.
 const (
-	IngressVPC  model.Address = "vpc/ingress"
-	EgressVPC   model.Address = "vpc/egress"
-	WorkloadVPC model.Address = "vpc/workload"
-	TGWAddr     model.Address = "tgw/main"
-	FirewallAdr model.Address = "firewall/egress"
+	IngressVPC  model.ResourceRef = "vpc/ingress"
+	EgressVPC   model.ResourceRef = "vpc/egress"
+	WorkloadVPC model.ResourceRef = "vpc/workload"
+	TGWAddr     model.ResourceRef = "tgw/main"
+	FirewallAdr model.ResourceRef = "firewall/egress"
 )
 
 // hubVPCBits is the size of an ingress or egress VPC the compiler
@@ -32,16 +32,16 @@ const tgwASN = 64512
 // hubVPC is one VPC of the design while it is being built.
 type hubVPC struct {
 	name    string // ingress, egress, workload
-	addr    model.Address
+	addr    model.ResourceRef
 	cidr    netip.Prefix
 	path    string // where its range sits in the spec
 	account string
 	tiers   []model.Tier
-	subnets map[model.Tier][]model.Address
+	subnets map[model.Tier][]model.ResourceRef
 }
 
-func (v *hubVPC) subnet(t model.Tier, zone string) model.Address {
-	return model.Addr("subnet", v.name+"-"+string(t), zone)
+func (v *hubVPC) subnet(t model.Tier, zone string) model.ResourceRef {
+	return model.JoinRef("subnet", v.name+"-"+string(t), zone)
 }
 
 // hub is the state of a hub-and-spoke compile.
@@ -128,7 +128,7 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	for _, v := range h.vpcs() {
 		if f := s.Network.FlowLogs; f.Enabled {
 			c.n.FlowLogs = append(c.n.FlowLogs, model.FlowLog{
-				Addr: model.Addr("flowlog", v.name), VPC: v.addr, TrafficType: f.TrafficType, Destination: "cloud-watch-logs",
+				Addr: model.JoinRef("flowlog", v.name), VPC: v.addr, TrafficType: f.TrafficType, Destination: "cloud-watch-logs",
 				LogGroup: "/moat/" + s.Name + "/vpc-flow-logs/" + v.name, RetentionDays: f.RetentionDays,
 			})
 		}
@@ -251,15 +251,15 @@ func (h *hub) plan(v *hubVPC) []PlannedSubnet {
 		}
 		reqs = append(reqs, TierRequest{Tier: t, Size: size})
 	}
-	planned, errs := PlanSubnets(v.cidr, len(h.zones), reqs)
-	for _, e := range errs {
-		h.d.Errorf(h.s.Where(v.path), "use a larger range for the "+v.name+" VPC", "the %s VPC %s: %s", v.name, v.cidr, e.Summary)
+	planned, ds := PlanSubnets(v.cidr, len(h.zones), reqs, nil)
+	for _, d := range ds {
+		h.d.Errorf(h.s.Where(v.path), "use a larger range for the "+v.name+" VPC", "the %s VPC %s: %s", v.name, v.cidr, d.Summary)
 	}
 	return planned
 }
 
 func (h *hub) buildSubnets(v *hubVPC, plan []PlannedSubnet) {
-	v.subnets = map[model.Tier][]model.Address{}
+	v.subnets = map[model.Tier][]model.ResourceRef{}
 	cidr := map[model.Tier][]netip.Prefix{}
 	for _, p := range plan {
 		cidr[p.Tier] = append(cidr[p.Tier], p.CIDR)
@@ -270,7 +270,7 @@ func (h *hub) buildSubnets(v *hubVPC, plan []PlannedSubnet) {
 			v.subnets[t] = append(v.subnets[t], a)
 			h.n.Subnets = append(h.n.Subnets, model.Subnet{
 				Addr: a, VPC: v.addr, Tier: t, ZoneID: z, CIDR: cidr[t][zi], IPv6Index: -1,
-				RouteTable: h.tableOf(v, t, z), NACL: model.Addr("nacl", v.name+"-"+string(t)), Tags: h.tags(),
+				RouteTable: h.tableOf(v, t, z), NACL: model.JoinRef("nacl", v.name+"-"+string(t)), Tags: h.tags(),
 			})
 		}
 	}
@@ -286,15 +286,15 @@ func (h *hub) buildSubnets(v *hubVPC, plan []PlannedSubnet) {
 // endpoint and NAT gateway, in both directions.
 func (h *hub) perZone(v *hubVPC) bool { return v == h.egress }
 
-func (h *hub) tableOf(v *hubVPC, t model.Tier, zone string) model.Address {
+func (h *hub) tableOf(v *hubVPC, t model.Tier, zone string) model.ResourceRef {
 	if h.perZone(v) {
-		return model.Addr("rtb", v.name+"-"+string(t), zone)
+		return model.JoinRef("rtb", v.name+"-"+string(t), zone)
 	}
-	return model.Addr("rtb", v.name+"-"+string(t))
+	return model.JoinRef("rtb", v.name+"-"+string(t))
 }
 
 // attachment is the Transit Gateway attachment of a VPC.
-func attachment(v *hubVPC) model.Address { return model.Addr("tgw-attach", v.name) }
+func attachment(v *hubVPC) model.ResourceRef { return model.JoinRef("tgw-attach", v.name) }
 
 // buildTGW adds the Transit Gateway, one attachment per VPC (in its
 // transit subnets) and a route table per attachment. Default association
@@ -314,21 +314,21 @@ func (h *hub) buildTGW() {
 		n.TGWAttachments = append(n.TGWAttachments, model.TGWAttachment{
 			Addr: attachment(v), TGW: TGWAddr, Kind: model.TGWAttachVPC, VPC: v.addr,
 			Subnets: slices.Clone(v.subnets[model.Transit]), ApplianceMode: v == h.egress,
-			RouteTable: model.Addr("tgw-rtb", v.name), Account: v.account,
+			RouteTable: model.JoinRef("tgw-rtb", v.name), Account: v.account,
 		})
 	}
 	w, in, eg := attachment(h.workload), attachment(h.ingress), attachment(h.egress)
 	n.TGWRouteTables = []model.TGWRouteTable{
 		{
-			Addr: "tgw-rtb/ingress", TGW: TGWAddr, Associations: []model.Address{in}, Propagations: []model.Address{w},
+			Addr: "tgw-rtb/ingress", TGW: TGWAddr, Associations: []model.ResourceRef{in}, Propagations: []model.ResourceRef{w},
 			Routes: []model.TGWRoute{{Dest: h.workload.cidr, Attachment: w, Propagated: true}},
 		},
 		{
-			Addr: "tgw-rtb/egress", TGW: TGWAddr, Associations: []model.Address{eg}, Propagations: []model.Address{w},
+			Addr: "tgw-rtb/egress", TGW: TGWAddr, Associations: []model.ResourceRef{eg}, Propagations: []model.ResourceRef{w},
 			Routes: []model.TGWRoute{{Dest: h.workload.cidr, Attachment: w, Propagated: true}},
 		},
 		{
-			Addr: "tgw-rtb/workload", TGW: TGWAddr, Associations: []model.Address{w}, Propagations: []model.Address{in},
+			Addr: "tgw-rtb/workload", TGW: TGWAddr, Associations: []model.ResourceRef{w}, Propagations: []model.ResourceRef{in},
 			Routes: []model.TGWRoute{
 				{Dest: anyV4, Attachment: eg},
 				{Dest: h.ingress.cidr, Attachment: in, Propagated: true},
@@ -352,7 +352,7 @@ func (h *hub) buildRoutes() {
 			}
 			for _, z := range zones {
 				rt := model.RouteTable{Addr: h.tableOf(v, t, z), VPC: v.addr, Routes: local(v), Tags: h.tags()}
-				igw := model.Addr("igw", v.name)
+				igw := model.JoinRef("igw", v.name)
 				switch {
 				case v == h.workload && t == model.Private:
 					// No internet gateway, no NAT: everything leaves through
@@ -371,7 +371,7 @@ func (h *hub) buildRoutes() {
 					// Passed by the firewall: out through this zone's NAT;
 					// replies back to the workload through the TGW.
 					rt.Routes = append(rt.Routes,
-						model.Route{Dest: anyV4, TargetKind: model.TargetNATGateway, Target: model.Addr("natgw", z)},
+						model.Route{Dest: anyV4, TargetKind: model.TargetNATGateway, Target: model.JoinRef("natgw", z)},
 						toTGW(h.workload.cidr))
 				case v == h.egress && t == model.Public:
 					// Replies NAT translated back go through the same
@@ -387,12 +387,12 @@ func (h *hub) buildRoutes() {
 	}
 	for _, v := range []*hubVPC{h.ingress, h.egress} {
 		if slices.Contains(v.tiers, model.Public) {
-			h.n.InternetGateways = append(h.n.InternetGateways, model.InternetGateway{Addr: model.Addr("igw", v.name), VPC: v.addr})
+			h.n.InternetGateways = append(h.n.InternetGateways, model.InternetGateway{Addr: model.JoinRef("igw", v.name), VPC: v.addr})
 		}
 	}
 	for i, z := range h.zones {
 		h.n.NATGateways = append(h.n.NATGateways, model.NATGateway{
-			Addr: model.Addr("natgw", z), VPC: EgressVPC, Subnet: h.egress.subnets[model.Public][i], PublicIPs: 1,
+			Addr: model.JoinRef("natgw", z), VPC: EgressVPC, Subnet: h.egress.subnets[model.Public][i], PublicIPs: 1,
 		})
 	}
 }
@@ -427,14 +427,14 @@ func (h *hub) buildFirewall() {
 func (h *hub) nlbPort() int { return 80 }
 
 // ingressLBSubnets are where the load balancer that targets the NLB lives.
-func (h *hub) ingressLBSubnets() []model.Address {
+func (h *hub) ingressLBSubnets() []model.ResourceRef {
 	if h.apigw {
 		return h.ingress.subnets[model.Internal]
 	}
 	return h.ingress.subnets[model.Public]
 }
 
-func (h *hub) cidrsOf(as []model.Address) []netip.Prefix {
+func (h *hub) cidrsOf(as []model.ResourceRef) []netip.Prefix {
 	var out []netip.Prefix
 	for _, a := range as {
 		if s, ok := h.n.Subnet(a); ok {
@@ -445,7 +445,7 @@ func (h *hub) cidrsOf(as []model.Address) []netip.Prefix {
 }
 
 // hgroup adds a security group to a VPC.
-func (h *hub) hgroup(v *hubVPC, a model.Address, role, desc string, in, out []model.SGRule) {
+func (h *hub) hgroup(v *hubVPC, a model.ResourceRef, role, desc string, in, out []model.SGRule) {
 	h.n.SecurityGroups = append(h.n.SecurityGroups, model.SecurityGroup{
 		Addr: a, VPC: v.addr, Name: h.s.Name + "-" + role, Description: desc, Ingress: in, Egress: out, Tags: h.tags(),
 	})
@@ -588,7 +588,7 @@ func (h *hub) buildACLs() {
 				r.one(outbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic to inside the VPC only")
 			}
 			h.n.NetworkACLs = append(h.n.NetworkACLs, model.NetworkACL{
-				Addr: model.Addr("nacl", v.name+"-"+string(t)), VPC: v.addr, Entries: r.sorted(), Tags: h.tags(),
+				Addr: model.JoinRef("nacl", v.name+"-"+string(t)), VPC: v.addr, Entries: r.sorted(), Tags: h.tags(),
 			})
 		}
 	}
@@ -612,7 +612,7 @@ func WorkloadEndpoints(s *spec.Stack) []string {
 // buildEndpoints adds the gateway endpoints on the workload's tables and
 // the interface endpoints in its app subnets.
 func (h *hub) buildEndpoints() {
-	var tables []model.Address
+	var tables []model.ResourceRef
 	for _, rt := range h.n.RouteTables {
 		if rt.VPC == WorkloadVPC && rt.Addr != h.tableOf(h.workload, model.Transit, "") {
 			tables = append(tables, rt.Addr)
@@ -626,15 +626,15 @@ func (h *hub) buildEndpoints() {
 	}
 	for _, name := range gw {
 		h.n.Endpoints = append(h.n.Endpoints, model.Endpoint{
-			Addr: model.Addr("vpce", name), VPC: WorkloadVPC, Type: model.GatewayEndpoint, Service: name,
+			Addr: model.JoinRef("vpce", name), VPC: WorkloadVPC, Type: model.GatewayEndpoint, Service: name,
 			ServiceName: serviceName(h.s.Region, name), RouteTables: slices.Clone(tables),
 		})
 	}
 	for _, name := range WorkloadEndpoints(h.s) {
 		h.n.Endpoints = append(h.n.Endpoints, model.Endpoint{
-			Addr: model.Addr("vpce", name), VPC: WorkloadVPC, Type: model.InterfaceEndpoint, Service: name,
+			Addr: model.JoinRef("vpce", name), VPC: WorkloadVPC, Type: model.InterfaceEndpoint, Service: name,
 			ServiceName: serviceName(h.s.Region, name), Subnets: h.appSubnets(),
-			SecurityGroups: []model.Address{SGEndpoints}, PrivateDNS: true,
+			SecurityGroups: []model.ResourceRef{SGEndpoints}, PrivateDNS: true,
 		})
 	}
 }
@@ -650,14 +650,14 @@ func (h *hub) buildFrontEnd() {
 	}
 	alb := model.LoadBalancer{
 		Addr: "alb", VPC: IngressVPC, Kind: model.ALB, InternetFacing: !h.apigw, Allowed: slices.Clone(fe.AllowFrom),
-		Subnets: slices.Clone(h.ingressLBSubnets()), SecurityGroups: []model.Address{SGALB},
+		Subnets: slices.Clone(h.ingressLBSubnets()), SecurityGroups: []model.ResourceRef{SGALB},
 		Listeners: h.listeners(spec.FrontEndALB, h.apigw), Targets: "nlb", TargetPort: h.nlbPort(),
 	}
 	if h.apigw {
 		alb.Allowed = nil
 		api := model.LoadBalancer{
 			Addr: "apigw", VPC: IngressVPC, Kind: model.APIGateway, InternetFacing: true,
-			SecurityGroups: []model.Address{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
+			SecurityGroups: []model.ResourceRef{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
 			Subnets: slices.Clone(h.ingress.subnets[model.Internal]), Targets: "alb", TargetPort: alb.Listeners[0].Port,
 			API:       &model.APISettings{ThrottleRate: fe.API.ThrottleRate, ThrottleBurst: fe.API.ThrottleBurst, Integration: "alb"},
 			Listeners: []model.Listener{{Port: 443, Protocol: "HTTPS", SSLPolicy: APIGatewaySecurityPolicy}},
@@ -668,20 +668,20 @@ func (h *hub) buildFrontEnd() {
 		h.n.LoadBalancers = append(h.n.LoadBalancers, api)
 	}
 	h.n.LoadBalancers = append(h.n.LoadBalancers, alb, model.LoadBalancer{
-		Addr: "nlb", VPC: WorkloadVPC, Kind: model.NLB, Subnets: h.appSubnets(), SecurityGroups: []model.Address{SGNLB},
+		Addr: "nlb", VPC: WorkloadVPC, Kind: model.NLB, Subnets: h.appSubnets(), SecurityGroups: []model.ResourceRef{SGNLB},
 		Listeners: []model.Listener{{Port: h.nlbPort(), Protocol: "TCP"}}, Targets: ServiceAddr, TargetPort: s.Service.Port,
 	})
 	if fe.WAF.Enabled {
 		h.n.WebACLs = []model.WebACL{{Addr: WebACLAddr, Scope: model.WAFRegional, Protects: "alb", ManagedRuleGroups: slices.Clone(ManagedRuleGroups), RateLimit: fe.WAF.RateLimit}}
 	}
 	if fe.AliasRecords {
-		target := model.Address("alb")
+		target := model.ResourceRef("alb")
 		if h.apigw {
 			target = "apigw"
 		}
 		for _, d := range fe.Domains {
 			h.n.AliasRecords = append(h.n.AliasRecords, model.AliasRecord{
-				Addr: model.Addr("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
+				Addr: model.JoinRef("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
 			})
 		}
 	}

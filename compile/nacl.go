@@ -188,6 +188,6 @@ func (c *compiler) buildNACLs() {
 
 func (c *compiler) acl(t model.Tier, r *naclRules) {
 	c.n.NetworkACLs = append(c.n.NetworkACLs, model.NetworkACL{
-		Addr: model.Addr("nacl", string(t)), VPC: VPCAddr, Entries: r.sorted(), Tags: c.tags(),
+		Addr: model.JoinRef("nacl", string(t)), VPC: VPCAddr, Entries: r.sorted(), Tags: c.tags(),
 	})
 }

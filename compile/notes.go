@@ -8,7 +8,7 @@ import (
 	"github.com/moatnet/moat/spec"
 )
 
-func (c *compiler) note(kind model.NoteKind, a model.Address, format string, args ...any) {
+func (c *compiler) note(kind model.NoteKind, a model.ResourceRef, format string, args ...any) {
 	c.n.Notes = append(c.n.Notes, model.Note{Kind: kind, Resource: a, Text: fmt.Sprintf(format, args...)})
 }
 
@@ -21,15 +21,15 @@ func (c *compiler) buildNotes() {
 	first := c.zones[0]
 	switch nat.Mode {
 	case spec.NATInstance:
-		c.note(model.TradeOff, model.Addr("nat", first),
+		c.note(model.TradeOff, model.JoinRef("nat", first),
 			"NAT instances cost less than NAT gateways, but you patch them. A failed instance is replaced by its auto-scaling group in minutes, not seconds. Throughput is bounded by the instance type (%s).",
 			nat.InstanceType)
 		if !nat.PerZone && len(c.zones) > 1 {
-			c.sharedNAT(model.Addr("nat", first), "NAT instance")
+			c.sharedNAT(model.JoinRef("nat", first), "NAT instance")
 		}
 	case spec.NATGateway:
 		if len(c.zones) > 1 {
-			c.sharedNAT(model.Addr("natgw", first), "NAT gateway")
+			c.sharedNAT(model.JoinRef("natgw", first), "NAT gateway")
 		}
 	case spec.NATNone:
 		var via string
@@ -73,7 +73,7 @@ func (c *compiler) ipv6Note() {
 }
 
 // sharedNAT records that one zone's NAT serves every zone.
-func (c *compiler) sharedNAT(a model.Address, what string) {
+func (c *compiler) sharedNAT(a model.ResourceRef, what string) {
 	c.note(model.TradeOff, a,
 		"One %s in %s serves every zone: if that zone fails, every zone loses internet access, and the other zones' traffic crosses zones, charged per GB.",
 		what, c.zones[0])

@@ -15,27 +15,27 @@ var (
 // routeTableOf names the route table of a tier's subnet in a zone: public
 // and isolated share one table each; private has one per zone because
 // each zone may use its own NAT.
-func (c *compiler) routeTableOf(t model.Tier, zone string) model.Address {
+func (c *compiler) routeTableOf(t model.Tier, zone string) model.ResourceRef {
 	if t == model.Private {
-		return model.Addr("rtb", "private", zone)
+		return model.JoinRef("rtb", "private", zone)
 	}
-	return model.Addr("rtb", string(t))
+	return model.JoinRef("rtb", string(t))
 }
 
 // natTarget returns where a zone's private default route goes.
-func (c *compiler) natTarget(zone string) (model.TargetKind, model.Address) {
+func (c *compiler) natTarget(zone string) (model.TargetKind, model.ResourceRef) {
 	nat := c.s.Network.NAT
 	first := c.zones[0]
 	switch nat.Mode {
 	case spec.NATInstance:
 		if nat.PerZone {
-			return model.TargetENI, model.Addr("eni", "nat", zone)
+			return model.TargetENI, model.JoinRef("eni", "nat", zone)
 		}
-		return model.TargetENI, model.Addr("eni", "nat", first)
+		return model.TargetENI, model.JoinRef("eni", "nat", first)
 	case spec.NATGateway:
-		return model.TargetNATGateway, model.Addr("natgw", first)
+		return model.TargetNATGateway, model.JoinRef("natgw", first)
 	case spec.NATGatewayPerZone:
-		return model.TargetNATGateway, model.Addr("natgw", zone)
+		return model.TargetNATGateway, model.JoinRef("natgw", zone)
 	case spec.NATRegionalGateway:
 		return model.TargetNATGateway, "natgw/regional"
 	}
@@ -62,8 +62,8 @@ func (c *compiler) buildGateways() {
 			if !nat.PerZone {
 				serves = append([]string(nil), c.zones...)
 			}
-			a := model.Addr("nat", z)
-			eni := model.Addr("eni", "nat", z)
+			a := model.JoinRef("nat", z)
+			eni := model.JoinRef("eni", "nat", z)
 			c.n.NATInstances = append(c.n.NATInstances, model.NATInstance{
 				Addr: a, VPC: VPCAddr, Subnet: public[i], ENI: eni, InstanceType: nat.InstanceType,
 				Architecture: c.arch(nat.InstanceType, "network.nat.instance_type"), SecurityGroup: "sg/nat", Serves: serves,
@@ -71,15 +71,15 @@ func (c *compiler) buildGateways() {
 			// The fixed ENI holds an Elastic IP, so the NAT's public address
 			// survives an instance replacement and allowlists elsewhere stay valid.
 			c.n.ENIs = append(c.n.ENIs, model.ENI{
-				Addr: eni, Subnet: public[i], HasPublicIP: true, SecurityGroups: []model.Address{"sg/nat"},
+				Addr: eni, Subnet: public[i], HasPublicIP: true, SecurityGroups: []model.ResourceRef{"sg/nat"},
 				SourceDestCheck: false, Owner: a, Description: "NAT instance interface; private routes point here",
 			})
 		}
 	case spec.NATGateway:
-		c.n.NATGateways = []model.NATGateway{{Addr: model.Addr("natgw", c.zones[0]), VPC: VPCAddr, Subnet: public[0], PublicIPs: 1}}
+		c.n.NATGateways = []model.NATGateway{{Addr: model.JoinRef("natgw", c.zones[0]), VPC: VPCAddr, Subnet: public[0], PublicIPs: 1}}
 	case spec.NATGatewayPerZone:
 		for i, z := range c.zones {
-			c.n.NATGateways = append(c.n.NATGateways, model.NATGateway{Addr: model.Addr("natgw", z), VPC: VPCAddr, Subnet: public[i], PublicIPs: 1})
+			c.n.NATGateways = append(c.n.NATGateways, model.NATGateway{Addr: model.JoinRef("natgw", z), VPC: VPCAddr, Subnet: public[i], PublicIPs: 1})
 		}
 	case spec.NATRegionalGateway:
 		c.n.NATGateways = []model.NATGateway{{
@@ -133,7 +133,7 @@ func (c *compiler) buildRouteTables() {
 // route table, and interface endpoints in the app subnets.
 func (c *compiler) buildEndpoints() {
 	ep := c.s.Network.Endpoints
-	var tables []model.Address
+	var tables []model.ResourceRef
 	for _, rt := range c.n.RouteTables {
 		if rt.Addr != "rtb/public" {
 			tables = append(tables, rt.Addr)
@@ -141,15 +141,15 @@ func (c *compiler) buildEndpoints() {
 	}
 	for _, name := range ep.Gateway {
 		c.n.Endpoints = append(c.n.Endpoints, model.Endpoint{
-			Addr: model.Addr("vpce", name), VPC: VPCAddr, Type: model.GatewayEndpoint, Service: name,
-			ServiceName: serviceName(c.s.Region, name), RouteTables: append([]model.Address(nil), tables...),
+			Addr: model.JoinRef("vpce", name), VPC: VPCAddr, Type: model.GatewayEndpoint, Service: name,
+			ServiceName: serviceName(c.s.Region, name), RouteTables: append([]model.ResourceRef(nil), tables...),
 		})
 	}
 	for _, name := range ep.Interface {
 		c.n.Endpoints = append(c.n.Endpoints, model.Endpoint{
-			Addr: model.Addr("vpce", name), VPC: VPCAddr, Type: model.InterfaceEndpoint, Service: name,
+			Addr: model.JoinRef("vpce", name), VPC: VPCAddr, Type: model.InterfaceEndpoint, Service: name,
 			ServiceName: serviceName(c.s.Region, name), Subnets: c.appSubnets(),
-			SecurityGroups: []model.Address{"sg/endpoints"}, PrivateDNS: true,
+			SecurityGroups: []model.ResourceRef{"sg/endpoints"}, PrivateDNS: true,
 		})
 	}
 }

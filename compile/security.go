@@ -12,25 +12,25 @@ import (
 // Security group addresses. Each role has one group, so a rule can name
 // the group of the only thing that may talk to it.
 const (
-	SGALB       model.Address = "sg/alb"
-	SGNLB       model.Address = "sg/nlb"
-	SGAPIGW     model.Address = "sg/apigw"
-	SGService   model.Address = "sg/service"
-	SGDB        model.Address = "sg/db"
-	SGBastion   model.Address = "sg/bastion"
-	SGNAT       model.Address = "sg/nat"
-	SGEndpoints model.Address = "sg/endpoints"
+	SGALB       model.ResourceRef = "sg/alb"
+	SGNLB       model.ResourceRef = "sg/nlb"
+	SGAPIGW     model.ResourceRef = "sg/apigw"
+	SGService   model.ResourceRef = "sg/service"
+	SGDB        model.ResourceRef = "sg/db"
+	SGBastion   model.ResourceRef = "sg/bastion"
+	SGNAT       model.ResourceRef = "sg/nat"
+	SGEndpoints model.ResourceRef = "sg/endpoints"
 )
 
-func cidrPeer(p netip.Prefix) model.Peer   { return model.Peer{Kind: model.PeerCIDR, CIDR: p} }
-func groupPeer(a model.Address) model.Peer { return model.Peer{Kind: model.PeerGroup, Group: a} }
+func cidrPeer(p netip.Prefix) model.Peer       { return model.Peer{Kind: model.PeerCIDR, CIDR: p} }
+func groupPeer(a model.ResourceRef) model.Peer { return model.Peer{Kind: model.PeerGroup, Group: a} }
 
 func tcp(port int, peer model.Peer, desc string) model.SGRule {
 	return model.SGRule{Protocol: model.TCP, Ports: model.Port(port), Peer: peer, Description: desc}
 }
 
 // frontEndGroup is the front end's group, or zero without one.
-func (c *compiler) frontEndGroup() model.Address {
+func (c *compiler) frontEndGroup() model.ResourceRef {
 	switch c.s.FrontEnd.Kind {
 	case spec.FrontEndALB:
 		return SGALB
@@ -46,7 +46,7 @@ func (c *compiler) frontEndGroup() model.Address {
 func (c *compiler) hasInterfaceEndpoints() bool { return len(c.s.Network.Endpoints.Interface) > 0 }
 func (c *compiler) hasGatewayEndpoints() bool   { return len(c.s.Network.Endpoints.Gateway) > 0 }
 
-func (c *compiler) group(a model.Address, role, desc string, in, out []model.SGRule) {
+func (c *compiler) group(a model.ResourceRef, role, desc string, in, out []model.SGRule) {
 	c.n.SecurityGroups = append(c.n.SecurityGroups, model.SecurityGroup{
 		Addr: a, VPC: VPCAddr, Name: c.s.Name + "-" + role, Description: desc,
 		Ingress: in, Egress: out, Tags: c.tags(),

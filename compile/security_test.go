@@ -14,7 +14,7 @@ import (
 func TestSecurityGroupChain(t *testing.T) {
 	for name, s := range variants() {
 		n := build(t, s)
-		fe := map[spec.FrontEndKind]model.Address{spec.FrontEndALB: SGALB, spec.FrontEndNLB: SGNLB, spec.FrontEndAPIGateway: SGAPIGW}[s.FrontEnd.Kind]
+		fe := map[spec.FrontEndKind]model.ResourceRef{spec.FrontEndALB: SGALB, spec.FrontEndNLB: SGNLB, spec.FrontEndAPIGateway: SGAPIGW}[s.FrontEnd.Kind]
 		// The service admits only the front end's group, on its port.
 		sv := group(t, n, SGService)
 		var want []model.SGRule
@@ -33,11 +33,11 @@ func TestSecurityGroupChain(t *testing.T) {
 		// port, and sends nothing.
 		if s.Database != nil {
 			db := group(t, n, SGDB)
-			peers := []model.Address{SGService}
+			peers := []model.ResourceRef{SGService}
 			if s.Bastion != nil {
 				peers = append(peers, SGBastion)
 			}
-			var got []model.Address
+			var got []model.ResourceRef
 			for _, r := range db.Ingress {
 				if r.Protocol != model.TCP || r.Ports != model.Port(5432) || r.Peer.Kind != model.PeerGroup {
 					t.Errorf("%s: db rule %+v", name, r)
@@ -197,8 +197,8 @@ func TestInternalFrontEndFromPeeredNetwork(t *testing.T) {
 func TestReferences(t *testing.T) {
 	for name, s := range variants() {
 		n := build(t, s)
-		known := map[model.Address]bool{}
-		add := func(a model.Address) { known[a] = true }
+		known := map[model.ResourceRef]bool{}
+		add := func(a model.ResourceRef) { known[a] = true }
 		for _, x := range n.VPCs {
 			add(x.Addr)
 		}
@@ -253,7 +253,7 @@ func TestReferences(t *testing.T) {
 		for _, x := range n.Endpoints {
 			add(x.Addr)
 		}
-		check := func(what string, as ...model.Address) {
+		check := func(what string, as ...model.ResourceRef) {
 			for _, a := range as {
 				if !known[a] {
 					t.Errorf("%s: %s names unknown %q", name, what, a)
@@ -283,13 +283,13 @@ func TestReferences(t *testing.T) {
 			}
 		}
 		for _, x := range n.ENIs {
-			check(string(x.Addr), append([]model.Address{x.Subnet, x.Owner}, x.SecurityGroups...)...)
+			check(string(x.Addr), append([]model.ResourceRef{x.Subnet, x.Owner}, x.SecurityGroups...)...)
 		}
 		for _, x := range n.Endpoints {
 			check(string(x.Addr), slices.Concat(x.RouteTables, x.Subnets, x.SecurityGroups)...)
 		}
 		for _, x := range n.LoadBalancers {
-			check(string(x.Addr), slices.Concat(x.Subnets, x.SecurityGroups, []model.Address{x.Targets})...)
+			check(string(x.Addr), slices.Concat(x.Subnets, x.SecurityGroups, []model.ResourceRef{x.Targets})...)
 		}
 		for _, x := range n.Services {
 			check(string(x.Addr), append(x.Subnets, x.SecurityGroup)...)

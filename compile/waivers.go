@@ -10,11 +10,11 @@ import (
 
 // AccessLogsAddr is the bucket the load balancers write access logs to
 // (cfn emits it when a load balancer logs); waivers name it.
-const AccessLogsAddr model.Address = "logs/load-balancers"
+const AccessLogsAddr model.ResourceRef = "logs/load-balancers"
 
 // ScalingEventsAddr is the SNS topic the auto-scaling groups notify: the
 // NAT instances' and an ecs-ec2 service's hosts'.
-const ScalingEventsAddr model.Address = "sns/scaling-events"
+const ScalingEventsAddr model.ResourceRef = "sns/scaling-events"
 
 // ScalingEvents are the Auto Scaling notification types a group sends, so
 // a self-heal (terminate, launch) and a failed one (the _ERROR types) are
@@ -65,7 +65,7 @@ func rules(scanner model.Scanner, ids ...string) []model.ScanRule {
 // network, so every waiver names a resource the design has. The rule IDs
 // are those of cfn_nag, checkov and cdk-nag's AwsSolutions pack.
 func recordWaivers(n *model.Network) {
-	waive := func(a model.Address, reason string, rs ...[]model.ScanRule) {
+	waive := func(a model.ResourceRef, reason string, rs ...[]model.ScanRule) {
 		w := model.Waiver{Resource: a, Reason: reason}
 		for _, r := range rs {
 			w.Rules = append(w.Rules, r...)
@@ -74,8 +74,8 @@ func recordWaivers(n *model.Network) {
 	}
 	// Internet-facing load balancers serve the public: their groups admit
 	// the world on the listener ports and nothing else.
-	public := map[model.Address]bool{}
-	redirects := map[model.Address]bool{} // its port 80 only redirects to HTTPS
+	public := map[model.ResourceRef]bool{}
+	redirects := map[model.ResourceRef]bool{} // its port 80 only redirects to HTTPS
 	for _, lb := range n.LoadBalancers {
 		if lb.InternetFacing {
 			for _, g := range lb.SecurityGroups {
@@ -131,7 +131,7 @@ func recordWaivers(n *model.Network) {
 	}
 	// Groups whose HTTPS egress must reach AWS APIs and the internet,
 	// which have no fixed addresses to name.
-	why := map[model.Address]string{}
+	why := map[model.ResourceRef]string{}
 	for _, s := range n.Services {
 		why[s.SecurityGroup] = "the service calls AWS APIs, its registry and the internet over %s, whose addresses are not fixed; it accepts connections only from its front end"
 	}
@@ -216,7 +216,7 @@ func recordWaivers(n *model.Network) {
 	}
 }
 
-func isNATGroup(n *model.Network, sg model.Address) bool {
+func isNATGroup(n *model.Network, sg model.ResourceRef) bool {
 	for _, ni := range n.NATInstances {
 		if ni.SecurityGroup == sg {
 			return true

@@ -8,7 +8,7 @@ import (
 	"github.com/moatnet/moat/spec"
 )
 
-func waivedRules(n *model.Network, a model.Address) []string {
+func waivedRules(n *model.Network, a model.ResourceRef) []string {
 	var out []string
 	for _, w := range n.Waivers {
 		if w.Resource != a {

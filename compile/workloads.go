@@ -8,10 +8,10 @@ import (
 
 // Workload addresses.
 const (
-	ServiceAddr  model.Address = "service"
-	DatabaseAddr model.Address = "db"
-	BastionAddr  model.Address = "bastion"
-	FlowLogAddr  model.Address = "flowlog/vpc"
+	ServiceAddr  model.ResourceRef = "service"
+	DatabaseAddr model.ResourceRef = "db"
+	BastionAddr  model.ResourceRef = "bastion"
+	FlowLogAddr  model.ResourceRef = "flowlog/vpc"
 )
 
 // BastionInstanceType is the bastion's: the smallest Graviton type, since
@@ -67,7 +67,7 @@ func (c *compiler) buildWorkloads() {
 		// fixed interface, since public subnets do not map one.
 		pub := subnet == c.subnets[model.Public][0]
 		c.n.ENIs = append(c.n.ENIs, model.ENI{
-			Addr: "eni/bastion", Subnet: subnet, HasPublicIP: pub, SecurityGroups: []model.Address{SGBastion},
+			Addr: "eni/bastion", Subnet: subnet, HasPublicIP: pub, SecurityGroups: []model.ResourceRef{SGBastion},
 			SourceDestCheck: true, Owner: BastionAddr, Description: "bastion interface",
 		})
 	}

@@ -17,7 +17,7 @@ import (
 // labelled with the egress rule's protocol and port.
 func (s *scene) crossFlows(n *model.Network) {
 	nets := map[*node][]netip.Prefix{} // the subnets each node lives in
-	add := func(a model.Address, subnets ...model.Address) {
+	add := func(a model.ResourceRef, subnets ...model.ResourceRef) {
 		nd := s.nodeOf[a]
 		if nd == nil {
 			return

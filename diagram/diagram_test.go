@@ -149,12 +149,12 @@ func TestDeterministic(t *testing.T) {
 // webappPath is a path as the analyzer hands it over: internet to the
 // database, through the gateway, a public subnet, the ALB's group, the
 // service.
-var webappPath = []model.Address{Internet, "igw/main", "subnet/public/use1-az1", "nacl/public", "alb", "sg/service", "service", "subnet/private/use1-az1", "db"}
+var webappPath = []model.ResourceRef{Internet, "igw/main", "subnet/public/use1-az1", "nacl/public", "alb", "sg/service", "service", "subnet/private/use1-az1", "db"}
 
 func TestHighlight(t *testing.T) {
 	n := specNetworks(t)["webapp"]
 	p := Layout(n, Options{Highlight: webappPath})
-	byAddr := func(a model.Address) *Box {
+	byAddr := func(a model.ResourceRef) *Box {
 		for i := range p.Boxes {
 			for _, x := range p.Boxes[i].Addrs {
 				if x == a {
@@ -165,7 +165,7 @@ func TestHighlight(t *testing.T) {
 		t.Fatalf("no box for %s", a)
 		return nil
 	}
-	for _, a := range []model.Address{Internet, "igw/main", "subnet/public/use1-az1", "alb", "service", "db", "subnet/public/use1-az2"} {
+	for _, a := range []model.ResourceRef{Internet, "igw/main", "subnet/public/use1-az1", "alb", "service", "db", "subnet/public/use1-az2"} {
 		if !byAddr(a).Highlight {
 			t.Errorf("%s not highlighted", a)
 		}
@@ -189,7 +189,7 @@ func TestHighlight(t *testing.T) {
 	checkGeometry(t, p)
 
 	// Blocked: bastion-less webapp asked about service -> db on tcp/22.
-	p = Layout(n, Options{Highlight: []model.Address{"service", "db"}, Blocked: "sg/db", BlockedNote: "sg/db admits only tcp/5432 from sg/service; nothing admits tcp/22"})
+	p = Layout(n, Options{Highlight: []model.ResourceRef{"service", "db"}, Blocked: "sg/db", BlockedNote: "sg/db admits only tcp/5432 from sg/service; nothing admits tcp/22"})
 	if !byAddr("db").Blocked {
 		t.Error("db not marked blocked by sg/db")
 	}
@@ -206,7 +206,7 @@ func TestHighlight(t *testing.T) {
 
 	// A hop pair no arrow joins gets its own arrow; unknown hops are
 	// ignored.
-	p = Layout(n, Options{Highlight: []model.Address{"nat/use1-az1", "vpce/s3", "no/such/thing"}})
+	p = Layout(n, Options{Highlight: []model.ResourceRef{"nat/use1-az1", "vpce/s3", "no/such/thing"}})
 	found := false
 	for _, a := range p.Arrows {
 		if a.Kind == ArrowPath && a.Highlight {
@@ -223,14 +223,14 @@ func TestHighlight(t *testing.T) {
 // zones list, untiered subnets and instances.
 func handMade() map[string]*model.Network {
 	vpc := func(name, cidr, region string) (model.VPC, []model.Subnet, []model.RouteTable) {
-		v := model.VPC{Addr: model.Addr("vpc", name), Name: name, CIDR: netip.MustParsePrefix(cidr), Region: region}
+		v := model.VPC{Addr: model.JoinRef("vpc", name), Name: name, CIDR: netip.MustParsePrefix(cidr), Region: region}
 		p := netip.MustParsePrefix(cidr).Addr().As4()
 		var subs []model.Subnet
-		rt := model.RouteTable{Addr: model.Addr("rtb", name), VPC: v.Addr, Main: true,
+		rt := model.RouteTable{Addr: model.JoinRef("rtb", name), VPC: v.Addr, Main: true,
 			Routes: []model.Route{{Dest: v.CIDR, TargetKind: model.TargetLocal}, {Dest: netip.MustParsePrefix("0.0.0.0/0"), TargetKind: model.TargetTGW, Target: "tgw/hub"}}}
 		for i, z := range []string{"use1-az1", "use1-az2"} {
 			c := netip.PrefixFrom(netip.AddrFrom4([4]byte{p[0], p[1], byte(i), 0}), 24)
-			a := model.Addr("subnet", name, z)
+			a := model.JoinRef("subnet", name, z)
 			subs = append(subs, model.Subnet{Addr: a, VPC: v.Addr, ZoneID: z, CIDR: c, IPv6Index: -1})
 		}
 		return v, subs, []model.RouteTable{rt}
@@ -242,7 +242,7 @@ func handMade() map[string]*model.Network {
 		tgw.VPCs = append(tgw.VPCs, v)
 		tgw.Subnets = append(tgw.Subnets, subs...)
 		tgw.RouteTables = append(tgw.RouteTables, rts...)
-		tgw.TGWAttachments = append(tgw.TGWAttachments, model.TGWAttachment{Addr: model.Addr("tgw-attach", name), TGW: "tgw/hub", Kind: model.TGWAttachVPC, VPC: v.Addr, Subnets: []model.Address{subs[0].Addr, subs[1].Addr}})
+		tgw.TGWAttachments = append(tgw.TGWAttachments, model.TGWAttachment{Addr: model.JoinRef("tgw-attach", name), TGW: "tgw/hub", Kind: model.TGWAttachVPC, VPC: v.Addr, Subnets: []model.ResourceRef{subs[0].Addr, subs[1].Addr}})
 	}
 	tgw.TransitGateways = []model.TransitGateway{{Addr: "tgw/hub", ID: "tgw-0abc1234", Region: "us-east-1"}}
 	tgw.TGWAttachments = append(tgw.TGWAttachments, model.TGWAttachment{Addr: "tgw-attach/vpn", TGW: "tgw/hub", Kind: model.TGWAttachVPN})
@@ -255,12 +255,12 @@ func handMade() map[string]*model.Network {
 		{Addr: "sg/api", VPC: "vpc/app", Ingress: []model.SGRule{{Protocol: model.TCP, Ports: model.Port(8443), Peer: model.Peer{Kind: model.PeerGroup, Group: "sg/proxy"}}}},
 	}
 	tgw.ENIs = []model.ENI{
-		{Addr: "eni/proxy", Subnet: "subnet/shared/use1-az1", SecurityGroups: []model.Address{"sg/proxy"}, Owner: "instance/proxy"},
-		{Addr: "eni/api", Subnet: "subnet/app/use1-az2", SecurityGroups: []model.Address{"sg/api"}, Owner: "instance/api"},
+		{Addr: "eni/proxy", Subnet: "subnet/shared/use1-az1", SecurityGroups: []model.ResourceRef{"sg/proxy"}, Owner: "instance/proxy"},
+		{Addr: "eni/api", Subnet: "subnet/app/use1-az2", SecurityGroups: []model.ResourceRef{"sg/api"}, Owner: "instance/api"},
 	}
 	tgw.Instances = []model.Instance{
-		{Addr: "instance/proxy", ID: "i-0aaa1111", Name: "proxy", ENIs: []model.Address{"eni/proxy"}},
-		{Addr: "instance/api", ID: "i-0bbb2222", Name: "api", ENIs: []model.Address{"eni/api"}},
+		{Addr: "instance/proxy", ID: "i-0aaa1111", Name: "proxy", ENIs: []model.ResourceRef{"eni/proxy"}},
+		{Addr: "instance/api", ID: "i-0bbb2222", Name: "api", ENIs: []model.ResourceRef{"eni/api"}},
 	}
 
 	peer := &model.Network{Name: "peered"}
@@ -289,7 +289,7 @@ func TestHandMadeGolden(t *testing.T) {
 	}
 	// The reach picture: a path across the Transit Gateway, and a block.
 	hl, _ := Render(cases["tgw"], SVG, Options{
-		Highlight:   []model.Address{Internet, "igw/shared", "instance/proxy", "tgw/hub", "sg/api", "eni/api"},
+		Highlight:   []model.ResourceRef{Internet, "igw/shared", "instance/proxy", "tgw/hub", "sg/api", "eni/api"},
 		Blocked:     "sg/api",
 		BlockedNote: "sg/api admits tcp/8443 from sg/proxy only; the question asked about tcp/22",
 	})
@@ -313,7 +313,7 @@ func TestOddNetworks(t *testing.T) {
 		{Subnets: []model.Subnet{{Addr: "subnet/a"}, {Addr: "subnet/b", ZoneID: "use1-az1", Tier: "dmz"}}},
 		{
 			VPCs:               []model.VPC{{Addr: "vpc/x"}},
-			LoadBalancers:      []model.LoadBalancer{{Addr: "lb", VPC: "vpc/ghost", InternetFacing: true, Subnets: []model.Address{"subnet/ghost"}, SecurityGroups: []model.Address{"sg/self"}}},
+			LoadBalancers:      []model.LoadBalancer{{Addr: "lb", VPC: "vpc/ghost", InternetFacing: true, Subnets: []model.ResourceRef{"subnet/ghost"}, SecurityGroups: []model.ResourceRef{"sg/self"}}},
 			SecurityGroups:     []model.SecurityGroup{{Addr: "sg/self", Ingress: []model.SGRule{{Protocol: model.AllProtocols, Peer: model.Peer{Kind: model.PeerGroup, Group: "sg/self"}}}}},
 			NATGateways:        []model.NATGateway{{Addr: "natgw/x", Subnet: "subnet/ghost"}},
 			NATInstances:       []model.NATInstance{{Addr: "nat/x"}},
@@ -325,7 +325,7 @@ func TestOddNetworks(t *testing.T) {
 		},
 	}
 	for i, n := range odd {
-		p := Layout(n, Options{Highlight: []model.Address{Internet, "lb", "", "sg/self"}, Blocked: "nacl/none", BlockedNote: strings.Repeat("long note ", 40)})
+		p := Layout(n, Options{Highlight: []model.ResourceRef{Internet, "lb", "", "sg/self"}, Blocked: "nacl/none", BlockedNote: strings.Repeat("long note ", 40)})
 		checkGeometry(t, p)
 		for _, f := range Formats {
 			if _, err := Render(n, f, Options{}); err != nil && n != nil {

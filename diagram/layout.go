@@ -76,8 +76,8 @@ type Box struct {
 	Class  string // CSS class: tier for bands and subnets, resource kind for nodes
 	Rect   Rect
 	Lines  []string
-	Addrs  []model.Address // what the box stands for; empty for labels
-	Parent int             // index of the enclosing box; -1 at the top
+	Addrs  []model.ResourceRef // what the box stands for; empty for labels
+	Parent int                 // index of the enclosing box; -1 at the top
 	// Highlight marks a box on the highlighted path; Blocked the box whose
 	// rule stops the flow.
 	Highlight, Blocked bool
@@ -162,103 +162,144 @@ type vpcGeom struct {
 	at map[string]int
 }
 
+// vpcLayout is one VPC being laid out: what layoutVPC's steps measure
+// and share, in the order they run.
+type vpcLayout struct {
+	l  *layouter
+	vs *vpcScene
+	g  *vpcGeom
+
+	title, sub string
+	tierLabels map[model.Tier]string
+	tierW      int
+	colW       int
+	cells      map[model.Tier]map[string][]*subnetNode
+
+	stackNodes, gateways, endpoints []*node
+	laneW                           []int
+	igwLane                         int
+
+	tierX, zoneX, stackX int
+}
+
 // layoutVPC places one VPC's rows, columns and nodes.
 func (l *layouter) layoutVPC(vs *vpcScene) *vpcGeom {
-	g := &vpcGeom{at: map[string]int{}}
+	v := &vpcLayout{l: l, vs: vs, g: &vpcGeom{at: map[string]int{}}}
+	v.title, v.sub = vpcTitle(vs.vpc)
+	v.measureColumns()
+	v.sortNodes()
+	v.assignLanes()
+	v.placeColumns()
+	v.placeRows()
+	return v.g
+}
 
-	title := "VPC " + string(vs.vpc.Addr)
-	if vs.vpc.CIDR.IsValid() {
-		title += "  " + vs.vpc.CIDR.String()
+// vpcTitle is the VPC box's two lines: address and CIDRs, then name and
+// account.
+func vpcTitle(vpc model.VPC) (title, sub string) {
+	title = "VPC " + string(vpc.Addr)
+	if vpc.CIDR.IsValid() {
+		title += "  " + vpc.CIDR.String()
 	}
-	if vs.vpc.IPv6CIDR.IsValid() {
-		title += "  " + vs.vpc.IPv6CIDR.String()
+	if vpc.IPv6CIDR.IsValid() {
+		title += "  " + vpc.IPv6CIDR.String()
 	}
-	var sub string
-	if vs.vpc.Name != "" {
-		sub = vs.vpc.Name
+	if vpc.Name != "" {
+		sub = vpc.Name
 	}
-	if vs.vpc.Account != "" {
-		sub += "  account " + vs.vpc.Account
+	if vpc.Account != "" {
+		sub += "  account " + vpc.Account
 	}
+	return title, sub
+}
 
-	// Column widths. Every zone column is as wide as the widest cell so
-	// the grid stays a grid.
-	tierLabels := map[model.Tier]string{}
-	tierW := 0
-	for _, t := range vs.tiers {
-		tierLabels[t] = string(t)
-		tierW = max(tierW, textW(string(t)))
+func subnetW(sn *subnetNode) int {
+	w := linesW(sn.lines) + 2*padX
+	for _, nd := range sn.nodes {
+		nw, _ := boxSize(nd.lines)
+		w = max(w, nw+2*padX)
 	}
-	tierW += 2 * padX
-	colW := 150
-	for _, z := range vs.zones {
-		colW = max(colW, textW(z)+2*padX)
-	}
-	subnetW := func(sn *subnetNode) int {
-		w := linesW(sn.lines) + 2*padX
-		for _, nd := range sn.nodes {
-			nw, _ := boxSize(nd.lines)
-			w = max(w, nw+2*padX)
-		}
-		return w
-	}
-	subnetH := func(sn *subnetNode) int {
-		h := len(sn.lines)*lineH + 2*padY
-		for _, nd := range sn.nodes {
-			_, nh := boxSize(nd.lines)
-			h += nh + padY
-		}
-		return h
-	}
-	cells := map[model.Tier]map[string][]*subnetNode{}
-	for _, sn := range vs.subnets {
-		colW = max(colW, subnetW(sn))
-		if cells[sn.tier] == nil {
-			cells[sn.tier] = map[string][]*subnetNode{}
-		}
-		cells[sn.tier][sn.zone] = append(cells[sn.tier][sn.zone], sn)
-	}
+	return w
+}
 
-	// Stack lanes: a node takes the lane of a node that flows into it when
-	// that lane is free in its row, so the main flow runs straight down.
-	var stackNodes []*node
-	var gateways, endpoints []*node
-	for _, nd := range vs.nodes {
+func subnetH(sn *subnetNode) int {
+	h := len(sn.lines)*lineH + 2*padY
+	for _, nd := range sn.nodes {
+		_, nh := boxSize(nd.lines)
+		h += nh + padY
+	}
+	return h
+}
+
+// measureColumns sizes the tier labels and the zone columns and files
+// each subnet in its cell. Every zone column is as wide as the widest
+// cell so the grid stays a grid.
+func (v *vpcLayout) measureColumns() {
+	v.tierLabels = map[model.Tier]string{}
+	for _, t := range v.vs.tiers {
+		v.tierLabels[t] = string(t)
+		v.tierW = max(v.tierW, textW(string(t)))
+	}
+	v.tierW += 2 * padX
+	v.colW = 150
+	for _, z := range v.vs.zones {
+		v.colW = max(v.colW, textW(z)+2*padX)
+	}
+	v.cells = map[model.Tier]map[string][]*subnetNode{}
+	for _, sn := range v.vs.subnets {
+		v.colW = max(v.colW, subnetW(sn))
+		if v.cells[sn.tier] == nil {
+			v.cells[sn.tier] = map[string][]*subnetNode{}
+		}
+		v.cells[sn.tier][sn.zone] = append(v.cells[sn.tier][sn.zone], sn)
+	}
+}
+
+// sortNodes files the nodes by place and adds a row for a tier that has
+// stack nodes but no subnets.
+func (v *vpcLayout) sortNodes() {
+	for _, nd := range v.vs.nodes {
 		switch nd.place {
 		case placeStack:
-			stackNodes = append(stackNodes, nd)
+			v.stackNodes = append(v.stackNodes, nd)
 		case placeGateway:
-			gateways = append(gateways, nd)
+			v.gateways = append(v.gateways, nd)
 		case placeEndpoint:
-			endpoints = append(endpoints, nd)
+			v.endpoints = append(v.endpoints, nd)
 		}
 	}
 	rowOf := map[model.Tier]bool{}
-	for _, t := range vs.tiers {
+	for _, t := range v.vs.tiers {
 		rowOf[t] = true
 	}
-	for _, nd := range stackNodes {
+	for _, nd := range v.stackNodes {
 		if !rowOf[nd.tier] {
-			// A row with no subnets still needs to exist for its nodes.
-			vs.tiers = append(vs.tiers, nd.tier)
+			v.vs.tiers = append(v.vs.tiers, nd.tier)
 			rowOf[nd.tier] = true
-			tierLabels[nd.tier] = string(nd.tier)
-			tierW = max(tierW, textW(string(nd.tier))+2*padX)
+			v.tierLabels[nd.tier] = string(nd.tier)
+			v.tierW = max(v.tierW, textW(string(nd.tier))+2*padX)
 		}
 	}
+}
+
+// assignLanes gives every stack node a lane: the lane of a node that
+// flows into it when that lane is free in its row, so the main flow runs
+// straight down. Then it sizes the lanes.
+func (v *vpcLayout) assignLanes() {
+	s := v.l.s
 	used := map[model.Tier]map[int]bool{}
 	laneOf := map[*node]int{}
 	nLanes := 0
-	for _, nd := range stackNodes {
+	for _, nd := range v.stackNodes {
 		if used[nd.tier] == nil {
 			used[nd.tier] = map[int]bool{}
 		}
 		lane := -1
-		for _, e := range l.s.edges {
+		for _, e := range s.edges {
 			if e.to != nd.id || e.kind != edgeFlow {
 				continue
 			}
-			if src, ok := l.s.byID[e.from].(*node); ok {
+			if src, ok := s.byID[e.from].(*node); ok {
 				if sl, ok := laneOf[src]; ok && !used[nd.tier][sl] {
 					lane = sl
 					break
@@ -274,67 +315,91 @@ func (l *layouter) layoutVPC(vs *vpcScene) *vpcGeom {
 		nd.lane = lane
 		nLanes = max(nLanes, lane+1)
 	}
-	// The internet gateway takes the lane of what it serves; with nothing
-	// to serve, a lane of its own right of the rest, so the arrow from the
-	// internet to an API Gateway does not cross it.
-	igwLane := 0
-	if vs.igw != nil {
-		igwLane = -1
-		for _, e := range l.s.edges {
-			if e.from == vs.igw.id && e.kind == edgeFlow {
-				if dst, ok := l.s.byID[e.to].(*node); ok {
-					if ln, ok := laneOf[dst]; ok {
-						igwLane = ln
-						break
-					}
+	if v.vs.igw != nil {
+		v.igwLane = v.laneOfIGW(laneOf, nLanes)
+		nLanes = max(nLanes, v.igwLane+1)
+	}
+	v.laneW = make([]int, nLanes)
+	for _, nd := range v.stackNodes {
+		w, _ := boxSize(nd.lines)
+		v.laneW[nd.lane] = max(v.laneW[nd.lane], w)
+	}
+	if v.vs.igw != nil {
+		w, _ := boxSize(v.vs.igw.lines)
+		v.laneW[v.igwLane] = max(v.laneW[v.igwLane], w)
+	}
+	for i := range v.laneW {
+		// Room for arrow labels beside the boxes' own width.
+		v.laneW[i] = max(v.laneW[i], 120)
+	}
+}
+
+// laneOfIGW is the lane of what the internet gateway serves; with nothing
+// to serve, a lane of its own right of the rest, so the arrow from the
+// internet to an API Gateway does not cross it.
+func (v *vpcLayout) laneOfIGW(laneOf map[*node]int, nLanes int) int {
+	s := v.l.s
+	for _, e := range s.edges {
+		if e.from == v.vs.igw.id && e.kind == edgeFlow {
+			if dst, ok := s.byID[e.to].(*node); ok {
+				if ln, ok := laneOf[dst]; ok {
+					return ln
 				}
 			}
 		}
-		if igwLane < 0 {
-			igwLane = 0
-			if nLanes > 0 && vs.inet != nil {
-				igwLane = nLanes
-			}
-		}
-		nLanes = max(nLanes, igwLane+1)
 	}
-	laneW := make([]int, nLanes)
-	for _, nd := range stackNodes {
-		w, _ := boxSize(nd.lines)
-		laneW[nd.lane] = max(laneW[nd.lane], w)
+	if nLanes > 0 && v.vs.inet != nil {
+		return nLanes
 	}
-	if vs.igw != nil {
-		w, _ := boxSize(vs.igw.lines)
-		laneW[igwLane] = max(laneW[igwLane], w)
-	}
-	for i := range laneW {
-		// Room for arrow labels beside the boxes' own width.
-		laneW[i] = max(laneW[i], 120)
-	}
+	return 0
+}
 
-	// Horizontal positions.
+// placeColumns sets the horizontal positions: tier labels, zone columns,
+// then the stack lanes, and the VPC's width.
+func (v *vpcLayout) placeColumns() {
+	g, vs := v.g, v.vs
 	x := margin
-	tierX := x
-	x += tierW + gutter/2
-	nz := max(len(vs.zones), 1)
+	v.tierX = x
+	x += v.tierW + gutter/2
 	for i := 0; i < len(vs.zones); i++ {
 		g.colX = append(g.colX, x)
-		g.gutR = append(g.gutR, x+colW+gutter/2)
-		x += colW + gutter
+		g.gutR = append(g.gutR, x+v.colW+gutter/2)
+		x += v.colW + gutter
 	}
 	if len(vs.zones) == 0 {
 		x += gutter
 	}
-	g.colW = colW
-	// Lanes are a gutter apart, or wider where two nodes in one row have
-	// a flow between them, so its label fits between the boxes.
-	laneGap := make([]int, len(laneW))
+	g.colW = v.colW
+	laneGap := v.laneGaps()
+	v.stackX = x
+	for i, w := range v.laneW {
+		g.stack = append(g.stack, x+w/2)
+		x += w
+		if i < len(v.laneW)-1 {
+			g.laneGut = append(g.laneGut, x+laneGap[i]/2)
+			x += laneGap[i]
+		}
+	}
+	x += margin
+	// Gateways and endpoints lie in a row from the first zone column; the
+	// VPC widens when they need more room.
+	v.zoneX = v.tierX + v.tierW + gutter/2
+	x = max(x, v.zoneX+rowW(v.gateways)+margin, v.zoneX+rowW(v.endpoints)+margin)
+	x = max(x, textW(v.title)+2*margin, textW(v.sub)+2*margin)
+	g.w = x
+}
+
+// laneGaps puts lanes a gutter apart, or wider where two nodes in one row
+// have a flow between them, so its label fits between the boxes.
+func (v *vpcLayout) laneGaps() []int {
+	s := v.l.s
+	laneGap := make([]int, len(v.laneW))
 	for i := range laneGap {
 		laneGap[i] = gutter
 	}
-	for _, e := range l.s.edges {
-		a, ok1 := l.s.byID[e.from].(*node)
-		b, ok2 := l.s.byID[e.to].(*node)
+	for _, e := range s.edges {
+		a, ok1 := s.byID[e.from].(*node)
+		b, ok2 := s.byID[e.to].(*node)
 		if !ok1 || !ok2 || a.vpc != b.vpc || a.place != placeStack || b.place != placeStack || a.tier != b.tier || e.label == "" {
 			continue
 		}
@@ -343,142 +408,144 @@ func (l *layouter) layoutVPC(vs *vpcScene) *vpcGeom {
 			laneGap[i] = max(laneGap[i], textW(e.label)+8+2*padX)
 		}
 	}
-	stackX := x
-	for i, w := range laneW {
-		g.stack = append(g.stack, x+w/2)
-		x += w
-		if i < len(laneW)-1 {
-			g.laneGut = append(g.laneGut, x+laneGap[i]/2)
-			x += laneGap[i]
-		}
-	}
-	x += margin
-	// Gateways and endpoints lie in a row from the first zone column; the
-	// VPC widens when they need more room.
-	rowW := func(ns []*node) int {
-		w := 0
-		for i, nd := range ns {
-			bw, _ := boxSize(nd.lines)
-			w += bw
-			if i > 0 {
-				w += gutter
-			}
-		}
-		return w
-	}
-	zoneX := tierX + tierW + gutter/2
-	x = max(x, zoneX+rowW(gateways)+margin, zoneX+rowW(endpoints)+margin)
-	x = max(x, textW(title)+2*margin, textW(sub)+2*margin)
-	g.w = x
-	_ = nz
+	return laneGap
+}
 
-	// Vertical positions.
-	g.boxes = append(g.boxes, Box{ID: vs.id, Kind: KindVPC, Class: "vpc", Lines: nonEmpty(title, sub), Addrs: []model.Address{vs.vpc.Addr}, Parent: -1})
+// rowW is the width of nodes laid side by side a gutter apart.
+func rowW(ns []*node) int {
+	w := 0
+	for i, nd := range ns {
+		bw, _ := boxSize(nd.lines)
+		w += bw
+		if i > 0 {
+			w += gutter
+		}
+	}
+	return w
+}
+
+// placeRows sets the vertical positions, top to bottom: the VPC box, zone
+// labels, the gateway row, the internet gateway, a band per tier, the
+// endpoint row.
+func (v *vpcLayout) placeRows() {
+	g, vs := v.g, v.vs
+	g.boxes = append(g.boxes, Box{ID: vs.id, Kind: KindVPC, Class: "vpc", Lines: nonEmpty(v.title, v.sub), Addrs: []model.ResourceRef{vs.vpc.Addr}, Parent: -1})
 	g.at[vs.id] = 0
-	y := padY + len(nonEmpty(title, sub))*lineH + padY
+	y := padY + len(nonEmpty(v.title, v.sub))*lineH + padY
 	if len(vs.zones) > 0 {
 		y += 4
 		for i, z := range vs.zones {
 			w := textW(z) + 2*padX
 			g.boxes = append(g.boxes, Box{ID: vs.id + "-zone" + itoa(i), Kind: KindLabel, Class: "zone", Lines: []string{z},
-				Rect: Rect{g.colX[i] + (colW-w)/2, y, w, lineH + 2*padY}, Parent: 0})
+				Rect: Rect{g.colX[i] + (v.colW-w)/2, y, w, lineH + 2*padY}, Parent: 0})
 		}
 		y += lineH + 2*padY + 8
 	}
-	if len(gateways) > 0 {
-		gx := zoneX
-		rowH := 0
-		for _, nd := range gateways {
-			w, h := boxSize(nd.lines)
-			g.at[nd.id] = len(g.boxes)
-			g.boxes = append(g.boxes, l.nodeBox(nd, Rect{gx, y, w, h}, 0))
-			gx += w + gutter
-			rowH = max(rowH, h)
-		}
-		y += rowH + rowGap
+	if len(v.gateways) > 0 {
+		y += v.placeRow(v.gateways, y) + rowGap
 	}
 	if vs.igw != nil {
 		w, h := boxSize(vs.igw.lines)
-		r := Rect{g.stack[igwLane] - w/2, y, w, h}
-		r.X = max(r.X, stackX)
+		r := Rect{g.stack[v.igwLane] - w/2, y, w, h}
+		r.X = max(r.X, v.stackX)
 		g.at[vs.igw.id] = len(g.boxes)
-		g.boxes = append(g.boxes, l.nodeBox(vs.igw, r, 0))
+		g.boxes = append(g.boxes, v.l.nodeBox(vs.igw, r, 0))
 		g.busY = r.cy()
 		y += h + rowGap
 	}
 	for ti, t := range vs.tiers {
-		// Row height: the tallest cell or stack node.
-		rowH := lineH + 2*padY
-		for _, z := range vs.zones {
-			h := 0
-			for i, sn := range cells[t][z] {
-				if i > 0 {
-					h += padY
-				}
-				h += subnetH(sn)
-			}
-			rowH = max(rowH, h)
-		}
-		for _, nd := range stackNodes {
-			if nd.tier == t {
-				_, h := boxSize(nd.lines)
-				rowH = max(rowH, h)
-			}
-		}
-		bandPad := 10
-		band := Rect{margin / 2, y, g.w - margin, rowH + 2*bandPad}
-		bi := len(g.boxes)
-		g.boxes = append(g.boxes, Box{ID: vs.id + "-tier" + itoa(ti), Kind: KindBand, Class: tierClass(t), Rect: band, Parent: 0})
-		g.boxes = append(g.boxes, Box{ID: vs.id + "-tierlabel" + itoa(ti), Kind: KindLabel, Class: "tier", Lines: []string{tierLabels[t]},
-			Rect: Rect{tierX, y + bandPad, tierW, lineH + 2*padY}, Parent: bi})
-		for zi, z := range vs.zones {
-			sy := y + bandPad
-			for _, sn := range cells[t][z] {
-				h := subnetH(sn)
-				si := len(g.boxes)
-				g.at[sn.id] = si
-				g.boxes = append(g.boxes, Box{ID: sn.id, Kind: KindSubnet, Class: tierClass(t), Lines: sn.lines,
-					Rect: Rect{g.colX[zi], sy, colW, h}, Addrs: []model.Address{sn.sub.Addr}, Parent: bi})
-				ny := sy + len(sn.lines)*lineH + 2*padY
-				for _, nd := range sn.nodes {
-					w, nh := boxSize(nd.lines)
-					g.at[nd.id] = len(g.boxes)
-					g.boxes = append(g.boxes, l.nodeBox(nd, Rect{g.colX[zi] + (colW-w)/2, ny, w, nh}, si))
-					ny += nh + padY
-				}
-				sy += h + padY
-			}
-		}
-		for _, nd := range stackNodes {
-			if nd.tier != t {
-				continue
-			}
-			w, h := boxSize(nd.lines)
-			g.at[nd.id] = len(g.boxes)
-			g.boxes = append(g.boxes, l.nodeBox(nd, Rect{g.stack[nd.lane] - w/2, y + bandPad, w, h}, bi))
-		}
-		y += band.H
+		y += v.placeTier(ti, t, y)
 		if ti < len(vs.tiers)-1 {
 			y += rowGap
 		}
 	}
-	if len(endpoints) > 0 {
+	if len(v.endpoints) > 0 {
 		y += rowGap
-		gx := zoneX
-		rowH := 0
-		for _, nd := range endpoints {
-			w, h := boxSize(nd.lines)
-			g.at[nd.id] = len(g.boxes)
-			g.boxes = append(g.boxes, l.nodeBox(nd, Rect{gx, y, w, h}, 0))
-			gx += w + gutter
-			rowH = max(rowH, h)
-		}
-		y += rowH
+		y += v.placeRow(v.endpoints, y)
 	}
 	y += margin
 	g.h = y
 	g.boxes[0].Rect = Rect{0, 0, g.w, g.h}
-	return g
+}
+
+// placeRow lays nodes side by side from the first zone column at y and
+// returns the row's height.
+func (v *vpcLayout) placeRow(ns []*node, y int) int {
+	g := v.g
+	gx := v.zoneX
+	rowH := 0
+	for _, nd := range ns {
+		w, h := boxSize(nd.lines)
+		g.at[nd.id] = len(g.boxes)
+		g.boxes = append(g.boxes, v.l.nodeBox(nd, Rect{gx, y, w, h}, 0))
+		gx += w + gutter
+		rowH = max(rowH, h)
+	}
+	return rowH
+}
+
+// placeTier lays tier t's band at y, with its label, subnets (and the
+// nodes in them) and stack nodes, and returns the band's height.
+func (v *vpcLayout) placeTier(ti int, t model.Tier, y int) int {
+	g, vs := v.g, v.vs
+	// Row height: the tallest cell or stack node.
+	rowH := lineH + 2*padY
+	for _, z := range vs.zones {
+		h := 0
+		for i, sn := range v.cells[t][z] {
+			if i > 0 {
+				h += padY
+			}
+			h += subnetH(sn)
+		}
+		rowH = max(rowH, h)
+	}
+	for _, nd := range v.stackNodes {
+		if nd.tier == t {
+			_, h := boxSize(nd.lines)
+			rowH = max(rowH, h)
+		}
+	}
+	bandPad := 10
+	band := Rect{margin / 2, y, g.w - margin, rowH + 2*bandPad}
+	bi := len(g.boxes)
+	g.boxes = append(g.boxes, Box{ID: vs.id + "-tier" + itoa(ti), Kind: KindBand, Class: tierClass(t), Rect: band, Parent: 0})
+	g.boxes = append(g.boxes, Box{ID: vs.id + "-tierlabel" + itoa(ti), Kind: KindLabel, Class: "tier", Lines: []string{v.tierLabels[t]},
+		Rect: Rect{v.tierX, y + bandPad, v.tierW, lineH + 2*padY}, Parent: bi})
+	for zi, z := range vs.zones {
+		sy := y + bandPad
+		for _, sn := range v.cells[t][z] {
+			sy += v.placeSubnet(sn, t, g.colX[zi], sy, bi) + padY
+		}
+	}
+	for _, nd := range v.stackNodes {
+		if nd.tier != t {
+			continue
+		}
+		w, h := boxSize(nd.lines)
+		g.at[nd.id] = len(g.boxes)
+		g.boxes = append(g.boxes, v.l.nodeBox(nd, Rect{g.stack[nd.lane] - w/2, y + bandPad, w, h}, bi))
+	}
+	return band.H
+}
+
+// placeSubnet lays a subnet's box at (x, y) in band bi with its nodes
+// inside, and returns its height.
+func (v *vpcLayout) placeSubnet(sn *subnetNode, t model.Tier, x, y, bi int) int {
+	g := v.g
+	h := subnetH(sn)
+	si := len(g.boxes)
+	g.at[sn.id] = si
+	g.boxes = append(g.boxes, Box{ID: sn.id, Kind: KindSubnet, Class: tierClass(t), Lines: sn.lines,
+		Rect: Rect{x, y, v.colW, h}, Addrs: []model.ResourceRef{sn.sub.Addr}, Parent: bi})
+	ny := y + len(sn.lines)*lineH + 2*padY
+	for _, nd := range sn.nodes {
+		w, nh := boxSize(nd.lines)
+		g.at[nd.id] = len(g.boxes)
+		g.boxes = append(g.boxes, v.l.nodeBox(nd, Rect{x + (v.colW-w)/2, ny, w, nh}, si))
+		ny += nh + padY
+	}
+	return h
 }
 
 func (l *layouter) nodeBox(nd *node, r Rect, parent int) Box {
@@ -503,8 +570,8 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-func nonZero(as []model.Address) []model.Address {
-	var out []model.Address
+func nonZero(as []model.ResourceRef) []model.ResourceRef {
+	var out []model.ResourceRef
 	for _, a := range as {
 		if !a.IsZero() && !slices.Contains(out, a) {
 			out = append(out, a)

@@ -19,10 +19,10 @@ type Options struct {
 	// arrow joins gets an arrow of its own. Security groups light up the
 	// resources using them; network ACLs and route tables their subnets;
 	// ENIs their owner. Unknown addresses are ignored.
-	Highlight []model.Address
+	Highlight []model.ResourceRef
 	// Blocked is the resource whose rule stopped the flow (a security
 	// group, NACL, route table or resource); it is marked in red.
-	Blocked model.Address
+	Blocked model.ResourceRef
 	// BlockedNote explains the block, e.g. "sg/db: no ingress rule admits
 	// tcp/22 from sg/service"; it is printed under the legend.
 	BlockedNote string
@@ -143,7 +143,7 @@ func (l *layouter) place() {
 			w := max(hi-lo, textW("Internet")+2*padX)
 			cx := (lo + hi) / 2
 			pic.Boxes = append(pic.Boxes, Box{ID: vs.inet.id, Kind: KindInternet, Class: "internet", Lines: []string{"Internet"},
-				Rect: Rect{cx - w/2, inetY, w, inetH}, Addrs: []model.Address{Internet}, Parent: -1})
+				Rect: Rect{cx - w/2, inetY, w, inetH}, Addrs: []model.ResourceRef{Internet}, Parent: -1})
 		}
 	}
 
@@ -613,7 +613,7 @@ func (l *layouter) highlight(n *model.Network, idx map[string]int, opts Options)
 	if len(opts.Highlight) == 0 && opts.Blocked.IsZero() && opts.BlockedNote == "" {
 		return
 	}
-	resolve := func(a model.Address, near int) []int {
+	resolve := func(a model.ResourceRef, near int) []int {
 		if a.IsZero() {
 			return nil
 		}

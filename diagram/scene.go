@@ -12,7 +12,7 @@ import (
 
 // Internet is the address a reachability path uses for the internet; the
 // diagram draws it as the "Internet" box above the region.
-const Internet model.Address = "internet"
+const Internet model.ResourceRef = "internet"
 
 // The scene is the logical picture: which boxes exist, where they belong
 // (VPC, tier row, zone column, subnet) and which arrows join them. The SVG
@@ -31,14 +31,14 @@ const (
 
 type node struct {
 	id    string
-	addrs []model.Address
+	addrs []model.ResourceRef
 	class string // CSS class and DOT/Mermaid shape hint
 	lines []string
 	vpc   int // index into scene.vpcs; -1 for nodes outside every VPC
 	place place
-	tier  model.Tier    // placeStack
-	sub   model.Address // placeCell
-	sgs   []model.Address
+	tier  model.Tier        // placeStack
+	sub   model.ResourceRef // placeCell
+	sgs   []model.ResourceRef
 	lane  int // placeStack: lane in the stack column
 	box   int // index of its box in the Picture
 }
@@ -86,19 +86,74 @@ type scene struct {
 	joins  []*node // Transit Gateways and peering connections
 	edges  []edge
 	byID   map[string]any // *node, *subnetNode or *vpcScene
-	nodeOf map[model.Address]*node
-	subOf  map[model.Address]*subnetNode
+	nodeOf map[model.ResourceRef]*node
+	subOf  map[model.ResourceRef]*subnetNode
 }
 
 var tierOrder = []model.Tier{model.Public, model.Private, model.Isolated}
 
+// sceneBuilder is the scene while buildScene reads the network, with the
+// lookups its steps share.
+type sceneBuilder struct {
+	*scene
+	n         *model.Network
+	vpcIndex  map[model.ResourceRef]int
+	subnetVPC map[model.ResourceRef]model.ResourceRef
+}
+
 // buildScene reads the network. It never fails: resources that refer to
 // things the network lacks are drawn where they can be, or left out.
 func buildScene(n *model.Network) *scene {
-	s := &scene{byID: map[string]any{}, nodeOf: map[model.Address]*node{}, subOf: map[model.Address]*subnetNode{}}
-	s.title = n.Name
-	if s.title == "" {
-		s.title = "network"
+	b := &sceneBuilder{
+		scene:     &scene{title: sceneTitle(n), byID: map[string]any{}, nodeOf: map[model.ResourceRef]*node{}, subOf: map[model.ResourceRef]*subnetNode{}},
+		n:         n,
+		vpcIndex:  map[model.ResourceRef]int{},
+		subnetVPC: map[model.ResourceRef]model.ResourceRef{},
+	}
+	for _, v := range n.VPCs {
+		b.addVPC(v)
+	}
+	for _, sn := range n.Subnets {
+		b.subnetVPC[sn.Addr] = sn.VPC
+	}
+	b.subnets()
+	b.gateways()
+	b.natInstances()
+	b.loadBalancers()
+	b.services()
+	b.databases()
+	b.bastions()
+	b.endpoints()
+	b.firewalls()
+	b.instances()
+	// ENIs point at their owner so a path naming an interface lights up
+	// the thing it belongs to.
+	for _, e := range n.ENIs {
+		if nd, ok := b.nodeOf[e.Owner]; ok {
+			if _, seen := b.nodeOf[e.Addr]; !seen {
+				b.nodeOf[e.Addr] = nd
+			}
+		}
+	}
+	// Joins: Transit Gateways and peering connections sit below the VPCs.
+	b.transitGateways()
+	b.peerings()
+
+	s := b.scene
+	s.flows(n)
+	s.crossFlows(n) // crossvpc.go
+	s.routes(n, func(sn model.Subnet) *model.RouteTable {
+		rt, _ := n.RouteTableOf(&sn)
+		return rt
+	})
+	return s
+}
+
+// sceneTitle is the network's name with its Region and environment.
+func sceneTitle(n *model.Network) string {
+	title := n.Name
+	if title == "" {
+		title = "network"
 	}
 	var sub []string
 	if n.Region != "" {
@@ -108,59 +163,92 @@ func buildScene(n *model.Network) *scene {
 		sub = append(sub, string(n.Environment))
 	}
 	if len(sub) > 0 {
-		s.title += " (" + strings.Join(sub, ", ") + ")"
+		title += " (" + strings.Join(sub, ", ") + ")"
 	}
+	return title
+}
 
-	vpcIndex := map[model.Address]int{}
-	addVPC := func(v model.VPC) int {
-		if i, ok := vpcIndex[v.Addr]; ok {
-			return i
-		}
-		vs := &vpcScene{vpc: v, id: "vpc" + itoa(len(s.vpcs)), region: v.Region}
-		if vs.region == "" {
-			vs.region = n.Region
-		}
-		vpcIndex[v.Addr] = len(s.vpcs)
-		s.vpcs = append(s.vpcs, vs)
-		s.byID[vs.id] = vs
-		return vpcIndex[v.Addr]
+func (b *sceneBuilder) addVPC(v model.VPC) int {
+	if i, ok := b.vpcIndex[v.Addr]; ok {
+		return i
 	}
-	for _, v := range n.VPCs {
-		addVPC(v)
+	vs := &vpcScene{vpc: v, id: "vpc" + itoa(len(b.vpcs)), region: v.Region}
+	if vs.region == "" {
+		vs.region = b.n.Region
 	}
-	// vpcFor finds the VPC a resource belongs to, falling back to its
-	// subnets' VPC, then to a stand-in, so nothing is lost.
-	subnetVPC := map[model.Address]model.Address{}
-	for _, sn := range n.Subnets {
-		subnetVPC[sn.Addr] = sn.VPC
-	}
-	vpcFor := func(v model.Address, subnets ...model.Address) int {
-		if v.IsZero() {
-			for _, a := range subnets {
-				if sv, ok := subnetVPC[a]; ok && !sv.IsZero() {
-					v = sv
-					break
-				}
+	b.vpcIndex[v.Addr] = len(b.vpcs)
+	b.vpcs = append(b.vpcs, vs)
+	b.byID[vs.id] = vs
+	return b.vpcIndex[v.Addr]
+}
+
+// vpcFor finds the VPC a resource belongs to, falling back to its
+// subnets' VPC, then to a stand-in, so nothing is lost.
+func (b *sceneBuilder) vpcFor(v model.ResourceRef, subnets ...model.ResourceRef) int {
+	if v.IsZero() {
+		for _, a := range subnets {
+			if sv, ok := b.subnetVPC[a]; ok && !sv.IsZero() {
+				v = sv
+				break
 			}
 		}
-		if v.IsZero() {
-			if len(s.vpcs) > 0 {
-				return 0
-			}
-			v = "vpc/unknown"
+	}
+	if v.IsZero() {
+		if len(b.vpcs) > 0 {
+			return 0
 		}
-		return addVPC(model.VPC{Addr: v})
+		v = "vpc/unknown"
 	}
+	return b.addVPC(model.VPC{Addr: v})
+}
 
-	// Subnets, with their tier (inferred from routes when unset) and zone.
-	routeTable := func(sn model.Subnet) *model.RouteTable {
-		rt, _ := n.RouteTableOf(&sn)
-		return rt
+// link makes nd the node drawn for a, unless a is zero or drawn already.
+func (b *sceneBuilder) link(a model.ResourceRef, nd *node) {
+	if _, ok := b.nodeOf[a]; !ok && !a.IsZero() {
+		b.nodeOf[a] = nd
 	}
-	for _, sn := range n.Subnets {
-		vi := vpcFor(sn.VPC)
-		vs := s.vpcs[vi]
-		t := n.TierOf(&sn)
+}
+
+// addNode adds nd to VPC vi (-1: outside every VPC).
+func (b *sceneBuilder) addNode(vi int, nd *node) *node {
+	nd.id = "n" + itoa(len(b.byID))
+	nd.vpc = vi
+	b.byID[nd.id] = nd
+	if vi >= 0 {
+		b.vpcs[vi].nodes = append(b.vpcs[vi].nodes, nd)
+	}
+	for _, a := range nd.addrs {
+		b.link(a, nd)
+	}
+	return nd
+}
+
+// tierOfSubnets is the row for a resource spread over subnets.
+func (b *sceneBuilder) tierOfSubnets(subnets []model.ResourceRef, fallback model.Tier) model.Tier {
+	for _, a := range subnets {
+		if sn, ok := b.subOf[a]; ok {
+			return sn.tier
+		}
+	}
+	return fallback
+}
+
+// cellOrStack puts a one-subnet resource in its subnet's cell when the
+// subnet is drawn, in the stack column otherwise.
+func (b *sceneBuilder) cellOrStack(nd *node, vi int, subnet model.ResourceRef, fallback model.Tier) {
+	if sn, ok := b.subOf[subnet]; ok && b.vpcs[vi].has(sn) {
+		nd.place, nd.sub = placeCell, subnet
+		sn.nodes = append(sn.nodes, nd)
+		return
+	}
+	nd.place, nd.tier = placeStack, fallback
+}
+
+// subnets adds every subnet with its tier (inferred from routes when
+// unset) and zone, then each VPC's zone columns and tier rows.
+func (b *sceneBuilder) subnets() {
+	for _, sn := range b.n.Subnets {
+		vs := b.vpcs[b.vpcFor(sn.VPC)]
 		zone := sn.ZoneID
 		if zone == "" {
 			zone = "zone unknown"
@@ -173,73 +261,42 @@ func buildScene(n *model.Network) *scene {
 			// Imported subnets have no moat-given role: show the name.
 			lines = append(lines, shorten(string(sn.Addr), 28))
 		}
-		sub := &subnetNode{sub: sn, id: "subnet" + itoa(len(s.subOf)), tier: t, zone: zone, lines: lines}
+		sub := &subnetNode{sub: sn, id: "subnet" + itoa(len(b.subOf)), tier: b.n.TierOf(&sn), zone: zone, lines: lines}
 		vs.subnets = append(vs.subnets, sub)
-		s.byID[sub.id] = sub
-		if _, dup := s.subOf[sn.Addr]; !dup {
-			s.subOf[sn.Addr] = sub
+		b.byID[sub.id] = sub
+		if _, dup := b.subOf[sn.Addr]; !dup {
+			b.subOf[sn.Addr] = sub
 		}
 	}
-	for _, vs := range s.vpcs {
-		vs.zones = zonesOf(n, vs.subnets)
+	for _, vs := range b.vpcs {
+		vs.zones = zonesOf(b.n, vs.subnets)
 		vs.tiers = tiersOf(vs.subnets)
 	}
+}
 
-	add := func(vi int, nd *node) *node {
-		nd.id = "n" + itoa(len(s.byID))
-		nd.vpc = vi
-		s.byID[nd.id] = nd
-		if vi >= 0 {
-			s.vpcs[vi].nodes = append(s.vpcs[vi].nodes, nd)
-		}
-		for _, a := range nd.addrs {
-			if _, ok := s.nodeOf[a]; !ok && !a.IsZero() {
-				s.nodeOf[a] = nd
-			}
-		}
-		return nd
-	}
-	// tierOfSubnets is the row for a resource spread over subnets.
-	tierOfSubnets := func(vi int, subnets []model.Address, fallback model.Tier) model.Tier {
-		for _, a := range subnets {
-			if sn, ok := s.subOf[a]; ok {
-				return sn.tier
-			}
-		}
-		return fallback
-	}
-	// cellOrStack puts a one-subnet resource in its subnet's cell when the
-	// subnet is drawn, in the stack column otherwise.
-	cellOrStack := func(nd *node, vi int, subnet model.Address, fallback model.Tier) {
-		if sn, ok := s.subOf[subnet]; ok && s.vpcs[vi].has(sn) {
-			nd.place, nd.sub = placeCell, subnet
-			sn.nodes = append(sn.nodes, nd)
-			return
-		}
-		nd.place, nd.tier = placeStack, fallback
-	}
-
-	for _, g := range n.InternetGateways {
-		vi := vpcFor(g.VPC)
-		nd := add(vi, &node{addrs: []model.Address{g.Addr}, class: "igw", lines: []string{"internet gateway", shorten(string(g.Addr), 28)}})
-		if s.vpcs[vi].igw == nil {
+// gateways adds the internet, egress-only and NAT gateways.
+func (b *sceneBuilder) gateways() {
+	for _, g := range b.n.InternetGateways {
+		vi := b.vpcFor(g.VPC)
+		nd := b.addNode(vi, &node{addrs: []model.ResourceRef{g.Addr}, class: "igw", lines: []string{"internet gateway", shorten(string(g.Addr), 28)}})
+		if b.vpcs[vi].igw == nil {
 			nd.place = placeIGW
-			s.vpcs[vi].igw = nd
+			b.vpcs[vi].igw = nd
 		} else {
 			nd.place = placeGateway
 		}
 	}
-	for _, g := range n.EgressOnlyInternetGateways {
-		add(vpcFor(g.VPC), &node{addrs: []model.Address{g.Addr}, class: "igw", place: placeGateway,
+	for _, g := range b.n.EgressOnlyInternetGateways {
+		b.addNode(b.vpcFor(g.VPC), &node{addrs: []model.ResourceRef{g.Addr}, class: "igw", place: placeGateway,
 			lines: []string{"egress-only IGW", "IPv6 out only"}})
 	}
-	for _, g := range n.NATGateways {
-		vi := vpcFor(g.VPC, g.Subnet)
+	for _, g := range b.n.NATGateways {
+		vi := b.vpcFor(g.VPC, g.Subnet)
 		lines := []string{"NAT gateway"}
 		if g.Private {
 			lines = []string{"private NAT gateway"}
 		}
-		nd := &node{addrs: []model.Address{g.Addr, g.ENI}, class: "nat"}
+		nd := &node{addrs: []model.ResourceRef{g.Addr, g.ENI}, class: "nat"}
 		if g.Regional || g.Subnet.IsZero() {
 			lines[0] = "regional " + lines[0]
 			if len(g.Zones) > 0 {
@@ -247,24 +304,30 @@ func buildScene(n *model.Network) *scene {
 			}
 			nd.lines = lines
 			nd.place = placeGateway
-			add(vi, nd)
+			b.addNode(vi, nd)
 			continue
 		}
 		nd.lines = lines
-		add(vi, nd)
-		cellOrStack(nd, vi, g.Subnet, model.Public)
+		b.addNode(vi, nd)
+		b.cellOrStack(nd, vi, g.Subnet, model.Public)
 	}
-	for _, ni := range n.NATInstances {
-		vi := vpcFor(ni.VPC, ni.Subnet)
+}
+
+func (b *sceneBuilder) natInstances() {
+	for _, ni := range b.n.NATInstances {
+		vi := b.vpcFor(ni.VPC, ni.Subnet)
 		lines := []string{"NAT instance"}
 		if ni.InstanceType != "" {
 			lines = append(lines, ni.InstanceType)
 		}
-		nd := add(vi, &node{addrs: []model.Address{ni.Addr, ni.ENI}, class: "nat", lines: lines, sgs: []model.Address{ni.SecurityGroup}})
-		cellOrStack(nd, vi, ni.Subnet, model.Public)
+		nd := b.addNode(vi, &node{addrs: []model.ResourceRef{ni.Addr, ni.ENI}, class: "nat", lines: lines, sgs: []model.ResourceRef{ni.SecurityGroup}})
+		b.cellOrStack(nd, vi, ni.Subnet, model.Public)
 	}
-	for _, lb := range n.LoadBalancers {
-		vi := vpcFor(lb.VPC, lb.Subnets...)
+}
+
+func (b *sceneBuilder) loadBalancers() {
+	for _, lb := range b.n.LoadBalancers {
+		vi := b.vpcFor(lb.VPC, lb.Subnets...)
 		kind := strings.ToUpper(string(lb.Kind))
 		if lb.Kind == model.APIGateway {
 			kind = "API Gateway"
@@ -279,16 +342,19 @@ func buildScene(n *model.Network) *scene {
 		if l := listenersText(lb.Listeners); l != "" {
 			lines = append(lines, l)
 		}
-		addrs := append([]model.Address{lb.Addr}, lb.ENIs...)
+		addrs := append([]model.ResourceRef{lb.Addr}, lb.ENIs...)
 		fb := model.Private
 		if lb.InternetFacing {
 			fb = model.Public
 		}
-		add(vi, &node{addrs: addrs, class: "lb", lines: wrap(lines, 30), sgs: lb.SecurityGroups,
-			place: placeStack, tier: tierOfSubnets(vi, lb.Subnets, fb)})
+		b.addNode(vi, &node{addrs: addrs, class: "lb", lines: wrap(lines, 30), sgs: lb.SecurityGroups,
+			place: placeStack, tier: b.tierOfSubnets(lb.Subnets, fb)})
 	}
-	for _, sv := range n.Services {
-		vi := vpcFor(sv.VPC, sv.Subnets...)
+}
+
+func (b *sceneBuilder) services() {
+	for _, sv := range b.n.Services {
+		vi := b.vpcFor(sv.VPC, sv.Subnets...)
 		name := "service"
 		if sv.Name != "" {
 			name += " " + sv.Name
@@ -304,11 +370,14 @@ func buildScene(n *model.Network) *scene {
 		if len(sv.Subnets) > 1 {
 			lines = append(lines, "in "+plural(len(sv.Subnets), "subnet"))
 		}
-		add(vi, &node{addrs: []model.Address{sv.Addr}, class: "service", lines: wrap(lines, 30), sgs: []model.Address{sv.SecurityGroup},
-			place: placeStack, tier: tierOfSubnets(vi, sv.Subnets, model.Private)})
+		b.addNode(vi, &node{addrs: []model.ResourceRef{sv.Addr}, class: "service", lines: wrap(lines, 30), sgs: []model.ResourceRef{sv.SecurityGroup},
+			place: placeStack, tier: b.tierOfSubnets(sv.Subnets, model.Private)})
 	}
-	for _, db := range n.Databases {
-		vi := vpcFor(db.VPC, db.Subnets...)
+}
+
+func (b *sceneBuilder) databases() {
+	for _, db := range b.n.Databases {
+		vi := b.vpcFor(db.VPC, db.Subnets...)
 		name := db.Engine
 		if name == "" {
 			name = "database"
@@ -320,27 +389,34 @@ func buildScene(n *model.Network) *scene {
 		if db.MultiAZ {
 			az = "Multi-AZ"
 		}
-		add(vi, &node{addrs: []model.Address{db.Addr}, class: "db", lines: wrap([]string{"database", name, az}, 30), sgs: []model.Address{db.SecurityGroup},
-			place: placeStack, tier: tierOfSubnets(vi, db.Subnets, model.Isolated)})
+		b.addNode(vi, &node{addrs: []model.ResourceRef{db.Addr}, class: "db", lines: wrap([]string{"database", name, az}, 30), sgs: []model.ResourceRef{db.SecurityGroup},
+			place: placeStack, tier: b.tierOfSubnets(db.Subnets, model.Isolated)})
 	}
-	for _, b := range n.Bastions {
-		vi := vpcFor(b.VPC, b.Subnet)
+}
+
+func (b *sceneBuilder) bastions() {
+	for _, bn := range b.n.Bastions {
+		vi := b.vpcFor(bn.VPC, bn.Subnet)
 		how := "Session Manager"
-		if b.Mode == model.BastionSSH {
+		if bn.Mode == model.BastionSSH {
 			how = "SSH"
 		}
-		add(vi, &node{addrs: []model.Address{b.Addr}, class: "bastion", lines: []string{"bastion", how}, sgs: []model.Address{b.SecurityGroup},
-			place: placeStack, tier: tierOfSubnets(vi, []model.Address{b.Subnet}, model.Public)})
+		b.addNode(vi, &node{addrs: []model.ResourceRef{bn.Addr}, class: "bastion", lines: []string{"bastion", how}, sgs: []model.ResourceRef{bn.SecurityGroup},
+			place: placeStack, tier: b.tierOfSubnets([]model.ResourceRef{bn.Subnet}, model.Public)})
 	}
-	// Interface endpoints of one VPC and tier share a box: four endpoints
-	// in three zones would otherwise be twelve boxes saying the same thing.
+}
+
+// endpoints adds gateway endpoints to their VPC's bottom row. Interface
+// endpoints of one VPC and tier share a box: four endpoints in three
+// zones would otherwise be twelve boxes saying the same thing.
+func (b *sceneBuilder) endpoints() {
 	type ifKey struct {
 		vpc  int
 		tier model.Tier
 	}
 	ifGroups := map[ifKey]*node{}
-	for _, e := range n.Endpoints {
-		vi := vpcFor(e.VPC, e.Subnets...)
+	for _, e := range b.n.Endpoints {
+		vi := b.vpcFor(e.VPC, e.Subnets...)
 		svc := e.Service
 		if svc == "" {
 			svc = e.ServiceName
@@ -349,22 +425,20 @@ func buildScene(n *model.Network) *scene {
 			svc = string(e.Addr)
 		}
 		if e.Type == model.GatewayEndpoint {
-			add(vi, &node{addrs: []model.Address{e.Addr}, class: "endpoint", place: placeEndpoint,
+			b.addNode(vi, &node{addrs: []model.ResourceRef{e.Addr}, class: "endpoint", place: placeEndpoint,
 				lines: []string{shorten(svc, 30), "gateway endpoint"}})
 			continue
 		}
-		k := ifKey{vi, tierOfSubnets(vi, e.Subnets, model.Private)}
+		k := ifKey{vi, b.tierOfSubnets(e.Subnets, model.Private)}
 		g, ok := ifGroups[k]
 		if !ok {
-			g = add(vi, &node{class: "endpoint", place: placeStack, tier: k.tier, lines: []string{"interface endpoints"}})
+			g = b.addNode(vi, &node{class: "endpoint", place: placeStack, tier: k.tier, lines: []string{"interface endpoints"}})
 			ifGroups[k] = g
 		}
 		g.addrs = append(g.addrs, e.Addr)
 		g.addrs = append(g.addrs, e.ENIs...)
-		for _, a := range append([]model.Address{e.Addr}, e.ENIs...) {
-			if _, ok := s.nodeOf[a]; !ok && !a.IsZero() {
-				s.nodeOf[a] = g
-			}
+		for _, a := range append([]model.ResourceRef{e.Addr}, e.ENIs...) {
+			b.link(a, g)
 		}
 		g.lines = append(g.lines, shorten(svc, 30))
 		for _, sg := range e.SecurityGroups {
@@ -373,25 +447,32 @@ func buildScene(n *model.Network) *scene {
 			}
 		}
 	}
-	for _, f := range n.Firewalls {
-		vi := vpcFor(f.VPC, f.Subnets...)
-		add(vi, &node{addrs: []model.Address{f.Addr}, class: "firewall", lines: []string{"network firewall", plural(len(f.Rules), "rule")},
-			place: placeStack, tier: tierOfSubnets(vi, f.Subnets, model.Public)})
+}
+
+func (b *sceneBuilder) firewalls() {
+	for _, f := range b.n.Firewalls {
+		vi := b.vpcFor(f.VPC, f.Subnets...)
+		b.addNode(vi, &node{addrs: []model.ResourceRef{f.Addr}, class: "firewall", lines: []string{"network firewall", plural(len(f.Rules), "rule")},
+			place: placeStack, tier: b.tierOfSubnets(f.Subnets, model.Public)})
 	}
-	// Imported instances sit in the subnet of their first interface; moat's
-	// own NAT instances are drawn above, so skip instances already drawn.
-	eniSGs := map[model.Address][]model.Address{}
-	eniSubnet := map[model.Address]model.Address{}
-	for _, e := range n.ENIs {
+}
+
+// instances adds imported instances, each in the subnet of its first
+// interface; moat's own NAT instances are drawn already, so it skips
+// instances drawn.
+func (b *sceneBuilder) instances() {
+	eniSGs := map[model.ResourceRef][]model.ResourceRef{}
+	eniSubnet := map[model.ResourceRef]model.ResourceRef{}
+	for _, e := range b.n.ENIs {
 		eniSGs[e.Addr] = e.SecurityGroups
 		eniSubnet[e.Addr] = e.Subnet
 	}
-	for _, in := range n.Instances {
-		if _, drawn := s.nodeOf[in.Addr]; drawn {
+	for _, in := range b.n.Instances {
+		if _, drawn := b.nodeOf[in.Addr]; drawn {
 			continue
 		}
-		var subnet model.Address
-		var sgs []model.Address
+		var subnet model.ResourceRef
+		var sgs []model.ResourceRef
 		for _, e := range in.ENIs {
 			if subnet.IsZero() {
 				subnet = eniSubnet[e]
@@ -409,39 +490,31 @@ func buildScene(n *model.Network) *scene {
 		if in.ID != "" {
 			lines = append(lines, shorten(in.ID, 28))
 		}
-		vi := vpcFor("", subnet)
-		nd := add(vi, &node{addrs: append([]model.Address{in.Addr}, in.ENIs...), class: "instance", lines: lines, sgs: sgs})
-		cellOrStack(nd, vi, subnet, model.Private)
+		vi := b.vpcFor("", subnet)
+		nd := b.addNode(vi, &node{addrs: append([]model.ResourceRef{in.Addr}, in.ENIs...), class: "instance", lines: lines, sgs: sgs})
+		b.cellOrStack(nd, vi, subnet, model.Private)
 	}
-	// ENIs point at their owner so a path naming an interface lights up
-	// the thing it belongs to.
-	for _, e := range n.ENIs {
-		if nd, ok := s.nodeOf[e.Owner]; ok {
-			if _, seen := s.nodeOf[e.Addr]; !seen {
-				s.nodeOf[e.Addr] = nd
-			}
-		}
-	}
+}
 
-	// Joins: Transit Gateways and peering connections sit below the VPCs.
-	for _, t := range n.TransitGateways {
+// transitGateways adds each Transit Gateway with an arrow to every VPC
+// attached; other attachments are listed in its box.
+func (b *sceneBuilder) transitGateways() {
+	for _, t := range b.n.TransitGateways {
 		lines := []string{"Transit Gateway", shorten(string(t.Addr), 28)}
 		if t.ID != "" {
 			lines[1] = shorten(t.ID, 28)
 		}
-		jn := add(-1, &node{addrs: []model.Address{t.Addr}, class: "tgw", lines: lines})
-		s.joins = append(s.joins, jn)
+		jn := b.addNode(-1, &node{addrs: []model.ResourceRef{t.Addr}, class: "tgw", lines: lines})
+		b.joins = append(b.joins, jn)
 		var others []string
-		for _, at := range n.TGWAttachments {
+		for _, at := range b.n.TGWAttachments {
 			if at.TGW != t.Addr {
 				continue
 			}
 			if at.Kind == model.TGWAttachVPC || (at.Kind == "" && !at.VPC.IsZero()) {
-				vi := vpcFor(at.VPC, at.Subnets...)
-				s.edges = append(s.edges, edge{from: jn.id, to: s.vpcs[vi].id, kind: edgeJoin, label: "attachment"})
-				if _, ok := s.nodeOf[at.Addr]; !ok && !at.Addr.IsZero() {
-					s.nodeOf[at.Addr] = jn
-				}
+				vi := b.vpcFor(at.VPC, at.Subnets...)
+				b.edges = append(b.edges, edge{from: jn.id, to: b.vpcs[vi].id, kind: edgeJoin, label: "attachment"})
+				b.link(at.Addr, jn)
 				continue
 			}
 			others = append(others, string(at.Kind))
@@ -450,26 +523,24 @@ func buildScene(n *model.Network) *scene {
 			jn.lines = append(jn.lines, wrap([]string{"+ " + strings.Join(others, ", ")}, 28)...)
 		}
 	}
-	for _, p := range n.PeeringConnections {
+}
+
+func (b *sceneBuilder) peerings() {
+	for _, p := range b.n.PeeringConnections {
 		state := "peering"
 		if !p.Active {
 			state = "peering (inactive)"
 		}
-		jn := add(-1, &node{addrs: []model.Address{p.Addr}, class: "pcx", lines: []string{state, shorten(string(p.Addr), 28)}})
-		s.joins = append(s.joins, jn)
-		for _, v := range []model.Address{p.Requester, p.Accepter} {
+		jn := b.addNode(-1, &node{addrs: []model.ResourceRef{p.Addr}, class: "pcx", lines: []string{state, shorten(string(p.Addr), 28)}})
+		b.joins = append(b.joins, jn)
+		for _, v := range []model.ResourceRef{p.Requester, p.Accepter} {
 			if v.IsZero() {
 				continue
 			}
-			vi := vpcFor(v)
-			s.edges = append(s.edges, edge{from: jn.id, to: s.vpcs[vi].id, kind: edgeJoin})
+			vi := b.vpcFor(v)
+			b.edges = append(b.edges, edge{from: jn.id, to: b.vpcs[vi].id, kind: edgeJoin})
 		}
 	}
-
-	s.flows(n)
-	s.crossFlows(n) // crossvpc.go
-	s.routes(n, routeTable)
-	return s
 }
 
 func (v *vpcScene) has(sn *subnetNode) bool { return slices.Contains(v.subnets, sn) }
@@ -479,7 +550,7 @@ func (v *vpcScene) has(sn *subnetNode) bool { return slices.Contains(v.subnets, 
 // ingress from outside every VPC (or an internet-facing front end's
 // listeners) is an arrow from the internet.
 func (s *scene) flows(n *model.Network) {
-	bySG := map[model.Address][]*node{}
+	bySG := map[model.ResourceRef][]*node{}
 	var all []*node
 	for _, vs := range s.vpcs {
 		for _, nd := range vs.nodes {
@@ -577,7 +648,7 @@ func (s *scene) flows(n *model.Network) {
 			continue
 		}
 		if vs.inet == nil {
-			vs.inet = &node{id: "inet" + itoa(nd.vpc), addrs: []model.Address{Internet}, class: "internet", lines: []string{"Internet"}, vpc: nd.vpc}
+			vs.inet = &node{id: "inet" + itoa(nd.vpc), addrs: []model.ResourceRef{Internet}, class: "internet", lines: []string{"Internet"}, vpc: nd.vpc}
 			s.byID[vs.inet.id] = vs.inet
 		}
 		label := strings.Join(fromInternet, ", ")

@@ -222,7 +222,7 @@ func writeArrow(b *bytes.Buffer, a Arrow) {
 	fmt.Fprintf(b, `<path class="%s" d="%s"%s/>`+"\n", cls, d.String(), end)
 }
 
-func joinAddrs(as []model.Address) string {
+func joinAddrs(as []model.ResourceRef) string {
 	var b bytes.Buffer
 	for i, a := range as {
 		if i > 0 {

@@ -4,21 +4,21 @@ import (
 	"strings"
 )
 
-// Address names a resource inside a Network, e.g. "subnet/private/use1-az2",
+// ResourceRef names a resource inside a Network, e.g. "subnet/private/use1-az2",
 // "sg/db" or "rtb/public". The first segment is the resource kind. The zero
-// Address means "none".
-type Address string
+// ResourceRef means "none".
+type ResourceRef string
 
-// Addr joins parts with "/" into an Address: Addr("subnet", "private", "use1-az1").
-func Addr(parts ...string) Address { return Address(strings.Join(parts, "/")) }
+// JoinRef joins parts with "/" into a ResourceRef: JoinRef("subnet", "private", "use1-az1").
+func JoinRef(parts ...string) ResourceRef { return ResourceRef(strings.Join(parts, "/")) }
 
 // Kind returns the first segment, e.g. "subnet".
-func (a Address) Kind() string {
+func (a ResourceRef) Kind() string {
 	k, _, _ := strings.Cut(string(a), "/")
 	return k
 }
 
-// IsZero reports whether a is the empty address.
-func (a Address) IsZero() bool { return a == "" }
+// IsZero reports whether a is the empty reference.
+func (a ResourceRef) IsZero() bool { return a == "" }
 
-func (a Address) String() string { return string(a) }
+func (a ResourceRef) String() string { return string(a) }

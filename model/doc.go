@@ -3,8 +3,9 @@
 // describe-* JSON) compiles into a Network; every output (templates,
 // reachability answers, costs, diagrams, the twin) reads from one.
 //
-// Resources refer to each other by Address, a stable, human-readable name
-// such as "subnet/private/use1-az2". The address is the source of the
+// Resources refer to each other by ResourceRef, a stable, human-readable name
+// such as "subnet/private/use1-az2" (a name, never an IP address: those are
+// netip.Addr). The reference is the source of the
 // CloudFormation logical ID, the diagram node id and the name used in
 // explanations.
 //

@@ -8,16 +8,16 @@ package model
 // lives outside the VPC; it reaches the origin from the AWS-managed
 // origin-facing prefix list.
 type CDN struct {
-	Addr    Address
-	Origin  Address  // the load balancer it forwards to
-	Aliases []string // host names the distribution answers for
+	Addr    ResourceRef
+	Origin  ResourceRef // the load balancer it forwards to
+	Aliases []string    // host names the distribution answers for
 	// Certificate is the viewer certificate (CloudFront takes one).
 	Certificate Certificate
 	// ForwardHeaders are the viewer headers the origin receives, through
 	// an origin request policy. Host is always among them, so the origin
 	// serves (and CloudFront validates) the certificate of the host name.
 	ForwardHeaders []string
-	WebACL         Address // zero without WAF
+	WebACL         ResourceRef // zero without WAF
 }
 
 // CloudFrontPrefixList is the AWS-managed prefix list of CloudFront's
@@ -36,9 +36,9 @@ const (
 // WebACL is an AWS WAF web ACL: AWS managed rule groups and a rate-based
 // rule, allowing what no rule blocks.
 type WebACL struct {
-	Addr     Address
+	Addr     ResourceRef
 	Scope    WAFScope
-	Protects Address // the load balancer or distribution
+	Protects ResourceRef // the load balancer or distribution
 	// ManagedRuleGroups are AWS managed rule group names, in priority order.
 	ManagedRuleGroups []string
 	// RateLimit is the most requests one IP address may send in five
@@ -49,10 +49,10 @@ type WebACL struct {
 // AliasRecord is a Route 53 alias A record pointing a host name at a load
 // balancer, distribution or API custom domain.
 type AliasRecord struct {
-	Addr   Address
+	Addr   ResourceRef
 	Zone   string // hosted zone ID
 	Name   string
-	Target Address
+	Target ResourceRef
 }
 
 // APISettings are an API Gateway HTTP API's stage settings.
@@ -62,15 +62,15 @@ type APISettings struct {
 	ThrottleRate  int
 	ThrottleBurst int
 	// Integration is the internal load balancer the VPC Link reaches.
-	Integration Address
+	Integration ResourceRef
 }
 
 // FileSystem is an encrypted EFS file system with one mount target per
 // zone.
 type FileSystem struct {
-	Addr          Address
-	VPC           Address
-	Subnets       []Address // one mount target per subnet
-	SecurityGroup Address
+	Addr          ResourceRef
+	VPC           ResourceRef
+	Subnets       []ResourceRef // one mount target per subnet
+	SecurityGroup ResourceRef
 	Encrypted     bool
 }

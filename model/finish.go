@@ -17,8 +17,8 @@ import (
 // an entry of a describe-route-tables / describe-network-acls Associations
 // list.
 type Claim struct {
-	Subnet Address
-	By     Address // the route table or network ACL
+	Subnet ResourceRef
+	By     ResourceRef // the route table or network ACL
 	At     diag.Range
 }
 
@@ -33,7 +33,7 @@ type Input struct {
 	RouteTableClaims, ACLClaims []Claim
 	// Where places a resource in the input for a diagnostic about it; nil
 	// places nothing.
-	Where func(Address) diag.Range
+	Where func(ResourceRef) diag.Range
 	// ByAddress orders the resource lists by address, as the importers
 	// want; a compiled design keeps its own order (zones, then tiers).
 	ByAddress bool
@@ -59,7 +59,7 @@ func Finish(in Input) (*Network, diag.List) {
 	}
 	where := in.Where
 	if where == nil {
-		where = func(Address) diag.Range { return diag.Range{} }
+		where = func(ResourceRef) diag.Range { return diag.Range{} }
 	}
 	if in.ByAddress {
 		sortByAddress(n)
@@ -68,10 +68,10 @@ func Finish(in Input) (*Network, diag.List) {
 	f.duplicates()
 	x := newIndex(n)
 	f.x = x
-	f.associate(in.RouteTableClaims, "route table", func(s *Subnet) *Address { return &s.RouteTable },
-		func(a Address) bool { return x.rts[a] != nil }, x.mainRT)
-	f.associate(in.ACLClaims, "network ACL", func(s *Subnet) *Address { return &s.NACL },
-		func(a Address) bool { return x.acls[a] != nil }, x.defACL)
+	f.associate(in.RouteTableClaims, "route table", func(s *Subnet) *ResourceRef { return &s.RouteTable },
+		func(a ResourceRef) bool { return x.rts[a] != nil }, x.mainRT)
+	f.associate(in.ACLClaims, "network ACL", func(s *Subnet) *ResourceRef { return &s.NACL },
+		func(a ResourceRef) bool { return x.acls[a] != nil }, x.defACL)
 	f.dangling()
 	f.addresses()
 	x.derive(n)
@@ -86,7 +86,7 @@ func Finish(in Input) (*Network, diag.List) {
 type finisher struct {
 	n     *Network
 	x     *index
-	where func(Address) diag.Range
+	where func(ResourceRef) diag.Range
 	d     *diag.List
 	hint  string
 }
@@ -103,9 +103,9 @@ func (f *finisher) duplicates() {
 		if _, ok := fv.Type().Elem().FieldByName("Addr"); !ok {
 			continue
 		}
-		seen := map[Address]bool{}
+		seen := map[ResourceRef]bool{}
 		for j := range fv.Len() {
-			a, ok := fv.Index(j).FieldByName("Addr").Interface().(Address)
+			a, ok := fv.Index(j).FieldByName("Addr").Interface().(ResourceRef)
 			if !ok || a.IsZero() {
 				continue
 			}
@@ -120,8 +120,8 @@ func (f *finisher) duplicates() {
 // associate settles each subnet's route table (or ACL): its own field and
 // the claims must agree; a subnet claimed by none gets its VPC's implicit
 // one.
-func (f *finisher) associate(claims []Claim, what string, field func(*Subnet) *Address, known func(Address) bool, implicit map[Address]Address) {
-	by := map[Address][]Claim{}
+func (f *finisher) associate(claims []Claim, what string, field func(*Subnet) *ResourceRef, known func(ResourceRef) bool, implicit map[ResourceRef]ResourceRef) {
+	by := map[ResourceRef][]Claim{}
 	for _, c := range claims {
 		if c.Subnet.IsZero() || c.By.IsZero() {
 			continue
@@ -167,19 +167,19 @@ func (f *finisher) associate(claims []Claim, what string, field func(*Subnet) *A
 // analysis cannot place traffic there, nor know what a group allows.
 func (f *finisher) dangling() {
 	missing := map[string][]string{}
-	vpc := func(a Address) {
+	vpc := func(a ResourceRef) {
 		if !a.IsZero() && f.x.vpcs[a] == nil {
 			missing["VPCs"] = append(missing["VPCs"], string(a))
 		}
 	}
-	subnets := func(as ...Address) {
+	subnets := func(as ...ResourceRef) {
 		for _, a := range as {
 			if !a.IsZero() && f.x.subnets[a] == nil {
 				missing["subnets"] = append(missing["subnets"], string(a))
 			}
 		}
 	}
-	groups := func(as []Address) {
+	groups := func(as []ResourceRef) {
 		for _, a := range as {
 			if !a.IsZero() && f.x.sgs[a] == nil {
 				missing["security groups"] = append(missing["security groups"], string(a))
@@ -226,7 +226,7 @@ func (f *finisher) addresses() {
 		}
 		f.d.Errorf(f.where(s.Addr), "a subnet's block lies inside one of its VPC's blocks", "subnet %s %s is outside VPC %s %s", s.Addr, s.CIDR, v.Addr, v.blocks())
 	}
-	owner := map[vpcIP]Address{}
+	owner := map[vpcIP]ResourceRef{}
 	for _, e := range f.n.ENIs {
 		s := f.x.subnets[e.Subnet]
 		if s == nil {
@@ -272,7 +272,7 @@ func (e *ENI) privateIPs() []netip.Addr {
 }
 
 type vpcIP struct {
-	vpc Address
+	vpc ResourceRef
 	ip  netip.Addr
 }
 
@@ -282,24 +282,24 @@ type index struct {
 	// lists are the lists indexed, as they were (same backing arrays).
 	lists indexed
 
-	vpcs    map[Address]*VPC
-	subnets map[Address]*Subnet
-	rts     map[Address]*RouteTable
-	acls    map[Address]*NetworkACL
-	sgs     map[Address]*SecurityGroup
-	enis    map[Address]*ENI
-	lbs     map[Address]*LoadBalancer
-	mainRT  map[Address]Address // VPC -> its main route table
-	defACL  map[Address]Address // VPC -> its default ACL
+	vpcs    map[ResourceRef]*VPC
+	subnets map[ResourceRef]*Subnet
+	rts     map[ResourceRef]*RouteTable
+	acls    map[ResourceRef]*NetworkACL
+	sgs     map[ResourceRef]*SecurityGroup
+	enis    map[ResourceRef]*ENI
+	lbs     map[ResourceRef]*LoadBalancer
+	mainRT  map[ResourceRef]ResourceRef // VPC -> its main route table
+	defACL  map[ResourceRef]ResourceRef // VPC -> its default ACL
 
 	// derived after association
-	rtSubnets  map[Address][]Address
-	aclSubnets map[Address][]Address
+	rtSubnets  map[ResourceRef][]ResourceRef
+	aclSubnets map[ResourceRef][]ResourceRef
 	ips        map[vpcIP]*ENI
 }
 
-func byAddr[T any](s []T, addr func(*T) Address) map[Address]*T {
-	m := make(map[Address]*T, len(s))
+func byAddr[T any](s []T, addr func(*T) ResourceRef) map[ResourceRef]*T {
+	m := make(map[ResourceRef]*T, len(s))
 	for i := range s {
 		if a := addr(&s[i]); !a.IsZero() {
 			if _, dup := m[a]; !dup {
@@ -312,15 +312,15 @@ func byAddr[T any](s []T, addr func(*T) Address) map[Address]*T {
 
 func newIndex(n *Network) *index {
 	x := &index{
-		vpcs:    byAddr(n.VPCs, func(v *VPC) Address { return v.Addr }),
-		subnets: byAddr(n.Subnets, func(v *Subnet) Address { return v.Addr }),
-		rts:     byAddr(n.RouteTables, func(v *RouteTable) Address { return v.Addr }),
-		acls:    byAddr(n.NetworkACLs, func(v *NetworkACL) Address { return v.Addr }),
-		sgs:     byAddr(n.SecurityGroups, func(v *SecurityGroup) Address { return v.Addr }),
-		enis:    byAddr(n.ENIs, func(v *ENI) Address { return v.Addr }),
-		lbs:     byAddr(n.LoadBalancers, func(v *LoadBalancer) Address { return v.Addr }),
-		mainRT:  map[Address]Address{},
-		defACL:  map[Address]Address{},
+		vpcs:    byAddr(n.VPCs, func(v *VPC) ResourceRef { return v.Addr }),
+		subnets: byAddr(n.Subnets, func(v *Subnet) ResourceRef { return v.Addr }),
+		rts:     byAddr(n.RouteTables, func(v *RouteTable) ResourceRef { return v.Addr }),
+		acls:    byAddr(n.NetworkACLs, func(v *NetworkACL) ResourceRef { return v.Addr }),
+		sgs:     byAddr(n.SecurityGroups, func(v *SecurityGroup) ResourceRef { return v.Addr }),
+		enis:    byAddr(n.ENIs, func(v *ENI) ResourceRef { return v.Addr }),
+		lbs:     byAddr(n.LoadBalancers, func(v *LoadBalancer) ResourceRef { return v.Addr }),
+		mainRT:  map[ResourceRef]ResourceRef{},
+		defACL:  map[ResourceRef]ResourceRef{},
 	}
 	for _, rt := range n.RouteTables {
 		if _, ok := x.mainRT[rt.VPC]; rt.Main && !ok {
@@ -337,7 +337,7 @@ func newIndex(n *Network) *index {
 }
 
 func (x *index) derive(n *Network) {
-	x.rtSubnets, x.aclSubnets, x.ips = map[Address][]Address{}, map[Address][]Address{}, map[vpcIP]*ENI{}
+	x.rtSubnets, x.aclSubnets, x.ips = map[ResourceRef][]ResourceRef{}, map[ResourceRef][]ResourceRef{}, map[vpcIP]*ENI{}
 	for _, s := range n.Subnets {
 		if !s.RouteTable.IsZero() {
 			x.rtSubnets[s.RouteTable] = append(x.rtSubnets[s.RouteTable], s.Addr)
@@ -401,12 +401,12 @@ func (n *Network) Finished() bool { return n.idx() != nil }
 // and names none, its VPC's main table (implicit then true). It returns
 // nil when the table is not in the network.
 func (n *Network) RouteTableOf(s *Subnet) (rt *RouteTable, implicit bool) {
-	return resolve(s.RouteTable, func() Address { return n.mainRouteTable(s.VPC) }, n.RouteTable)
+	return resolve(s.RouteTable, func() ResourceRef { return n.mainRouteTable(s.VPC) }, n.RouteTable)
 }
 
 // resolve looks up the table a subnet names, or when it names none the
 // one implicit gives.
-func resolve[T any](named Address, implicit func() Address, get func(Address) (*T, bool)) (*T, bool) {
+func resolve[T any](named ResourceRef, implicit func() ResourceRef, get func(ResourceRef) (*T, bool)) (*T, bool) {
 	a, imp := named, false
 	if a.IsZero() {
 		a, imp = implicit(), true
@@ -425,22 +425,22 @@ func resolve[T any](named Address, implicit func() Address, get func(Address) (*
 // route table: an unfinished network's subnet that names none has its
 // VPC's default ACL (implicit true).
 func (n *Network) ACLOf(s *Subnet) (acl *NetworkACL, implicit bool) {
-	return resolve(s.NACL, func() Address { return n.defaultACL(s.VPC) }, n.NetworkACL)
+	return resolve(s.NACL, func() ResourceRef { return n.defaultACL(s.VPC) }, n.NetworkACL)
 }
 
-func (n *Network) mainRouteTable(vpc Address) Address {
-	return implicitIn(n, func(x *index) map[Address]Address { return x.mainRT }, vpc, n.RouteTables,
-		func(r *RouteTable) (Address, bool) { return r.Addr, r.VPC == vpc && r.Main })
+func (n *Network) mainRouteTable(vpc ResourceRef) ResourceRef {
+	return implicitIn(n, func(x *index) map[ResourceRef]ResourceRef { return x.mainRT }, vpc, n.RouteTables,
+		func(r *RouteTable) (ResourceRef, bool) { return r.Addr, r.VPC == vpc && r.Main })
 }
 
-func (n *Network) defaultACL(vpc Address) Address {
-	return implicitIn(n, func(x *index) map[Address]Address { return x.defACL }, vpc, n.NetworkACLs,
-		func(a *NetworkACL) (Address, bool) { return a.Addr, a.VPC == vpc && a.Default })
+func (n *Network) defaultACL(vpc ResourceRef) ResourceRef {
+	return implicitIn(n, func(x *index) map[ResourceRef]ResourceRef { return x.defACL }, vpc, n.NetworkACLs,
+		func(a *NetworkACL) (ResourceRef, bool) { return a.Addr, a.VPC == vpc && a.Default })
 }
 
 // implicitIn is the VPC's main table or default ACL: from the index, else
 // the first element of s that is.
-func implicitIn[T any](n *Network, m func(*index) map[Address]Address, vpc Address, s []T, is func(*T) (Address, bool)) Address {
+func implicitIn[T any](n *Network, m func(*index) map[ResourceRef]ResourceRef, vpc ResourceRef, s []T, is func(*T) (ResourceRef, bool)) ResourceRef {
 	if x := n.idx(); x != nil {
 		return m(x)[vpc]
 	}
@@ -481,8 +481,8 @@ func (n *Network) TierOf(s *Subnet) Tier {
 
 // RouteTableSubnets returns the subnets route table rt serves, in the
 // network's subnet order: the reverse of RouteTableOf.
-func (n *Network) RouteTableSubnets(rt Address) []Address {
-	return n.reverse(rt, func(x *index) map[Address][]Address { return x.rtSubnets }, func(s *Subnet) Address {
+func (n *Network) RouteTableSubnets(rt ResourceRef) []ResourceRef {
+	return n.reverse(rt, func(x *index) map[ResourceRef][]ResourceRef { return x.rtSubnets }, func(s *Subnet) ResourceRef {
 		if t, _ := n.RouteTableOf(s); t != nil {
 			return t.Addr
 		}
@@ -492,8 +492,8 @@ func (n *Network) RouteTableSubnets(rt Address) []Address {
 
 // ACLSubnets returns the subnets network ACL acl guards, in the
 // network's subnet order: the reverse of ACLOf.
-func (n *Network) ACLSubnets(acl Address) []Address {
-	return n.reverse(acl, func(x *index) map[Address][]Address { return x.aclSubnets }, func(s *Subnet) Address {
+func (n *Network) ACLSubnets(acl ResourceRef) []ResourceRef {
+	return n.reverse(acl, func(x *index) map[ResourceRef][]ResourceRef { return x.aclSubnets }, func(s *Subnet) ResourceRef {
 		if a, _ := n.ACLOf(s); a != nil {
 			return a.Addr
 		}
@@ -503,11 +503,11 @@ func (n *Network) ACLSubnets(acl Address) []Address {
 
 // reverse lists the subnets whose resolved table (of) is a: from the
 // index's derived map, else by scanning.
-func (n *Network) reverse(a Address, derived func(*index) map[Address][]Address, of func(*Subnet) Address) []Address {
+func (n *Network) reverse(a ResourceRef, derived func(*index) map[ResourceRef][]ResourceRef, of func(*Subnet) ResourceRef) []ResourceRef {
 	if x := n.idx(); x != nil {
 		return slices.Clone(derived(x)[a])
 	}
-	var out []Address
+	var out []ResourceRef
 	for i := range n.Subnets {
 		if of(&n.Subnets[i]) == a {
 			out = append(out, n.Subnets[i].Addr)
@@ -519,7 +519,7 @@ func (n *Network) reverse(a Address, derived func(*index) map[Address][]Address,
 // InterfaceAt returns the interface holding private address ip in VPC
 // vpc. Address spaces overlap across VPCs and accounts (every default VPC
 // is 172.31.0.0/16), so an address names an interface only inside one VPC.
-func (n *Network) InterfaceAt(vpc Address, ip netip.Addr) (*ENI, bool) {
+func (n *Network) InterfaceAt(vpc ResourceRef, ip netip.Addr) (*ENI, bool) {
 	if x := n.idx(); x != nil {
 		e, ok := x.ips[vpcIP{vpc, ip}]
 		if !ok {
@@ -550,7 +550,7 @@ func sortByAddress(n *Network) {
 		if fv.Kind() != reflect.Slice || fv.Type().Elem().Kind() != reflect.Struct {
 			continue
 		}
-		if sf, ok := fv.Type().Elem().FieldByName("Addr"); !ok || sf.Type != reflect.TypeFor[Address]() {
+		if sf, ok := fv.Type().Elem().FieldByName("Addr"); !ok || sf.Type != reflect.TypeFor[ResourceRef]() {
 			continue
 		}
 		key := func(j int) string { return fv.Index(j).FieldByName("Addr").String() }

@@ -52,10 +52,10 @@ func TestFinishMakesImplicitAssociationsExplicit(t *testing.T) {
 	if rt, implicit := n.RouteTableOf(c); rt == nil || rt.Addr != "rtb/main" || implicit {
 		t.Errorf("RouteTableOf(subnet/c) = %v, %v: want rtb/main, stored", rt, implicit)
 	}
-	if got := n.RouteTableSubnets("rtb/main"); !slices.Equal(got, []Address{"subnet/c"}) {
+	if got := n.RouteTableSubnets("rtb/main"); !slices.Equal(got, []ResourceRef{"subnet/c"}) {
 		t.Errorf("RouteTableSubnets(rtb/main) = %v", got)
 	}
-	if got := n.ACLSubnets("nacl/default"); !slices.Equal(got, []Address{"subnet/a", "subnet/c"}) {
+	if got := n.ACLSubnets("nacl/default"); !slices.Equal(got, []ResourceRef{"subnet/a", "subnet/c"}) {
 		t.Errorf("ACLSubnets = %v", got)
 	}
 	if !n.Finished() {
@@ -64,7 +64,7 @@ func TestFinishMakesImplicitAssociationsExplicit(t *testing.T) {
 	// A network whose lists are replaced is scanned, not answered from a
 	// stale index.
 	n.Subnets = append(slices.Clone(n.Subnets), Subnet{Addr: "subnet/d", VPC: "vpc/v", RouteTable: "rtb/b"})
-	if n.Finished() || !slices.Equal(n.RouteTableSubnets("rtb/b"), []Address{"subnet/a", "subnet/d"}) {
+	if n.Finished() || !slices.Equal(n.RouteTableSubnets("rtb/b"), []ResourceRef{"subnet/a", "subnet/d"}) {
 		t.Errorf("after a change: finished %v, rtb/b serves %v", n.Finished(), n.RouteTableSubnets("rtb/b"))
 	}
 }
@@ -104,7 +104,7 @@ func TestFinishReportsConflictsAndDanglingReferences(t *testing.T) {
 			in.RouteTableClaims = []Claim{{Subnet: "subnet/a", By: "rtb/gone"}}
 		}, "warning: subnet subnet/a: route table rtb/gone is not in the input", false},
 		{"a missing security group", func(n *Network, in *Input) {
-			n.ENIs = []ENI{{Addr: "eni/x", Subnet: "subnet/a", SecurityGroups: []Address{"sg/gone"}}}
+			n.ENIs = []ENI{{Addr: "eni/x", Subnet: "subnet/a", SecurityGroups: []ResourceRef{"sg/gone"}}}
 		}, "warning: 1 referenced security groups are in no input: sg/gone", false},
 		{"duplicate addresses", func(n *Network, in *Input) {
 			n.RouteTables = append(n.RouteTables, RouteTable{Addr: "rtb/b"})
@@ -150,7 +150,7 @@ func TestInterfaceAtIsPerVPC(t *testing.T) {
 		ENIs: []ENI{{Addr: "eni/a", Subnet: "subnet/a", PrivateIP: ip}, {Addr: "eni/b", Subnet: "subnet/b", PrivateIP: ip}},
 	}
 	check := func(net *Network) {
-		for vpc, want := range map[Address]Address{"vpc/a": "eni/a", "vpc/b": "eni/b"} {
+		for vpc, want := range map[ResourceRef]ResourceRef{"vpc/a": "eni/a", "vpc/b": "eni/b"} {
 			if e, ok := net.InterfaceAt(vpc, ip); !ok || e.Addr != want {
 				t.Errorf("finished %v: InterfaceAt(%s, %s) = %v, want %s", net.Finished(), vpc, ip, e, want)
 			}

@@ -11,21 +11,21 @@ import "net/netip"
 
 // VPNGateway is a virtual private gateway (vgw-...) attached to a VPC.
 type VPNGateway struct {
-	Addr Address
+	Addr ResourceRef
 	ID   string
-	VPC  Address // zero when detached
+	VPC  ResourceRef // zero when detached
 	ASN  int
 }
 
 // VPNConnection is a Site-to-Site VPN connection on a virtual private
 // gateway or a Transit Gateway.
 type VPNConnection struct {
-	Addr Address
+	Addr ResourceRef
 	ID   string
-	VGW  Address // zero for a Transit Gateway VPN
-	TGW  Address
+	VGW  ResourceRef // zero for a Transit Gateway VPN
+	TGW  ResourceRef
 	// TGWAttachment is the Transit Gateway's attachment for the VPN.
-	TGWAttachment Address
+	TGWAttachment ResourceRef
 	// CustomerGateway is the customer gateway's id; CustomerIP its
 	// outside (internet-routable) address.
 	CustomerGateway string
@@ -42,10 +42,10 @@ type VPNConnection struct {
 // ends on a virtual private gateway (VGW) or a Direct Connect gateway
 // (DXGateway), a transit one on a Direct Connect gateway.
 type DXVirtualInterface struct {
-	Addr            Address
+	Addr            ResourceRef
 	ID              string
 	Type            string // private, transit, public
-	VGW             Address
+	VGW             ResourceRef
 	DXGateway       string
 	AmazonAddress   netip.Prefix
 	CustomerAddress netip.Prefix

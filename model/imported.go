@@ -9,7 +9,7 @@ import "net/netip"
 
 // TransitGateway is a regional router joining VPCs, VPNs and peers.
 type TransitGateway struct {
-	Addr    Address
+	Addr    ResourceRef
 	ID      string // tgw-...; empty for a compiled design
 	Account string
 	Region  string
@@ -30,15 +30,15 @@ const (
 // Transit Gateway. Traffic arriving on it is routed by its associated
 // route table.
 type TGWAttachment struct {
-	Addr          Address
+	Addr          ResourceRef
 	ID            string
-	TGW           Address
+	TGW           ResourceRef
 	Kind          TGWAttachmentKind
-	VPC           Address   // vpc attachments
-	Subnets       []Address // vpc attachments: the subnets holding its ENIs
-	ApplianceMode bool      // keep both directions of a flow in one zone
-	RouteTable    Address   // associated TGW route table; zero if none
-	PeerTGW       Address   // peering attachments
+	VPC           ResourceRef   // vpc attachments
+	Subnets       []ResourceRef // vpc attachments: the subnets holding its ENIs
+	ApplianceMode bool          // keep both directions of a flow in one zone
+	RouteTable    ResourceRef   // associated TGW route table; zero if none
+	PeerTGW       ResourceRef   // peering attachments
 	Account       string
 }
 
@@ -46,7 +46,7 @@ type TGWAttachment struct {
 // appear here; a blackhole route has no attachment.
 type TGWRoute struct {
 	Dest       netip.Prefix
-	Attachment Address
+	Attachment ResourceRef
 	Blackhole  bool
 	Propagated bool
 
@@ -58,28 +58,28 @@ type TGWRoute struct {
 // TGWRouteTable is a Transit Gateway route table with the attachments
 // associated with it and those propagating routes into it.
 type TGWRouteTable struct {
-	Addr         Address
+	Addr         ResourceRef
 	ID           string
-	TGW          Address
+	TGW          ResourceRef
 	Routes       []TGWRoute
-	Associations []Address
-	Propagations []Address
+	Associations []ResourceRef
+	Propagations []ResourceRef
 }
 
 // PeeringConnection joins two VPCs. It is not transitive: traffic may only
 // go from one peer VPC to the other, never onwards.
 type PeeringConnection struct {
-	Addr      Address
+	Addr      ResourceRef
 	ID        string
-	Requester Address // VPC
-	Accepter  Address // VPC
+	Requester ResourceRef // VPC
+	Accepter  ResourceRef // VPC
 	Active    bool
 }
 
 // PrefixList is a managed prefix list, AWS-managed (S3, DynamoDB,
 // CloudFront) or customer-managed.
 type PrefixList struct {
-	Addr    Address
+	Addr    ResourceRef
 	ID      string // pl-...
 	Name    string // e.g. com.amazonaws.us-east-1.s3
 	Entries []netip.Prefix
@@ -87,10 +87,10 @@ type PrefixList struct {
 
 // Instance is an EC2 instance and the interfaces attached to it.
 type Instance struct {
-	Addr Address
+	Addr ResourceRef
 	ID   string
 	Name string // Name tag, if any
-	ENIs []Address
+	ENIs []ResourceRef
 	// Role says what the instance is for when moat knows (nat, bastion,
 	// service); empty for imported instances.
 	Role InstanceRole
@@ -118,7 +118,7 @@ const (
 // Target is one registered target of a target group: an ENI (instance or
 // IP target inside the VPC) or a bare IP.
 type Target struct {
-	ENI     Address
+	ENI     ResourceRef
 	IP      netip.Addr
 	Port    int
 	Healthy bool
@@ -126,9 +126,9 @@ type Target struct {
 
 // TargetGroup is where a load balancer listener forwards.
 type TargetGroup struct {
-	Addr       Address
+	Addr       ResourceRef
 	ID         string // ARN for imports
-	VPC        Address
+	VPC        ResourceRef
 	Protocol   string // HTTP, HTTPS, TCP, TLS, UDP
 	Port       int
 	TargetType TargetType
@@ -166,9 +166,9 @@ type FirewallRule struct {
 // are evaluated in order (strict order); DefaultAction applies when none
 // matches (zero when unknown: an imported policy moat could not read).
 type Firewall struct {
-	Addr          Address
-	VPC           Address
-	Subnets       []Address
+	Addr          ResourceRef
+	VPC           ResourceRef
+	Subnets       []ResourceRef
 	Rules         []FirewallRule
 	DefaultAction FirewallAction
 	Logs          []FirewallLog // empty when it logs nowhere or it is unknown

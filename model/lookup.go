@@ -1,7 +1,7 @@
 package model
 
 // find returns a pointer to the element of s whose address is a.
-func find[T any](s []T, a Address, addr func(*T) Address) (*T, bool) {
+func find[T any](s []T, a ResourceRef, addr func(*T) ResourceRef) (*T, bool) {
 	for i := range s {
 		if addr(&s[i]) == a {
 			return &s[i], true
@@ -13,7 +13,7 @@ func find[T any](s []T, a Address, addr func(*T) Address) (*T, bool) {
 // lookup answers from the finished network's map m, else scans s. An
 // answer the map gives is checked: a list sorted in place since Finish
 // moves elements under the map, and is then scanned.
-func lookup[T any](n *Network, m func(*index) map[Address]*T, s []T, a Address, addr func(*T) Address) (*T, bool) {
+func lookup[T any](n *Network, m func(*index) map[ResourceRef]*T, s []T, a ResourceRef, addr func(*T) ResourceRef) (*T, bool) {
 	if x := n.idx(); x != nil {
 		p, ok := m(x)[a]
 		if !ok {
@@ -27,38 +27,38 @@ func lookup[T any](n *Network, m func(*index) map[Address]*T, s []T, a Address, 
 }
 
 // Subnet returns the subnet at a.
-func (n *Network) Subnet(a Address) (*Subnet, bool) {
-	return lookup(n, func(x *index) map[Address]*Subnet { return x.subnets }, n.Subnets, a, func(s *Subnet) Address { return s.Addr })
+func (n *Network) Subnet(a ResourceRef) (*Subnet, bool) {
+	return lookup(n, func(x *index) map[ResourceRef]*Subnet { return x.subnets }, n.Subnets, a, func(s *Subnet) ResourceRef { return s.Addr })
 }
 
 // RouteTable returns the route table at a.
-func (n *Network) RouteTable(a Address) (*RouteTable, bool) {
-	return lookup(n, func(x *index) map[Address]*RouteTable { return x.rts }, n.RouteTables, a, func(r *RouteTable) Address { return r.Addr })
+func (n *Network) RouteTable(a ResourceRef) (*RouteTable, bool) {
+	return lookup(n, func(x *index) map[ResourceRef]*RouteTable { return x.rts }, n.RouteTables, a, func(r *RouteTable) ResourceRef { return r.Addr })
 }
 
 // SecurityGroup returns the security group at a.
-func (n *Network) SecurityGroup(a Address) (*SecurityGroup, bool) {
-	return lookup(n, func(x *index) map[Address]*SecurityGroup { return x.sgs }, n.SecurityGroups, a, func(g *SecurityGroup) Address { return g.Addr })
+func (n *Network) SecurityGroup(a ResourceRef) (*SecurityGroup, bool) {
+	return lookup(n, func(x *index) map[ResourceRef]*SecurityGroup { return x.sgs }, n.SecurityGroups, a, func(g *SecurityGroup) ResourceRef { return g.Addr })
 }
 
 // NetworkACL returns the network ACL at a.
-func (n *Network) NetworkACL(a Address) (*NetworkACL, bool) {
-	return lookup(n, func(x *index) map[Address]*NetworkACL { return x.acls }, n.NetworkACLs, a, func(x *NetworkACL) Address { return x.Addr })
+func (n *Network) NetworkACL(a ResourceRef) (*NetworkACL, bool) {
+	return lookup(n, func(x *index) map[ResourceRef]*NetworkACL { return x.acls }, n.NetworkACLs, a, func(x *NetworkACL) ResourceRef { return x.Addr })
 }
 
 // ENI returns the network interface at a.
-func (n *Network) ENI(a Address) (*ENI, bool) {
-	return lookup(n, func(x *index) map[Address]*ENI { return x.enis }, n.ENIs, a, func(e *ENI) Address { return e.Addr })
+func (n *Network) ENI(a ResourceRef) (*ENI, bool) {
+	return lookup(n, func(x *index) map[ResourceRef]*ENI { return x.enis }, n.ENIs, a, func(e *ENI) ResourceRef { return e.Addr })
 }
 
 // VPC returns the VPC at a.
-func (n *Network) VPC(a Address) (*VPC, bool) {
-	return lookup(n, func(x *index) map[Address]*VPC { return x.vpcs }, n.VPCs, a, func(v *VPC) Address { return v.Addr })
+func (n *Network) VPC(a ResourceRef) (*VPC, bool) {
+	return lookup(n, func(x *index) map[ResourceRef]*VPC { return x.vpcs }, n.VPCs, a, func(v *VPC) ResourceRef { return v.Addr })
 }
 
 // LoadBalancer returns the load balancer (or API Gateway) at a.
-func (n *Network) LoadBalancer(a Address) (*LoadBalancer, bool) {
-	return lookup(n, func(x *index) map[Address]*LoadBalancer { return x.lbs }, n.LoadBalancers, a, func(l *LoadBalancer) Address { return l.Addr })
+func (n *Network) LoadBalancer(a ResourceRef) (*LoadBalancer, bool) {
+	return lookup(n, func(x *index) map[ResourceRef]*LoadBalancer { return x.lbs }, n.LoadBalancers, a, func(l *LoadBalancer) ResourceRef { return l.Addr })
 }
 
 // SubnetsOf returns the subnets of a tier, in zone order as stored.

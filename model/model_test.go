@@ -14,11 +14,11 @@ func TestUsableAddressesSubtractsAWSReserved(t *testing.T) {
 }
 
 func TestAddressAndPorts(t *testing.T) {
-	a := Addr("subnet", "private", "use1-az2")
+	a := JoinRef("subnet", "private", "use1-az2")
 	if a != "subnet/private/use1-az2" || a.Kind() != "subnet" || a.IsZero() {
 		t.Errorf("Addr = %q kind %q", a, a.Kind())
 	}
-	if Address("db").Kind() != "db" {
+	if ResourceRef("db").Kind() != "db" {
 		t.Error("single-segment kind")
 	}
 	if !AnyPort.Contains(0) || !AnyPort.Contains(65535) || Port(443).Contains(444) {

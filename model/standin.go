@@ -36,24 +36,24 @@ const FirstStandin = 10
 // neither.
 func (n *Network) AddWorkloadENIs() {
 	n.addDeployTimeIPv6()
-	owned := map[Address]bool{}
+	owned := map[ResourceRef]bool{}
 	taken := map[netip.Addr]bool{}
 	for _, e := range n.ENIs {
 		owned[e.Owner] = true
 		taken[e.PrivateIP] = true
 	}
-	next := map[Address]int{}
-	add := func(owner Address, name string, subnets []Address, groups []Address, public, v6 bool, desc string) []Address {
+	next := map[ResourceRef]int{}
+	add := func(owner ResourceRef, name string, subnets []ResourceRef, groups []ResourceRef, public, v6 bool, desc string) []ResourceRef {
 		if owned[owner] {
 			return nil
 		}
-		var out []Address
+		var out []ResourceRef
 		for _, sa := range subnets {
 			s, ok := n.Subnet(sa)
 			if !ok {
 				continue
 			}
-			a := Addr("eni", name, s.ZoneID)
+			a := JoinRef("eni", name, s.ZoneID)
 			if _, dup := n.ENI(a); dup {
 				continue
 			}
@@ -68,7 +68,7 @@ func (n *Network) AddWorkloadENIs() {
 			taken[ip] = true
 			eni := ENI{
 				Addr: a, Subnet: sa, PrivateIP: ip, HasPublicIP: public,
-				SecurityGroups: append([]Address(nil), groups...), SourceDestCheck: true,
+				SecurityGroups: append([]ResourceRef(nil), groups...), SourceDestCheck: true,
 				Owner: owner, Description: desc + "; " + StandinNote,
 			}
 			if v6 && ip.IsValid() {
@@ -94,10 +94,10 @@ func (n *Network) AddWorkloadENIs() {
 		lb.ENIs = add(lb.Addr, string(lb.Addr), lb.Subnets, lb.SecurityGroups, public, lb.DualStack, desc)
 	}
 	for _, s := range n.Services {
-		add(s.Addr, string(s.Addr), s.Subnets, []Address{s.SecurityGroup}, false, true, "service task interface")
+		add(s.Addr, string(s.Addr), s.Subnets, []ResourceRef{s.SecurityGroup}, false, true, "service task interface")
 	}
 	for _, d := range n.Databases {
-		add(d.Addr, string(d.Addr), d.Subnets, []Address{d.SecurityGroup}, false, false, "database interface")
+		add(d.Addr, string(d.Addr), d.Subnets, []ResourceRef{d.SecurityGroup}, false, false, "database interface")
 	}
 	perService := map[string]int{}
 	for _, e := range n.Endpoints {
@@ -139,7 +139,7 @@ func standinIP(p netip.Prefix, i int) netip.Addr {
 // network's order, below the workloads' ::a and up, as the IPv4 side
 // keeps .4-.9 for them.
 func (n *Network) addDeployTimeIPv6() {
-	next := map[Address]int{}
+	next := map[ResourceRef]int{}
 	for i := range n.ENIs {
 		e := &n.ENIs[i]
 		if e.PrivateIP.IsValid() || len(e.IPv6) > 0 {

@@ -79,7 +79,7 @@ type Zone struct {
 
 // VPC is one virtual private cloud.
 type VPC struct {
-	Addr Address
+	Addr ResourceRef
 	Name string
 	CIDR netip.Prefix
 	// SecondaryCIDRs are further IPv4 blocks associated with the VPC.
@@ -96,8 +96,8 @@ type VPC struct {
 
 // Subnet is a subnet in one zone.
 type Subnet struct {
-	Addr   Address
-	VPC    Address
+	Addr   ResourceRef
+	VPC    ResourceRef
 	Tier   Tier
 	ZoneID string
 	CIDR   netip.Prefix
@@ -109,8 +109,8 @@ type Subnet struct {
 	// ACL. Each relation is stored here only: Network.RouteTableSubnets
 	// and ACLSubnets derive the reverse, and Finish makes the VPC's main
 	// table and default ACL explicit for a subnet associated with none.
-	RouteTable Address
-	NACL       Address
+	RouteTable ResourceRef
+	NACL       ResourceRef
 	// MapPublicIP gives instances launched here a public IPv4 address.
 	MapPublicIP bool
 	// AssignIPv6 gives every network interface created here an IPv6
@@ -155,7 +155,7 @@ type Route struct {
 	Dest           netip.Prefix
 	DestPrefixList string
 	TargetKind     TargetKind
-	Target         Address // zero for local and blackhole
+	Target         ResourceRef // zero for local and blackhole
 	// Propagated marks a route moat added for a propagating virtual
 	// private gateway (a static VPN route the dump did not list).
 	Propagated bool
@@ -175,34 +175,34 @@ const RouteOriginPropagated = "EnableVgwRoutePropagation"
 // RouteTable is a route table; Network.RouteTableSubnets lists the
 // subnets it serves.
 type RouteTable struct {
-	Addr   Address
-	VPC    Address
+	Addr   ResourceRef
+	VPC    ResourceRef
 	Main   bool
 	Routes []Route
 	Tags   []Tag
 	// PropagatingVGWs are the virtual private gateways that propagate
 	// routes into the table.
-	PropagatingVGWs []Address
+	PropagatingVGWs []ResourceRef
 }
 
 // InternetGateway attaches a VPC to the internet.
 type InternetGateway struct {
-	Addr Address
-	VPC  Address
+	Addr ResourceRef
+	VPC  ResourceRef
 }
 
 // EgressOnlyInternetGateway lets IPv6 traffic out but not in.
 type EgressOnlyInternetGateway struct {
-	Addr Address
-	VPC  Address
+	Addr ResourceRef
+	VPC  ResourceRef
 }
 
 // NATGateway is an AWS-managed NAT. A zonal gateway sits in one public
 // subnet; a regional one (Regional set, Subnet zero) spans Zones.
 type NATGateway struct {
-	Addr     Address
-	VPC      Address
-	Subnet   Address
+	Addr     ResourceRef
+	VPC      ResourceRef
+	Subnet   ResourceRef
 	Regional bool
 	Zones    []string // AZ IDs a regional gateway serves
 	// PublicIPs is how many Elastic IPs the gateway holds (one per zone for
@@ -212,7 +212,7 @@ type NATGateway struct {
 	// private address).
 	Private bool
 	// ENI is the gateway's interface when known (imports).
-	ENI Address
+	ENI ResourceRef
 	ID  string
 }
 
@@ -220,27 +220,27 @@ type NATGateway struct {
 // instance that attaches a fixed ENI at boot, so routes that point at the
 // ENI survive a replacement.
 type NATInstance struct {
-	Addr          Address
-	VPC           Address
-	Subnet        Address      // public subnet it lives in
-	ENI           Address      // fixed interface; private routes point here
+	Addr          ResourceRef
+	VPC           ResourceRef
+	Subnet        ResourceRef  // public subnet it lives in
+	ENI           ResourceRef  // fixed interface; private routes point here
 	InstanceType  string       // e.g. "t4g.nano"
 	Architecture  Architecture // the instance type's; picks the image
-	SecurityGroup Address
-	Serves        []string // AZ IDs whose private route tables use it
-	Notify        Address  // topic its auto-scaling group reports to; empty: none
+	SecurityGroup ResourceRef
+	Serves        []string    // AZ IDs whose private route tables use it
+	Notify        ResourceRef // topic its auto-scaling group reports to; empty: none
 }
 
 // ENI is an elastic network interface.
 type ENI struct {
-	Addr            Address
-	Subnet          Address
+	Addr            ResourceRef
+	Subnet          ResourceRef
 	PrivateIP       netip.Addr // zero when AWS assigns it at deploy
 	PublicIP        netip.Addr // zero when none or not yet known
 	HasPublicIP     bool       // an Elastic or auto-assigned public IPv4 exists
-	SecurityGroups  []Address
+	SecurityGroups  []ResourceRef
 	SourceDestCheck bool
-	Owner           Address // resource that uses the interface
+	Owner           ResourceRef // resource that uses the interface
 	Description     string
 	Type            string // AWS InterfaceType for imports: interface, nat_gateway, vpc_endpoint, ...
 	// ID is the AWS id (eni-...) for imported interfaces.
@@ -264,7 +264,7 @@ const (
 type Peer struct {
 	Kind       PeerKind
 	CIDR       netip.Prefix
-	Group      Address
+	Group      ResourceRef
 	PrefixList string // an id (pl-...) or an AWS-managed name
 }
 
@@ -289,8 +289,8 @@ type SGRule struct {
 // SecurityGroup is a stateful, allow-only filter on ENIs. Egress is the
 // exact list of egress rules: an empty list allows no egress.
 type SecurityGroup struct {
-	Addr        Address
-	VPC         Address
+	Addr        ResourceRef
+	VPC         ResourceRef
 	Name        string
 	Description string
 	Ingress     []SGRule
@@ -321,8 +321,8 @@ type NACLEntry struct {
 // number order and the first match wins, ending in an implicit deny.
 // Network.ACLSubnets lists the subnets it guards.
 type NetworkACL struct {
-	Addr    Address
-	VPC     Address
+	Addr    ResourceRef
+	VPC     ResourceRef
 	Default bool
 	Entries []NACLEntry
 	Tags    []Tag
@@ -339,23 +339,23 @@ const (
 // Endpoint is a VPC endpoint. Service is the short name ("s3", "ecr.api");
 // ServiceName is AWS's full name ("com.amazonaws.us-east-1.s3").
 type Endpoint struct {
-	Addr           Address
-	VPC            Address
+	Addr           ResourceRef
+	VPC            ResourceRef
 	Type           EndpointType
 	Service        string
 	ServiceName    string
-	RouteTables    []Address // gateway endpoints
-	Subnets        []Address // interface endpoints: one per zone
-	SecurityGroups []Address
+	RouteTables    []ResourceRef // gateway endpoints
+	Subnets        []ResourceRef // interface endpoints: one per zone
+	SecurityGroups []ResourceRef
 	PrivateDNS     bool
-	ENIs           []Address // interface endpoints' interfaces, when known
+	ENIs           []ResourceRef // interface endpoints' interfaces, when known
 	ID             string
 }
 
 // FlowLog captures a VPC's traffic metadata.
 type FlowLog struct {
-	Addr          Address
-	VPC           Address
+	Addr          ResourceRef
+	VPC           ResourceRef
 	TrafficType   string // ALL, ACCEPT or REJECT
 	Destination   string // "cloud-watch-logs"
 	LogGroup      string
@@ -383,7 +383,7 @@ type Listener struct {
 	Hosts []string
 	// TargetGroup is where the listener forwards (imports; a compiled
 	// design forwards to LoadBalancer.Targets).
-	TargetGroup Address
+	TargetGroup ResourceRef
 }
 
 // Certificate is a TLS certificate served by a listener. ARN is empty when
@@ -400,21 +400,21 @@ type Certificate struct {
 
 // LoadBalancer is an ALB or NLB, or the VPC Link side of an API Gateway.
 type LoadBalancer struct {
-	Addr           Address
-	VPC            Address
+	Addr           ResourceRef
+	VPC            ResourceRef
 	Kind           LBKind
 	InternetFacing bool
-	Subnets        []Address
-	SecurityGroups []Address
+	Subnets        []ResourceRef
+	SecurityGroups []ResourceRef
 	Listeners      []Listener
 	// Allowed is who may reach the listeners (0.0.0.0/0 for a public LB).
 	Allowed []netip.Prefix
 	// Targets is the service the load balancer forwards to.
-	Targets    Address
+	Targets    ResourceRef
 	TargetPort int
 	// ENIs are the load balancer's own interfaces, one per subnet, when
 	// known (imports).
-	ENIs []Address
+	ENIs []ResourceRef
 	ID   string
 	// DualStack is IpAddressType dualstack: the load balancer answers on
 	// IPv6 as well as IPv4, from subnets that have an IPv6 /64.
@@ -443,13 +443,13 @@ func (lb LoadBalancer) WritesAccessLogs() bool {
 
 // Service is the application workload.
 type Service struct {
-	Addr          Address
-	VPC           Address
+	Addr          ResourceRef
+	VPC           ResourceRef
 	Name          string
 	Kind          ServiceKind
 	Port          int
-	Subnets       []Address
-	SecurityGroup Address
+	Subnets       []ResourceRef
+	SecurityGroup ResourceRef
 	// Sizing: task CPU units and memory MiB (ECS), how many tasks or
 	// nodes, and the instance type of ecs-ec2 hosts or EKS nodes.
 	CPU, Memory, DesiredCount int
@@ -460,10 +460,10 @@ type Service struct {
 	Architecture Architecture
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
-	FileSystem     Address // EFS the service mounts; zero if none
+	FileSystem     ResourceRef // EFS the service mounts; zero if none
 	// Notify is the topic its EC2 hosts' auto-scaling group reports to
 	// (ecs-ec2); empty: none.
-	Notify Address
+	Notify ResourceRef
 
 	// AssignPublicIP is an awsvpc service's AssignPublicIp: ENABLED gives
 	// each task's interface a public IP; the default is DISABLED
@@ -473,13 +473,13 @@ type Service struct {
 
 // Database is the stack's relational database.
 type Database struct {
-	Addr          Address
-	VPC           Address
+	Addr          ResourceRef
+	VPC           ResourceRef
 	Engine        string
 	Port          int
 	MultiAZ       bool
-	Subnets       []Address
-	SecurityGroup Address
+	Subnets       []ResourceRef
+	SecurityGroup ResourceRef
 	InstanceClass string
 	StorageGiB    int
 	// BackupDays is the automated backup retention; DeletionProtection
@@ -505,12 +505,12 @@ const (
 
 // Bastion is a jump host for reaching the database by hand.
 type Bastion struct {
-	Addr          Address
-	VPC           Address
+	Addr          ResourceRef
+	VPC           ResourceRef
 	Mode          BastionMode
-	Subnet        Address
+	Subnet        ResourceRef
 	AllowFrom     []netip.Prefix
-	SecurityGroup Address
+	SecurityGroup ResourceRef
 	InstanceType  string       // empty when not known (an import)
 	Architecture  Architecture // the instance type's; picks the image
 }
@@ -551,7 +551,7 @@ const (
 // availability for cost.
 type Note struct {
 	Kind     NoteKind
-	Resource Address
+	Resource ResourceRef
 	Text     string
 }
 

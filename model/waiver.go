@@ -23,7 +23,7 @@ type ScanRule struct {
 // resource's Metadata and the plan lists them with the trade-offs.
 // Resource is the address whose logical ID carries the Metadata.
 type Waiver struct {
-	Resource Address
+	Resource ResourceRef
 	Rules    []ScanRule
 	Reason   string
 }
@@ -33,7 +33,7 @@ type Waiver struct {
 // KMSKey is the key that encrypts it at rest: a key ID, ARN or alias.
 // Email, when set, is subscribed (AWS asks the address to confirm).
 type Topic struct {
-	Addr   Address
+	Addr   ResourceRef
 	KMSKey string
 	Email  string
 	// Events are the notification types sent to it, e.g.

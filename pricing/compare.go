@@ -133,7 +133,7 @@ func sign(v int64) int64 {
 // natPart sums the lines NAT is responsible for: the NAT devices (hours,
 // GB, volumes, public addresses) and the cross-zone traffic they add.
 func natPart(n *model.Network, r *Report) Money {
-	nat := map[model.Address]bool{"data-transfer/cross-zone-nat": true}
+	nat := map[model.ResourceRef]bool{"data-transfer/cross-zone-nat": true}
 	for _, g := range n.NATGateways {
 		nat[g.Addr] = true
 	}

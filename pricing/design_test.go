@@ -33,7 +33,7 @@ func TestWorkloadsPriceTheModel(t *testing.T) {
 		name string
 		n    *model.Network
 		u    Usage
-		res  model.Address
+		res  model.ResourceRef
 		item string
 		qty  string // the line's quantity
 		want string // dollars

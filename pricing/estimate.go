@@ -22,17 +22,17 @@ const freeInternetGB = 100
 
 // Line is one priced (or unpriced) part of a resource's monthly cost.
 type Line struct {
-	Resource   model.Address `json:"resource"`
-	Item       string        `json:"item"`
-	Quantity   Qty           `json:"quantity"`
-	Unit       string        `json:"unit"`
-	UnitPrice  Rate          `json:"unit_price"`
-	Monthly    Money         `json:"monthly"`
-	Assumption string        `json:"assumption,omitempty"`
-	Unpriced   bool          `json:"unpriced,omitempty"`
-	Reason     string        `json:"reason,omitempty"` // why unpriced
-	PriceKey   string        `json:"price_key"`
-	Source     string        `json:"source,omitempty"`
+	Resource   model.ResourceRef `json:"resource"`
+	Item       string            `json:"item"`
+	Quantity   Qty               `json:"quantity"`
+	Unit       string            `json:"unit"`
+	UnitPrice  Rate              `json:"unit_price"`
+	Monthly    Money             `json:"monthly"`
+	Assumption string            `json:"assumption,omitempty"`
+	Unpriced   bool              `json:"unpriced,omitempty"`
+	Reason     string            `json:"reason,omitempty"` // why unpriced
+	PriceKey   string            `json:"price_key"`
+	Source     string            `json:"source,omitempty"`
 }
 
 // Report is a network's monthly cost.
@@ -106,7 +106,7 @@ func Estimate(n *model.Network, t *Table, u Usage) *Report {
 func centralEgressUsage(n *model.Network, u Usage) (Usage, map[string]string) {
 	def := DefaultUsage()
 	derived := map[string]string{}
-	natVPC := map[model.Address]bool{}
+	natVPC := map[model.ResourceRef]bool{}
 	for _, g := range n.NATGateways {
 		if !g.Private {
 			natVPC[g.VPC] = true
@@ -125,7 +125,7 @@ func centralEgressUsage(n *model.Network, u Usage) (Usage, map[string]string) {
 		}
 	}
 	if u.TGWGB == def.TGWGB {
-		workloads := map[model.Address]bool{}
+		workloads := map[model.ResourceRef]bool{}
 		for _, s := range n.Services {
 			workloads[s.VPC] = true
 		}
@@ -141,7 +141,7 @@ func centralEgressUsage(n *model.Network, u Usage) (Usage, map[string]string) {
 }
 
 // add prices q of key for resource and appends the line.
-func (e *estimator) add(res model.Address, item, key string, q Qty, assumption string) {
+func (e *estimator) add(res model.ResourceRef, item, key string, q Qty, assumption string) {
 	p := e.t.Lookup(key)
 	l := Line{Resource: res, Item: item, Quantity: q, Unit: p.Unit, PriceKey: key, Assumption: assumption, Source: p.Source}
 	switch {
@@ -201,7 +201,7 @@ func pluralS(n int, word string) string {
 }
 
 // zoneOf returns the zone of a subnet, or "".
-func (e *estimator) zoneOf(s model.Address) string {
+func (e *estimator) zoneOf(s model.ResourceRef) string {
 	if sub, ok := e.n.Subnet(s); ok {
 		return sub.ZoneID
 	}
@@ -325,7 +325,7 @@ func (e *estimator) nat() {
 
 // publicIPv4 prices every public IPv4 address the design holds.
 func (e *estimator) publicIPv4() {
-	counted := map[model.Address]bool{}
+	counted := map[model.ResourceRef]bool{}
 	// Owners are counted too: an imported NAT's ENI names its owner.
 	for _, g := range e.n.NATGateways {
 		counted[g.ENI], counted[g.Addr] = true, true
@@ -459,7 +459,7 @@ func (e *estimator) firewallNATWaiver() {
 	if !rule.Priced() || len(e.n.Firewalls) == 0 {
 		return
 	}
-	account := func(vpc model.Address) string {
+	account := func(vpc model.ResourceRef) string {
 		if v, ok := e.n.VPC(vpc); ok {
 			return v.Account
 		}
@@ -475,7 +475,7 @@ func (e *estimator) firewallNATWaiver() {
 		}
 		return pools[a]
 	}
-	vpcOf := map[model.Address]model.Address{} // NAT gateway or firewall -> its VPC
+	vpcOf := map[model.ResourceRef]model.ResourceRef{} // NAT gateway or firewall -> its VPC
 	for _, g := range e.n.NATGateways {
 		if !g.Regional {
 			vpcOf[g.Addr] = g.VPC
@@ -503,9 +503,9 @@ func (e *estimator) firewallNATWaiver() {
 	}
 	for _, a := range accounts {
 		p := pools[a]
-		res := model.Address("discount/firewall-nat")
+		res := model.ResourceRef("discount/firewall-nat")
 		if a != "" && len(accounts) > 1 {
-			res += model.Address("/" + a)
+			res += model.ResourceRef("/" + a)
 		}
 		e.credit(res, "NAT gateway hours waived with Network Firewall", "nat_gateway_hour", min(p.natH, p.fwH), rule.Source,
 			fmt.Sprintf("AWS waives NAT gateway hours one for one against Network Firewall endpoint hours in the same account: %s NAT gateway hours, %s endpoint hours", p.natH, p.fwH))
@@ -519,7 +519,7 @@ func (e *estimator) firewallNATWaiver() {
 const waiverKey = "nat_gateway_waived_with_firewall"
 
 // credit appends a line that takes q of key's price off the total.
-func (e *estimator) credit(res model.Address, item, key string, q Qty, source, assumption string) {
+func (e *estimator) credit(res model.ResourceRef, item, key string, q Qty, source, assumption string) {
 	p := e.t.Lookup(key)
 	if q <= 0 || !p.Priced() || p.Free {
 		return
@@ -593,7 +593,7 @@ type tier struct {
 
 // tiered bills gb over tiers in order, one line per tier it reaches;
 // note goes on the first.
-func (e *estimator) tiered(res model.Address, item string, gb Qty, note string, tiers []tier) {
+func (e *estimator) tiered(res model.ResourceRef, item string, gb Qty, note string, tiers []tier) {
 	for i, t := range tiers {
 		if gb <= 0 {
 			break

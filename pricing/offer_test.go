@@ -113,9 +113,9 @@ prices:
     read: "2026-11-22"
 `)
 	offers := []*Offer{readOfferFile(t, "testdata/offer-bulk-synthetic.json"), readOfferFile(t, "testdata/get-products-synthetic.json")}
-	changes, out, err := Refresh("t.yaml", src, offers, "2099-01-02")
-	if err != nil {
-		t.Fatal(err)
+	changes, out, ds := Refresh("t.yaml", src, offers, "2099-01-02")
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	var got []string
 	for _, c := range changes {
@@ -151,9 +151,9 @@ prices:
 		}
 	}
 	// Nothing to change: the same bytes back.
-	_, again, err := Refresh("t.yaml", src, nil, "2099-01-02")
-	if err != nil || !bytes.Equal(again, src) {
-		t.Errorf("a refresh with no offers rewrote the table (%v):\n%s", err, again)
+	_, again, ds := Refresh("t.yaml", src, nil, "2099-01-02")
+	if ds.HasErrors() || !bytes.Equal(again, src) {
+		t.Errorf("a refresh with no offers rewrote the table (%v):\n%s", ds, again)
 	}
 }
 
@@ -166,9 +166,9 @@ func TestRefreshKeepsTheRealTables(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, out, err := Refresh(r+".yaml", src, nil, "2099-01-02")
-		if err != nil || !bytes.Equal(out, src) {
-			t.Errorf("%s does not round-trip (%v)", r, err)
+		_, out, ds := Refresh(r+".yaml", src, nil, "2099-01-02")
+		if ds.HasErrors() || !bytes.Equal(out, src) {
+			t.Errorf("%s does not round-trip (%v)", r, ds)
 		}
 	}
 }
@@ -202,4 +202,17 @@ func FuzzReadOffer(f *testing.F) {
 			_ = KeyOf(r, "us-east-1")
 		}
 	})
+}
+
+// A table that is not a price table is a diagnostic at its place in the
+// file, so moat prices refresh shows it with a caret like every reader.
+func TestRefreshPlacesTableProblems(t *testing.T) {
+	src := []byte("region: us-east-1\nprices:\n  nat-gateway-hour: [\n")
+	_, out, ds := Refresh("t.yaml", src, nil, "2099-01-02")
+	if out != nil || !ds.HasErrors() {
+		t.Fatalf("Refresh of a broken table = %q, %v; want no table and an error", out, ds)
+	}
+	if r := ds[0].Range; r.File != "t.yaml" || r.Start.Line == 0 {
+		t.Errorf("problem at %s, want a line in t.yaml", r)
+	}
 }

@@ -102,7 +102,7 @@ func TestMoney(t *testing.T) {
 
 // find returns the monthly dollars of the line for res whose item
 // starts with item.
-func find(t *testing.T, r *Report, res model.Address, item string) Line {
+func find(t *testing.T, r *Report, res model.ResourceRef, item string) Line {
 	t.Helper()
 	for _, l := range r.Lines {
 		if l.Resource == res && strings.HasPrefix(l.Item, item) {
@@ -115,7 +115,7 @@ func find(t *testing.T, r *Report, res model.Address, item string) Line {
 
 // twoZones is a small hand-built network: two zones, a private subnet in
 // each, both routed to the NAT in zone a.
-func twoZones(natTarget model.TargetKind, target model.Address) *model.Network {
+func twoZones(natTarget model.TargetKind, target model.ResourceRef) *model.Network {
 	def := netip.MustParsePrefix("0.0.0.0/0")
 	return &model.Network{
 		Name: "t", Region: "us-east-1",
@@ -146,19 +146,19 @@ func TestEstimateLines(t *testing.T) {
 	ni.NATInstances = []model.NATInstance{{Addr: "nat/a", Subnet: "subnet/public/a", ENI: "eni/nat/a", InstanceType: "t4g.nano"}}
 	lbs := &model.Network{Region: "us-east-1", Zones: []model.Zone{{ID: "a"}},
 		LoadBalancers: []model.LoadBalancer{
-			{Addr: "alb", Kind: model.ALB, InternetFacing: true, Subnets: []model.Address{"s1", "s2", "s3"}},
+			{Addr: "alb", Kind: model.ALB, InternetFacing: true, Subnets: []model.ResourceRef{"s1", "s2", "s3"}},
 			{Addr: "nlb", Kind: model.NLB},
 			{Addr: "api", Kind: model.APIGateway, InternetFacing: true},
 		}}
 	eps := &model.Network{Region: "us-east-1",
 		Endpoints: []model.Endpoint{
 			{Addr: "vpce/s3", Type: model.GatewayEndpoint, Service: "s3"},
-			{Addr: "vpce/logs", Type: model.InterfaceEndpoint, Service: "logs", Subnets: []model.Address{"a", "b", "c"}},
-			{Addr: "vpce/ecr", Type: model.InterfaceEndpoint, Service: "ecr.api", Subnets: []model.Address{"a", "b"}},
+			{Addr: "vpce/logs", Type: model.InterfaceEndpoint, Service: "logs", Subnets: []model.ResourceRef{"a", "b", "c"}},
+			{Addr: "vpce/ecr", Type: model.InterfaceEndpoint, Service: "ecr.api", Subnets: []model.ResourceRef{"a", "b"}},
 		},
 		TransitGateways: []model.TransitGateway{{Addr: "tgw"}},
 		TGWAttachments:  []model.TGWAttachment{{Addr: "tgw-att/a", Kind: model.TGWAttachVPC}, {Addr: "tgw-att/b", Kind: model.TGWAttachVPC}},
-		Firewalls:       []model.Firewall{{Addr: "fw", Subnets: []model.Address{"a", "b"}}},
+		Firewalls:       []model.Firewall{{Addr: "fw", Subnets: []model.ResourceRef{"a", "b"}}},
 		FlowLogs:        []model.FlowLog{{Addr: "flowlog/vpc", Destination: "cloud-watch-logs"}},
 	}
 	work := &model.Network{Region: "us-east-1",
@@ -191,7 +191,7 @@ func TestEstimateLines(t *testing.T) {
 		name string
 		n    *model.Network
 		u    Usage
-		res  model.Address
+		res  model.ResourceRef
 		item string
 		want string // dollars, or "unpriced"
 	}{
@@ -373,7 +373,7 @@ func TestFirewallNATWaiver(t *testing.T) {
 				{Addr: "natgw/a", VPC: "vpc/egress", PublicIPs: 1, Regional: regional},
 				{Addr: "natgw/b", VPC: "vpc/egress", PublicIPs: 1, Regional: regional},
 			},
-			Firewalls: []model.Firewall{{Addr: "fw", VPC: "vpc/other", Subnets: []model.Address{"s1"}}},
+			Firewalls: []model.Firewall{{Addr: "fw", VPC: "vpc/other", Subnets: []model.ResourceRef{"s1"}}},
 		}
 	}
 	credit := func(r *Report) (hours, gb string) {

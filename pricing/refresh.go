@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moatnet/moat/diag"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -31,10 +32,11 @@ type Change struct {
 // not added: the table lists what moat prices. Two rows that price one
 // key differently are a conflict, and the key is left as it was. The
 // rest of the file, comments and order included, is kept byte for byte.
-func Refresh(file string, src []byte, offers []*Offer, read string) ([]Change, []byte, error) {
-	t, err := table(parseTable(file, src))
-	if err != nil {
-		return nil, nil, err
+// Problems with the table are diagnostics at their place in file.
+func Refresh(file string, src []byte, offers []*Offer, read string) ([]Change, []byte, diag.List) {
+	t, d := parseTable(file, src)
+	if d.HasErrors() {
+		return nil, nil, d
 	}
 	type found struct {
 		row   OfferRow
@@ -61,11 +63,13 @@ func Refresh(file string, src []byte, offers []*Offer, read string) ([]Change, [
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, nil, fmt.Errorf("parse %s: %w", file, err)
+		d.Errorf(diag.Range{File: file}, "", "parse %s: %v", file, err)
+		return nil, nil, d
 	}
 	prices := mappingValue(&doc, "prices")
 	if prices == nil {
-		return nil, nil, fmt.Errorf("%s has no prices mapping", file)
+		d.Errorf(diag.Range{File: file}, "see pricing/data/us-east-1.yaml for the form", "%s has no prices mapping", file)
+		return nil, nil, d
 	}
 	keys := make([]string, 0, len(byKey))
 	for k := range byKey {
@@ -115,10 +119,12 @@ func Refresh(file string, src []byte, offers []*Offer, read string) ([]Change, [
 	}
 	out, err := yaml.Dump(&doc, yaml.WithV4Defaults(), yaml.WithIndent(2), yaml.WithLineWidth(-1))
 	if err != nil {
-		return nil, nil, err
+		d.Errorf(diag.Range{File: file}, "", "write the refreshed table: %v", err)
+		return nil, nil, d
 	}
 	if _, err := table(parseTable(file, out)); err != nil {
-		return nil, nil, fmt.Errorf("the refreshed table does not parse: %w", err)
+		d.Errorf(diag.Range{File: file}, "a moat bug; please report it", "the refreshed table does not parse: %v", err)
+		return nil, nil, d
 	}
 	return changes, out, nil
 }

@@ -26,7 +26,7 @@ func TestFastTableReaderMatchesLibrary(t *testing.T) {
 		srcs[f] = src
 	}
 	offer := readOfferFile(t, "testdata/offer-bulk-synthetic.json")
-	if _, out, err := Refresh("us-east-1.yaml", srcs["data/us-east-1.yaml"], []*Offer{offer}, "2026-12-03"); err == nil {
+	if _, out, ds := Refresh("us-east-1.yaml", srcs["data/us-east-1.yaml"], []*Offer{offer}, "2026-12-03"); !ds.HasErrors() {
 		srcs["refreshed us-east-1"] = out
 	} else {
 		t.Fatal(err)

@@ -53,20 +53,41 @@ func (p *parser) asserts(sec field) {
 			if !ok {
 				continue
 			}
-			a, err := ParseAssertion(s)
-			if err != nil {
-				p.errorf(n, `write FROM -> TO[:PORT][/PROTO], e.g. "internet -> db" or "service -> s3:443"`, "%s: %v", ip, err)
+			a, ds := ParseAssertion(s, p.rng(n))
+			if ds.HasErrors() {
+				for _, d := range ds {
+					// The summary leads with the spec path, as every
+					// other problem in a stack file does.
+					d.Summary = ip + ": " + d.Summary
+					p.diags = append(p.diags, d)
+				}
 				continue
 			}
 			a.Never = k == "never"
-			a.Range = p.rng(n)
 			p.st.Assert = append(p.st.Assert, a)
 		}
 	}
 }
 
-// ParseAssertion reads "FROM -> TO[:PORT][/PROTO]".
-func ParseAssertion(s string) (Assertion, error) {
+// assertionHint is how to write an assertion.
+const assertionHint = `write FROM -> TO[:PORT][/PROTO], e.g. "internet -> db" or "service -> s3:443"`
+
+// ParseAssertion reads "FROM -> TO[:PORT][/PROTO]" written at at, the
+// place of the text in its file (the zero Range when it has none). The
+// assertion keeps at as its Range, so a failed one is shown there; a
+// malformed one is an error at at with a hint.
+func ParseAssertion(s string, at diag.Range) (Assertion, diag.List) {
+	a, err := parseAssertion(s)
+	a.Range = at
+	if err != nil {
+		var ds diag.List
+		ds.Errorf(at, assertionHint, "%v", err)
+		return a, ds
+	}
+	return a, nil
+}
+
+func parseAssertion(s string) (Assertion, error) {
 	a := Assertion{Text: s, Proto: "tcp"}
 	from, to, ok := strings.Cut(s, "->")
 	if !ok {

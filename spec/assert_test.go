@@ -3,6 +3,8 @@ package spec
 import (
 	"strings"
 	"testing"
+
+	"github.com/moatnet/moat/diag"
 )
 
 func TestParseAssertion(t *testing.T) {
@@ -23,16 +25,17 @@ func TestParseAssertion(t *testing.T) {
 		{in: "internet -> db:99999", wantErrSub: "port"},
 		{in: "internet -> db extra", wantErrSub: "not one name"},
 	}
+	at := diag.Range{File: "stack.yaml", Start: diag.Pos{Line: 7, Column: 9}, End: diag.Pos{Line: 7, Column: 23}}
 	for _, tc := range tests {
-		a, err := ParseAssertion(tc.in)
+		a, ds := ParseAssertion(tc.in, at)
 		if tc.wantErrSub != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErrSub) {
-				t.Errorf("%q: error %v, want %q", tc.in, err, tc.wantErrSub)
+			if len(ds) != 1 || !strings.Contains(ds[0].Summary, tc.wantErrSub) || ds[0].Range != at || ds[0].Hint == "" {
+				t.Errorf("%q: diagnostics %+v, want one at %s containing %q, with a hint", tc.in, ds, at, tc.wantErrSub)
 			}
 			continue
 		}
-		if err != nil || a.From != tc.from || a.To != tc.to || a.Proto != tc.proto || a.Port != tc.port {
-			t.Errorf("%q = %+v, %v", tc.in, a, err)
+		if len(ds) != 0 || a.From != tc.from || a.To != tc.to || a.Proto != tc.proto || a.Port != tc.port || a.Range != at {
+			t.Errorf("%q = %+v, %v", tc.in, a, ds)
 		}
 	}
 }

@@ -30,7 +30,7 @@ type tgwState struct {
 	t   model.TransitGateway
 	ns  string
 	// atts are its VPC attachments the twin runs, by attachment address.
-	atts map[model.Address]*tgwAtt
+	atts map[model.ResourceRef]*tgwAtt
 }
 
 // tgwAtt is a VPC attachment: a veth between the VPC's router (link
@@ -61,13 +61,13 @@ type fwEndpoint struct {
 // endpoints it has laid out.
 type hubState struct {
 	tgws      []*tgwState
-	tgwOf     map[model.Address]*tgwState
+	tgwOf     map[model.ResourceRef]*tgwState
 	endpoints []*fwEndpoint
 }
 
 func (b *builder) hub() *hubState {
 	if b.hubs == nil {
-		b.hubs = &hubState{tgwOf: map[model.Address]*tgwState{}}
+		b.hubs = &hubState{tgwOf: map[model.ResourceRef]*tgwState{}}
 	}
 	return b.hubs
 }
@@ -107,7 +107,7 @@ func (b *builder) buildTGWs() {
 			b.warn("%s: the twin runs at most %d Transit Gateways; left out", t.Addr, maxTGWs)
 			continue
 		}
-		ts := &tgwState{idx: len(h.tgws), t: t, ns: b.nsFor(string(t.Addr)), atts: map[model.Address]*tgwAtt{}}
+		ts := &tgwState{idx: len(h.tgws), t: t, ns: b.nsFor(string(t.Addr)), atts: map[model.ResourceRef]*tgwAtt{}}
 		h.tgws = append(h.tgws, ts)
 		h.tgwOf[t.Addr] = ts
 		ns := b.addNS(ts.ns, RoleTGW, t.Addr)
@@ -221,7 +221,7 @@ func (b *builder) tgwTables(ts *tgwState) {
 
 // tgwRouteSpec is a VPC route whose target is a Transit Gateway: to the
 // VPC's attachment link.
-func (b *builder) tgwRouteSpec(vs *vpcState, target model.Address) (netip.Addr, string, bool) {
+func (b *builder) tgwRouteSpec(vs *vpcState, target model.ResourceRef) (netip.Addr, string, bool) {
 	ts := b.hub().tgwOf[target]
 	if ts == nil {
 		for _, x := range b.hub().tgws {
@@ -451,7 +451,7 @@ func portText(p model.PortRange) string {
 // firewallRouteSpec is a VPC route to a Network Firewall: to the endpoint
 // in the zone of the route table's first subnet (the endpoint AWS gives a
 // per-zone route table), else the firewall's first endpoint.
-func (b *builder) firewallRouteSpec(vs *vpcState, rt model.RouteTable, target model.Address) (netip.Addr, string, bool) {
+func (b *builder) firewallRouteSpec(vs *vpcState, rt model.RouteTable, target model.ResourceRef) (netip.Addr, string, bool) {
 	zone := ""
 	for _, ss := range vs.subnets {
 		if b.tableOf(ss) >= tableBase && b.n.RouteTables[b.tableOf(ss)-tableBase].Addr == rt.Addr {
@@ -477,7 +477,7 @@ func (b *builder) firewallRouteSpec(vs *vpcState, rt model.RouteTable, target mo
 	return pick.ip, pick.ss.bridge, true
 }
 
-func lastSegment(a model.Address) string {
+func lastSegment(a model.ResourceRef) string {
 	s := string(a)
 	if i := strings.LastIndexByte(s, '/'); i >= 0 {
 		return s[i+1:]

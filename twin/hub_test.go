@@ -23,9 +23,9 @@ func TestHubPlanGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
 		t.Run(name, func(t *testing.T) {
 			n := network(t, path)
-			p, err := twin.Build(n, n.Name)
-			if err != nil {
-				t.Fatal(err)
+			p, ds := twin.Build(n, n.Name)
+			if ds.HasErrors() {
+				t.Fatal(ds)
 			}
 			got := p.Text()
 			for _, w := range p.Warnings {
@@ -53,9 +53,9 @@ func TestFirewallDivertFollowsStrictOrder(t *testing.T) {
 		{Action: model.FirewallDrop, Protocol: model.TCP, Dest: netip.MustParsePrefix("198.51.100.0/24"), Ports: model.AnyPort},
 		{Action: model.FirewallPass, Protocol: model.TCP, Ports: model.PortRange{From: 443, To: 443}, Domains: []string{"api.binance.com"}},
 	}
-	p, err := twin.Build(n, n.Name)
-	if err != nil {
-		t.Fatal(err)
+	p, ds := twin.Build(n, n.Name)
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	if len(p.Inspectors) == 0 {
 		t.Fatal("no inspector for a firewall with domain rules")

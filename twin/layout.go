@@ -242,7 +242,7 @@ func (b *builder) buildGateways() {
 			if len(b.vpcs) > 1 {
 				hname += "/" + string(vs.vpc.Addr)
 			}
-			h := &Host{Name: hname, Role: RoleAWS, NS: name, IP: ip, VPC: vs.vpc.Addr, Owner: model.Address("aws/" + svc)}
+			h := &Host{Name: hname, Role: RoleAWS, NS: name, IP: ip, VPC: vs.vpc.Addr, Owner: model.ResourceRef("aws/" + svc)}
 			b.hosts = append(b.hosts, h)
 			b.hostOf[hname] = h
 		}
@@ -342,7 +342,7 @@ func (b *builder) buildHosts() {
 		if ss == nil {
 			continue
 		}
-		ns := b.addNS(h.NS, h.Role, model.Address(h.Name))
+		ns := b.addNS(h.NS, h.Role, model.ResourceRef(h.Name))
 		ns.IP = append(ns.IP, "link set lo up")
 		pname := fmt.Sprintf("%sp%d", b.lp, port)
 		port++

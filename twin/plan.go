@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
 )
 
@@ -78,7 +79,7 @@ type Plan struct {
 type Namespace struct {
 	Name     string
 	Role     string
-	Resource model.Address
+	Resource model.ResourceRef
 	Sysctls  []Sysctl
 	// IP are `ip -batch` lines, run inside the namespace after every
 	// veth exists.
@@ -118,10 +119,10 @@ type Host struct {
 	IPv6 netip.Addr
 	// PublicIP is the stand-in public address, or invalid for none.
 	PublicIP netip.Addr
-	Subnet   model.Address
-	VPC      model.Address
-	Owner    model.Address
-	Groups   []model.Address
+	Subnet   model.ResourceRef
+	VPC      model.ResourceRef
+	Owner    model.ResourceRef
+	Groups   []model.ResourceRef
 	// Forwarder marks a NAT instance or gateway: it forwards and
 	// translates traffic for others.
 	Forwarder bool
@@ -162,7 +163,7 @@ type Balancer struct {
 	// IPv6 is set for a dual-stack load balancer's node: it listens there
 	// too, and forwards to the targets over IPv4, as AWS does.
 	IPv6      netip.Addr
-	LB        model.Address
+	LB        model.ResourceRef
 	Listeners []BalancerListener
 	Targets   []netip.AddrPort
 	// DialNS is where connections to targets start, when not NS: an API
@@ -192,7 +193,7 @@ type BalancerListener struct {
 // analyzer do, then forwards what passes from the client's address.
 type Inspector struct {
 	NS            string
-	Firewall      model.Address
+	Firewall      model.ResourceRef
 	IP            netip.Addr
 	Port          int
 	Rules         []model.FirewallRule
@@ -243,8 +244,8 @@ type builder struct {
 
 	vpcs       []*vpcState
 	routerName map[int]string
-	vpcOf      map[model.Address]*vpcState
-	subnets    map[model.Address]*subnetState
+	vpcOf      map[model.ResourceRef]*vpcState
+	subnets    map[model.ResourceRef]*subnetState
 	hosts      []*Host
 	hostOf     map[string]*Host
 	// services maps an AWS service's short name to its stand-in prefix.
@@ -281,7 +282,7 @@ type subnetState struct {
 
 type regionalNAT struct {
 	idx      int
-	addr     model.Address
+	addr     model.ResourceRef
 	ns       string
 	link     string
 	routerIP netip.Addr
@@ -293,8 +294,19 @@ type regionalNAT struct {
 // on what the twin cannot run (peering, VPN attachments, IPv6 outside a
 // dual-stack VPC's /64 subnets): those parts are left out and listed in
 // Plan.Warnings. It fails only when there is nothing to build or the
-// addresses cannot be laid out.
-func Build(n *model.Network, stack string) (*Plan, error) {
+// addresses cannot be laid out; those problems are of the network and the
+// stack name, not of a file, so they carry no position.
+func Build(n *model.Network, stack string) (*Plan, diag.List) {
+	p, err := build(n, stack)
+	if err != nil {
+		var ds diag.List
+		ds.Errorf(diag.Range{}, "", "%v", err)
+		return nil, ds
+	}
+	return p, nil
+}
+
+func build(n *model.Network, stack string) (*Plan, error) {
 	if n == nil {
 		return nil, errors.New("no network to build a twin of")
 	}
@@ -304,8 +316,8 @@ func Build(n *model.Network, stack string) (*Plan, error) {
 	}
 	b := &builder{
 		n: n, p: &Plan{Stack: st, LinkPrefix: LinkPrefix(st)}, lp: LinkPrefix(st),
-		nsName: map[string]bool{}, routerName: map[int]string{}, warned: map[string]bool{}, vpcOf: map[model.Address]*vpcState{},
-		subnets: map[model.Address]*subnetState{}, hostOf: map[string]*Host{},
+		nsName: map[string]bool{}, routerName: map[int]string{}, warned: map[string]bool{}, vpcOf: map[model.ResourceRef]*vpcState{},
+		subnets: map[model.ResourceRef]*subnetState{}, hostOf: map[string]*Host{},
 		services: map[string]netip.Prefix{}, publicNext: netip.AddrFrom4([4]byte{198, 51, 100, 10}),
 	}
 	if err := b.layoutVPCs(); err != nil {
@@ -359,7 +371,7 @@ func clean(s string) string {
 	return strings.Trim(out.String(), "-")
 }
 
-func (b *builder) addNS(name, role string, res model.Address) *Namespace {
+func (b *builder) addNS(name, role string, res model.ResourceRef) *Namespace {
 	b.p.Namespaces = append(b.p.Namespaces, Namespace{Name: name, Role: role, Resource: res})
 	return &b.p.Namespaces[len(b.p.Namespaces)-1]
 }
@@ -443,11 +455,11 @@ func (b *builder) layoutVPCs() error {
 // per subnet for each workload the model gives none (designs compiled
 // before interfaces were modelled), then NAT gateways.
 func (b *builder) collectHosts() error {
-	natENI := map[model.Address]bool{}
+	natENI := map[model.ResourceRef]bool{}
 	for _, ni := range b.n.NATInstances {
 		natENI[ni.ENI] = true
 	}
-	owned := map[model.Address]bool{}
+	owned := map[model.ResourceRef]bool{}
 	for _, e := range b.n.ENIs {
 		if !e.Owner.IsZero() {
 			owned[e.Owner] = true
@@ -476,7 +488,7 @@ func (b *builder) collectHosts() error {
 		}
 		b.addHost(h)
 	}
-	synth := func(owner model.Address, subnets []model.Address, groups []model.Address, public bool) {
+	synth := func(owner model.ResourceRef, subnets []model.ResourceRef, groups []model.ResourceRef, public bool) {
 		if owned[owner] {
 			return
 		}
@@ -506,10 +518,10 @@ func (b *builder) collectHosts() error {
 		synth(lb.Addr, lb.Subnets, lb.SecurityGroups, lb.InternetFacing && lb.Kind != model.APIGateway)
 	}
 	for _, s := range b.n.Services {
-		synth(s.Addr, s.Subnets, []model.Address{s.SecurityGroup}, false)
+		synth(s.Addr, s.Subnets, []model.ResourceRef{s.SecurityGroup}, false)
 	}
 	for _, d := range b.n.Databases {
-		synth(d.Addr, d.Subnets, []model.Address{d.SecurityGroup}, false)
+		synth(d.Addr, d.Subnets, []model.ResourceRef{d.SecurityGroup}, false)
 	}
 	for _, e := range b.n.Endpoints {
 		if e.Type == model.InterfaceEndpoint && len(e.ENIs) == 0 {
@@ -517,7 +529,7 @@ func (b *builder) collectHosts() error {
 		}
 	}
 	for _, bs := range b.n.Bastions {
-		synth(bs.Addr, []model.Address{bs.Subnet}, []model.Address{bs.SecurityGroup}, false)
+		synth(bs.Addr, []model.ResourceRef{bs.Subnet}, []model.ResourceRef{bs.SecurityGroup}, false)
 	}
 	for _, g := range b.n.NATGateways {
 		vs := b.vpcOf[g.VPC]

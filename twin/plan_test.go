@@ -37,9 +37,9 @@ func TestPlanGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
 		t.Run(name, func(t *testing.T) {
 			n := network(t, path)
-			p, err := twin.Build(n, n.Name)
-			if err != nil {
-				t.Fatal(err)
+			p, ds := twin.Build(n, n.Name)
+			if ds.HasErrors() {
+				t.Fatal(ds)
 			}
 			got := p.Text()
 			again, _ := twin.Build(n, n.Name)
@@ -56,8 +56,8 @@ func TestPlanGolden(t *testing.T) {
 func BenchmarkBuildWebapp(b *testing.B) {
 	n := network(b, "../examples/webapp.yaml")
 	for b.Loop() {
-		if _, err := twin.Build(n, n.Name); err != nil {
-			b.Fatal(err)
+		if _, ds := twin.Build(n, n.Name); ds.HasErrors() {
+			b.Fatal(ds)
 		}
 	}
 }

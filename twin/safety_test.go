@@ -26,9 +26,9 @@ func TestPlanStaysInside(t *testing.T) {
 	doc6 := netip.MustParsePrefix("2001:db8::/32")
 	for _, path := range append(append(examples(t), hubSpecs...), dualStack) {
 		n := network(t, path)
-		p, err := twin.Build(n, n.Name)
-		if err != nil {
-			t.Fatal(err)
+		p, ds := twin.Build(n, n.Name)
+		if ds.HasErrors() {
+			t.Fatal(ds)
 		}
 		prefix := twin.StackPrefix(p.Stack)
 		ns := map[string]bool{}
@@ -102,10 +102,10 @@ func TestSanitizeStack(t *testing.T) {
 // TestBuildOddNetworks: no panic and a clear error or warning on networks
 // the twin cannot fully run.
 func TestBuildOddNetworks(t *testing.T) {
-	if _, err := twin.Build(nil, "x"); err == nil {
+	if _, ds := twin.Build(nil, "x"); !ds.HasErrors() {
 		t.Error("nil network: want an error")
 	}
-	if _, err := twin.Build(&model.Network{}, "x"); err == nil {
+	if _, ds := twin.Build(&model.Network{}, "x"); !ds.HasErrors() {
 		t.Error("no VPC: want an error")
 	}
 	n := &model.Network{
@@ -117,12 +117,12 @@ func TestBuildOddNetworks(t *testing.T) {
 		}}},
 		ENIs: []model.ENI{
 			{Addr: "eni/a", Subnet: "subnet/a", PrivateIP: netip.MustParseAddr("10.9.9.9")},
-			{Addr: "eni/b", Subnet: "subnet/a", SecurityGroups: []model.Address{"sg/missing"}},
+			{Addr: "eni/b", Subnet: "subnet/a", SecurityGroups: []model.ResourceRef{"sg/missing"}},
 		},
 	}
-	p, err := twin.Build(n, "odd")
-	if err != nil {
-		t.Fatal(err)
+	p, ds := twin.Build(n, "odd")
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	if len(p.Warnings) < 3 {
 		t.Errorf("want warnings for the peering route, the missing gateway, the bad address and the missing group; got %q", p.Warnings)

@@ -34,7 +34,7 @@ func (b *builder) buildWorkloads() {
 			b.p.Listeners = append(b.p.Listeners, Listener{Host: h.Name, NS: h.NS, IP: h.IPv6, Proto: model.TCP, Port: port, Kind: kind})
 		}
 	}
-	owners := func(owner model.Address) []*Host {
+	owners := func(owner model.ResourceRef) []*Host {
 		var out []*Host
 		for _, h := range b.hosts {
 			if h.Owner == owner && h.Role == RoleENI {
@@ -209,7 +209,7 @@ var frontDoorIP = netip.MustParseAddr("203.0.113.100")
 // when that load balancer's listener is TLS, as an HTTP API's VPC Link
 // integration does. Without listeners (the default endpoint disabled and
 // no custom domain), a VPC Link or the internet, there is no front door.
-func (b *builder) frontDoor(lb model.LoadBalancer, owners func(model.Address) []*Host) {
+func (b *builder) frontDoor(lb model.LoadBalancer, owners func(model.ResourceRef) []*Host) {
 	inet := b.hostOf["internet"]
 	links := owners(lb.Addr)
 	target, ok := b.n.LoadBalancer(lb.Targets)

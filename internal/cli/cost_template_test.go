@@ -44,9 +44,9 @@ func TestCostMatchesTemplate(t *testing.T) {
 			if diags.HasErrors() {
 				t.Fatalf("compile: %v", diags)
 			}
-			set, err := cfn.FromNetworkSet(n)
-			if err != nil {
-				t.Fatal(err)
+			set, ds := cfn.FromNetworkSet(n)
+			if ds.HasErrors() {
+				t.Fatal(ds)
 			}
 			fromTemplate := map[string]string{}
 			for _, nt := range set {

@@ -77,7 +77,7 @@ type deployPlan struct {
 	next    *model.Network // its template read back, as the gate compares
 	body    []byte         // the template, JSON
 	stack   string
-	addrs   map[string]model.Address
+	addrs   map[string]model.ResourceRef
 }
 
 // deployReport is the JSON document of --format json.
@@ -177,8 +177,8 @@ func deployAccount(io *streams, doing, stack string) (awslive.Account, error) {
 
 // moatName turns an address cfnimport gave (kind/LogicalID) back into
 // the moat address the logical ID came from, which reads better.
-func moatName(addrs map[string]model.Address) func(model.Address) string {
-	return func(a model.Address) string {
+func moatName(addrs map[string]model.ResourceRef) func(model.ResourceRef) string {
+	return func(a model.ResourceRef) string {
 		if _, id, ok := strings.Cut(string(a), "/"); ok && !strings.Contains(id, "/") {
 			if m, found := addrs[id]; found {
 				return string(m)

@@ -25,9 +25,9 @@ type renderedTemplate struct {
 // template when the design names at most one), checks each and encodes
 // it. The second result is the deploy order of a split design.
 func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []string, error) {
-	set, err := cfn.FromNetworkSet(n)
-	if err != nil {
-		return nil, nil, fmt.Errorf("build template: %w", err)
+	set, ds := cfn.FromNetworkSet(n)
+	if ds.HasErrors() {
+		return nil, nil, fmt.Errorf("build template: %w", summaries(ds))
 	}
 	var out []renderedTemplate
 	for _, nt := range set {
@@ -36,6 +36,7 @@ func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []str
 			return nil, nil, fmt.Errorf("%s template failed its own check (a moat bug; please report it): %w", nt.Name, errs[0])
 		}
 		var body []byte
+		var err error
 		if format == "json" {
 			body, err = t.JSON()
 		} else {

@@ -94,9 +94,12 @@ func runPricesRefresh(io *streams, table string, paths []string, opts pricesOpti
 		}
 		offers = append(offers, o)
 	}
-	changes, out, err := pricing.Refresh(table, src, offers, read)
-	if err != nil {
-		return &exitError{code: exitInput, err: err}
+	changes, out, d := pricing.Refresh(table, src, offers, read)
+	if d.HasErrors() {
+		if err := diag.Render(io.stderr, d, diag.Sources{table: src}); err != nil {
+			return &exitError{code: exitInput, err: err}
+		}
+		return &exitError{code: exitInput}
 	}
 	if len(changes) == 0 {
 		fmt.Fprintf(io.stdout, "The offers price none of the keys of %s.\n", table)

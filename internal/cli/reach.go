@@ -149,9 +149,9 @@ func writeAnswer(w io.Writer, a analyze.Answer) {
 			writeHops(w, "forward", p.Forward)
 			writeHops(w, "reply", p.Return)
 		}
-		if len(p.Blocks) > 0 {
+		if len(p.Blockers) > 0 {
 			fmt.Fprintln(w, "  blocked by:")
-			for _, b := range p.Blocks {
+			for _, b := range p.Blockers {
 				fmt.Fprintf(w, "    - %s (%s)\n      fix: %s\n", b.Text(), b.Direction, orDash(b.Fix))
 			}
 		}
@@ -202,15 +202,15 @@ func flowText(proto model.Protocol, port int) string {
 type hopJSON = analyze.Hop
 
 type pathJSON struct {
-	From      string          `json:"from"`
-	To        string          `json:"to"`
-	Class     *analyze.Class  `json:"class,omitempty"`
-	Reachable bool            `json:"reachable"`
-	Forward   []hopJSON       `json:"forward"`
-	Return    []hopJSON       `json:"return"`
-	Blocks    []analyze.Block `json:"blocks"`
-	Notes     []string        `json:"notes"`
-	Unknown   []string        `json:"unknown,omitempty"`
+	From      string            `json:"from"`
+	To        string            `json:"to"`
+	Class     *analyze.Class    `json:"class,omitempty"`
+	Reachable bool              `json:"reachable"`
+	Forward   []hopJSON         `json:"forward"`
+	Return    []hopJSON         `json:"return"`
+	Blockers  []analyze.Blocker `json:"blocks"`
+	Notes     []string          `json:"notes"`
+	Unknown   []string          `json:"unknown,omitempty"`
 }
 
 type answerJSONT struct {
@@ -227,7 +227,7 @@ type answerJSONT struct {
 func pathToJSON(p analyze.Path) pathJSON {
 	return pathJSON{
 		From: p.Flow.Src.String(), To: p.Flow.Dst.String(), Class: p.Class, Reachable: p.Reachable,
-		Forward: nonNil(p.Forward), Return: nonNil(p.Return), Blocks: nonNil(p.Blocks), Notes: nonNil(p.Notes), Unknown: p.Unknown,
+		Forward: nonNil(p.Forward), Return: nonNil(p.Return), Blockers: nonNil(p.Blockers), Notes: nonNil(p.Notes), Unknown: p.Unknown,
 	}
 }
 
@@ -259,8 +259,8 @@ func writePathDiagram(path string, n *model.Network, a analyze.Answer) error {
 			break
 		}
 	}
-	var hl []model.Address
-	add := func(x model.Address) {
+	var hl []model.ResourceRef
+	add := func(x model.ResourceRef) {
 		if x != "" && (len(hl) == 0 || hl[len(hl)-1] != x) {
 			hl = append(hl, x)
 		}
@@ -273,8 +273,8 @@ func writePathDiagram(path string, n *model.Network, a analyze.Answer) error {
 		add(h.Resource)
 	}
 	opts := diagram.Options{Highlight: hl}
-	if len(p.Blocks) > 0 {
-		opts.Blocked, opts.BlockedNote = p.Blocks[0].Resource, p.Blocks[0].Reason
+	if len(p.Blockers) > 0 {
+		opts.Blocked, opts.BlockedNote = p.Blockers[0].Resource, p.Blockers[0].Reason
 	}
 	format, err := pathDiagramFormat(path)
 	if err != nil {

@@ -154,7 +154,7 @@ func logDestination(d string) string {
 	return d
 }
 
-func addrList(as []model.Address) string {
+func addrList(as []model.ResourceRef) string {
 	if len(as) == 0 {
 		return "none"
 	}

@@ -87,7 +87,7 @@ func subnetsInPlanOrder(n *model.Network) []model.Subnet {
 		}
 		return len(tierOrder)
 	}
-	vpc := func(a model.Address) int {
+	vpc := func(a model.ResourceRef) int {
 		if i := slices.IndexFunc(n.VPCs, func(v model.VPC) bool { return v.Addr == a }); i >= 0 {
 			return i
 		}

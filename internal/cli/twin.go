@@ -69,9 +69,9 @@ func twinNetwork(io *streams, path, stack string) (*model.Network, *twin.Plan, e
 	if stack == "" {
 		stack = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
-	p, err := twin.Build(n, stack)
-	if err != nil {
-		return nil, nil, &exitError{code: exitInput, err: fmt.Errorf("plan the twin: %w", err)}
+	p, ds := twin.Build(n, stack)
+	if ds.HasErrors() {
+		return nil, nil, &exitError{code: exitInput, err: fmt.Errorf("plan the twin: %w", summaries(ds))}
 	}
 	return n, p, nil
 }

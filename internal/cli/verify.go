@@ -192,7 +192,7 @@ func writeChecks(w io.Writer, checks []analyze.Check, failed int) {
 				fmt.Fprintf(w, "    counterexample: %s\n", p.Summary())
 				continue
 			}
-			for _, b := range p.Blocks {
+			for _, b := range p.Blockers {
 				fmt.Fprintf(w, "    blocked by: %s\n      fix: %s\n", b.Text(), orDash(b.Fix))
 			}
 		}

@@ -27,7 +27,7 @@ import (
 // carries fields moat does not read (State, OwnerId, GroupName, ...) so
 // that loading it costs what loading a real dump does.
 func DescribeFiles(n *model.Network) (map[string][]byte, error) {
-	w := describer{n: n, subnetVPC: map[model.Address]model.Address{}, subnetZone: map[model.Address]string{}}
+	w := describer{n: n, subnetVPC: map[model.ResourceRef]model.ResourceRef{}, subnetZone: map[model.ResourceRef]string{}}
 	for _, s := range n.Subnets {
 		w.subnetVPC[s.Addr] = s.VPC
 		w.subnetZone[s.Addr] = w.zoneName(s)
@@ -86,14 +86,14 @@ const ownerID = "123456789012"
 
 type describer struct {
 	n          *model.Network
-	subnetVPC  map[model.Address]model.Address
-	subnetZone map[model.Address]string
+	subnetVPC  map[model.ResourceRef]model.ResourceRef
+	subnetZone map[model.ResourceRef]string
 }
 
 // id is the AWS id an address ends in.
-func id(a model.Address) string { return lastPart(a) }
+func id(a model.ResourceRef) string { return lastPart(a) }
 
-func ids(as []model.Address) []string {
+func ids(as []model.ResourceRef) []string {
 	out := make([]string, 0, len(as))
 	for _, a := range as {
 		out = append(out, id(a))
@@ -727,7 +727,7 @@ type tgwRef struct {
 	State                      string `json:"State,omitempty"`
 }
 
-func (w describer) tgwRef(a model.Address, st string) tgwRef {
+func (w describer) tgwRef(a model.ResourceRef, st string) tgwRef {
 	r := tgwRef{TransitGatewayAttachmentId: id(a), State: st}
 	for _, at := range w.n.TGWAttachments {
 		if at.Addr == a {
@@ -738,7 +738,7 @@ func (w describer) tgwRef(a model.Address, st string) tgwRef {
 	return r
 }
 
-func (w describer) tgwRefs(as []model.Address, st string) []tgwRef {
+func (w describer) tgwRefs(as []model.ResourceRef, st string) []tgwRef {
 	out := []tgwRef{}
 	for _, a := range as {
 		out = append(out, w.tgwRef(a, st))

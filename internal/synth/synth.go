@@ -31,26 +31,26 @@ func Account(size Size, seed uint64) *model.Network {
 	n := &model.Network{Name: "synthetic", Region: "us-east-1"}
 	// Addresses are "<kind>/<aws-id>", as awsjson names imported resources,
 	// so the describe-* JSON WriteDescribe prints loads back to them.
-	tgw := model.Address("tgw/tgw-0hub")
+	tgw := model.ResourceRef("tgw/tgw-0hub")
 	n.TransitGateways = []model.TransitGateway{{Addr: tgw, ID: "tgw-0hub"}}
 	tgwRT := model.TGWRouteTable{Addr: "tgw-rtb/tgw-rtb-0main", ID: "tgw-rtb-0main", TGW: tgw}
 	zones := []string{"use1-az1", "use1-az2", "use1-az4", "use1-az6", "use1-az5"}
 	for v := 0; v < size.VPCs; v++ {
 		cidr := vpcCIDR(v)
-		va := model.Addr("vpc", fmt.Sprintf("vpc-%04d", v))
+		va := model.JoinRef("vpc", fmt.Sprintf("vpc-%04d", v))
 		n.VPCs = append(n.VPCs, model.VPC{Addr: va, CIDR: cidr, Region: "us-east-1"})
-		igw := model.Addr("igw", fmt.Sprintf("igw-%04d", v))
+		igw := model.JoinRef("igw", fmt.Sprintf("igw-%04d", v))
 		n.InternetGateways = append(n.InternetGateways, model.InternetGateway{Addr: igw, VPC: va})
-		pubRT := model.Addr("rtb", fmt.Sprintf("rtb-%04d-pub", v))
-		privRT := model.Addr("rtb", fmt.Sprintf("rtb-%04d-priv", v))
-		natgw := model.Addr("natgw", fmt.Sprintf("nat-%04d", v))
-		att := model.Addr("tgw-attach", fmt.Sprintf("tgw-attach-%04d", v))
+		pubRT := model.JoinRef("rtb", fmt.Sprintf("rtb-%04d-pub", v))
+		privRT := model.JoinRef("rtb", fmt.Sprintf("rtb-%04d-priv", v))
+		natgw := model.JoinRef("natgw", fmt.Sprintf("nat-%04d", v))
+		att := model.JoinRef("tgw-attach", fmt.Sprintf("tgw-attach-%04d", v))
 		local := model.Route{Dest: cidr, TargetKind: model.TargetLocal}
 		any4 := netip.MustParsePrefix("0.0.0.0/0")
 		ten := netip.MustParsePrefix("10.0.0.0/8")
 		pub := model.RouteTable{Addr: pubRT, VPC: va, Routes: []model.Route{local, {Dest: any4, TargetKind: model.TargetIGW, Target: igw}, {Dest: ten, TargetKind: model.TargetTGW, Target: tgw}}}
 		priv := model.RouteTable{Addr: privRT, VPC: va, Main: true, Routes: []model.Route{local, {Dest: any4, TargetKind: model.TargetNATGateway, Target: natgw}, {Dest: ten, TargetKind: model.TargetTGW, Target: tgw}}}
-		acl := model.Addr("nacl", fmt.Sprintf("acl-%04d", v))
+		acl := model.JoinRef("nacl", fmt.Sprintf("acl-%04d", v))
 		nacl := model.NetworkACL{Addr: acl, VPC: va, Default: true, Entries: []model.NACLEntry{
 			{RuleNumber: 100, Protocol: model.AllProtocols, Ports: model.AnyPort, CIDR: ten, Action: model.Allow},
 			{RuleNumber: 110, Protocol: model.TCP, Ports: model.Port(443), CIDR: any4, Action: model.Allow},
@@ -58,9 +58,9 @@ func Account(size Size, seed uint64) *model.Network {
 			{RuleNumber: 130, Protocol: model.TCP, Ports: model.PortRange{From: 1024, To: 65535}, CIDR: any4, Action: model.Allow},
 			{RuleNumber: 100, Egress: true, Protocol: model.AllProtocols, Ports: model.AnyPort, CIDR: any4, Action: model.Allow},
 		}}
-		var groups []model.Address
+		var groups []model.ResourceRef
 		for g := 0; g < size.GroupsPerVPC; g++ {
-			ga := model.Addr("sg", fmt.Sprintf("sg-%04d-%02d", v, g))
+			ga := model.JoinRef("sg", fmt.Sprintf("sg-%04d-%02d", v, g))
 			groups = append(groups, ga)
 			sg := model.SecurityGroup{Addr: ga, VPC: va, Egress: []model.SGRule{{Protocol: model.AllProtocols, Ports: model.AnyPort, Peer: model.Peer{Kind: model.PeerCIDR, CIDR: any4}}}}
 			for k := 0; k < size.RulesPerGroup; k++ {
@@ -70,26 +70,26 @@ func Account(size Size, seed uint64) *model.Network {
 				case 0:
 					peer = model.Peer{Kind: model.PeerCIDR, CIDR: any4}
 				case 1, 2, 3:
-					peer = model.Peer{Kind: model.PeerGroup, Group: model.Addr("sg", fmt.Sprintf("sg-%04d-%02d", v, r.IntN(size.GroupsPerVPC)))}
+					peer = model.Peer{Kind: model.PeerGroup, Group: model.JoinRef("sg", fmt.Sprintf("sg-%04d-%02d", v, r.IntN(size.GroupsPerVPC)))}
 				}
 				sg.Ingress = append(sg.Ingress, model.SGRule{Protocol: model.TCP, Ports: model.Port(port), Peer: peer})
 			}
 			n.SecurityGroups = append(n.SecurityGroups, sg)
 		}
-		var subnets []model.Address
+		var subnets []model.ResourceRef
 		for s := 0; s < size.SubnetsPerVPC; s++ {
 			tier, rt := model.Public, pubRT
 			if s >= size.SubnetsPerVPC/2 {
 				tier, rt = model.Private, privRT
 			}
-			sa := model.Addr("subnet", fmt.Sprintf("subnet-%04d-%02d", v, s))
+			sa := model.JoinRef("subnet", fmt.Sprintf("subnet-%04d-%02d", v, s))
 			sc := netip.PrefixFrom(addTo(cidr.Addr(), uint32(s)<<8), 24)
 			n.Subnets = append(n.Subnets, model.Subnet{Addr: sa, VPC: va, ZoneID: zones[s%len(zones)], CIDR: sc, IPv6Index: -1, RouteTable: rt, NACL: acl})
 			subnets = append(subnets, sa)
 			for e := 0; e < size.ENIsPerSubnet; e++ {
-				ea := model.Addr("eni", fmt.Sprintf("eni-%04d-%02d-%02d", v, s, e))
+				ea := model.JoinRef("eni", fmt.Sprintf("eni-%04d-%02d-%02d", v, s, e))
 				eni := model.ENI{Addr: ea, ID: lastPart(ea), Subnet: sa, PrivateIP: addTo(sc.Addr(), uint32(10+e)), SourceDestCheck: true,
-					SecurityGroups: []model.Address{groups[r.IntN(len(groups))]}}
+					SecurityGroups: []model.ResourceRef{groups[r.IntN(len(groups))]}}
 				if tier == model.Public && r.IntN(max(1, size.PublicFraction)) == 0 {
 					eni.HasPublicIP = true
 					eni.PublicIP = netip.AddrFrom4([4]byte{198, 18, byte(len(n.ENIs) >> 8), byte(len(n.ENIs))})
@@ -113,7 +113,7 @@ func Account(size Size, seed uint64) *model.Network {
 	return done
 }
 
-func lastPart(a model.Address) string {
+func lastPart(a model.ResourceRef) string {
 	s := string(a)
 	for i := len(s) - 1; i >= 0; i-- {
 		if s[i] == '/' {

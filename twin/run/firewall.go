@@ -14,7 +14,7 @@ func inspected(n *model.Network, p analyze.Path) bool {
 	for _, h := range p.Forward {
 		met = met || h.Kind == analyze.HopFirewall
 	}
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		met = met || (b.Kind == analyze.HopFirewall && b.Direction == analyze.Forward)
 	}
 	if !met {

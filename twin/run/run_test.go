@@ -87,9 +87,9 @@ func upNetwork(t *testing.T, n *model.Network, label string) *twin.Plan {
 	// The stack name holds the test process's id: engineers and CI may run
 	// the tests at the same time on one machine, and two runs must not tear
 	// down each other's twin.
-	p, err := twin.Build(n, fmt.Sprintf("t%d-%s", os.Getpid(), label))
-	if err != nil {
-		t.Fatal(err)
+	p, ds := twin.Build(n, fmt.Sprintf("t%d-%s", os.Getpid(), label))
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	t.Cleanup(func() {
 		if err := run.Down(p.Stack); err != nil {
@@ -466,9 +466,9 @@ func TestSNIMatchesThePlan(t *testing.T) {
 func TestKilledUpIsBrokenAndRecovers(t *testing.T) {
 	privileged(t)
 	n := network(t, "webapp")
-	p, err := twin.Build(n, fmt.Sprintf("t%d-kill", os.Getpid()))
-	if err != nil {
-		t.Fatal(err)
+	p, ds := twin.Build(n, fmt.Sprintf("t%d-kill", os.Getpid()))
+	if ds.HasErrors() {
+		t.Fatal(ds)
 	}
 	t.Cleanup(func() {
 		if err := run.Down(p.Stack); err != nil {

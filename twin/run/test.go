@@ -44,7 +44,7 @@ func (c Case) Explain() string {
 	}
 	fmt.Fprintf(&w, "%s -> %s %s (%s)\n", c.Flow.Src, c.Flow.Dst, traffic(c.Flow), c.Why)
 	fmt.Fprintf(&w, "  analyzer: %s: %s\n", verdict(c.Path.Reachable), c.Path.Summary())
-	for _, b := range c.Path.Blocks {
+	for _, b := range c.Path.Blockers {
 		fmt.Fprintf(&w, "    blocked by %s (%s, %s): %s\n", b.Resource, b.Kind, b.Direction, b.Text())
 	}
 	if len(c.Path.Return) > 0 && c.Path.Reachable {
@@ -208,10 +208,10 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 			ifaces = append(ifaces, h)
 		}
 	}
-	endpoint := func(name string, src bool) (analyze.Endpoint, bool) {
+	endpoint := func(name string, src bool) (analyze.FlowEnd, bool) {
 		eps, err := ix.Resolve(name, src)
 		if err != nil || len(eps) != 1 {
-			return analyze.Endpoint{}, false
+			return analyze.FlowEnd{}, false
 		}
 		return eps[0], true
 	}
@@ -291,7 +291,7 @@ func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string)
 				add("sweep", analyze.Flow{Src: src, Dst: svc, Proto: model.TCP, Port: 443})
 			}
 		}
-		owners := map[model.Address]bool{h.Owner: true}
+		owners := map[model.ResourceRef]bool{h.Owner: true}
 		for _, o := range ifaces {
 			if owners[o.Owner] {
 				continue
@@ -475,7 +475,7 @@ func publicService(p *twin.Plan, svc string, inet *twin.Host) *twin.Host {
 
 // subnetHost is the twin's host for the analyzer's "any host in a
 // subnet", when it sits at the address the flow names.
-func subnetHost(p *twin.Plan, e analyze.Endpoint) *twin.Host {
+func subnetHost(p *twin.Plan, e analyze.FlowEnd) *twin.Host {
 	for i := range p.Hosts {
 		h := &p.Hosts[i]
 		if h.Role == twin.RoleSubnetHost && h.Subnet == e.Subnet && (h.IP == e.IP || h.IPv6.IsValid() && h.IPv6 == e.IP) {
