@@ -1,7 +1,11 @@
 package cfn
 
 import (
+	"bytes"
+	"encoding/json"
 	"math/rand/v2"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -100,6 +104,48 @@ func TestTemplatesTakeTheFastPath(t *testing.T) {
 		}
 		if _, ok := writeYAML(doc); !ok {
 			t.Errorf("the %s template fell back to the yaml library", nat)
+		}
+	}
+}
+
+// TestCompactJSONIsCompactedJSON: CompactJSON is JSON with the whitespace
+// outside strings removed, as encoding/json's Compact would.
+func TestCompactJSONIsCompactedJSON(t *testing.T) {
+	tpl := emit(t, testNetwork(natInstancePerZone, true))
+	pretty, err := tpl.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact, err := tpl.CompactJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := json.Compact(&want, pretty); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(compact, want.Bytes()) {
+		t.Errorf("CompactJSON differs from compacted JSON (%d bytes, want %d)", len(compact), want.Len())
+	}
+}
+
+// TestNeedsQuoteKeepsItsRules: the regexp-free checks say what the
+// YAML 1.1 word and number patterns say.
+func TestNeedsQuoteKeepsItsRules(t *testing.T) {
+	words := regexp.MustCompile(`^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL)$`)
+	r := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "0123456789+-._:,eExXoObBaf TtinINyYsS~"
+	cases := slices.Clone(yamlStrings)
+	for range 20000 {
+		b := make([]byte, 1+r.IntN(12))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		if want := s == "" || words.MatchString(s) || numberLike.MatchString(s); needsQuote(s) != want {
+			t.Errorf("needsQuote(%q) = %t, want %t", s, !want, want)
 		}
 	}
 }
