@@ -25,10 +25,15 @@ func writeYAML(doc Map) ([]byte, bool) {
 
 type yamlWriter struct{ b bytes.Buffer }
 
+// spaces is enough indentation for any depth a template reaches; deeper
+// lines take several writes.
+const spaces = "                                                                "
+
 func (w *yamlWriter) indent(n int) {
-	for range n {
-		w.b.WriteByte(' ')
+	for ; n > len(spaces); n -= len(spaces) {
+		w.b.WriteString(spaces)
 	}
+	w.b.WriteString(spaces[:n])
 }
 
 // mapBlock writes m's fields at indent, one a line; inItem says the first
