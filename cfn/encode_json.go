@@ -25,6 +25,7 @@ func (t *Template) encodeJSON(pretty bool) ([]byte, error) {
 		return nil, err
 	}
 	w := jsonWriter{b: &bytes.Buffer{}, pretty: pretty}
+	w.b.Grow(192 << 10) // one allocation for a template of a few hundred resources
 	if err := w.value(longForm(doc), 0); err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ import (
 // the output never depends on which path wrote it (TestFastYAMLMatchesLibrary).
 func writeYAML(doc Map) ([]byte, bool) {
 	w := yamlWriter{}
-	w.b.Grow(64 << 10)
+	w.b.Grow(128 << 10) // one allocation for a template of a few hundred resources
 	if !w.mapBlock(doc, 0, false) {
 		return nil, false
 	}
