@@ -26,7 +26,7 @@ func (t *Template) encodeJSON(pretty bool) ([]byte, error) {
 	}
 	w := jsonWriter{b: &bytes.Buffer{}, pretty: pretty}
 	w.b.Grow(192 << 10) // one allocation for a template of a few hundred resources
-	if err := w.value(longForm(doc), 0); err != nil {
+	if err := w.value(doc, 0); err != nil {
 		return nil, err
 	}
 	if pretty {
@@ -35,7 +35,8 @@ func (t *Template) encodeJSON(pretty bool) ([]byte, error) {
 	return w.b.Bytes(), nil
 }
 
-// jsonWriter writes a long-form value tree, indented or compact.
+// jsonWriter writes a value tree, indented or compact, each intrinsic in
+// its long form (longForm), turned into it as it is reached.
 type jsonWriter struct {
 	b      *bytes.Buffer
 	pretty bool
@@ -101,10 +102,12 @@ func (w jsonWriter) value(v Value, depth int) error {
 		}
 		w.line(depth)
 		w.b.WriteByte('}')
+	case Ref, GetAtt, Sub, Fn:
+		return w.value(longForm(v), depth)
 	case nil:
 		return fmt.Errorf("nil value in template")
 	default:
-		return fmt.Errorf("cannot encode %T as JSON (not in long form)", v)
+		return fmt.Errorf("cannot encode %T as JSON", v)
 	}
 	return nil
 }
