@@ -3,6 +3,7 @@ package cfn
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -68,7 +69,7 @@ func Check(t *Template) []error {
 		c.types[r.LogicalID] = r.Type
 	}
 	for _, k := range t.Conditions {
-		c.walk(k.Value, "condition "+k.Name, "", true)
+		c.walk(k.Value, loc{text: "condition ", name: k.Name}, "", true)
 	}
 	for _, r := range t.Resources {
 		where := "resource " + r.LogicalID
@@ -87,8 +88,9 @@ func Check(t *Template) []error {
 				c.edge(r.LogicalID, d)
 			}
 		}
+		res := loc{text: "resource ", name: r.LogicalID}
 		for _, f := range r.Properties {
-			c.walk(f.Value, where+" property "+f.Key, r.LogicalID, false)
+			c.walk(f.Value, loc{up: &res, text: " property ", name: f.Key}, r.LogicalID, false)
 		}
 	}
 	for _, o := range t.Outputs {
@@ -99,8 +101,8 @@ func Check(t *Template) []error {
 		if o.Value == nil {
 			c.errorf("%s: has no value", where)
 		}
-		c.walk(o.Value, where, "", false)
-		c.walk(o.ExportName, where+" export", "", false)
+		c.walk(o.Value, loc{text: "output ", name: o.Name}, "", false)
+		c.walk(o.ExportName, loc{text: "output ", name: o.Name, tail: " export"}, "", false)
 	}
 	c.cycles()
 	c.checkCounts()
@@ -147,41 +149,41 @@ func (c *checker) edge(from, to string) {
 
 // ref checks a Ref (or a ${Name} in Sub). from is the resource holding it;
 // inCondition limits names to parameters, as CloudFormation does.
-func (c *checker) ref(name, where, from string, inCondition bool) {
+func (c *checker) ref(name string, where loc, from string, inCondition bool) {
 	switch {
 	case pseudoParams[name] || c.params[name]:
 	case c.types[name] != "":
 		if inCondition {
-			c.errorf("%s: conditions may refer only to parameters, not resource %s", where, name)
+			c.errorf("%s: conditions may refer only to parameters, not resource %s", where.String(), name)
 		}
 		if name == from {
-			c.errorf("%s: refers to its own resource %s", where, name)
+			c.errorf("%s: refers to its own resource %s", where.String(), name)
 		}
 		c.edge(from, name)
 	default:
-		c.errorf("%s: Ref %s names no parameter, resource or pseudo parameter", where, name)
+		c.errorf("%s: Ref %s names no parameter, resource or pseudo parameter", where.String(), name)
 	}
 }
 
-func (c *checker) getAtt(res, attr, where, from string, inCondition bool) {
+func (c *checker) getAtt(res, attr string, where loc, from string, inCondition bool) {
 	typ := c.types[res]
 	if typ == "" {
-		c.errorf("%s: GetAtt %s.%s names no resource", where, res, attr)
+		c.errorf("%s: GetAtt %s.%s names no resource", where.String(), res, attr)
 		return
 	}
 	if inCondition {
-		c.errorf("%s: conditions may not use GetAtt", where)
+		c.errorf("%s: conditions may not use GetAtt", where.String())
 	}
 	if attrs, ok := attributes[typ]; ok && !slices.Contains(attrs, attr) {
-		c.errorf("%s: GetAtt %s.%s: %s has no attribute %s", where, res, attr, typ, attr)
+		c.errorf("%s: GetAtt %s.%s: %s has no attribute %s", where.String(), res, attr, typ, attr)
 	}
 	if res == from {
-		c.errorf("%s: GetAtt on its own resource %s", where, res)
+		c.errorf("%s: GetAtt on its own resource %s", where.String(), res)
 	}
 	c.edge(from, res)
 }
 
-func (c *checker) walk(v Value, where, from string, inCondition bool) {
+func (c *checker) walk(v Value, where loc, from string, inCondition bool) {
 	switch v := v.(type) {
 	case Ref:
 		c.ref(v.Name, where, from, inCondition)
@@ -191,45 +193,45 @@ func (c *checker) walk(v Value, where, from string, inCondition bool) {
 		vars := map[string]bool{}
 		for _, f := range v.Vars {
 			vars[f.Key] = true
-			c.walk(f.Value, where+" (Sub variable "+f.Key+")", from, inCondition)
+			c.walk(f.Value, loc{up: &where, text: " (Sub variable ", name: f.Key, tail: ")"}, from, inCondition)
 		}
 		names, err := subNames(v.Template)
 		if err != nil {
-			c.errorf("%s: %v", where, err)
+			c.errorf("%s: %v", where.String(), err)
 		}
 		for _, n := range names {
 			switch res, attr, dotted := strings.Cut(n, "."); {
 			case vars[n]:
 			case dotted:
-				c.getAtt(res, attr, where+" (in Sub)", from, inCondition)
+				c.getAtt(res, attr, loc{up: &where, text: " (in Sub)"}, from, inCondition)
 			default:
-				c.ref(n, where+" (in Sub)", from, inCondition)
+				c.ref(n, loc{up: &where, text: " (in Sub)"}, from, inCondition)
 			}
 		}
 	case Fn:
 		if v.Name == "Fn::If" {
 			if l, ok := v.Arg.(List); ok && len(l) == 3 {
 				if name, ok := l[0].(String); !ok || !c.conds[string(name)] {
-					c.errorf("%s: Fn::If names undeclared condition %v", where, l[0])
+					c.errorf("%s: Fn::If names undeclared condition %v", where.String(), l[0])
 				}
 			} else {
-				c.errorf("%s: Fn::If takes [condition, then, else]", where)
+				c.errorf("%s: Fn::If takes [condition, then, else]", where.String())
 			}
 		}
 		c.walk(v.Arg, where, from, inCondition)
 	case List:
 		for i, e := range v {
-			c.walk(e, fmt.Sprintf("%s[%d]", where, i), from, inCondition)
+			c.walk(e, loc{up: &where, index: i + 1}, from, inCondition)
 		}
 	case Map:
 		for _, f := range v {
 			if f.Key == "Condition" && inCondition {
 				if name, ok := f.Value.(String); ok && !c.conds[string(name)] {
-					c.errorf("%s: condition %s is not declared", where, name)
+					c.errorf("%s: condition %s is not declared", where.String(), name)
 				}
 				continue
 			}
-			c.walk(f.Value, where+"."+f.Key, from, inCondition)
+			c.walk(f.Value, loc{up: &where, text: ".", name: f.Key}, from, inCondition)
 		}
 	}
 }
@@ -291,5 +293,32 @@ func (c *checker) cycles() {
 		if state[r.LogicalID] == unseen {
 			visit(r.LogicalID)
 		}
+	}
+}
+
+// loc is where a value sits in the template ("resource X property Y.Z[0]"),
+// kept as parts and joined only for an error message: a template without
+// errors, the usual case, never builds the text.
+type loc struct {
+	up               *loc
+	text, name, tail string
+	index            int // a list index + 1; 0 for none
+}
+
+func (l loc) String() string {
+	var b strings.Builder
+	l.write(&b)
+	return b.String()
+}
+
+func (l loc) write(b *strings.Builder) {
+	if l.up != nil {
+		l.up.write(b)
+	}
+	b.WriteString(l.text)
+	b.WriteString(l.name)
+	b.WriteString(l.tail)
+	if l.index > 0 {
+		b.WriteString("[" + strconv.Itoa(l.index-1) + "]")
 	}
 }

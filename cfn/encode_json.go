@@ -10,75 +10,104 @@ import (
 // JSON encodes the template in long form with two-space indentation and a
 // trailing newline. Keys keep the template's order.
 func (t *Template) JSON() ([]byte, error) {
+	return t.encodeJSON(true)
+}
+
+// CompactJSON is the template as compact JSON (no whitespace outside
+// strings), the smallest body CloudFormation takes.
+func (t *Template) CompactJSON() ([]byte, error) {
+	return t.encodeJSON(false)
+}
+
+func (t *Template) encodeJSON(pretty bool) ([]byte, error) {
 	doc, err := t.tree()
 	if err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	if err := writeJSON(&b, longForm(doc), 0); err != nil {
+	w := jsonWriter{b: &bytes.Buffer{}, pretty: pretty}
+	w.b.Grow(192 << 10) // one allocation for a template of a few hundred resources
+	if err := w.value(doc, 0); err != nil {
 		return nil, err
 	}
-	b.WriteByte('\n')
-	return b.Bytes(), nil
+	if pretty {
+		w.b.WriteByte('\n')
+	}
+	return w.b.Bytes(), nil
 }
 
-func writeJSON(b *bytes.Buffer, v Value, depth int) error {
-	indent := func(d int) {
-		for range d {
-			b.WriteString("  ")
-		}
+// jsonWriter writes a value tree, indented or compact, each intrinsic in
+// its long form (longForm), turned into it as it is reached.
+type jsonWriter struct {
+	b      *bytes.Buffer
+	pretty bool
+}
+
+// line starts an indented line at depth; compact JSON has none.
+func (w jsonWriter) line(depth int) {
+	if !w.pretty {
+		return
 	}
+	w.b.WriteByte('\n')
+	for range depth {
+		w.b.WriteString("  ")
+	}
+}
+
+func (w jsonWriter) value(v Value, depth int) error {
 	switch v := v.(type) {
 	case String:
-		return writeJSONString(b, string(v))
+		return writeJSONString(w.b, string(v))
 	case Int:
-		b.WriteString(strconv.Itoa(int(v)))
+		w.b.WriteString(strconv.Itoa(int(v)))
 	case Bool:
-		b.WriteString(strconv.FormatBool(bool(v)))
+		w.b.WriteString(strconv.FormatBool(bool(v)))
 	case List:
 		if len(v) == 0 {
-			b.WriteString("[]")
+			w.b.WriteString("[]")
 			return nil
 		}
-		b.WriteString("[\n")
+		w.b.WriteByte('[')
 		for i, e := range v {
-			indent(depth + 1)
-			if err := writeJSON(b, e, depth+1); err != nil {
+			if i > 0 {
+				w.b.WriteByte(',')
+			}
+			w.line(depth + 1)
+			if err := w.value(e, depth+1); err != nil {
 				return err
 			}
-			if i < len(v)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
 		}
-		indent(depth)
-		b.WriteByte(']')
+		w.line(depth)
+		w.b.WriteByte(']')
 	case Map:
 		if len(v) == 0 {
-			b.WriteString("{}")
+			w.b.WriteString("{}")
 			return nil
 		}
-		b.WriteString("{\n")
+		w.b.WriteByte('{')
 		for i, f := range v {
-			indent(depth + 1)
-			if err := writeJSONString(b, f.Key); err != nil {
+			if i > 0 {
+				w.b.WriteByte(',')
+			}
+			w.line(depth + 1)
+			if err := writeJSONString(w.b, f.Key); err != nil {
 				return err
 			}
-			b.WriteString(": ")
-			if err := writeJSON(b, f.Value, depth+1); err != nil {
+			w.b.WriteByte(':')
+			if w.pretty {
+				w.b.WriteByte(' ')
+			}
+			if err := w.value(f.Value, depth+1); err != nil {
 				return err
 			}
-			if i < len(v)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
 		}
-		indent(depth)
-		b.WriteByte('}')
+		w.line(depth)
+		w.b.WriteByte('}')
+	case Ref, GetAtt, Sub, Fn:
+		return w.value(longForm(v), depth)
 	case nil:
 		return fmt.Errorf("nil value in template")
 	default:
-		return fmt.Errorf("cannot encode %T as JSON (not in long form)", v)
+		return fmt.Errorf("cannot encode %T as JSON", v)
 	}
 	return nil
 }

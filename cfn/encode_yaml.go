@@ -18,6 +18,16 @@ func (t *Template) YAML() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b, ok := writeYAML(doc); ok {
+		return b, nil
+	}
+	return libraryYAML(doc)
+}
+
+// libraryYAML encodes doc with the yaml library: the path for the shapes
+// writeYAML leaves alone, and the reference TestFastYAMLMatchesLibrary
+// compares it with.
+func libraryYAML(doc Map) ([]byte, error) {
 	root, err := yamlNode(doc)
 	if err != nil {
 		return nil, err
@@ -58,7 +68,11 @@ func strNode(s string) *yaml.Node {
 
 var (
 	// YAML 1.1 booleans and nulls, which YAML 1.2 readers take as strings.
-	yaml11Words = regexp.MustCompile(`^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL)$`)
+	yaml11Words = map[string]bool{
+		"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "n": true, "N": true, "no": true, "No": true, "NO": true,
+		"true": true, "True": true, "TRUE": true, "false": true, "False": true, "FALSE": true,
+		"on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true, "~": true, "null": true, "Null": true, "NULL": true,
+	}
 	// Anything number-like: ints, floats, octal/hex/binary, sexagesimal
 	// (1.1), and dates/timestamps (1.1 resolves "2012-10-17" to a date).
 	numberLike = regexp.MustCompile(`^(?:[-+]?(?:\.[0-9]|[0-9])[0-9_:.,]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?i:inf|nan)|0[xXoObB][0-9a-fA-F_]+|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?)$`)
@@ -68,7 +82,16 @@ var (
 // anything but the string s. Syntax-level problems (leading '*', ': ', '#')
 // are left to the emitter, which quotes those itself.
 func needsQuote(s string) bool {
-	return s == "" || yaml11Words.MatchString(s) || numberLike.MatchString(s)
+	if s == "" || yaml11Words[s] {
+		return true
+	}
+	// Every form numberLike matches starts with a digit, a sign or a dot:
+	// most strings (names, ARNs, descriptions) need no regexp.
+	switch c := s[0]; {
+	case c >= '0' && c <= '9', c == '-', c == '+', c == '.':
+		return numberLike.MatchString(s)
+	}
+	return false
 }
 
 func yamlNode(v Value) (*yaml.Node, error) {

@@ -1,8 +1,6 @@
 package cfn
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 )
 
@@ -53,15 +51,11 @@ func MeasureBody(t *Template, body []byte) (BodySize, error) {
 	if s.Bytes <= MaxInlineBody {
 		return s, nil
 	}
-	js, err := t.JSON()
+	js, err := t.CompactJSON()
 	if err != nil {
 		return s, err
 	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, js); err != nil {
-		return s, fmt.Errorf("compact the template: %w", err)
-	}
-	s.Compact = b.Len()
+	s.Compact = len(js)
 	return s, nil
 }
 

@@ -68,6 +68,9 @@ func IsTemplate(src []byte) bool {
 	if bytes.Contains(src, []byte("AWSTemplateFormatVersion")) {
 		return true
 	}
+	if !bytes.Contains(src, []byte("Resources")) {
+		return false // no Resources key: no need to parse it to know
+	}
 	r := &reader{file: "x"}
 	root := r.parse(src)
 	res := root.get("Resources")
