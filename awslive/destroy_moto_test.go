@@ -102,7 +102,7 @@ func TestDestroyCommand(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "give --yes") || !strings.Contains(out, "LogsFlow (AWS::Logs::LogGroup /moat/small/flow): kept") {
 		t.Errorf("no terminal, no --yes: exit %d\n%s%s", code, out, errOut)
 	}
-	if !strings.HasPrefix(errOut, "moat: destroying stack small to account 123456789012 as arn:aws:") {
+	if !strings.HasPrefix(errOut, "moat: destroying stack small in account 123456789012 as arn:aws:") {
 		t.Errorf("the account and caller are not named first:\n%s", errOut)
 	}
 	code, out, errOut = moat(t, "destroy", "../examples/webapp.yaml", "--stack-name", "small", "--yes", "--format", "json")

@@ -111,7 +111,7 @@ func runDeploy(cmd *cobra.Command, io *streams, path string, o deployOptions) er
 	if err != nil {
 		return err
 	}
-	a, err := deployAccount(io, "deploying", p.stack)
+	a, err := deployAccount(io, "deploying stack "+p.stack+" to")
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func prepareDeploy(io *streams, path, stack string) (*deployPlan, error) {
 
 // deployAccount resolves the one account and Region, and names them and
 // the caller on stderr before anything is changed.
-func deployAccount(io *streams, doing, stack string) (awslive.Account, error) {
+func deployAccount(io *streams, doing string) (awslive.Account, error) {
 	accounts, err := awslive.Accounts(io.ctx, awslive.Options{Profiles: io.aws.profiles, Regions: io.aws.regions})
 	if err != nil {
 		return awslive.Account{}, &exitError{code: exitInput, err: err}
@@ -173,7 +173,7 @@ func deployAccount(io *streams, doing, stack string) (awslive.Account, error) {
 	if a.Profile != "" {
 		prof = ", profile " + a.Profile
 	}
-	fmt.Fprintf(io.stderr, "moat: %s stack %s to account %s as %s%s, %s\n", doing, stack, a.ID, a.ARN, prof, a.Regions[0])
+	fmt.Fprintf(io.stderr, "moat: %s account %s as %s%s, %s\n", doing, a.ID, a.ARN, prof, a.Regions[0])
 	return a, nil
 }
 

@@ -64,7 +64,7 @@ func runDestroy(io *streams, path string, o destroyOptions) error {
 	if stack == "" {
 		stack = l.network.Name
 	}
-	a, err := deployAccount(io, "destroying", stack)
+	a, err := deployAccount(io, "destroying stack "+stack+" in")
 	if err != nil {
 		return err
 	}
