@@ -2,6 +2,7 @@ package awslive_test
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/moatnet/moat/awslive"
 )
 
 // TestExplainLogGroup puts the bundled flow log's records in a moto log
@@ -53,5 +57,26 @@ func TestExplainLogGroup(t *testing.T) {
 	code, out, _ := moat(t, "explain", "../examples/describe", "--log-group", group, "--since", "1m")
 	if code != 0 || !strings.Contains(out, "0 records in 0 groups") {
 		t.Errorf("--since 1m: exit %d\n%s", code, out)
+	}
+}
+
+// TestPolicyIsWhatExplainCalls: reading a log group makes exactly the
+// explain policy's logs action (its read half is TestPolicyIsWhatReadCalls').
+func TestPolicyIsWhatExplainCalls(t *testing.T) {
+	needMoto(t)
+	c := cloudwatchlogs.NewFromConfig(motoConfig(t))
+	must(c.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("g")}))
+	var rec recorder
+	accounts, err := awslive.Accounts(bg, awslive.Options{APIOptions: []func(*middleware.Stack) error{rec.option}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := awslive.FlowLogLines(bg, accounts[0], "g", time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	want := append(slices.Clone(awslive.FlowLogActions), "sts:GetCallerIdentity")
+	slices.Sort(want)
+	if got := rec.actions(); !slices.Equal(got, want) {
+		t.Errorf("calls %v, want %v", got, want)
 	}
 }
