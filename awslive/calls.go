@@ -2,8 +2,6 @@ package awslive
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -294,33 +292,6 @@ func Actions() []string {
 	}
 	slices.Sort(a)
 	return slices.Compact(a)
-}
-
-// Policy is the least-privilege IAM policy for Accounts and Read: exactly
-// the actions of Calls and AccountActions. None of them supports resource-level permissions, so the
-// resource is "*" (Service Authorization Reference, Amazon EC2 and
-// Elastic Load Balancing V2). sts:GetCallerIdentity needs no permission
-// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html)
-// and is not listed.
-func Policy() []byte {
-	type statement struct {
-		Sid      string
-		Effect   string
-		Action   []string
-		Resource string
-	}
-	p := struct {
-		Version   string
-		Statement []statement
-	}{
-		Version:   "2012-10-17",
-		Statement: []statement{{Sid: "MoatReadNetwork", Effect: "Allow", Action: Actions(), Resource: "*"}},
-	}
-	b, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		panic(fmt.Sprintf("awslive: policy: %v", err)) // a fixed value always encodes
-	}
-	return append(b, '\n')
 }
 
 // readOnly reports whether an action only reads: every action the reader

@@ -26,6 +26,9 @@ var iamPrefix = map[string]string{
 	"EC2":                       "ec2",
 	"Elastic Load Balancing v2": "elasticloadbalancing",
 	"STS":                       "sts",
+	"CloudFormation":            "cloudformation",
+	"S3":                        "s3",
+	"CloudWatch Logs":           "logs",
 }
 
 // recorder is middleware that notes every operation a client sends.

@@ -106,8 +106,17 @@ func TestIAMPolicyCommand(t *testing.T) {
 	if code != 0 || out != string(awslive.Policy()) {
 		t.Errorf("iam-policy read: exit %d\n%s", code, out)
 	}
-	if code, _, errOut := moat(t, "iam-policy", "deploy"); code != 2 || !strings.Contains(errOut, "policy for read") {
-		t.Errorf("iam-policy deploy: exit %d, %s", code, errOut)
+	for _, use := range []string{"deploy", "destroy", "drift", "explain"} {
+		want, err := awslive.PolicyFor(use, "")
+		if code, out, errOut := moat(t, "iam-policy", use); err != nil || code != 0 || out != string(want) {
+			t.Errorf("iam-policy %s: exit %d %v\n%s%s", use, code, err, out, errOut)
+		}
+	}
+	if _, out, _ := moat(t, "iam-policy", "deploy", "--template-bucket", "mine"); !strings.Contains(out, `"arn:aws:s3:::mine/moat/*"`) || strings.Contains(out, "moat-templates-") {
+		t.Errorf("iam-policy deploy --template-bucket mine:\n%s", out)
+	}
+	if code, _, errOut := moat(t, "iam-policy", "nope"); code != 2 || !strings.Contains(errOut, "deploy, destroy, drift, explain, read") {
+		t.Errorf("iam-policy nope: exit %d, %s", code, errOut)
 	}
 }
 

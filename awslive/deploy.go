@@ -77,7 +77,8 @@ const MaxInlineBody = 51200
 type Body struct {
 	JSON []byte
 	// Inline says JSON fits in TemplateBody; else it is uploaded to
-	// Bucket and sent as a TemplateURL.
+	// Bucket and sent as a TemplateURL. An empty Bucket means moat's own
+	// (TemplateBucketName), made when missing.
 	Inline bool
 	Bucket string
 }
@@ -88,11 +89,7 @@ func TemplateBody(template []byte, bucket string) (Body, error) {
 	if err := json.Compact(&b, template); err != nil {
 		return Body{}, fmt.Errorf("template is not JSON: %w", err)
 	}
-	out := Body{JSON: b.Bytes(), Inline: b.Len() <= MaxInlineBody, Bucket: bucket}
-	if !out.Inline && bucket == "" {
-		return Body{}, fmt.Errorf("the template is %d bytes as compact JSON, over CloudFormation's %d-byte TemplateBody limit: give --template-bucket BUCKET, an S3 bucket in the stack's Region to upload it to", b.Len(), MaxInlineBody)
-	}
-	return out, nil
+	return Body{JSON: b.Bytes(), Inline: b.Len() <= MaxInlineBody, Bucket: bucket}, nil
 }
 
 // StatefulTypes hold data: replacing or removing one loses it.

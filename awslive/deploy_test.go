@@ -61,8 +61,9 @@ func TestTemplateBody(t *testing.T) {
 	if err != nil || !b.Inline || len(b.JSON) != 51200 || bytes.Contains(b.JSON, []byte("\n")) {
 		t.Fatalf("51,200 bytes: inline=%v len=%d err=%v, want compact and inline", b.Inline, len(b.JSON), err)
 	}
-	if _, err := awslive.TemplateBody(pretty(awslive.MaxInlineBody+1), ""); err == nil || !strings.Contains(err.Error(), "--template-bucket") {
-		t.Fatalf("51,201 bytes without a bucket: %v, want a hint at --template-bucket", err)
+	b, err = awslive.TemplateBody(pretty(awslive.MaxInlineBody+1), "")
+	if err != nil || b.Inline || b.Bucket != "" {
+		t.Fatalf("51,201 bytes without a bucket: %+v %v, want S3 through moat's own bucket", b.Inline, err)
 	}
 	b, err = awslive.TemplateBody(pretty(awslive.MaxInlineBody+1), "tmpl")
 	if err != nil || b.Inline || b.Bucket != "tmpl" {
@@ -176,5 +177,29 @@ func TestNextStep(t *testing.T) {
 		if got := awslive.NextStep("web", status); !strings.Contains(got, want) {
 			t.Errorf("%s: %q, want it to say %q", status, got, want)
 		}
+	}
+}
+
+// A delete that failed, newest first as DescribeStackEvents returns them
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html):
+// the security group is still used by an interface outside the stack.
+const recordedDeleteEvents = `{"StackEvents": [
+  {"EventId": "d4", "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1", "StackName": "web", "LogicalResourceId": "web", "PhysicalResourceId": "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1", "ResourceType": "AWS::CloudFormation::Stack", "Timestamp": "2026-12-03T13:05:00Z", "ResourceStatus": "DELETE_FAILED", "ResourceStatusReason": "The following resource(s) failed to delete: [SgApp]. "},
+  {"EventId": "d3", "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1", "StackName": "web", "LogicalResourceId": "SgApp", "PhysicalResourceId": "sg-0abc", "ResourceType": "AWS::EC2::SecurityGroup", "Timestamp": "2026-12-03T13:04:00Z", "ResourceStatus": "DELETE_FAILED", "ResourceStatusReason": "resource sg-0abc has a dependent object (Service: Ec2, Status Code: 400)"},
+  {"EventId": "d2", "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1", "StackName": "web", "LogicalResourceId": "SubnetApp", "PhysicalResourceId": "subnet-0abc", "ResourceType": "AWS::EC2::Subnet", "Timestamp": "2026-12-03T13:02:00Z", "ResourceStatus": "DELETE_COMPLETE"},
+  {"EventId": "d1", "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1", "StackName": "web", "LogicalResourceId": "web", "PhysicalResourceId": "arn:aws:cloudformation:us-east-1:123456789012:stack/web/1", "ResourceType": "AWS::CloudFormation::Stack", "Timestamp": "2026-12-03T13:00:00Z", "ResourceStatus": "DELETE_IN_PROGRESS", "ResourceStatusReason": "User Initiated"}
+]}`
+
+func TestDeleteRootCause(t *testing.T) {
+	var out cloudformation.DescribeStackEventsOutput
+	if err := json.Unmarshal([]byte(recordedDeleteEvents), &out); err != nil {
+		t.Fatal(err)
+	}
+	e := awslive.RootCause(out.StackEvents, "")
+	if e == nil || aws.ToString(e.EventId) != "d3" {
+		t.Fatalf("root cause %v, want the security group's DELETE_FAILED (d3)", e)
+	}
+	if s := awslive.DestroyNextStep("web"); !strings.Contains(s, "--retain-resources") || !strings.Contains(s, "moat destroy") {
+		t.Errorf("next step %q", s)
 	}
 }

@@ -107,6 +107,13 @@ func (d *deploy) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	owner := ""
+	if !body.Inline && body.Bucket == "" {
+		if body.Bucket, err = ensureTemplateBucket(ctx, d.a, d.in.Out); err != nil {
+			return err
+		}
+		owner = d.a.ID
+	}
 	if d.res.Action == Recreate {
 		fmt.Fprintf(d.in.Out, "deleting stack %s (%s) to create it anew\n", d.in.Stack, d.st.StackStatus)
 		if err := deleteStack(ctx, d.c, d.in.Stack, d.in.Poll); err != nil {
@@ -114,7 +121,7 @@ func (d *deploy) run(ctx context.Context) error {
 		}
 		d.st = nil
 	}
-	if err := d.createChangeSet(ctx, body); err != nil || d.res.NoChanges {
+	if err := d.createChangeSet(ctx, body, owner); err != nil || d.res.NoChanges {
 		return err
 	}
 	if err := d.readChangeSet(ctx); err != nil || d.res.NoChanges {
@@ -177,8 +184,9 @@ func deleteStack(ctx context.Context, c *cloudformation.Client, stack string, po
 	}
 }
 
-// createChangeSet sends the template, inline or through S3.
-func (d *deploy) createChangeSet(ctx context.Context, body Body) error {
+// createChangeSet sends the template, inline or through S3; owner, when
+// set, is the account the bucket must belong to.
+func (d *deploy) createChangeSet(ctx context.Context, body Body, owner string) error {
 	in, stack := d.in, d.in.Stack
 	d.res.ChangeSet = "moat-" + in.Now().UTC().Format("20060102T150405Z")
 	csIn := &cloudformation.CreateChangeSetInput{
@@ -196,7 +204,11 @@ func (d *deploy) createChangeSet(ctx context.Context, body Body) error {
 		csIn.TemplateBody = aws.String(string(body.JSON))
 	} else {
 		key := "moat/" + stack + "/" + d.res.ChangeSet + ".json"
-		if _, err := s3.NewFromConfig(d.a.cfg).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(body.Bucket), Key: aws.String(key), Body: bytes.NewReader(body.JSON), ContentType: aws.String("application/json")}); err != nil {
+		put := &s3.PutObjectInput{Bucket: aws.String(body.Bucket), Key: aws.String(key), Body: bytes.NewReader(body.JSON), ContentType: aws.String("application/json")}
+		if owner != "" {
+			put.ExpectedBucketOwner = aws.String(owner)
+		}
+		if _, err := s3.NewFromConfig(d.a.cfg).PutObject(ctx, put); err != nil {
 			return fmt.Errorf("s3 put-object s3://%s/%s: %w", body.Bucket, key, err)
 		}
 		csIn.TemplateURL = aws.String(fmt.Sprintf("https://%s.s3.%s.amazonaws.com/%s", body.Bucket, d.a.cfg.Region, key))

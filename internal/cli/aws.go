@@ -140,23 +140,42 @@ reads the same way into memory.`,
 }
 
 func newIAMPolicyCommand(io *streams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "iam-policy read",
+	var bucket string
+	cmd := &cobra.Command{
+		Use:   "iam-policy read|deploy|destroy|drift|explain",
 		Short: "Print the least-privilege IAM policy a use of moat needs",
-		Long: `iam-policy read prints the IAM policy moat snapshot and NETWORK=aws need:
-exactly the read-only Describe, Get and Search actions the reader calls
-(the reader and this policy are made from one table). None supports
-resource-level permissions, so the resource is "*".`,
+		Long: `iam-policy prints the IAM policy a use of moat needs: exactly the actions it
+calls (each policy is made from the same lists the code calls from, and
+tests record the calls made on moto and compare).
+
+  read     moat snapshot and NETWORK=aws: the read-only Describe, Get and
+           Search actions (none supports resource-level permissions: "*")
+  deploy   moat deploy: the change-set calls, DeleteStack (re-creating a
+           ROLLBACK_COMPLETE stack), UpdateTerminationProtection (prod), and
+           the template bucket's S3 calls, scoped to moat-templates-* (or
+           --template-bucket B), with s3:GetObject, which CloudFormation
+           uses to read the template as the caller
+  destroy  moat destroy: reading the stack's template and resources, deleting it
+  drift    moat drift: the read policy
+  explain  moat explain --log-group: logs:FilterLogEvents, with the read policy
+
+The deploy policy covers moat's own calls. CloudFormation makes the
+stack's resources with the caller's permissions too, so the caller also
+needs those (EC2, ELB, RDS, ... as the template holds).`,
 		Example: `  moat iam-policy read > moat-read.json
-  aws iam create-policy --policy-name moat-read --policy-document file://moat-read.json`,
+  aws iam create-policy --policy-name moat-read --policy-document file://moat-read.json
+  moat iam-policy deploy --template-bucket my-cfn-templates`,
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{"read"},
+		ValidArgs: []string{"read", "deploy", "destroy", "drift", "explain"},
 		RunE: func(_ *cobra.Command, args []string) error {
-			if args[0] != "read" {
-				return &exitError{code: exitInput, err: fmt.Errorf("iam-policy %q: moat knows the policy for read (moat snapshot, NETWORK=aws)", args[0])}
+			b, err := awslive.PolicyFor(args[0], bucket)
+			if err != nil {
+				return &exitError{code: exitInput, err: err}
 			}
-			_, err := io.stdout.Write(awslive.Policy())
+			_, err = io.stdout.Write(b)
 			return err
 		},
 	}
+	cmd.Flags().StringVar(&bucket, "template-bucket", "", "for deploy: the template bucket moat deploy is given (default: moat's own, moat-templates-*)")
+	return cmd
 }

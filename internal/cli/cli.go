@@ -118,6 +118,7 @@ Start here:
   moat audit aws                  the same, read live from the account AWS_PROFILE picks
   moat snapshot -o DIR            save a live account's network as describe-* JSON
   moat deploy moat.yaml           create or update its stack through a change set, exposure-gated
+  moat destroy moat.yaml          delete it, after saying what the delete keeps
   sudo moat twin up moat.yaml     run it in namespaces; then moat twin test
 
 Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
@@ -138,7 +139,7 @@ Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 	root.AddCommand(newTwinCommand(io))
 	root.AddCommand(newReachCommand(io), newVerifyCommand(io), newAuditCommand(io))
 	root.AddCommand(newInspectCommand(io), newVersionCommand(io))
-	root.AddCommand(newSnapshotCommand(io), newIAMPolicyCommand(io), newDeployCommand(io))
+	root.AddCommand(newSnapshotCommand(io), newIAMPolicyCommand(io), newDeployCommand(io), newDestroyCommand(io), newDriftCommand(io), newExplainCommand(io))
 	addAWSFlagsToNetworkCommands(root, &io.aws)
 	return root
 }

@@ -41,8 +41,10 @@ set and prints the stack's events until it ends: on failure the event that
 caused it, on success the outputs.
 
 The account and caller are printed first; --profile and --region pick
-them as for moat snapshot. Templates over 51,200 bytes are uploaded to
---template-bucket. --format json prints the decisions, the change set, the
+them as for moat snapshot. Templates over 51,200 bytes go through S3:
+--template-bucket, or moat's own bucket moat-templates-ACCOUNT-REGION, made
+the first time encrypted, private and TLS-only. A prod stack gets
+termination protection once it is up. --format json prints the decisions, the change set, the
 events and the outcome as one JSON document (errors too). See docs/deploy.md.`,
 		Example: `  moat deploy moat.yaml --no-execute
   moat deploy moat.yaml --stack-name web-prod --profile prod --region eu-west-1
@@ -58,7 +60,7 @@ events and the outcome as one JSON document (errors too). See docs/deploy.md.`,
 	f.StringArrayVar(&o.params, "param", nil, "template parameter K=V (repeat)")
 	f.BoolVar(&o.noExecute, "no-execute", false, "create and show the change set, do not execute it")
 	f.BoolVar(&o.yes, "yes", false, "execute without asking (required without a terminal); also allows re-creating a ROLLBACK_COMPLETE stack")
-	f.StringVar(&o.bucket, "template-bucket", "", "S3 bucket to upload a template over 51,200 bytes to")
+	f.StringVar(&o.bucket, "template-bucket", "", "S3 bucket to upload a template over 51,200 bytes to (default: moat's own, made when missing)")
 	f.BoolVar(&o.noRollback, "no-rollback", false, "on failure keep what was made instead of rolling back")
 	f.BoolVar(&o.allowExpos, "allow-exposure", false, "deploy even when it opens new paths from the internet")
 	f.StringVar(&o.format, "format", "text", "output: text or json")
@@ -109,7 +111,7 @@ func runDeploy(cmd *cobra.Command, io *streams, path string, o deployOptions) er
 	if err != nil {
 		return err
 	}
-	a, err := deployAccount(io, "deploying", p.stack)
+	a, err := deployAccount(io, "deploying stack "+p.stack+" to")
 	if err != nil {
 		return err
 	}
@@ -161,7 +163,7 @@ func prepareDeploy(io *streams, path, stack string) (*deployPlan, error) {
 
 // deployAccount resolves the one account and Region, and names them and
 // the caller on stderr before anything is changed.
-func deployAccount(io *streams, doing, stack string) (awslive.Account, error) {
+func deployAccount(io *streams, doing string) (awslive.Account, error) {
 	accounts, err := awslive.Accounts(io.ctx, awslive.Options{Profiles: io.aws.profiles, Regions: io.aws.regions})
 	if err != nil {
 		return awslive.Account{}, &exitError{code: exitInput, err: err}
@@ -171,7 +173,7 @@ func deployAccount(io *streams, doing, stack string) (awslive.Account, error) {
 	if a.Profile != "" {
 		prof = ", profile " + a.Profile
 	}
-	fmt.Fprintf(io.stderr, "moat: %s stack %s to account %s as %s%s, %s\n", doing, stack, a.ID, a.ARN, prof, a.Regions[0])
+	fmt.Fprintf(io.stderr, "moat: %s account %s as %s%s, %s\n", doing, a.ID, a.ARN, prof, a.Regions[0])
 	return a, nil
 }
 
