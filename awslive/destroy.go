@@ -23,7 +23,7 @@ type DestroyInput struct {
 	Stack string
 	Yes   bool
 	// Addresses name logical IDs as moat addresses (AddressIndex).
-	Addresses map[string]model.Address
+	Addresses map[string]model.ResourceRef
 	// Confirm asks whether to delete; nil means no terminal, and Yes is
 	// required.
 	Confirm  func() bool
@@ -35,10 +35,10 @@ type DestroyInput struct {
 
 // Retained is a resource the stack's delete keeps, or keeps a snapshot of.
 type Retained struct {
-	LogicalID  string        `json:"logical_id"`
-	Type       string        `json:"type"`
-	PhysicalID string        `json:"physical_id,omitempty"`
-	Address    model.Address `json:"address,omitempty"`
+	LogicalID  string            `json:"logical_id"`
+	Type       string            `json:"type"`
+	PhysicalID string            `json:"physical_id,omitempty"`
+	Address    model.ResourceRef `json:"address,omitempty"`
 	// Policy is the DeletionPolicy: Retain, RetainExceptOnCreate or Snapshot.
 	Policy string `json:"deletion_policy"`
 }
@@ -157,7 +157,7 @@ func DestroyNextStep(stack string) string {
 // retained lists the resources whose DeletionPolicy keeps them (or a
 // snapshot of them), from the stack's template, with their physical IDs
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html).
-func retained(ctx context.Context, c *cloudformation.Client, stack string, addrs map[string]model.Address) ([]Retained, error) {
+func retained(ctx context.Context, c *cloudformation.Client, stack string, addrs map[string]model.ResourceRef) ([]Retained, error) {
 	t, err := c.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(stack)})
 	if err != nil {
 		return nil, fmt.Errorf("cloudformation get-template %s: %w", stack, err)

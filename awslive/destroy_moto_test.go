@@ -55,7 +55,7 @@ func TestDestroyMoto(t *testing.T) {
 	destroy := func(in awslive.DestroyInput) (awslive.DestroyResult, string, error) {
 		var out bytes.Buffer
 		in.Stack, in.Out, in.Poll, in.Now = "small", &out, 10*time.Millisecond, now
-		in.Addresses = map[string]model.Address{"LogsFlow": "logs/flow"}
+		in.Addresses = map[string]model.ResourceRef{"LogsFlow": "logs/flow"}
 		res, err := awslive.Destroy(bg, a, in)
 		return res, out.String(), err
 	}

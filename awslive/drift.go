@@ -34,7 +34,7 @@ type SGMatch map[string]string
 // DesignGroups indexes the design's groups: each by its address's last
 // part (the logical ID cfnimport gives), and by its Name tag, named by
 // name (nil: the address).
-func DesignGroups(design *model.Network, name func(model.Address) string) SGMatch {
+func DesignGroups(design *model.Network, name func(model.ResourceRef) string) SGMatch {
 	m := SGMatch{}
 	for _, sg := range design.SecurityGroups {
 		shown := string(sg.Addr)
@@ -99,7 +99,7 @@ func Drift(design, live *model.Network, match SGMatch) DriftReport {
 	return r
 }
 
-func lastPart(a model.Address) string {
+func lastPart(a model.ResourceRef) string {
 	_, id, _ := strings.Cut(string(a), "/")
 	return id
 }
@@ -110,7 +110,7 @@ func lastPart(a model.Address) string {
 func exposedBySG(n *model.Network, name func(*model.SecurityGroup) string) map[string][]model.PortRange {
 	out := map[string][]model.PortRange{}
 	for _, x := range analyze.NewIndex(n).Exposure() {
-		kind, groups := "interface", []model.Address(nil)
+		kind, groups := "interface", []model.ResourceRef(nil)
 		if e, ok := n.ENI(x.ENI); ok {
 			groups = e.SecurityGroups
 		}

@@ -23,7 +23,7 @@ const (
 // Group is records of one interface that the analyzer explains alike:
 // same direction, verdict and deciding rule, and same logged action.
 type Group struct {
-	Interface model.Address `json:"interface"`
+	Interface model.ResourceRef `json:"interface"`
 	// Direction is "in" (the interface received it) or "out" (sent it).
 	Direction string  `json:"direction"`
 	Action    string  `json:"action"` // what the log says
@@ -72,7 +72,7 @@ func Explain(ix *analyze.Index, recs []Record) Report {
 
 // explainOne is one record's group, holding only it.
 func explainOne(ix *analyze.Index, rec Record) Group {
-	g := Group{Interface: model.Address("eni/" + rec.Interface), Action: rec.Action, Verdict: Unknown, Records: []Record{rec}}
+	g := Group{Interface: model.ResourceRef("eni/" + rec.Interface), Action: rec.Action, Verdict: Unknown, Records: []Record{rec}}
 	unknown := func(why string) Group { g.Rule = why; return g }
 	eps, err := ix.Resolve(rec.Interface, false)
 	if err != nil || len(eps) != 1 || eps[0].Kind != analyze.Interface {
@@ -84,7 +84,7 @@ func explainOne(ix *analyze.Index, rec Record) Group {
 	if !ok {
 		return unknown("the interface is not in the network")
 	}
-	var src, dst analyze.Endpoint
+	var src, dst analyze.FlowEnd
 	switch {
 	case rec.Dst == me.IP || slices.Contains(eni.SecondaryIPs, rec.Dst):
 		g.Direction, dst = "in", me
@@ -122,10 +122,10 @@ func explainOne(ix *analyze.Index, rec Record) Group {
 }
 
 // resolveIP is the endpoint an address is, as reach resolves it.
-func resolveIP(ix *analyze.Index, a interface{ String() string }, src bool) analyze.Endpoint {
+func resolveIP(ix *analyze.Index, a interface{ String() string }, src bool) analyze.FlowEnd {
 	eps, err := ix.Resolve(a.String(), src)
 	if err != nil || len(eps) == 0 {
-		return analyze.Endpoint{Kind: analyze.External}
+		return analyze.FlowEnd{Kind: analyze.External}
 	}
 	return eps[0]
 }
@@ -138,11 +138,11 @@ func atInterface(p analyze.Path, eni *model.ENI, dir string) (Verdict, string) {
 	if dir == "out" {
 		sgKind, aclKind = analyze.HopSGEgress, analyze.HopNACLOut
 	}
-	mine := func(r model.Address) bool {
+	mine := func(r model.ResourceRef) bool {
 		return r == eni.Addr || r == eni.Subnet || slices.Contains(eni.SecurityGroups, r) || strings.HasPrefix(string(r), "nacl/")
 	}
 	var why []string
-	for _, b := range p.Blocks {
+	for _, b := range p.Blockers {
 		if b.Direction == analyze.Forward && (b.Kind == sgKind || b.Kind == aclKind) && mine(b.Resource) {
 			why = append(why, b.Text())
 		}
@@ -160,8 +160,8 @@ func atInterface(p analyze.Path, eni *model.ENI, dir string) (Verdict, string) {
 		}
 	}
 	if len(rules) == 0 {
-		if len(p.Blocks) > 0 {
-			return Unknown, "not traced to the interface: " + p.Blocks[0].Text()
+		if len(p.Blockers) > 0 {
+			return Unknown, "not traced to the interface: " + p.Blockers[0].Text()
 		}
 		return Unknown, "the path does not pass the interface's checks"
 	}
