@@ -63,17 +63,60 @@ func rules(scanner model.Scanner, ids ...string) []model.ScanRule {
 // recordWaivers records each deliberate deviation from AWS security
 // practice that the design makes, with its reason. It runs on the finished
 // network, so every waiver names a resource the design has. The rule IDs
-// are those of cfn_nag, checkov and cdk-nag's AwsSolutions pack.
+// are those of cfn_nag, checkov and cdk-nag's AwsSolutions pack. The steps
+// run in a fixed order: the order of the waivers is the order of the
+// template's metadata and the plan's lines.
 func recordWaivers(n *model.Network) {
-	waive := func(a model.ResourceRef, reason string, rs ...[]model.ScanRule) {
-		w := model.Waiver{Resource: a, Reason: reason}
-		for _, r := range rs {
-			w.Rules = append(w.Rules, r...)
-		}
-		n.Waivers = append(n.Waivers, w)
+	w := waivers{n}
+	w.publicListeners()
+	w.natGroups()
+	w.openEgress()
+	w.natRoles()
+	w.workloadRoles()
+	w.devDatabases()
+	if accessLogged(n) {
+		w.waive(AccessLogsAddr, "this bucket is the access-log destination: logging it to itself would loop, and to another bucket would only move the question",
+			rules(model.CfnNag, "W35"), rules(model.Checkov, "CKV_AWS_18"), rules(model.CDKNag, "AwsSolutions-S1"))
+		w.waive(AccessLogsAddr, "ELB access logs support only SSE-S3 (AES256) buckets, not KMS; logs are written once and expire by lifecycle, so versioning would keep only expired copies",
+			rules(model.Checkov, "CKV_AWS_145", "CKV_AWS_21"))
 	}
-	// Internet-facing load balancers serve the public: their groups admit
-	// the world on the listener ports and nothing else.
+}
+
+// waivers is the network recordWaivers adds its waivers to.
+type waivers struct{ n *model.Network }
+
+func (w waivers) waive(a model.ResourceRef, reason string, rs ...[]model.ScanRule) {
+	wv := model.Waiver{Resource: a, Reason: reason}
+	for _, r := range rs {
+		wv.Rules = append(wv.Rules, r...)
+	}
+	w.n.Waivers = append(w.n.Waivers, wv)
+}
+
+// openPorts lists the distinct port ranges of rules open to every address
+// (0.0.0.0/0 or ::/0), each as label writes it.
+func openPorts(rs []model.SGRule, label func(model.SGRule) string) []string {
+	var ports []string
+	for _, r := range rs {
+		if r.Peer.Kind != model.PeerCIDR || r.Peer.CIDR.Bits() != 0 {
+			continue
+		}
+		p := label(r)
+		if r.Ports.To != r.Ports.From {
+			p += fmt.Sprintf("-%d", r.Ports.To)
+		}
+		if !slices.Contains(ports, p) {
+			ports = append(ports, p)
+		}
+	}
+	return ports
+}
+
+// publicListeners waives the groups of internet-facing load balancers:
+// they serve the public, so they admit the world on the listener ports
+// and nothing else.
+func (w waivers) publicListeners() {
+	n := w.n
 	public := map[model.ResourceRef]bool{}
 	redirects := map[model.ResourceRef]bool{} // its port 80 only redirects to HTTPS
 	for _, lb := range n.LoadBalancers {
@@ -92,24 +135,13 @@ func recordWaivers(n *model.Network) {
 		if !public[sg.Addr] {
 			continue
 		}
-		var ports []string
-		port80 := false
-		for _, r := range sg.Ingress {
-			if r.Peer.Kind != model.PeerCIDR || r.Peer.CIDR.Bits() != 0 {
-				continue
-			}
-			p := fmt.Sprintf("%d", r.Ports.From)
-			if r.Ports.To != r.Ports.From {
-				p += fmt.Sprintf("-%d", r.Ports.To)
-			}
-			if !slices.Contains(ports, p) {
-				ports = append(ports, p)
-			}
-			port80 = port80 || (r.Ports.From <= 80 && 80 <= r.Ports.To)
-		}
+		ports := openPorts(sg.Ingress, func(r model.SGRule) string { return fmt.Sprintf("%d", r.Ports.From) })
 		if len(ports) == 0 {
 			continue
 		}
+		port80 := slices.ContainsFunc(sg.Ingress, func(r model.SGRule) bool {
+			return r.Peer.Kind == model.PeerCIDR && r.Peer.CIDR.Bits() == 0 && r.Ports.From <= 80 && 80 <= r.Ports.To
+		})
 		rs := [][]model.ScanRule{rules(model.CfnNag, "W2", "W9"), rules(model.CDKNag, "AwsSolutions-EC23")}
 		reason := "internet-facing load balancer: its listeners (tcp " + strings.Join(ports, ", ") + ") serve the public internet, so any source may connect; what is behind it is reachable only through it"
 		if port80 {
@@ -120,17 +152,24 @@ func recordWaivers(n *model.Network) {
 				reason += "; port 80 serves plain HTTP because the stack has no domain, a trade-off the plan names"
 			}
 		}
-		waive(sg.Addr, reason, rs...)
+		w.waive(sg.Addr, reason, rs...)
 	}
-	for _, sg := range n.SecurityGroups {
-		if !isNATGroup(n, sg.Addr) {
+}
+
+func (w waivers) natGroups() {
+	for _, sg := range w.n.SecurityGroups {
+		if !isNATGroup(w.n, sg.Addr) {
 			continue
 		}
-		waive(sg.Addr, "NAT instance: it forwards the VPC's traffic to any internet address on any protocol, so egress is 0.0.0.0/0 all protocols; ingress is only from the VPC's own range",
+		w.waive(sg.Addr, "NAT instance: it forwards the VPC's traffic to any internet address on any protocol, so egress is 0.0.0.0/0 all protocols; ingress is only from the VPC's own range",
 			rules(model.CfnNag, "W5", "W40", "W42"))
 	}
-	// Groups whose HTTPS egress must reach AWS APIs and the internet,
-	// which have no fixed addresses to name.
+}
+
+// openEgress waives the groups whose HTTPS egress must reach AWS APIs and
+// the internet, which have no fixed addresses to name.
+func (w waivers) openEgress() {
+	n := w.n
 	why := map[model.ResourceRef]string{}
 	for _, s := range n.Services {
 		why[s.SecurityGroup] = "the service calls AWS APIs, its registry and the internet over %s, whose addresses are not fixed; it accepts connections only from its front end"
@@ -143,52 +182,52 @@ func recordWaivers(n *model.Network) {
 		if !ok || isNATGroup(n, sg.Addr) {
 			continue
 		}
-		var ports []string
-		for _, r := range sg.Egress {
-			if r.Peer.Kind != model.PeerCIDR || r.Peer.CIDR.Bits() != 0 {
-				continue
-			}
-			p := fmt.Sprintf("%s/%d", r.Protocol, r.Ports.From)
-			if r.Ports.To != r.Ports.From {
-				p += fmt.Sprintf("-%d", r.Ports.To)
-			}
-			if !slices.Contains(ports, p) {
-				ports = append(ports, p)
-			}
-		}
+		ports := openPorts(sg.Egress, func(r model.SGRule) string { return fmt.Sprintf("%s/%d", r.Protocol, r.Ports.From) })
 		if len(ports) > 0 {
-			waive(sg.Addr, fmt.Sprintf(reason, strings.Join(ports, ", ")), rules(model.CfnNag, "W5"))
+			w.waive(sg.Addr, fmt.Sprintf(reason, strings.Join(ports, ", ")), rules(model.CfnNag, "W5"))
 		}
 	}
-	for _, ni := range n.NATInstances {
+}
+
+func (w waivers) natRoles() {
+	for _, ni := range w.n.NATInstances {
 		role := ni.Addr + "/role"
-		waive(role, ssmReason, rules(model.CDKNag, "AwsSolutions-IAM4"))
-		waive(role, "two wildcards, both narrowed: instance/* only when tagged moat:nat for this NAT (the instance ARN is unknown until launch), and ec2:DescribeNetworkInterfaces, which supports no resource-level permissions, only in this Region",
+		w.waive(role, ssmReason, rules(model.CDKNag, "AwsSolutions-IAM4"))
+		w.waive(role, "two wildcards, both narrowed: instance/* only when tagged moat:nat for this NAT (the instance ARN is unknown until launch), and ec2:DescribeNetworkInterfaces, which supports no resource-level permissions, only in this Region",
 			rules(model.CDKNag, "AwsSolutions-IAM5"), rules(model.CfnNag, "W11"))
 	}
-	// Workload roles: one short policy inline (the task execution role),
-	// AWS's managed policies kept where AWS keeps them in step with an
-	// agent or a control plane.
+}
+
+// workloadRoles waives the workload and bastion roles: one short policy
+// inline (the task execution role), AWS's managed policies kept where AWS
+// keeps them in step with an agent or a control plane.
+func (w waivers) workloadRoles() {
 	ssm := ssmReason
-	for _, s := range n.Services {
+	for _, s := range w.n.Services {
 		switch s.Kind {
 		case "ecs-fargate", "ecs-ec2":
-			waive(s.Addr+"/execution-role", "inline in place of AmazonECSTaskExecutionRolePolicy, logs narrowed to this service's group; ecr:GetAuthorizationToken supports no resource ARN, and the image is a deploy-time parameter in any account or Region, so pulls name any repository",
+			w.waive(s.Addr+"/execution-role", "inline in place of AmazonECSTaskExecutionRolePolicy, logs narrowed to this service's group; ecr:GetAuthorizationToken supports no resource ARN, and the image is a deploy-time parameter in any account or Region, so pulls name any repository",
 				rules(model.CDKNag, "AwsSolutions-IAM5"), rules(model.CfnNag, "W11"))
 			if s.Kind == model.ECSEC2 {
-				waive(s.Addr+"/host-role", "AmazonEC2ContainerServiceforEC2Role is what the ECS agent calls, kept in step with the agent by AWS, and it names container instances that do not exist until launch; "+ssm,
+				w.waive(s.Addr+"/host-role", "AmazonEC2ContainerServiceforEC2Role is what the ECS agent calls, kept in step with the agent by AWS, and it names container instances that do not exist until launch; "+ssm,
 					rules(model.CDKNag, "AwsSolutions-IAM4"))
 			}
 		case "eks":
-			waive(s.Addr+"/cluster-role", "AmazonEKSClusterPolicy is the policy EKS documents for the cluster role; AWS extends it as the control plane gains features",
+			w.waive(s.Addr+"/cluster-role", "AmazonEKSClusterPolicy is the policy EKS documents for the cluster role; AWS extends it as the control plane gains features",
 				rules(model.CDKNag, "AwsSolutions-IAM4"))
-			waive(s.Addr+"/node-role", "AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryReadOnly are the policies EKS documents for nodes, kept in step with the kubelet and VPC CNI by AWS; "+ssm,
+			w.waive(s.Addr+"/node-role", "AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryReadOnly are the policies EKS documents for nodes, kept in step with the kubelet and VPC CNI by AWS; "+ssm,
 				rules(model.CDKNag, "AwsSolutions-IAM4"))
 		}
 	}
-	for _, b := range n.Bastions {
-		waive(b.Addr+"/role", ssm, rules(model.CDKNag, "AwsSolutions-IAM4"))
+	for _, b := range w.n.Bastions {
+		w.waive(b.Addr+"/role", ssm, rules(model.CDKNag, "AwsSolutions-IAM4"))
 	}
+}
+
+// devDatabases waives what a database outside prod saves on: a second
+// zone and deletion protection.
+func (w waivers) devDatabases() {
+	n := w.n
 	for _, db := range n.Databases {
 		if n.Environment == model.Prod {
 			continue
@@ -206,13 +245,7 @@ func recordWaivers(n *model.Network) {
 		if len(rs) == 0 {
 			continue
 		}
-		waive(db.Addr, fmt.Sprintf("%s database: %s to halve its cost and let the stack be torn down; prod runs it Multi-AZ with deletion protection", n.Environment, strings.Join(what, " and ")), rs...)
-	}
-	if accessLogged(n) {
-		waive(AccessLogsAddr, "this bucket is the access-log destination: logging it to itself would loop, and to another bucket would only move the question",
-			rules(model.CfnNag, "W35"), rules(model.Checkov, "CKV_AWS_18"), rules(model.CDKNag, "AwsSolutions-S1"))
-		waive(AccessLogsAddr, "ELB access logs support only SSE-S3 (AES256) buckets, not KMS; logs are written once and expire by lifecycle, so versioning would keep only expired copies",
-			rules(model.Checkov, "CKV_AWS_145", "CKV_AWS_21"))
+		w.waive(db.Addr, fmt.Sprintf("%s database: %s to halve its cost and let the stack be torn down; prod runs it Multi-AZ with deletion protection", n.Environment, strings.Join(what, " and ")), rs...)
 	}
 }
 

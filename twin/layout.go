@@ -112,75 +112,103 @@ func (b *builder) link(ns, name string, ip netip.Addr, peerNS, peerName string, 
 // buildGateways adds the internet, the internet gateways, the AWS service
 // stand-ins behind gateway endpoints and regional NAT gateways.
 func (b *builder) buildGateways() {
-	var inet string
 	for _, vs := range b.vpcs {
 		for _, r := range vs.regNATs {
 			r.public = b.hostOf[string(r.addr)].PublicIP
 		}
 	}
-	internet := func() {
-		if inet != "" {
-			return
-		}
-		inet = b.nsFor("internet")
-		ns := b.addNS(inet, RoleInternet, "")
-		ns.IP = append(ns.IP, "link set lo up", fmt.Sprintf("addr add %s/32 dev lo", InternetHost))
-		h := &Host{Name: "internet", Role: RoleInternet, NS: inet, IP: InternetHost}
-		if slices.ContainsFunc(b.vpcs, func(vs *vpcState) bool { return vs.v6.IsValid() }) {
-			ns.IP = append(ns.IP, addr6(InternetHost6, 128, "lo"))
-			h.IPv6 = InternetHost6
-		}
-		b.hosts = append(b.hosts, h)
-		b.hostOf["internet"] = h
-	}
+	var inet string
 	for _, vs := range b.vpcs {
 		if vs.igw == nil && (vs.eigw == nil || !vs.v6.IsValid()) {
 			continue
 		}
-		internet()
+		if inet == "" {
+			inet = b.buildInternet()
+		}
 		b.buildEIGW(vs, inet)
-		if vs.igw == nil {
-			continue
+		if vs.igw != nil {
+			b.buildIGW(vs, inet)
 		}
-		v := byte(vs.idx)
-		igw := b.nsFor(string(vs.igw.Addr))
-		ns := b.addNS(igw, RoleIGW, vs.igw.Addr)
-		ns.Sysctls = slices.Clone(forwarderSysctls)
-		ns.IP = append(ns.IP, "link set lo up")
-		toIGW := fmt.Sprintf("%sg%d", b.lp, vs.idx)
-		b.link(b.routerName[vs.idx], toIGW, linkIP(v, 0, 1), igw, b.lp+"r", linkIP(v, 0, 2))
-		b.link(igw, b.lp+"i", linkIP(100+v, 0, 1), inet, toIGW, linkIP(100+v, 0, 2))
-		ns = b.ns(igw)
-		ns.IP = append(ns.IP,
-			fmt.Sprintf("route add %s via %s dev %sr", vs.vpc.CIDR, linkIP(v, 0, 1), b.lp),
-			fmt.Sprintf("route add default via %s dev %si", linkIP(100+v, 0, 2), b.lp))
+	}
+	for _, vs := range b.vpcs {
 		for _, r := range vs.regNATs {
-			if r.public.IsValid() {
-				ns.IP = append(ns.IP, fmt.Sprintf("route add %s/32 via %s dev %sr", r.public, linkIP(v, 0, 1), b.lp))
-			}
+			b.buildRegionalNAT(vs, r)
 		}
-		var pub []*Host
-		for _, h := range b.hosts {
-			if h.VPC == vs.vpc.Addr && h.PublicIP.IsValid() {
-				pub = append(pub, h)
-			}
+	}
+	// Gateway endpoints lead to a stand-in of the AWS service, one
+	// namespace per VPC so overlapping VPC CIDRs stay apart.
+	for _, vs := range b.vpcs {
+		b.buildAWSServices(vs)
+	}
+}
+
+// buildInternet adds the internet's namespace and host, and returns the
+// namespace.
+func (b *builder) buildInternet() string {
+	inet := b.nsFor("internet")
+	ns := b.addNS(inet, RoleInternet, "")
+	ns.IP = append(ns.IP, "link set lo up", fmt.Sprintf("addr add %s/32 dev lo", InternetHost))
+	h := &Host{Name: "internet", Role: RoleInternet, NS: inet, IP: InternetHost}
+	if slices.ContainsFunc(b.vpcs, func(vs *vpcState) bool { return vs.v6.IsValid() }) {
+		ns.IP = append(ns.IP, addr6(InternetHost6, 128, "lo"))
+		h.IPv6 = InternetHost6
+	}
+	b.hosts = append(b.hosts, h)
+	b.hostOf["internet"] = h
+	return inet
+}
+
+// buildIGW adds vs's internet gateway between its router and the
+// internet, with routes to the VPC's public addresses.
+func (b *builder) buildIGW(vs *vpcState, inet string) {
+	v := byte(vs.idx)
+	igw := b.nsFor(string(vs.igw.Addr))
+	ns := b.addNS(igw, RoleIGW, vs.igw.Addr)
+	ns.Sysctls = slices.Clone(forwarderSysctls)
+	ns.IP = append(ns.IP, "link set lo up")
+	toIGW := fmt.Sprintf("%sg%d", b.lp, vs.idx)
+	b.link(b.routerName[vs.idx], toIGW, linkIP(v, 0, 1), igw, b.lp+"r", linkIP(v, 0, 2))
+	b.link(igw, b.lp+"i", linkIP(100+v, 0, 1), inet, toIGW, linkIP(100+v, 0, 2))
+	ns = b.ns(igw)
+	ns.IP = append(ns.IP,
+		fmt.Sprintf("route add %s via %s dev %sr", vs.vpc.CIDR, linkIP(v, 0, 1), b.lp),
+		fmt.Sprintf("route add default via %s dev %si", linkIP(100+v, 0, 2), b.lp))
+	for _, r := range vs.regNATs {
+		if r.public.IsValid() {
+			ns.IP = append(ns.IP, fmt.Sprintf("route add %s/32 via %s dev %sr", r.public, linkIP(v, 0, 1), b.lp))
 		}
-		in := b.ns(inet)
-		for _, h := range pub {
-			in.IP = append(in.IP, fmt.Sprintf("route add %s/32 via %s dev %s src %s", h.PublicIP, linkIP(100+v, 0, 1), toIGW, InternetHost))
+	}
+	var pub []*Host
+	for _, h := range b.hosts {
+		if h.VPC == vs.vpc.Addr && h.PublicIP.IsValid() {
+			pub = append(pub, h)
 		}
-		b.ns(igw).NFT = b.igwRuleset(vs, pub)
-		if vs.v6.IsValid() {
-			// IPv6 addresses are global: the gateway routes the VPC's
-			// block both ways, untranslated.
-			b.ns(igw).Sysctls = append(b.ns(igw).Sysctls, ipv6Sysctls...)
-			b.link6(b.routerName[vs.idx], toIGW, igw, b.lp+"r", link6RouterIGW, v)
-			b.link6(igw, b.lp+"i", inet, toIGW, link6IGWInternet, v)
-			ns := b.ns(igw)
-			ns.IP6 = append(ns.IP6,
-				fmt.Sprintf("route add %s via %s dev %sr", vs.v6, linkIP6(link6RouterIGW, v, 1), b.lp),
-				fmt.Sprintf("route add default via %s dev %si", linkIP6(link6IGWInternet, v, 2), b.lp))
-			ns.NFT += fmt.Sprintf(`table ip6 moat_igw6 {
+	}
+	in := b.ns(inet)
+	for _, h := range pub {
+		in.IP = append(in.IP, fmt.Sprintf("route add %s/32 via %s dev %s src %s", h.PublicIP, linkIP(100+v, 0, 1), toIGW, InternetHost))
+	}
+	b.ns(igw).NFT = b.igwRuleset(vs, pub)
+	if vs.v6.IsValid() {
+		b.igwIPv6(vs, igw, inet, toIGW)
+	}
+}
+
+// igwIPv6 routes a dual-stack VPC's IPv6 block through its internet
+// gateway.
+func (b *builder) igwIPv6(vs *vpcState, igw, inet, toIGW string) {
+	v := byte(vs.idx)
+	in := b.ns(inet)
+	// IPv6 addresses are global: the gateway routes the VPC's
+	// block both ways, untranslated.
+	b.ns(igw).Sysctls = append(b.ns(igw).Sysctls, ipv6Sysctls...)
+	b.link6(b.routerName[vs.idx], toIGW, igw, b.lp+"r", link6RouterIGW, v)
+	b.link6(igw, b.lp+"i", inet, toIGW, link6IGWInternet, v)
+	ns := b.ns(igw)
+	ns.IP6 = append(ns.IP6,
+		fmt.Sprintf("route add %s via %s dev %sr", vs.v6, linkIP6(link6RouterIGW, v, 1), b.lp),
+		fmt.Sprintf("route add default via %s dev %si", linkIP6(link6IGWInternet, v, 2), b.lp))
+	ns.NFT += fmt.Sprintf(`table ip6 moat_igw6 {
 	chain forward {
 		type filter hook forward priority filter; policy drop;
 		iifname %[1]q oifname %[2]q ip6 saddr %[3]s accept
@@ -188,25 +216,26 @@ func (b *builder) buildGateways() {
 	}
 }
 `, b.lp+"r", b.lp+"i", vs.v6)
-			in.IP6 = append(in.IP6, fmt.Sprintf("route add %s via %s dev %s src %s", vs.v6, linkIP6(link6IGWInternet, v, 1), toIGW, InternetHost6))
-		}
+	in.IP6 = append(in.IP6, fmt.Sprintf("route add %s via %s dev %s src %s", vs.v6, linkIP6(link6IGWInternet, v, 1), toIGW, InternetHost6))
+}
+
+// buildRegionalNAT adds a regional NAT gateway's namespace, joined to
+// vs's router, translating to its own address.
+func (b *builder) buildRegionalNAT(vs *vpcState, r *regionalNAT) {
+	ns := b.addNS(r.ns, RoleNAT, r.addr)
+	ns.Sysctls = slices.Clone(forwarderSysctls)
+	ns.IP = append(ns.IP, "link set lo up")
+	b.link(b.routerName[vs.idx], r.link, r.routerIP, r.ns, b.lp+"r", r.natIP)
+	ns = b.ns(r.ns)
+	if r.public.IsValid() {
+		ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/32 dev lo", r.public))
 	}
-	for _, vs := range b.vpcs {
-		for _, r := range vs.regNATs {
-			ns := b.addNS(r.ns, RoleNAT, r.addr)
-			ns.Sysctls = slices.Clone(forwarderSysctls)
-			ns.IP = append(ns.IP, "link set lo up")
-			b.link(b.routerName[vs.idx], r.link, r.routerIP, r.ns, b.lp+"r", r.natIP)
-			ns = b.ns(r.ns)
-			if r.public.IsValid() {
-				ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/32 dev lo", r.public))
-			}
-			ns.IP = append(ns.IP, fmt.Sprintf("route add default via %s dev %sr", r.routerIP, b.lp))
-			to := r.natIP
-			if r.public.IsValid() {
-				to = r.public
-			}
-			ns.NFT = fmt.Sprintf(`table ip moat_nat {
+	ns.IP = append(ns.IP, fmt.Sprintf("route add default via %s dev %sr", r.routerIP, b.lp))
+	to := r.natIP
+	if r.public.IsValid() {
+		to = r.public
+	}
+	ns.NFT = fmt.Sprintf(`table ip moat_nat {
 	# The gateway's own address is the only source the internet sees.
 	chain postrouting {
 		type nat hook postrouting priority srcnat; policy accept;
@@ -214,40 +243,39 @@ func (b *builder) buildGateways() {
 	}
 }
 `, b.lp, to, to)
+}
+
+// buildAWSServices adds the stand-ins of the AWS services vs reaches
+// through gateway endpoints.
+func (b *builder) buildAWSServices(vs *vpcState) {
+	var svcs []string
+	for _, e := range b.n.Endpoints {
+		if e.VPC == vs.vpc.Addr && e.Type == model.GatewayEndpoint && !slices.Contains(svcs, e.Service) {
+			svcs = append(svcs, e.Service)
 		}
 	}
-	// Gateway endpoints lead to a stand-in of the AWS service, one
-	// namespace per VPC so overlapping VPC CIDRs stay apart.
-	for _, vs := range b.vpcs {
-		var svcs []string
-		for _, e := range b.n.Endpoints {
-			if e.VPC == vs.vpc.Addr && e.Type == model.GatewayEndpoint && !slices.Contains(svcs, e.Service) {
-				svcs = append(svcs, e.Service)
-			}
-		}
-		if len(svcs) == 0 {
-			continue
-		}
-		v := byte(vs.idx)
-		name := b.nsFor("aws-" + string(vs.vpc.Addr))
-		ns := b.addNS(name, RoleAWS, vs.vpc.Addr)
-		ns.IP = append(ns.IP, "link set lo up")
-		vs.hasAWS = true
-		b.link(b.routerName[vs.idx], fmt.Sprintf("%sa%d", b.lp, vs.idx), linkIP(150+v, 0, 1), name, b.lp+"r", linkIP(150+v, 0, 2))
-		ns = b.ns(name)
-		for _, svc := range svcs {
-			ip := serviceHost(b.servicePrefix(svc))
-			ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/32 dev lo", ip))
-			hname := "aws/" + svc
-			if len(b.vpcs) > 1 {
-				hname += "/" + string(vs.vpc.Addr)
-			}
-			h := &Host{Name: hname, Role: RoleAWS, NS: name, IP: ip, VPC: vs.vpc.Addr, Owner: model.ResourceRef("aws/" + svc)}
-			b.hosts = append(b.hosts, h)
-			b.hostOf[hname] = h
-		}
-		ns.IP = append(ns.IP, fmt.Sprintf("route add %s via %s dev %sr", vs.vpc.CIDR, linkIP(150+v, 0, 1), b.lp))
+	if len(svcs) == 0 {
+		return
 	}
+	v := byte(vs.idx)
+	name := b.nsFor("aws-" + string(vs.vpc.Addr))
+	ns := b.addNS(name, RoleAWS, vs.vpc.Addr)
+	ns.IP = append(ns.IP, "link set lo up")
+	vs.hasAWS = true
+	b.link(b.routerName[vs.idx], fmt.Sprintf("%sa%d", b.lp, vs.idx), linkIP(150+v, 0, 1), name, b.lp+"r", linkIP(150+v, 0, 2))
+	ns = b.ns(name)
+	for _, svc := range svcs {
+		ip := serviceHost(b.servicePrefix(svc))
+		ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/32 dev lo", ip))
+		hname := "aws/" + svc
+		if len(b.vpcs) > 1 {
+			hname += "/" + string(vs.vpc.Addr)
+		}
+		h := &Host{Name: hname, Role: RoleAWS, NS: name, IP: ip, VPC: vs.vpc.Addr, Owner: model.ResourceRef("aws/" + svc)}
+		b.hosts = append(b.hosts, h)
+		b.hostOf[hname] = h
+	}
+	ns.IP = append(ns.IP, fmt.Sprintf("route add %s via %s dev %sr", vs.vpc.CIDR, linkIP(150+v, 0, 1), b.lp))
 }
 
 // buildEIGW adds a dual-stack VPC's egress-only internet gateway: IPv6

@@ -248,6 +248,8 @@ type builder struct {
 	subnets    map[model.ResourceRef]*subnetState
 	hosts      []*Host
 	hostOf     map[string]*Host
+	// owned are the resources the model gives interfaces of their own
+	owned map[model.ResourceRef]bool
 	// services maps an AWS service's short name to its stand-in prefix.
 	services     map[string]netip.Prefix
 	serviceOrder []string
@@ -453,16 +455,30 @@ func (b *builder) layoutVPCs() error {
 
 // collectHosts gathers every interface: the model's ENIs first, then one
 // per subnet for each workload the model gives none (designs compiled
-// before interfaces were modelled), then NAT gateways.
+// before interfaces were modelled), then NAT gateways; then it gives each
+// its addresses and adds a host per subnet.
 func (b *builder) collectHosts() error {
+	b.modelENIs()
+	b.synthesizedENIs()
+	b.natHosts()
+	if err := b.assignAddresses(); err != nil {
+		return err
+	}
+	b.subnetHosts()
+	return nil
+}
+
+// modelENIs adds a host for each of the model's ENIs in a subnet the twin
+// runs.
+func (b *builder) modelENIs() {
 	natENI := map[model.ResourceRef]bool{}
 	for _, ni := range b.n.NATInstances {
 		natENI[ni.ENI] = true
 	}
-	owned := map[model.ResourceRef]bool{}
+	b.owned = map[model.ResourceRef]bool{}
 	for _, e := range b.n.ENIs {
 		if !e.Owner.IsZero() {
-			owned[e.Owner] = true
+			b.owned[e.Owner] = true
 		}
 		ss := b.subnets[e.Subnet]
 		if ss == nil {
@@ -488,49 +504,62 @@ func (b *builder) collectHosts() error {
 		}
 		b.addHost(h)
 	}
-	synth := func(owner model.ResourceRef, subnets []model.ResourceRef, groups []model.ResourceRef, public bool) {
-		if owned[owner] {
-			return
-		}
-		for _, sa := range subnets {
-			ss := b.subnets[sa]
-			if ss == nil {
-				continue
-			}
-			zone := ss.s.ZoneID
-			if zone == "" {
-				zone = fmt.Sprint(ss.idx)
-			}
-			h := &Host{
-				Name: "eni/" + string(owner) + "/" + zone, Role: RoleENI, Subnet: sa, VPC: ss.s.VPC,
-				Owner: owner, Groups: slices.Clone(groups), Synthesized: true,
-			}
-			if public {
-				h.PublicIP = netip.IPv4Unspecified()
-			}
-			b.addHost(h)
-		}
-	}
+}
+
+// synthesizedENIs adds an interface per subnet for each workload the
+// model gives none.
+func (b *builder) synthesizedENIs() {
 	for _, lb := range b.n.LoadBalancers {
 		if len(lb.ENIs) > 0 {
 			continue
 		}
-		synth(lb.Addr, lb.Subnets, lb.SecurityGroups, lb.InternetFacing && lb.Kind != model.APIGateway)
+		b.synthesize(lb.Addr, lb.Subnets, lb.SecurityGroups, lb.InternetFacing && lb.Kind != model.APIGateway)
 	}
 	for _, s := range b.n.Services {
-		synth(s.Addr, s.Subnets, []model.ResourceRef{s.SecurityGroup}, false)
+		b.synthesize(s.Addr, s.Subnets, []model.ResourceRef{s.SecurityGroup}, false)
 	}
 	for _, d := range b.n.Databases {
-		synth(d.Addr, d.Subnets, []model.ResourceRef{d.SecurityGroup}, false)
+		b.synthesize(d.Addr, d.Subnets, []model.ResourceRef{d.SecurityGroup}, false)
 	}
 	for _, e := range b.n.Endpoints {
 		if e.Type == model.InterfaceEndpoint && len(e.ENIs) == 0 {
-			synth(e.Addr, e.Subnets, e.SecurityGroups, false)
+			b.synthesize(e.Addr, e.Subnets, e.SecurityGroups, false)
 		}
 	}
 	for _, bs := range b.n.Bastions {
-		synth(bs.Addr, []model.ResourceRef{bs.Subnet}, []model.ResourceRef{bs.SecurityGroup}, false)
+		b.synthesize(bs.Addr, []model.ResourceRef{bs.Subnet}, []model.ResourceRef{bs.SecurityGroup}, false)
 	}
+}
+
+// synthesize adds an interface of owner in each of its subnets, unless
+// the model gives it interfaces of its own.
+func (b *builder) synthesize(owner model.ResourceRef, subnets []model.ResourceRef, groups []model.ResourceRef, public bool) {
+	if b.owned[owner] {
+		return
+	}
+	for _, sa := range subnets {
+		ss := b.subnets[sa]
+		if ss == nil {
+			continue
+		}
+		zone := ss.s.ZoneID
+		if zone == "" {
+			zone = fmt.Sprint(ss.idx)
+		}
+		h := &Host{
+			Name: "eni/" + string(owner) + "/" + zone, Role: RoleENI, Subnet: sa, VPC: ss.s.VPC,
+			Owner: owner, Groups: slices.Clone(groups), Synthesized: true,
+		}
+		if public {
+			h.PublicIP = netip.IPv4Unspecified()
+		}
+		b.addHost(h)
+	}
+}
+
+// natHosts adds the NAT gateways: a regional one gets a namespace of its
+// own, a zonal one is its ENI's host (or a host in its subnet).
+func (b *builder) natHosts() {
 	for _, g := range b.n.NATGateways {
 		vs := b.vpcOf[g.VPC]
 		if vs == nil {
@@ -571,7 +600,11 @@ func (b *builder) collectHosts() error {
 		}
 		b.addHost(h)
 	}
-	// Addresses: the model's first, then stand-ins in a fixed order.
+}
+
+// assignAddresses gives the hosts their addresses: the model's first,
+// then stand-ins in a fixed order.
+func (b *builder) assignAddresses() error {
 	for _, h := range b.hosts {
 		if ss := b.subnets[h.Subnet]; ss != nil && !h.IP.IsValid() {
 			ip, err := ss.alloc()
@@ -588,10 +621,14 @@ func (b *builder) collectHosts() error {
 			b.publicNext = b.publicNext.Next()
 		}
 	}
-	// A host in every subnet at the address the analyzer gives "any host
-	// in the subnet", with no security group of its own (the analyzer
-	// assumes its group allows the flow), so the flows `moat verify` asks
-	// of a subnet run for real.
+	return nil
+}
+
+// subnetHosts adds a host in every subnet at the address the analyzer
+// gives "any host in the subnet", with no security group of its own (the
+// analyzer assumes its group allows the flow), so the flows `moat verify`
+// asks of a subnet run for real.
+func (b *builder) subnetHosts() {
 	for _, vs := range b.vpcs {
 		for _, ss := range vs.subnets {
 			if !ss.s.CIDR.Addr().Is4() || ss.s.CIDR.Bits() > 28 {
@@ -604,7 +641,6 @@ func (b *builder) collectHosts() error {
 			b.addHost(h)
 		}
 	}
-	return nil
 }
 
 func (b *builder) addHost(h *Host) {

@@ -20,85 +20,143 @@ const maxPortsPerHost = 16
 // on its nodes, and HTTP and HTTPS on the internet host. Interfaces of
 // unknown role serve the single ports their groups admit.
 func (b *builder) buildWorkloads() {
-	tcp := func(h *Host, port int, kind string) {
-		for _, l := range b.p.Listeners {
-			if l.Host == h.Name && l.Port == port && l.Proto == model.TCP {
-				return
-			}
-		}
-		b.p.Listeners = append(b.p.Listeners, Listener{Host: h.Name, NS: h.NS, IP: h.IP, Proto: model.TCP, Port: port, Kind: kind})
-		if h.IPv6.IsValid() {
-			if kind == "postgres" {
-				kind = "respond" // one PostgreSQL, on the IPv4 address
-			}
-			b.p.Listeners = append(b.p.Listeners, Listener{Host: h.Name, NS: h.NS, IP: h.IPv6, Proto: model.TCP, Port: port, Kind: kind})
-		}
-	}
-	owners := func(owner model.ResourceRef) []*Host {
-		var out []*Host
-		for _, h := range b.hosts {
-			if h.Owner == owner && h.Role == RoleENI {
-				out = append(out, h)
-			}
-		}
-		return out
-	}
 	lbNodes := map[string]bool{}
 	for _, lb := range b.n.LoadBalancers {
 		if lb.Kind == model.APIGateway {
-			b.frontDoor(lb, owners)
+			b.frontDoor(lb, b.interfacesOf)
 			continue
 		}
-		var targets []netip.AddrPort
-		for _, t := range owners(lb.Targets) {
-			targets = append(targets, netip.AddrPortFrom(t.IP, uint16(lb.TargetPort)))
+		b.balancer(lb, lbNodes)
+	}
+	b.serviceListeners()
+	for _, e := range b.n.Endpoints {
+		if e.Type != model.InterfaceEndpoint {
+			continue
 		}
-		for _, tg := range b.n.TargetGroups {
-			for _, l := range lb.Listeners {
-				if l.TargetGroup != tg.Addr {
-					continue
-				}
-				for _, t := range tg.Targets {
-					ip, port := t.IP, t.Port
-					if h := b.hostOf[string(t.ENI)]; h != nil {
-						ip = h.IP
-					}
-					if port == 0 {
-						port = tg.Port
-					}
-					if ip.IsValid() && port > 0 && port < 65536 {
-						targets = append(targets, netip.AddrPortFrom(ip, uint16(port)))
-					}
-				}
-			}
-		}
-		slices.SortFunc(targets, func(a, c netip.AddrPort) int { return a.Compare(c) })
-		targets = slices.Compact(targets)
-		nodes := owners(lb.Addr)
-		for _, e := range lb.ENIs {
-			if h := b.hostOf[string(e)]; h != nil && !slices.Contains(nodes, h) {
+		nodes := b.interfacesOf(e.Addr)
+		for _, a := range e.ENIs {
+			if h := b.hostOf[string(a)]; h != nil {
 				nodes = append(nodes, h)
 			}
 		}
 		for _, h := range nodes {
-			bal := Balancer{Host: h.Name, NS: h.NS, IP: h.IP, LB: lb.Addr, Targets: targets, Listeners: balancerListeners(lb.Listeners)}
-			if lb.DualStack {
-				bal.IPv6 = h.IPv6
-			}
-			b.p.Balancers = append(b.p.Balancers, bal)
-			lbNodes[h.Name] = true
+			b.listenTCP(h, 443, "respond")
 		}
 	}
+	for _, bs := range b.n.Bastions {
+		if bs.Mode != model.BastionSSH {
+			continue
+		}
+		for _, h := range b.interfacesOf(bs.Addr) {
+			b.listenTCP(h, 22, "respond")
+		}
+	}
+	for _, h := range b.hosts {
+		switch {
+		case h.Role == RoleInternet:
+			b.listenTCP(h, 80, "respond")
+			b.listenTCP(h, 443, "tls")
+		case h.Role == RoleAWS:
+			b.listenTCP(h, 443, "respond")
+		case h.Role == RoleENI && !h.Forwarder && !lbNodes[h.Name] && !b.known(h):
+			b.groupPorts(h, b.listenTCP)
+		}
+	}
+}
+
+// listenTCP has h serve port (kind "respond", "tls" or "postgres"), on
+// its IPv6 address too, unless it does already.
+func (b *builder) listenTCP(h *Host, port int, kind string) {
+	for _, l := range b.p.Listeners {
+		if l.Host == h.Name && l.Port == port && l.Proto == model.TCP {
+			return
+		}
+	}
+	b.p.Listeners = append(b.p.Listeners, Listener{Host: h.Name, NS: h.NS, IP: h.IP, Proto: model.TCP, Port: port, Kind: kind})
+	if h.IPv6.IsValid() {
+		if kind == "postgres" {
+			kind = "respond" // one PostgreSQL, on the IPv4 address
+		}
+		b.p.Listeners = append(b.p.Listeners, Listener{Host: h.Name, NS: h.NS, IP: h.IPv6, Proto: model.TCP, Port: port, Kind: kind})
+	}
+}
+
+// interfacesOf lists the interfaces owner has in the twin.
+func (b *builder) interfacesOf(owner model.ResourceRef) []*Host {
+	var out []*Host
+	for _, h := range b.hosts {
+		if h.Owner == owner && h.Role == RoleENI {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// balancer adds a node of lb for each of its interfaces, each sending to
+// every target, and marks the nodes in lbNodes.
+func (b *builder) balancer(lb model.LoadBalancer, lbNodes map[string]bool) {
+	targets := b.lbTargets(lb)
+	nodes := b.interfacesOf(lb.Addr)
+	for _, e := range lb.ENIs {
+		if h := b.hostOf[string(e)]; h != nil && !slices.Contains(nodes, h) {
+			nodes = append(nodes, h)
+		}
+	}
+	for _, h := range nodes {
+		bal := Balancer{Host: h.Name, NS: h.NS, IP: h.IP, LB: lb.Addr, Targets: targets, Listeners: balancerListeners(lb.Listeners)}
+		if lb.DualStack {
+			bal.IPv6 = h.IPv6
+		}
+		b.p.Balancers = append(b.p.Balancers, bal)
+		lbNodes[h.Name] = true
+	}
+}
+
+// lbTargets is where lb sends: its targets' interfaces at the target port,
+// then its target groups' registered targets, sorted, without repeats.
+func (b *builder) lbTargets(lb model.LoadBalancer) []netip.AddrPort {
+	var targets []netip.AddrPort
+	for _, t := range b.interfacesOf(lb.Targets) {
+		targets = append(targets, netip.AddrPortFrom(t.IP, uint16(lb.TargetPort)))
+	}
+	for _, tg := range b.n.TargetGroups {
+		for _, l := range lb.Listeners {
+			if l.TargetGroup != tg.Addr {
+				continue
+			}
+			for _, t := range tg.Targets {
+				ip, port := t.IP, t.Port
+				if h := b.hostOf[string(t.ENI)]; h != nil {
+					ip = h.IP
+				}
+				if port == 0 {
+					port = tg.Port
+				}
+				if ip.IsValid() && port > 0 && port < 65536 {
+					targets = append(targets, netip.AddrPortFrom(ip, uint16(port)))
+				}
+			}
+		}
+	}
+	slices.SortFunc(targets, func(a, c netip.AddrPort) int { return a.Compare(c) })
+	targets = slices.Compact(targets)
+	return targets
+}
+
+// serviceListeners has the services and databases serve their ports, and
+// the services' responders query the primary PostgreSQL on request, so a
+// request through the load balancer reaches the database.
+func (b *builder) serviceListeners() {
 	first := len(b.p.Listeners)
 	for _, s := range b.n.Services {
-		for _, h := range owners(s.Addr) {
-			tcp(h, s.Port, "respond")
+		for _, h := range b.interfacesOf(s.Addr) {
+			b.listenTCP(h, s.Port, "respond")
 		}
 	}
 	last := len(b.p.Listeners)
 	var primary netip.AddrPort
 	for _, d := range b.n.Databases {
-		for i, h := range owners(d.Addr) {
+		for i, h := range b.interfacesOf(d.Addr) {
 			kind := "respond"
 			if i == 0 && strings.HasPrefix(strings.ToLower(d.Engine), "postgres") {
 				kind = "postgres" // the primary; standbys take no connections in AWS either, but answer here
@@ -106,49 +164,14 @@ func (b *builder) buildWorkloads() {
 					primary = netip.AddrPortFrom(h.IP, uint16(d.Port))
 				}
 			}
-			tcp(h, d.Port, kind)
+			b.listenTCP(h, d.Port, kind)
 		}
 	}
-	// The service's responders query the primary PostgreSQL on request,
-	// so a request through the load balancer reaches the database.
 	if primary.IsValid() {
 		for i := first; i < last; i++ {
 			if b.p.Listeners[i].IP.Is4() {
 				b.p.Listeners[i].Database = primary
 			}
-		}
-	}
-	for _, e := range b.n.Endpoints {
-		if e.Type != model.InterfaceEndpoint {
-			continue
-		}
-		nodes := owners(e.Addr)
-		for _, a := range e.ENIs {
-			if h := b.hostOf[string(a)]; h != nil {
-				nodes = append(nodes, h)
-			}
-		}
-		for _, h := range nodes {
-			tcp(h, 443, "respond")
-		}
-	}
-	for _, bs := range b.n.Bastions {
-		if bs.Mode != model.BastionSSH {
-			continue
-		}
-		for _, h := range owners(bs.Addr) {
-			tcp(h, 22, "respond")
-		}
-	}
-	for _, h := range b.hosts {
-		switch {
-		case h.Role == RoleInternet:
-			tcp(h, 80, "respond")
-			tcp(h, 443, "tls")
-		case h.Role == RoleAWS:
-			tcp(h, 443, "respond")
-		case h.Role == RoleENI && !h.Forwarder && !lbNodes[h.Name] && !b.known(h):
-			b.groupPorts(h, tcp)
 		}
 	}
 }

@@ -50,85 +50,117 @@ func (c EndToEnd) Failed() bool { return !c.OK && c.Skipped == "" }
 //     verify checks goes through with a real TLS client (or HTTP on port
 //     80) and gets through exactly when the analyzer says so.
 func endToEnd(ctx context.Context, p *twin.Plan, n *model.Network, ix *analyze.Index, flows []namedFlow, timeout time.Duration) []EndToEnd {
-	var jobs []func() EndToEnd
-	hostOf := map[string]*twin.Host{}
+	e := &e2e{ctx: ctx, p: p, n: n, ix: ix, timeout: timeout, hostOf: map[string]*twin.Host{}, dbOf: map[netip.AddrPort]netip.AddrPort{}}
 	for i := range p.Hosts {
-		hostOf[p.Hosts[i].Name] = &p.Hosts[i]
+		e.hostOf[p.Hosts[i].Name] = &p.Hosts[i]
 	}
-	inet := hostOf["internet"]
-	_, _, pgInstalled := DebianPostgres()
-	dbOf := map[netip.AddrPort]netip.AddrPort{} // service target -> the database it queries
+	e.inet = e.hostOf["internet"]
+	_, _, e.pgInstalled = DebianPostgres()
 	for _, l := range p.Listeners {
 		if l.Database.IsValid() {
-			dbOf[netip.AddrPortFrom(l.IP, uint16(l.Port))] = l.Database
+			e.dbOf[netip.AddrPortFrom(l.IP, uint16(l.Port))] = l.Database
 		}
 	}
+	var jobs []func() EndToEnd
 	for _, b := range p.Balancers {
-		var lb model.LoadBalancer
-		if x, ok := n.LoadBalancer(b.LB); ok {
-			lb = *x
-		}
-		node := hostOf[b.Host]
-		if node == nil {
+		jobs = append(jobs, e.balancerJobs(b)...)
+	}
+	jobs = append(jobs, e.allowListJobs(flows)...)
+	return runJobs(jobs)
+}
+
+// e2e is what the end-to-end checks of one twin share.
+type e2e struct {
+	ctx         context.Context
+	p           *twin.Plan
+	n           *model.Network
+	ix          *analyze.Index
+	timeout     time.Duration
+	hostOf      map[string]*twin.Host
+	inet        *twin.Host
+	pgInstalled bool
+	dbOf        map[netip.AddrPort]netip.AddrPort // service target -> the database it queries
+}
+
+// balancerJobs checks every listener of one load-balancer node.
+func (e *e2e) balancerJobs(b twin.Balancer) []func() EndToEnd {
+	var lb model.LoadBalancer
+	if x, ok := e.n.LoadBalancer(b.LB); ok {
+		lb = *x
+	}
+	node := e.hostOf[b.Host]
+	if node == nil {
+		return nil
+	}
+	what := "load balancer " + string(b.LB) + " node " + b.Host
+	if node.Role == twin.RoleFrontDoor {
+		what = "API Gateway " + string(b.LB) + "'s front door (through the VPC Link)"
+	}
+	var jobs []func() EndToEnd
+	for _, bl := range b.Listeners {
+		src, dial, why := clientOf(e.p, e.ix, e.inet, node, bl.Port)
+		name := fmt.Sprintf("%s %s:%d", what, bl.Protocol, bl.Port)
+		if src == nil {
+			jobs = append(jobs, func() EndToEnd { return EndToEnd{Name: name, Skipped: why} })
 			continue
 		}
-		what := "load balancer " + string(b.LB) + " node " + b.Host
-		if node.Role == twin.RoleFrontDoor {
-			what = "API Gateway " + string(b.LB) + "'s front door (through the VPC Link)"
+		to := netip.AddrPortFrom(dial, uint16(bl.Port))
+		if tlsOn := (bl.Protocol == "HTTPS" || bl.Protocol == "TLS") && !bl.Redirect; tlsOn {
+			jobs = append(jobs, e.tlsJobs(b, lb, bl, name, src, to)...)
+			continue
 		}
-		for _, bl := range b.Listeners {
-			src, dial, why := clientOf(p, ix, inet, node, bl.Port)
-			name := fmt.Sprintf("%s %s:%d", what, bl.Protocol, bl.Port)
-			if src == nil {
-				jobs = append(jobs, func() EndToEnd { return EndToEnd{Name: name, Skipped: why} })
-				continue
-			}
-			to := netip.AddrPortFrom(dial, uint16(bl.Port))
-			tlsOn := (bl.Protocol == "HTTPS" || bl.Protocol == "TLS") && !bl.Redirect
-			if !tlsOn {
-				jobs = append(jobs, func() EndToEnd {
-					c := EndToEnd{Name: name + " from " + src.Name}
-					c.OK, c.Detail = requestThrough(ctx, src, to, nil, "", "/", bl.Redirect, timeout)
-					return c
-				})
-				if !bl.Redirect && hasDB(b, dbOf) {
-					jobs = append(jobs, dbThrough(ctx, name, src, to, nil, "", pgInstalled, timeout))
-				}
-				continue
-			}
-			ml := modelListener(lb, bl.Port)
-			hosts := ml.Hosts
-			if len(hosts) == 0 {
-				hosts = bl.Domains
-			}
-			if len(hosts) == 0 {
-				hosts = []string{""}
-			}
-			for _, host := range hosts {
-				want := wantCert(ml, bl, b, host)
-				cname := fmt.Sprintf("%s https %q from %s", name, host, src.Name)
-				jobs = append(jobs, func() EndToEnd {
-					c := EndToEnd{Name: cname}
-					c.OK, c.Detail = requestThrough(ctx, src, to, &want, host, "/", false, timeout)
-					return c
-				})
-			}
-			if hasDB(b, dbOf) {
-				want := wantCert(ml, bl, b, hosts[0])
-				jobs = append(jobs, dbThrough(ctx, name, src, to, &want, hosts[0], pgInstalled, timeout))
-			}
+		jobs = append(jobs, func() EndToEnd {
+			c := EndToEnd{Name: name + " from " + src.Name}
+			c.OK, c.Detail = requestThrough(e.ctx, src, to, nil, "", "/", bl.Redirect, e.timeout)
+			return c
+		})
+		if !bl.Redirect && hasDB(b, e.dbOf) {
+			jobs = append(jobs, dbThrough(e.ctx, name, src, to, nil, "", e.pgInstalled, e.timeout))
 		}
 	}
-	// The firewall's allow-list, with a real client.
+	return jobs
+}
+
+// tlsJobs checks a TLS listener: each of its host names as SNI gets the
+// certificate the plan names, and the database behind it answers.
+func (e *e2e) tlsJobs(b twin.Balancer, lb model.LoadBalancer, bl twin.BalancerListener, name string, src *twin.Host, to netip.AddrPort) []func() EndToEnd {
+	var jobs []func() EndToEnd
+	ml := modelListener(lb, bl.Port)
+	hosts := ml.Hosts
+	if len(hosts) == 0 {
+		hosts = bl.Domains
+	}
+	if len(hosts) == 0 {
+		hosts = []string{""}
+	}
+	for _, host := range hosts {
+		want := wantCert(ml, bl, b, host)
+		cname := fmt.Sprintf("%s https %q from %s", name, host, src.Name)
+		jobs = append(jobs, func() EndToEnd {
+			c := EndToEnd{Name: cname}
+			c.OK, c.Detail = requestThrough(e.ctx, src, to, &want, host, "/", false, e.timeout)
+			return c
+		})
+	}
+	if hasDB(b, e.dbOf) {
+		want := wantCert(ml, bl, b, hosts[0])
+		jobs = append(jobs, dbThrough(e.ctx, name, src, to, &want, hosts[0], e.pgInstalled, e.timeout))
+	}
+	return jobs
+}
+
+// allowListJobs checks the firewall's allow-list with a real client.
+func (e *e2e) allowListJobs(flows []namedFlow) []func() EndToEnd {
+	var jobs []func() EndToEnd
 	for _, f := range flows {
 		if f.flow.Host == "" || f.flow.Proto != model.TCP {
 			continue
 		}
-		path := ix.Trace(f.flow)
-		if !inspected(n, path) {
+		path := e.ix.Trace(f.flow)
+		if !inspected(e.n, path) {
 			continue
 		}
-		pr, _, ok := probeFor(p, f.flow)
+		pr, _, ok := probeFor(e.p, f.flow)
 		if !ok {
 			continue
 		}
@@ -147,10 +179,15 @@ func endToEnd(ctx context.Context, p *twin.Plan, n *model.Network, ix *analyze.I
 			if pr.Port != 80 {
 				want = &f.flow.Host
 			}
-			got, detail := requestThrough(ctx, src, to, want, f.flow.Host, "/", false, timeout)
+			got, detail := requestThrough(e.ctx, src, to, want, f.flow.Host, "/", false, e.timeout)
 			return EndToEnd{Name: name, OK: got == path.Reachable, Detail: detail}
 		})
 	}
+	return jobs
+}
+
+// runJobs runs the checks, 16 at a time, keeping their order in the result.
+func runJobs(jobs []func() EndToEnd) []EndToEnd {
 	out := make([]EndToEnd, len(jobs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)

@@ -127,11 +127,6 @@ func Test(ctx context.Context, p *twin.Plan, n *model.Network, opts TestOptions)
 	ix := analyze.NewIndex(n)
 	r := &Report{}
 	flows := selectFlows(p, ix, opts.Sample, &r.Skipped)
-	undo, err := addInternetStandIns(ctx, p, flows)
-	if err != nil {
-		return r, err
-	}
-	defer undo()
 	prober := NewProber(opts.Timeout)
 	defer prober.Close()
 	r.Cases = make([]Case, 0, len(flows))
@@ -179,180 +174,203 @@ func flowKey(f analyze.Flow) string {
 }
 
 // selectFlows lists the flows to test, in a fixed order, without
-// duplicates.
+// duplicates: every flow `moat verify` rests its checks on, the sweep of
+// every interface, then the random sample.
 func selectFlows(p *twin.Plan, ix *analyze.Index, sample int, skipped *[]string) []namedFlow {
-	var out []namedFlow
-	seen := map[string]bool{}
-	add := func(why string, f analyze.Flow) {
-		if f.Proto == model.ICMP {
-			f.Port = 8
-		}
-		if f.SrcPort == 0 {
-			f.SrcPort = analyze.DefaultSourcePort
-		}
-		if k := flowKey(f); !seen[k] {
-			seen[k] = true
-			out = append(out, namedFlow{why, f})
-		}
-	}
-	// Every flow `moat verify` rests its checks on.
+	fp := &flowPicker{p: p, ix: ix, skipped: skipped, seen: map[string]bool{}, ports: portsOf(p), used: usedAddrs(p)}
 	for _, c := range ix.Verify(nil) {
 		for _, path := range c.Evidence {
-			add("verify: "+c.Intent, path.Flow)
+			fp.add("verify: "+c.Intent, path.Flow)
 		}
 	}
-	// Interfaces and where they are.
-	var ifaces []twin.Host
 	for _, h := range p.Hosts {
 		if h.Role == twin.RoleENI {
-			ifaces = append(ifaces, h)
+			fp.ifaces = append(fp.ifaces, h)
 		}
 	}
-	endpoint := func(name string, src bool) (analyze.FlowEnd, bool) {
-		eps, err := ix.Resolve(name, src)
-		if err != nil || len(eps) != 1 {
-			return analyze.FlowEnd{}, false
-		}
-		return eps[0], true
+	fp.internet, _ = fp.end("internet", true)
+	for _, h := range fp.ifaces {
+		fp.sweep(h)
 	}
-	internet, _ := endpoint("internet", true)
-	ports := portsOf(p)
-	used := usedAddrs(p)
-	// One real packet per equivalence class of the analyzer's exact
-	// answer: every class of sources, destinations and ports that the
-	// rules treat alike gets its own probe, reachable or blocked.
-	classes := func(from, to string, ps []int) {
-		if len(ps) == 0 {
-			return
-		}
-		var rs []model.PortRange
-		for _, x := range ps {
-			rs = append(rs, model.Port(x))
-		}
-		a, err := ix.Reach(analyze.Question{From: from, To: to, Proto: model.TCP, Ports: analyze.Ports(rs...)})
-		if err != nil {
-			return
-		}
-		for _, path := range a.Paths {
-			if path.Flow.Src.Kind == analyze.Internet && path.Flow.Src.IP.Is4() {
-				// The twin's internet sends each class from an address
-				// of its own that lies in the class.
-				ip, ok := internetStandIn(path.Class, used)
-				if !ok {
-					*skipped = append(*skipped, fmt.Sprintf("class %s: no unused address of the documentation ranges %v lies in it, and the twin's internet sends from those only", analyze.ClassText(path), docRanges))
-					continue
-				}
-				path.Flow.Src.IP = ip
-			}
-			if path.Flow.Dst.Kind == analyze.Balancer {
-				path.Flow.Dst.Kind = analyze.Interface
-			}
-			add("class: "+analyze.ClassText(path), path.Flow)
-		}
+	if sample > 0 && len(fp.ifaces) > 0 {
+		fp.sample(sample)
 	}
-	// The sweep: the internet to every port of every interface, and every
-	// interface to the internet, to the AWS services, and to one interface
-	// of every other workload on its ports.
-	for _, h := range ifaces {
-		dst, ok := endpoint(h.Name, false)
-		if !ok {
-			*skipped = append(*skipped, h.Name+": the analyzer does not know this interface")
-			continue
-		}
-		for _, port := range ports[h.Name] {
-			add("sweep", analyze.Flow{Src: internet, Dst: dst, Proto: model.TCP, Port: port})
-		}
-		classes("internet", h.Name, ports[h.Name])
-		add("sweep", analyze.Flow{Src: internet, Dst: dst, Proto: model.ICMP})
-		src, ok := endpoint(h.Name, true)
-		if !ok {
-			continue
-		}
-		inetDst := internet
-		add("sweep", analyze.Flow{Src: src, Dst: inetDst, Proto: model.TCP, Port: 443})
-		add("sweep", analyze.Flow{Src: src, Dst: inetDst, Proto: model.UDP, Port: 53})
-		add("sweep", analyze.Flow{Src: src, Dst: inetDst, Proto: model.ICMP})
-		if h.IPv6.IsValid() {
-			// The same over IPv6, where the interface's address is global:
-			// the internet to its ports, and it to the internet.
-			inet6, dst6, src6 := internet, dst, src
-			inet6.IP, dst6.IP, src6.IP = analyze.InternetIPv6, h.IPv6, h.IPv6
-			for _, port := range ports[h.Name] {
-				add("sweep", analyze.Flow{Src: inet6, Dst: dst6, Proto: model.TCP, Port: port})
-			}
-			add("sweep", analyze.Flow{Src: src6, Dst: inet6, Proto: model.TCP, Port: 443})
-			add("sweep", analyze.Flow{Src: src6, Dst: inet6, Proto: model.UDP, Port: 53})
-		}
-		for _, a := range p.Hosts {
-			if a.Role != twin.RoleAWS {
-				continue
-			}
-			if svc, ok := endpoint(strings.TrimPrefix(string(a.Owner), "aws/"), false); ok {
-				add("sweep", analyze.Flow{Src: src, Dst: svc, Proto: model.TCP, Port: 443})
-			}
-		}
-		owners := map[model.ResourceRef]bool{h.Owner: true}
-		for _, o := range ifaces {
-			if owners[o.Owner] {
-				continue
-			}
-			owners[o.Owner] = true
-			od, ok := endpoint(o.Name, false)
+	return fp.out
+}
+
+// flowPicker collects the flows selectFlows picks.
+type flowPicker struct {
+	p        *twin.Plan
+	ix       *analyze.Index
+	skipped  *[]string
+	out      []namedFlow
+	seen     map[string]bool
+	ifaces   []twin.Host // the interfaces, where they are
+	ports    map[string][]int
+	internet analyze.FlowEnd
+	used     map[netip.Addr]bool // addresses the twin gives something already
+}
+
+// add keeps f unless it is picked already.
+func (fp *flowPicker) add(why string, f analyze.Flow) bool {
+	if f.Proto == model.ICMP {
+		f.Port = 8
+	}
+	if f.SrcPort == 0 {
+		f.SrcPort = analyze.DefaultSourcePort
+	}
+	k := flowKey(f)
+	if fp.seen[k] {
+		return false
+	}
+	fp.seen[k] = true
+	fp.out = append(fp.out, namedFlow{why, f})
+	return true
+}
+
+// end resolves a name to exactly one end of a flow.
+func (fp *flowPicker) end(name string, src bool) (analyze.FlowEnd, bool) {
+	eps, err := fp.ix.Resolve(name, src)
+	if err != nil || len(eps) != 1 {
+		return analyze.FlowEnd{}, false
+	}
+	return eps[0], true
+}
+
+// classes adds one real packet per equivalence class of the analyzer's
+// exact answer: every class of sources, destinations and ports that the
+// rules treat alike gets its own probe, reachable or blocked.
+func (fp *flowPicker) classes(from, to string, ps []int) {
+	if len(ps) == 0 {
+		return
+	}
+	var rs []model.PortRange
+	for _, x := range ps {
+		rs = append(rs, model.Port(x))
+	}
+	a, err := fp.ix.Reach(analyze.Question{From: from, To: to, Proto: model.TCP, Ports: analyze.Ports(rs...)})
+	if err != nil {
+		return
+	}
+	for _, path := range a.Paths {
+		if path.Flow.Src.Kind == analyze.Internet && path.Flow.Src.IP.Is4() {
+			// The twin's internet sends each class from an address
+			// of its own that lies in the class.
+			ip, ok := internetStandIn(path.Class, fp.used)
 			if !ok {
+				*fp.skipped = append(*fp.skipped, fmt.Sprintf("class %s: no unused address of the documentation ranges %v lies in it, and the twin's internet sends from those only", analyze.ClassText(path), docRanges))
 				continue
 			}
-			for _, port := range ports[o.Name] {
-				add("sweep", analyze.Flow{Src: src, Dst: od, Proto: model.TCP, Port: port})
-			}
-			classes(h.Name, o.Name, ports[o.Name])
+			path.Flow.Src.IP = ip
+		}
+		if path.Flow.Dst.Kind == analyze.Balancer {
+			path.Flow.Dst.Kind = analyze.Interface
+		}
+		fp.add("class: "+analyze.ClassText(path), path.Flow)
+	}
+}
+
+// sweep adds the internet to every port of interface h, and h to the
+// internet, to the AWS services, and to one interface of every other
+// workload on its ports.
+func (fp *flowPicker) sweep(h twin.Host) {
+	internet, ports := fp.internet, fp.ports
+	dst, ok := fp.end(h.Name, false)
+	if !ok {
+		*fp.skipped = append(*fp.skipped, h.Name+": the analyzer does not know this interface")
+		return
+	}
+	for _, port := range ports[h.Name] {
+		fp.add("sweep", analyze.Flow{Src: internet, Dst: dst, Proto: model.TCP, Port: port})
+	}
+	fp.classes("internet", h.Name, ports[h.Name])
+	fp.add("sweep", analyze.Flow{Src: internet, Dst: dst, Proto: model.ICMP})
+	src, ok := fp.end(h.Name, true)
+	if !ok {
+		return
+	}
+	fp.add("sweep", analyze.Flow{Src: src, Dst: internet, Proto: model.TCP, Port: 443})
+	fp.add("sweep", analyze.Flow{Src: src, Dst: internet, Proto: model.UDP, Port: 53})
+	fp.add("sweep", analyze.Flow{Src: src, Dst: internet, Proto: model.ICMP})
+	if h.IPv6.IsValid() {
+		// The same over IPv6, where the interface's address is global:
+		// the internet to its ports, and it to the internet.
+		inet6, dst6, src6 := internet, dst, src
+		inet6.IP, dst6.IP, src6.IP = analyze.InternetIPv6, h.IPv6, h.IPv6
+		for _, port := range ports[h.Name] {
+			fp.add("sweep", analyze.Flow{Src: inet6, Dst: dst6, Proto: model.TCP, Port: port})
+		}
+		fp.add("sweep", analyze.Flow{Src: src6, Dst: inet6, Proto: model.TCP, Port: 443})
+		fp.add("sweep", analyze.Flow{Src: src6, Dst: inet6, Proto: model.UDP, Port: 53})
+	}
+	for _, a := range fp.p.Hosts {
+		if a.Role != twin.RoleAWS {
+			continue
+		}
+		if svc, ok := fp.end(strings.TrimPrefix(string(a.Owner), "aws/"), false); ok {
+			fp.add("sweep", analyze.Flow{Src: src, Dst: svc, Proto: model.TCP, Port: 443})
 		}
 	}
-	// The random sample, repeatable: seeded by the stack's name.
-	if sample > 0 && len(ifaces) > 0 {
-		h := fnv.New64a()
-		h.Write([]byte(p.Stack))
-		rng := rand.New(rand.NewPCG(h.Sum64(), 7))
-		names := []string{"internet"}
-		for _, x := range ifaces {
-			names = append(names, x.Name)
+	owners := map[model.ResourceRef]bool{h.Owner: true}
+	for _, o := range fp.ifaces {
+		if owners[o.Owner] {
+			continue
 		}
-		for range sample * 4 {
-			s, d := names[rng.IntN(len(names))], names[rng.IntN(len(names))]
-			if s == d {
-				continue
+		owners[o.Owner] = true
+		od, ok := fp.end(o.Name, false)
+		if !ok {
+			continue
+		}
+		for _, port := range ports[o.Name] {
+			fp.add("sweep", analyze.Flow{Src: src, Dst: od, Proto: model.TCP, Port: port})
+		}
+		fp.classes(h.Name, o.Name, ports[o.Name])
+	}
+}
+
+// sample adds n random flows between the internet and the interfaces,
+// repeatable: seeded by the stack's name.
+func (fp *flowPicker) sample(n int) {
+	h := fnv.New64a()
+	h.Write([]byte(fp.p.Stack))
+	rng := rand.New(rand.NewPCG(h.Sum64(), 7))
+	names := []string{"internet"}
+	for _, x := range fp.ifaces {
+		names = append(names, x.Name)
+	}
+	for range n * 4 {
+		s, d := names[rng.IntN(len(names))], names[rng.IntN(len(names))]
+		if s == d {
+			continue
+		}
+		src, ok1 := fp.end(s, true)
+		dst, ok2 := fp.end(d, false)
+		if !ok1 || !ok2 {
+			continue
+		}
+		f := analyze.Flow{Src: src, Dst: dst}
+		switch x := rng.IntN(10); {
+		case x < 6:
+			f.Proto = model.TCP
+		case x < 8:
+			f.Proto = model.UDP
+		default:
+			f.Proto = model.ICMP
+		}
+		if f.Proto != model.ICMP {
+			if ps := fp.ports[d]; len(ps) > 0 && rng.IntN(2) == 0 {
+				f.Port = ps[rng.IntN(len(ps))]
+			} else {
+				f.Port = 1 + rng.IntN(65535)
 			}
-			src, ok1 := endpoint(s, true)
-			dst, ok2 := endpoint(d, false)
-			if !ok1 || !ok2 {
-				continue
-			}
-			f := analyze.Flow{Src: src, Dst: dst}
-			switch x := rng.IntN(10); {
-			case x < 6:
-				f.Proto = model.TCP
-			case x < 8:
-				f.Proto = model.UDP
-			default:
-				f.Proto = model.ICMP
-			}
-			if f.Proto != model.ICMP {
-				if ps := ports[d]; len(ps) > 0 && rng.IntN(2) == 0 {
-					f.Port = ps[rng.IntN(len(ps))]
-				} else {
-					f.Port = 1 + rng.IntN(65535)
-				}
-			}
-			before := len(out)
-			add("sample", f)
-			if len(out) > before {
-				sample--
-			}
-			if sample == 0 {
-				break
-			}
+		}
+		if fp.add("sample", f) {
+			n--
+		}
+		if n == 0 {
+			break
 		}
 	}
-	return out
 }
 
 // portsOf lists, per host, the ports worth probing: what it serves in the
