@@ -127,6 +127,11 @@ func Test(ctx context.Context, p *twin.Plan, n *model.Network, opts TestOptions)
 	ix := analyze.NewIndex(n)
 	r := &Report{}
 	flows := selectFlows(p, ix, opts.Sample, &r.Skipped)
+	undo, err := addInternetStandIns(ctx, p, flows)
+	if err != nil {
+		return r, err
+	}
+	defer undo()
 	prober := NewProber(opts.Timeout)
 	defer prober.Close()
 	r.Cases = make([]Case, 0, len(flows))
