@@ -286,6 +286,18 @@ var ipTargetRanges = []netip.Prefix{
 	netip.MustParsePrefix("100.64.0.0/10"),
 }
 
+// IsIPTargetAddress reports whether a load balancer takes ip as an IP
+// target: only addresses in RFC 1918 or 100.64.0.0/10 (ALB user guide,
+// "Target type").
+func IsIPTargetAddress(ip netip.Addr) bool {
+	for _, p := range ipTargetRanges {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
 func (ix *Index) targetRules() []Finding {
 	var out []Finding
 	for _, tg := range ix.n.TargetGroups {
@@ -296,13 +308,7 @@ func (ix *Index) targetRules() []Finding {
 			if !t.IP.IsValid() || !t.IP.Is4() {
 				continue
 			}
-			ok := false
-			for _, p := range ipTargetRanges {
-				if p.Contains(t.IP) {
-					ok = true
-				}
-			}
-			if !ok {
+			if !IsIPTargetAddress(t.IP) {
 				out = append(out, Finding{Rule: "ip-target", Resource: tg.Addr,
 					Text: fmt.Sprintf("%s has IP target %s, outside RFC 1918 and 100.64.0.0/10; load balancers accept IP targets only from those ranges", tg.Addr, t.IP),
 					Fix:  "register the target by a private address, or as an instance"})
