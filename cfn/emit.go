@@ -29,6 +29,10 @@ type emitter struct {
 	// shares are the accounts a Transit Gateway is shared with through
 	// RAM, when a design is split across accounts (emit_tgw.go).
 	shares []string
+	// existingParams name the parameters standing for resources of an
+	// existing VPC (emit_existing.go); existingTables counts its tables.
+	existingParams map[model.Address]string
+	existingTables int
 }
 
 // FromNetwork emits a CloudFormation template for n. The result is a pure
@@ -45,7 +49,10 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
 	if n == nil {
 		return nil, errors.New("no network to emit")
 	}
-	if len(n.VPCs) == 0 {
+	if n.Existing != nil {
+		n = createdPart(n)
+	}
+	if len(n.VPCs) == 0 && n.Existing == nil {
 		return nil, errors.New("network has no VPC to emit")
 	}
 	e := &emitter{
@@ -58,6 +65,8 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
 		attachment: map[model.Address]string{},
 		endpoints:  map[model.Address]model.Endpoint{},
 		prefixes:   map[string]string{},
+
+		existingParams: map[model.Address]string{},
 	}
 	if e.stack == "" {
 		e.stack = "moat"
@@ -114,7 +123,13 @@ func (e *emitter) id(a model.Address) string {
 }
 
 // ref is Ref of the resource at a.
-func (e *emitter) ref(a model.Address) Value { return Ref{e.id(a)} }
+// In an existing VPC, a resource that was there is its parameter.
+func (e *emitter) ref(a model.Address) Value {
+	if e.n.Existing.IsFound(a) {
+		return e.existingRef(a)
+	}
+	return Ref{e.id(a)}
+}
 
 func (e *emitter) refs(as []model.Address) []Value {
 	out := make([]Value, 0, len(as))
