@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moatnet/moat/awsjson"
+	"github.com/moatnet/moat/diag"
+	"github.com/moatnet/moat/existing"
+	"github.com/moatnet/moat/model"
+)
+
+// addFromFlag gives every command that reads a spec --from, where the
+// network of a spec's network.existing VPC comes from.
+func addFromFlag(c *cobra.Command, from *string) {
+	if (strings.Contains(c.Use, "NETWORK") || strings.Contains(c.Use, "SPEC") || strings.Contains(c.Use, "STACK")) && c.Flags().Lookup("from") == nil {
+		c.Flags().StringVar(from, "from", "", "for a spec with network.existing: a describe-* snapshot directory (moat snapshot -o DIR) holding the VPC, or aws to read it live (--profile, --region)")
+	}
+	for _, sub := range c.Commands() {
+		addFromFlag(sub, from)
+	}
+}
+
+// existingVPC reads the network a spec's network.existing VPC is in:
+// from --from DIR, or live with --from aws (or --profile/--region alone).
+func existingVPC(io *streams, l *loaded) (*awsjson.Result, diag.List, error) {
+	from := io.aws.from
+	live := from == liveNetwork || (from == "" && (len(io.aws.profiles) > 0 || len(io.aws.regions) > 0))
+	switch {
+	case live:
+		s, err := readLive(io.ctx, io)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, d := awsjson.Load(s.FS(), liveNetwork, liveNetwork)
+		return r, d, nil
+	case from == "":
+		var d diag.List
+		d.Errorf(l.stack.Where("network.existing"), "add --from DIR (a moat snapshot -o DIR directory), or --from aws with --profile and --region to read it live",
+			"network.existing %s needs the VPC's network, and none was given", l.stack.Network.Existing)
+		return nil, d, nil
+	}
+	fi, err := os.Stat(from)
+	if err != nil || !fi.IsDir() {
+		return nil, nil, &exitError{code: exitInput, err: fmt.Errorf("--from %s: want a directory of describe-* JSON (moat snapshot -o DIR)", from)}
+	}
+	r, d := awsjson.Load(os.DirFS(from), filepath.ToSlash(filepath.Clean(from)), filepath.Base(filepath.Clean(from)))
+	if r.Files == 0 {
+		return nil, nil, &exitError{code: exitInput, err: fmt.Errorf("--from %s holds no describe-* JSON moat reads; see docs/import.md", from)}
+	}
+	return r, d, nil
+}
+
+// buildExisting places a parsed spec with network.existing into its VPC
+// (package existing) and compiles it there.
+func buildExisting(io *streams, l *loaded) error {
+	r, d, err := existingVPC(io, l)
+	if err != nil {
+		return err
+	}
+	if r != nil {
+		for k, v := range r.Sources {
+			l.sources[k] = v
+		}
+	}
+	l.diags = append(l.diags, d...)
+	if d.HasErrors() || r == nil || r.Network == nil {
+		return nil
+	}
+	n, ch, bd := existing.Build(l.stack, r.Network, r.Offerings)
+	l.diags = append(l.diags, bd...)
+	l.choice = ch
+	if !bd.HasErrors() {
+		l.network = n
+	}
+	return nil
+}
+
+// writeExisting prints, for a stack in an existing VPC, what it uses of
+// the VPC and what it needs the user to change there.
+func writeExisting(w io.Writer, n *model.Network, ch *existing.Choice) {
+	if n.Existing == nil || ch == nil {
+		return
+	}
+	fmt.Fprintf(w, "\nExisting VPC %s (%s): the stack changes nothing it did not create\n", model.AWSID(ch.VPC.Addr), ch.VPC.CIDR)
+	fmt.Fprintf(w, "  subnets by their routes:\n")
+	for _, c := range ch.Classes {
+		use := ""
+		for t, as := range ch.Subnets {
+			for _, a := range as {
+				if a == c.Subnet {
+					use = "  <- " + string(t) + " tier of the stack"
+				}
+			}
+		}
+		sn, _ := n.Subnet(c.Subnet)
+		fmt.Fprintf(w, "    %-26s %-9s %-9s %-18s %s%s\n", model.AWSID(c.Subnet), c.ZoneID, c.Tier, sn.CIDR, c.Reason, use)
+	}
+	if len(ch.HaveGateway) > 0 {
+		fmt.Fprintf(w, "  gateway endpoints already there: %s\n", strings.Join(ch.HaveGateway, ", "))
+	}
+	if len(n.Existing.Changes) == 0 {
+		fmt.Fprintf(w, "  needs no change to resources it did not create\n")
+		return
+	}
+	fmt.Fprintf(w, "  changes to resources it did not create (make or allow them):\n")
+	for _, c := range n.Existing.Changes {
+		name := string(c.Resource)
+		if n.Existing.IsFound(c.Resource) {
+			name = model.AWSID(c.Resource)
+		}
+		fmt.Fprintf(w, "    %s: %s\n", name, c.Text)
+	}
+}
