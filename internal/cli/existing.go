@@ -16,13 +16,17 @@ import (
 )
 
 // addFromFlag gives every command that reads a spec --from, where the
-// network of a spec's network.existing VPC comes from.
-func addFromFlag(c *cobra.Command, from *string) {
+// network of a spec's network.existing VPC comes from, and the flags a
+// live read takes.
+func addFromFlag(c *cobra.Command, f *awsFlags) {
 	if (strings.Contains(c.Use, "NETWORK") || strings.Contains(c.Use, "SPEC") || strings.Contains(c.Use, "STACK")) && c.Flags().Lookup("from") == nil {
-		c.Flags().StringVar(from, "from", "", "for a spec with network.existing: a describe-* snapshot directory (moat snapshot -o DIR) holding the VPC, or aws to read it live (--profile, --region)")
+		c.Flags().StringVar(&f.from, "from", "", "for a spec with network.existing: a describe-* snapshot directory (moat snapshot -o DIR) holding the VPC, or aws to read it live (--profile, --region)")
+		if c.Flags().Lookup("region") == nil {
+			addAWSFlags(c, f)
+		}
 	}
 	for _, sub := range c.Commands() {
-		addFromFlag(sub, from)
+		addFromFlag(sub, f)
 	}
 }
 
