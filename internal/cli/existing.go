@@ -33,21 +33,31 @@ func addFromFlag(c *cobra.Command, f *awsFlags) {
 // existingVPC reads the network a spec's network.existing VPC is in:
 // from --from DIR, or live with --from aws (or --profile/--region alone).
 func existingVPC(io *streams, l *loaded) (*awsjson.Result, diag.List, error) {
+	if !fromGiven(io) {
+		var d diag.List
+		d.Errorf(l.stack.Where("network.existing"), "add --from DIR (a moat snapshot -o DIR directory), or --from aws with --profile and --region to read it live",
+			"network.existing %s needs the VPC's network, and none was given", l.stack.Network.Existing)
+		return nil, d, nil
+	}
+	return readFrom(io)
+}
+
+// fromGiven reports whether the flags say where an existing VPC is read.
+func fromGiven(io *streams) bool {
+	return io.aws.from != "" || len(io.aws.profiles) > 0 || len(io.aws.regions) > 0
+}
+
+// readFrom reads the network --from names: a snapshot directory, or the
+// live account (aws, or no --from with --profile/--region).
+func readFrom(io *streams) (*awsjson.Result, diag.List, error) {
 	from := io.aws.from
-	live := from == liveNetwork || (from == "" && (len(io.aws.profiles) > 0 || len(io.aws.regions) > 0))
-	switch {
-	case live:
+	if from == liveNetwork || from == "" {
 		s, err := readLive(io.ctx, io)
 		if err != nil {
 			return nil, nil, err
 		}
 		r, d := awsjson.Load(s.FS(), liveNetwork, liveNetwork)
 		return r, d, nil
-	case from == "":
-		var d diag.List
-		d.Errorf(l.stack.Where("network.existing"), "add --from DIR (a moat snapshot -o DIR directory), or --from aws with --profile and --region to read it live",
-			"network.existing %s needs the VPC's network, and none was given", l.stack.Network.Existing)
-		return nil, d, nil
 	}
 	fi, err := os.Stat(from)
 	if err != nil || !fi.IsDir() {
