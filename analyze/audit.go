@@ -148,6 +148,16 @@ func (ix *Index) Audit() AuditReport {
 	return r
 }
 
+// Placement checks the seeds' placement rules for what the network
+// already runs, without the exposure analysis Audit adds: Lambda
+// functions in private subnets, proxies (SSH bastions, NAT instances) in
+// public ones.
+func (ix *Index) Placement() []Finding {
+	tiers := ix.Classify()
+	tierOf := func(a model.Address) model.Tier { return tiers[a].Tier }
+	return append(ix.lambdaRules(tierOf), ix.proxyRules(tierOf)...)
+}
+
 func (ix *Index) databaseRules(tierOf func(model.Address) model.Tier) []Finding {
 	var out []Finding
 	check := func(res model.Address, subnets []model.Address) {

@@ -115,7 +115,9 @@ func (p *picker) findVPC() bool {
 		return false
 	}
 	p.vpc = v
-	p.class = analyze.NewIndex(p.n).Classify()
+	ix := analyze.NewIndex(p.n)
+	p.class = ix.Classify()
+	p.placement(ix)
 	for i := range p.n.Subnets {
 		if sn := &p.n.Subnets[i]; sn.VPC == v.Addr {
 			p.subnets = append(p.subnets, sn)
@@ -125,6 +127,22 @@ func (p *picker) findVPC() bool {
 		return cmp.Or(cmp.Compare(a.ZoneID, b.ZoneID), a.CIDR.Addr().Compare(b.CIDR.Addr()))
 	})
 	return true
+}
+
+// placement warns about what the VPC already runs against the placement
+// rules (a Lambda function outside private subnets, a proxy outside
+// public ones): the stack creates none of it, but shares the VPC with it.
+func (p *picker) placement(ix *analyze.Index) {
+	for _, f := range ix.Placement() {
+		e, ok := p.n.ENI(f.Resource)
+		if !ok {
+			continue
+		}
+		if sn, ok := p.n.Subnet(e.Subnet); !ok || sn.VPC != p.vpc.Addr {
+			continue
+		}
+		p.d.Warnf(p.s.Where("network.existing"), f.Fix, "the VPC already runs against a placement rule: %s", f.Text)
+	}
 }
 
 // tierOf is a subnet's tier by its routes.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/moatnet/moat/awsjson"
+	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
 	"github.com/moatnet/moat/spec"
 )
@@ -168,7 +169,20 @@ func TestNoOfferingsIsAWarning(t *testing.T) {
 	r := load(t, "three-tier")
 	st := parse(t, shop+"service: {port: 8080}\ndatabase: {engine: postgres}\n")
 	ch, d := Pick(st, r.Network, nil)
-	if ch == nil || len(d) != 1 || !strings.Contains(d[0].Summary, "were not read") {
-		t.Errorf("diagnostics = %v, want one warning that offerings were not read", d)
+	if ch == nil || d.HasErrors() || !strings.Contains(d.Error(), "were not read: moat did not check") {
+		t.Errorf("diagnostics = %v, want a warning that offerings were not read", d)
+	}
+}
+
+// Lambda functions that reach resources in a VPC belong in private
+// subnets (the product page; a Lambda interface never gets a public IP,
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html):
+// the three-tier VPC runs one in a public subnet, which the stack does not
+// create, so it is a warning.
+func TestLambdaAlreadyInPublicSubnet(t *testing.T) {
+	r := load(t, "three-tier")
+	_, d := Pick(parse(t, shop+"service: {port: 8080}\n"), r.Network, r.Offerings)
+	if len(d) != 1 || d[0].Severity != diag.Warning || !strings.Contains(d[0].Summary, "is a Lambda interface in public subnet") {
+		t.Errorf("diagnostics = %v, want one warning about the Lambda interface", d)
 	}
 }

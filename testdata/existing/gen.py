@@ -87,6 +87,14 @@ def shape(name, subnets, nat=True, s3_endpoint=False, other_workload=False, miss
             "PrivateIpAddress": ip, "Tags": [{"Key": "Name", "Value": "reports"}],
             "NetworkInterfaces": [{"NetworkInterfaceId": eni, "SubnetId": priv["SubnetId"], "VpcId": vpc, "PrivateIpAddress": ip,
                                    "Groups": [{"GroupId": sg, "GroupName": "reports"}], "SourceDestCheck": True, "Attachment": {"DeviceIndex": 0}}]}]}]}
+        # And a Lambda function attached to a public subnet, against the
+        # rule that Lambda needs private subnets.
+        pub = [s for s in sn if s["Tags"][0]["Value"].startswith("public")][0]
+        lip = pub["CidrBlock"].split("/")[0].rsplit(".", 1)[0] + ".77"
+        enis.append({"NetworkInterfaceId": "eni-" + hx(name, "lambda-eni"), "SubnetId": pub["SubnetId"], "VpcId": vpc,
+                     "AvailabilityZone": pub["AvailabilityZone"], "PrivateIpAddress": lip, "InterfaceType": "lambda",
+                     "Groups": [{"GroupId": default_sg, "GroupName": "default"}], "SourceDestCheck": True,
+                     "Description": "AWS Lambda VPC ENI-reports-export", "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": lip}]})
     d["describe-security-groups"] = {"SecurityGroups": sgs}
     d["describe-network-interfaces"] = {"NetworkInterfaces": enis}
     eps = []
