@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,6 +14,7 @@ import (
 	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/existing"
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/pricing"
 )
 
 // addFromFlag gives every command that reads a spec --from, where the
@@ -130,4 +132,32 @@ func writeExisting(w io.Writer, n *model.Network, ch *existing.Choice) {
 		}
 		fmt.Fprintf(w, "    %s: %s\n", name, c.Text)
 	}
+}
+
+// writeExistingCost says, for a stack in an existing VPC, how much of the
+// total is for resources that were there before it: the combined network
+// is priced whole, but the stack adds only the rest.
+func writeExistingCost(w io.Writer, n *model.Network, r *pricing.Report) {
+	if n.Existing == nil {
+		return
+	}
+	var found pricing.Money
+	var names []string
+	for _, l := range r.Lines {
+		if n.Existing.IsFound(l.Resource) && !l.Unpriced {
+			found += l.Monthly
+			if !slices.Contains(names, string(l.Resource)) {
+				names = append(names, string(l.Resource))
+			}
+		}
+	}
+	fmt.Fprintf(w, "\nOf the total, %s is for resources already in %s (%s): the stack adds %s.\n",
+		found, model.AWSID(n.Existing.VPC), orNone(names), r.Total-found)
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none priced"
+	}
+	return strings.Join(names, ", ")
 }

@@ -58,6 +58,11 @@ func TestExistingGoldens(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkGolden(t, filepath.Join(golden, "template.yaml"), tmpl)
+			code, stdout, stderr = runMoat(t, "cost", "--from", from, spec)
+			if code != 0 {
+				t.Errorf("cost: exit %d\n%s%s", code, stdout, stderr)
+			}
+			checkGolden(t, filepath.Join(golden, "cost.txt"), []byte(stdout))
 			if tc.noVerify != "" {
 				t.Logf("verify not run: %s", tc.noVerify)
 				return
