@@ -148,6 +148,16 @@ func (ix *Index) Audit() AuditReport {
 	return r
 }
 
+// Placement checks the seeds' placement rules for what the network
+// already runs, without the exposure analysis Audit adds: Lambda
+// functions in private subnets, proxies (SSH bastions, NAT instances) in
+// public ones.
+func (ix *Index) Placement() []Finding {
+	tiers := ix.Classify()
+	tierOf := func(a model.ResourceRef) model.Tier { return tiers[a].Tier }
+	return append(ix.lambdaRules(tierOf), ix.proxyRules(tierOf)...)
+}
+
 func (ix *Index) databaseRules(tierOf func(model.ResourceRef) model.Tier) []Finding {
 	var out []Finding
 	check := func(res model.ResourceRef, subnets []model.ResourceRef) {
@@ -286,6 +296,18 @@ var ipTargetRanges = []netip.Prefix{
 	netip.MustParsePrefix("100.64.0.0/10"),
 }
 
+// IsIPTargetAddress reports whether a load balancer takes ip as an IP
+// target: only addresses in RFC 1918 or 100.64.0.0/10 (ALB user guide,
+// "Target type").
+func IsIPTargetAddress(ip netip.Addr) bool {
+	for _, p := range ipTargetRanges {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
 func (ix *Index) targetRules() []Finding {
 	var out []Finding
 	for _, tg := range ix.n.TargetGroups {
@@ -296,13 +318,7 @@ func (ix *Index) targetRules() []Finding {
 			if !t.IP.IsValid() || !t.IP.Is4() {
 				continue
 			}
-			ok := false
-			for _, p := range ipTargetRanges {
-				if p.Contains(t.IP) {
-					ok = true
-				}
-			}
-			if !ok {
+			if !IsIPTargetAddress(t.IP) {
 				out = append(out, Finding{Rule: "ip-target", Resource: tg.Addr,
 					Text: fmt.Sprintf("%s has IP target %s, outside RFC 1918 and 100.64.0.0/10; load balancers accept IP targets only from those ranges", tg.Addr, t.IP),
 					Fix:  "register the target by a private address, or as an instance"})

@@ -65,6 +65,9 @@ var kinds = []kind{
 	{command: "describe-customer-gateways", batfish: "CustomerGateways"},
 	// aws directconnect describe-virtual-interfaces
 	{command: "describe-virtual-interfaces", batfish: "VirtualInterfaces"},
+	// aws ec2 describe-instance-type-offerings --location-type
+	// availability-zone-id: which instance types each zone offers.
+	{command: "describe-instance-type-offerings"},
 }
 
 // kindOf returns the kind of a file by its base name, and the table id the

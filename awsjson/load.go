@@ -20,6 +20,9 @@ type Result struct {
 	Ignored []string
 	// Files is how many files were read.
 	Files int
+	// Offerings are the instance types offered per AZ ID, from
+	// describe-instance-type-offerings files; nil when there are none.
+	Offerings model.Offerings
 }
 
 // Load reads every recognised file under fsys (the whole tree, in lexical
@@ -37,5 +40,6 @@ func Load(fsys fs.FS, root, name string) (*Result, diag.List) {
 	}
 	b := newBuilder(files, r)
 	r.Network = b.build(name)
+	r.Offerings = offerings(files, r)
 	return r, r.diags.Sorted()
 }

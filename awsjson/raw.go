@@ -53,6 +53,14 @@ type dump struct {
 	VpnConnections    []rawVPNConnection
 	CustomerGateways  []rawCGW
 	VirtualInterfaces []rawVIF
+	// describe-instance-type-offerings
+	InstanceTypeOfferings []rawOffering
+}
+
+// rawOffering is one instance type offered in one location
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceTypeOffering.html).
+type rawOffering struct {
+	InstanceType, LocationType, Location string
 }
 
 type rawVPC struct {

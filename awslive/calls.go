@@ -159,6 +159,14 @@ var Calls = []Call{
 			return w.put("describe-addresses", "Addresses", out.Addresses)
 		},
 	},
+	// Which instance types each zone offers, by AZ ID, for placing a
+	// stack into an existing VPC (package existing).
+	list("describe-instance-type-offerings", "DescribeInstanceTypeOfferings", "InstanceTypeOfferings",
+		func(c *ec2.Client) pager[*ec2.DescribeInstanceTypeOfferingsOutput, func(*ec2.Options)] {
+			return ec2.NewDescribeInstanceTypeOfferingsPaginator(c, &ec2.DescribeInstanceTypeOfferingsInput{LocationType: ec2types.LocationTypeAvailabilityZoneId})
+		}, func(o *ec2.DescribeInstanceTypeOfferingsOutput) []ec2types.InstanceTypeOffering {
+			return o.InstanceTypeOfferings
+		}),
 	{
 		File: "describe-load-balancers",
 		Actions: []string{"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",

@@ -29,6 +29,10 @@ type emitter struct {
 	// shares are the accounts a Transit Gateway is shared with through
 	// RAM, when a design is split across accounts (emit_tgw.go).
 	shares []string
+	// existingParams name the parameters standing for resources of an
+	// existing VPC (emit_existing.go); existingTables counts its tables.
+	existingParams map[model.ResourceRef]string
+	existingTables int
 }
 
 // FromNetwork emits a CloudFormation template for n. The result is a pure
@@ -46,7 +50,10 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, diag.List) 
 	if n == nil {
 		return nil, problem("no network to emit")
 	}
-	if len(n.VPCs) == 0 {
+	if n.Existing != nil {
+		n = createdPart(n)
+	}
+	if len(n.VPCs) == 0 && n.Existing == nil {
 		return nil, problem("network has no VPC to emit")
 	}
 	e := &emitter{
@@ -59,6 +66,8 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, diag.List) 
 		attachment: map[model.ResourceRef]string{},
 		endpoints:  map[model.ResourceRef]model.Endpoint{},
 		prefixes:   map[string]string{},
+
+		existingParams: map[model.ResourceRef]string{},
 	}
 	if e.stack == "" {
 		e.stack = "moat"
@@ -132,7 +141,13 @@ func (e *emitter) id(a model.ResourceRef) string {
 }
 
 // ref is Ref of the resource at a.
-func (e *emitter) ref(a model.ResourceRef) Value { return Ref{e.id(a)} }
+// In an existing VPC, a resource that was there is its parameter.
+func (e *emitter) ref(a model.ResourceRef) Value {
+	if e.n.Existing.IsFound(a) {
+		return e.existingRef(a)
+	}
+	return Ref{e.id(a)}
+}
 
 func (e *emitter) refs(as []model.ResourceRef) []Value {
 	out := make([]Value, 0, len(as))

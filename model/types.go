@@ -604,6 +604,9 @@ type Network struct {
 	Waivers []Waiver
 	// Topics are the SNS topics for operational notifications.
 	Topics []Topic
+	// Existing is set when the stack goes into a VPC it did not create:
+	// what was there, and what the stack needs of it (existing.go).
+	Existing *Existing
 
 	// fin is the index Finish built (finish.go).
 	fin *index

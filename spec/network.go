@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	networkKeys   = []string{"cidr", "zones", "nat", "ipv6", "endpoints", "flow_logs", "subnets", "cidrs"}
+	networkKeys   = []string{"existing", "cidr", "zones", "nat", "ipv6", "endpoints", "flow_logs", "subnets", "cidrs"}
 	natKeys       = []string{"mode", "instance_type", "per_zone", "notify"}
 	natModes      = []string{string(NATInstance), string(NATGateway), string(NATGatewayPerZone), string(NATRegionalGateway), string(NATNone)}
 	endpointKeys  = []string{"gateway", "interface"}
@@ -32,6 +32,15 @@ func (p *parser) network(sec field) {
 	n := &p.st.Network
 	prod := p.st.Environment == model.Prod
 
+	if p.existing(f) {
+		// The VPC's CIDR and zones come from the VPC itself, once it is
+		// read (package existing); moat adds no NAT to it.
+		p.zones(field{})
+		n.NAT = NAT{Mode: NATNone, InstanceType: defaultNATEC2}
+		n.Endpoints = p.endpoints(f["endpoints"])
+		n.FlowLogs = p.flowLogs(f["flow_logs"], prod)
+		return
+	}
 	if v := f["ipv6"]; v.present() {
 		n.IPv6, _ = p.boolean("network.ipv6", v.val)
 	}

@@ -187,6 +187,7 @@ func (p *parser) stack() {
 	p.bastion(f["bastion"])
 	p.asserts(f["assert"])
 	p.topology(f["topology"], f["egress"], f["accounts"])
+	p.checkExisting()
 	p.tags(f["tags"]) // last: which resources the tags reach sets their limits
 }
 

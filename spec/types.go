@@ -66,6 +66,14 @@ type Network struct {
 	// VPCs are the hub-and-spoke VPC ranges (network.cidrs); zero ones
 	// are allocated by the compiler.
 	VPCs HubCIDRs
+	// Existing is the ID (vpc-...) of a VPC the stack goes into instead
+	// of creating one (network.existing); empty for a new VPC. CIDR is
+	// then zero and NAT none until the VPC is read (package existing).
+	Existing string
+	// ExistingSubnets are, per tier, the IDs (subnet-...) of the existing
+	// VPC's subnets to use, as network.subnets lists them; a tier not
+	// named is picked by moat.
+	ExistingSubnets map[model.Tier][]string
 }
 
 // Zones is either a count (IDs empty) or an explicit list of AZ IDs. After

@@ -15,6 +15,8 @@ import (
 // awsFlags choose what NETWORK=aws and moat snapshot read.
 type awsFlags struct {
 	profiles, regions []string
+	// from is --from: where a spec's network.existing VPC is read.
+	from string
 }
 
 // liveNetwork is the NETWORK that reads the live account.

@@ -50,6 +50,15 @@ func TestCFNLint(t *testing.T) {
 		t.Skip("cfn-lint not found on PATH or at $HOME/.pyenv/shims/cfn-lint; install it (pip install cfn-lint) to lint the templates")
 	}
 	planned := planAll(t, "yaml", "json")
+	// Stacks placed into existing VPCs: their golden templates, which
+	// TestExistingGoldens keeps equal to what plan writes.
+	existing, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "existing", "golden", "*", "template.yaml"))
+	if len(existing) < 3 {
+		t.Fatalf("found %d existing-VPC golden templates, want 3 or more", len(existing))
+	}
+	for _, f := range existing {
+		planned = append(planned, plannedTemplate{Case: "existing " + filepath.Base(filepath.Dir(f)), Format: "yaml", Path: f})
+	}
 	// A few combined specs too (as TestValidateMeansPlan draws them, another
 	// seed), for what no golden case combines: tags with ecs-ec2 hosts,
 	// regions, NAT and front-end options together.

@@ -133,6 +133,7 @@ func runCost(io *streams, path string, opts costOptions) error {
 		}{r, usedPrices(r, table)})
 	}
 	writeCost(io.stdout, r)
+	writeExistingCost(io.stdout, src.network, r)
 	return nil
 }
 

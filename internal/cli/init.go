@@ -17,6 +17,8 @@ import (
 type initOptions struct {
 	stack, region string
 	force         bool
+	// fromVPC is --from-vpc: write the starter for that existing VPC.
+	fromVPC string
 }
 
 func newInitCommand(io *streams) *cobra.Command {
@@ -45,11 +47,21 @@ init never overwrites a file unless --force is given.`,
 	cmd.Flags().StringVar(&opts.stack, "stack", "webapp", "stack name (lower-case letters, digits and hyphens)")
 	cmd.Flags().StringVar(&opts.region, "region", "us-east-1", "AWS Region")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "overwrite FILE if it exists")
+	cmd.Flags().StringVar(&opts.fromVPC, "from-vpc", "", "write the starter for this existing VPC (vpc-...), read with --from DIR or live (--from aws, --profile; --region is the Region)")
+	cmd.Flags().StringVar(&io.aws.from, "from", "", "with --from-vpc: a describe-* snapshot directory holding the VPC, or aws to read it live")
+	cmd.Flags().StringArrayVar(&io.aws.profiles, "profile", nil, "with --from-vpc --from aws: the AWS profile to read")
 	return cmd
 }
 
 func runInit(io *streams, path string, opts initOptions) error {
 	body := starterSpec(opts.stack, opts.region)
+	if opts.fromVPC != "" {
+		b, err := starterForVPC(io, opts)
+		if err != nil {
+			return err
+		}
+		body = b
+	}
 	// The starter must itself be valid: parse it before writing, so a bad
 	// --stack or --region is reported against the flag, not a broken file.
 	if _, ds := spec.Parse(path, body); ds.HasErrors() {

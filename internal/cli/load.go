@@ -6,6 +6,7 @@ import (
 	"github.com/moatnet/moat/cfnimport"
 	"github.com/moatnet/moat/compile"
 	"github.com/moatnet/moat/diag"
+	"github.com/moatnet/moat/existing"
 	"github.com/moatnet/moat/model"
 	"github.com/moatnet/moat/spec"
 )
@@ -16,6 +17,8 @@ type loaded struct {
 	network *model.Network // nil when the spec has errors
 	diags   diag.List
 	sources diag.Sources
+	// choice is where a spec with network.existing went in its VPC.
+	choice *existing.Choice
 }
 
 // loadSpec reads, parses and compiles the spec at path. Compiler checks run
@@ -32,7 +35,7 @@ func loadSpec(s *streams, path string) (*loaded, error) {
 		// Not seven "unknown key" errors: say what the file is.
 		return nil, fmt.Errorf("%s is a CloudFormation template, not a stack spec: moat inspect, cost, diagram, reach, verify and audit read templates; validate and plan take the spec", displayName(path))
 	}
-	return parseSpec(displayName(path), src), nil
+	return parseSpec(s, displayName(path), src)
 }
 
 // displayName is how diagnostics name the file at path.
@@ -44,18 +47,23 @@ func displayName(path string) string {
 }
 
 // parseSpec parses and compiles the spec src, read from the file name.
-func parseSpec(name string, src []byte) *loaded {
+// A spec with network.existing is placed into its VPC, read as --from
+// says.
+func parseSpec(io *streams, name string, src []byte) (*loaded, error) {
 	l := &loaded{sources: diag.Sources{name: src}}
 	l.stack, l.diags = spec.Parse(name, src)
 	if l.diags.HasErrors() || l.stack == nil {
-		return l
+		return l, nil
+	}
+	if l.stack.Network.IsExisting() {
+		return l, buildExisting(io, l)
 	}
 	n, cd := compile.Compile(l.stack)
 	l.diags = append(l.diags, cd...)
 	if !cd.HasErrors() {
 		l.network = n
 	}
-	return l
+	return l, nil
 }
 
 // report prints the diagnostics (as JSON in JSON mode) and returns the

@@ -57,7 +57,10 @@ func loadNetwork(io *streams, path string) (*source, error) {
 		}
 		return &source{network: n}, nil
 	}
-	l := parseSpec(name, src)
+	l, err := parseSpec(io, name, src)
+	if err != nil {
+		return nil, err
+	}
 	if err := l.report(io); err != nil {
 		return nil, err
 	}

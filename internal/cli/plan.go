@@ -85,6 +85,7 @@ func runPlan(io *streams, path string, opts planOptions) error {
 	}
 	var summary bytes.Buffer
 	writePlan(&summary, l.network)
+	writeExisting(&summary, l.network, l.choice)
 	writeCostSummary(&summary, l.network)
 	writeWritten(&summary, w, order)
 	_, err = io.stdout.Write(summary.Bytes())

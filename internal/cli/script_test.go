@@ -34,6 +34,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("EXAMPLES", mustAbs("../../examples"))
 			env.Setenv("GOLDEN", mustAbs("../../testdata/golden"))
 			env.Setenv("FIXTURES", mustAbs("../../testdata/batfish"))
+			env.Setenv("EXISTING", mustAbs("../../testdata/existing"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
