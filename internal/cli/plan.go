@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/moatnet/moat/cfn"
+	"github.com/moatnet/moat/internal/derive"
 	"github.com/moatnet/moat/model"
 )
 
@@ -91,21 +91,5 @@ func runPlan(io *streams, path string, opts planOptions) error {
 // renderTemplate emits the network as CloudFormation, checks that every
 // reference in it resolves, and encodes it.
 func renderTemplate(n *model.Network, format string) ([]byte, int, error) {
-	t, err := cfn.FromNetwork(n)
-	if err != nil {
-		return nil, 0, fmt.Errorf("build template: %w", err)
-	}
-	if errs := cfn.Check(t); len(errs) > 0 {
-		return nil, 0, fmt.Errorf("template failed its own check (a moat bug; please report it): %w", errs[0])
-	}
-	var body []byte
-	if format == "json" {
-		body, err = t.JSON()
-	} else {
-		body, err = t.YAML()
-	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("encode template: %w", err)
-	}
-	return body, len(t.Resources), nil
+	return derive.Template(n, format)
 }
