@@ -205,7 +205,8 @@ function renderCost(c) {
   $("#cost-nat").textContent = c.nat ? `of which NAT ${c.nat}` : "";
   $("#cost-nat").dataset.cents = String(c.nat_cents || 0);
   const rows = (c.options || []).map(o => {
-    const tr = el("tr", { "data-option": o.option }, el("td", { text: o.label }), el("td", { text: o.error ? "-" : o.total }), el("td", { text: o.error ? "-" : o.nat }), el("td", { text: o.error ? "-" : o.saving }), el("td", { text: o.error || o.gives_up }));
+    const label = el("td", {}, el("div", { text: o.label }), el("div", { class: "muted", text: "gives up: " + (o.error || o.gives_up) }));
+    const tr = el("tr", { "data-option": o.option }, label, el("td", { text: o.error ? "-" : o.total }), el("td", { text: o.error ? "-" : o.nat }), el("td", { text: o.error ? "-" : o.saving }));
     if (o.option === c.current) { tr.classList.add("current"); tr.setAttribute("aria-current", "true"); }
     return tr;
   });
