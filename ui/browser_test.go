@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,8 +55,8 @@ func browser(t *testing.T, width, height int) context.Context {
 }
 
 // serve runs the real server on a free loopback port over a copy of
-// examples/webapp.yaml and returns the address to open.
-func serve(t *testing.T) string {
+// examples/webapp.yaml and returns the address to open and the copy.
+func serve(t *testing.T) (string, string) {
 	t.Helper()
 	src, err := os.ReadFile("../examples/webapp.yaml")
 	if err != nil {
@@ -87,7 +88,7 @@ func serve(t *testing.T) string {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return URL(port, token)
+	return URL(port, token), path
 }
 
 // settled waits until the page has re-planned and proved the current
@@ -132,7 +133,7 @@ func screenshot(t *testing.T, ctx context.Context) []byte {
 // and verify stay ✓; then ask whether the internet reaches the database.
 func TestBrowserNATOff(t *testing.T) {
 	ctx := browser(t, 1280, 800)
-	url := serve(t)
+	url, _ := serve(t)
 	do(t, ctx, chromedp.Navigate(url), settled())
 	before := mustInt(t, js[string](t, ctx, `document.querySelector('#cost-total').dataset.cents`))
 	nat := mustInt(t, js[string](t, ctx, `document.querySelector('#cost-nat').dataset.cents`))
@@ -181,11 +182,58 @@ func TestBrowserNATOff(t *testing.T) {
 	}
 }
 
+// TestBrowserFieldsAndSave types a public CIDR and sees the error at the
+// field with validate's hint, types it back, then saves over a file that
+// changed on disk and sees the conflict reported, the file untouched; and
+// opens a subnet's rules with the keyboard.
+func TestBrowserFieldsAndSave(t *testing.T) {
+	ctx := browser(t, 1280, 800)
+	url, path := serve(t)
+	cidr := `#dlg-network input[data-path="network.cidr"]`
+	slot := `document.querySelector('.err[data-for="network.cidr"]').textContent`
+	do(t, ctx, chromedp.Navigate(url), settled(),
+		chromedp.Click(`button[data-dialog="dlg-network"]`), chromedp.WaitVisible(cidr),
+		selectAll(cidr), chromedp.SendKeys(cidr, "8.8.0.0/16"),
+		poll(slot+`.includes('not a private range')`))
+	if got := js[string](t, ctx, slot); !strings.Contains(got, "hint: use a range inside 10.0.0.0/8") {
+		t.Errorf("field error %q lacks validate's hint", got)
+	}
+	if !js[bool](t, ctx, `document.querySelector('`+strings.ReplaceAll(cidr, `"`, `\"`)+`').getAttribute('aria-invalid') === 'true' && document.querySelector('#save').disabled`) {
+		t.Error("the field is not marked invalid, or Save is on with an error")
+	}
+	do(t, ctx, selectAll(cidr), chromedp.SendKeys(cidr, "10.0.0.0/16"),
+		poll(slot+` === '' && document.querySelector('#status').textContent === 'no unsaved changes'`),
+		chromedp.Click("#nat-enabled"), chromedp.KeyEvent(kb.Escape),
+		poll(`!document.querySelector('#save').disabled`))
+	theirs := []byte("# changed by someone else\n")
+	if err := os.WriteFile(path, theirs, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Click("#save"), poll(`!document.querySelector('#alert').hidden`))
+	if got := js[string](t, ctx, `document.querySelector('#alert').textContent`); !strings.Contains(got, "changed on disk") {
+		t.Errorf("alert %q, want the conflict", got)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(theirs) {
+		t.Errorf("the changed file was overwritten:\n%s", got)
+	}
+	do(t, ctx, chromedp.Focus(`#diagram g.pick[aria-label^="subnet/public/"]`), chromedp.KeyEvent(kb.Enter),
+		poll(`document.querySelector('#details h3') !== null`))
+	if got := js[string](t, ctx, `document.querySelector('#details').textContent`); !strings.Contains(got, "route: 0.0.0.0/0 -> igw/main") {
+		t.Errorf("public subnet details %q lack its default route", got)
+	}
+}
+
+// selectAll selects the text of the field, so typing replaces it, as a
+// person's Ctrl+A would.
+func selectAll(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).select()`, sel))
+}
+
 // TestBrowserPhoneWidth checks the page fits a phone: nothing wider than
 // the screen but the diagram, which scrolls in its own box.
 func TestBrowserPhoneWidth(t *testing.T) {
 	ctx := browser(t, 390, 844)
-	url := serve(t)
+	url, _ := serve(t)
 	do(t, ctx, chromedp.Navigate(url), settled())
 	if js[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
 		wide := js[[]string](t, ctx, `Array.from(document.querySelectorAll('body *')).filter(e => !e.closest('#diagram') && e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`)

@@ -298,3 +298,42 @@ func TestVerifyReachTemplate(t *testing.T) {
 		t.Errorf("template: %d %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
 	}
 }
+
+// A failed assertion comes back ✗ with its counterexample's hops to
+// highlight; a clicked subnet lists its routes and ACL rules.
+func TestCounterexampleAndDetails(t *testing.T) {
+	src, err := os.ReadFile("../examples/webapp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = append(src, []byte("\nassert:\n  never: [\"internet -> alb:443\"]\n")...)
+	checks, err := Verify("webapp.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed *Check
+	for i := range checks {
+		if checks[i].Mark == "✗" {
+			failed = &checks[i]
+		}
+	}
+	if failed == nil || !strings.HasPrefix(failed.Evidence, "counterexample: internet -> ") || len(failed.Highlight) < 2 || failed.Highlight[0] != "internet" {
+		t.Fatalf("failed check %+v, want a counterexample from the internet with hops to highlight", failed)
+	}
+	r := Plan("webapp.yaml", src)
+	found := false
+	for _, b := range r.Diagram.Boxes {
+		if len(b.Addrs) == 1 && b.Addrs[0] == "subnet/private/use1-az1" {
+			found = true
+			joined := strings.Join(b.Details, "\n")
+			for _, want := range []string{"route: 0.0.0.0/0 -> ", "nacl/private in ", "10.0.0.0/20 in use1-az1"} {
+				if !strings.Contains(joined, want) {
+					t.Errorf("subnet details lack %q:\n%s", want, joined)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("no drawn box for subnet/private/use1-az1")
+	}
+}
