@@ -79,10 +79,10 @@ func subnetDetails(n *model.Network, s *model.Subnet) []string {
 	return out
 }
 
-// traffic is "tcp/443", "udp/1024-65535" or "all".
+// traffic is "tcp/443", "udp/1024-65535", "icmp" or "all traffic".
 func traffic(p model.Protocol, r model.PortRange) string {
-	if p == "" || p == "-1" || p == "all" {
-		return "all"
+	if p == model.AllProtocols || p == "" {
+		return "all traffic"
 	}
 	if r == (model.PortRange{}) {
 		return string(p)

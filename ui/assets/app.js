@@ -271,10 +271,19 @@ async function reach(ev) {
   out.dataset.verdict = res.verdict;
   out.dataset.blocked = res.blocked || "";
   const parts = [el("p", { class: "verdict " + res.verdict, text: res.summary })];
+  let shownBlocks = false;
   for (const p of res.paths) {
     const li = el("li", {}, el("span", { class: "mark", text: p.mark }), " " + p.class);
     if (p.hops && p.hops.length) li.append(el("div", { class: "muted", text: "hops: " + p.hops.join(" -> ") }));
-    for (const b of p.blocks || []) li.append(el("div", { class: "blocker", text: "blocked by: " + b }));
+    // The first blocked class shows its blockers; the others fold theirs,
+    // which are usually the same settings on another interface.
+    const blocks = (p.blocks || []).map(b => el("div", { class: "blocker", text: "blocked by: " + b }));
+    if (blocks.length && shownBlocks) {
+      li.append(el("details", {}, el("summary", { text: `blocked by ${blocks.length} ${blocks.length === 1 ? "setting" : "settings"}` }), ...blocks));
+    } else {
+      li.append(...blocks);
+    }
+    shownBlocks = shownBlocks || blocks.length > 0;
     parts.push(li);
   }
   out.replaceChildren(parts[0], el("ul", {}, ...parts.slice(1)));
