@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -52,6 +53,11 @@ func ApplyEdits(src []byte, edits []Edit) ([]byte, error) {
 
 // parseDoc reads src's top-level mapping; an empty file is an empty one.
 func parseDoc(src []byte) (*yaml.Node, error) {
+	if !utf8.Valid(src) {
+		// The YAML reader would take UTF-16 too, but the edit keeps the
+		// spec's own lines, so only UTF-8 text comes back out readable.
+		return nil, fmt.Errorf("the spec is not UTF-8 text, so it cannot be edited here: save it as UTF-8")
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, fmt.Errorf("the spec is not valid YAML, so it cannot be edited here: %w", err)
@@ -72,8 +78,8 @@ func parseDoc(src []byte) (*yaml.Node, error) {
 func applyEdit(root *yaml.Node, e Edit) error {
 	keys := strings.Split(e.Path, ".")
 	for _, k := range keys {
-		if k == "" {
-			return fmt.Errorf("edit path %q has an empty key", e.Path)
+		if !specKey(k) {
+			return fmt.Errorf("edit path %q: %q is not a spec key (lower-case letters, digits and _)", e.Path, k)
 		}
 	}
 	var val *yaml.Node
@@ -97,6 +103,9 @@ func applyEdit(root *yaml.Node, e Edit) error {
 			continue
 		}
 		child := m.Content[i+1]
+		if child.Kind == yaml.SequenceNode || child.Kind == yaml.AliasNode {
+			return fmt.Errorf("edit path %q goes through %s, which is not a mapping: set the whole value instead", e.Path, k)
+		}
 		if child.Kind != yaml.MappingNode {
 			fresh := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 			if child.Kind == yaml.ScalarNode && child.Value != "" && child.Tag != "!!null" && k == "nat" {
@@ -124,6 +133,18 @@ func applyEdit(root *yaml.Node, e Edit) error {
 		m.Content = append(m.Content, strNode(last), val)
 	}
 	return nil
+}
+
+func specKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for _, c := range k {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func isNull(raw json.RawMessage) bool {

@@ -67,8 +67,13 @@ func TestApplyEditsRefuses(t *testing.T) {
 			t.Errorf("%q: edited", src)
 		}
 	}
-	if _, err := ApplyEdits([]byte("a: 1\n"), []Edit{edit("a..b", `1`)}); err == nil {
-		t.Error("empty key accepted")
+	for _, path := range []string{"a..b", "a.B", "a.b c", ""} {
+		if _, err := ApplyEdits([]byte("a: 1\n"), []Edit{edit(path, `1`)}); err == nil {
+			t.Errorf("path %q accepted", path)
+		}
+	}
+	if _, err := ApplyEdits([]byte("a: [1, 2]\n"), []Edit{edit("a.b", `1`)}); err == nil {
+		t.Error("an edit through a list replaced the list")
 	}
 }
 
