@@ -140,6 +140,7 @@ Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 	root.AddCommand(newReachCommand(io), newVerifyCommand(io), newAuditCommand(io))
 	root.AddCommand(newInspectCommand(io), newVersionCommand(io))
 	root.AddCommand(newSnapshotCommand(io), newIAMPolicyCommand(io), newDeployCommand(io), newDestroyCommand(io), newDriftCommand(io), newExplainCommand(io))
+	root.AddCommand(newUICommand(io))
 	addAWSFlagsToNetworkCommands(root, &io.aws)
 	addFromFlag(root, &io.aws)
 	return root

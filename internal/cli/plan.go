@@ -2,15 +2,12 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/moatnet/moat/cfn"
-	"github.com/moatnet/moat/diag"
+	"github.com/moatnet/moat/internal/derive"
 	"github.com/moatnet/moat/model"
 )
 
@@ -95,37 +92,5 @@ func runPlan(io *streams, path string, opts planOptions) error {
 // renderTemplate emits the network as CloudFormation, checks that every
 // reference in it resolves, and encodes it.
 func renderTemplate(n *model.Network, format string) ([]byte, int, error) {
-	t, ds := cfn.FromNetwork(n)
-	if ds.HasErrors() {
-		return nil, 0, fmt.Errorf("build template: %w", summaries(ds))
-	}
-	if errs := cfn.Check(t); len(errs) > 0 {
-		return nil, 0, fmt.Errorf("template failed its own check (a moat bug; please report it): %w", errs[0])
-	}
-	var body []byte
-	var err error
-	if format == "json" {
-		body, err = t.JSON()
-	} else {
-		body, err = t.YAML()
-	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("encode template: %w", err)
-	}
-	return body, len(t.Resources), nil
-}
-
-// summaries is the error of diagnostics that have no place in a file (a
-// network's problems, found by an emitter or the twin's planner): their
-// summaries, one a line, without the "<input>: error:" a positioned list
-// would print.
-func summaries(ds diag.List) error {
-	var b strings.Builder
-	for i, d := range ds {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(d.Summary)
-	}
-	return errors.New(b.String())
+	return derive.Template(n, format)
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/moatnet/moat/cfn"
+	"github.com/moatnet/moat/internal/derive"
 	"github.com/moatnet/moat/model"
 )
 
@@ -27,7 +28,7 @@ type renderedTemplate struct {
 func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []string, error) {
 	set, ds := cfn.FromNetworkSet(n)
 	if ds.HasErrors() {
-		return nil, nil, fmt.Errorf("build template: %w", summaries(ds))
+		return nil, nil, fmt.Errorf("build template: %w", derive.Summaries(ds))
 	}
 	var out []renderedTemplate
 	for _, nt := range set {

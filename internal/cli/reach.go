@@ -10,6 +10,7 @@ import (
 
 	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/diagram"
+	"github.com/moatnet/moat/internal/derive"
 	"github.com/moatnet/moat/model"
 )
 
@@ -252,30 +253,7 @@ func writePathDiagram(path string, n *model.Network, a analyze.Answer) error {
 	if len(a.Paths) == 0 {
 		return nil
 	}
-	p := a.Paths[0]
-	for _, x := range a.Paths {
-		if x.Reachable == (a.Verdict != analyze.Blocked) {
-			p = x
-			break
-		}
-	}
-	var hl []model.ResourceRef
-	add := func(x model.ResourceRef) {
-		if x != "" && (len(hl) == 0 || hl[len(hl)-1] != x) {
-			hl = append(hl, x)
-		}
-	}
-	if p.Flow.Src.Kind == analyze.Internet {
-		add(diagram.Internet)
-	}
-	add(p.Flow.Src.Addr)
-	for _, h := range p.Forward {
-		add(h.Resource)
-	}
-	opts := diagram.Options{Highlight: hl}
-	if len(p.Blockers) > 0 {
-		opts.Blocked, opts.BlockedNote = p.Blockers[0].Resource, p.Blockers[0].Reason
-	}
+	opts := derive.PathOptions(a)
 	format, err := pathDiagramFormat(path)
 	if err != nil {
 		return err

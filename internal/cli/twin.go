@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/moatnet/moat/internal/derive"
 	"github.com/moatnet/moat/model"
 	"github.com/moatnet/moat/twin"
 	"github.com/moatnet/moat/twin/run"
@@ -71,7 +72,7 @@ func twinNetwork(io *streams, path, stack string) (*model.Network, *twin.Plan, e
 	}
 	p, ds := twin.Build(n, stack)
 	if ds.HasErrors() {
-		return nil, nil, &exitError{code: exitInput, err: fmt.Errorf("plan the twin: %w", summaries(ds))}
+		return nil, nil, &exitError{code: exitInput, err: fmt.Errorf("plan the twin: %w", derive.Summaries(ds))}
 	}
 	return n, p, nil
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/diag"
-	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/internal/derive"
 )
 
 type verifyOptions struct {
@@ -144,22 +144,7 @@ func specAssertions(io *streams, src *source, ix *analyze.Index) ([]analyze.Asse
 	if src.spec == nil || src.spec.stack == nil {
 		return nil, nil
 	}
-	var out []analyze.Assertion
-	var ds diag.List
-	for _, a := range src.spec.stack.Assert {
-		if _, err := ix.Resolve(a.From, true); err != nil {
-			ds.Errorf(a.Range, "name internet, an address such as sg/db or subnet/private/use1-az1, an id or an IP", "assertion %q: source: %v", a.Text, err)
-			continue
-		}
-		if _, err := ix.Resolve(a.To, false); err != nil {
-			ds.Errorf(a.Range, "name internet, an address such as sg/db or subnet/private/use1-az1, an id, an IP or an AWS service", "assertion %q: destination: %v", a.Text, err)
-			continue
-		}
-		out = append(out, analyze.Assertion{
-			Never: a.Never, From: a.From, To: a.To, Proto: model.Protocol(a.Proto), Port: a.Port,
-			Origin: fmt.Sprintf("%s:%d:%d", a.Range.File, a.Range.Start.Line, a.Range.Start.Column),
-		})
-	}
+	out, ds := derive.Assertions(src.spec.stack, ix)
 	if len(ds) > 0 {
 		if err := diag.Render(io.stderr, ds, src.spec.sources); err != nil {
 			return nil, &exitError{code: exitInput, err: err}
