@@ -83,6 +83,8 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, error) {
 	e.nacls()
 	e.vpcEndpoints()
 	e.flowLogs()
+	e.keys()      // emit_keys.go
+	e.logGroups() // emit_keys.go
 	e.frontEnds()
 	e.workloads()
 	e.topics() // emit_nat.go

@@ -73,4 +73,5 @@ type FileSystem struct {
 	Subnets       []Address // one mount target per subnet
 	SecurityGroup Address
 	Encrypted     bool
+	Lifecycle     Lifecycle
 }
