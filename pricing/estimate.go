@@ -801,7 +801,9 @@ func (e *estimator) edge() {
 	}
 }
 
-// keysAndSecrets prices the model's KMS keys, a month each, and the Secrets Manager
+// keysAndSecrets prices the model's KMS keys, a month each in every
+// account that holds a copy (Network.KeyAccounts: a per-account template
+// creates its own), and the Secrets Manager
 // secrets moat's template creates. An imported network holds no keys.
 func (e *estimator) keysAndSecrets() {
 	for _, k := range e.n.Keys {
@@ -812,7 +814,12 @@ func (e *estimator) keysAndSecrets() {
 		case k.Use == model.KeyForSecrets:
 			label, note = "KMS key for Kubernetes secrets", ""
 		}
-		e.add(k.Addr, label, "kms_key_month", Units(1), note)
+		copies := max(1, len(e.n.KeyAccounts(k.Addr)))
+		if copies > 1 {
+			label = fmt.Sprintf("%s (%d accounts)", label, copies)
+			note = strings.TrimPrefix(note+"; one copy in each account whose resources use it", "; ")
+		}
+		e.add(k.Addr, label, "kms_key_month", Units(int64(copies)), note)
 	}
 	for _, d := range e.n.Databases {
 		if !d.ManagedPassword {

@@ -30,3 +30,25 @@ func TestTopicHasNoMonthlyCharge(t *testing.T) {
 		t.Errorf("Topics coverage %+v, want a reason citing the SNS pricing page", h)
 	}
 }
+
+// TestKeyBilledInEachAccount: a key whose log groups live in two accounts
+// is created by both accounts' templates (cfn's splitter copies it into
+// each part that uses it), and AWS bills a month per key
+// (https://aws.amazon.com/kms/pricing/), so it is priced twice. It used
+// to be priced once.
+func TestKeyBilledInEachAccount(t *testing.T) {
+	n := &model.Network{Region: "us-east-1",
+		VPCs:      []model.VPC{{Addr: "vpc/a", Account: "111111111111"}, {Addr: "vpc/b", Account: "222222222222"}},
+		Keys:      []model.Key{{Addr: "logs/key", Use: model.KeyForLogs}},
+		LogGroups: []model.LogGroup{{Addr: "fw/logs", VPC: "vpc/a", Key: "logs/key"}, {Addr: "svc/logs", VPC: "vpc/b", Key: "logs/key"}},
+	}
+	var got []string
+	for _, l := range Estimate(n, mustLoad(t, "us-east-1"), DefaultUsage()).Lines {
+		if l.PriceKey == "kms_key_month" {
+			got = append(got, l.Quantity.String()+" "+l.Monthly.String())
+		}
+	}
+	if len(got) != 1 || got[0] != "2 $2.00" {
+		t.Errorf("key lines %v, want one line of 2 key-months, $2.00", got)
+	}
+}
