@@ -41,6 +41,9 @@ var readKinds = model.Coverage{
 	"VirtualInterfaces":          model.By("hybrid: directconnect describe-virtual-interfaces"),
 	"Notes":                      model.Skip("a design's notes are the compiler's; an account carries none"),
 	"Topics":                     model.Skip("describe-* holds no SNS topics; an account's notifications are not network"),
+	"Keys":                       model.Skip("describe-* holds no KMS keys; an account's keys are not network"),
+	"LogGroups":                  model.Skip("describe-* holds no log groups; an account's logs are not network"),
+	"LogBuckets":                 model.Skip("describe-* holds no buckets; an account's logs are not network"),
 	"Waivers":                    model.Skip("a design's waivers are the compiler's; an account carries none"),
 	"Tags":                       model.Skip("the stack's own tags are a design's; an account's resources carry their own"),
 }

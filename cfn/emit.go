@@ -93,6 +93,8 @@ func fromNetwork(n, all *model.Network, shares []string) (*Template, diag.List) 
 	e.nacls()
 	e.vpcEndpoints()
 	e.flowLogs()
+	e.keys()      // emit_keys.go
+	e.logGroups() // emit_keys.go
 	e.frontEnds()
 	e.workloads()
 	e.topics() // emit_nat.go

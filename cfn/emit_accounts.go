@@ -239,6 +239,11 @@ func accountPart(n *model.Network, acct string) *model.Network {
 	}
 	p.TGWAttachments = keep(n.TGWAttachments, func(a model.TGWAttachment) bool { return in(a.VPC) || owns(a.TGW) })
 	p.TGWRouteTables = keep(n.TGWRouteTables, func(r model.TGWRouteTable) bool { return owns(r.TGW) })
+	p.LogGroups = keep(n.LogGroups, func(g model.LogGroup) bool { return in(g.VPC) })
+	p.Keys = keep(n.Keys, func(k model.Key) bool { return slices.Contains(n.KeyAccounts(k.Addr), acct) })
+	p.LogBuckets = keep(n.LogBuckets, func(model.LogBucket) bool {
+		return slices.ContainsFunc(p.LoadBalancers, model.LoadBalancer.WritesAccessLogs)
+	})
 	return p
 }
 

@@ -153,10 +153,9 @@ func (e *emitter) firewall(fw model.Firewall) {
 		FirewallPolicyName: String(name), FirewallPolicy: pol, Tags: e.tags(model.ResourceRef(string(fw.Addr)+"/policy"), nil),
 		Description: String("moat " + e.stack + ": pass the allow-list in strict order, drop the rest"),
 	})
-	days := e.logRetention()
-	alert := e.logGroup(model.ResourceRef(string(fw.Addr)+"/alert-logs"), "/moat/"+e.stack+"/firewall/alert", days)
-	flow := e.logGroup(model.ResourceRef(string(fw.Addr)+"/flow-logs"), "/moat/"+e.stack+"/firewall/flow", days)
-	prod := e.n.Environment == model.Prod
+	alert := e.logGroupID(fw.Addr+"/alert-logs", fw.Addr)
+	flow := e.logGroupID(fw.Addr+"/flow-logs", fw.Addr)
+	prod := fw.ChangeProtection
 	zones := map[string]model.ResourceRef{}
 	var order []string
 	for _, s := range fw.Subnets {

@@ -4,9 +4,9 @@ import (
 	"github.com/moatnet/moat/model"
 )
 
-// flowLogs emits, per flow log: a KMS key for the log group, the log group
-// with its retention, a delivery role for the flow logs service, and the
-// flow log itself.
+// flowLogs emits, per flow log: the log group with its retention (its
+// KMS key is one of the model's Keys), a delivery role for the flow logs
+// service, and the flow log itself.
 func (e *emitter) flowLogs() {
 	for _, f := range e.n.FlowLogs {
 		e.flowLog(f)
@@ -27,46 +27,18 @@ func (e *emitter) flowLog(f model.FlowLog) {
 	if name == "" {
 		name = "/moat/" + e.stack + "/flow-logs"
 	}
-	key, group, role := id+"Key", id+"LogGroup", id+"Role"
-	// The key policy names the log group by a constructed ARN, not GetAtt:
-	// the group already refers to the key, and a reference back would be
-	// a cycle.
-	groupARN := Sub{Template: "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:" + name}
-	e.add(key, KMSKey{
-		Description:       String("moat " + e.stack + ": encrypts flow logs in " + name),
-		EnableKeyRotation: Bool(true),
-		KeyPolicy: policy(
-			Map{
-				// Without an account statement nobody could ever manage
-				// the key again; IAM policies then grant actual use.
-				{"Sid", String("AccountAdministers")},
-				{"Effect", String("Allow")},
-				{"Principal", Map{{"AWS", Sub{Template: "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}}},
-				{"Action", String("kms:*")},
-				{"Resource", String("*")},
-			},
-			Map{
-				{"Sid", String("CloudWatchLogsUsesKeyForThisGroup")},
-				{"Effect", String("Allow")},
-				{"Principal", Map{{"Service", Sub{Template: "logs.${AWS::Region}.amazonaws.com"}}}},
-				{"Action", Strs("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")},
-				{"Resource", String("*")},
-				{"Condition", Map{{"ArnEquals", Map{{"kms:EncryptionContext:aws:logs:arn", groupARN}}}}},
-			},
-		),
-		Tags: e.tags(model.ResourceRef(string(f.Addr)+"/key"), nil),
-	})
+	// The flow log's own group; its key is the model's (f.Key).
+	group, role := id+"LogGroup", id+"Role"
 	p := LogGroup{
 		LogGroupName: String(name),
-		KmsKeyId:     GetAtt{key, "Arn"},
+		KmsKeyId:     GetAtt{e.keyID(f.Key, f.Addr), "Arn"},
 		Tags:         e.tags(f.Addr, nil),
 	}
 	if f.RetentionDays > 0 {
 		p.RetentionInDays = Int(f.RetentionDays)
 	}
 	e.add(group, p)
-	e.keepInProd(key)
-	e.keepInProd(group)
+	e.setLifecycle(group, f.Lifecycle)
 	e.add(role, Role{
 		Description: String("moat " + e.stack + ": lets VPC Flow Logs write to " + name),
 		AssumeRolePolicyDocument: policy(Map{

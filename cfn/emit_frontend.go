@@ -106,7 +106,7 @@ func (e *emitter) loadBalancer(lb model.LoadBalancer, logs, logsPolicy string) {
 		scheme = "internet-facing"
 	}
 	attrs := []Value{
-		Map{{"Key", String("deletion_protection.enabled")}, {"Value", String(strconv.FormatBool(e.n.Environment == model.Prod))}},
+		Map{{"Key", String("deletion_protection.enabled")}, {"Value", String(strconv.FormatBool(lb.DeletionProtection))}},
 	}
 	if lb.Kind == model.NLB {
 		typ = "network"
@@ -230,7 +230,7 @@ func (e *emitter) httpAPI(lb model.LoadBalancer) {
 	}
 	e.add(id+"Integration", integ)
 	e.add(id+"Route", APIRoute{ApiId: Ref{id}, RouteKey: String("$default"), Target: Join("/", String("integrations"), Ref{id + "Integration"})})
-	logs := e.logGroup(model.ResourceRef(string(lb.Addr)+"/access-logs"), "/moat/"+e.stack+"/api-access", 0)
+	logs := e.logGroupID(lb.Addr+"/access-logs", lb.Addr)
 	e.add(id+"Stage", Stage{
 		ApiId: Ref{id}, StageName: String("$default"), AutoDeploy: Bool(true), Tags: e.tagMap(lb.Addr),
 		DefaultRouteSettings: Map{{"ThrottlingBurstLimit", Int(set.ThrottleBurst)}, {"ThrottlingRateLimit", Int(set.ThrottleRate)}},

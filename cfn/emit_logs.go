@@ -6,10 +6,6 @@ import (
 	"github.com/moatnet/moat/model"
 )
 
-// accessLogsAddr is the bucket every load balancer of the stack writes its
-// access logs to, each under its own prefix.
-const accessLogsAddr model.ResourceRef = "logs/load-balancers"
-
 // elbLogAccounts are the Elastic Load Balancing accounts that deliver access
 // logs in the Regions opened before August 2022, which must be granted by
 // account; newer Regions grant the service principal
@@ -45,40 +41,6 @@ var elbLogAccounts = map[string]string{
 	"us-west-2":      "797873946194",
 }
 
-// logRetention is how many days logs are kept: the flow logs' retention,
-// so that every record of one incident ages out together, or the workload
-// default when the stack has no flow log.
-func (e *emitter) logRetention() int {
-	for _, f := range e.n.FlowLogs {
-		if f.RetentionDays > 0 {
-			return f.RetentionDays
-		}
-	}
-	return e.workloadRetention()
-}
-
-// setPolicies sets what CloudFormation does with resource id when the stack
-// deletes or replaces it.
-func (e *emitter) setPolicies(id string, deletion, replace RemovalPolicy) {
-	r, ok := e.t.Resource(id)
-	if !ok {
-		e.errorf("resource %s: no such resource to set policies on", id)
-		return
-	}
-	r.DeletionPolicy, r.UpdateReplacePolicy = deletion, replace
-}
-
-// keepInProd makes a prod resource that holds logs, or the key that
-// decrypts them, outlive its stack and any replacement: logs are evidence
-// after an incident, and a deleted key makes its log group unreadable. Dev
-// stacks are meant to be torn down and rebuilt, and a retained log group
-// with a fixed name would make the rebuild fail, so dev deletes them.
-func (e *emitter) keepInProd(id string) {
-	if e.n.Environment == model.Prod {
-		e.setPolicies(id, Retain, Retain)
-	}
-}
-
 // logPrefix is the folder of lb's access logs in the bucket. AWS adds
 // AWSLogs/<account>/ after it itself.
 func logPrefix(lb model.LoadBalancer) string {
@@ -103,9 +65,14 @@ func (e *emitter) accessLogBucket() (bucket, bucketPolicy string) {
 	if len(albs)+len(nlbs) == 0 {
 		return "", ""
 	}
-	bucket = e.id(accessLogsAddr)
+	if len(e.n.LogBuckets) != 1 {
+		e.errorf("load balancers write access logs, but the model holds %d access-log buckets, not one", len(e.n.LogBuckets))
+		return "", ""
+	}
+	b := e.n.LogBuckets[0]
+	bucket = e.id(b.Addr)
 	bucketPolicy = bucket + "Policy"
-	days := e.logRetention()
+	days := b.ExpirationDays
 	e.add(bucket, Bucket{
 		// ALB access logs support SSE-S3 only; NLB logs accept it too.
 		BucketEncryption: Map{{"ServerSideEncryptionConfiguration", List{Map{
@@ -123,17 +90,9 @@ func (e *emitter) accessLogBucket() (bucket, bucketPolicy string) {
 			{"BlockPublicAcls", Bool(true)}, {"BlockPublicPolicy", Bool(true)},
 			{"IgnorePublicAcls", Bool(true)}, {"RestrictPublicBuckets", Bool(true)},
 		},
-		Tags: e.tags(accessLogsAddr, nil),
+		Tags: e.tags(b.Addr, nil),
 	})
-	if e.n.Environment == model.Prod {
-		e.setPolicies(bucket, Retain, Retain)
-	} else {
-		// CloudFormation cannot delete a bucket that still holds logs, so
-		// a dev stack's deletion (or a replacement's cleanup) would fail;
-		// the bucket stays behind and its lifecycle rule empties it. A
-		// failed first create still cleans the (then empty) bucket up.
-		e.setPolicies(bucket, RetainExceptOnCreate, Retain)
-	}
+	e.setLifecycle(bucket, b.Lifecycle)
 
 	arn := "arn:${AWS::Partition}:s3:::${" + bucket + "}"
 	objects := func(prefixes []string) Value {
@@ -215,9 +174,7 @@ func (e *emitter) albLogDelivery(objects Value) []Map {
 // itself. The authorization and cookie headers are redacted so credentials
 // and session tokens never reach the logs.
 func (e *emitter) wafLogging(w model.WebACL, acl string) {
-	a := model.ResourceRef(string(w.Addr) + "/logs")
-	name := wafLogGroupPrefix + e.stack + "-" + strings.ReplaceAll(string(w.Addr), "/", "-")
-	group := e.logGroup(a, name, e.logRetention())
+	group := e.logGroupID(w.Addr+"/logs", w.Addr) // compile names it aws-waf-logs-...
 	redact := func(header string) Value { return Map{{"SingleHeader", Map{{"Name", String(header)}}}} }
 	e.add(e.id(w.Addr)+"Logging", WAFLogging{
 		ResourceArn:           GetAtt{acl, "Arn"},
@@ -225,6 +182,3 @@ func (e *emitter) wafLogging(w model.WebACL, acl string) {
 		RedactedFields:        []Value{redact("authorization"), redact("cookie")},
 	})
 }
-
-// wafLogGroupPrefix starts the name of every log group WAF may log to.
-const wafLogGroupPrefix = "aws-waf-logs-"

@@ -27,60 +27,6 @@ func ECSAMIPath(a model.Architecture) string {
 // CpuArchitecture for an architecture: the model spells it as ECS does.
 func cpuArchitecture(a model.Architecture) string { return string(a) }
 
-// workloadRetention is how long application and access logs are kept:
-// a year in prod, a month otherwise, like the flow logs.
-func (e *emitter) workloadRetention() int {
-	if e.n.Environment == model.Prod {
-		return 365
-	}
-	return 30
-}
-
-// logsKey is one KMS key for the stack's application log groups, usable
-// by CloudWatch Logs only for groups under /moat/<stack>/ and, with a web
-// ACL, for the stack's WAF log groups, whose names WAF fixes to start with
-// aws-waf-logs-.
-func (e *emitter) logsKey() string {
-	a := model.ResourceRef("logs/key")
-	id := e.id(a)
-	if _, ok := e.t.Resource(id); ok {
-		return id
-	}
-	groups := "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
-	var prefix Value = Sub{Template: groups + "/moat/" + e.stack + "/*"}
-	if len(e.n.WebACLs) > 0 {
-		prefix = List{prefix, Sub{Template: groups + wafLogGroupPrefix + e.stack + "-*"}}
-	}
-	e.add(id, KMSKey{
-		Description:       String("moat " + e.stack + ": encrypts the application and access logs"),
-		EnableKeyRotation: Bool(true),
-		KeyPolicy: policy(
-			Map{{"Sid", String("AccountAdministers")}, {"Effect", String("Allow")},
-				{"Principal", Map{{"AWS", Sub{Template: "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}}},
-				{"Action", String("kms:*")}, {"Resource", String("*")}},
-			Map{{"Sid", String("CloudWatchLogsUsesKeyForThisStack")}, {"Effect", String("Allow")},
-				{"Principal", Map{{"Service", Sub{Template: "logs.${AWS::Region}.amazonaws.com"}}}},
-				{"Action", Strs("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")},
-				{"Resource", String("*")},
-				{"Condition", Map{{"ArnLike", Map{{"kms:EncryptionContext:aws:logs:arn", prefix}}}}}},
-		),
-		Tags: e.tags(a, nil),
-	})
-	e.keepInProd(id)
-	return id
-}
-
-// logGroup adds an encrypted log group and returns its logical ID.
-func (e *emitter) logGroup(a model.ResourceRef, name string, days int) string {
-	if days == 0 {
-		days = e.workloadRetention()
-	}
-	id := e.id(a)
-	e.add(id, LogGroup{LogGroupName: String(name), KmsKeyId: GetAtt{e.logsKey(), "Arn"}, RetentionInDays: Int(days), Tags: e.tags(a, nil)})
-	e.keepInProd(id)
-	return id
-}
-
 // role adds an IAM role a service assumes, with managed policies.
 func (e *emitter) role(a model.ResourceRef, service, desc string, managed ...string) string {
 	return e.roleWith(a, service, desc, nil, managed...)
@@ -181,7 +127,7 @@ func (e *emitter) ecs(s model.Service) {
 		Tags:            e.tags(model.ResourceRef(string(s.Addr)+"/cluster"), nil),
 	})
 	e.param(Parameter{Name: ImageParameter, Type: "String", Description: "Container image of the service, e.g. 123456789012.dkr.ecr.REGION.amazonaws.com/app:1.0"})
-	logs := e.logGroup(model.ResourceRef(string(s.Addr)+"/logs"), "/moat/"+e.stack+"/"+s.Name, 0)
+	logs := e.logGroupID(s.Addr+"/logs", s.Addr)
 	// What AmazonECSTaskExecutionRolePolicy grants on "*", narrowed: the
 	// logs to this service's group only (its Arn ends in ":*", covering
 	// its streams). ecr:GetAuthorizationToken lists no resource type in
@@ -311,14 +257,7 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 func (e *emitter) eks(s model.Service) {
 	id := e.id(s.Addr)
 	clusterRole := e.role(model.ResourceRef(string(s.Addr)+"/cluster-role"), "eks.amazonaws.com", "the EKS control plane", "AmazonEKSClusterPolicy")
-	key := id + "SecretsKey"
-	e.add(key, KMSKey{
-		Description: String("moat " + e.stack + ": envelope-encrypts Kubernetes secrets"), EnableKeyRotation: Bool(true),
-		KeyPolicy: policy(Map{{"Sid", String("AccountAdministers")}, {"Effect", String("Allow")},
-			{"Principal", Map{{"AWS", Sub{Template: "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}}},
-			{"Action", String("kms:*")}, {"Resource", String("*")}}),
-		Tags: e.tags(model.ResourceRef(string(s.Addr)+"/secrets-key"), nil),
-	})
+	key := e.keyID(s.SecretsKey, s.Addr)
 	cluster := id + "Cluster"
 	e.add(cluster, EKSCluster{
 		RoleArn: GetAtt{clusterRole, "Arn"},
@@ -370,16 +309,14 @@ func (e *emitter) database(d model.Database) {
 		MultiAZ: Bool(d.MultiAZ), BackupRetentionPeriod: Int(d.BackupDays), DeletionProtection: Bool(d.DeletionProtection),
 		// Secrets Manager creates and rotates the password; it never
 		// appears in the template or the spec.
-		ManageMasterUserPassword: Bool(true), MasterUsername: String("moat_admin"),
+		ManageMasterUserPassword: Bool(d.ManagedPassword), MasterUsername: String("moat_admin"),
 		PubliclyAccessible: Bool(false), CopyTagsToSnapshot: Bool(true),
 		DBSubnetGroupName: Ref{id + "SubnetGroup"}, VPCSecurityGroups: []Value{GetAtt{e.id(d.SecurityGroup), "GroupId"}},
 		EnableCloudwatchLogsExports: []Value(Strs(logs...)), Tags: e.tags(d.Addr, nil),
 	})
-	// A final snapshot whenever CloudFormation would otherwise drop the
-	// data: on stack deletion (RDS's default, said out loud) and when an
-	// update replaces the instance (default Delete), in every
-	// environment, since dev data is someone's work too.
-	e.setPolicies(id, Snapshot, Snapshot)
+	// What happens to the data on deletion and replacement is the
+	// model's decision (compile: a final snapshot in every environment).
+	e.setLifecycle(id, d.Lifecycle)
 }
 
 func (e *emitter) fileSystem(f model.FileSystem) {
@@ -392,12 +329,7 @@ func (e *emitter) fileSystem(f model.FileSystem) {
 		Encrypted: Bool(f.Encrypted), PerformanceMode: String("generalPurpose"), ThroughputMode: String("elastic"),
 		BackupPolicy: Map{{"Status", String("ENABLED")}}, FileSystemTags: tags,
 	})
-	if e.n.Environment == model.Prod {
-		// EFS has no snapshot policy; keeping the file system (and its
-		// AWS Backup recovery points) is the only way to save its data
-		// from a stack deletion or replacement.
-		e.setPolicies(id, Retain, Retain)
-	}
+	e.setLifecycle(id, f.Lifecycle)
 	for _, sn := range f.Subnets {
 		e.add(id+"MountTarget"+strings.TrimPrefix(e.id(sn), "Subnet"), MountTarget{
 			FileSystemId: Ref{id}, SubnetId: e.ref(sn), SecurityGroups: e.groupIDs([]model.ResourceRef{f.SecurityGroup}),

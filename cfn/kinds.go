@@ -44,6 +44,9 @@ var emitKinds = model.Coverage{
 	"VirtualInterfaces":          model.Skip("imports only: Direct Connect is never created by a template"),
 	"Notes":                      model.Skip("text for the plan, not a resource"),
 	"Topics":                     model.By("topics: the SNS topic, its policy and subscriptions"),
+	"Keys":                       model.By("keys: AWS::KMS::Key with the policy its use needs"),
+	"LogGroups":                  model.By("logGroups: AWS::Logs::LogGroup; the resource that writes there names it"),
+	"LogBuckets":                 model.By("accessLogBucket: AWS::S3::Bucket and its policy, when a load balancer writes access logs"),
 	"Waivers":                    model.By("waivers: each resource's scanner Metadata"),
 	"Tags":                       model.By("every taggable resource's Tags, beside Name and moat:stack"),
 }
@@ -91,6 +94,9 @@ var accountKinds = model.Coverage{
 	"VirtualInterfaces":          model.Skip("refused (splitRefused): Direct Connect in per-account templates is not supported yet"),
 	"Notes":                      model.By("copied into every part"),
 	"Topics":                     model.By("copied into every part"),
+	"Keys":                       model.By("with the log groups, flow logs and services that use them: one key in each account that has a user (Network.KeyAccounts)"),
+	"LogGroups":                  model.By("by the VPC of what writes to them"),
+	"LogBuckets":                 model.By("in every part with a load balancer that writes access logs"),
 	"Waivers":                    model.By("copied into every part; one that lands in no part is an error"),
 	"Tags":                       model.By("copied into every part"),
 }

@@ -199,12 +199,20 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 		{Addr: "vpce/s3", VPC: vpc, Type: model.GatewayEndpoint, Service: "s3", ServiceName: "com.amazonaws.us-east-1.s3", RouteTables: s3Tables},
 		{Addr: "vpce/ecr.api", VPC: vpc, Type: model.InterfaceEndpoint, Service: "ecr.api", ServiceName: "com.amazonaws.us-east-1.ecr.api", Subnets: privSubnets, SecurityGroups: []model.ResourceRef{"sg/vpce"}, PrivateDNS: true},
 	}
-	n.FlowLogs = []model.FlowLog{{Addr: "flowlog/main", VPC: vpc, TrafficType: "ALL", Destination: "cloud-watch-logs", LogGroup: "/moat/shop/flow-logs", RetentionDays: 30}}
+	n.FlowLogs = []model.FlowLog{{Addr: "flowlog/main", VPC: vpc, TrafficType: "ALL", Destination: "cloud-watch-logs", LogGroup: "/moat/shop/flow-logs", RetentionDays: 30,
+		Key: "flowlog/main/key", Lifecycle: model.Kept}}
 	var pubSubnets []model.ResourceRef
 	for _, z := range zones {
 		pubSubnets = append(pubSubnets, model.JoinRef("subnet", "public", z))
 	}
-	n.LoadBalancers = []model.LoadBalancer{{Addr: "lb/web", VPC: vpc, Kind: model.ALB, InternetFacing: true, Subnets: pubSubnets, SecurityGroups: []model.ResourceRef{"sg/alb"}, Allowed: []netip.Prefix{pfx("0.0.0.0/0")}}}
+	n.LoadBalancers = []model.LoadBalancer{{Addr: "lb/web", VPC: vpc, Kind: model.ALB, InternetFacing: true, Subnets: pubSubnets, SecurityGroups: []model.ResourceRef{"sg/alb"}, Allowed: []netip.Prefix{pfx("0.0.0.0/0")}, DeletionProtection: true}}
 	n.Services = []model.Service{{Addr: "svc/app", VPC: vpc, Name: "app", Kind: model.ECSFargate, Port: 8080, Subnets: privSubnets, SecurityGroup: "sg/app", Architecture: model.ARM64}}
+	// What compile decides for prod (compile/decide.go).
+	n.Keys = []model.Key{
+		{Addr: "flowlog/main/key", Use: model.KeyForLogs, Purpose: "encrypts flow logs in /moat/shop/flow-logs", LogGroups: []string{"/moat/shop/flow-logs"}, Lifecycle: model.Kept},
+		{Addr: "logs/key", Use: model.KeyForLogs, Purpose: "encrypts the application and access logs", LogGroups: []string{"/moat/shop/*"}, Lifecycle: model.Kept},
+	}
+	n.LogGroups = []model.LogGroup{{Addr: "svc/app/logs", VPC: vpc, Name: "/moat/shop/app", RetentionDays: 365, Key: "logs/key", Lifecycle: model.Kept}}
+	n.LogBuckets = []model.LogBucket{{Addr: "logs/load-balancers", ExpirationDays: 30, Lifecycle: model.Kept}}
 	return n
 }

@@ -42,6 +42,9 @@ var readKinds = model.Coverage{
 	"VirtualInterfaces":          model.Skip("no CloudFormation resource creates a Direct Connect virtual interface"),
 	"Notes":                      model.Skip("a design's notes are the compiler's; a template carries none"),
 	"Topics":                     model.Skip("an SNS topic is not network: the analysis needs none"),
+	"Keys":                       model.Skip("a KMS key is not network: the analysis needs none"),
+	"LogGroups":                  model.Skip("a log group is not network: the analysis needs none"),
+	"LogBuckets":                 model.Skip("an access-log bucket is not network: the analysis needs none"),
 	"Waivers":                    model.Skip("Metadata waivers explain a design; the network does not depend on them"),
 	"Tags":                       model.Skip("a template's resources carry their own tags; the spec's are not recoverable from them"),
 }

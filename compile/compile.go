@@ -96,6 +96,7 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 	c.buildWorkloads()
 	c.buildWorkloadENIs()
 	c.buildNotes()
+	c.decide()
 	scalingTopic(c.n, c.s.Network.NAT.Notify)
 	recordWaivers(c.n)
 	return c.finish()

@@ -70,7 +70,8 @@ func TestCompileWebapp(t *testing.T) {
 	if diff := cmp.Diff(wantEP, n.Endpoints[0]); diff != "" {
 		t.Errorf("s3 endpoint (-want +got):\n%s", diff)
 	}
-	wantLog := []model.FlowLog{{Addr: FlowLogAddr, VPC: VPCAddr, TrafficType: "ALL", Destination: "cloud-watch-logs", LogGroup: "/moat/webapp/vpc-flow-logs", RetentionDays: 365}}
+	wantLog := []model.FlowLog{{Addr: FlowLogAddr, VPC: VPCAddr, TrafficType: "ALL", Destination: "cloud-watch-logs", LogGroup: "/moat/webapp/vpc-flow-logs", RetentionDays: 365,
+		Key: FlowLogAddr + "/key", Lifecycle: model.Kept}}
 	if diff := cmp.Diff(wantLog, n.FlowLogs); diff != "" {
 		t.Errorf("flow logs (-want +got):\n%s", diff)
 	}

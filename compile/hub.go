@@ -136,6 +136,7 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	c.buildWorkloadENIs()
 	h.checkTargets()
 	h.buildNotes()
+	c.decide()
 	recordWaivers(c.n)
 	if c.d.HasErrors() {
 		return nil, c.d

@@ -73,4 +73,5 @@ type FileSystem struct {
 	Subnets       []ResourceRef // one mount target per subnet
 	SecurityGroup ResourceRef
 	Encrypted     bool
+	Lifecycle     Lifecycle
 }

@@ -172,6 +172,8 @@ type Firewall struct {
 	Rules         []FirewallRule
 	DefaultAction FirewallAction
 	Logs          []FirewallLog // empty when it logs nowhere or it is unknown
+	// ChangeProtection turns on delete and subnet-change protection.
+	ChangeProtection bool
 }
 
 // FirewallLog is where a firewall sends one kind of log.

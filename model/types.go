@@ -360,6 +360,10 @@ type FlowLog struct {
 	Destination   string // "cloud-watch-logs"
 	LogGroup      string
 	RetentionDays int
+	// Key is the Key encrypting the group, and Lifecycle the removals of
+	// the group (decided by compile; empty in imports).
+	Key       ResourceRef
+	Lifecycle Lifecycle
 }
 
 // LBKind is the kind of front end.
@@ -421,6 +425,9 @@ type LoadBalancer struct {
 	DualStack bool
 	// API is set for an API Gateway front end.
 	API *APISettings
+	// DeletionProtection is ELB's deletion_protection.enabled attribute
+	// (ALB and NLB).
+	DeletionProtection bool
 }
 
 // WritesAccessLogs reports whether the load balancer writes access logs:
@@ -464,6 +471,9 @@ type Service struct {
 	// Notify is the topic its EC2 hosts' auto-scaling group reports to
 	// (ecs-ec2); empty: none.
 	Notify ResourceRef
+	// SecretsKey is the Key that envelope-encrypts an EKS cluster's
+	// Kubernetes secrets.
+	SecretsKey ResourceRef
 
 	// AssignPublicIP is an awsvpc service's AssignPublicIp: ENABLED gives
 	// each task's interface a public IP; the default is DISABLED
@@ -487,6 +497,10 @@ type Database struct {
 	BackupDays         int
 	DeletionProtection bool
 	StorageEncrypted   bool
+	Lifecycle          Lifecycle
+	// ManagedPassword is RDS's ManageMasterUserPassword: Secrets Manager
+	// creates and rotates the master password, a secret billed monthly.
+	ManagedPassword bool
 
 	// PubliclyAccessible is RDS's: the instance's interfaces get a public
 	// IP. Left out, it defaults to true when the DB subnet group's VPC
@@ -607,6 +621,11 @@ type Network struct {
 	// Existing is set when the stack goes into a VPC it did not create:
 	// what was there, and what the stack needs of it (existing.go).
 	Existing *Existing
+	// Keys, LogGroups and LogBuckets are where the design keeps its logs
+	// and secrets (lifecycle.go).
+	Keys       []Key
+	LogGroups  []LogGroup
+	LogBuckets []LogBucket
 
 	// fin is the index Finish built (finish.go).
 	fin *index

@@ -801,38 +801,30 @@ func (e *estimator) edge() {
 	}
 }
 
-// keysAndSecrets prices the KMS keys and Secrets Manager secrets moat's
-// template creates. It applies only to a network moat designed (one with an
-// Environment): an imported network's keys are not in the model.
+// keysAndSecrets prices the model's KMS keys, a month each in every
+// account that holds a copy (Network.KeyAccounts: a per-account template
+// creates its own), and the Secrets Manager
+// secrets moat's template creates. An imported network holds no keys.
 func (e *estimator) keysAndSecrets() {
-	if e.n.Environment == "" {
-		return
-	}
-	for _, f := range e.n.FlowLogs {
-		if f.Destination == "" || f.Destination == "cloud-watch-logs" {
-			e.add(f.Addr+"/key", "KMS key for the flow-log group", "kms_key_month", Units(1), "one customer managed key per flow-log group; requests are not included")
+	for _, k := range e.n.Keys {
+		label, note := "KMS key for the application and access logs", "one customer managed key for the stack's log groups"
+		switch {
+		case slices.ContainsFunc(e.n.FlowLogs, func(f model.FlowLog) bool { return f.Key == k.Addr }):
+			label, note = "KMS key for the flow-log group", "one customer managed key per flow-log group; requests are not included"
+		case k.Use == model.KeyForSecrets:
+			label, note = "KMS key for Kubernetes secrets", ""
 		}
-	}
-	appLogs := len(e.n.WebACLs) > 0
-	for _, s := range e.n.Services {
-		if s.Kind != model.EKS {
-			appLogs = true
+		copies := max(1, len(e.n.KeyAccounts(k.Addr)))
+		if copies > 1 {
+			label = fmt.Sprintf("%s (%d accounts)", label, copies)
+			note = strings.TrimPrefix(note+"; one copy in each account whose resources use it", "; ")
 		}
-	}
-	for _, lb := range e.n.LoadBalancers {
-		if lb.Kind == model.APIGateway {
-			appLogs = true
-		}
-	}
-	if appLogs {
-		e.add("logs/key", "KMS key for the application and access logs", "kms_key_month", Units(1), "one customer managed key for the stack's log groups")
-	}
-	for _, s := range e.n.Services {
-		if s.Kind == model.EKS {
-			e.add(s.Addr+"/secrets-key", "KMS key for Kubernetes secrets", "kms_key_month", Units(1), "")
-		}
+		e.add(k.Addr, label, "kms_key_month", Units(int64(copies)), note)
 	}
 	for _, d := range e.n.Databases {
+		if !d.ManagedPassword {
+			continue
+		}
 		e.add(d.Addr+"/master-secret", "Secrets Manager secret (master password)", "secrets_manager_secret_month", Units(1),
 			"RDS keeps the master password in a Secrets Manager secret (ManageMasterUserPassword)")
 	}

@@ -40,7 +40,17 @@ var priceKinds = model.Coverage{
 	"VPNConnections":             model.Skip("not priced yet: VPN connection hours are not in the price tables"),
 	"VirtualInterfaces":          model.Skip("not priced yet: Direct Connect ports are billed to the connection's owner"),
 	"Notes":                      model.Skip("text, not a resource"),
-	"Topics":                     model.Skip("an SNS topic has no standing charge; its few messages are not priced"),
+	"Topics":                     model.Skip(TopicsUnpriced),
+	"Keys":                       model.By("keys: a month per customer managed key, in each account that holds it"),
+	"LogGroups":                  model.Skip("a log group has no standing charge; what the services, API Gateway, WAF and the firewall ingest is not in the usage file (flow logs are: flowLogs)"),
+	"LogBuckets":                 model.Skip("the access logs' S3 storage is not in the usage file; they expire by lifecycle (LogBucket.ExpirationDays)"),
 	"Waivers":                    model.Skip("text, not a resource"),
 	"Tags":                       model.Skip("tags cost nothing"),
 }
+
+// TopicsUnpriced is why an SNS topic has no cost line: AWS's list price
+// has no monthly charge for a topic, only per request and per delivery
+// beyond free tiers (https://aws.amazon.com/sns/pricing/), and a topic
+// that hears of an auto-scaling group's few replacements stays inside
+// them.
+const TopicsUnpriced = "an SNS topic has no monthly charge (https://aws.amazon.com/sns/pricing/): requests and deliveries are billed past free tiers, which a few scaling events a month stay inside"

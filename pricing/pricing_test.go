@@ -165,17 +165,24 @@ func TestEstimateLines(t *testing.T) {
 		Services:  []model.Service{{Addr: "svc", Kind: model.ECSFargate}, {Addr: "ec2svc", Kind: model.ECSEC2}},
 		Databases: []model.Database{{Addr: "db", Engine: "postgres", MultiAZ: true}, {Addr: "db1", Engine: "postgres"}},
 	}
-	// A network moat designed (it has an Environment): an EKS service with
-	// its own node type, a database with its own class, a CDN with a WAF.
+	// A network moat designed, with the keys and secret compile decided:
+	// an EKS service with its own node type, a database with its own
+	// class, a CDN with a WAF.
 	designed := &model.Network{Region: "us-east-1", Environment: model.Prod,
-		Services:  []model.Service{{Addr: "eks", Kind: model.EKS, InstanceType: "t4g.medium"}},
-		Databases: []model.Database{{Addr: "db", Engine: "postgres", InstanceClass: "db.t4g.micro"}, {Addr: "db2", Engine: "mysql", InstanceClass: "db.t4g.medium"}},
-		FlowLogs:  []model.FlowLog{{Addr: "flowlog/vpc", Destination: "cloud-watch-logs"}},
-		CDNs:      []model.CDN{{Addr: "cdn"}},
-		WebACLs:   []model.WebACL{{Addr: "waf", ManagedRuleGroups: []string{"a", "b", "c"}, RateLimit: 2000}},
+		Services: []model.Service{{Addr: "eks", Kind: model.EKS, InstanceType: "t4g.medium", SecretsKey: "eks/secrets-key"}},
+		Databases: []model.Database{{Addr: "db", Engine: "postgres", InstanceClass: "db.t4g.micro", ManagedPassword: true},
+			{Addr: "db2", Engine: "mysql", InstanceClass: "db.t4g.medium", ManagedPassword: true}},
+		FlowLogs: []model.FlowLog{{Addr: "flowlog/vpc", Destination: "cloud-watch-logs", Key: "flowlog/vpc/key"}},
+		CDNs:     []model.CDN{{Addr: "cdn"}},
+		WebACLs:  []model.WebACL{{Addr: "waf", ManagedRuleGroups: []string{"a", "b", "c"}, RateLimit: 2000}},
+		Keys: []model.Key{{Addr: "eks/secrets-key", Use: model.KeyForSecrets}, {Addr: "flowlog/vpc/key", Use: model.KeyForLogs},
+			{Addr: "logs/key", Use: model.KeyForLogs}},
+		LogGroups: []model.LogGroup{{Addr: "waf/logs", Key: "logs/key"}},
 	}
 	fargate := &model.Network{Region: "us-east-1", Environment: model.Dev,
-		Services: []model.Service{{Addr: "svc", Kind: model.ECSFargate}}}
+		Services:  []model.Service{{Addr: "svc", Kind: model.ECSFargate}},
+		Keys:      []model.Key{{Addr: "logs/key", Use: model.KeyForLogs}},
+		LogGroups: []model.LogGroup{{Addr: "svc/logs", Key: "logs/key"}}}
 	overDB := u
 	overDB.DBInstanceClass = "db.t4g.micro"
 	overDB.EC2InstanceType = "t4g.nano"
@@ -294,8 +301,9 @@ func TestEstimateAnyNetwork(t *testing.T) {
 	}
 }
 
-// TestImportedHasNoTemplateExtras: keys and secrets come from moat's own
-// template, so a network without an Environment (an import) gets none.
+// TestImportedHasNoTemplateExtras: keys and secrets are priced from the
+// model's Keys and Database.ManagedPassword, which only compile records,
+// so an import gets none.
 func TestImportedHasNoTemplateExtras(t *testing.T) {
 	n := &model.Network{Region: "us-east-1", FlowLogs: []model.FlowLog{{Addr: "flowlog/vpc"}},
 		Databases: []model.Database{{Addr: "db", Engine: "postgres"}}}

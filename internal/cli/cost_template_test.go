@@ -27,7 +27,10 @@ import (
 // endpoints), https://aws.amazon.com/elasticloadbalancing/pricing/,
 // https://aws.amazon.com/rds/postgresql/pricing/ (Multi-AZ bills the
 // standby), https://aws.amazon.com/network-firewall/pricing/,
-// https://aws.amazon.com/transit-gateway/pricing/.
+// https://aws.amazon.com/transit-gateway/pricing/,
+// https://aws.amazon.com/kms/pricing/ (a month per customer managed key),
+// https://aws.amazon.com/secrets-manager/pricing/ (a month per secret; RDS
+// keeps a managed master password in one).
 func TestCostMatchesTemplate(t *testing.T) {
 	for _, path := range goldenSpecs(t) {
 		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
@@ -186,6 +189,11 @@ func (tq templateQuantities) count(t *testing.T, q map[string]string) {
 			}
 			add(q, key, h)
 			add(q, "rds_gp3_gb_month", copies*num(t, p["AllocatedStorage"]))
+			if p["ManageMasterUserPassword"] == true {
+				add(q, "secrets_manager_secret_month", 1)
+			}
+		case "AWS::KMS::Key":
+			add(q, "kms_key_month", 1)
 		case "AWS::NetworkFirewall::Firewall":
 			add(q, "network_firewall_endpoint_hour", float64(len(list(p["SubnetMappings"])))*h)
 		case "AWS::EC2::TransitGatewayAttachment":
@@ -201,7 +209,7 @@ func costQuantities(r *pricing.Report) map[string]string {
 	keys := map[string]bool{"fargate_vcpu_hour": true, "fargate_gb_hour": true, "fargate_arm_vcpu_hour": true, "fargate_arm_gb_hour": true,
 		"public_ipv4_hour": true, "nat_gateway_hour": true, "regional_nat_gateway_hour": true, "alb_hour": true, "nlb_hour": true,
 		"interface_endpoint_az_hour": true, "gateway_endpoint": true, "rds_gp3_gb_month": true, "eks_cluster_hour": true,
-		"network_firewall_endpoint_hour": true, "tgw_attachment_hour": true}
+		"network_firewall_endpoint_hour": true, "tgw_attachment_hour": true, "kms_key_month": true, "secrets_manager_secret_month": true}
 	q := map[string]string{}
 	for _, l := range r.Lines {
 		key := l.PriceKey
