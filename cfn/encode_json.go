@@ -144,3 +144,12 @@ func writeJSONString(b *bytes.Buffer, s string) error {
 	b.Write(bytes.TrimSuffix(sb.Bytes(), []byte("\n")))
 	return nil
 }
+
+// Encode is the template as format: "json", or YAML for anything else
+// (the spec's default).
+func (t *Template) Encode(format string) ([]byte, error) {
+	if format == "json" {
+		return t.JSON()
+	}
+	return t.YAML()
+}

@@ -36,13 +36,7 @@ func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []str
 		if errs := cfn.Check(t); len(errs) > 0 {
 			return nil, nil, fmt.Errorf("%s template failed its own check (a moat bug; please report it): %w", nt.Name, errs[0])
 		}
-		var body []byte
-		var err error
-		if format == "json" {
-			body, err = t.JSON()
-		} else {
-			body, err = t.YAML()
-		}
+		body, err := t.Encode(format)
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode %s template: %w", nt.Name, err)
 		}

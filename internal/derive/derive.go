@@ -84,13 +84,7 @@ func Template(n *model.Network, format string) ([]byte, int, error) {
 	if errs := cfn.Check(t); len(errs) > 0 {
 		return nil, 0, fmt.Errorf("template failed its own check (a moat bug; please report it): %w", errs[0])
 	}
-	var body []byte
-	var err error
-	if format == "json" {
-		body, err = t.JSON()
-	} else {
-		body, err = t.YAML()
-	}
+	body, err := t.Encode(format)
 	if err != nil {
 		return nil, 0, fmt.Errorf("encode template: %w", err)
 	}
