@@ -86,15 +86,15 @@ func icmpOf(proto model.Protocol, port int, a netip.Addr) (model.Protocol, int) 
 	return proto, port
 }
 
-// portMatches reports whether a rule's ports cover port. For ICMP the
-// range holds the type (From) and code (To), with AnyPort or a negative
-// value meaning any; moat's ICMP packets are echoes, code 0.
-func portMatches(proto model.Protocol, ports model.PortRange, port int) bool {
+// portMatches reports whether a rule's ports cover port. For ICMP port
+// is the packet's type, which the rule's ICMP match must cover; moat's
+// ICMP packets are echoes, code 0.
+func portMatches(proto model.Protocol, ports model.PortRange, icmp model.ICMPMatch, port int) bool {
 	switch proto {
 	case model.AllProtocols:
 		return true
 	case model.ICMP, model.ICMPv6:
-		return ports == model.AnyPort || ports.From < 0 || ports.From == port && ports.To <= 0
+		return icmp.Matches(port, 0)
 	case model.TCP, model.UDP:
 		return ports.Contains(port)
 	}
@@ -104,15 +104,15 @@ func portMatches(proto model.Protocol, ports model.PortRange, port int) bool {
 }
 
 // traffic renders a protocol and ports the way the plan does.
-func traffic(proto model.Protocol, ports model.PortRange) string {
+func traffic(proto model.Protocol, ports model.PortRange, icmp model.ICMPMatch) string {
 	switch proto {
 	case model.AllProtocols:
 		return "all traffic"
 	case model.ICMP, model.ICMPv6:
-		if ports == model.AnyPort || ports.From < 0 {
-			return string(proto)
+		if icmp.IsAny() {
+			return proto.String()
 		}
-		return fmt.Sprintf("%s type %d", proto, ports.From)
+		return fmt.Sprintf("%s type %d", proto, icmp.Type)
 	}
 	return fmt.Sprintf("%s/%s", proto, ports)
 }
@@ -133,7 +133,7 @@ func naclMatch(entries []*model.NACLEntry, peer netip.Addr, proto model.Protocol
 		if !protoMatches(e.Protocol, proto) || !e.CIDR.Contains(peer) {
 			continue
 		}
-		if !portMatches(e.Protocol, e.Ports, port) {
+		if !portMatches(e.Protocol, e.Ports, e.ICMP, port) {
 			continue
 		}
 		return e
@@ -146,7 +146,7 @@ func naclText(a *model.NetworkACL, e *model.NACLEntry) string {
 	if e.Egress {
 		dir, prep = "out", "to"
 	}
-	return fmt.Sprintf("%s %s rule %d %s %s %s %s", a.Addr, dir, e.RuleNumber, e.Action, traffic(e.Protocol, e.Ports), prep, e.CIDR)
+	return fmt.Sprintf("%s %s rule %d %s %s %s %s", a.Addr, dir, e.RuleNumber, e.Action, traffic(e.Protocol, e.Ports, e.ICMP), prep, e.CIDR)
 }
 
 // peerMatches reports whether a security group rule's peer covers the
@@ -199,7 +199,7 @@ func sgCheck(ix *Index, d *device, egress bool, proto model.Protocol, port int, 
 		}
 		for i := range rules {
 			r := &rules[i]
-			if !protoMatches(r.r.Protocol, proto) || !portMatches(r.r.Protocol, r.r.Ports, port) {
+			if !protoMatches(r.r.Protocol, proto) || !portMatches(r.r.Protocol, r.r.Ports, r.r.ICMP, port) {
 				continue
 			}
 			if !peerMatches(r, addr, dev, svc) {
@@ -212,7 +212,7 @@ func sgCheck(ix *Index, d *device, egress bool, proto model.Protocol, port int, 
 			if egress {
 				prep = "to"
 			}
-			return fmt.Sprintf("%s: %s %s %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports), prep, r.r.Peer), true, ""
+			return fmt.Sprintf("%s: %s %s %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports, r.r.ICMP), prep, r.r.Peer), true, ""
 		}
 	}
 	return "", false, unknown

@@ -127,7 +127,7 @@ func (ix *Index) admitted(d *device, proto model.Protocol) (PortSet, []admitRule
 				ports = model.AnyPort
 			}
 			for _, p := range ranges {
-				rules = append(rules, admitRule{prefix: p, rule: fmt.Sprintf("%s: %s from %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports), r.r.Peer)})
+				rules = append(rules, admitRule{prefix: p, rule: fmt.Sprintf("%s: %s from %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports, r.r.ICMP), r.r.Peer)})
 			}
 			if len(ranges) > 0 {
 				ps = ps.Union(Ports(ports))

@@ -391,7 +391,7 @@ func (ix *Index) families() *families {
 						h.prefixes = append(h.prefixes, r.r.Peer.CIDR)
 					}
 					h.prefixes = append(h.prefixes, r.prefixes...)
-					h.ports = append(h.ports, rulePorts(r.r.Protocol, r.r.Ports)...)
+					h.ports = append(h.ports, rulePorts(r.r.Protocol, r.r.Ports, r.r.ICMP)...)
 				}
 			}
 			f.holders[g] = h
@@ -401,7 +401,7 @@ func (ix *Index) families() *families {
 			for _, es := range [][]*model.NACLEntry{a.in, a.out} {
 				for _, e := range es {
 					h.prefixes = append(h.prefixes, e.CIDR)
-					h.ports = append(h.ports, rulePorts(e.Protocol, e.Ports)...)
+					h.ports = append(h.ports, rulePorts(e.Protocol, e.Ports, e.ICMP)...)
 				}
 			}
 			f.holders[a] = h
@@ -424,7 +424,7 @@ func (ix *Index) families() *families {
 			var h holderFamily
 			for _, r := range fw.Rules {
 				h.prefixes = append(h.prefixes, r.Dest)
-				h.ports = append(h.ports, rulePorts(r.Protocol, r.Ports)...)
+				h.ports = append(h.ports, rulePorts(r.Protocol, r.Ports, model.AnyICMP)...)
 			}
 			f.holders[fw] = h
 		}
@@ -440,12 +440,14 @@ func (ix *Index) families() *families {
 	return ix.fam
 }
 
-// rulePorts is the cuts a rule's port range makes. An ICMP rule's range
-// is a type and a code, and the trace tests a packet's type against the
-// type alone (portMatches), so the type is a cut of its own.
-func rulePorts(proto model.Protocol, r model.PortRange) []model.PortRange {
-	if (proto == model.ICMP || proto == model.ICMPv6) && r.From >= 0 {
-		return []model.PortRange{r, model.Port(r.From)}
+// rulePorts is the cuts a rule makes in the port dimension, where an
+// ICMP packet carries its type: the port range, or an ICMP rule's type.
+func rulePorts(proto model.Protocol, r model.PortRange, icmp model.ICMPMatch) []model.PortRange {
+	if proto == model.ICMP || proto == model.ICMPv6 {
+		if icmp.IsAny() {
+			return []model.PortRange{model.AnyPort}
+		}
+		return []model.PortRange{model.Port(icmp.Type)}
 	}
 	return []model.PortRange{r}
 }

@@ -42,7 +42,7 @@ func (w *walker) firewallVerdict(fw *model.Firewall, fs *subnetInfo) (model.Fire
 	if len(r.Domains) > 0 {
 		return r.Action, where + fmt.Sprintf("rule %s %s %s", r.Action, domainKind(r.Ports), d)
 	}
-	return r.Action, where + fmt.Sprintf("rule %s %s to %s", r.Action, traffic(r.Protocol, r.Ports), destText(r.Dest))
+	return r.Action, where + fmt.Sprintf("rule %s %s to %s", r.Action, traffic(r.Protocol, r.Ports, model.AnyICMP), destText(r.Dest))
 }
 
 // FirewallRule is the index of the rule that decides a new flow through a
@@ -54,7 +54,7 @@ func (w *walker) firewallVerdict(fw *model.Firewall, fs *subnetInfo) (model.Fire
 func FirewallRule(rules []model.FirewallRule, proto model.Protocol, dst netip.Addr, port int, host string) (int, string) {
 	proto, port = icmpOf(proto, port, dst)
 	for i, r := range rules {
-		if !protoMatches(r.Protocol, proto) || (r.Dest.IsValid() && !r.Dest.Contains(dst)) || !portMatches(r.Protocol, r.Ports, port) {
+		if !protoMatches(r.Protocol, proto) || (r.Dest.IsValid() && !r.Dest.Contains(dst)) || !portMatches(r.Protocol, r.Ports, model.AnyICMP, port) {
 			continue
 		}
 		d := ""

@@ -33,8 +33,8 @@ func (a Assertion) String() string {
 	if a.Port != 0 {
 		to += fmt.Sprintf(":%d", a.Port)
 	}
-	if a.Proto != "" && a.Proto != model.TCP {
-		to += "/" + string(a.Proto)
+	if a.Proto != 0 && a.Proto != model.TCP {
+		to += "/" + a.Proto.String()
 	}
 	return fmt.Sprintf("%s: %s -> %s", verb, a.From, to)
 }
@@ -164,7 +164,7 @@ func (ix *Index) checkExposure() []Check {
 				continue
 			}
 			c.OK = false
-			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s is reachable from %s on %s (%s)", e.ENI, sourcesText(p), traffic(p.Proto, p.Ports), p.Rule))
+			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s is reachable from %s on %s (%s)", e.ENI, sourcesText(p), traffic(p.Proto, p.Ports, model.ICMPType(p.Ports.From)), p.Rule))
 			c.Evidence = append(c.Evidence, p.Path)
 		}
 	}

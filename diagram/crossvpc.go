@@ -125,7 +125,7 @@ func splitLabel(l string) []string {
 }
 
 func protoOverlap(a, b model.Protocol) bool {
-	return a == b || a == model.AllProtocols || b == model.AllProtocols || a == "" || b == ""
+	return a == b || a == model.AllProtocols || b == model.AllProtocols
 }
 
 // crossRoute draws a flow between two VPCs: down out of the source's VPC

@@ -359,7 +359,7 @@ func (b *builder) firewallRuleset(fw *model.Firewall) string {
 			if r.Action == model.FirewallAlert {
 				continue // alert rules only log; the evaluation goes on
 			}
-			m, ok := match(r.Protocol, r.Ports)
+			m, ok := match(r.Protocol, r.Ports, model.AnyICMP)
 			if !ok || (r.Dest.IsValid() && !r.Dest.Addr().Is4()) {
 				continue
 			}
@@ -389,7 +389,7 @@ func (b *builder) firewallRuleset(fw *model.Firewall) string {
 			fmt.Fprintf(&w, "\t\t# rule %d: %s %s %s domains %s: in the inspector\n", i+1, r.Action, r.Protocol, portText(r.Ports), comment(strings.Join(r.Domains, " ")))
 			continue
 		}
-		m, ok := match(r.Protocol, r.Ports)
+		m, ok := match(r.Protocol, r.Ports, model.AnyICMP)
 		if !ok {
 			b.warn("%s rule %d: protocol %q is not run by the twin; left out", fw.Addr, i+1, r.Protocol)
 			continue

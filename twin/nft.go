@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -14,7 +13,7 @@ import (
 // and port range as security groups and ACLs state them (ports are
 // destination ports, in both directions, for both). ok is false for a
 // protocol the twin cannot express; the rule is then left out.
-func match(p model.Protocol, r model.PortRange) (string, bool) {
+func match(p model.Protocol, r model.PortRange, ic model.ICMPMatch) (string, bool) {
 	ports := func(proto string) string {
 		switch {
 		case r == model.AnyPort || (r.From <= 0 && r.To >= 65535):
@@ -24,38 +23,35 @@ func match(p model.Protocol, r model.PortRange) (string, bool) {
 		}
 		return fmt.Sprintf("%s dport %d-%d", proto, r.From, r.To)
 	}
-	switch strings.ToLower(string(p)) {
-	case string(model.AllProtocols), "-1", "":
+	switch p {
+	case model.AllProtocols:
 		return "", true
-	case string(model.TCP), "6":
+	case model.TCP:
 		return ports("tcp"), true
-	case string(model.UDP), "17":
+	case model.UDP:
 		return ports("udp"), true
-	case string(model.ICMP), "1":
+	case model.ICMP:
 		s := "meta l4proto icmp"
-		if r == model.AnyPort || r.From < 0 || r.From > 255 {
+		if ic.IsAny() || ic.Type > 255 {
 			return s, true
 		}
-		s += fmt.Sprintf(" icmp type %d", r.From)
-		if r.To >= 0 && r.To <= 255 {
-			s += fmt.Sprintf(" icmp code %d", r.To)
+		s += fmt.Sprintf(" icmp type %d", ic.Type)
+		if ic.Code >= 0 && ic.Code <= 255 {
+			s += fmt.Sprintf(" icmp code %d", ic.Code)
 		}
 		return s, true
-	case string(model.ICMPv6), "58":
+	case model.ICMPv6:
 		s := "meta l4proto ipv6-icmp"
-		if r != model.AnyPort && r.From >= 0 && r.From <= 255 {
-			s += fmt.Sprintf(" icmpv6 type %d", r.From)
-			if r.To >= 0 && r.To <= 255 {
-				s += fmt.Sprintf(" icmpv6 code %d", r.To)
+		if !ic.IsAny() && ic.Type <= 255 {
+			s += fmt.Sprintf(" icmpv6 type %d", ic.Type)
+			if ic.Code >= 0 && ic.Code <= 255 {
+				s += fmt.Sprintf(" icmpv6 code %d", ic.Code)
 			}
 		}
 		return s, true
 	}
-	if n, err := strconv.Atoi(string(p)); err == nil && n >= 0 && n <= 255 {
-		return fmt.Sprintf("meta l4proto %d", n), true
-	}
-	// "proto-N", how importers keep any other IANA protocol (GRE 47).
-	if n, ok := p.Number(); ok && n >= 0 && n <= 255 {
+	// Any other IANA protocol (GRE 47).
+	if n, ok := p.Number(); ok && n >= 0 {
 		return fmt.Sprintf("meta l4proto %d", n), true
 	}
 	return "", false
@@ -125,7 +121,7 @@ func (b *builder) naclRuleset(vs *vpcState) string {
 				if !e.CIDR.IsValid() || (e.CIDR.Addr().Is6() && !vs.v6.IsValid()) {
 					continue // IPv6 entries never match an IPv4-only twin's packets
 				}
-				m, ok := match(e.Protocol, e.Ports)
+				m, ok := match(e.Protocol, e.Ports, e.ICMP)
 				if !ok {
 					b.warn("%s rule %d: protocol %q is not run by the twin; left out", acl.Addr, e.RuleNumber, e.Protocol)
 					continue
@@ -219,7 +215,7 @@ func (b *builder) sgRuleset(h *Host) string {
 // dual-stack, an "ip6" rule for its IPv6 ones; none when it matches
 // nothing the twin can express.
 func (b *builder) sgRule(h *Host, g *model.SecurityGroup, r model.SGRule, dir string) []string {
-	m, ok := match(r.Protocol, r.Ports)
+	m, ok := match(r.Protocol, r.Ports, r.ICMP)
 	if !ok {
 		return nil
 	}
