@@ -7,13 +7,15 @@ import (
 	"strings"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
-// match is the protocol and port part of an nftables rule for a protocol
-// and port range as security groups and ACLs state them (ports are
-// destination ports, in both directions, for both). ok is false for a
+// match is the protocol and port part of an nftables rule for a rule's
+// match as package rules compiles it (ports are destination ports, in
+// both directions, for groups and ACLs alike). ok is false for a
 // protocol the twin cannot express; the rule is then left out.
-func match(p model.Protocol, r model.PortRange, ic model.ICMPMatch) (string, bool) {
+func match(m rules.Match) (string, bool) {
+	p, r, ic := m.Proto, m.Ports, m.ICMP
 	ports := func(proto string) string {
 		switch {
 		case r == model.AnyPort || (r.From <= 0 && r.To >= 65535):
@@ -112,16 +114,12 @@ func (b *builder) naclRuleset(vs *vpcState) string {
 				dir, peer = "out", "daddr"
 			}
 			fmt.Fprintf(&w, "\tchain nacl%d_%s {\n\t\t# %s, %sbound\n", i, dir, acl.Addr, dir)
-			entries := slices.Clone(acl.Entries)
-			slices.SortStableFunc(entries, func(a, b model.NACLEntry) int { return a.RuleNumber - b.RuleNumber })
-			for _, e := range entries {
-				if e.Egress != egress {
-					continue
-				}
+			for _, x := range rules.CompileACL(&acl).Entries(egress) {
+				e := x.Rule
 				if !e.CIDR.IsValid() || (e.CIDR.Addr().Is6() && !vs.v6.IsValid()) {
 					continue // IPv6 entries never match an IPv4-only twin's packets
 				}
-				m, ok := match(e.Protocol, e.Ports, e.ICMP)
+				m, ok := match(x.Match)
 				if !ok {
 					b.warn("%s rule %d: protocol %q is not run by the twin; left out", acl.Addr, e.RuleNumber, e.Protocol)
 					continue
@@ -170,10 +168,11 @@ func (b *builder) sgRuleset(h *Host) string {
 			b.warn("%s: security group %s is not in the network; it allows nothing", h.Name, ga)
 			continue
 		}
-		for _, r := range g.Ingress {
+		c := rules.CompileGroup(g, twinLists)
+		for _, r := range c.In {
 			in = append(in, b.sgRule(h, g, r, "saddr")...)
 		}
-		for _, r := range g.Egress {
+		for _, r := range c.Out {
 			out = append(out, b.sgRule(h, g, r, "daddr")...)
 		}
 	}
@@ -210,15 +209,21 @@ func (b *builder) sgRuleset(h *Host) string {
 	return w.String()
 }
 
+// twinLists is the prefix-list lookup the twin compiles groups with:
+// none, since the twin puts a list's own stand-in addresses in its sets
+// (prefixList) rather than the entries the input holds.
+func twinLists(string) *model.PrefixList { return nil }
+
 // sgRule is one rule as nftables text with VERDICT in place of its
 // verdict: an "ip" rule for its IPv4 peers and, when the host is
 // dual-stack, an "ip6" rule for its IPv6 ones; none when it matches
 // nothing the twin can express.
-func (b *builder) sgRule(h *Host, g *model.SecurityGroup, r model.SGRule, dir string) []string {
-	m, ok := match(r.Protocol, r.Ports, r.ICMP)
+func (b *builder) sgRule(h *Host, g *model.SecurityGroup, c rules.Rule, dir string) []string {
+	m, ok := match(c.Match)
 	if !ok {
 		return nil
 	}
+	r := c.Rule
 	var v4, v6 []string
 	add := func(a netip.Addr, text string) {
 		if a.Is6() {
@@ -265,7 +270,7 @@ func (b *builder) sgRule(h *Host, g *model.SecurityGroup, r model.SGRule, dir st
 }
 
 // sgRuleText is one family's part of a rule: its peers as a set.
-func (b *builder) sgRuleText(g *model.SecurityGroup, r model.SGRule, dir, fam string, peers []string, m string) (string, bool) {
+func (b *builder) sgRuleText(g *model.SecurityGroup, r *model.SGRule, dir, fam string, peers []string, m string) (string, bool) {
 	if len(peers) == 0 {
 		return "", false
 	}
