@@ -189,7 +189,8 @@ func (b *builder) tgwTables(ts *tgwState) {
 		}
 		hasDefault := false
 		seen := map[netip.Prefix]bool{}
-		for _, r := range routes {
+		// One kernel route per prefix: the one AWS picks.
+		for _, r := range rules.TGWPreferred(routes) {
 			dest, ok := kernelDest(seen, r.Dest, false)
 			if !ok {
 				continue
