@@ -416,7 +416,7 @@ func (ix *Index) families() *families {
 		}
 		for _, rt := range ix.tgwRTs {
 			var h holderFamily
-			for _, r := range rt.routes {
+			for _, r := range rt.Routes {
 				h.prefixes = append(h.prefixes, r.Dest)
 			}
 			f.holders[rt] = h
@@ -476,7 +476,7 @@ func (c *consulted) routes(rt *rules.Table) {
 	}
 }
 
-func (c *consulted) tgw(rt *tgwRT) {
+func (c *consulted) tgw(rt *rules.TGWTable) {
 	if rt != nil {
 		c.add(rt)
 	}

@@ -39,7 +39,7 @@ type Index struct {
 	peerings  map[model.ResourceRef]*model.PeeringConnection
 	tgws      map[model.ResourceRef]*model.TransitGateway
 	tgwAtt    map[model.ResourceRef]*model.TGWAttachment
-	tgwRTs    map[model.ResourceRef]*tgwRT
+	tgwRTs    map[model.ResourceRef]*rules.TGWTable
 	prefixL   map[string]*model.PrefixList // by id, name and address
 	endpoints map[model.ResourceRef]*model.Endpoint
 	lbs       map[model.ResourceRef]*lbInfo
@@ -94,14 +94,6 @@ type subnetInfo struct {
 	// implicit marks a route table or NACL taken from the VPC's main
 	// table or default ACL, so explanations can say so.
 	implicitRT, implicitACL bool
-}
-
-type tgwRT struct {
-	t      *model.TGWRouteTable
-	routes []*model.TGWRoute // longest prefix first
-	// unresolved are the prefix lists the table routes to whose entries
-	// the input does not hold.
-	unresolved []string
 }
 
 type lbInfo struct {
@@ -178,7 +170,7 @@ func NewIndex(n *model.Network) *Index {
 		peerings:  map[model.ResourceRef]*model.PeeringConnection{},
 		tgws:      map[model.ResourceRef]*model.TransitGateway{},
 		tgwAtt:    map[model.ResourceRef]*model.TGWAttachment{},
-		tgwRTs:    map[model.ResourceRef]*tgwRT{},
+		tgwRTs:    map[model.ResourceRef]*rules.TGWTable{},
 		prefixL:   map[string]*model.PrefixList{},
 		endpoints: map[model.ResourceRef]*model.Endpoint{},
 		lbs:       map[model.ResourceRef]*lbInfo{},
@@ -508,31 +500,10 @@ func (ix *Index) indexTransit() {
 		ix.tgwAtt[a.Addr] = a
 		ix.id(a.ID, a.Addr)
 	}
+	tgwIn := rules.TGWInput{PrefixList: ix.prefixList, Attachment: ix.tgwAttachment, VPCBlocks: ix.vpcBlocks}
 	for i := range n.TGWRouteTables {
 		t := &n.TGWRouteTables[i]
-		ti := &tgwRT{t: t}
-		for j := range t.Routes {
-			r := &t.Routes[j]
-			if r.Dest.IsValid() || r.PrefixList == "" {
-				ti.routes = append(ti.routes, r)
-				continue
-			}
-			// A prefix-list reference route: one route per entry, or not
-			// known when the input lacks the list.
-			pl := ix.prefixL[r.PrefixList]
-			if pl == nil || len(pl.Entries) == 0 {
-				ti.unresolved = append(ti.unresolved, r.PrefixList)
-				continue
-			}
-			for _, e := range pl.Entries {
-				x := *r
-				x.Dest = e.Masked()
-				ti.routes = append(ti.routes, &x)
-			}
-		}
-		ti.routes = append(ti.routes, ix.propagated(t)...)
-		rules.SortTGWRoutes(ti.routes)
-		ix.tgwRTs[t.Addr] = ti
+		ix.tgwRTs[t.Addr] = rules.CompileTGWTable(t, tgwIn)
 		ix.id(t.ID, t.Addr)
 		// An association recorded only on the table still counts.
 		for _, a := range t.Associations {

@@ -886,18 +886,12 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		return
 	}
 	w.rec.tgw(rt)
-	for _, pl := range rt.unresolved {
-		w.unknown(fmt.Sprintf("%s routes prefix list %s, whose entries the input does not hold", rt.t.Addr, pl))
+	for _, pl := range rt.Unresolved {
+		w.unknown(fmt.Sprintf("%s routes prefix list %s, whose entries the input does not hold", rt.Table.Addr, pl))
 	}
-	var r *model.TGWRoute
-	for _, x := range rt.routes {
-		if x.Dest.Contains(w.pk.dst) {
-			r = x
-			break
-		}
-	}
+	r := rt.Lookup(w.pk.dst)
 	if r == nil {
-		w.stop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("%s has no route to %s", rt.t.Addr, w.pk.dst), fmt.Sprintf("add a static route or a propagation for %s", w.pk.dst))
+		w.stop(rt.Table.Addr, HopTGWRoute, fmt.Sprintf("%s has no route to %s", rt.Table.Addr, w.pk.dst), fmt.Sprintf("add a static route or a propagation for %s", w.pk.dst))
 		return
 	}
 	how := "static"
@@ -905,13 +899,13 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		how = "propagated"
 	}
 	if r.Blackhole {
-		w.stop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("%s: route %s is a blackhole", rt.t.Addr, r.Dest), "remove the blackhole route or point it at an attachment")
+		w.stop(rt.Table.Addr, HopTGWRoute, fmt.Sprintf("%s: route %s is a blackhole", rt.Table.Addr, r.Dest), "remove the blackhole route or point it at an attachment")
 		return
 	}
-	w.hop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("route %s -> %s (%s)", r.Dest, r.Attachment, how))
+	w.hop(rt.Table.Addr, HopTGWRoute, fmt.Sprintf("route %s -> %s (%s)", r.Dest, r.Attachment, how))
 	out := w.ix.tgwAtt[r.Attachment]
 	if out == nil {
-		w.stop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("route %s points at %s, which is not in the model", r.Dest, r.Attachment), "")
+		w.stop(rt.Table.Addr, HopTGWRoute, fmt.Sprintf("route %s points at %s, which is not in the model", r.Dest, r.Attachment), "")
 		return
 	}
 	switch out.Kind {

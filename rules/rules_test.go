@@ -2,6 +2,7 @@ package rules
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/moatnet/moat/model"
@@ -224,5 +225,87 @@ func TestRoutePriority(t *testing.T) {
 	}
 	if len(got) != len(rt.Routes)-1 {
 		t.Errorf("Preferred kept %d of %d routes, want one fewer", len(got), len(rt.Routes))
+	}
+}
+
+// A Transit Gateway picks the longest prefix, and for one destination a
+// static route before a prefix-list reference before a propagated route
+// (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html#tgw-route-evaluation-overview).
+// A VPC attachment that propagates into the table adds a route to each
+// CIDR block of its VPC ("Use route propagation to add a route from an
+// attachment to a route table",
+// https://docs.aws.amazon.com/vpc/latest/tgw/enable-tgw-route-propagation.html);
+// a prefix-list reference stands for the list's entries, not known when
+// the input lacks the list.
+func TestTGWTable(t *testing.T) {
+	atts := map[model.ResourceRef]*model.TGWAttachment{
+		"tgw-attach/spoke": {Addr: "tgw-attach/spoke", ID: "tgw-attach-1", Kind: model.TGWAttachVPC, VPC: "vpc/spoke", TGW: "tgw/a"},
+		"tgw-attach/vpn":   {Addr: "tgw-attach/vpn", Kind: model.TGWAttachVPN, TGW: "tgw/a"},
+		"tgw-attach/other": {Addr: "tgw-attach/other", Kind: model.TGWAttachVPC, VPC: "vpc/other", TGW: "tgw/b"},
+	}
+	in := TGWInput{
+		PrefixList: func(s string) *model.PrefixList {
+			if s == "pl-corp" {
+				return &model.PrefixList{ID: "pl-corp", Entries: []netip.Prefix{pfx("192.0.2.0/24"), pfx("198.51.100.0/24")}}
+			}
+			return nil
+		},
+		Attachment: func(a model.ResourceRef) *model.TGWAttachment {
+			for _, x := range atts {
+				if x.Addr == a || model.ResourceRef(x.ID) == a {
+					return x
+				}
+			}
+			return nil
+		},
+		VPCBlocks: func(v model.ResourceRef) []netip.Prefix {
+			switch v {
+			case "vpc/spoke":
+				return []netip.Prefix{pfx("10.1.0.0/16"), {}, pfx("100.64.0.0/16")}
+			case "vpc/other":
+				return []netip.Prefix{pfx("10.9.0.0/16")}
+			}
+			return nil
+		},
+	}
+	tbl := &model.TGWRouteTable{Addr: "tgw-rtb/a", TGW: "tgw/a",
+		Propagations: []model.ResourceRef{"tgw-attach-1", "tgw-attach/vpn", "tgw-attach/other"},
+		Routes: []model.TGWRoute{
+			{Dest: pfx("0.0.0.0/0"), Attachment: "tgw-attach/egress"},
+			{Dest: pfx("192.0.2.0/24"), Attachment: "tgw-attach/vpn", Propagated: true},
+			{PrefixList: "pl-corp", Attachment: "tgw-attach/dx"},
+			{Dest: pfx("198.51.100.0/24"), Attachment: "tgw-attach/static"},
+			{PrefixList: "pl-missing", Attachment: "tgw-attach/dx"},
+			{Dest: pfx("100.64.0.0/16"), Attachment: "tgw-attach/pinned"},
+		}}
+	c := CompileTGWTable(tbl, in)
+	tests := []struct{ dst, want string }{
+		{"192.0.2.7", "tgw-attach/dx"},        // a prefix-list reference before a propagated route
+		{"198.51.100.7", "tgw-attach/static"}, // a static route before a prefix-list reference
+		{"10.1.2.3", "tgw-attach/spoke"},      // learned from the propagation, by the attachment's id
+		{"100.64.1.1", "tgw-attach/pinned"},   // the table's own route to a block wins
+		{"10.9.0.1", "tgw-attach/egress"},     // another Transit Gateway's attachment propagates nothing here
+		{"203.0.113.1", "tgw-attach/egress"},  // the default route
+	}
+	for _, tc := range tests {
+		r := c.Lookup(addr(tc.dst))
+		if r == nil || r.Attachment != model.ResourceRef(tc.want) {
+			t.Errorf("%s: %+v, want %s", tc.dst, r, tc.want)
+		}
+	}
+	if len(c.Unresolved) != 1 || c.Unresolved[0] != "pl-missing" {
+		t.Errorf("unresolved %v, want pl-missing", c.Unresolved)
+	}
+	// One route per prefix, in the table's order, learned routes last.
+	var got []string
+	for _, r := range c.Preferred() {
+		got = append(got, r.Dest.String()+" "+string(r.Attachment))
+	}
+	want := []string{
+		"0.0.0.0/0 tgw-attach/egress", "192.0.2.0/24 tgw-attach/dx", "198.51.100.0/24 tgw-attach/static",
+		"100.64.0.0/16 tgw-attach/pinned", "10.1.0.0/16 tgw-attach/spoke",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("preferred\n%q\nwant\n%q", got, want)
 	}
 }

@@ -137,6 +137,34 @@ func (b *builder) buildTGWs() {
 // tgwTables turns the Transit Gateway's route tables into kernel tables in
 // its namespace, each selected by the link its associated attachments
 // arrive on (AWS routes by the attachment a packet comes in through).
+// tgwInput is what rules.CompileTGWTable needs, from the network.
+func (b *builder) tgwInput() rules.TGWInput {
+	return rules.TGWInput{
+		PrefixList: func(ref string) *model.PrefixList {
+			for i, pl := range b.n.PrefixLists {
+				if pl.ID == ref || pl.Name == ref || string(pl.Addr) == ref {
+					return &b.n.PrefixLists[i]
+				}
+			}
+			return nil
+		},
+		Attachment: func(a model.ResourceRef) *model.TGWAttachment {
+			for i, x := range b.n.TGWAttachments {
+				if x.Addr == a || x.ID == string(a) {
+					return &b.n.TGWAttachments[i]
+				}
+			}
+			return nil
+		},
+		VPCBlocks: func(a model.ResourceRef) []netip.Prefix {
+			if v, ok := b.n.VPC(a); ok {
+				return vpcBlocks(*v)
+			}
+			return nil
+		},
+	}
+}
+
 func (b *builder) tgwTables(ts *tgwState) {
 	ns := b.ns(ts.ns)
 	var rts []model.TGWRouteTable
@@ -164,33 +192,16 @@ func (b *builder) tgwTables(ts *tgwState) {
 	}
 	for i, rt := range rts {
 		id := tableBase + i
-		routes := slices.Clone(rt.Routes)
-		// Propagations the model records without their routes: AWS adds
-		// each propagating VPC attachment's CIDR (as the analyzer does).
-		have := map[netip.Prefix]bool{}
-		for _, r := range routes {
-			have[r.Dest.Masked()] = true
-		}
-		for _, pa := range rt.Propagations {
-			i := slices.IndexFunc(b.n.TGWAttachments, func(a model.TGWAttachment) bool { return a.Addr == pa || a.ID == string(pa) })
-			if i < 0 {
-				continue
-			}
-			a := b.n.TGWAttachments[i]
-			if a.Kind != model.TGWAttachVPC {
-				continue
-			}
-			for _, v := range b.n.VPCs {
-				if v.Addr == a.VPC && v.CIDR.IsValid() && !have[v.CIDR.Masked()] {
-					have[v.CIDR.Masked()] = true
-					routes = append(routes, model.TGWRoute{Dest: v.CIDR.Masked(), Attachment: a.Addr, Propagated: true})
-				}
-			}
+		// Selection order, propagations the model records without their
+		// routes included, as the analyzer compiles the table.
+		c := rules.CompileTGWTable(&rt, b.tgwInput())
+		for _, pl := range c.Unresolved {
+			b.warn("%s: prefix list %s has no entries the twin knows; its routes are left out", rt.Addr, pl)
 		}
 		hasDefault := false
 		seen := map[netip.Prefix]bool{}
 		// One kernel route per prefix: the one AWS picks.
-		for _, r := range rules.TGWPreferred(routes) {
+		for _, r := range c.Preferred() {
 			dest, ok := kernelDest(seen, r.Dest, false)
 			if !ok {
 				continue

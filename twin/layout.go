@@ -687,3 +687,8 @@ func (b *builder) publicServices() {
 		b.p.Listeners = append(b.p.Listeners, Listener{Host: "aws/" + svc + " (public endpoint)", NS: inet.NS, IP: ip, Proto: model.TCP, Port: 443, Kind: "respond"})
 	}
 }
+
+// vpcBlocks is a VPC's CIDR blocks, each with a local route.
+func vpcBlocks(v model.VPC) []netip.Prefix {
+	return append([]netip.Prefix{v.CIDR, v.IPv6CIDR}, v.SecondaryCIDRs...)
+}

@@ -1,6 +1,8 @@
 package twin_test
 
 import (
+	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/moatnet/moat/model"
@@ -82,5 +84,43 @@ func TestTGWPropagatedRouteLosesToStatic(t *testing.T) {
 	}
 	if got.Text() != want.Text() {
 		t.Errorf("a propagated Transit Gateway route listed before a static one to the same prefix changed the twin's plan (%d tables)", changed)
+	}
+}
+
+// A VPC attachment propagating into a Transit Gateway table gives it a
+// route to every CIDR block of the VPC, secondary blocks too ("Use route
+// propagation to add a route from an attachment to a route table",
+// https://docs.aws.amazon.com/vpc/latest/tgw/enable-tgw-route-propagation.html),
+// as the analyzer takes it (rules.CompileTGWTable). The twin added the
+// primary block only, so a spoke's secondary block was unreachable
+// through the hub in the twin and reachable in the analyzer.
+func TestTGWPropagatesSecondaryBlocks(t *testing.T) {
+	n := network(t, "../testdata/golden/hub-and-spoke.yaml")
+	secondary := netip.MustParsePrefix("100.64.0.0/16")
+	added := false
+	for _, rt := range n.TGWRouteTables {
+		for _, p := range rt.Propagations {
+			for _, a := range n.TGWAttachments {
+				if a.Addr != p || a.Kind != model.TGWAttachVPC || added {
+					continue
+				}
+				for i := range n.VPCs {
+					if n.VPCs[i].Addr == a.VPC {
+						n.VPCs[i].SecondaryCIDRs = append(n.VPCs[i].SecondaryCIDRs, secondary)
+						added = true
+					}
+				}
+			}
+		}
+	}
+	if !added {
+		t.Fatal("the hub has no Transit Gateway table a VPC attachment propagates into")
+	}
+	p, err := twin.Build(n, n.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.Text(), "route replace 100.64.0.0/16 via") {
+		t.Errorf("no Transit Gateway route to the propagating VPC's secondary block %s", secondary)
 	}
 }
