@@ -171,12 +171,14 @@ func (t *Table) Lookup(dst netip.Addr, svc string) (Route, bool) {
 	return Route{}, false
 }
 
-// Preferred is the routes of rs that route selection can pick: for each
-// destination prefix, the one AWS prefers (static, then prefix list, then
-// propagated; the first listed among equals), in the order rs lists the
-// winners. A device that installs one route per prefix (the twin's
-// kernel tables) installs these.
-func Preferred(rs []model.Route) []model.Route {
+// Preferred is the routes of rs that route selection can pick, in the
+// order rs lists them: for each destination prefix the one AWS prefers
+// (static, then prefix list, then propagated; the first listed among
+// equals), and no propagated route inside one of the VPC's blocks, since
+// the block's local route beats it however specific it is (Lookup).
+// A device that installs one route per prefix (the twin's kernel tables)
+// installs these.
+func Preferred(rs []model.Route, blocks []netip.Prefix) []model.Route {
 	best := map[netip.Prefix]int{}
 	for i := range rs {
 		if !rs[i].Dest.IsValid() {
@@ -187,12 +189,21 @@ func Preferred(rs []model.Route) []model.Route {
 			best[d] = i
 		}
 	}
+	local := func(r *model.Route) bool {
+		for _, b := range blocks {
+			if b.IsValid() && b.Bits() <= r.Dest.Bits() && b.Contains(r.Dest.Addr()) {
+				return true
+			}
+		}
+		return false
+	}
 	var out []model.Route
 	for i := range rs {
-		if j, ok := best[rs[i].Dest.Masked()]; rs[i].Dest.IsValid() && (!ok || j != i) {
+		r := &rs[i]
+		if j, ok := best[r.Dest.Masked()]; r.Dest.IsValid() && (!ok || j != i || IsPropagated(r) && local(r)) {
 			continue
 		}
-		out = append(out, rs[i])
+		out = append(out, *r)
 	}
 	return out
 }

@@ -217,14 +217,20 @@ func TestRoutePriority(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tc.dst, e.Text(), tc.want)
 		}
 	}
-	got := Preferred(rt.Routes)
-	for _, r := range got {
-		if r.Dest == pfx("172.31.0.0/24") && r.TargetKind != model.TargetIGW {
-			t.Errorf("Preferred kept the propagated route to 172.31.0.0/24")
-		}
+	// One route per prefix, the one Lookup picks: not the propagated
+	// route to 172.31.0.0/24 (a static one exists), nor the one to
+	// 10.0.5.0/24 (the local route to 10.0.0.0/16 beats it).
+	got := Preferred(rt.Routes, []netip.Prefix{pfx("10.0.0.0/16"), pfx("100.64.0.0/16")})
+	if len(got) != len(rt.Routes)-2 {
+		t.Errorf("Preferred kept %d of %d routes, want two fewer: %v", len(got), len(rt.Routes), got)
 	}
-	if len(got) != len(rt.Routes)-1 {
-		t.Errorf("Preferred kept %d of %d routes, want one fewer", len(got), len(rt.Routes))
+	for _, r := range got {
+		if !r.Dest.IsValid() {
+			continue
+		}
+		if e, ok := tbl.Lookup(r.Dest.Addr(), ""); !ok || e.Route.Target != r.Target || e.Route.TargetKind != r.TargetKind {
+			t.Errorf("Preferred kept %s -> %s; Lookup picks %s", r.Dest, r.Target, e.Text())
+		}
 	}
 }
 

@@ -526,7 +526,7 @@ func (b *builder) routes6(vs *vpcState) []string {
 		if id != tableNone {
 			rt := b.n.RouteTables[id-tableBase]
 			seen := map[netip.Prefix]bool{}
-			for _, r := range rules.Preferred(rt.Routes) {
+			for _, r := range rules.Preferred(rt.Routes, vpcBlocks(vs.vpc)) {
 				dest, ok := kernelDest(seen, r.Dest, true)
 				if r.TargetKind == model.TargetLocal || !ok {
 					continue
@@ -571,7 +571,8 @@ type kernelRoute struct {
 // routesOf turns a route table's routes, and the gateway endpoints on it,
 // into kernel routes. A kernel table holds one route per prefix, so of
 // routes to the same prefix only the one AWS picks is kept (a static
-// route before a propagated one, rules.Preferred). Local routes are
+// route before a propagated one), and a propagated route inside the
+// VPC's blocks loses to the local route (rules.Preferred). Local routes are
 // already there; targets the twin does not run become blackholes with a
 // warning, so a packet is never sent somewhere the design does not send
 // it.
@@ -585,7 +586,7 @@ func (b *builder) routesOf(vs *vpcState, rt model.RouteTable) []kernelRoute {
 			}
 		}
 	}
-	for _, r := range rules.Preferred(rt.Routes) {
+	for _, r := range rules.Preferred(rt.Routes, vpcBlocks(vs.vpc)) {
 		if r.TargetKind == model.TargetLocal {
 			continue
 		}

@@ -124,3 +124,35 @@ func TestTGWPropagatesSecondaryBlocks(t *testing.T) {
 		t.Errorf("no Transit Gateway route to the propagating VPC's secondary block %s", secondary)
 	}
 }
+
+// "If propagated routes from a Site-to-Site VPN connection or Direct
+// Connect connection overlap with the local route for your VPC, the
+// local route is most preferred even if the propagated routes are more
+// specific"
+// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html),
+// as the analyzer takes it. The twin installed the more specific
+// propagated route, a blackhole for a gateway it does not run, and so
+// cut subnets of its own VPC off from each other.
+func TestPropagatedRouteLosesToLocal(t *testing.T) {
+	n := network(t, "../examples/webapp.yaml")
+	want, err := twin.Build(n, n.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n.RouteTables {
+		rt := &n.RouteTables[i]
+		v, ok := n.VPC(rt.VPC)
+		if !ok {
+			t.Fatalf("%s: no VPC", rt.Addr)
+		}
+		inside := netip.PrefixFrom(v.CIDR.Addr(), v.CIDR.Bits()+8)
+		rt.Routes = append(rt.Routes, model.Route{Dest: inside, TargetKind: model.TargetVGW, Target: "vgw/corp", Origin: model.RouteOriginPropagated})
+	}
+	got, err := twin.Build(n, n.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Text() != want.Text() {
+		t.Error("a propagated route inside the VPC's block changed the twin's plan")
+	}
+}
