@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-
 	"net/netip"
 
 	"github.com/moatnet/moat/model"
@@ -119,4 +118,13 @@ func InFamily(proto model.Protocol, port int, a netip.Addr) (model.Protocol, int
 		return model.ICMP, port
 	}
 	return proto, port
+}
+
+// find calls a lookup the caller may not have given (nil: the input
+// holds none).
+func find[K any, V any](lookup func(K) *V, k K) *V {
+	if lookup == nil {
+		return nil
+	}
+	return lookup(k)
 }

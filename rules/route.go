@@ -59,7 +59,7 @@ func CompileTable(rt *model.RouteTable, in TableInput) *Table {
 		case r.Dest.IsValid():
 			t.Routes = append(t.Routes, Route{Dest: r.Dest.Masked(), Label: r.Dest.String(), Route: r})
 		case r.DestPrefixList != "":
-			t.prefixListRoute(r, in.PrefixList(r.DestPrefixList))
+			t.prefixListRoute(r, find(in.PrefixList, r.DestPrefixList))
 		}
 	}
 	// Every block of the VPC has a local route, listed or not: AWS adds

@@ -315,3 +315,20 @@ func TestTGWTable(t *testing.T) {
 		t.Errorf("preferred\n%q\nwant\n%q", got, want)
 	}
 }
+
+// A lookup the caller leaves nil means the input holds none: prefix
+// lists are then not known, never a panic.
+func TestNilLookups(t *testing.T) {
+	tbl := CompileTable(&model.RouteTable{Addr: "rtb/a", Routes: []model.Route{{DestPrefixList: "pl-corp", TargetKind: model.TargetTGW, Target: "tgw/a"}}}, TableInput{})
+	if len(tbl.Unresolved) != 1 {
+		t.Errorf("route table: unresolved %v", tbl.Unresolved)
+	}
+	g := CompileGroup(&model.SecurityGroup{Addr: "sg/a", Ingress: []model.SGRule{{Protocol: model.TCP, Ports: model.Port(443), Peer: model.Peer{Kind: model.PeerPrefixList, PrefixList: "pl-corp"}}}}, nil)
+	if why := g.In[0].Unresolved(func(model.ResourceRef) bool { return true }); why == "" {
+		t.Error("group: a prefix list the input lacks is known")
+	}
+	tgw := CompileTGWTable(&model.TGWRouteTable{Addr: "tgw-rtb/a", Propagations: []model.ResourceRef{"tgw-attach/a"}, Routes: []model.TGWRoute{{PrefixList: "pl-corp"}}}, TGWInput{})
+	if len(tgw.Unresolved) != 1 || len(tgw.Routes) != 0 {
+		t.Errorf("transit gateway table: %+v", tgw)
+	}
+}

@@ -45,7 +45,7 @@ func compileRules(rs []model.SGRule, prefixList func(string) *model.PrefixList) 
 		if r.Peer.Kind != model.PeerPrefixList {
 			continue
 		}
-		if p := prefixList(r.Peer.PrefixList); p != nil {
+		if p := find(prefixList, r.Peer.PrefixList); p != nil {
 			out[i].Prefixes, out[i].PLKnown = p.Entries, true
 			out[i].Service = ServiceOfPL(p.Name)
 		} else {

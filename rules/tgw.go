@@ -46,7 +46,7 @@ func CompileTGWTable(t *model.TGWRouteTable, in TGWInput) *TGWTable {
 		}
 		// A prefix-list reference route: one route per entry, or not
 		// known when the input lacks the list.
-		pl := in.PrefixList(r.PrefixList)
+		pl := find(in.PrefixList, r.PrefixList)
 		if pl == nil || len(pl.Entries) == 0 {
 			c.Unresolved = append(c.Unresolved, r.PrefixList)
 			continue
@@ -78,11 +78,15 @@ func propagatedTGWRoutes(t *model.TGWRouteTable, in TGWInput) []*model.TGWRoute 
 	}
 	var out []*model.TGWRoute
 	for _, a := range t.Propagations {
-		att := in.Attachment(a)
+		att := find(in.Attachment, a)
 		if att == nil || att.Kind != model.TGWAttachVPC || (!t.TGW.IsZero() && att.TGW != t.TGW) {
 			continue
 		}
-		for _, p := range in.VPCBlocks(att.VPC) {
+		var blocks []netip.Prefix
+		if in.VPCBlocks != nil {
+			blocks = in.VPCBlocks(att.VPC)
+		}
+		for _, p := range blocks {
 			if !p.IsValid() || have[p.Masked()] {
 				continue
 			}
