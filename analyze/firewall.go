@@ -122,7 +122,8 @@ func (ix *Index) checkFirewalled() []Check {
 		host := FlowEnd{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}
 		inet := FlowEnd{Kind: Internet, IP: InternetIPv4}
 		for _, fw := range ix.n.Firewalls {
-			for _, r := range fw.Rules {
+			for _, x := range ix.fwRules[fw.Addr].Rules {
+				r := x.Rule
 				if r.Action != model.FirewallPass || len(r.Domains) == 0 {
 					continue
 				}
