@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // tgwAttachment is the attachment with that address or AWS id.
@@ -16,9 +17,8 @@ func (ix *Index) tgwAttachment(a model.ResourceRef) *model.TGWAttachment {
 
 // vpcBlocks is a VPC's CIDR blocks: primary, IPv6 and secondary.
 func (ix *Index) vpcBlocks(v model.ResourceRef) []netip.Prefix {
-	vi := ix.vpcs[v]
-	if vi == nil {
-		return nil
+	if vi := ix.vpcs[v]; vi != nil {
+		return rules.VPCBlocks(vi.v)
 	}
-	return append([]netip.Prefix{vi.v.CIDR, vi.v.IPv6CIDR}, vi.v.SecondaryCIDRs...)
+	return nil
 }

@@ -116,6 +116,20 @@ func (t *Table) prefixListRoute(r *model.Route, p *model.PrefixList) {
 	}
 }
 
+// VPCBlocks is a VPC's CIDR blocks, primary, IPv6 and secondary (the
+// invalid ones left out): AWS gives each a local route in every route
+// table of the VPC, and a Transit Gateway a route to each when the VPC's
+// attachment propagates.
+func VPCBlocks(v *model.VPC) []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range append([]netip.Prefix{v.CIDR, v.IPv6CIDR}, v.SecondaryCIDRs...) {
+		if p.IsValid() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // rank orders routes to the same prefix as AWS does: a static route
 // (local, or made by CreateRoute) first, then a route to a prefix list,
 // then a route a virtual private gateway propagates

@@ -158,7 +158,7 @@ func (b *builder) tgwInput() rules.TGWInput {
 		},
 		VPCBlocks: func(a model.ResourceRef) []netip.Prefix {
 			if v, ok := b.n.VPC(a); ok {
-				return vpcBlocks(*v)
+				return rules.VPCBlocks(v)
 			}
 			return nil
 		},

@@ -526,7 +526,7 @@ func (b *builder) routes6(vs *vpcState) []string {
 		if id != tableNone {
 			rt := b.n.RouteTables[id-tableBase]
 			seen := map[netip.Prefix]bool{}
-			for _, r := range rules.Preferred(rt.Routes, vpcBlocks(vs.vpc)) {
+			for _, r := range rules.Preferred(rt.Routes, rules.VPCBlocks(&vs.vpc)) {
 				dest, ok := kernelDest(seen, r.Dest, true)
 				if r.TargetKind == model.TargetLocal || !ok {
 					continue
@@ -586,7 +586,7 @@ func (b *builder) routesOf(vs *vpcState, rt model.RouteTable) []kernelRoute {
 			}
 		}
 	}
-	for _, r := range rules.Preferred(rt.Routes, vpcBlocks(vs.vpc)) {
+	for _, r := range rules.Preferred(rt.Routes, rules.VPCBlocks(&vs.vpc)) {
 		if r.TargetKind == model.TargetLocal {
 			continue
 		}
@@ -687,9 +687,4 @@ func (b *builder) publicServices() {
 		ns.IP = append(ns.IP, fmt.Sprintf("addr add %s/32 dev lo", ip))
 		b.p.Listeners = append(b.p.Listeners, Listener{Host: "aws/" + svc + " (public endpoint)", NS: inet.NS, IP: ip, Proto: model.TCP, Port: 443, Kind: "respond"})
 	}
-}
-
-// vpcBlocks is a VPC's CIDR blocks, each with a local route.
-func vpcBlocks(v model.VPC) []netip.Prefix {
-	return append([]netip.Prefix{v.CIDR, v.IPv6CIDR}, v.SecondaryCIDRs...)
 }
