@@ -40,6 +40,36 @@ func (m Match) CoversProto(proto model.Protocol) bool {
 	return m.Proto == model.AllProtocols || m.Proto == proto
 }
 
+// Overlaps reports whether some packet matches both m and o: their
+// protocols overlap, and so do their ports (TCP, UDP) or ICMP messages
+// (ICMP, ICMPv6). A rule for all traffic matches every port and message.
+func (m Match) Overlaps(o Match) bool {
+	if !m.CoversProto(o.Proto) && !o.CoversProto(m.Proto) {
+		return false
+	}
+	p := m.Proto // the concrete one, when one is all traffic
+	if p == model.AllProtocols {
+		p = o.Proto
+	}
+	a, b := m.all(), o.all()
+	switch p {
+	case model.TCP, model.UDP:
+		return a.Ports.From <= b.Ports.To && b.Ports.From <= a.Ports.To
+	case model.ICMP, model.ICMPv6:
+		x, y := a.ICMP, b.ICMP
+		return x.IsAny() || y.IsAny() || x.Type == y.Type && (x.Code < 0 || y.Code < 0 || x.Code == y.Code)
+	}
+	return true
+}
+
+// all is m with a rule for all traffic stating every port and message.
+func (m Match) all() Match {
+	if m.Proto == model.AllProtocols {
+		m.Ports, m.ICMP = model.AnyPort, model.AnyICMP
+	}
+	return m
+}
+
 // Cuts are the ranges m splits the port dimension at, where an ICMP
 // packet carries its type.
 func (m Match) Cuts() []model.PortRange {

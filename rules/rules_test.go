@@ -332,3 +332,35 @@ func TestNilLookups(t *testing.T) {
 		t.Errorf("transit gateway table: %+v", tgw)
 	}
 }
+
+// Two rules overlap when some packet matches both: the protocols
+// (all traffic covers each), then the ports of TCP and UDP, or the ICMP
+// type and code (-1 any).
+func TestMatchOverlaps(t *testing.T) {
+	all := Match{Proto: model.AllProtocols, Ports: model.AnyPort}
+	web := Match{Proto: model.TCP, Ports: model.PortRange{From: 80, To: 443}}
+	tests := []struct {
+		a, b Match
+		want bool
+	}{
+		{web, Match{Proto: model.TCP, Ports: model.Port(443)}, true},
+		{web, Match{Proto: model.TCP, Ports: model.Port(8080)}, false},
+		{web, Match{Proto: model.UDP, Ports: model.Port(443)}, false},
+		{web, all, true},
+		{all, Match{Proto: model.ICMP, ICMP: model.ICMPType(8)}, true},
+		{Match{Proto: model.ICMP, ICMP: model.ICMPType(8)}, Match{Proto: model.ICMP, ICMP: model.ICMPType(0)}, false},
+		{Match{Proto: model.ICMP, ICMP: model.ICMPMatch{Type: 3, Code: 4}}, Match{Proto: model.ICMP, ICMP: model.ICMPType(3)}, true},
+		{Match{Proto: model.ICMP, ICMP: model.ICMPMatch{Type: 3, Code: 4}}, Match{Proto: model.ICMP, ICMP: model.ICMPMatch{Type: 3, Code: 1}}, false},
+		{Match{Proto: model.ICMP, ICMP: model.AnyICMP}, Match{Proto: model.ICMPv6, ICMP: model.AnyICMP}, false},
+		{Match{Proto: model.ProtocolNumber(47), Ports: model.AnyPort}, all, true},
+		{Match{Proto: model.ProtocolNumber(47), Ports: model.AnyPort}, web, false},
+	}
+	for _, tc := range tests {
+		if got := tc.a.Overlaps(tc.b); got != tc.want {
+			t.Errorf("%s overlaps %s: %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+		if got := tc.b.Overlaps(tc.a); got != tc.want {
+			t.Errorf("%s overlaps %s: %v, want %v (the other way)", tc.b, tc.a, got, tc.want)
+		}
+	}
+}

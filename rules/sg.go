@@ -41,7 +41,7 @@ func compileRules(rs []model.SGRule, prefixList func(string) *model.PrefixList) 
 	out := make([]Rule, len(rs))
 	for i := range rs {
 		r := &rs[i]
-		out[i] = Rule{Rule: r, Match: Match{Proto: r.Protocol, Ports: r.Ports, ICMP: r.ICMP}}
+		out[i] = Rule{Rule: r, Match: SGMatch(r)}
 		if r.Peer.Kind != model.PeerPrefixList {
 			continue
 		}
@@ -53,6 +53,11 @@ func compileRules(rs []model.SGRule, prefixList func(string) *model.PrefixList) 
 		}
 	}
 	return out
+}
+
+// SGMatch is the traffic a security group rule states.
+func SGMatch(r *model.SGRule) Match {
+	return Match{Proto: r.Protocol, Ports: r.Ports, ICMP: r.ICMP}
 }
 
 // Rules is the direction's rules.
