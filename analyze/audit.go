@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // SubnetClass is a subnet's tier as its routes make it, whatever its
@@ -48,26 +49,26 @@ func (ix *Index) classify(s *subnetInfo) SubnetClass {
 		c.Reason = "no route table: nothing leaves the VPC"
 		return c
 	}
-	rt := s.rt.rt.Addr
-	var deflt *routeEntry
-	for i := range s.rt.routes {
-		r := &s.rt.routes[i]
-		switch r.kind() {
+	rt := s.rt.Table.Addr
+	var deflt *rules.Route
+	for i := range s.rt.Routes {
+		r := &s.rt.Routes[i]
+		switch r.Kind() {
 		case model.TargetIGW:
-			c.Tier, c.Reason = model.Public, fmt.Sprintf("%s: %s", rt, r.text())
+			c.Tier, c.Reason = model.Public, fmt.Sprintf("%s: %s", rt, r.Text())
 			return c
 		case model.TargetFirewall:
-			if fw := ix.firewallSubnetRoutesIGW(r.target(), s.s.ZoneID); fw != "" {
-				c.Tier, c.Reason = model.Public, fmt.Sprintf("%s: %s, then %s", rt, r.text(), fw)
+			if fw := ix.firewallSubnetRoutesIGW(r.Target(), s.s.ZoneID); fw != "" {
+				c.Tier, c.Reason = model.Public, fmt.Sprintf("%s: %s, then %s", rt, r.Text(), fw)
 				return c
 			}
 		}
-		if r.dest.Bits() == 0 && deflt == nil && r.kind() != model.TargetBlackhole && r.kind() != model.TargetLocal {
+		if r.Dest.Bits() == 0 && deflt == nil && r.Kind() != model.TargetBlackhole && r.Kind() != model.TargetLocal {
 			deflt = r
 		}
 	}
 	if deflt != nil {
-		c.Tier, c.Reason = model.Private, fmt.Sprintf("%s: %s", rt, deflt.text())
+		c.Tier, c.Reason = model.Private, fmt.Sprintf("%s: %s", rt, deflt.Text())
 		return c
 	}
 	c.Reason = fmt.Sprintf("%s has no default route", rt)
@@ -84,9 +85,9 @@ func (ix *Index) firewallSubnetRoutesIGW(target model.ResourceRef, zone string) 
 		if s == nil || s.rt == nil {
 			continue
 		}
-		for _, r := range s.rt.routes {
-			if r.kind() == model.TargetIGW {
-				return fmt.Sprintf("%s: %s", s.rt.rt.Addr, r.text())
+		for _, r := range s.rt.Routes {
+			if r.Kind() == model.TargetIGW {
+				return fmt.Sprintf("%s: %s", s.rt.Table.Addr, r.Text())
 			}
 		}
 	}
@@ -274,11 +275,11 @@ func (ix *Index) proxyRules(tierOf func(model.ResourceRef) model.Tier) []Finding
 		if s.rt == nil {
 			continue
 		}
-		for _, r := range s.rt.routes {
-			if r.kind() != model.TargetENI || r.dest.Bits() != 0 {
+		for _, r := range s.rt.Routes {
+			if r.Kind() != model.TargetENI || r.Dest.Bits() != 0 {
 				continue
 			}
-			d := ix.byTarget(r.target())
+			d := ix.byTarget(r.Target())
 			if d == nil || d.sdc || d.natInst != nil || seen[d] || d.subnet == nil {
 				continue
 			}

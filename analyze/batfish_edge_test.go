@@ -86,9 +86,9 @@ func batfishSearch(ix *Index, start, final string) (Path, bool, string) {
 			continue
 		}
 		for _, g := range dev.sgs {
-			for _, r := range g.in {
-				for _, p := range expandProto(r.r.Protocol) {
-					port := r.r.Ports.From
+			for _, r := range g.In {
+				for _, p := range expandProto(r.Rule.Protocol) {
+					port := r.Rule.Ports.From
 					if p == model.ICMP {
 						port = 8
 					}

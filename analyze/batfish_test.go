@@ -229,7 +229,11 @@ func batfishFlow(ix *Index, snapDir, start, srcIP, dstIP string, proto int, spor
 	default:
 		// Protocol 0 (Batfish's default) and others match only rules
 		// for all protocols, which a named protocol does the same way.
-		f.Proto = model.Protocol(fmt.Sprint(proto))
+		// 253 (RFC 3692, for experiments) stands for it: no rule names it.
+		f.Proto = model.ProtocolNumber(proto)
+		if proto == 0 {
+			f.Proto = model.ProtocolNumber(253)
+		}
 	}
 	switch {
 	case start == "internet":

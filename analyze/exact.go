@@ -82,14 +82,16 @@ func (ix *Index) internet() *internetSpace {
 			}
 			remove(v.IPv6CIDR, "")
 		}
-		for _, rt := range ix.n.RouteTables {
-			for _, r := range rt.Routes {
-				switch r.TargetKind {
+		// Every route of every table, as selection sees it: a route to a
+		// prefix list is one route per entry.
+		for _, t := range ix.n.RouteTables {
+			for _, r := range ix.rts[t.Addr].Routes {
+				switch r.Kind() {
 				case model.TargetIGW, model.TargetEIGW, model.TargetNATGateway, model.TargetLocal, model.TargetBlackhole:
 					continue
 				}
-				if r.Dest.IsValid() && r.Dest.Bits() > 0 {
-					remove(r.Dest, fmt.Sprintf("%s sends it to %s", rt.Addr, r.Target))
+				if r.Dest.Bits() > 0 {
+					remove(r.Dest, fmt.Sprintf("%s sends it to %s", t.Addr, r.Target()))
 				}
 			}
 		}

@@ -148,6 +148,26 @@ func TestInternetLeavesOutRoutedRanges(t *testing.T) {
 	}
 }
 
+// A route to a customer prefix list routes each of its entries
+// (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html):
+// a public range in a list a route table sends to a Transit Gateway is no
+// more the internet than one the table names. The internet used to be cut
+// by CIDR routes only.
+func TestInternetLeavesOutPrefixListRoutes(t *testing.T) {
+	n := compiled(t, "examples/webapp.yaml")
+	n.PrefixLists = append(n.PrefixLists, model.PrefixList{Addr: "pl/corp", ID: "pl-corp", Name: "corp", Entries: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}})
+	rt, _ := n.RouteTable("rtb/public")
+	rt.Routes = append(rt.Routes, model.Route{DestPrefixList: "pl-corp", TargetKind: model.TargetTGW, Target: "tgw/main"})
+	ix := NewIndex(n)
+	v4, _ := ix.Internet()
+	if v4.Contains(netip.MustParseAddr("203.0.113.10")) {
+		t.Error("203.0.113.10 is routed to a Transit Gateway by prefix list pl-corp, yet counts as the internet")
+	}
+	if !v4.Contains(netip.MustParseAddr("198.51.100.10")) {
+		t.Error("198.51.100.10 is not in the internet")
+	}
+}
+
 // An isolated subnet whose NACL lets one port out proves nothing on the
 // common ports: the exact check covers every port. Sampling tried 443, 80
 // and udp/53 only.

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"cmp"
-	"fmt"
 	"net/netip"
 	"runtime"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"go4.org/netipx"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // Exposed is one interface the internet can reach and the ports it can
@@ -108,33 +108,34 @@ func (ix *Index) admitted(d *device, proto model.Protocol) (PortSet, []admitRule
 		return Ports(model.AnyPort), nil
 	}
 	var ps PortSet
-	var rules []admitRule
+	var admits []admitRule
 	for _, g := range d.sgs {
-		for i := range g.in {
-			r := &g.in[i]
-			if !protoMatches(r.r.Protocol, proto) {
+		for i := range g.In {
+			r := &g.In[i]
+			if !r.CoversProto(proto) {
 				continue
 			}
 			var ranges []netip.Prefix
-			switch r.r.Peer.Kind {
+			switch r.Rule.Peer.Kind {
 			case model.PeerCIDR:
-				ranges = []netip.Prefix{r.r.Peer.CIDR}
+				ranges = []netip.Prefix{r.Rule.Peer.CIDR}
 			case model.PeerPrefixList:
-				ranges = r.prefixes
+				ranges = r.Prefixes
 			}
-			ports := r.r.Ports
-			if r.r.Protocol == model.AllProtocols || proto == model.ICMP {
+			// ICMP types are asked below (echo requests only).
+			ports := r.Ports
+			if r.Proto == model.AllProtocols || proto == model.ICMP {
 				ports = model.AnyPort
 			}
 			for _, p := range ranges {
-				rules = append(rules, admitRule{prefix: p, rule: fmt.Sprintf("%s: %s from %s", g.g.Addr, traffic(r.r.Protocol, r.r.Ports), r.r.Peer)})
+				admits = append(admits, admitRule{prefix: p, rule: g.Text(r, false)})
 			}
 			if len(ranges) > 0 {
 				ps = ps.Union(Ports(ports))
 			}
 		}
 	}
-	return ps, rules
+	return ps, admits
 }
 
 type admitRule struct {
@@ -164,7 +165,7 @@ func (ix *Index) exposed(d *device) (Exposed, bool, []Path) {
 	}
 	for _, f := range fams {
 		for _, proto := range f.proto {
-			ports, rules := ix.admitted(d, proto)
+			ports, admits := ix.admitted(d, proto)
 			if d.lb != nil {
 				ports = ports.Intersect(listenerPortSet(d.lb.lb, proto))
 			}
@@ -193,7 +194,7 @@ func (ix *Index) exposed(d *device) (Exposed, bool, []Path) {
 				} else {
 					e.PublicIP, e.Standin = d.public, d.publicStandin
 				}
-				from, rule := ruleFor(p, rules)
+				from, rule := ruleFor(p, admits)
 				for _, r := range p.Class.Ports.Ranges() {
 					e.Ports = append(e.Ports, ExposedPorts{Proto: proto, Ports: r, From: from, Sources: p.Class.Src, Rule: rule, Path: p})
 				}
@@ -212,14 +213,14 @@ func (ix *Index) exposed(d *device) (Exposed, bool, []Path) {
 // ruleFor names the security group rule that let a path's packet in: the
 // sg-ingress hop, and the range of the first admitting rule that holds the
 // packet's source.
-func ruleFor(p Path, rules []admitRule) (netip.Prefix, string) {
+func ruleFor(p Path, admits []admitRule) (netip.Prefix, string) {
 	rule := ""
 	for _, h := range p.Forward {
 		if h.Kind == HopSGIngress {
 			rule = h.Rule
 		}
 	}
-	for _, r := range rules {
+	for _, r := range admits {
 		if r.prefix.Contains(p.Flow.Src.IP) && (rule == "" || r.rule == rule) {
 			return r.prefix, r.rule
 		}
@@ -270,4 +271,14 @@ func ipv6Of(d *device) netip.Addr {
 		}
 	}
 	return netip.Addr{}
+}
+
+// exposedTraffic renders an exposed range as rules do: "tcp/443",
+// "icmp type 8" (an ICMP range holds types).
+func exposedTraffic(p ExposedPorts) string {
+	m := rules.Match{Proto: p.Proto, Ports: p.Ports}
+	if p.Proto == model.ICMP || p.Proto == model.ICMPv6 {
+		m.ICMP = model.ICMPType(p.Ports.From)
+	}
+	return m.String()
 }

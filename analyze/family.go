@@ -11,6 +11,7 @@ import (
 	"go4.org/netipx"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // The exact analysis cuts the header space into equivalence classes: sets
@@ -385,46 +386,46 @@ func (ix *Index) families() *families {
 		f := &families{all: newAddrFamily(ps), inet: newAddrFamily(inet), ports: append(rs, fixedPorts...), holders: map[any]holderFamily{}}
 		for _, g := range ix.sgs {
 			var h holderFamily
-			for _, rules := range [][]sgRule{g.in, g.out} {
-				for _, r := range rules {
-					if r.r.Peer.Kind == model.PeerCIDR {
-						h.prefixes = append(h.prefixes, r.r.Peer.CIDR)
+			for _, rs := range [][]rules.Rule{g.In, g.Out} {
+				for _, r := range rs {
+					if r.Rule.Peer.Kind == model.PeerCIDR {
+						h.prefixes = append(h.prefixes, r.Rule.Peer.CIDR)
 					}
-					h.prefixes = append(h.prefixes, r.prefixes...)
-					h.ports = append(h.ports, rulePorts(r.r.Protocol, r.r.Ports)...)
+					h.prefixes = append(h.prefixes, r.Prefixes...)
+					h.ports = append(h.ports, r.Cuts()...)
 				}
 			}
 			f.holders[g] = h
 		}
 		for _, a := range ix.nacls {
 			var h holderFamily
-			for _, es := range [][]*model.NACLEntry{a.in, a.out} {
+			for _, es := range [][]rules.Entry{a.In, a.Out} {
 				for _, e := range es {
-					h.prefixes = append(h.prefixes, e.CIDR)
-					h.ports = append(h.ports, rulePorts(e.Protocol, e.Ports)...)
+					h.prefixes = append(h.prefixes, e.Rule.CIDR)
+					h.ports = append(h.ports, e.Cuts()...)
 				}
 			}
 			f.holders[a] = h
 		}
 		for _, rt := range ix.rts {
 			var h holderFamily
-			for _, e := range rt.routes {
-				h.prefixes = append(h.prefixes, e.dest)
+			for _, e := range rt.Routes {
+				h.prefixes = append(h.prefixes, e.Dest)
 			}
 			f.holders[rt] = h
 		}
 		for _, rt := range ix.tgwRTs {
 			var h holderFamily
-			for _, r := range rt.routes {
+			for _, r := range rt.Routes {
 				h.prefixes = append(h.prefixes, r.Dest)
 			}
 			f.holders[rt] = h
 		}
 		for _, fw := range ix.firewalls {
 			var h holderFamily
-			for _, r := range fw.Rules {
-				h.prefixes = append(h.prefixes, r.Dest)
-				h.ports = append(h.ports, rulePorts(r.Protocol, r.Ports)...)
+			for _, r := range ix.fwRules[fw.Addr].Rules {
+				h.prefixes = append(h.prefixes, r.Rule.Dest)
+				h.ports = append(h.ports, r.Cuts()...)
 			}
 			f.holders[fw] = h
 		}
@@ -438,16 +439,6 @@ func (ix *Index) families() *families {
 		ix.fam = f
 	})
 	return ix.fam
-}
-
-// rulePorts is the cuts a rule's port range makes. An ICMP rule's range
-// is a type and a code, and the trace tests a packet's type against the
-// type alone (portMatches), so the type is a cut of its own.
-func rulePorts(proto model.Protocol, r model.PortRange) []model.PortRange {
-	if (proto == model.ICMP || proto == model.ICMPv6) && r.From >= 0 {
-		return []model.PortRange{r, model.Port(r.From)}
-	}
-	return []model.PortRange{r}
 }
 
 // consulted is what one trace was checked against: the rule holders whose
@@ -473,19 +464,19 @@ func (c *consulted) device(d *device) {
 	}
 }
 
-func (c *consulted) nacl(a *naclInfo) {
+func (c *consulted) nacl(a *rules.ACL) {
 	if a != nil {
 		c.add(a)
 	}
 }
 
-func (c *consulted) routes(rt *rtInfo) {
+func (c *consulted) routes(rt *rules.Table) {
 	if rt != nil {
 		c.add(rt)
 	}
 }
 
-func (c *consulted) tgw(rt *tgwRT) {
+func (c *consulted) tgw(rt *rules.TGWTable) {
 	if rt != nil {
 		c.add(rt)
 	}

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -27,49 +26,20 @@ func (w *walker) firewallVerdict(fw *model.Firewall, fs *subnetInfo) (model.Fire
 		return model.FirewallPass, where + "reply of a flow it passed (stateful)"
 	}
 	w.rec.firewall(fw)
-	i, d := FirewallRule(fw.Rules, w.pk.proto, w.pk.dst, w.pk.dport, w.pk.host)
+	c := w.ix.fwRules[fw.Addr]
+	i, d := c.Decide(w.pk.proto, w.pk.dst, w.pk.dport, w.pk.host)
 	if i < 0 {
-		action, text := fw.DefaultAction, "default action"
+		text := "default action"
 		if w.pk.host != "" {
 			text = fmt.Sprintf("default action; %s is on no pass list", w.pk.host)
 		}
-		if action == "" {
-			action = model.FirewallPass
-		}
-		return action, where + text
+		return c.Default, where + text
 	}
-	r := fw.Rules[i]
-	if len(r.Domains) > 0 {
-		return r.Action, where + fmt.Sprintf("rule %s %s %s", r.Action, domainKind(r.Ports), d)
+	r := c.Rules[i]
+	if len(r.Rule.Domains) > 0 {
+		return r.Rule.Action, where + fmt.Sprintf("rule %s %s %s", r.Rule.Action, domainKind(r.Ports), d)
 	}
-	return r.Action, where + fmt.Sprintf("rule %s %s to %s", r.Action, traffic(r.Protocol, r.Ports), destText(r.Dest))
-}
-
-// FirewallRule is the index of the rule that decides a new flow through a
-// Network Firewall in strict order, and for a domain rule the domain entry
-// that matched; -1 when none does and the default action decides. The
-// first pass or drop rule matching the protocol, destination, port and
-// (for domain rules) host decides; alert rules only log. The twin's
-// inspector decides with it too.
-func FirewallRule(rules []model.FirewallRule, proto model.Protocol, dst netip.Addr, port int, host string) (int, string) {
-	proto, port = icmpOf(proto, port, dst)
-	for i, r := range rules {
-		if !protoMatches(r.Protocol, proto) || (r.Dest.IsValid() && !r.Dest.Contains(dst)) || !portMatches(r.Protocol, r.Ports, port) {
-			continue
-		}
-		d := ""
-		if len(r.Domains) > 0 {
-			var ok bool
-			if d, ok = model.DomainMatch(r.Domains, host); !ok {
-				continue
-			}
-		}
-		if r.Action == model.FirewallAlert {
-			continue
-		}
-		return i, d
-	}
-	return -1, ""
+	return r.Rule.Action, where + fmt.Sprintf("rule %s %s to %s", r.Rule.Action, r.Match, destText(r.Rule.Dest))
 }
 
 // domainKind names what a domain rule reads on its port.
@@ -152,7 +122,8 @@ func (ix *Index) checkFirewalled() []Check {
 		host := FlowEnd{Kind: SubnetHost, Addr: s.s.Addr, IP: s.rep, Subnet: s.s.Addr}
 		inet := FlowEnd{Kind: Internet, IP: InternetIPv4}
 		for _, fw := range ix.n.Firewalls {
-			for _, r := range fw.Rules {
+			for _, x := range ix.fwRules[fw.Addr].Rules {
+				r := x.Rule
 				if r.Action != model.FirewallPass || len(r.Domains) == 0 {
 					continue
 				}
@@ -189,11 +160,11 @@ func (ix *Index) checkFirewalled() []Check {
 
 		c = Check{Intent: fmt.Sprintf("%s has no way to the internet that skips the firewall", s.s.Addr), Origin: "design", OK: true}
 		if s.rt != nil {
-			for _, r := range s.rt.routes {
-				switch r.kind() {
+			for _, r := range s.rt.Routes {
+				switch r.Kind() {
 				case model.TargetIGW, model.TargetEIGW, model.TargetNATGateway, model.TargetENI, model.TargetPeering:
 					c.OK = false
-					c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s has %s", s.rt.rt.Addr, r.text()))
+					c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s has %s", s.rt.Table.Addr, r.Text()))
 				}
 			}
 		}

@@ -110,7 +110,7 @@ type Flow struct {
 
 func (f Flow) traffic() string {
 	if f.Proto == model.ICMP || f.Proto == model.ICMPv6 {
-		return string(f.Proto)
+		return f.Proto.String()
 	}
 	return fmt.Sprintf("%s/%d", f.Proto, f.Port)
 }

@@ -13,7 +13,11 @@ func FuzzReach(f *testing.F) {
 		f.Add(s[0], s[1], "tcp", 443)
 	}
 	f.Fuzz(func(t *testing.T, from, to, proto string, port int) {
-		_, _ = ix.Reach(Question{From: from, To: to, Proto: model.Protocol(proto), Port: port})
+		p, err := model.ParseProtocol(proto)
+		if err != nil {
+			return
+		}
+		_, _ = ix.Reach(Question{From: from, To: to, Proto: p, Port: port})
 	})
 }
 

@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"cmp"
 	"net/netip"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"go4.org/netipx"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // Index is a network prepared for questions: every lookup a trace needs is
@@ -21,9 +21,9 @@ type Index struct {
 	vpcs     map[model.ResourceRef]*vpcInfo
 	subnets  map[model.ResourceRef]*subnetInfo
 	subnetsL []*subnetInfo
-	rts      map[model.ResourceRef]*rtInfo
-	nacls    map[model.ResourceRef]*naclInfo
-	sgs      map[model.ResourceRef]*sgInfo
+	rts      map[model.ResourceRef]*rules.Table
+	nacls    map[model.ResourceRef]*rules.ACL
+	sgs      map[model.ResourceRef]*rules.Group
 
 	devices  []*device
 	byAddr   map[model.ResourceRef]*device
@@ -39,13 +39,15 @@ type Index struct {
 	peerings  map[model.ResourceRef]*model.PeeringConnection
 	tgws      map[model.ResourceRef]*model.TransitGateway
 	tgwAtt    map[model.ResourceRef]*model.TGWAttachment
-	tgwRTs    map[model.ResourceRef]*tgwRT
+	tgwRTs    map[model.ResourceRef]*rules.TGWTable
 	prefixL   map[string]*model.PrefixList // by id, name and address
 	endpoints map[model.ResourceRef]*model.Endpoint
 	lbs       map[model.ResourceRef]*lbInfo
 	lbByENI   map[model.ResourceRef]*lbInfo
 	tgroups   map[model.ResourceRef]*model.TargetGroup
 	firewalls map[model.ResourceRef]*model.Firewall
+	// fwRules are the firewalls' rules compiled, by firewall address.
+	fwRules   map[model.ResourceRef]*rules.Firewall
 	instances map[model.ResourceRef]*model.Instance
 	// services maps an AWS service short name to its stand-in address.
 	services map[string]netip.Addr
@@ -81,8 +83,8 @@ type vpcAddr struct {
 type subnetInfo struct {
 	s    *model.Subnet
 	vpc  *vpcInfo
-	rt   *rtInfo
-	nacl *naclInfo
+	rt   *rules.Table
+	nacl *rules.ACL
 	// rep is the representative host a SubnetHost endpoint uses: the last
 	// usable address, which stand-in interfaces never take.
 	rep netip.Addr
@@ -92,62 +94,6 @@ type subnetInfo struct {
 	// implicit marks a route table or NACL taken from the VPC's main
 	// table or default ACL, so explanations can say so.
 	implicitRT, implicitACL bool
-}
-
-type routeEntry struct {
-	dest  netip.Prefix
-	label string // destination as shown: CIDR or prefix list
-	r     *model.Route
-	// service is set for gateway endpoint routes: the AWS service short
-	// name a packet addressed to the service follows.
-	service string
-	ep      *model.Endpoint
-}
-
-type rtInfo struct {
-	rt     *model.RouteTable
-	routes []routeEntry // CIDR routes, longest prefix first
-	svc    []routeEntry // service routes (gateway endpoints)
-	// unresolved are the prefix lists the table routes to whose entries
-	// the input does not hold.
-	unresolved []string
-}
-
-type naclInfo struct {
-	acl     *model.NetworkACL
-	in, out []*model.NACLEntry // sorted by rule number: never trust file order
-}
-
-type sgRule struct {
-	r        *model.SGRule
-	prefixes []netip.Prefix // resolved prefix list entries
-	service  string         // AWS service a managed prefix list names
-	plKnown  bool
-}
-
-type sgInfo struct {
-	g       *model.SecurityGroup
-	in, out []sgRule
-}
-
-type tgwRT struct {
-	t      *model.TGWRouteTable
-	routes []*model.TGWRoute // longest prefix first
-	// unresolved are the prefix lists the table routes to whose entries
-	// the input does not hold.
-	unresolved []string
-}
-
-// tgwRank orders Transit Gateway routes to one destination: static, then
-// prefix-list reference, then propagated.
-func tgwRank(r *model.TGWRoute) int {
-	switch {
-	case r.Propagated:
-		return 2
-	case r.PrefixList != "":
-		return 1
-	}
-	return 0
 }
 
 type lbInfo struct {
@@ -169,7 +115,7 @@ type device struct {
 	publicStandin bool
 	// ipStandin marks a private address moat made up.
 	ipStandin bool
-	sgs       []*sgInfo
+	sgs       []*rules.Group
 	sdc       bool // source/destination check on
 	natgw     *model.NATGateway
 	natInst   *model.NATInstance
@@ -191,7 +137,7 @@ func (d *device) owns(a netip.Addr) bool {
 
 func (d *device) inGroup(g model.ResourceRef) bool {
 	for _, s := range d.sgs {
-		if s.g.Addr == g {
+		if s.Group.Addr == g {
 			return true
 		}
 	}
@@ -209,9 +155,9 @@ func NewIndex(n *model.Network) *Index {
 		n:         n,
 		vpcs:      make(map[model.ResourceRef]*vpcInfo, len(n.VPCs)),
 		subnets:   make(map[model.ResourceRef]*subnetInfo, len(n.Subnets)),
-		rts:       make(map[model.ResourceRef]*rtInfo, len(n.RouteTables)),
-		nacls:     make(map[model.ResourceRef]*naclInfo, len(n.NetworkACLs)),
-		sgs:       make(map[model.ResourceRef]*sgInfo, len(n.SecurityGroups)),
+		rts:       make(map[model.ResourceRef]*rules.Table, len(n.RouteTables)),
+		nacls:     make(map[model.ResourceRef]*rules.ACL, len(n.NetworkACLs)),
+		sgs:       make(map[model.ResourceRef]*rules.Group, len(n.SecurityGroups)),
 		byAddr:    make(map[model.ResourceRef]*device, len(n.ENIs)),
 		byIP:      make(map[netip.Addr]*device, len(n.ENIs)),
 		inVPC:     make(map[vpcAddr]*device, len(n.ENIs)),
@@ -224,13 +170,14 @@ func NewIndex(n *model.Network) *Index {
 		peerings:  map[model.ResourceRef]*model.PeeringConnection{},
 		tgws:      map[model.ResourceRef]*model.TransitGateway{},
 		tgwAtt:    map[model.ResourceRef]*model.TGWAttachment{},
-		tgwRTs:    map[model.ResourceRef]*tgwRT{},
+		tgwRTs:    map[model.ResourceRef]*rules.TGWTable{},
 		prefixL:   map[string]*model.PrefixList{},
 		endpoints: map[model.ResourceRef]*model.Endpoint{},
 		lbs:       map[model.ResourceRef]*lbInfo{},
 		lbByENI:   map[model.ResourceRef]*lbInfo{},
 		tgroups:   map[model.ResourceRef]*model.TargetGroup{},
 		firewalls: map[model.ResourceRef]*model.Firewall{},
+		fwRules:   map[model.ResourceRef]*rules.Firewall{},
 		instances: map[model.ResourceRef]*model.Instance{},
 		services:  map[string]netip.Addr{},
 		targets:   map[string]model.ResourceRef{},
@@ -293,7 +240,7 @@ func (ix *Index) indexPolicies() {
 	names := []string{"s3", "dynamodb"}
 	for i := range n.SecurityGroups {
 		for _, r := range n.SecurityGroups[i].Ingress {
-			if svc := serviceOfPL(r.Peer.PrefixList); r.Peer.Kind == model.PeerPrefixList && svc != "" && !slices.Contains(names, svc) {
+			if svc := rules.ServiceOfPL(r.Peer.PrefixList); r.Peer.Kind == model.PeerPrefixList && svc != "" && !slices.Contains(names, svc) {
 				names = append(names, svc)
 			}
 		}
@@ -312,26 +259,17 @@ func (ix *Index) indexPolicies() {
 	}
 	for i := range n.NetworkACLs {
 		a := &n.NetworkACLs[i]
-		ni := &naclInfo{acl: a}
-		for j := range a.Entries {
-			e := &a.Entries[j]
-			if e.Egress {
-				ni.out = append(ni.out, e)
-			} else {
-				ni.in = append(ni.in, e)
-			}
-		}
-		byNumber := func(x, y *model.NACLEntry) int { return cmp.Compare(x.RuleNumber, y.RuleNumber) }
-		slices.SortStableFunc(ni.in, byNumber)
-		slices.SortStableFunc(ni.out, byNumber)
-		ix.nacls[a.Addr] = ni
+		ix.nacls[a.Addr] = rules.CompileACL(a)
 	}
 	for i := range n.SecurityGroups {
 		g := &n.SecurityGroups[i]
-		si := &sgInfo{g: g, in: ix.rules(g.Ingress), out: ix.rules(g.Egress)}
-		ix.sgs[g.Addr] = si
+		ix.sgs[g.Addr] = rules.CompileGroup(g, ix.prefixList)
 	}
 }
+
+// prefixList is the prefix list with that id or name, nil when the
+// input does not hold it.
+func (ix *Index) prefixList(name string) *model.PrefixList { return ix.prefixL[name] }
 
 // serviceAddr is the address a service name stands for: the first entry
 // of its AWS-managed prefix list when the network has one, else a stand-in.
@@ -347,113 +285,15 @@ func (ix *Index) serviceAddr(name string, i int) netip.Addr {
 	return netip.AddrFrom4(b)
 }
 
-func (ix *Index) rules(rs []model.SGRule) []sgRule {
-	out := make([]sgRule, len(rs))
-	for i := range rs {
-		r := &rs[i]
-		out[i] = sgRule{r: r}
-		if r.Peer.Kind == model.PeerPrefixList {
-			if p := ix.prefixL[r.Peer.PrefixList]; p != nil {
-				out[i].prefixes, out[i].plKnown = p.Entries, true
-				out[i].service = serviceOfPL(p.Name)
-			} else {
-				out[i].service = serviceOfPL(r.Peer.PrefixList)
-			}
-		}
-	}
-	return out
-}
-
-// serviceOfPL returns "s3" for "com.amazonaws.us-east-1.s3".
-func serviceOfPL(name string) string {
-	if !strings.HasPrefix(name, "com.amazonaws.") {
-		return ""
-	}
-	if strings.Contains(name, ".cloudfront.") {
-		return "cloudfront" // com.amazonaws.global.cloudfront.origin-facing
-	}
-	i := strings.LastIndexByte(name, '.')
-	return name[i+1:]
-}
-
 func (ix *Index) indexRoutes() {
 	n := ix.n
 	for i := range n.RouteTables {
 		rt := &n.RouteTables[i]
-		ri := &rtInfo{rt: rt}
-		for j := range rt.Routes {
-			r := &rt.Routes[j]
-			switch {
-			case r.Dest.IsValid():
-				ri.routes = append(ri.routes, routeEntry{dest: r.Dest.Masked(), label: r.Dest.String(), r: r})
-			case r.DestPrefixList != "":
-				p := ix.prefixL[r.DestPrefixList]
-				label := r.DestPrefixList
-				svc := serviceOfPL(r.DestPrefixList)
-				if p != nil {
-					if p.Name != "" && p.Name != r.DestPrefixList {
-						label += " (" + p.Name + ")"
-					}
-					if s := serviceOfPL(p.Name); s != "" {
-						svc = s
-					}
-					for _, e := range p.Entries {
-						ri.routes = append(ri.routes, routeEntry{dest: e.Masked(), label: label, r: r})
-					}
-				}
-				if svc != "" || r.TargetKind == model.TargetEndpoint {
-					ri.svc = append(ri.svc, routeEntry{label: label, r: r, service: svc})
-				}
-				if p == nil && svc == "" && r.TargetKind != model.TargetEndpoint {
-					// A customer prefix list the input does not hold: its
-					// entries may be more specific than any route a lookup
-					// finds, so every lookup in the table is not known.
-					ri.unresolved = append(ri.unresolved, label)
-				}
-			}
-		}
-		// Every block of the VPC has a local route, listed or not: AWS adds
-		// one per associated CIDR block
-		// (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#route-table-routes).
+		in := rules.TableInput{PrefixList: ix.prefixList, Endpoints: n.Endpoints}
 		if vi := ix.vpcs[rt.VPC]; vi != nil {
-			for _, c := range vi.v.SecondaryCIDRs {
-				if !slices.ContainsFunc(ri.routes, func(e routeEntry) bool { return e.dest == c.Masked() && e.r.TargetKind == model.TargetLocal }) {
-					ri.routes = append(ri.routes, routeEntry{dest: c.Masked(), label: c.String(), r: &model.Route{Dest: c, TargetKind: model.TargetLocal}})
-				}
-			}
+			in.Secondary = vi.v.SecondaryCIDRs
 		}
-		// Longest prefix first; for equal prefixes a static route before
-		// a prefix-list route before a propagated one; else the table's
-		// order, so answers are deterministic
-		// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
-		slices.SortStableFunc(ri.routes, func(a, b routeEntry) int {
-			return cmp.Or(cmp.Compare(b.dest.Bits(), a.dest.Bits()), cmp.Compare(routeRank(a), routeRank(b)))
-		})
-		ix.rts[rt.Addr] = ri
-	}
-	// Compiled designs record gateway endpoint routes once, on the
-	// endpoint: AWS adds the prefix-list route to each table it names.
-	for i := range n.Endpoints {
-		e := &n.Endpoints[i]
-		if e.Type != model.GatewayEndpoint {
-			continue
-		}
-		for _, a := range e.RouteTables {
-			ri := ix.rts[a]
-			if ri == nil {
-				continue
-			}
-			dup := false
-			for k := range ri.svc {
-				if ri.svc[k].service == e.Service {
-					ri.svc[k].ep = e
-					dup = true
-				}
-			}
-			if !dup {
-				ri.svc = append(ri.svc, routeEntry{label: e.ServiceName, service: e.Service, ep: e})
-			}
-		}
+		ix.rts[rt.Addr] = rules.CompileTable(rt, in)
 	}
 }
 
@@ -660,39 +500,10 @@ func (ix *Index) indexTransit() {
 		ix.tgwAtt[a.Addr] = a
 		ix.id(a.ID, a.Addr)
 	}
+	tgwIn := rules.TGWInput{PrefixList: ix.prefixList, Attachment: ix.tgwAttachment, VPCBlocks: ix.vpcBlocks}
 	for i := range n.TGWRouteTables {
 		t := &n.TGWRouteTables[i]
-		ti := &tgwRT{t: t}
-		for j := range t.Routes {
-			r := &t.Routes[j]
-			if r.Dest.IsValid() || r.PrefixList == "" {
-				ti.routes = append(ti.routes, r)
-				continue
-			}
-			// A prefix-list reference route: one route per entry, or not
-			// known when the input lacks the list.
-			pl := ix.prefixL[r.PrefixList]
-			if pl == nil || len(pl.Entries) == 0 {
-				ti.unresolved = append(ti.unresolved, r.PrefixList)
-				continue
-			}
-			for _, e := range pl.Entries {
-				x := *r
-				x.Dest = e.Masked()
-				ti.routes = append(ti.routes, &x)
-			}
-		}
-		ti.routes = append(ti.routes, ix.propagated(t)...)
-		slices.SortStableFunc(ti.routes, func(a, b *model.TGWRoute) int {
-			if c := cmp.Compare(b.Dest.Bits(), a.Dest.Bits()); c != 0 {
-				return c
-			}
-			// For one destination AWS prefers static routes, then
-			// prefix-list references, then propagated routes
-			// (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html#tgw-route-evaluation-overview).
-			return cmp.Compare(tgwRank(a), tgwRank(b))
-		})
-		ix.tgwRTs[t.Addr] = ti
+		ix.tgwRTs[t.Addr] = rules.CompileTGWTable(t, tgwIn)
 		ix.id(t.ID, t.Addr)
 		// An association recorded only on the table still counts.
 		for _, a := range t.Associations {
@@ -704,6 +515,7 @@ func (ix *Index) indexTransit() {
 	for i := range n.Firewalls {
 		f := &n.Firewalls[i]
 		ix.firewalls[f.Addr] = f
+		ix.fwRules[f.Addr] = rules.CompileFirewall(f.Rules, f.DefaultAction)
 	}
 	for i := range n.Subnets {
 		ix.id(lastSegment(n.Subnets[i].Addr), n.Subnets[i].Addr)
@@ -801,24 +613,4 @@ func (ix *Index) vpcOf(a netip.Addr, hint *vpcInfo) *vpcInfo {
 		}
 	}
 	return nil
-}
-
-// routeRank orders routes to the same prefix as AWS does: a static route
-// (local, or made by CreateRoute) first, then a route to a prefix list,
-// then a route a virtual private gateway propagates
-// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
-func routeRank(e routeEntry) int {
-	switch {
-	case e.r == nil:
-		return 1
-	case isPropagated(e.r):
-		return 2
-	case e.r.DestPrefixList != "":
-		return 1
-	}
-	return 0
-}
-
-func isPropagated(r *model.Route) bool {
-	return r != nil && (r.Propagated || r.Origin == model.RouteOriginPropagated)
 }

@@ -78,19 +78,18 @@ func (g *genNet) ports() model.PortRange {
 	return model.PortRange{From: min(a, b), To: max(a, b)}
 }
 
-// rulePorts is a rule's ports: for ICMP a type (From) and code (To), or
-// any, as AWS's -1 is stored.
-func (g *genNet) rulePorts(proto model.Protocol) model.PortRange {
+// rulePorts is a rule's ports, or for ICMP its type and code (-1 any).
+func (g *genNet) rulePorts(proto model.Protocol) (model.PortRange, model.ICMPMatch) {
 	if proto != model.ICMP {
-		return g.ports()
+		return g.ports(), model.ICMPMatch{}
 	}
 	switch g.r.IntN(3) {
 	case 0:
-		return model.AnyPort
+		return model.AnyPort, model.AnyICMP
 	case 1:
-		return model.PortRange{From: 8, To: -1}
+		return model.AnyPort, model.ICMPType(8)
 	}
-	return model.PortRange{From: g.r.IntN(13), To: g.r.IntN(4)}
+	return model.AnyPort, model.ICMPMatch{Type: g.r.IntN(13), Code: g.r.IntN(4)}
 }
 
 func (g *genNet) proto() model.Protocol {
@@ -213,7 +212,8 @@ func randomNetwork(r *rand.Rand) *model.Network {
 					peer = pfx([]string{"0.0.0.0/0", "10.0.0.0/8"}[r.IntN(2)])
 				}
 				proto := g.proto()
-				rl := model.SGRule{Protocol: proto, Ports: g.rulePorts(proto), Peer: model.Peer{Kind: model.PeerCIDR, CIDR: peer}}
+				rl := model.SGRule{Protocol: proto, Peer: model.Peer{Kind: model.PeerCIDR, CIDR: peer}}
+				rl.Ports, rl.ICMP = g.rulePorts(proto)
 				switch x := r.Float64(); {
 				case x < 0.25:
 					rl.Peer = model.Peer{Kind: model.PeerGroup, Group: sgsOf[i][r.IntN(len(sgsOf[i]))]}
@@ -466,7 +466,9 @@ func randomNetwork(r *rand.Rand) *model.Network {
 						act = model.Deny
 					}
 					proto := g.proto()
-					acl.Entries = append(acl.Entries, model.NACLEntry{RuleNumber: 10 * (num + 1), Egress: egress, Protocol: proto, Ports: g.rulePorts(proto), CIDR: g.cidr(), Action: act})
+					ports, icmp := g.rulePorts(proto) // drawn before the CIDR, as always
+					e := model.NACLEntry{RuleNumber: 10 * (num + 1), Egress: egress, Protocol: proto, Ports: ports, ICMP: icmp, CIDR: g.cidr(), Action: act}
+					acl.Entries = append(acl.Entries, e)
 				}
 				if g.pick(0.8) {
 					acl.Entries = append(acl.Entries, model.NACLEntry{RuleNumber: 32000, Egress: egress, Protocol: model.AllProtocols, Ports: model.AnyPort, CIDR: pfx("0.0.0.0/0"), Action: model.Allow})
@@ -1079,7 +1081,7 @@ func TestICMPTypeIsACut(t *testing.T) {
 	acl := &b.n.NetworkACLs[1] // nacl/b
 	acl.Entries = []model.NACLEntry{
 		{RuleNumber: 100, Protocol: model.AllProtocols, Ports: model.AnyPort, CIDR: pfx("0.0.0.0/0"), Action: model.Allow},
-		{RuleNumber: 10, Egress: true, Protocol: model.ICMP, Ports: model.PortRange{From: 2, To: 1}, CIDR: pfx("0.0.0.0/0"), Action: model.Allow},
+		{RuleNumber: 10, Egress: true, Protocol: model.ICMP, ICMP: model.ICMPMatch{Type: 2, Code: 1}, CIDR: pfx("0.0.0.0/0"), Action: model.Allow},
 	}
 	a, err := NewIndex(&b.n).Reach(Question{From: "eni/a", To: "eni/b", Proto: model.ICMP, SrcPorts: Ports(model.PortRange{From: 1, To: 3})})
 	if err != nil {

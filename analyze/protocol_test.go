@@ -32,7 +32,7 @@ func TestProtocol47EverywhereAlike(t *testing.T) {
 	sg.Egress = append(sg.Egress, model.SGRule{Protocol: gre, Peer: model.Peer{Kind: model.PeerGroup, Group: "sg/db"}})
 
 	ix := NewIndex(n)
-	for _, proto := range []model.Protocol{"47", gre} {
+	for _, proto := range []model.Protocol{model.MustParseProtocol("47"), gre} {
 		a, err := ix.Reach(Question{From: "eni/service/use1-az1", To: "eni/db/use1-az1", Proto: proto})
 		if err != nil {
 			t.Fatal(err)

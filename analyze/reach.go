@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -42,25 +41,17 @@ type Question struct {
 // Reach answers a question: one Path per pair of interfaces the two ends
 // stand for, and a verdict over all of them.
 func (ix *Index) Reach(q Question) (Answer, error) {
-	if q.Proto == "" {
+	if q.Proto == 0 {
 		q.Proto = model.TCP
 	}
 	switch q.Proto {
 	case model.TCP, model.UDP, model.ICMP:
 	default:
-		// Any other IANA protocol by number (47 for GRE) or as importers
-		// keep it ("proto-47"): rules for it, or for all traffic, match.
-		n, err := strconv.Atoi(string(q.Proto))
-		if err != nil {
-			var ok bool
-			if n, ok = q.Proto.Number(); !ok {
-				n = -2
-			}
-		}
-		if n < 0 || n > 255 {
+		// Any other IANA protocol (47 for GRE): rules for it, or for all
+		// traffic, match; it has no ports.
+		if !q.Proto.Valid() || q.Proto == model.AllProtocols {
 			return Answer{}, fmt.Errorf("unknown protocol %q: use tcp, udp, icmp or an IANA protocol number (47 for GRE)", q.Proto)
 		}
-		q.Proto = model.ProtocolNumber(n)
 		q.Port, q.Ports, q.SrcPort, q.SrcPorts = 0, PortSet{}, 0, Ports(model.Port(0))
 	}
 	srcs, err := ix.Resolve(q.From, true)
@@ -459,7 +450,7 @@ func (ix *Index) trace(f Flow, rec *consulted) Path {
 // to a target that preserves client IPs: the target's side sees client
 // in the balancer's place.
 func (ix *Index) traceAs(f Flow, rec *consulted, client netip.Addr) (Path, netip.Addr) {
-	if f.Proto == "" {
+	if f.Proto == 0 {
 		f.Proto = model.TCP
 	}
 	if f.Dst.Kind == Balancer {

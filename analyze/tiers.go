@@ -47,8 +47,8 @@ func (ix *Index) tierOf(s *subnetInfo, classes map[model.ResourceRef]SubnetClass
 		// No default route, but routes to other VPCs through a Transit
 		// Gateway: an ingress VPC's internal subnets (model.Internal).
 		tgw := false
-		for _, r := range s.rt.routes {
-			switch r.kind() {
+		for _, r := range s.rt.Routes {
+			switch r.Kind() {
 			case model.TargetTGW:
 				tgw = true
 			case model.TargetLocal, model.TargetEndpoint, model.TargetBlackhole:

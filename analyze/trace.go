@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // maxSteps bounds a trace, so a routing loop (two tables pointing at each
@@ -185,7 +186,7 @@ func firstGroup(d *device) model.ResourceRef {
 	if len(d.sgs) == 0 {
 		return d.addr
 	}
-	return d.sgs[0].g.Addr
+	return d.sgs[0].Group.Addr
 }
 
 // naclOut checks the packet leaving subnet s.
@@ -208,25 +209,21 @@ func (w *walker) nacl(s *subnetInfo, egress bool) {
 		return
 	}
 	w.rec.nacl(s.nacl)
-	entries := s.nacl.in
-	if egress {
-		entries = s.nacl.out
-	}
-	e := naclMatch(entries, peer, w.pk.proto, w.pk.dport)
-	acl := s.nacl.acl
+	x := s.nacl.First(egress, peer, w.pk.proto, w.pk.dport)
+	acl := s.nacl.ACL
 	dir := "inbound"
 	if egress {
 		dir = "outbound"
 	}
 	switch {
-	case e == nil:
+	case x == nil:
 		w.blocked(acl.Addr, kind, fmt.Sprintf("no %s rule of %s matches %s %s %s (implicit deny)", dir, acl.Addr, pktTraffic(w.pk), prep, peer),
 			fmt.Sprintf("add an %s allow rule to %s for %s %s %s", dir, acl.Addr, pktTraffic(w.pk), prep, peer))
-	case e.Action == model.Deny:
-		w.blocked(acl.Addr, kind, naclText(acl, e)+fmt.Sprintf(" matches %s %s %s first", pktTraffic(w.pk), prep, peer),
-			fmt.Sprintf("remove rule %d of %s, or insert an allow rule with a lower number", e.RuleNumber, acl.Addr))
+	case x.Rule.Action == model.Deny:
+		w.blocked(acl.Addr, kind, s.nacl.Text(x)+fmt.Sprintf(" matches %s %s %s first", pktTraffic(w.pk), prep, peer),
+			fmt.Sprintf("remove rule %d of %s, or insert an allow rule with a lower number", x.Rule.RuleNumber, acl.Addr))
 	default:
-		w.hop(s.s.Addr, kind, naclText(acl, e))
+		w.hop(s.s.Addr, kind, s.nacl.Text(x))
 	}
 }
 
@@ -270,12 +267,12 @@ func (w *walker) route(s *subnetInfo) {
 		w.unknown(fmt.Sprintf("%s has no route table in the input", s.s.Addr))
 		return
 	}
-	rt := s.rt.rt.Addr
+	rt := s.rt.Table.Addr
 	w.rec.routes(s.rt)
-	for _, pl := range s.rt.unresolved {
+	for _, pl := range s.rt.Unresolved {
 		w.unknown(fmt.Sprintf("%s routes prefix list %s, whose entries the input does not hold", rt, pl))
 	}
-	e, ok := s.rt.lookup(w.pk.dst, w.pk.service)
+	e, ok := s.rt.Lookup(w.pk.dst, w.pk.service)
 	if !ok {
 		to := w.pk.dst.String()
 		if w.pk.service != "" {
@@ -284,13 +281,13 @@ func (w *walker) route(s *subnetInfo) {
 		w.stop(rt, HopRoute, fmt.Sprintf("%s has no route to %s", rt, to), fmt.Sprintf("add a route for %s to %s", to, rt))
 		return
 	}
-	text := e.text()
+	text := e.Text()
 	if s.implicitRT {
 		text += " (main route table)"
 	}
 	w.hop(rt, HopRoute, text)
-	target := e.target()
-	switch e.kind() {
+	target := e.Target()
+	switch e.Kind() {
 	case model.TargetLocal:
 		w.local(s, s.vpc)
 	case model.TargetIGW:
@@ -342,8 +339,8 @@ func (w *walker) route(s *subnetInfo) {
 	case model.TargetBlackhole:
 		w.stop(rt, HopRoute, fmt.Sprintf("%s drops the packet (blackhole)", text), fmt.Sprintf("point the route in %s at a live target, or delete it", rt))
 	default:
-		w.stop(rt, HopRoute, fmt.Sprintf("%s: moat does not model %s targets yet", text, e.kind()), "")
-		w.unknown(fmt.Sprintf("%s leads to %s, whose appliance or network the input does not show", text, e.target()))
+		w.stop(rt, HopRoute, fmt.Sprintf("%s: moat does not model %s targets yet", text, e.Kind()), "")
+		w.unknown(fmt.Sprintf("%s leads to %s, whose appliance or network the input does not show", text, e.Target()))
 	}
 }
 
@@ -358,11 +355,11 @@ func (w *walker) viaGWLB(rt model.ResourceRef, text string, ep model.ResourceRef
 }
 
 // endpointOf is the endpoint a route entry names, by address or AWS id.
-func (ix *Index) endpointOf(e routeEntry) *model.Endpoint {
-	if e.ep != nil {
-		return e.ep
+func (ix *Index) endpointOf(e rules.Route) *model.Endpoint {
+	if e.Endpoint != nil {
+		return e.Endpoint
 	}
-	t := e.target()
+	t := e.Target()
 	if ep := ix.endpoints[t]; ep != nil {
 		return ep
 	}
@@ -511,8 +508,8 @@ func (w *walker) nextIsIGW(d *device) bool {
 		return false
 	}
 	w.rec.routes(d.subnet.rt)
-	e, ok := d.subnet.rt.lookup(w.pk.dst, w.pk.service)
-	return ok && e.kind() == model.TargetIGW
+	e, ok := d.subnet.rt.Lookup(w.pk.dst, w.pk.service)
+	return ok && e.Kind() == model.TargetIGW
 }
 
 func (w *walker) masquerade(d *device) {
@@ -756,11 +753,11 @@ func (w *walker) igwInHost(priv netip.Addr) {
 }
 
 // viaEndpoint delivers to an AWS service through a gateway endpoint.
-func (w *walker) viaEndpoint(s *subnetInfo, e routeEntry) {
-	target := e.target()
+func (w *walker) viaEndpoint(s *subnetInfo, e rules.Route) {
+	target := e.Target()
 	ep := w.ix.endpoints[target]
-	if ep == nil && e.ep != nil {
-		ep = e.ep
+	if ep == nil && e.Endpoint != nil {
+		ep = e.Endpoint
 	}
 	if ep == nil {
 		for _, x := range w.ix.byID[string(target)] {
@@ -775,7 +772,7 @@ func (w *walker) viaEndpoint(s *subnetInfo, e routeEntry) {
 		w.stop(model.ResourceRef(name), HopEndpoint, "the gateway endpoint leads only to its AWS service", "")
 		return
 	}
-	svc := e.service
+	svc := e.Service
 	if svc == "" && ep != nil {
 		svc = ep.Service
 	}
@@ -889,18 +886,12 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		return
 	}
 	w.rec.tgw(rt)
-	for _, pl := range rt.unresolved {
-		w.unknown(fmt.Sprintf("%s routes prefix list %s, whose entries the input does not hold", rt.t.Addr, pl))
+	for _, pl := range rt.Unresolved {
+		w.unknown(fmt.Sprintf("%s routes prefix list %s, whose entries the input does not hold", rt.Table.Addr, pl))
 	}
-	var r *model.TGWRoute
-	for _, x := range rt.routes {
-		if x.Dest.Contains(w.pk.dst) {
-			r = x
-			break
-		}
-	}
+	r := rt.Lookup(w.pk.dst)
 	if r == nil {
-		w.stop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("%s has no route to %s", rt.t.Addr, w.pk.dst), fmt.Sprintf("add a static route or a propagation for %s", w.pk.dst))
+		w.stop(rt.Table.Addr, HopTGWRoute, fmt.Sprintf("%s has no route to %s", rt.Table.Addr, w.pk.dst), fmt.Sprintf("add a static route or a propagation for %s", w.pk.dst))
 		return
 	}
 	how := "static"
@@ -908,13 +899,13 @@ func (w *walker) tgwRoute(t *model.TransitGateway, in *model.TGWAttachment, zone
 		how = "propagated"
 	}
 	if r.Blackhole {
-		w.stop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("%s: route %s is a blackhole", rt.t.Addr, r.Dest), "remove the blackhole route or point it at an attachment")
+		w.stop(rt.Table.Addr, HopTGWRoute, fmt.Sprintf("%s: route %s is a blackhole", rt.Table.Addr, r.Dest), "remove the blackhole route or point it at an attachment")
 		return
 	}
-	w.hop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("route %s -> %s (%s)", r.Dest, r.Attachment, how))
+	w.hop(rt.Table.Addr, HopTGWRoute, fmt.Sprintf("route %s -> %s (%s)", r.Dest, r.Attachment, how))
 	out := w.ix.tgwAtt[r.Attachment]
 	if out == nil {
-		w.stop(rt.t.Addr, HopTGWRoute, fmt.Sprintf("route %s points at %s, which is not in the model", r.Dest, r.Attachment), "")
+		w.stop(rt.Table.Addr, HopTGWRoute, fmt.Sprintf("route %s points at %s, which is not in the model", r.Dest, r.Attachment), "")
 		return
 	}
 	switch out.Kind {

@@ -33,8 +33,8 @@ func (a Assertion) String() string {
 	if a.Port != 0 {
 		to += fmt.Sprintf(":%d", a.Port)
 	}
-	if a.Proto != "" && a.Proto != model.TCP {
-		to += "/" + string(a.Proto)
+	if a.Proto != 0 && a.Proto != model.TCP {
+		to += "/" + a.Proto.String()
 	}
 	return fmt.Sprintf("%s: %s -> %s", verb, a.From, to)
 }
@@ -164,7 +164,7 @@ func (ix *Index) checkExposure() []Check {
 				continue
 			}
 			c.OK = false
-			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s is reachable from %s on %s (%s)", e.ENI, sourcesText(p), traffic(p.Proto, p.Ports), p.Rule))
+			c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s is reachable from %s on %s (%s)", e.ENI, sourcesText(p), exposedTraffic(p), p.Rule))
 			c.Evidence = append(c.Evidence, p.Path)
 		}
 	}
@@ -182,12 +182,12 @@ func (ix *Index) frontOf(l *model.LoadBalancer) string {
 		if si == nil {
 			continue
 		}
-		for _, r := range si.in {
+		for _, r := range si.In {
 			switch {
-			case r.r.Peer.Kind == model.PeerCIDR:
+			case r.Rule.Peer.Kind == model.PeerCIDR:
 				return "internet"
-			case r.service != "" && !r.plKnown:
-				svc = r.service
+			case r.Service != "" && !r.PLKnown:
+				svc = r.Service
 			}
 		}
 	}
@@ -465,13 +465,13 @@ func (ix *Index) checkTiers() []Check {
 		case model.Isolated:
 			c := Check{Intent: fmt.Sprintf("%s reaches nothing outside the VPC", s.s.Addr), Origin: "design", OK: true}
 			if s.rt != nil {
-				for _, r := range s.rt.routes {
-					switch r.kind() {
+				for _, r := range s.rt.Routes {
+					switch r.Kind() {
 					case model.TargetLocal, model.TargetEndpoint, model.TargetBlackhole:
 						continue
 					}
 					c.OK = false
-					c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s has %s", s.rt.rt.Addr, r.text()))
+					c.Detail = appendSentence(c.Detail, fmt.Sprintf("%s has %s", s.rt.Table.Addr, r.Text()))
 				}
 			}
 			// Every host, even one given a public IP, to the whole

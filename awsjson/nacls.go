@@ -35,11 +35,11 @@ func (b *builder) nacls() {
 				}
 				switch {
 				case e.PortRange != nil:
-					en.Ports = ports(proto, &e.PortRange.From, &e.PortRange.To)
+					en.Ports, en.ICMP = ports(proto, &e.PortRange.From, &e.PortRange.To)
 				case e.IcmpTypeCode != nil:
-					en.Ports = ports(proto, &e.IcmpTypeCode.Type, &e.IcmpTypeCode.Code)
+					en.Ports, en.ICMP = ports(proto, &e.IcmpTypeCode.Type, &e.IcmpTypeCode.Code)
 				default:
-					en.Ports = ports(proto, nil, nil)
+					en.Ports, en.ICMP = ports(proto, nil, nil)
 				}
 				m.Entries = append(m.Entries, en)
 			}

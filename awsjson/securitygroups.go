@@ -30,9 +30,9 @@ func (b *builder) sgRules(f file, group string, perms []rawPermission) []model.S
 			b.warnf(f, "%s: unknown IpProtocol %q; rule ignored", what, p.IpProtocol)
 			continue
 		}
-		pr := ports(proto, p.FromPort, p.ToPort)
+		pr, ic := ports(proto, p.FromPort, p.ToPort)
 		add := func(peer model.Peer, desc string) {
-			out = append(out, model.SGRule{Protocol: proto, Ports: pr, Peer: peer, Description: desc})
+			out = append(out, model.SGRule{Protocol: proto, Ports: pr, ICMP: ic, Peer: peer, Description: desc})
 		}
 		for _, r := range p.IpRanges {
 			if c := b.prefix(f, what, r.CidrIp); c.IsValid() {

@@ -130,7 +130,7 @@ func exposedBySG(n *model.Network, name func(*model.SecurityGroup) string) map[s
 		}
 		slices.Sort(names)
 		for _, p := range x.Ports {
-			k := fmt.Sprintf("%s with %s %s", kind, strings.Join(slices.Compact(names), "+"), strings.ToLower(string(p.Proto)))
+			k := fmt.Sprintf("%s with %s %s", kind, strings.Join(slices.Compact(names), "+"), p.Proto.String())
 			out[k] = append(out[k], p.Ports)
 		}
 	}

@@ -3,7 +3,6 @@ package awslive
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/model"
@@ -76,7 +75,7 @@ func exposureSet(xs []analyze.Exposed, name func(model.ResourceRef) string) map[
 			if p.Ports == model.AnyPort {
 				ports = "all"
 			}
-			out[fmt.Sprintf("internet -> %s %s/%s", target, strings.ToLower(string(p.Proto)), ports)] = true
+			out[fmt.Sprintf("internet -> %s %s/%s", target, p.Proto.String(), ports)] = true
 		}
 	}
 	return out

@@ -108,7 +108,7 @@ func (e *emitter) firewall(fw model.Firewall) {
 					port = fmt.Sprintf("%d:%d", r.Ports.From, r.Ports.To)
 				}
 			}
-			proto := strings.ToUpper(string(r.Protocol))
+			proto := strings.ToUpper(r.Protocol.String())
 			if r.Protocol == model.AllProtocols {
 				proto = "IP"
 			}

@@ -75,11 +75,7 @@ func (e *emitter) naclEntry(id string, addr model.ResourceRef, en model.NACLEntr
 	case model.TCP, model.UDP:
 		p.PortRange = &PortRange{From: Int(en.Ports.From), To: Int(en.Ports.To)}
 	case model.ICMP, model.ICMPv6:
-		typ, code := en.Ports.From, en.Ports.To
-		if en.Ports == model.AnyPort {
-			typ, code = -1, -1
-		}
-		p.Icmp = &Icmp{Type: Int(typ), Code: Int(code)}
+		p.Icmp = &Icmp{Type: Int(en.ICMP.Type), Code: Int(en.ICMP.Code)}
 	}
 	e.add(id+dir+strconv.Itoa(en.RuleNumber), p, dep)
 }

@@ -103,18 +103,15 @@ func (e *emitter) securityGroup(g model.SecurityGroup) {
 }
 
 // sgProtocol maps a rule's protocol and ports to IpProtocol, FromPort and
-// ToPort. For ICMP the ports are type and code, -1 meaning any.
+// ToPort. For ICMP they are its type and code, -1 meaning any.
 func (e *emitter) sgProtocol(r model.SGRule, where string) (proto, from, to Value) {
 	switch r.Protocol {
 	case model.AllProtocols:
 		return String("-1"), nil, nil
 	case model.TCP, model.UDP:
-		return String(string(r.Protocol)), Int(r.Ports.From), Int(r.Ports.To)
+		return String(r.Protocol.String()), Int(r.Ports.From), Int(r.Ports.To)
 	case model.ICMP, model.ICMPv6:
-		if r.Ports == model.AnyPort {
-			return String(string(r.Protocol)), Int(-1), Int(-1)
-		}
-		return String(string(r.Protocol)), Int(r.Ports.From), Int(r.Ports.To)
+		return String(r.Protocol.String()), Int(r.ICMP.Type), Int(r.ICMP.Code)
 	}
 	// Any other IANA protocol (GRE 47, ESP 50, ...) by number, which
 	// AWS::EC2::SecurityGroup's IpProtocol takes, without ports.
@@ -122,5 +119,5 @@ func (e *emitter) sgProtocol(r model.SGRule, where string) (proto, from, to Valu
 		return String(strconv.Itoa(n)), nil, nil
 	}
 	e.errorf("%s: unknown protocol %q", where, r.Protocol)
-	return String(string(r.Protocol)), nil, nil
+	return String(r.Protocol.String()), nil, nil
 }

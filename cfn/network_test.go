@@ -152,7 +152,7 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 		n.SecurityGroups = append(n.SecurityGroups, model.SecurityGroup{Addr: "sg/nat", VPC: vpc, Description: "NAT instances: forward traffic from the VPC",
 			Ingress: []model.SGRule{
 				{Protocol: model.AllProtocols, Peer: vpcCIDR, Description: "anything from inside the VPC"},
-				{Protocol: model.ICMP, Ports: model.AnyPort, Peer: vpcCIDR, Description: "ping from the VPC"},
+				{Protocol: model.ICMP, ICMP: model.AnyICMP, Peer: vpcCIDR, Description: "ping from the VPC"},
 			},
 			Egress: []model.SGRule{
 				{Protocol: model.TCP, Ports: model.Port(443), Peer: anyV4, Description: "HTTPS out"},
@@ -166,14 +166,14 @@ func testNetwork(nat string, ipv6 bool) *model.Network {
 		base := []model.NACLEntry{
 			{RuleNumber: 100, Protocol: model.AllProtocols, CIDR: pfx("10.0.0.0/16"), Action: model.Allow},
 			{RuleNumber: 110, Protocol: model.TCP, Ports: model.PortRange{From: 1024, To: 65535}, CIDR: pfx("0.0.0.0/0"), Action: model.Allow},
-			{RuleNumber: 120, Protocol: model.ICMP, Ports: model.PortRange{From: 3, To: 4}, CIDR: pfx("0.0.0.0/0"), Action: model.Allow, Description: "path MTU discovery"},
+			{RuleNumber: 120, Protocol: model.ICMP, ICMP: model.ICMPMatch{Type: 3, Code: 4}, CIDR: pfx("0.0.0.0/0"), Action: model.Allow, Description: "path MTU discovery"},
 			{RuleNumber: 100, Egress: true, Protocol: model.AllProtocols, CIDR: pfx("0.0.0.0/0"), Action: model.Allow},
 		}
 		if ipv6 {
 			base = append(base,
 				model.NACLEntry{RuleNumber: 101, Protocol: model.AllProtocols, CIDR: pfx("2001:db8::/56"), Action: model.Allow},
 				model.NACLEntry{RuleNumber: 111, Protocol: model.TCP, Ports: model.PortRange{From: 1024, To: 65535}, CIDR: pfx("::/0"), Action: model.Allow},
-				model.NACLEntry{RuleNumber: 121, Protocol: model.ICMPv6, Ports: model.AnyPort, CIDR: pfx("::/0"), Action: model.Allow},
+				model.NACLEntry{RuleNumber: 121, Protocol: model.ICMPv6, ICMP: model.AnyICMP, CIDR: pfx("::/0"), Action: model.Allow},
 				model.NACLEntry{RuleNumber: 101, Egress: true, Protocol: model.AllProtocols, CIDR: pfx("::/0"), Action: model.Allow},
 			)
 		}

@@ -388,7 +388,7 @@ func fwProtocol(s string) (model.Protocol, bool) {
 	case "ICMP":
 		return model.ICMP, true
 	}
-	return "", false
+	return 0, false
 }
 
 // fwList reads a Suricata address or port field: ANY (the zero value),

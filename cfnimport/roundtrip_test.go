@@ -62,14 +62,14 @@ func ruleStrings(rs []model.SGRule, mapped bool) []string {
 	var out []string
 	for _, r := range rs {
 		// The emitter's stand-in for "no egress" matches nothing.
-		if r.Peer.Kind == model.PeerCIDR && r.Peer.CIDR.String() == "255.255.255.255/32" && r.Ports == (model.PortRange{From: 252, To: 86}) {
+		if r.Peer.Kind == model.PeerCIDR && r.Peer.CIDR.String() == "255.255.255.255/32" && r.ICMP == (model.ICMPMatch{Type: 252, Code: 86}) {
 			continue
 		}
 		p := r.Peer
 		if mapped {
 			p.Group = mapAddr(p.Group)
 		}
-		out = append(out, fmt.Sprintf("%s %v %s %s %s %s", r.Protocol, r.Ports, p.Kind, p.CIDR, p.Group, p.PrefixList))
+		out = append(out, fmt.Sprintf("%s %v %v %s %s %s %s", r.Protocol, r.Ports, r.ICMP, p.Kind, p.CIDR, p.Group, p.PrefixList))
 	}
 	slices.Sort(out)
 	return out

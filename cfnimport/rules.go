@@ -10,49 +10,27 @@ import (
 
 // protocol reads IpProtocol / Protocol: a name or an IANA number.
 func protocol(s string) (model.Protocol, bool) {
-	switch strings.ToLower(s) {
-	case "-1", "all":
-		return model.AllProtocols, true
-	case "tcp", "6":
-		return model.TCP, true
-	case "udp", "17":
-		return model.UDP, true
-	case "icmp", "1":
-		return model.ICMP, true
-	case "icmpv6", "58":
-		return model.ICMPv6, true
-	}
-	n := 0
-	for _, c := range s {
-		if c < '0' || c > '9' || n > 255 {
-			return "", false
-		}
-		n = n*10 + int(c-'0')
-	}
-	if s == "" || n > 255 {
-		return "", false
-	}
-	return model.ProtocolNumber(n), true
+	p, err := model.ParseProtocol(s)
+	return p, err == nil
 }
 
-// ports mirrors awsjson: TCP/UDP ranges, ICMP type and code with -1 any
-// (both any = model.AnyPort), nothing for other protocols.
-func ports(p model.Protocol, from, to int, have bool) model.PortRange {
+// ports mirrors awsjson: TCP/UDP ranges, or for ICMP the type and code
+// with -1 any. Ports do not apply to other protocols: AWS matches every
+// port, which the compiler writes as AnyPort.
+func ports(p model.Protocol, from, to int, have bool) (model.PortRange, model.ICMPMatch) {
 	switch p {
 	case model.TCP, model.UDP:
 		if !have || from == -1 {
-			return model.AnyPort
+			return model.AnyPort, model.ICMPMatch{}
 		}
-		return model.PortRange{From: from, To: to}
+		return model.PortRange{From: from, To: to}, model.ICMPMatch{}
 	case model.ICMP, model.ICMPv6:
 		if !have || from == -1 {
-			return model.AnyPort
+			return model.AnyPort, model.AnyICMP
 		}
-		return model.PortRange{From: from, To: to}
+		return model.AnyPort, model.ICMPMatch{Type: from, Code: to}
 	}
-	// Ports do not apply: AWS matches every port, which the compiler
-	// writes as AnyPort.
-	return model.AnyPort
+	return model.AnyPort, model.ICMPMatch{}
 }
 
 // sgRule reads one rule, inline or standalone. ingress says which of the
@@ -69,7 +47,8 @@ func (t *tmpl) sgRule(r *resource, what string, m *node, ingress bool) (model.SG
 	}
 	from, okF := t.integer(r, what+".FromPort", m.get("FromPort"))
 	to, okT := t.integer(r, what+".ToPort", m.get("ToPort"))
-	rule := model.SGRule{Protocol: proto, Ports: ports(proto, from, to, okF && okT)}
+	rule := model.SGRule{Protocol: proto}
+	rule.Ports, rule.ICMP = ports(proto, from, to, okF && okT)
 	rule.Description, _ = t.strOf(r, what+".Description", m.get("Description"))
 	group, list := "SourceSecurityGroupId", "SourcePrefixListId"
 	if !ingress {
@@ -191,7 +170,7 @@ func (t *tmpl) nacls(idx map[model.ResourceRef]int) {
 			tt, ok2 := t.integer(r, "Icmp.Code", ic.get("Code"))
 			from, to, have = f, tt, ok1 && ok2
 		}
-		e.Ports = ports(proto, from, to, have)
+		e.Ports, e.ICMP = ports(proto, from, to, have)
 		n.NetworkACLs[i].Entries = append(n.NetworkACLs[i].Entries, e)
 	})
 	t.each("AWS::EC2::SubnetNetworkAclAssociation", func(r *resource) {

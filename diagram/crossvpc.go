@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // crossFlows draws the flows security groups allow between resources in
@@ -63,8 +64,7 @@ func (s *scene) crossFlows(n *model.Network) {
 				continue
 			}
 			for _, in := range g.Ingress {
-				if in.Peer.Kind == model.PeerCIDR && overlapsAny(in.Peer.CIDR, from) && protoOverlap(in.Protocol, r.Protocol) &&
-					in.Ports.From <= r.Ports.To && r.Ports.From <= in.Ports.To {
+				if in.Peer.Kind == model.PeerCIDR && overlapsAny(in.Peer.CIDR, from) && rules.SGMatch(&in).Overlaps(rules.SGMatch(&r)) {
 					return true
 				}
 			}
@@ -122,10 +122,6 @@ func splitLabel(l string) []string {
 		l = l[i+2:]
 	}
 	return out
-}
-
-func protoOverlap(a, b model.Protocol) bool {
-	return a == b || a == model.AllProtocols || b == model.AllProtocols || a == "" || b == ""
 }
 
 // crossRoute draws a flow between two VPCs: down out of the source's VPC

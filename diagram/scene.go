@@ -781,15 +781,15 @@ func tiersOf(subs []*subnetNode) []model.Tier {
 
 func ruleText(p model.Protocol, r model.PortRange) string {
 	switch p {
-	case model.AllProtocols, "":
+	case model.AllProtocols:
 		return "all traffic"
 	case model.ICMP, model.ICMPv6:
-		return string(p)
+		return p.String()
 	}
 	if r == model.AnyPort {
-		return string(p) + "/all"
+		return p.String() + "/all"
 	}
-	return string(p) + "/" + r.String()
+	return p.String() + "/" + r.String()
 }
 
 func listenersText(ls []model.Listener) string {

@@ -3,6 +3,8 @@ package flowlog
 import (
 	"strings"
 	"testing"
+
+	"github.com/moatnet/moat/model"
 )
 
 // Records in the default format
@@ -19,7 +21,7 @@ func TestParse(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 	r := res.Records[0]
-	if r.Line != 2 || r.Interface != "eni-1235b8ca123456789" || r.DstPort != 22 || r.Proto != "tcp" || r.Action != "ACCEPT" || r.Packets != 20 || r.Start.Unix() != 1418530010 {
+	if r.Line != 2 || r.Interface != "eni-1235b8ca123456789" || r.DstPort != 22 || r.Proto != model.TCP || r.Action != "ACCEPT" || r.Packets != 20 || r.Start.Unix() != 1418530010 {
 		t.Errorf("record %+v", r)
 	}
 	if !res.Records[1].Src.Is6() || res.Records[1].Action != "REJECT" {

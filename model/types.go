@@ -27,22 +27,9 @@ const (
 	Prod Environment = "prod"
 )
 
-// Protocol is an IP protocol as security groups and NACLs name it.
-type Protocol string
-
-const (
-	TCP    Protocol = "tcp"
-	UDP    Protocol = "udp"
-	ICMP   Protocol = "icmp"
-	ICMPv6 Protocol = "icmpv6"
-	// AllProtocols matches every protocol and port ("-1" in AWS).
-	AllProtocols Protocol = "all"
-)
-
 // PortRange is an inclusive range of ports. The zero value (0-0) with a TCP
-// or UDP protocol means port 0 only; rules for AllProtocols ignore ports.
-// For ICMP, From is the type and To the code, with -1 meaning "any" as in
-// AWS; moat stores that as AnyPort.
+// or UDP protocol means port 0 only; rules for other protocols ignore
+// ports (an ICMP rule's type and code are its ICMPMatch).
 type PortRange struct {
 	From, To int
 }
@@ -281,7 +268,8 @@ func (p Peer) String() string {
 // SGRule is one security group rule.
 type SGRule struct {
 	Protocol    Protocol
-	Ports       PortRange
+	Ports       PortRange // TCP and UDP only
+	ICMP        ICMPMatch // ICMP and ICMPv6 only
 	Peer        Peer
 	Description string
 }
@@ -311,7 +299,8 @@ type NACLEntry struct {
 	RuleNumber  int
 	Egress      bool
 	Protocol    Protocol
-	Ports       PortRange
+	Ports       PortRange // TCP and UDP only
+	ICMP        ICMPMatch // ICMP and ICMPv6 only
 	CIDR        netip.Prefix
 	Action      Action
 	Description string // why the rule exists; not part of AWS's model

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/moatnet/moat/diag"
+	"github.com/moatnet/moat/model"
 )
 
 // Assertion is one line of the assert section: a flow that must never (or
@@ -15,9 +16,9 @@ import (
 type Assertion struct {
 	Never    bool
 	From, To string
-	// Proto is tcp, udp or icmp; Port 0 means "any port the destination
+	// Proto is TCP, UDP or ICMP; Port 0 means "any port the destination
 	// opens" for never, and "the destination's own port" for always.
-	Proto string
+	Proto model.Protocol
 	Port  int
 	Text  string // as written
 	Range diag.Range
@@ -88,7 +89,7 @@ func ParseAssertion(s string, at diag.Range) (Assertion, diag.List) {
 }
 
 func parseAssertion(s string) (Assertion, error) {
-	a := Assertion{Text: s, Proto: "tcp"}
+	a := Assertion{Text: s, Proto: model.TCP}
 	from, to, ok := strings.Cut(s, "->")
 	if !ok {
 		return a, fmt.Errorf("%q has no ->", s)
@@ -101,9 +102,11 @@ func parseAssertion(s string) (Assertion, error) {
 		return a, fmt.Errorf("source %q has a space", a.From)
 	}
 	if i := strings.LastIndexByte(to, '/'); i >= 0 {
-		switch proto := to[i+1:]; proto {
-		case "tcp", "udp", "icmp":
-			a.Proto, to = proto, to[:i]
+		switch p, _ := model.ParseProtocol(to[i+1:]); p {
+		case model.TCP, model.UDP, model.ICMP:
+			if to[i+1:] == p.String() {
+				a.Proto, to = p, to[:i]
+			}
 		}
 	}
 	if i := strings.LastIndexByte(to, ':'); i >= 0 && !strings.Contains(to[:i], ":") {

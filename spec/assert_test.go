@@ -34,7 +34,7 @@ func TestParseAssertion(t *testing.T) {
 			}
 			continue
 		}
-		if len(ds) != 0 || a.From != tc.from || a.To != tc.to || a.Proto != tc.proto || a.Port != tc.port || a.Range != at {
+		if len(ds) != 0 || a.From != tc.from || a.To != tc.to || a.Proto.String() != tc.proto || a.Port != tc.port || a.Range != at {
 			t.Errorf("%q = %+v, %v", tc.in, a, ds)
 		}
 	}

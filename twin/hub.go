@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // Roles of the hub's namespaces.
@@ -136,6 +137,34 @@ func (b *builder) buildTGWs() {
 // tgwTables turns the Transit Gateway's route tables into kernel tables in
 // its namespace, each selected by the link its associated attachments
 // arrive on (AWS routes by the attachment a packet comes in through).
+// tgwInput is what rules.CompileTGWTable needs, from the network.
+func (b *builder) tgwInput() rules.TGWInput {
+	return rules.TGWInput{
+		PrefixList: func(ref string) *model.PrefixList {
+			for i, pl := range b.n.PrefixLists {
+				if pl.ID == ref || pl.Name == ref || string(pl.Addr) == ref {
+					return &b.n.PrefixLists[i]
+				}
+			}
+			return nil
+		},
+		Attachment: func(a model.ResourceRef) *model.TGWAttachment {
+			for i, x := range b.n.TGWAttachments {
+				if x.Addr == a || x.ID == string(a) {
+					return &b.n.TGWAttachments[i]
+				}
+			}
+			return nil
+		},
+		VPCBlocks: func(a model.ResourceRef) []netip.Prefix {
+			if v, ok := b.n.VPC(a); ok {
+				return rules.VPCBlocks(v)
+			}
+			return nil
+		},
+	}
+}
+
 func (b *builder) tgwTables(ts *tgwState) {
 	ns := b.ns(ts.ns)
 	var rts []model.TGWRouteTable
@@ -163,32 +192,16 @@ func (b *builder) tgwTables(ts *tgwState) {
 	}
 	for i, rt := range rts {
 		id := tableBase + i
-		routes := slices.Clone(rt.Routes)
-		// Propagations the model records without their routes: AWS adds
-		// each propagating VPC attachment's CIDR (as the analyzer does).
-		have := map[netip.Prefix]bool{}
-		for _, r := range routes {
-			have[r.Dest.Masked()] = true
-		}
-		for _, pa := range rt.Propagations {
-			i := slices.IndexFunc(b.n.TGWAttachments, func(a model.TGWAttachment) bool { return a.Addr == pa || a.ID == string(pa) })
-			if i < 0 {
-				continue
-			}
-			a := b.n.TGWAttachments[i]
-			if a.Kind != model.TGWAttachVPC {
-				continue
-			}
-			for _, v := range b.n.VPCs {
-				if v.Addr == a.VPC && v.CIDR.IsValid() && !have[v.CIDR.Masked()] {
-					have[v.CIDR.Masked()] = true
-					routes = append(routes, model.TGWRoute{Dest: v.CIDR.Masked(), Attachment: a.Addr, Propagated: true})
-				}
-			}
+		// Selection order, propagations the model records without their
+		// routes included, as the analyzer compiles the table.
+		c := rules.CompileTGWTable(&rt, b.tgwInput())
+		for _, pl := range c.Unresolved {
+			b.warn("%s: prefix list %s has no entries the twin knows; its routes are left out", rt.Addr, pl)
 		}
 		hasDefault := false
 		seen := map[netip.Prefix]bool{}
-		for _, r := range routes {
+		// One kernel route per prefix: the one AWS picks.
+		for _, r := range c.Preferred() {
 			dest, ok := kernelDest(seen, r.Dest, false)
 			if !ok {
 				continue
@@ -311,8 +324,9 @@ func (b *builder) buildFirewalls() {
 				fmt.Sprintf("addr add %s/%d dev %se", ip, ss.s.CIDR.Bits(), b.lp),
 				fmt.Sprintf("link set %se up", b.lp),
 				fmt.Sprintf("route add default via %s dev %se", ss.gw, b.lp))
-			ns.NFT = b.firewallRuleset(fw)
-			if hasDomainRules(fw) {
+			c := rules.CompileFirewall(fw.Rules, fw.DefaultAction)
+			ns.NFT = b.firewallRuleset(c, fw.Addr)
+			if c.HasDomainRules() {
 				// Marked packets go to the endpoint's own sockets: the
 				// inspector's listener and the connections it forwards
 				// from the client's address.
@@ -344,10 +358,10 @@ const inspectMark = "0x1"
 // in plan.go): it lets the handshake complete, as Network Firewall does,
 // reads the name, finishes the evaluation and, on pass, forwards the
 // flow from the client's own address.
-func (b *builder) firewallRuleset(fw *model.Firewall) string {
+func (b *builder) firewallRuleset(c *rules.Firewall, fw model.ResourceRef) string {
 	var w strings.Builder
-	fmt.Fprintf(&w, "table inet moat_fw {\n\t# %s, rules in strict order\n", fw.Addr)
-	if hasDomainRules(fw) {
+	fmt.Fprintf(&w, "table inet moat_fw {\n\t# %s, rules in strict order\n", fw)
+	if c.HasDomainRules() {
 		w.WriteString("\tchain divert {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n")
 		// First: a packet to the endpoint's own address (the inspector's
 		// listener included, which the socket match would find) is not
@@ -355,11 +369,12 @@ func (b *builder) firewallRuleset(fw *model.Firewall) string {
 		w.WriteString("\t\tfib daddr type local accept comment \"to the endpoint itself: the input chain drops it\"\n")
 		fmt.Fprintf(&w, "\t\tmeta l4proto tcp socket transparent 1 meta mark set %s accept comment \"a flow the inspector holds\"\n", inspectMark)
 		w.WriteString("\t\tct direction reply accept\n")
-		for i, r := range fw.Rules {
+		for i, x := range c.Rules {
+			r := x.Rule
 			if r.Action == model.FirewallAlert {
 				continue // alert rules only log; the evaluation goes on
 			}
-			m, ok := match(r.Protocol, r.Ports)
+			m, ok := match(x.Match)
 			if !ok || (r.Dest.IsValid() && !r.Dest.Addr().Is4()) {
 				continue
 			}
@@ -384,14 +399,15 @@ func (b *builder) firewallRuleset(fw *model.Firewall) string {
 	}
 	w.WriteString("\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n")
 	w.WriteString("\t\tct state established,related accept\n")
-	for i, r := range fw.Rules {
+	for i, x := range c.Rules {
+		r := x.Rule
 		if len(r.Domains) > 0 {
 			fmt.Fprintf(&w, "\t\t# rule %d: %s %s %s domains %s: in the inspector\n", i+1, r.Action, r.Protocol, portText(r.Ports), comment(strings.Join(r.Domains, " ")))
 			continue
 		}
-		m, ok := match(r.Protocol, r.Ports)
+		m, ok := match(x.Match)
 		if !ok {
-			b.warn("%s rule %d: protocol %q is not run by the twin; left out", fw.Addr, i+1, r.Protocol)
+			b.warn("%s rule %d: protocol %q is not run by the twin; left out", fw, i+1, r.Protocol)
 			continue
 		}
 		dst := ""
@@ -410,7 +426,7 @@ func (b *builder) firewallRuleset(fw *model.Firewall) string {
 		}
 		fmt.Fprintf(&w, "\t\t%s comment \"rule %d\"\n", join(dst, m, verdict), i+1)
 	}
-	switch fw.DefaultAction {
+	switch c.Default {
 	case model.FirewallDrop:
 		w.WriteString("\t\tdrop comment \"default action\"\n")
 	default:
@@ -422,20 +438,11 @@ func (b *builder) firewallRuleset(fw *model.Firewall) string {
 	// address can neither reach the inspector's listener nor loop
 	// through it.
 	w.WriteString("\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n")
-	if hasDomainRules(fw) {
+	if c.HasDomainRules() {
 		fmt.Fprintf(&w, "\t\tmeta mark %s accept comment \"diverted to the inspector, or a reply to it\"\n", inspectMark)
 	}
 	w.WriteString("\t}\n}\n")
 	return w.String()
-}
-
-func hasDomainRules(fw *model.Firewall) bool {
-	for _, r := range fw.Rules {
-		if len(r.Domains) > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 func portText(p model.PortRange) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // Sysctl sets. Routers and NATs forward; reverse-path filtering is off
@@ -503,14 +504,14 @@ func (b *builder) routes6(vs *vpcState) []string {
 	if !vs.v6.IsValid() {
 		return nil
 	}
-	var rules, routes []string
+	var ipRules, routes []string
 	done := map[int]bool{}
 	for _, ss := range vs.subnets {
 		if !ss.gw6.IsValid() {
 			continue
 		}
 		id := b.tableOf(ss)
-		rules = append(rules, fmt.Sprintf("rule add iif %s lookup %d pref %d", ss.bridge, id, 1000+ss.idx))
+		ipRules = append(ipRules, fmt.Sprintf("rule add iif %s lookup %d pref %d", ss.bridge, id, 1000+ss.idx))
 		if done[id] {
 			continue
 		}
@@ -525,7 +526,7 @@ func (b *builder) routes6(vs *vpcState) []string {
 		if id != tableNone {
 			rt := b.n.RouteTables[id-tableBase]
 			seen := map[netip.Prefix]bool{}
-			for _, r := range rt.Routes {
+			for _, r := range rules.Preferred(rt.Routes, rules.VPCBlocks(&vs.vpc)) {
 				dest, ok := kernelDest(seen, r.Dest, true)
 				if r.TargetKind == model.TargetLocal || !ok {
 					continue
@@ -549,7 +550,7 @@ func (b *builder) routes6(vs *vpcState) []string {
 			routes = append(routes, fmt.Sprintf("route replace blackhole default table %d", id))
 		}
 	}
-	return append(rules, routes...)
+	return append(ipRules, routes...)
 }
 
 // tableOf is the kernel table of the subnet's route table (model's
@@ -568,9 +569,13 @@ type kernelRoute struct {
 }
 
 // routesOf turns a route table's routes, and the gateway endpoints on it,
-// into kernel routes. Local routes are already there; targets the twin
-// does not run become blackholes with a warning, so a packet is never
-// sent somewhere the design does not send it.
+// into kernel routes. A kernel table holds one route per prefix, so of
+// routes to the same prefix only the one AWS picks is kept (a static
+// route before a propagated one), and a propagated route inside the
+// VPC's blocks loses to the local route (rules.Preferred). Local routes are
+// already there; targets the twin does not run become blackholes with a
+// warning, so a packet is never sent somewhere the design does not send
+// it.
 func (b *builder) routesOf(vs *vpcState, rt model.RouteTable) []kernelRoute {
 	var out []kernelRoute
 	add := func(dests []netip.Prefix, r model.Route) {
@@ -581,7 +586,7 @@ func (b *builder) routesOf(vs *vpcState, rt model.RouteTable) []kernelRoute {
 			}
 		}
 	}
-	for _, r := range rt.Routes {
+	for _, r := range rules.Preferred(rt.Routes, rules.VPCBlocks(&vs.vpc)) {
 		if r.TargetKind == model.TargetLocal {
 			continue
 		}

@@ -4,17 +4,18 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
-// match is the protocol and port part of an nftables rule for a protocol
-// and port range as security groups and ACLs state them (ports are
-// destination ports, in both directions, for both). ok is false for a
+// match is the protocol and port part of an nftables rule for a rule's
+// match as package rules compiles it (ports are destination ports, in
+// both directions, for groups and ACLs alike). ok is false for a
 // protocol the twin cannot express; the rule is then left out.
-func match(p model.Protocol, r model.PortRange) (string, bool) {
+func match(m rules.Match) (string, bool) {
+	p, r, ic := m.Proto, m.Ports, m.ICMP
 	ports := func(proto string) string {
 		switch {
 		case r == model.AnyPort || (r.From <= 0 && r.To >= 65535):
@@ -24,38 +25,35 @@ func match(p model.Protocol, r model.PortRange) (string, bool) {
 		}
 		return fmt.Sprintf("%s dport %d-%d", proto, r.From, r.To)
 	}
-	switch strings.ToLower(string(p)) {
-	case string(model.AllProtocols), "-1", "":
+	switch p {
+	case model.AllProtocols:
 		return "", true
-	case string(model.TCP), "6":
+	case model.TCP:
 		return ports("tcp"), true
-	case string(model.UDP), "17":
+	case model.UDP:
 		return ports("udp"), true
-	case string(model.ICMP), "1":
+	case model.ICMP:
 		s := "meta l4proto icmp"
-		if r == model.AnyPort || r.From < 0 || r.From > 255 {
+		if ic.IsAny() || ic.Type > 255 {
 			return s, true
 		}
-		s += fmt.Sprintf(" icmp type %d", r.From)
-		if r.To >= 0 && r.To <= 255 {
-			s += fmt.Sprintf(" icmp code %d", r.To)
+		s += fmt.Sprintf(" icmp type %d", ic.Type)
+		if ic.Code >= 0 && ic.Code <= 255 {
+			s += fmt.Sprintf(" icmp code %d", ic.Code)
 		}
 		return s, true
-	case string(model.ICMPv6), "58":
+	case model.ICMPv6:
 		s := "meta l4proto ipv6-icmp"
-		if r != model.AnyPort && r.From >= 0 && r.From <= 255 {
-			s += fmt.Sprintf(" icmpv6 type %d", r.From)
-			if r.To >= 0 && r.To <= 255 {
-				s += fmt.Sprintf(" icmpv6 code %d", r.To)
+		if !ic.IsAny() && ic.Type <= 255 {
+			s += fmt.Sprintf(" icmpv6 type %d", ic.Type)
+			if ic.Code >= 0 && ic.Code <= 255 {
+				s += fmt.Sprintf(" icmpv6 code %d", ic.Code)
 			}
 		}
 		return s, true
 	}
-	if n, err := strconv.Atoi(string(p)); err == nil && n >= 0 && n <= 255 {
-		return fmt.Sprintf("meta l4proto %d", n), true
-	}
-	// "proto-N", how importers keep any other IANA protocol (GRE 47).
-	if n, ok := p.Number(); ok && n >= 0 && n <= 255 {
+	// Any other IANA protocol (GRE 47).
+	if n, ok := p.Number(); ok && n >= 0 {
 		return fmt.Sprintf("meta l4proto %d", n), true
 	}
 	return "", false
@@ -116,16 +114,12 @@ func (b *builder) naclRuleset(vs *vpcState) string {
 				dir, peer = "out", "daddr"
 			}
 			fmt.Fprintf(&w, "\tchain nacl%d_%s {\n\t\t# %s, %sbound\n", i, dir, acl.Addr, dir)
-			entries := slices.Clone(acl.Entries)
-			slices.SortStableFunc(entries, func(a, b model.NACLEntry) int { return a.RuleNumber - b.RuleNumber })
-			for _, e := range entries {
-				if e.Egress != egress {
-					continue
-				}
+			for _, x := range rules.CompileACL(&acl).Entries(egress) {
+				e := x.Rule
 				if !e.CIDR.IsValid() || (e.CIDR.Addr().Is6() && !vs.v6.IsValid()) {
 					continue // IPv6 entries never match an IPv4-only twin's packets
 				}
-				m, ok := match(e.Protocol, e.Ports)
+				m, ok := match(x.Match)
 				if !ok {
 					b.warn("%s rule %d: protocol %q is not run by the twin; left out", acl.Addr, e.RuleNumber, e.Protocol)
 					continue
@@ -174,10 +168,11 @@ func (b *builder) sgRuleset(h *Host) string {
 			b.warn("%s: security group %s is not in the network; it allows nothing", h.Name, ga)
 			continue
 		}
-		for _, r := range g.Ingress {
+		c := rules.CompileGroup(g, twinLists)
+		for _, r := range c.In {
 			in = append(in, b.sgRule(h, g, r, "saddr")...)
 		}
-		for _, r := range g.Egress {
+		for _, r := range c.Out {
 			out = append(out, b.sgRule(h, g, r, "daddr")...)
 		}
 	}
@@ -214,15 +209,21 @@ func (b *builder) sgRuleset(h *Host) string {
 	return w.String()
 }
 
+// twinLists is the prefix-list lookup the twin compiles groups with:
+// none, since the twin puts a list's own stand-in addresses in its sets
+// (prefixList) rather than the entries the input holds.
+func twinLists(string) *model.PrefixList { return nil }
+
 // sgRule is one rule as nftables text with VERDICT in place of its
 // verdict: an "ip" rule for its IPv4 peers and, when the host is
 // dual-stack, an "ip6" rule for its IPv6 ones; none when it matches
 // nothing the twin can express.
-func (b *builder) sgRule(h *Host, g *model.SecurityGroup, r model.SGRule, dir string) []string {
-	m, ok := match(r.Protocol, r.Ports)
+func (b *builder) sgRule(h *Host, g *model.SecurityGroup, c rules.Rule, dir string) []string {
+	m, ok := match(c.Match)
 	if !ok {
 		return nil
 	}
+	r := c.Rule
 	var v4, v6 []string
 	add := func(a netip.Addr, text string) {
 		if a.Is6() {
@@ -269,7 +270,7 @@ func (b *builder) sgRule(h *Host, g *model.SecurityGroup, r model.SGRule, dir st
 }
 
 // sgRuleText is one family's part of a rule: its peers as a set.
-func (b *builder) sgRuleText(g *model.SecurityGroup, r model.SGRule, dir, fam string, peers []string, m string) (string, bool) {
+func (b *builder) sgRuleText(g *model.SecurityGroup, r *model.SGRule, dir, fam string, peers []string, m string) (string, bool) {
 	if len(peers) == 0 {
 		return "", false
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // Stand-in addresses. Every address a twin gives something outside the
@@ -709,25 +710,12 @@ func serviceHost(p netip.Prefix) netip.Addr {
 	return a
 }
 
-// serviceOfPrefixList returns the AWS service a managed prefix list names
-// ("com.amazonaws.us-east-1.s3" -> "s3"), or "".
-func serviceOfPrefixList(name string) string {
-	if !strings.HasPrefix(name, "com.amazonaws.") {
-		return ""
-	}
-	parts := strings.SplitN(name, ".", 4)
-	if len(parts) < 4 {
-		return ""
-	}
-	return parts[3]
-}
-
 // prefixList resolves a prefix-list reference (id or name) to IPv4
 // prefixes: a managed list's entries, or a service's stand-in.
 func (b *builder) prefixList(ref string) []netip.Prefix {
 	for _, pl := range b.n.PrefixLists {
 		if pl.ID == ref || pl.Name == ref || string(pl.Addr) == ref {
-			if svc := serviceOfPrefixList(pl.Name); svc != "" {
+			if svc := rules.ServiceOfPL(pl.Name); svc != "" {
 				return []netip.Prefix{b.servicePrefix(svc)}
 			}
 			var out []netip.Prefix
@@ -739,7 +727,7 @@ func (b *builder) prefixList(ref string) []netip.Prefix {
 			return out
 		}
 	}
-	if svc := serviceOfPrefixList(ref); svc != "" {
+	if svc := rules.ServiceOfPL(ref); svc != "" {
 		return []netip.Prefix{b.servicePrefix(svc)}
 	}
 	return nil

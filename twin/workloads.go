@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // maxPortsPerHost bounds the responders of one interface whose ports come
@@ -209,11 +210,12 @@ func (b *builder) groupPorts(h *Host, tcp func(*Host, int, string)) {
 		if !ok {
 			continue
 		}
-		for _, r := range g.Ingress {
-			if r.Protocol != model.TCP || r.Ports.To-r.Ports.From > 3 || r.Ports.From < 1 {
+		for _, r := range rules.CompileGroup(g, twinLists).In {
+			ports, ok := r.PortsFor(model.TCP)
+			if !ok || ports.To-ports.From > 3 || ports.From < 1 {
 				continue
 			}
-			for p := r.Ports.From; p <= r.Ports.To && n < maxPortsPerHost; p++ {
+			for p := ports.From; p <= ports.To && n < maxPortsPerHost; p++ {
 				tcp(h, p, "respond")
 				n++
 			}

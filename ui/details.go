@@ -43,10 +43,10 @@ func details(n *model.Network, addrs []model.ResourceRef) []string {
 			continue
 		}
 		for _, r := range sg.Ingress {
-			out = append(out, fmt.Sprintf("%s in: %s from %s", sg.Addr, traffic(r.Protocol, r.Ports), r.Peer))
+			out = append(out, fmt.Sprintf("%s in: %s from %s", sg.Addr, traffic(r.Protocol, r.Ports, r.ICMP), r.Peer))
 		}
 		for _, r := range sg.Egress {
-			out = append(out, fmt.Sprintf("%s out: %s to %s", sg.Addr, traffic(r.Protocol, r.Ports), r.Peer))
+			out = append(out, fmt.Sprintf("%s out: %s to %s", sg.Addr, traffic(r.Protocol, r.Ports, r.ICMP), r.Peer))
 		}
 	}
 	return out
@@ -73,19 +73,28 @@ func subnetDetails(n *model.Network, s *model.Subnet) []string {
 			if e.Egress {
 				dir = "out"
 			}
-			out = append(out, fmt.Sprintf("%s %s %d: %s %s %s", acl.Addr, dir, e.RuleNumber, e.Action, traffic(e.Protocol, e.Ports), e.CIDR))
+			out = append(out, fmt.Sprintf("%s %s %d: %s %s %s", acl.Addr, dir, e.RuleNumber, e.Action, traffic(e.Protocol, e.Ports, e.ICMP), e.CIDR))
 		}
 	}
 	return out
 }
 
-// traffic is "tcp/443", "udp/1024-65535", "icmp" or "all traffic".
-func traffic(p model.Protocol, r model.PortRange) string {
-	if p == model.AllProtocols || p == "" {
+// traffic is "tcp/443", "udp/1024-65535", "icmp", "icmp type 8",
+// "icmp type 3 code 4" or "all traffic".
+func traffic(p model.Protocol, r model.PortRange, m model.ICMPMatch) string {
+	switch {
+	case p == model.AllProtocols:
 		return "all traffic"
-	}
-	if r == (model.PortRange{}) {
-		return string(p)
+	case p == model.ICMP || p == model.ICMPv6:
+		switch {
+		case m.IsAny():
+			return p.String()
+		case m.Code < 0:
+			return fmt.Sprintf("%s type %d", p, m.Type)
+		}
+		return fmt.Sprintf("%s type %d code %d", p, m.Type, m.Code)
+	case p != model.TCP && p != model.UDP, r == (model.PortRange{}):
+		return p.String()
 	}
 	return fmt.Sprintf("%s/%s", p, r)
 }

@@ -45,11 +45,14 @@ func Reach(file string, src []byte, q reachIn) (*ReachResult, error) {
 	if n == nil {
 		return nil, fmt.Errorf("the spec has errors (%d): fix them first", len(ds))
 	}
-	proto := q.Proto
-	if proto == "" {
-		proto = "tcp"
+	proto := model.TCP
+	if p := strings.TrimSpace(q.Proto); p != "" {
+		var err error
+		if proto, err = model.ParseProtocol(p); err != nil {
+			return nil, fmt.Errorf("protocol: %w", err)
+		}
 	}
-	aq := analyze.Question{From: strings.TrimSpace(q.From), To: strings.TrimSpace(q.To), Proto: model.Protocol(proto)}
+	aq := analyze.Question{From: strings.TrimSpace(q.From), To: strings.TrimSpace(q.To), Proto: proto}
 	if p := strings.TrimSpace(q.Port); p != "" {
 		ps, err := analyze.ParsePorts(p)
 		if err != nil {

@@ -90,7 +90,7 @@ func runAudit(io *streams, path string, opts auditOptions) error {
 		for _, e := range r.Exposed {
 			ej := exposedJSON{ENI: string(e.ENI), Subnet: string(e.Subnet), PublicIP: addrText(e.PublicIP), IPv6: addrText(e.IPv6), Standin: e.Standin, LoadBalancer: string(e.LoadBalancer), Ports: []portJSON{}}
 			for _, p := range e.Ports {
-				ej.Ports = append(ej.Ports, portJSON{string(p.Proto), p.Ports.String(), p.From.String(), p.Rule, pathToJSON(p.Path)})
+				ej.Ports = append(ej.Ports, portJSON{p.Proto.String(), p.Ports.String(), p.From.String(), p.Rule, pathToJSON(p.Path)})
 			}
 			out.Exposed = append(out.Exposed, ej)
 		}

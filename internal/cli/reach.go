@@ -95,7 +95,11 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 	if err != nil {
 		return err
 	}
-	q := analyze.Question{From: args[1], To: args[2], Proto: model.Protocol(opts.proto), Host: opts.host, IPv6: opts.ipv6}
+	proto, err := model.ParseProtocol(opts.proto)
+	if err != nil {
+		return &exitError{code: exitInput, err: fmt.Errorf("--proto: %w", err)}
+	}
+	q := analyze.Question{From: args[1], To: args[2], Proto: proto, Host: opts.host, IPv6: opts.ipv6}
 	if opts.port != "" {
 		ps, err := analyze.ParsePorts(opts.port)
 		if err != nil {
@@ -240,7 +244,7 @@ func nonNil[T any](s []T) []T {
 }
 
 func answerJSON(a analyze.Answer) answerJSONT {
-	out := answerJSONT{From: a.From, To: a.To, Proto: string(a.Proto), Port: a.Port, Ports: a.Ports, SrcPorts: a.SrcPorts, Verdict: string(a.Verdict), Paths: []pathJSON{}}
+	out := answerJSONT{From: a.From, To: a.To, Proto: a.Proto.String(), Port: a.Port, Ports: a.Ports, SrcPorts: a.SrcPorts, Verdict: string(a.Verdict), Paths: []pathJSON{}}
 	for _, p := range a.Paths {
 		out.Paths = append(out.Paths, pathToJSON(p))
 	}

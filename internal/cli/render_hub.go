@@ -135,11 +135,11 @@ func firewallRuleText(r model.FirewallRule) (match, what string) {
 	case r.Protocol == model.AllProtocols:
 		return "all traffic", "to " + dest
 	case r.Ports == model.AnyPort:
-		return string(r.Protocol), dest + ":any"
+		return r.Protocol.String(), dest + ":any"
 	case r.Ports.From == r.Ports.To:
-		return string(r.Protocol), fmt.Sprintf("%s:%d", dest, r.Ports.From)
+		return r.Protocol.String(), fmt.Sprintf("%s:%d", dest, r.Ports.From)
 	}
-	return string(r.Protocol), fmt.Sprintf("%s:%d-%d", dest, r.Ports.From, r.Ports.To)
+	return r.Protocol.String(), fmt.Sprintf("%s:%d-%d", dest, r.Ports.From, r.Ports.To)
 }
 
 func logDestination(d string) string {

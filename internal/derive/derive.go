@@ -32,7 +32,7 @@ func Assertions(st *spec.Stack, ix *analyze.Index) ([]analyze.Assertion, diag.Li
 			continue
 		}
 		out = append(out, analyze.Assertion{
-			Never: a.Never, From: a.From, To: a.To, Proto: model.Protocol(a.Proto), Port: a.Port,
+			Never: a.Never, From: a.From, To: a.To, Proto: a.Proto, Port: a.Port,
 			Origin: fmt.Sprintf("%s:%d:%d", a.Range.File, a.Range.Start.Line, a.Range.Start.Column),
 		})
 	}

@@ -454,7 +454,7 @@ func ipProtocol(p model.Protocol) string {
 	case model.AllProtocols:
 		return "-1"
 	case model.TCP, model.UDP, model.ICMP, model.ICMPv6:
-		return string(p)
+		return p.String()
 	}
 	n, _ := p.Number()
 	return strconv.Itoa(n)
@@ -462,15 +462,12 @@ func ipProtocol(p model.Protocol) string {
 
 // fromTo is what FromPort and ToPort print for a rule: TCP and UDP ports,
 // ICMP type and code (-1 for any), nothing for other protocols.
-func fromTo(p model.Protocol, r model.PortRange) (*int, *int) {
+func fromTo(p model.Protocol, r model.PortRange, ic model.ICMPMatch) (*int, *int) {
 	switch p {
 	case model.TCP, model.UDP:
 		return &r.From, &r.To
 	case model.ICMP, model.ICMPv6:
-		if r == model.AnyPort {
-			return new(-1), new(-1)
-		}
-		return &r.From, &r.To
+		return &ic.Type, &ic.Code
 	}
 	return nil, nil
 }
@@ -508,7 +505,7 @@ func (w describer) securityGroups() []any {
 	perms := func(rules []model.SGRule) []perm {
 		out := []perm{}
 		for _, r := range rules {
-			from, to := fromTo(r.Protocol, r.Ports)
+			from, to := fromTo(r.Protocol, r.Ports, r.ICMP)
 			p := perm{FromPort: from, ToPort: to, IpProtocol: ipProtocol(r.Protocol),
 				IpRanges: []ipRange{}, Ipv6Ranges: []ipv6Range{}, PrefixListIds: []pl{}, UserIdGroupPairs: []pair{}}
 			switch r.Peer.Kind {
@@ -595,11 +592,7 @@ func (w describer) nacls() []any {
 			case model.TCP, model.UDP:
 				en.PortRange = &fromTo{e.Ports.From, e.Ports.To}
 			case model.ICMP, model.ICMPv6:
-				if e.Ports == model.AnyPort {
-					en.IcmpTypeCode = &typeCode{-1, -1}
-				} else {
-					en.IcmpTypeCode = &typeCode{Type: e.Ports.From, Code: e.Ports.To}
-				}
+				en.IcmpTypeCode = &typeCode{Type: e.ICMP.Type, Code: e.ICMP.Code}
 			}
 			es = append(es, en)
 		}

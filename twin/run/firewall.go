@@ -3,6 +3,7 @@ package run
 import (
 	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // inspected reports whether a flow's way meets a Network Firewall with
@@ -21,10 +22,8 @@ func inspected(n *model.Network, p analyze.Path) bool {
 		return false
 	}
 	for _, fw := range n.Firewalls {
-		for _, r := range fw.Rules {
-			if len(r.Domains) > 0 {
-				return true
-			}
+		if rules.CompileFirewall(fw.Rules, fw.DefaultAction).HasDomainRules() {
+			return true
 		}
 	}
 	return false

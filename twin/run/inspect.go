@@ -12,8 +12,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/moatnet/moat/analyze"
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 	"github.com/moatnet/moat/twin"
 	"golang.org/x/sys/unix"
 )
@@ -277,24 +277,22 @@ func (r *reader) vec(width int) ([]byte, bool) {
 }
 
 // Decide is what a Network Firewall's stateful rules, in strict order, do
-// with a TCP flow to dst that names host ("" for none): the rule the
-// analyzer's own evaluation picks (analyze.FirewallRule) decides, else the
-// default action does; an unknown default passes, as the analyzer takes
-// it. why names the deciding rule by its number.
-func Decide(rules []model.FirewallRule, def model.FirewallAction, dst netip.AddrPort, host string) (model.FirewallAction, string) {
-	i, d := analyze.FirewallRule(rules, model.TCP, dst.Addr(), int(dst.Port()), host)
+// with a TCP flow to dst that names host ("" for none): the rule that
+// package rules picks (as the analyzer does) decides, else the default
+// action does; an unknown default passes, as the analyzer takes it. why
+// names the deciding rule by its number.
+func Decide(rs []model.FirewallRule, def model.FirewallAction, dst netip.AddrPort, host string) (model.FirewallAction, string) {
+	c := rules.CompileFirewall(rs, def)
+	i, d := c.Decide(model.TCP, dst.Addr(), int(dst.Port()), host)
 	if i >= 0 {
-		r := rules[i]
+		r := c.Rules[i].Rule
 		if len(r.Domains) > 0 {
 			return r.Action, fmt.Sprintf("rule %d: %s %s", i+1, r.Action, d)
 		}
 		return r.Action, fmt.Sprintf("rule %d: %s by address", i+1, r.Action)
 	}
-	if def == "" {
-		def = model.FirewallPass
-	}
 	if host != "" {
-		return def, fmt.Sprintf("default action; %s is on no pass list", host)
+		return c.Default, fmt.Sprintf("default action; %s is on no pass list", host)
 	}
-	return def, "default action"
+	return c.Default, "default action"
 }
