@@ -119,6 +119,18 @@ func TestDeploySetCommand(t *testing.T) {
 		t.Errorf("--format json document:\n%s", out)
 	}
 
+	// Executed: moto cannot create the full network template (its KMS
+	// key, see docs/deploy.md), so step 1 stops, and the later steps do
+	// not run.
+	code, out, errOut = moat(t, append([]string{"deploy", splitSpec, "--yes", "--allow-exposure", "--stack-name", "run"}, both...)...)
+	if code == 0 || !strings.Contains(errOut, "step 1 (stack run-network, account 111111111111) ") ||
+		!strings.Contains(errOut, "deployed: nothing; not run: step 2 stack run-workload, step 3 stack run-network. To continue: ") {
+		t.Errorf("step 1 failing: exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "step 2: stack run-workload in account") || stacks(app) != 0 {
+		t.Errorf("step 2 ran after step 1 stopped:\n%s", out)
+	}
+
 	// destroy goes the other way: the workload stack first.
 	code, out, errOut = moat(t, append([]string{"destroy", splitSpec, "--yes"}, both...)...)
 	if code != 0 {
