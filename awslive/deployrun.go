@@ -136,30 +136,58 @@ func (d *deploy) run(ctx context.Context) error {
 // decide reads the stack, picks the action, and gives the check the
 // deployed template.
 func (d *deploy) decide(ctx context.Context) error {
-	st, err := describeStack(ctx, d.c, d.in.Stack)
+	s, err := readStack(ctx, d.c, d.in.Stack, d.in.Yes)
 	if err != nil {
 		return err
 	}
-	d.st = st
-	status := ""
-	if st != nil {
-		status = string(st.StackStatus)
-	}
-	if d.res.Action, err = Decide(d.in.Stack, status, d.in.Yes); err != nil {
-		return err
-	}
-	var deployed []byte
-	if d.res.Action == Update {
-		t, err := d.c.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(d.in.Stack)})
-		if err != nil {
-			return fmt.Errorf("cloudformation get-template %s: %w", d.in.Stack, err)
-		}
-		deployed = []byte(aws.ToString(t.TemplateBody))
-	}
+	d.st, d.res.Action = s.stack, s.Action
+	// The outputs as they are; an execution replaces them.
+	d.res.Outputs = s.Outputs
 	if d.in.Check != nil {
-		return d.in.Check(deployed)
+		return d.in.Check(s.Deployed)
 	}
 	return nil
+}
+
+// StackState is what a deploy decides from before it changes anything.
+type StackState struct {
+	Action Action
+	// Status is the stack's status, "" when there is none.
+	Status string
+	// Deployed is the deployed template, for an update; else nil.
+	Deployed []byte
+	// Outputs are the stack's outputs as they are now.
+	Outputs []Output
+	stack   *cf.Stack
+}
+
+// ReadStack reads the stack and decides what a deploy would do to it
+// (Decide), changing nothing: a deploy of several stacks checks them all
+// before it changes any.
+func ReadStack(ctx context.Context, a Account, stack string, yes bool) (StackState, error) {
+	return readStack(ctx, cloudformation.NewFromConfig(a.cfg), stack, yes)
+}
+
+func readStack(ctx context.Context, c *cloudformation.Client, stack string, yes bool) (StackState, error) {
+	st, err := describeStack(ctx, c, stack)
+	if err != nil {
+		return StackState{}, err
+	}
+	s := StackState{stack: st, Outputs: []Output{}}
+	if st != nil {
+		s.Status, s.Outputs = string(st.StackStatus), outputs(st.Outputs)
+	}
+	if s.Action, err = Decide(stack, s.Status, yes); err != nil {
+		return s, err
+	}
+	if s.Action == Update {
+		t, err := c.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(stack)})
+		if err != nil {
+			return s, fmt.Errorf("cloudformation get-template %s: %w", stack, err)
+		}
+		s.Deployed = []byte(aws.ToString(t.TemplateBody))
+	}
+	return s, nil
 }
 
 // deleteStack deletes the stack and waits until it is gone.

@@ -32,17 +32,32 @@ func (g Gate) Blocked(allowExposure bool) string {
 // addresses compare; name turns an address into what the report prints
 // (e.g. back into a moat address), nil keeps it.
 func ExposureGate(deployed, next *model.Network, name func(model.ResourceRef) string) Gate {
+	g := ExposureDiff(deployed, next, name)
+	g.Failed = VerifyFailed(next)
+	return g
+}
+
+// VerifyFailed is the checks of n that fail (not those not proved). A
+// design split across accounts is verified whole, once: each account's
+// template alone reaches only half of its paths.
+func VerifyFailed(n *model.Network) []analyze.Check {
+	var failed []analyze.Check
+	for _, c := range analyze.NewIndex(n).Verify(nil) {
+		if !c.OK && !c.NotProved {
+			failed = append(failed, c)
+		}
+	}
+	return failed
+}
+
+// ExposureDiff is ExposureGate without the verification: what the deploy
+// opens to the internet and closes.
+func ExposureDiff(deployed, next *model.Network, name func(model.ResourceRef) string) Gate {
 	if name == nil {
 		name = func(a model.ResourceRef) string { return string(a) }
 	}
-	ix := analyze.NewIndex(next)
 	var g Gate
-	for _, c := range ix.Verify(nil) {
-		if !c.OK && !c.NotProved {
-			g.Failed = append(g.Failed, c)
-		}
-	}
-	after := exposureSet(ix.Exposure(), name)
+	after := exposureSet(analyze.NewIndex(next).Exposure(), name)
 	before := map[string]bool{}
 	if deployed != nil {
 		before = exposureSet(analyze.NewIndex(deployed).Exposure(), name)

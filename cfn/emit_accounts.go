@@ -149,31 +149,106 @@ func FromNetworkSet(n *model.Network) ([]NamedTemplate, diag.List) {
 // template's output, that carries the ID of the attachment at a.
 func AttachmentParam(a model.ResourceRef) string { return pascal(string(a)) + "Id" }
 
-// DeployOrder says, step by step, how to deploy a template set: nothing
-// for a single template.
-func DeployOrder(set []NamedTemplate) []string {
+// DeployStep is one stack deploy of a template set. The steps of a set
+// run in order; the workload stacks share step 2 and do not need each
+// other.
+type DeployStep struct {
+	// Step is 1, 2 or 3.
+	Step int
+	// Template is the index in the set of the template deployed.
+	Template int
+	// Inputs are the parameters this step takes from outputs of the
+	// stacks earlier steps deployed; a parameter not listed keeps its
+	// default on a create and its previous value on an update.
+	Inputs []StepInput
+	// Does says what the step does.
+	Does string
+}
+
+// StepInput is a parameter set from an earlier stack's output.
+type StepInput struct {
+	Param string
+	// From is the index in the set of the template whose stack outputs
+	// Output.
+	From   int
+	Output string
+}
+
+// DeploySteps is the order a template set deploys in (see the comment at
+// the top of this file): nothing for a single template.
+func DeploySteps(set []NamedTemplate) []DeployStep {
 	if len(set) < 2 {
 		return nil
 	}
-	net := set[0]
-	var params []string
-	for _, p := range net.Template.Parameters {
-		for _, o := range set[1:] {
-			for _, out := range o.Template.Outputs {
-				if out.Name == p.Name {
-					params = append(params, p.Name)
-				}
+	var back []StepInput // the network template's attachment parameters
+	for _, p := range set[0].Template.Parameters {
+		for i, o := range set[1:] {
+			if hasOutput(o.Template, p.Name) {
+				back = append(back, StepInput{Param: p.Name, From: i + 1, Output: p.Name})
 			}
 		}
 	}
-	steps := []string{fmt.Sprintf("deploy %s in account %s with %s empty: it creates the Transit Gateway, shares it through AWS RAM and outputs %s",
-		net.Name, net.Account, joinOr(params, "no attachment parameter"), TransitGatewayParam)}
-	for _, w := range set[1:] {
-		steps = append(steps, fmt.Sprintf("deploy %s in account %s with %s = the network stack's output %s: it attaches its VPC and outputs the attachment's ID",
-			w.Name, w.Account, TransitGatewayParam, TransitGatewayParam))
+	steps := []DeployStep{{Step: 1, Template: 0, Does: "creates the Transit Gateway, shares it through AWS RAM and outputs " + TransitGatewayParam}}
+	for i, w := range set[1:] {
+		s := DeployStep{Step: 2, Template: i + 1, Does: "attaches its VPC and outputs the attachment's ID"}
+		if hasParam(w.Template, TransitGatewayParam) {
+			s.Inputs = []StepInput{{Param: TransitGatewayParam, From: 0, Output: TransitGatewayParam}}
+		}
+		steps = append(steps, s)
 	}
-	steps = append(steps, fmt.Sprintf("update %s with %s = the workload stack's output of the same name: it associates the workload attachment and routes to and from it",
-		net.Name, joinOr(params, "each attachment ID")))
+	return append(steps, DeployStep{Step: 3, Template: 0, Inputs: back, Does: "associates the workload attachment and routes to and from it"})
+}
+
+// DestroyOrder is the order a set's stacks are deleted in: the reverse of
+// the order they are first deployed in, so the workload stacks detach
+// from the Transit Gateway before the network stack deletes it. Each is
+// an index in the set.
+func DestroyOrder(steps []DeployStep) []int {
+	var first []int
+	for _, s := range steps {
+		if !slices.Contains(first, s.Template) {
+			first = append(first, s.Template)
+		}
+	}
+	slices.Reverse(first)
+	return first
+}
+
+func hasOutput(t *Template, name string) bool {
+	return slices.ContainsFunc(t.Outputs, func(o Output) bool { return o.Name == name })
+}
+
+func hasParam(t *Template, name string) bool {
+	return slices.ContainsFunc(t.Parameters, func(p Parameter) bool { return p.Name == name })
+}
+
+// DeployOrder says, step by step, how to deploy a template set by hand:
+// nothing for a single template.
+func DeployOrder(set []NamedTemplate) []string {
+	all := DeploySteps(set)
+	var steps []string
+	for _, s := range all {
+		t := set[s.Template]
+		var params []string
+		for _, in := range s.Inputs {
+			params = append(params, in.Param)
+		}
+		switch s.Step {
+		case 1:
+			var empty []string
+			for _, in := range all[len(all)-1].Inputs {
+				empty = append(empty, in.Param)
+			}
+			steps = append(steps, fmt.Sprintf("deploy %s in account %s with %s empty: it %s",
+				t.Name, t.Account, joinOr(empty, "no attachment parameter"), s.Does))
+		case 2:
+			steps = append(steps, fmt.Sprintf("deploy %s in account %s with %s = the network stack's output %s: it %s",
+				t.Name, t.Account, TransitGatewayParam, TransitGatewayParam, s.Does))
+		case 3:
+			steps = append(steps, fmt.Sprintf("update %s with %s = the workload stack's output of the same name: it %s",
+				t.Name, joinOr(params, "each attachment ID"), s.Does))
+		}
+	}
 	return steps
 }
 

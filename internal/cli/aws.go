@@ -163,7 +163,9 @@ tests record the calls made on moto and compare).
 
 The deploy policy covers moat's own calls. CloudFormation makes the
 stack's resources with the caller's permissions too, so the caller also
-needs those (EC2, ELB, RDS, ... as the template holds).`,
+needs those (EC2, ELB, RDS, ... as the template holds). A spec split
+across accounts needs the deploy (and destroy) policy in each account, for
+the caller of that account's --profile ACCOUNT=PROFILE.`,
 		Example: `  moat iam-policy read > moat-read.json
   aws iam create-policy --policy-name moat-read --policy-document file://moat-read.json
   moat iam-policy deploy --template-bucket my-cfn-templates`,

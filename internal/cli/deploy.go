@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/moatnet/moat/awslive"
+	"github.com/moatnet/moat/cfn"
 	"github.com/moatnet/moat/cfnimport"
 	"github.com/moatnet/moat/diag"
 	"github.com/moatnet/moat/model"
@@ -45,11 +46,28 @@ them as for moat snapshot. Templates over 51,200 bytes go through S3:
 --template-bucket, or moat's own bucket moat-templates-ACCOUNT-REGION, made
 the first time encrypted, private and TLS-only. A prod stack gets
 termination protection once it is up. --format json prints the decisions, the change set, the
-events and the outcome as one JSON document (errors too). See docs/deploy.md.`,
+events and the outcome as one JSON document (errors too). See docs/deploy.md.
+
+A spec split across accounts (hub-and-spoke with accounts:) deploys one
+stack per account, STACK-network and STACK-workload, in three steps: the
+network stack (the Transit Gateway and its RAM share), the workload stack
+given the network stack's TransitGatewayId (it attaches its VPC), and the
+network stack again given the workload's attachment ID (it associates and
+routes the attachment). Each account deploys with its own profile, given as
+--profile ACCOUNT=PROFILE for every account, ACCOUNT being the account ID or
+the template's name (network, workload); an account without one is refused,
+and so is a profile whose STS caller is another account. Before acting moat
+prints which account and caller deploys which stack in which step. The
+design is verified whole once; every stack is read and gated before any is
+changed, and each step shows and confirms its own change set. A step that
+fails stops the later ones, and moat says what is deployed and how to go
+on. --no-execute shows the change sets of the stacks whose inputs are
+already deployed.`,
 		Example: `  moat deploy moat.yaml --no-execute
   moat deploy moat.yaml --stack-name web-prod --profile prod --region eu-west-1
   moat deploy moat.yaml --yes --template-bucket my-cfn-templates
-  moat deploy moat.yaml --yes --format json > deploy.json`,
+  moat deploy moat.yaml --yes --format json > deploy.json
+  moat deploy split.yaml --yes --profile network=net-admin --profile 222222222222=app-admin`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDeploy(cmd, io, args[0], o)
@@ -65,8 +83,12 @@ events and the outcome as one JSON document (errors too). See docs/deploy.md.`,
 	f.BoolVar(&o.allowExpos, "allow-exposure", false, "deploy even when it opens new paths from the internet")
 	f.StringVar(&o.format, "format", "text", "output: text or json")
 	addAWSFlags(cmd, &io.aws)
+	f.Lookup("profile").Usage = profileUsage
 	return cmd
 }
+
+// profileUsage is --profile of deploy and destroy.
+const profileUsage = "AWS profile to use (default: AWS_PROFILE or the default chain); for a spec split across accounts, ACCOUNT=PROFILE once per account, ACCOUNT being the ID or the template's name (network, workload)"
 
 // gateError is the exposure gate stopping a deploy: a finding, exit 1.
 type gateError struct{ msg string }
@@ -84,16 +106,19 @@ type deployPlan struct {
 
 // deployReport is the JSON document of --format json.
 type deployReport struct {
-	Stack    string `json:"stack"`
-	Account  string `json:"account"`
-	Region   string `json:"region"`
-	Exposure struct {
-		Opens  []string `json:"opens"`
-		Closes []string `json:"closes"`
-		Failed []string `json:"failed_checks"`
-	} `json:"exposure"`
+	Stack    string         `json:"stack"`
+	Account  string         `json:"account"`
+	Region   string         `json:"region"`
+	Exposure exposureReport `json:"exposure"`
 	awslive.DeployResult
 	NextStep string `json:"next_step,omitempty"`
+}
+
+// exposureReport is what the gate found for one stack.
+type exposureReport struct {
+	Opens  []string `json:"opens"`
+	Closes []string `json:"closes"`
+	Failed []string `json:"failed_checks"`
 }
 
 func runDeploy(cmd *cobra.Command, io *streams, path string, o deployOptions) error {
@@ -104,10 +129,20 @@ func runDeploy(cmd *cobra.Command, io *streams, path string, o deployOptions) er
 	if err != nil {
 		return err
 	}
-	if len(io.aws.profiles) > 1 || len(io.aws.regions) > 1 || (len(io.aws.regions) == 1 && io.aws.regions[0] == awslive.AllRegions) {
-		return &exitError{code: exitInput, err: fmt.Errorf("deploy goes to one account and Region: give --profile and --region at most once each (hub-and-spoke deploys across accounts are not supported yet)")}
+	if len(io.aws.regions) > 1 || (len(io.aws.regions) == 1 && io.aws.regions[0] == awslive.AllRegions) {
+		return &exitError{code: exitInput, err: fmt.Errorf("deploy goes to one account and Region per stack: give --region at most once")}
 	}
-	p, err := prepareDeploy(io, path, o.stack)
+	n, rendered, set, err := compileDeploy(io, path)
+	if err != nil {
+		return err
+	}
+	if len(rendered) > 1 {
+		return runDeploySet(cmd, io, n, rendered, set, o, params)
+	}
+	if err := singleProfile(io.aws.profiles); err != nil {
+		return err
+	}
+	p, err := newDeployPlan(n, rendered[0], o.stack)
 	if err != nil {
 		return err
 	}
@@ -122,6 +157,18 @@ func runDeploy(cmd *cobra.Command, io *streams, path string, o deployOptions) er
 	return finishDeploy(io, rep, in, err)
 }
 
+// singleProfile refuses several profiles, or ACCOUNT=PROFILE, for a spec
+// that deploys to one account.
+func singleProfile(profiles []string) error {
+	switch {
+	case len(profiles) > 1:
+		return &exitError{code: exitInput, err: fmt.Errorf("deploy goes to one account and Region: give --profile at most once (the spec names one account)")}
+	case len(profiles) == 1 && strings.Contains(profiles[0], "="):
+		return &exitError{code: exitInput, err: fmt.Errorf("--profile %s: ACCOUNT=PROFILE is for a spec split over accounts; this spec deploys one stack: give --profile PROFILE", profiles[0])}
+	}
+	return nil
+}
+
 func parseParams(ps []string) (map[string]string, error) {
 	params := map[string]string{}
 	for _, p := range ps {
@@ -134,31 +181,33 @@ func parseParams(ps []string) (map[string]string, error) {
 	return params, nil
 }
 
-// prepareDeploy compiles the spec into the one template deploy sends.
-func prepareDeploy(io *streams, path, stack string) (*deployPlan, error) {
+// compileDeploy compiles the spec into the templates deploy sends: one,
+// or one per account.
+func compileDeploy(io *streams, path string) (*model.Network, []renderedTemplate, []cfn.NamedTemplate, error) {
 	l, err := loadSpec(io, path)
 	if err != nil {
-		return nil, &exitError{code: exitInput, err: err}
+		return nil, nil, nil, &exitError{code: exitInput, err: err}
 	}
 	if err := l.report(io); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	n := l.network
-	set, _, err := renderTemplates(n, "json")
+	rendered, set, err := renderTemplateSet(l.network, "json")
 	if err != nil {
-		return nil, &exitError{code: exitInput, err: err}
+		return nil, nil, nil, &exitError{code: exitInput, err: err}
 	}
-	if len(set) != 1 {
-		return nil, &exitError{code: exitInput, err: fmt.Errorf("the spec splits the network over %d accounts: moat deploy does not deploy hub-and-spoke designs yet; moat plan writes each template and the order to deploy them in", len(set))}
-	}
-	next, d := cfnimport.Parse("template.json", set[0].body, n.Name)
+	return l.network, rendered, set, nil
+}
+
+// newDeployPlan is what deploying one template of n to stack sends.
+func newDeployPlan(n *model.Network, t renderedTemplate, stack string) (*deployPlan, error) {
+	next, d := cfnimport.Parse(t.name+".json", t.body, n.Name)
 	if d.HasErrors() {
 		return nil, &exitError{code: exitInput, err: fmt.Errorf("moat cannot read back its own template (a moat bug; please report it): %v", d)}
 	}
 	if stack == "" {
 		stack = n.Name
 	}
-	return &deployPlan{network: n, next: next, body: set[0].body, stack: stack, addrs: awslive.AddressIndex(n)}, nil
+	return &deployPlan{network: n, next: next, body: t.body, stack: stack, addrs: awslive.AddressIndex(n)}, nil
 }
 
 // deployAccount resolves the one account and Region, and names them and
@@ -200,7 +249,7 @@ func deployInput(io *streams, p *deployPlan, o deployOptions, params map[string]
 		Yes: o.yes, NoExecute: o.noExecute, NoRollback: o.noRollback,
 		Protect:   p.network.Environment == model.Prod,
 		Addresses: p.addrs, Out: out,
-		Check: func(deployed []byte) error { return exposureCheck(out, p, deployed, o.allowExpos, rep) },
+		Check: func(deployed []byte) error { return exposureCheck(out, p, deployed, o.allowExpos, true, &rep.Exposure) },
 	}
 	if isTerminal(io.stdin) && isTerminal(io.stderr) {
 		in.Progress = func(line string) { fmt.Fprintf(io.stderr, "\r%s\x1b[K", line) }
@@ -218,8 +267,9 @@ func askYes(io *streams, question string) bool {
 }
 
 // exposureCheck is the gate: it compares the deployed template's
-// exposure with the new one's and stops a deploy that opens a path.
-func exposureCheck(out io.Writer, p *deployPlan, deployed []byte, allow bool, rep *deployReport) error {
+// exposure with the new one's and stops a deploy that opens a path;
+// with verify, also one whose template fails verify.
+func exposureCheck(out io.Writer, p *deployPlan, deployed []byte, allow, verify bool, rep *exposureReport) error {
 	var old *model.Network
 	if deployed != nil {
 		m, d := cfnimport.Parse("deployed", deployed, p.network.Name)
@@ -235,11 +285,15 @@ func exposureCheck(out io.Writer, p *deployPlan, deployed []byte, allow bool, re
 			old = m
 		}
 	}
-	g := awslive.ExposureGate(old, p.next, moatName(p.addrs))
-	rep.Exposure.Opens, rep.Exposure.Closes, rep.Exposure.Failed = nonNil(g.Opened), nonNil(g.Closed), []string{}
+	gate := awslive.ExposureDiff
+	if verify {
+		gate = awslive.ExposureGate
+	}
+	g := gate(old, p.next, moatName(p.addrs))
+	rep.Opens, rep.Closes, rep.Failed = nonNil(g.Opened), nonNil(g.Closed), []string{}
 	for _, c := range g.Failed {
 		fmt.Fprintf(out, "FAIL %s: %s\n", c.Intent, c.Detail)
-		rep.Exposure.Failed = append(rep.Exposure.Failed, c.Intent+": "+c.Detail)
+		rep.Failed = append(rep.Failed, c.Intent+": "+c.Detail)
 	}
 	for _, s := range g.Opened {
 		fmt.Fprintf(out, "opens: %s\n", s)

@@ -26,6 +26,16 @@ type renderedTemplate struct {
 // template when the design names at most one), checks each and encodes
 // it. The second result is the deploy order of a split design.
 func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []string, error) {
+	out, set, err := renderTemplateSet(n, format)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, cfn.DeployOrder(set), nil
+}
+
+// renderTemplateSet is renderTemplates with the templates themselves
+// in place of the deploy order.
+func renderTemplateSet(n *model.Network, format string) ([]renderedTemplate, []cfn.NamedTemplate, error) {
 	set, ds := cfn.FromNetworkSet(n)
 	if ds.HasErrors() {
 		return nil, nil, fmt.Errorf("build template: %w", derive.Summaries(ds))
@@ -49,7 +59,7 @@ func renderTemplates(n *model.Network, format string) ([]renderedTemplate, []str
 		}
 		out = append(out, renderedTemplate{name: nt.Name, account: nt.Account, body: body, resources: len(t.Resources), sizeNote: size.Note()})
 	}
-	return out, cfn.DeployOrder(set), nil
+	return out, set, nil
 }
 
 // templateNames are the templates plan writes: one, or one per account.
