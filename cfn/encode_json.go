@@ -24,21 +24,53 @@ func (t *Template) encodeJSON(pretty bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := jsonWriter{b: &bytes.Buffer{}, pretty: pretty}
-	w.b.Grow(192 << 10) // one allocation for a template of a few hundred resources
+	var b bytes.Buffer
+	b.Grow(192 << 10) // one allocation for a template of a few hundred resources
+	w := jsonWriter{b: &b, pretty: pretty}
 	if err := w.value(doc, 0); err != nil {
 		return nil, err
 	}
 	if pretty {
-		w.b.WriteByte('\n')
+		b.WriteByte('\n')
 	}
-	return w.b.Bytes(), nil
+	return b.Bytes(), nil
+}
+
+// compactJSONSize is len(CompactJSON()), counted without building the
+// body: plan only needs the size, to say how a large template is sent.
+func (t *Template) compactJSONSize() (int, error) {
+	doc, err := t.tree()
+	if err != nil {
+		return 0, err
+	}
+	var n byteCounter
+	if err := (jsonWriter{b: &n}).value(doc, 0); err != nil {
+		return 0, err
+	}
+	return int(n), nil
+}
+
+// jsonSink is where a jsonWriter writes: a buffer, or a byteCounter.
+type jsonSink interface {
+	Write([]byte) (int, error)
+	WriteByte(byte) error
+	WriteString(string) (int, error)
+}
+
+// byteCounter is a jsonSink that only counts.
+type byteCounter int
+
+func (c *byteCounter) Write(p []byte) (int, error) { *c += byteCounter(len(p)); return len(p), nil }
+func (c *byteCounter) WriteByte(byte) error        { *c++; return nil }
+func (c *byteCounter) WriteString(s string) (int, error) {
+	*c += byteCounter(len(s))
+	return len(s), nil
 }
 
 // jsonWriter writes a value tree, indented or compact, each intrinsic in
 // its long form (longForm), turned into it as it is reached.
 type jsonWriter struct {
-	b      *bytes.Buffer
+	b      jsonSink
 	pretty bool
 }
 
@@ -114,7 +146,7 @@ func (w jsonWriter) value(v Value, depth int) error {
 
 // writeJSONString escapes like encoding/json but leaves <, > and & alone:
 // policies and user data are easier to read without \u003c noise.
-func writeJSONString(b *bytes.Buffer, s string) error {
+func writeJSONString(b jsonSink, s string) error {
 	// Printable ASCII needs only its quotes and backslashes escaped, as
 	// encoding/json does; anything else goes through encoding/json.
 	plain := true

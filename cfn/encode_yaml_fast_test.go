@@ -129,6 +129,22 @@ func TestCompactJSONIsCompactedJSON(t *testing.T) {
 	}
 }
 
+// TestCompactJSONSizeCounts: the size plan reports is the length of the
+// compact body, for ASCII and for text encoding/json escapes.
+func TestCompactJSONSizeCounts(t *testing.T) {
+	tagged := New("Équipe \"web\" <prod>\n")
+	_ = tagged.Add(Resource{LogicalID: "Bucket", Type: "AWS::S3::Bucket", Properties: Map{{"Tags", List{Map{{"Key", String("coût")}, {"Value", Sub{Template: "${AWS::StackName}\t→"}}}}}}})
+	for _, tpl := range []*Template{emit(t, testNetwork(natInstancePerZone, true)), tagged} {
+		compact, err := tpl.CompactJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := tpl.compactJSONSize(); err != nil || n != len(compact) {
+			t.Errorf("compactJSONSize = %d, %v; the body is %d bytes", n, err, len(compact))
+		}
+	}
+}
+
 // TestNeedsQuoteKeepsItsRules: the regexp-free checks say what the
 // YAML 1.1 word and number patterns say.
 func TestNeedsQuoteKeepsItsRules(t *testing.T) {

@@ -51,11 +51,11 @@ func MeasureBody(t *Template, body []byte) (BodySize, error) {
 	if s.Bytes <= MaxInlineBody {
 		return s, nil
 	}
-	js, err := t.CompactJSON()
+	n, err := t.compactJSONSize()
 	if err != nil {
 		return s, err
 	}
-	s.Compact = len(js)
+	s.Compact = n
 	return s, nil
 }
 

@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/moatnet/moat/ec2types"
@@ -64,9 +63,6 @@ func nameHint(s string) string {
 	return hint
 }
 
-// dnsLabel is one label of a host name: letters, digits and inner hyphens.
-var dnsLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
-
 // checkDomain returns why name is not a valid host name for a certificate,
 // or "" when it is. A wildcard is allowed only as the whole first label,
 // as ACM requires.
@@ -85,29 +81,18 @@ func checkDomain(name string) string {
 			return "may use * only as the whole first label, e.g. *.example.com"
 		case l == "":
 			return "has an empty label (two dots in a row, or a leading or trailing dot)"
-		case !dnsLabel.MatchString(l):
+		case !isDNSLabel(l):
 			return fmt.Sprintf("has an invalid label %q (use letters, digits and inner hyphens, at most 63 characters)", l)
 		}
 	}
 	return ""
 }
 
-// acmARN matches an ACM certificate ARN and captures its Region.
-var acmARN = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-zA-Z-]+$`)
-
-// instanceType matches an EC2 instance type such as t4g.nano or
-// u-6tb1.metal.
-// emailAddress is a plain mailbox (local@domain.tld) as SNS's email
-// protocol takes it: no display name, no spaces, a dotted domain.
-var emailAddress = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
-
-var instanceType = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
-
 // knownInstanceType reports whether s at n is an instance type moat knows
 // (its architecture picks the image and the task platform), reporting an
 // error that names the nearest known types otherwise.
 func (p *parser) knownInstanceType(path string, n *yaml.Node, s, example string) bool {
-	if !instanceType.MatchString(s) {
+	if !isInstanceTypeShape(s) {
 		p.errorf(n, "write an EC2 instance type such as "+example, "%s %q is not an instance type", path, s)
 		return false
 	}
@@ -118,9 +103,6 @@ func (p *parser) knownInstanceType(path string, n *yaml.Node, s, example string)
 	}
 	return true
 }
-
-// endpointName matches a short AWS service name for an interface endpoint.
-var endpointName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*$`)
 
 // knownInterfaceEndpoints are short service names moat has seen used as
 // interface endpoints; others are allowed with a warning, since AWS adds

@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -61,9 +60,6 @@ var (
 	wafKeys          = []string{"enabled", "rate_limit"}
 	apiKeys          = []string{"throttle_rate", "throttle_burst", "integration"}
 	apiIntegrations  = []string{"nlb", "alb"}
-	hostedZoneID     = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
-	headerName       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,127}$`)
-	dbInstanceClass  = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
 	fargateCPU       = []int{256, 512, 1024, 2048, 4096, 8192, 16384}
 	defaultInstance  = "t4g.medium"
 	defaultRateLimit = 1000
@@ -108,7 +104,7 @@ func (p *parser) edge(f map[string]field) {
 				h, ok := p.str(ip, it)
 				switch {
 				case !ok:
-				case !headerName.MatchString(h):
+				case !isHeaderName(h):
 					p.errorf(it, "write an HTTP header name such as User-Agent", "%s %q is not a header name", ip, h)
 				case seen[strings.ToLower(h)]:
 					hint := "list each header once"
@@ -152,7 +148,7 @@ func (p *parser) edge(f map[string]field) {
 	}
 	if v := f["hosted_zone"]; v.present() {
 		if s, ok := p.str("frontend.hosted_zone", v.val); ok {
-			if hostedZoneID.MatchString(s) {
+			if isHostedZoneID(s) {
 				fe.HostedZone = s
 			} else {
 				p.errorf(v.val, "use the zone's ID, e.g. Z0123456789ABCDEFGHIJ (aws route53 list-hosted-zones-by-name)", "frontend.hosted_zone %q is not a Route 53 hosted zone ID", s)
@@ -300,7 +296,7 @@ func (p *parser) databaseSizing(f map[string]field) {
 	}
 	if v := f["instance_class"]; v.present() {
 		if c, ok := p.str("database.instance_class", v.val); ok {
-			if dbInstanceClass.MatchString(c) {
+			if isDBInstanceClass(c) {
 				d.InstanceClass = c
 			} else {
 				p.errorf(v.val, "write an RDS class such as db.t4g.micro or db.m7g.large", "database.instance_class %q is not an RDS instance class", c)

@@ -1,17 +1,8 @@
 package spec
 
 import (
-	"regexp"
-
 	"github.com/moatnet/moat/model"
 	"go.yaml.in/yaml/v4"
-)
-
-// vpcID and subnetID are the shapes of the IDs EC2 gives VPCs and
-// subnets: the prefix and 8 (older) or 17 hexadecimal digits.
-var (
-	vpcID    = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	subnetID = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
 
 // notWithExisting are the network keys that describe a VPC moat creates,
@@ -37,7 +28,7 @@ func (p *parser) existing(f map[string]field) bool {
 	}
 	n := &p.st.Network
 	if id, ok := p.str("network.existing", v.val); ok {
-		if vpcID.MatchString(id) {
+		if isEC2ID(id, "vpc") {
 			n.Existing = id
 		} else {
 			p.errorf(v.val, "write the VPC's ID, vpc- and 8 or 17 hexadecimal digits, e.g. vpc-0a1b2c3d4e5f67890; list them with: aws ec2 describe-vpcs --query 'Vpcs[].VpcId'",
@@ -87,7 +78,7 @@ func (p *parser) existingSubnets(sec field) map[model.Tier][]string {
 			id, ok := p.str(ip, item)
 			switch {
 			case !ok:
-			case !subnetID.MatchString(id):
+			case !isEC2ID(id, "subnet"):
 				p.errorf(item, "write the subnet's ID, subnet- and 8 or 17 hexadecimal digits; list them with: aws ec2 describe-subnets --filters Name=vpc-id,Values=VPC --query 'Subnets[].SubnetId'",
 					"%s %q is not a subnet ID", ip, id)
 			case where[id] != "":

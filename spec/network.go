@@ -198,7 +198,7 @@ func (p *parser) nat(f field, prod bool) NAT {
 	}
 	if v := m["notify"]; v.present() {
 		if s, ok := p.str("network.nat.notify", v.val); ok {
-			if emailAddress.MatchString(s) && len(s) <= 254 {
+			if isEmailAddress(s) && len(s) <= 254 {
 				nat.Notify = s
 			} else {
 				p.errorf(v.val, "write one email address such as ops@example.com", "network.nat.notify %q is not an email address", s)
@@ -232,7 +232,7 @@ func (p *parser) endpoints(sec field) Endpoints {
 	if v := f["interface"]; v.present() {
 		e.Interface = p.names("network.endpoints.interface", v.val, func(ip, s string, n *yaml.Node) bool {
 			switch {
-			case !endpointName.MatchString(s):
+			case !isEndpointName(s):
 				p.errorf(n, "write a short service name such as ecr.api or logs", "%s %q is not a service name", ip, s)
 				return false
 			case s == "s3" || s == "dynamodb":

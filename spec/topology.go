@@ -3,7 +3,6 @@ package spec
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -25,11 +24,10 @@ const (
 )
 
 var (
-	topologies    = []string{string(SingleVPC), string(HubAndSpoke)}
-	hubCIDRKeys   = []string{"ingress", "egress", "workload"}
-	egressKeys    = []string{"allow", "allow_cidrs"}
-	accountKeys   = []string{"network", "workload"}
-	accountNumber = regexp.MustCompile(`^[0-9]{12}$`)
+	topologies  = []string{string(SingleVPC), string(HubAndSpoke)}
+	hubCIDRKeys = []string{"ingress", "egress", "workload"}
+	egressKeys  = []string{"allow", "allow_cidrs"}
+	accountKeys = []string{"network", "workload"}
 )
 
 // HubCIDRs are the VPC ranges of a hub-and-spoke design; a zero prefix is
@@ -108,7 +106,7 @@ func (p *parser) topology(topo, egress, accounts field) {
 			if !ok {
 				continue
 			}
-			if !accountNumber.MatchString(s) {
+			if !isAccountNumber(s) {
 				p.errorf(v.val, "write the 12-digit account ID in quotes, e.g. \"111111111111\"", "accounts.%s %q is not an AWS account ID", k, s)
 				continue
 			}

@@ -3,7 +3,6 @@ package spec
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -192,16 +191,16 @@ func (p *parser) certificate(path string, n *yaml.Node) string {
 		// Another domain's certificate; resolved in sharedCertificates.
 		return s
 	}
-	m := acmARN.FindStringSubmatch(s)
-	if m == nil {
+	certRegion, ok := acmRegion(s)
+	if !ok {
 		p.errorf(n, fmt.Sprintf("an ACM ARN looks like arn:aws:acm:%s:123456789012:certificate/ID; omit certificate to have moat request one", p.regionOr("REGION")), "%s %q is not an ACM certificate ARN", path, s)
 		return ""
 	}
-	if rg := p.st.Region; region.Known(rg) && m[2] != rg {
+	if rg := p.st.Region; region.Known(rg) && certRegion != rg {
 		// An error, not a warning: the listener cannot use it, so the stack
 		// would fail to deploy. ACM certificates are regional:
 		// https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html
-		p.errorf(n, fmt.Sprintf("a load balancer can only use a certificate from its own Region; import or request it in %s", rg), "%s is in %s, not the stack's Region %s", path, m[2], rg)
+		p.errorf(n, fmt.Sprintf("a load balancer can only use a certificate from its own Region; import or request it in %s", rg), "%s is in %s, not the stack's Region %s", path, certRegion, rg)
 	}
 	return s
 }
@@ -287,13 +286,6 @@ const (
 	moatTags = 2
 )
 
-// tagText is what AWS allows in tag keys and values across services:
-// letters, numbers and spaces representable in UTF-8, and + - = . _ : / @
-// (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
-// EC2 alone allows more, but the spec's tags reach every resource: roles,
-// keys, log groups and buckets too.
-var tagText = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
-
 // tags reads extra tags, which reach every resource the stack creates.
 // Scalar values are kept as written, so cost-center: 1234 needs no quotes.
 func (p *parser) tags(sec field) {
@@ -336,7 +328,7 @@ func (p *parser) tags(sec field) {
 		case strings.HasPrefix(strings.ToLower(k), "moat:"):
 			p.errorf(v.key, "the moat: prefix is moat's own (moat:stack); choose another key", "tag key %q uses moat's prefix", k)
 			continue
-		case !tagText.MatchString(k):
+		case !isTagText(k):
 			p.errorf(v.key, "use letters, digits, spaces and + - = . _ : / @", "tag key %q has a character AWS does not allow in tags", k)
 			continue
 		case v.val.Kind == yaml.ScalarNode && strings.HasPrefix(v.val.Tag, "!") && !strings.HasPrefix(v.val.Tag, "!!"):
@@ -354,7 +346,7 @@ func (p *parser) tags(sec field) {
 		case v.val.Value == "" && noEmpty:
 			p.errorf(v.val, "write a value: the ECS capacity provider of ecs-ec2 hosts takes no empty tag value", "%s is empty", path)
 			continue
-		case !tagText.MatchString(v.val.Value):
+		case !isTagText(v.val.Value):
 			p.errorf(v.val, "use letters, digits, spaces and + - = . _ : / @", "%s has a character AWS does not allow in tags", path)
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/moatnet/moat/awsjson"
 	"github.com/moatnet/moat/awslive"
@@ -17,14 +18,28 @@ type awsFlags struct {
 	profiles, regions []string
 	// from is --from: where a spec's network.existing VPC is read.
 	from string
+	// flags are --profile and --region, made once and added to each
+	// command that takes them: making a string-array flag formats its
+	// default through a CSV writer with a 4 KB buffer, which, for every
+	// command anew, was a tenth of moat's start.
+	flags []*pflag.Flag
 }
 
 // liveNetwork is the NETWORK that reads the live account.
 const liveNetwork = "aws"
 
+// addAWSFlags gives cmd --profile and --region. One run parses one
+// command's flags, so the commands can share the flags themselves.
 func addAWSFlags(cmd *cobra.Command, f *awsFlags) {
-	cmd.Flags().StringArrayVar(&f.profiles, "profile", nil, "AWS profile to read, when NETWORK is aws (repeat for several accounts; default: AWS_PROFILE or the default chain)")
-	cmd.Flags().StringArrayVar(&f.regions, "region", nil, "AWS Region to read, when NETWORK is aws (repeat for several, or all: every enabled Region; default: AWS_REGION or the profile's)")
+	if f.flags == nil {
+		fs := pflag.NewFlagSet("aws", pflag.ContinueOnError)
+		fs.StringArrayVar(&f.profiles, "profile", nil, "AWS profile to read, when NETWORK is aws (repeat for several accounts; default: AWS_PROFILE or the default chain)")
+		fs.StringArrayVar(&f.regions, "region", nil, "AWS Region to read, when NETWORK is aws (repeat for several, or all: every enabled Region; default: AWS_REGION or the profile's)")
+		f.flags = []*pflag.Flag{fs.Lookup("profile"), fs.Lookup("region")}
+	}
+	for _, fl := range f.flags {
+		cmd.Flags().AddFlag(fl)
+	}
 }
 
 // addAWSFlagsToNetworkCommands gives every command that takes a NETWORK
