@@ -92,7 +92,6 @@ var batfishDiffers = map[string]string{
 	// on-prem, which has no route. Missing: the same two, plus the VGW's
 	// underlay VRF.
 	"test-vpn-gateway/testInstanceToUnderlayInterfaceIp": "BGP routes the VGW learns from on-prem, the on-prem router's routing table and the VGW's underlay VRF are not modeled",
-	"test-vpn-gateway/testInternetToUnderlayInterfaceIp": "moat does not model the VGW's underlay (tunnel) addresses as a destination",
 	// tgw-rtb-dx01 learns 10.10.0.0/16 by BGP from the Direct Connect
 	// gateway and the VPN; neither is in TransitGatewayStaticRoutes.json.
 	"test-direct-connect-gateway/testFromInstanceToOnPrem": "routes a Transit Gateway learns by BGP from Direct Connect or a VPN are not in the describe output",
