@@ -46,21 +46,13 @@ func AWSID(a ResourceRef) string {
 // Existing.Found.
 func ExistingFound(n *Network) map[ResourceRef]bool {
 	out := map[ResourceRef]bool{}
-	v := reflect.ValueOf(n).Elem()
-	for i := range v.NumField() {
-		fv := v.Field(i)
-		if fv.Kind() != reflect.Slice || fv.Type().Elem().Kind() != reflect.Struct {
-			continue
-		}
-		if _, ok := fv.Type().Elem().FieldByName("Addr"); !ok {
-			continue
-		}
-		for j := range fv.Len() {
-			if a, ok := fv.Index(j).FieldByName("Addr").Interface().(ResourceRef); ok && !a.IsZero() {
+	AddressedLists(n, func(_ string, list reflect.Value) {
+		for j := range list.Len() {
+			if a := AddrAt(list, j); !a.IsZero() {
 				out[a] = true
 			}
 		}
-	}
+	})
 	return out
 }
 

@@ -94,27 +94,19 @@ type finisher struct {
 // duplicates reports two resources of one list sharing an address: every
 // reference to it would be ambiguous.
 func (f *finisher) duplicates() {
-	v := reflect.ValueOf(f.n).Elem()
-	for i := range v.NumField() {
-		fv := v.Field(i)
-		if fv.Kind() != reflect.Slice || fv.Type().Elem().Kind() != reflect.Struct {
-			continue
-		}
-		if _, ok := fv.Type().Elem().FieldByName("Addr"); !ok {
-			continue
-		}
+	AddressedLists(f.n, func(kind string, list reflect.Value) {
 		seen := map[ResourceRef]bool{}
-		for j := range fv.Len() {
-			a, ok := fv.Index(j).FieldByName("Addr").Interface().(ResourceRef)
-			if !ok || a.IsZero() {
+		for j := range list.Len() {
+			a := AddrAt(list, j)
+			if a.IsZero() {
 				continue
 			}
 			if seen[a] {
-				f.d.Errorf(f.where(a), "give each resource its own name", "%s is defined twice (%s)", a, v.Type().Field(i).Name)
+				f.d.Errorf(f.where(a), "give each resource its own name", "%s is defined twice (%s)", a, kind)
 			}
 			seen[a] = true
 		}
-	}
+	})
 }
 
 // associate settles each subnet's route table (or ACL): its own field and

@@ -66,3 +66,27 @@ func (c Coverage) Check() []string {
 
 // Handled reports whether the package handles kind k.
 func (c Coverage) Handled(k string) bool { return c[k].By != "" }
+
+// AddressedLists calls fn with every list of n whose elements carry an
+// Addr, with its kind (the field name) and the slice as a settable
+// reflect.Value: the code that treats
+// every kind alike (duplicate addresses, what an existing VPC holds, the
+// part of it a stack creates) walks them in one way.
+func AddressedLists(n *Network, fn func(kind string, list reflect.Value)) {
+	v := reflect.ValueOf(n).Elem()
+	for i := range v.NumField() {
+		fv := v.Field(i)
+		if !v.Type().Field(i).IsExported() || fv.Kind() != reflect.Slice || fv.Type().Elem().Kind() != reflect.Struct {
+			continue
+		}
+		if _, ok := fv.Type().Elem().FieldByName("Addr"); ok {
+			fn(v.Type().Field(i).Name, fv)
+		}
+	}
+}
+
+// AddrAt is the Addr of element j of a list AddressedLists gave.
+func AddrAt(list reflect.Value, j int) ResourceRef {
+	a, _ := list.Index(j).FieldByName("Addr").Interface().(ResourceRef)
+	return a
+}
