@@ -73,6 +73,7 @@ func Into(s *spec.Stack, in *model.Network, pl Placement) (*model.Network, diag.
 	c.buildFlowLog()
 	c.buildWorkloads()
 	c.buildNotes()
+	c.decide()
 	scalingTopic(c.n, st.Network.NAT.Notify)
 	recordWaivers(c.n)
 	renameAddress(reflect.ValueOf(c.n).Elem(), VPCAddr, pl.VPC)
