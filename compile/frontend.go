@@ -246,34 +246,45 @@ func (c *compiler) buildFrontEnd() {
 			}
 		}
 	}
-	if fe.WAF.Enabled {
-		w := model.WebACL{Addr: WebACLAddr, Scope: model.WAFRegional, ManagedRuleGroups: slices.Clone(ManagedRuleGroups), RateLimit: fe.WAF.RateLimit}
-		switch {
-		case fe.CDN.Enabled:
-			w.Scope, w.Protects = model.WAFCloudFront, CDNAddr
+	// The web ACL goes on an ALB, or behind an HTTP API (which takes no
+	// web ACL) on its internal ALB, or on CloudFront in front of either.
+	switch {
+	case fe.CDN.Enabled:
+		if c.webACL(model.WAFCloudFront, CDNAddr) {
 			c.n.CDNs[0].WebACL = WebACLAddr
-		default:
-			// On an ALB, or behind an HTTP API (which takes no web ACL)
-			// on its internal ALB.
-			w.Protects = lb.Addr
 		}
-		c.n.WebACLs = []model.WebACL{w}
+		c.aliasRecords(CDNAddr)
+	case behindAPI:
+		c.webACL(model.WAFRegional, lb.Addr)
+		c.aliasRecords("apigw")
+	default:
+		c.webACL(model.WAFRegional, lb.Addr)
+		c.aliasRecords(lb.Addr)
 	}
-	if fe.AliasRecords {
-		target := model.ResourceRef("alb")
-		switch {
-		case fe.CDN.Enabled:
-			target = CDNAddr
-		case behindAPI:
-			target = "apigw"
-		default:
-			target = lb.Addr
-		}
-		for _, d := range fe.Domains {
-			c.n.AliasRecords = append(c.n.AliasRecords, model.AliasRecord{
-				Addr: model.JoinRef("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
-			})
-		}
+}
+
+// webACL records the web ACL on protects, when the spec turns WAF on, and
+// reports whether it did.
+func (c *compiler) webACL(scope model.WAFScope, protects model.ResourceRef) bool {
+	waf := c.s.FrontEnd.WAF
+	if !waf.Enabled {
+		return false
+	}
+	c.n.WebACLs = []model.WebACL{{Addr: WebACLAddr, Scope: scope, Protects: protects, ManagedRuleGroups: slices.Clone(ManagedRuleGroups), RateLimit: waf.RateLimit}}
+	return true
+}
+
+// aliasRecords records a Route 53 alias to target for every domain, when
+// the spec asks for them.
+func (c *compiler) aliasRecords(target model.ResourceRef) {
+	fe := c.s.FrontEnd
+	if !fe.AliasRecords {
+		return
+	}
+	for _, d := range fe.Domains {
+		c.n.AliasRecords = append(c.n.AliasRecords, model.AliasRecord{
+			Addr: model.JoinRef("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
+		})
 	}
 }
 
@@ -285,7 +296,7 @@ func (c *compiler) buildService() {
 		return
 	}
 	svc := model.Service{
-		Addr: ServiceAddr, VPC: VPCAddr, Name: sv.Name, Kind: sv.Kind, Port: sv.Port,
+		Addr: ServiceAddr, VPC: c.home.addr, Name: sv.Name, Kind: sv.Kind, Port: sv.Port,
 		Subnets: c.appSubnets(), SecurityGroup: SGService,
 		CPU: sv.CPU, Memory: sv.Memory, DesiredCount: sv.DesiredCount,
 	}
@@ -316,7 +327,7 @@ func (c *compiler) buildService() {
 	if sv.EFS {
 		svc.FileSystem = FileSystemAddr
 		c.n.FileSystems = []model.FileSystem{{
-			Addr: FileSystemAddr, VPC: VPCAddr, Subnets: c.appSubnets(), SecurityGroup: SGEFS, Encrypted: true,
+			Addr: FileSystemAddr, VPC: c.home.addr, Subnets: c.appSubnets(), SecurityGroup: SGEFS, Encrypted: true,
 		}}
 	}
 	c.n.Services = []model.Service{svc}
