@@ -60,8 +60,8 @@ type compiler struct {
 	// workloads live in, once its subnets are built.
 	vpcs []*vpcPlan
 	home *vpcPlan
-	// hub is the hub-and-spoke topology, or nil for a single VPC.
-	hub *hub
+	// topo is the design's topology: a single VPC, or hub-and-spoke.
+	topo topology
 }
 
 // Compile turns a parsed, defaulted stack into a network with moat's secure
@@ -83,15 +83,6 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 	if c.d.HasErrors() {
 		return nil, c.d
 	}
-	c.n = &model.Network{
-		Name:        s.Name,
-		Region:      s.Region,
-		Environment: s.Environment,
-		Tags:        c.tags(),
-	}
-	for _, z := range c.zones {
-		c.n.Zones = append(c.n.Zones, model.Zone{ID: z})
-	}
 	v := &vpcPlan{role: roleSingle, addr: VPCAddr, cidr: s.Network.CIDR, path: "network.cidr", tiers: c.tiers,
 		// Each zone's private subnets may use their own NAT.
 		zonal:    []model.Tier{model.Private},
@@ -100,26 +91,14 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 		c.v6, v.v6 = IPv6Standin, IPv6Standin
 	}
 	c.vpcs = []*vpcPlan{v}
-	c.buildVPC(v)
-	c.buildSubnets(v, plan)
-	c.buildGateways()
-	c.buildRouteTables()
-	c.buildSecurityGroups()
-	c.buildNACLs()
-	c.buildEndpoints()
-	c.buildFlowLog()
-	c.buildWorkloads()
-	c.buildWorkloadENIs()
-	c.buildNotes()
-	c.decide()
-	scalingTopic(c.n, c.s.Network.NAT.Notify)
-	recordWaivers(c.n)
-	return c.finish()
+	return c.build(map[*vpcPlan][]PlannedSubnet{v: plan})
 }
 
 // newCompiler starts compiling s.
 func newCompiler(s *spec.Stack) *compiler {
-	return &compiler{s: s, ipv6: s.Network.IPv6, subnets: map[model.Tier][]model.ResourceRef{}}
+	c := &compiler{s: s, ipv6: s.Network.IPv6, subnets: map[model.Tier][]model.ResourceRef{}}
+	c.topo = oneVPC{c}
+	return c
 }
 
 // finish ends compiling as every input ends: in model.Finish, which checks

@@ -92,39 +92,22 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	if c.d.HasErrors() {
 		return nil, c.d
 	}
-	c.n = &model.Network{Name: s.Name, Region: s.Region, Environment: s.Environment, Tags: c.tags()}
-	for _, z := range c.zones {
-		c.n.Zones = append(c.n.Zones, model.Zone{ID: z})
-	}
-	c.hub, c.vpcs = h, h.vpcs()
-	for _, v := range c.vpcs {
-		c.buildVPC(v)
-		c.buildSubnets(v, plans[v])
-	}
-	h.buildTGW()
-	h.buildRoutes()
-	h.buildFirewall()
-	c.buildSecurityGroups()
-	c.buildNACLs()
-	c.buildEndpoints()
-	h.buildFrontEnd()
-	c.buildService()
-	c.buildDatabase()
-	for _, v := range h.vpcs() {
-		c.flowLog(model.JoinRef("flowlog", v.name), v.addr, "/moat/"+s.Name+"/vpc-flow-logs/"+v.name)
-	}
-	c.buildWorkloadENIs()
-	h.checkTargets()
-	h.buildNotes()
-	c.decide()
-	recordWaivers(c.n)
-	if c.d.HasErrors() {
-		return nil, c.d
-	}
-	return c.finish()
+	c.topo, c.vpcs = h, h.vpcs()
+	return c.build(plans)
 }
 
 func (h *hub) vpcs() []*vpcPlan { return []*vpcPlan{h.ingress, h.egress, h.workload} }
+
+// connect joins the VPCs with the Transit Gateway, routes each tier and
+// puts the firewall in front of the egress VPC's NAT.
+func (h *hub) connect() {
+	h.buildTGW()
+	h.buildRoutes()
+	h.buildFirewall()
+}
+
+// settle pins the NLB's addresses, which the ingress ALB targets.
+func (h *hub) settle() { h.checkTargets() }
 
 // allocate gives the ingress and egress VPCs a /20 each when the spec
 // names none: the first free, aligned blocks after the workload's range in

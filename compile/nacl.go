@@ -103,15 +103,7 @@ func (c *compiler) buildNACLs() {
 
 // aclRules are the entries of a tier's ACL, by what its VPC is for.
 func (c *compiler) aclRules(v *vpcPlan, t model.Tier) *naclRules {
-	switch {
-	case v.role != roleSingle:
-		return c.hub.roleACL(v, t)
-	case t == model.Public:
-		return c.publicACL()
-	case t == model.Private:
-		return c.privateACL()
-	}
-	return c.isolatedACL()
+	return c.topo.roleACL(v, t)
 }
 
 // lbPorts are the listener ports an ACL opens to a load balancer's

@@ -124,18 +124,9 @@ func (c *compiler) dataGroups() {
 // the front end's groups and where the service's traffic leaves.
 func (c *compiler) buildSecurityGroups() {
 	s := c.s
-	var front model.ResourceRef
-	var frontName string
-	var egress []model.SGRule
-	if c.hub != nil {
-		front, frontName = c.hub.frontEndGroups()
-		egress = c.hub.serviceEgress()
-	} else {
-		front, frontName = c.frontEndGroups(), "the front end"
-		egress = c.serviceEgress()
-	}
+	front, frontName := c.topo.frontEndGroups()
 	if s.Service != nil {
-		c.serviceGroup(front, frontName, egress)
+		c.serviceGroup(front, frontName, c.topo.serviceEgress())
 	}
 	c.databaseGroup()
 	if b := s.Bastion; b != nil {

@@ -18,28 +18,30 @@ const (
 // a jump host forwards a person's keystrokes and queries.
 const BastionInstanceType = "t4g.nano"
 
-func (c *compiler) buildFlowLog() {
-	c.flowLog(FlowLogAddr, VPCAddr, "/moat/"+c.s.Name+"/vpc-flow-logs")
-}
-
-// flowLog records the flow log of a VPC to the log group named group,
-// when the spec turns flow logs on.
-func (c *compiler) flowLog(a, vpc model.ResourceRef, group string) {
+// buildFlowLogs records a flow log per VPC of the design, when the spec
+// turns flow logs on, each to its own log group.
+func (c *compiler) buildFlowLogs() {
 	f := c.s.Network.FlowLogs
 	if !f.Enabled {
 		return
 	}
-	c.n.FlowLogs = append(c.n.FlowLogs, model.FlowLog{
-		Addr: a, VPC: vpc, TrafficType: f.TrafficType, Destination: "cloud-watch-logs",
-		LogGroup: group, RetentionDays: f.RetentionDays,
-	})
+	for _, v := range c.vpcs {
+		a, group := FlowLogAddr, "/moat/"+c.s.Name+"/vpc-flow-logs"
+		if v.name != "" {
+			a, group = model.JoinRef("flowlog", v.name), group+"/"+v.name
+		}
+		c.n.FlowLogs = append(c.n.FlowLogs, model.FlowLog{
+			Addr: a, VPC: v.addr, TrafficType: f.TrafficType, Destination: "cloud-watch-logs",
+			LogGroup: group, RetentionDays: f.RetentionDays,
+		})
+	}
 }
 
 // buildWorkloads records the front end, service, database and bastion, so
 // every output sees what the network serves.
 func (c *compiler) buildWorkloads() {
 	s := c.s
-	c.buildFrontEnd()
+	c.topo.buildFrontEnd()
 	c.buildService()
 	c.buildDatabase()
 	if b := s.Bastion; b != nil {
