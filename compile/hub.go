@@ -591,6 +591,7 @@ func (h *hub) buildNotes() {
 	if len(h.zones) == 1 {
 		h.note(model.TradeOff, WorkloadVPC, "Everything runs in one zone (%s): if it fails, the whole stack is down.", h.zones[0])
 	}
+	h.databaseNote()
 	if !s.Network.FlowLogs.Enabled {
 		h.note(model.TradeOff, WorkloadVPC, "Flow logs are off: there is no record of traffic to investigate an incident with.")
 	}

@@ -42,10 +42,7 @@ func (c *compiler) buildNotes() {
 	if len(c.zones) == 1 {
 		c.note(model.TradeOff, VPCAddr, "Everything runs in one zone (%s): if it fails, the whole stack is down.", first)
 	}
-	if s.Database != nil && s.Environment != model.Prod {
-		c.note(model.TradeOff, DatabaseAddr,
-			"The %s database is single-AZ: a zone failure or maintenance stops it until it recovers. prod runs it Multi-AZ. It also keeps 1 day of backups (prod: 7), has no deletion protection and runs %s.", s.Environment, s.Database.InstanceClass)
-	}
+	c.databaseNote()
 	if !s.Network.FlowLogs.Enabled {
 		c.note(model.TradeOff, VPCAddr, "Flow logs are off: there is no record of traffic to investigate an incident with.")
 	}
@@ -57,6 +54,15 @@ func (c *compiler) buildNotes() {
 		c.ipv6Note()
 	}
 	c.workloadNotes()
+}
+
+// databaseNote says what a database outside prod trades for cost, in any
+// topology.
+func (c *compiler) databaseNote() {
+	if s := c.s; s.Database != nil && s.Environment != model.Prod {
+		c.note(model.TradeOff, DatabaseAddr,
+			"The %s database is single-AZ: a zone failure or maintenance stops it until it recovers. prod runs it Multi-AZ. It also keeps 1 day of backups (prod: 7), has no deletion protection and runs %s.", s.Environment, s.Database.InstanceClass)
+	}
 }
 
 // ipv6Note says what a dual-stack design exposes over IPv6, whose
