@@ -205,18 +205,7 @@ func (c *compiler) buildFrontEnd() {
 		if len(lb.Listeners) > 0 {
 			targetPort = lb.Listeners[0].Port
 		}
-		api := model.LoadBalancer{
-			Addr: "apigw", VPC: VPCAddr, Kind: model.APIGateway, InternetFacing: fe.InternetFacing,
-			SecurityGroups: []model.ResourceRef{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
-			Subnets: c.appSubnets(), Targets: lb.Addr, TargetPort: targetPort,
-			API: &model.APISettings{ThrottleRate: fe.API.ThrottleRate, ThrottleBurst: fe.API.ThrottleBurst, Integration: lb.Addr},
-		}
-		if certs := c.certificates(); len(certs) > 0 {
-			api.Listeners = []model.Listener{{Port: 443, Protocol: "HTTPS", Certificates: certs, SSLPolicy: APIGatewaySecurityPolicy, Hosts: c.hosts()}}
-		} else {
-			api.Listeners = []model.Listener{{Port: 443, Protocol: "HTTPS", SSLPolicy: APIGatewaySecurityPolicy}}
-		}
-		c.n.LoadBalancers = append(c.n.LoadBalancers, api)
+		c.n.LoadBalancers = append(c.n.LoadBalancers, c.apiGateway(c.home.addr, c.appSubnets(), fe.InternetFacing, lb.Addr, targetPort))
 	} else if fe.InternetFacing {
 		lb.Subnets = slices.Clone(c.subnets[model.Public])
 		// A dual-stack network's public front end answers IPv6 clients
@@ -286,6 +275,23 @@ func (c *compiler) aliasRecords(target model.ResourceRef) {
 			Addr: model.JoinRef("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
 		})
 	}
+}
+
+// apiGateway is the HTTP API in front of the load balancer target, which
+// it reaches on port through its VPC Link's interfaces in subnets of vpc.
+func (c *compiler) apiGateway(vpc model.ResourceRef, subnets []model.ResourceRef, internetFacing bool, target model.ResourceRef, port int) model.LoadBalancer {
+	fe := c.s.FrontEnd
+	api := model.LoadBalancer{
+		Addr: "apigw", VPC: vpc, Kind: model.APIGateway, InternetFacing: internetFacing,
+		SecurityGroups: []model.ResourceRef{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
+		Subnets: slices.Clone(subnets), Targets: target, TargetPort: port,
+		API:       &model.APISettings{ThrottleRate: fe.API.ThrottleRate, ThrottleBurst: fe.API.ThrottleBurst, Integration: target},
+		Listeners: []model.Listener{{Port: 443, Protocol: "HTTPS", SSLPolicy: APIGatewaySecurityPolicy}},
+	}
+	if certs := c.certificates(); len(certs) > 0 {
+		api.Listeners[0].Certificates, api.Listeners[0].Hosts = certs, c.hosts()
+	}
+	return api
 }
 
 // buildService records the service with its size, the EFS file system it

@@ -486,17 +486,7 @@ func (h *hub) buildFrontEnd() {
 	}
 	if h.apigw {
 		alb.Allowed = nil
-		api := model.LoadBalancer{
-			Addr: "apigw", VPC: IngressVPC, Kind: model.APIGateway, InternetFacing: true,
-			SecurityGroups: []model.ResourceRef{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
-			Subnets: slices.Clone(h.ingress.subnets[model.Internal]), Targets: "alb", TargetPort: alb.Listeners[0].Port,
-			API:       &model.APISettings{ThrottleRate: fe.API.ThrottleRate, ThrottleBurst: fe.API.ThrottleBurst, Integration: "alb"},
-			Listeners: []model.Listener{{Port: 443, Protocol: "HTTPS", SSLPolicy: APIGatewaySecurityPolicy}},
-		}
-		if certs := h.certificates(); len(certs) > 0 {
-			api.Listeners[0].Certificates, api.Listeners[0].Hosts = certs, h.hosts()
-		}
-		h.n.LoadBalancers = append(h.n.LoadBalancers, api)
+		h.n.LoadBalancers = append(h.n.LoadBalancers, h.apiGateway(IngressVPC, h.ingress.subnets[model.Internal], true, "alb", alb.Listeners[0].Port))
 	}
 	h.n.LoadBalancers = append(h.n.LoadBalancers, alb, model.LoadBalancer{
 		Addr: "nlb", VPC: WorkloadVPC, Kind: model.NLB, Subnets: h.appSubnets(), SecurityGroups: []model.ResourceRef{SGNLB},
@@ -588,11 +578,7 @@ func (h *hub) buildNotes() {
 	if a := s.Hub.Accounts; a != nil {
 		h.note(model.Advice, TGWAddr, "The ingress and egress VPCs and the Transit Gateway belong to the network account %s, the workload VPC to %s: one template per account. The network account shares the Transit Gateway with %s only, through AWS RAM, within the organization (AllowExternalPrincipals false); it accepts that account's attachment automatically, but the attachment routes nowhere until the network stack, updated with its ID, associates it.", a.Network, a.Workload, a.Workload)
 	}
-	if len(h.zones) == 1 {
-		h.note(model.TradeOff, WorkloadVPC, "Everything runs in one zone (%s): if it fails, the whole stack is down.", h.zones[0])
-	}
+	h.zoneNote()
 	h.databaseNote()
-	if !s.Network.FlowLogs.Enabled {
-		h.note(model.TradeOff, WorkloadVPC, "Flow logs are off: there is no record of traffic to investigate an incident with.")
-	}
+	h.flowLogsNote()
 }

@@ -39,13 +39,9 @@ func (c *compiler) buildNotes() {
 		c.note(model.Advice, VPCAddr,
 			"There is no NAT: the app subnets have no route to the internet. Reach AWS services through VPC endpoints%s.", via)
 	}
-	if len(c.zones) == 1 {
-		c.note(model.TradeOff, VPCAddr, "Everything runs in one zone (%s): if it fails, the whole stack is down.", first)
-	}
+	c.zoneNote()
 	c.databaseNote()
-	if !s.Network.FlowLogs.Enabled {
-		c.note(model.TradeOff, VPCAddr, "Flow logs are off: there is no record of traffic to investigate an incident with.")
-	}
+	c.flowLogsNote()
 	if b := s.Bastion; b != nil && b.Mode == model.BastionSSH {
 		c.note(model.Advice, BastionAddr,
 			"The bastion accepts SSH on tcp/22. Prefer mode: ssm: Session Manager needs no open port and logs every session.")
@@ -54,6 +50,20 @@ func (c *compiler) buildNotes() {
 		c.ipv6Note()
 	}
 	c.workloadNotes()
+}
+
+// zoneNote and flowLogsNote name, on the VPC the workloads live in, the
+// trade-offs of one zone and of no flow logs.
+func (c *compiler) zoneNote() {
+	if len(c.zones) == 1 {
+		c.note(model.TradeOff, c.home.addr, "Everything runs in one zone (%s): if it fails, the whole stack is down.", c.zones[0])
+	}
+}
+
+func (c *compiler) flowLogsNote() {
+	if !c.s.Network.FlowLogs.Enabled {
+		c.note(model.TradeOff, c.home.addr, "Flow logs are off: there is no record of traffic to investigate an incident with.")
+	}
 }
 
 // databaseNote says what a database outside prod trades for cost, in any
