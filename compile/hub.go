@@ -274,7 +274,6 @@ func (h *hub) buildTGW() {
 
 // buildRoutes adds every VPC's route tables.
 func (h *hub) buildRoutes() {
-	local := func(v *vpcPlan) []model.Route { return []model.Route{{Dest: v.cidr, TargetKind: model.TargetLocal}} }
 	toTGW := func(p netip.Prefix) model.Route {
 		return model.Route{Dest: p, TargetKind: model.TargetTGW, Target: TGWAddr}
 	}
@@ -285,7 +284,7 @@ func (h *hub) buildRoutes() {
 				zones = h.zones
 			}
 			for _, z := range zones {
-				rt := model.RouteTable{Addr: v.table(t, z), VPC: v.addr, Routes: local(v), Tags: h.tags()}
+				rt := h.routeTable(v, t, z)
 				igw := model.JoinRef("igw", v.name)
 				switch {
 				case v == h.workload && t == model.Private:

@@ -81,21 +81,22 @@ func (c *compiler) buildGateways() {
 	}
 }
 
-// localRoutes are the VPC's own routes. AWS adds them itself; they are
-// listed so analyzers see every route a packet can take.
-func (c *compiler) localRoutes() []model.Route {
-	r := []model.Route{{Dest: c.s.Network.CIDR, TargetKind: model.TargetLocal}}
-	if c.ipv6 {
-		r = append(r, model.Route{Dest: c.v6, TargetKind: model.TargetLocal})
+// routeTable starts the route table of a tier of v in a zone with the
+// VPC's own routes. AWS adds those itself; they are listed so analyzers
+// see every route a packet can take.
+func (c *compiler) routeTable(v *vpcPlan, t model.Tier, zone string) model.RouteTable {
+	r := []model.Route{{Dest: v.cidr, TargetKind: model.TargetLocal}}
+	if v.v6.IsValid() {
+		r = append(r, model.Route{Dest: v.v6, TargetKind: model.TargetLocal})
 	}
-	return r
+	return model.RouteTable{Addr: v.table(t, zone), VPC: v.addr, Routes: r, Tags: c.tags()}
 }
 
 // buildRouteTables adds rtb/public, rtb/private/<az> per zone and
 // rtb/isolated, each listing its subnets. Gateway endpoint routes are not
 // listed here: see Endpoint.RouteTables.
 func (c *compiler) buildRouteTables() {
-	pub := model.RouteTable{Addr: "rtb/public", VPC: VPCAddr, Routes: c.localRoutes(), Tags: c.tags()}
+	pub := c.routeTable(c.home, model.Public, "")
 	pub.Routes = append(pub.Routes, model.Route{Dest: anyV4, TargetKind: model.TargetIGW, Target: IGWAddr})
 	if c.ipv6 {
 		pub.Routes = append(pub.Routes, model.Route{Dest: anyV6, TargetKind: model.TargetIGW, Target: IGWAddr})
@@ -104,9 +105,7 @@ func (c *compiler) buildRouteTables() {
 	if c.hasNAT() {
 		for _, z := range c.zones {
 			kind, target := c.natTarget(z)
-			rt := model.RouteTable{
-				Addr: c.home.table(model.Private, z), VPC: VPCAddr, Routes: c.localRoutes(), Tags: c.tags(),
-			}
+			rt := c.routeTable(c.home, model.Private, z)
 			rt.Routes = append(rt.Routes, model.Route{Dest: anyV4, TargetKind: kind, Target: target})
 			if c.ipv6 {
 				rt.Routes = append(rt.Routes, model.Route{Dest: anyV6, TargetKind: model.TargetEIGW, Target: EIGWAddr})
@@ -116,9 +115,7 @@ func (c *compiler) buildRouteTables() {
 	}
 	// The isolated table has no default route at all: that is what makes
 	// the tier isolated.
-	c.n.RouteTables = append(c.n.RouteTables, model.RouteTable{
-		Addr: "rtb/isolated", VPC: VPCAddr, Routes: c.localRoutes(), Tags: c.tags(),
-	})
+	c.n.RouteTables = append(c.n.RouteTables, c.routeTable(c.home, model.Isolated, ""))
 }
 
 // buildEndpoints adds the workloads' VPC's endpoints: gateway endpoints on
