@@ -53,8 +53,15 @@ type compiler struct {
 	// zonesOK is set when the zones were picked without error, so checks
 	// on the zone count do not pile onto a zone already reported.
 	zonesOK bool
-	// subnets[tier][zone] is the address of a tier's subnet in a zone.
+	// subnets[tier][zone] is the address of a tier's subnet in a zone, in
+	// the VPC the workloads live in.
 	subnets map[model.Tier][]model.ResourceRef
+	// vpcs are the design's VPCs, with their roles; home is the one the
+	// workloads live in, once its subnets are built.
+	vpcs []*vpcPlan
+	home *vpcPlan
+	// topo is the design's topology: a single VPC, or hub-and-spoke.
+	topo topology
 }
 
 // Compile turns a parsed, defaulted stack into a network with moat's secure
@@ -66,7 +73,7 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 		d.Errorf(diag.Range{}, "", "no stack to compile")
 		return nil, d
 	}
-	c := &compiler{s: s, ipv6: s.Network.IPv6, subnets: map[model.Tier][]model.ResourceRef{}}
+	c := newCompiler(s)
 	c.pickZones()
 	if s.Hub != nil {
 		return c.compileHub()
@@ -76,30 +83,22 @@ func Compile(s *spec.Stack) (*model.Network, diag.List) {
 	if c.d.HasErrors() {
 		return nil, c.d
 	}
-	c.n = &model.Network{
-		Name:        s.Name,
-		Region:      s.Region,
-		Environment: s.Environment,
-		Tags:        c.tags(),
+	v := &vpcPlan{role: roleSingle, addr: VPCAddr, cidr: s.Network.CIDR, path: "network.cidr", tiers: c.tiers,
+		// Each zone's private subnets may use their own NAT.
+		zonal:    []model.Tier{model.Private},
+		gateways: s.Network.Endpoints.Gateway, interfaces: s.Network.Endpoints.Interface}
+	if c.ipv6 {
+		c.v6, v.v6 = IPv6Standin, IPv6Standin
 	}
-	for _, z := range c.zones {
-		c.n.Zones = append(c.n.Zones, model.Zone{ID: z})
-	}
-	c.buildVPC()
-	c.buildSubnets(plan)
-	c.buildGateways()
-	c.buildRouteTables()
-	c.buildSecurityGroups()
-	c.buildNACLs()
-	c.buildEndpoints()
-	c.buildFlowLog()
-	c.buildWorkloads()
-	c.buildWorkloadENIs()
-	c.buildNotes()
-	c.decide()
-	scalingTopic(c.n, c.s.Network.NAT.Notify)
-	recordWaivers(c.n)
-	return c.finish()
+	c.vpcs = []*vpcPlan{v}
+	return c.build(map[*vpcPlan][]PlannedSubnet{v: plan})
+}
+
+// newCompiler starts compiling s.
+func newCompiler(s *spec.Stack) *compiler {
+	c := &compiler{s: s, ipv6: s.Network.IPv6, subnets: map[model.Tier][]model.ResourceRef{}}
+	c.topo = oneVPC{c}
+	return c
 }
 
 // finish ends compiling as every input ends: in model.Finish, which checks
@@ -312,51 +311,10 @@ func (c *compiler) tierPath(t model.Tier, zone int) string {
 
 func (c *compiler) tags() []model.Tag { return slices.Clone(c.s.Tags) }
 
-func (c *compiler) buildVPC() {
-	v := model.VPC{Addr: VPCAddr, Name: c.s.Name, CIDR: c.s.Network.CIDR, Region: c.s.Region, Tags: c.tags()}
-	if c.ipv6 {
-		c.v6 = IPv6Standin
-		v.IPv6CIDR, v.IPv6Symbolic = IPv6Standin, true
-	}
-	c.n.VPCs = []model.VPC{v}
-}
-
-// SubnetAddr is the address of a tier's subnet in a zone.
+// SubnetAddr is the address of a tier's subnet in a zone of the single
+// VPC.
 func SubnetAddr(t model.Tier, zone string) model.ResourceRef {
-	return model.JoinRef("subnet", string(t), zone)
-}
-
-// buildSubnets lists subnets zone by zone, public, private, isolated inside
-// each zone. Route tables and NACLs are named here and built later.
-func (c *compiler) buildSubnets(plan []PlannedSubnet) {
-	cidr := map[model.Tier][]netip.Prefix{}
-	for _, p := range plan {
-		cidr[p.Tier] = append(cidr[p.Tier], p.CIDR)
-	}
-	for zi, z := range c.zones {
-		for _, t := range c.tiers {
-			a := SubnetAddr(t, z)
-			c.subnets[t] = append(c.subnets[t], a)
-			sn := model.Subnet{
-				Addr: a, VPC: VPCAddr, Tier: t, ZoneID: z, CIDR: cidr[t][zi],
-				IPv6Index: -1, RouteTable: c.routeTableOf(t, z), NACL: model.JoinRef("nacl", string(t)),
-				Tags: c.tags(),
-			}
-			if c.ipv6 {
-				sn.IPv6Index = ipv6Base[t] + zi
-				sn.IPv6CIDR = ipv6Subnet(c.v6, sn.IPv6Index)
-				sn.AssignIPv6 = true
-			}
-			c.n.Subnets = append(c.n.Subnets, sn)
-		}
-	}
-}
-
-// ipv6Subnet returns the /64 at index i of a /56.
-func ipv6Subnet(p netip.Prefix, i int) netip.Prefix {
-	b := p.Addr().As16()
-	b[7] = byte(i)
-	return netip.PrefixFrom(netip.AddrFrom16(b), 64)
+	return (&vpcPlan{}).subnet(t, zone)
 }
 
 // appSubnets are where the service, internal front ends and interface

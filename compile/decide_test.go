@@ -104,3 +104,26 @@ func TestHubDecidesAlike(t *testing.T) {
 		t.Errorf("keys %v: want one per flow log and the logs key", got.Keys)
 	}
 }
+
+// TestHubDevDatabaseIsNoted: a dev database in the workload VPC is
+// single-AZ with a day of backups, as in a single VPC, and the plan says
+// so. The hub's notes once left it out.
+func TestHubDevDatabaseIsNoted(t *testing.T) {
+	src, err := os.ReadFile("../testdata/golden/hub-and-spoke-accounts.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, d := spec.Parse("hub-and-spoke-accounts.yaml", src)
+	if d.HasErrors() || st.Database == nil {
+		t.Fatal(d)
+	}
+	st.Environment = model.Dev
+	n := build(t, st)
+	noted := false
+	for _, nt := range n.Notes {
+		noted = noted || (nt.Resource == DatabaseAddr && nt.Kind == model.TradeOff)
+	}
+	if !noted || n.Databases[0].MultiAZ {
+		t.Errorf("dev hub database: multi-AZ %v, trade-off noted %v", n.Databases[0].MultiAZ, noted)
+	}
+}

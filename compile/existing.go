@@ -43,7 +43,11 @@ func Into(s *spec.Stack, in *model.Network, pl Placement) (*model.Network, diag.
 			st.FrontEnd.AllowFrom[i] = pl.CIDR // the internal default: the VPC
 		}
 	}
-	c := &compiler{s: &st, zones: slices.Clone(pl.Zones), app: pl.App, subnets: map[model.Tier][]model.ResourceRef{}}
+	c := newCompiler(&st)
+	c.ipv6, c.zones, c.app = false, slices.Clone(pl.Zones), pl.App
+	c.home = &vpcPlan{role: roleSingle, addr: VPCAddr, cidr: pl.CIDR, subnets: c.subnets,
+		gateways: st.Network.Endpoints.Gateway, interfaces: st.Network.Endpoints.Interface}
+	c.vpcs = []*vpcPlan{c.home}
 	for t, as := range pl.Subnets {
 		c.subnets[t] = slices.Clone(as)
 		c.tiers = append(c.tiers, t)
@@ -70,7 +74,7 @@ func Into(s *spec.Stack, in *model.Network, pl Placement) (*model.Network, diag.
 			c.n.Endpoints[i].RouteTables = slices.Clone(pl.RouteTables)
 		}
 	}
-	c.buildFlowLog()
+	c.buildFlowLogs()
 	c.buildWorkloads()
 	c.buildNotes()
 	c.decide()

@@ -205,18 +205,7 @@ func (c *compiler) buildFrontEnd() {
 		if len(lb.Listeners) > 0 {
 			targetPort = lb.Listeners[0].Port
 		}
-		api := model.LoadBalancer{
-			Addr: "apigw", VPC: VPCAddr, Kind: model.APIGateway, InternetFacing: fe.InternetFacing,
-			SecurityGroups: []model.ResourceRef{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
-			Subnets: c.appSubnets(), Targets: lb.Addr, TargetPort: targetPort,
-			API: &model.APISettings{ThrottleRate: fe.API.ThrottleRate, ThrottleBurst: fe.API.ThrottleBurst, Integration: lb.Addr},
-		}
-		if certs := c.certificates(); len(certs) > 0 {
-			api.Listeners = []model.Listener{{Port: 443, Protocol: "HTTPS", Certificates: certs, SSLPolicy: APIGatewaySecurityPolicy, Hosts: c.hosts()}}
-		} else {
-			api.Listeners = []model.Listener{{Port: 443, Protocol: "HTTPS", SSLPolicy: APIGatewaySecurityPolicy}}
-		}
-		c.n.LoadBalancers = append(c.n.LoadBalancers, api)
+		c.n.LoadBalancers = append(c.n.LoadBalancers, c.apiGateway(c.home.addr, c.appSubnets(), fe.InternetFacing, lb.Addr, targetPort))
 	} else if fe.InternetFacing {
 		lb.Subnets = slices.Clone(c.subnets[model.Public])
 		// A dual-stack network's public front end answers IPv6 clients
@@ -246,35 +235,63 @@ func (c *compiler) buildFrontEnd() {
 			}
 		}
 	}
-	if fe.WAF.Enabled {
-		w := model.WebACL{Addr: WebACLAddr, Scope: model.WAFRegional, ManagedRuleGroups: slices.Clone(ManagedRuleGroups), RateLimit: fe.WAF.RateLimit}
-		switch {
-		case fe.CDN.Enabled:
-			w.Scope, w.Protects = model.WAFCloudFront, CDNAddr
+	// The web ACL goes on an ALB, or behind an HTTP API (which takes no
+	// web ACL) on its internal ALB, or on CloudFront in front of either.
+	switch {
+	case fe.CDN.Enabled:
+		if c.webACL(model.WAFCloudFront, CDNAddr) {
 			c.n.CDNs[0].WebACL = WebACLAddr
-		default:
-			// On an ALB, or behind an HTTP API (which takes no web ACL)
-			// on its internal ALB.
-			w.Protects = lb.Addr
 		}
-		c.n.WebACLs = []model.WebACL{w}
+		c.aliasRecords(CDNAddr)
+	case behindAPI:
+		c.webACL(model.WAFRegional, lb.Addr)
+		c.aliasRecords("apigw")
+	default:
+		c.webACL(model.WAFRegional, lb.Addr)
+		c.aliasRecords(lb.Addr)
 	}
-	if fe.AliasRecords {
-		target := model.ResourceRef("alb")
-		switch {
-		case fe.CDN.Enabled:
-			target = CDNAddr
-		case behindAPI:
-			target = "apigw"
-		default:
-			target = lb.Addr
-		}
-		for _, d := range fe.Domains {
-			c.n.AliasRecords = append(c.n.AliasRecords, model.AliasRecord{
-				Addr: model.JoinRef("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
-			})
-		}
+}
+
+// webACL records the web ACL on protects, when the spec turns WAF on, and
+// reports whether it did.
+func (c *compiler) webACL(scope model.WAFScope, protects model.ResourceRef) bool {
+	waf := c.s.FrontEnd.WAF
+	if !waf.Enabled {
+		return false
 	}
+	c.n.WebACLs = []model.WebACL{{Addr: WebACLAddr, Scope: scope, Protects: protects, ManagedRuleGroups: slices.Clone(ManagedRuleGroups), RateLimit: waf.RateLimit}}
+	return true
+}
+
+// aliasRecords records a Route 53 alias to target for every domain, when
+// the spec asks for them.
+func (c *compiler) aliasRecords(target model.ResourceRef) {
+	fe := c.s.FrontEnd
+	if !fe.AliasRecords {
+		return
+	}
+	for _, d := range fe.Domains {
+		c.n.AliasRecords = append(c.n.AliasRecords, model.AliasRecord{
+			Addr: model.JoinRef("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
+		})
+	}
+}
+
+// apiGateway is the HTTP API in front of the load balancer target, which
+// it reaches on port through its VPC Link's interfaces in subnets of vpc.
+func (c *compiler) apiGateway(vpc model.ResourceRef, subnets []model.ResourceRef, internetFacing bool, target model.ResourceRef, port int) model.LoadBalancer {
+	fe := c.s.FrontEnd
+	api := model.LoadBalancer{
+		Addr: "apigw", VPC: vpc, Kind: model.APIGateway, InternetFacing: internetFacing,
+		SecurityGroups: []model.ResourceRef{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
+		Subnets: slices.Clone(subnets), Targets: target, TargetPort: port,
+		API:       &model.APISettings{ThrottleRate: fe.API.ThrottleRate, ThrottleBurst: fe.API.ThrottleBurst, Integration: target},
+		Listeners: []model.Listener{{Port: 443, Protocol: "HTTPS", SSLPolicy: APIGatewaySecurityPolicy}},
+	}
+	if certs := c.certificates(); len(certs) > 0 {
+		api.Listeners[0].Certificates, api.Listeners[0].Hosts = certs, c.hosts()
+	}
+	return api
 }
 
 // buildService records the service with its size, the EFS file system it
@@ -285,7 +302,7 @@ func (c *compiler) buildService() {
 		return
 	}
 	svc := model.Service{
-		Addr: ServiceAddr, VPC: VPCAddr, Name: sv.Name, Kind: sv.Kind, Port: sv.Port,
+		Addr: ServiceAddr, VPC: c.home.addr, Name: sv.Name, Kind: sv.Kind, Port: sv.Port,
 		Subnets: c.appSubnets(), SecurityGroup: SGService,
 		CPU: sv.CPU, Memory: sv.Memory, DesiredCount: sv.DesiredCount,
 	}
@@ -316,7 +333,7 @@ func (c *compiler) buildService() {
 	if sv.EFS {
 		svc.FileSystem = FileSystemAddr
 		c.n.FileSystems = []model.FileSystem{{
-			Addr: FileSystemAddr, VPC: VPCAddr, Subnets: c.appSubnets(), SecurityGroup: SGEFS, Encrypted: true,
+			Addr: FileSystemAddr, VPC: c.home.addr, Subnets: c.appSubnets(), SecurityGroup: SGEFS, Encrypted: true,
 		}}
 	}
 	c.n.Services = []model.Service{svc}

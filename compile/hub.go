@@ -29,25 +29,10 @@ const hubVPCBits = 20
 // tgwASN is the Transit Gateway's private ASN, the AWS default.
 const tgwASN = 64512
 
-// hubVPC is one VPC of the design while it is being built.
-type hubVPC struct {
-	name    string // ingress, egress, workload
-	addr    model.ResourceRef
-	cidr    netip.Prefix
-	path    string // where its range sits in the spec
-	account string
-	tiers   []model.Tier
-	subnets map[model.Tier][]model.ResourceRef
-}
-
-func (v *hubVPC) subnet(t model.Tier, zone string) model.ResourceRef {
-	return model.JoinRef("subnet", v.name+"-"+string(t), zone)
-}
-
 // hub is the state of a hub-and-spoke compile.
 type hub struct {
 	*compiler
-	ingress, egress, workload *hubVPC
+	ingress, egress, workload *vpcPlan
 	apigw                     bool
 }
 
@@ -78,12 +63,18 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 		}
 		return ""
 	}
-	h.workload = &hubVPC{name: "workload", addr: WorkloadVPC, cidr: s.Network.CIDR, path: "network.cidr", account: acct(model.WorkloadRole)}
+	h.workload = &vpcPlan{role: roleWorkload, name: "workload", addr: WorkloadVPC, cidr: s.Network.CIDR, path: "network.cidr", account: acct(model.WorkloadRole)}
+	// ECR serves image layers from S3: without its gateway endpoint,
+	// tasks cannot pull their images.
+	h.workload.gateways, h.workload.interfaces = s.Network.Endpoints.Gateway, WorkloadEndpoints(s)
+	if !slices.Contains(h.workload.gateways, "s3") {
+		h.workload.gateways = append([]string{"s3"}, h.workload.gateways...)
+	}
 	if s.Network.VPCs.Workload.IsValid() {
 		h.workload.path = "network.cidrs.workload"
 	}
-	h.ingress = &hubVPC{name: "ingress", addr: IngressVPC, cidr: s.Network.VPCs.Ingress, path: "network.cidrs.ingress", account: acct(model.NetworkRole)}
-	h.egress = &hubVPC{name: "egress", addr: EgressVPC, cidr: s.Network.VPCs.Egress, path: "network.cidrs.egress", account: acct(model.NetworkRole)}
+	h.ingress = &vpcPlan{role: roleIngress, name: "ingress", addr: IngressVPC, cidr: s.Network.VPCs.Ingress, path: "network.cidrs.ingress", account: acct(model.NetworkRole)}
+	h.egress = &vpcPlan{role: roleEgress, name: "egress", addr: EgressVPC, cidr: s.Network.VPCs.Egress, path: "network.cidrs.egress", account: acct(model.NetworkRole)}
 	if c.zonesOK && len(c.zones) < 2 && s.FrontEnd.Kind != spec.FrontEndNone {
 		c.d.Errorf(s.Where("network.zones"), "use zones: 2 or more", "an alb needs at least two zones")
 	}
@@ -92,7 +83,7 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	}
 	h.allocate()
 	h.tiers()
-	plans := map[*hubVPC][]PlannedSubnet{}
+	plans := map[*vpcPlan][]PlannedSubnet{}
 	if c.zonesOK && !c.d.HasErrors() {
 		for _, v := range h.vpcs() {
 			plans[v] = h.plan(v)
@@ -101,50 +92,22 @@ func (c *compiler) compileHub() (*model.Network, diag.List) {
 	if c.d.HasErrors() {
 		return nil, c.d
 	}
-	c.n = &model.Network{Name: s.Name, Region: s.Region, Environment: s.Environment, Tags: c.tags()}
-	for _, z := range c.zones {
-		c.n.Zones = append(c.n.Zones, model.Zone{ID: z})
-	}
-	for _, v := range h.vpcs() {
-		c.n.VPCs = append(c.n.VPCs, model.VPC{Addr: v.addr, Name: s.Name + "-" + v.name, CIDR: v.cidr, Account: v.account, Region: s.Region, Tags: c.tags()})
-		h.buildSubnets(v, plans[v])
-	}
+	c.topo, c.vpcs = h, h.vpcs()
+	return c.build(plans)
+}
+
+func (h *hub) vpcs() []*vpcPlan { return []*vpcPlan{h.ingress, h.egress, h.workload} }
+
+// connect joins the VPCs with the Transit Gateway, routes each tier and
+// puts the firewall in front of the egress VPC's NAT.
+func (h *hub) connect() {
 	h.buildTGW()
 	h.buildRoutes()
 	h.buildFirewall()
-	h.buildGroups()
-	h.buildACLs()
-	h.buildEndpoints()
-	h.buildFrontEnd()
-	c.buildService()
-	// buildService is shared with the single-VPC design, which has one VPC.
-	for i := range c.n.Services {
-		c.n.Services[i].VPC = WorkloadVPC
-	}
-	for i := range c.n.FileSystems {
-		c.n.FileSystems[i].VPC = WorkloadVPC
-	}
-	h.buildDatabase()
-	for _, v := range h.vpcs() {
-		if f := s.Network.FlowLogs; f.Enabled {
-			c.n.FlowLogs = append(c.n.FlowLogs, model.FlowLog{
-				Addr: model.JoinRef("flowlog", v.name), VPC: v.addr, TrafficType: f.TrafficType, Destination: "cloud-watch-logs",
-				LogGroup: "/moat/" + s.Name + "/vpc-flow-logs/" + v.name, RetentionDays: f.RetentionDays,
-			})
-		}
-	}
-	c.buildWorkloadENIs()
-	h.checkTargets()
-	h.buildNotes()
-	c.decide()
-	recordWaivers(c.n)
-	if c.d.HasErrors() {
-		return nil, c.d
-	}
-	return c.finish()
 }
 
-func (h *hub) vpcs() []*hubVPC { return []*hubVPC{h.ingress, h.egress, h.workload} }
+// settle pins the NLB's addresses, which the ingress ALB targets.
+func (h *hub) settle() { h.checkTargets() }
 
 // allocate gives the ingress and egress VPCs a /20 each when the spec
 // names none: the first free, aligned blocks after the workload's range in
@@ -153,7 +116,7 @@ func (h *hub) vpcs() []*hubVPC { return []*hubVPC{h.ingress, h.egress, h.workloa
 func (h *hub) allocate() {
 	s := h.s
 	used := []netip.Prefix{h.workload.cidr}
-	for _, v := range []*hubVPC{h.ingress, h.egress} {
+	for _, v := range []*vpcPlan{h.ingress, h.egress} {
 		if v.cidr.IsValid() {
 			used = append(used, v.cidr)
 		}
@@ -165,7 +128,7 @@ func (h *hub) allocate() {
 			parent = p
 		}
 	}
-	for _, v := range []*hubVPC{h.ingress, h.egress} {
+	for _, v := range []*vpcPlan{h.ingress, h.egress} {
 		if v.cidr.IsValid() {
 			continue
 		}
@@ -224,6 +187,11 @@ func (h *hub) tiers() {
 		h.ingress.tiers = []model.Tier{model.Internal, model.Transit}
 	}
 	h.egress.tiers = []model.Tier{model.Public, model.Inspection, model.Transit}
+	// Each zone's traffic stays on its own firewall endpoint and NAT
+	// gateway, in both directions.
+	h.egress.zonal = h.egress.tiers
+	// The workloads live in the spoke's private subnets.
+	h.app = model.Private
 	h.workload.tiers = []model.Tier{model.Private, model.Transit}
 	if h.s.Database != nil {
 		h.workload.tiers = []model.Tier{model.Private, model.Isolated, model.Transit}
@@ -236,7 +204,7 @@ func (h *hub) tiers() {
 // plan lays out a VPC's subnets: the workload's app tier gets the room
 // tasks need; Transit Gateway and firewall subnets hold a few interfaces
 // each, so they take AWS's smallest subnet, as AWS recommends for them.
-func (h *hub) plan(v *hubVPC) []PlannedSubnet {
+func (h *hub) plan(v *vpcPlan) []PlannedSubnet {
 	bits := v.cidr.Bits()
 	var reqs []TierRequest
 	for _, t := range v.tiers {
@@ -259,43 +227,8 @@ func (h *hub) plan(v *hubVPC) []PlannedSubnet {
 	return planned
 }
 
-func (h *hub) buildSubnets(v *hubVPC, plan []PlannedSubnet) {
-	v.subnets = map[model.Tier][]model.ResourceRef{}
-	cidr := map[model.Tier][]netip.Prefix{}
-	for _, p := range plan {
-		cidr[p.Tier] = append(cidr[p.Tier], p.CIDR)
-	}
-	for zi, z := range h.zones {
-		for _, t := range v.tiers {
-			a := v.subnet(t, z)
-			v.subnets[t] = append(v.subnets[t], a)
-			h.n.Subnets = append(h.n.Subnets, model.Subnet{
-				Addr: a, VPC: v.addr, Tier: t, ZoneID: z, CIDR: cidr[t][zi], IPv6Index: -1,
-				RouteTable: h.tableOf(v, t, z), NACL: model.JoinRef("nacl", v.name+"-"+string(t)), Tags: h.tags(),
-			})
-		}
-	}
-	if v == h.workload {
-		// The single-VPC helpers (service, endpoints, ENIs) read these.
-		h.subnets = v.subnets
-		h.app = model.Private
-	}
-}
-
-// perZone reports whether a tier's subnets need a route table per zone:
-// the egress VPC's, so each zone's traffic stays on its own firewall
-// endpoint and NAT gateway, in both directions.
-func (h *hub) perZone(v *hubVPC) bool { return v == h.egress }
-
-func (h *hub) tableOf(v *hubVPC, t model.Tier, zone string) model.ResourceRef {
-	if h.perZone(v) {
-		return model.JoinRef("rtb", v.name+"-"+string(t), zone)
-	}
-	return model.JoinRef("rtb", v.name+"-"+string(t))
-}
-
 // attachment is the Transit Gateway attachment of a VPC.
-func attachment(v *hubVPC) model.ResourceRef { return model.JoinRef("tgw-attach", v.name) }
+func attachment(v *vpcPlan) model.ResourceRef { return model.JoinRef("tgw-attach", v.name) }
 
 // buildTGW adds the Transit Gateway, one attachment per VPC (in its
 // transit subnets) and a route table per attachment. Default association
@@ -341,18 +274,17 @@ func (h *hub) buildTGW() {
 
 // buildRoutes adds every VPC's route tables.
 func (h *hub) buildRoutes() {
-	local := func(v *hubVPC) []model.Route { return []model.Route{{Dest: v.cidr, TargetKind: model.TargetLocal}} }
 	toTGW := func(p netip.Prefix) model.Route {
 		return model.Route{Dest: p, TargetKind: model.TargetTGW, Target: TGWAddr}
 	}
 	for _, v := range h.vpcs() {
 		for _, t := range v.tiers {
 			zones := []string{""}
-			if h.perZone(v) {
+			if slices.Contains(v.zonal, t) {
 				zones = h.zones
 			}
 			for _, z := range zones {
-				rt := model.RouteTable{Addr: h.tableOf(v, t, z), VPC: v.addr, Routes: local(v), Tags: h.tags()}
+				rt := h.routeTable(v, t, z)
 				igw := model.JoinRef("igw", v.name)
 				switch {
 				case v == h.workload && t == model.Private:
@@ -386,7 +318,7 @@ func (h *hub) buildRoutes() {
 			}
 		}
 	}
-	for _, v := range []*hubVPC{h.ingress, h.egress} {
+	for _, v := range []*vpcPlan{h.ingress, h.egress} {
 		if slices.Contains(v.tiers, model.Public) {
 			h.n.InternetGateways = append(h.n.InternetGateways, model.InternetGateway{Addr: model.JoinRef("igw", v.name), VPC: v.addr})
 		}
@@ -445,18 +377,12 @@ func (h *hub) cidrsOf(as []model.ResourceRef) []netip.Prefix {
 	return out
 }
 
-// hgroup adds a security group to a VPC.
-func (h *hub) hgroup(v *hubVPC, a model.ResourceRef, role, desc string, in, out []model.SGRule) {
-	h.n.SecurityGroups = append(h.n.SecurityGroups, model.SecurityGroup{
-		Addr: a, VPC: v.addr, Name: h.s.Name + "-" + role, Description: desc, Ingress: in, Egress: out, Tags: h.tags(),
-	})
-}
-
-// buildGroups writes the chain internet -> sg/alb (ingress) -> sg/nlb
-// (workload) -> sg/service. Groups cannot name groups across a Transit
-// Gateway (nor across accounts), so the NLB admits the ingress load
-// balancer's subnets by range, on its one port.
-func (h *hub) buildGroups() {
+// frontEndGroups writes the chain internet -> sg/alb (ingress) -> sg/nlb
+// (workload), in front of sg/service. Groups cannot name groups across a
+// Transit Gateway (nor across accounts), so the NLB admits the ingress
+// load balancer's subnets by range, on its one port. It returns the group
+// that may reach the service and how descriptions name it.
+func (h *hub) frontEndGroups() (model.ResourceRef, string) {
 	s := h.s
 	fe := s.FrontEnd
 	port := 0
@@ -484,7 +410,7 @@ func (h *hub) buildGroups() {
 			}
 		}
 		if h.apigw {
-			h.hgroup(h.ingress, SGAPIGW, "apigw", "API Gateway VPC Link interfaces: no inbound; forward to the internal ALB", nil, apiOut)
+			h.groupIn(IngressVPC, SGAPIGW, "apigw", "API Gateway VPC Link interfaces: no inbound; forward to the internal ALB", nil, apiOut)
 		}
 		var albOut []model.SGRule
 		for i, p := range h.cidrsOf(h.workload.subnets[model.Private]) {
@@ -494,105 +420,38 @@ func (h *hub) buildGroups() {
 		if h.apigw {
 			desc = "The internal ALB behind API Gateway: reachable only from the VPC Link; forwards to the workload NLB"
 		}
-		h.hgroup(h.ingress, SGALB, "alb", desc, albIn, albOut)
+		h.groupIn(IngressVPC, SGALB, "alb", desc, albIn, albOut)
 		var nlbIn []model.SGRule
 		for i, p := range h.cidrsOf(h.ingressLBSubnets()) {
 			nlbIn = append(nlbIn, tcp(h.nlbPort(), cidrPeer(p), fmt.Sprintf("requests from the ingress ALB in %s only", h.zones[i])))
 		}
-		h.hgroup(h.workload, SGNLB, "nlb", "The internal NLB: reachable only from the ingress ALB subnets; forwards to the service",
+		h.group(SGNLB, "nlb", "The internal NLB: reachable only from the ingress ALB subnets; forwards to the service",
 			nlbIn, []model.SGRule{tcp(port, groupPeer(SGService), fmt.Sprintf("forward requests to the service on tcp/%d", port))})
 	}
-	if sv := s.Service; sv != nil {
-		var in, out []model.SGRule
-		if fe.Kind != spec.FrontEndNone {
-			in = append(in, tcp(port, groupPeer(SGNLB), "requests from the NLB only"))
-		}
-		if sv.EFS {
-			out = append(out, tcp(2049, groupPeer(SGEFS), "NFS to the shared file system"))
-		}
-		if s.Database != nil {
-			out = append(out, tcp(s.Database.Port, groupPeer(SGDB), "queries to the database"))
-		}
-		out = append(out, tcp(443, groupPeer(SGEndpoints), "AWS APIs through the interface endpoints"))
-		out = append(out, tcp(443, cidrPeer(anyV4), "HTTPS to S3 through the gateway endpoint, and out through the egress firewall, which passes only the allow-list"))
-		seen := map[int]bool{443: true}
-		for _, d := range s.Hub.Allow {
-			if !seen[d.Port] {
-				seen[d.Port] = true
-				out = append(out, tcp(d.Port, cidrPeer(anyV4), "HTTP to allow-listed hosts, through the egress firewall"))
-			}
-		}
-		for _, r := range s.Hub.AllowCIDRs {
-			if r.Port != 443 {
-				out = append(out, tcp(r.Port, cidrPeer(r.CIDR), "to an allow-listed range, through the egress firewall"))
-			}
-		}
-		h.hgroup(h.workload, SGService, "service", "The service: reachable only from the NLB, on its port", in, out)
+	if fe.Kind == spec.FrontEndNone {
+		return "", "the NLB"
 	}
-	if s.Database != nil {
-		h.hgroup(h.workload, SGDB, "db", fmt.Sprintf("The database: reachable only from the service, on tcp/%d; no egress", s.Database.Port),
-			[]model.SGRule{tcp(s.Database.Port, groupPeer(SGService), "queries from the service")}, nil)
-	}
-	if s.Service != nil && s.Service.EFS {
-		h.hgroup(h.workload, SGEFS, "efs", "EFS mount targets: NFS from the service only; no egress",
-			[]model.SGRule{tcp(2049, groupPeer(SGService), "NFS from the service")}, nil)
-	}
-	h.hgroup(h.workload, SGEndpoints, "endpoints", "Interface endpoints: HTTPS from inside the workload VPC; no egress",
-		[]model.SGRule{tcp(443, cidrPeer(h.workload.cidr), "HTTPS to AWS APIs from inside the VPC")}, nil)
+	return SGNLB, "the NLB"
 }
 
-// buildACLs adds one ACL per VPC tier. Transit Gateway and firewall
-// subnets get open ACLs, as AWS's Transit Gateway design best practices
-// advise: filtering there would have to repeat, statelessly, what the
-// workload's ACLs, the security groups and the firewall already decide.
-func (h *hub) buildACLs() {
-	fe := h.s.FrontEnd
-	for _, v := range h.vpcs() {
-		for _, t := range v.tiers {
-			r := h.newRules()
-			switch {
-			case t == model.Transit || t == model.Inspection:
-				r.one(inbound, model.AllProtocols, model.AnyPort, anyV4, "open, as AWS advises for Transit Gateway and firewall subnets; the firewall, ACLs and groups around them filter")
-				r.one(outbound, model.AllProtocols, model.AnyPort, anyV4, "open, as AWS advises for Transit Gateway and firewall subnets")
-			case v == h.ingress && t == model.Public:
-				if !h.apigw && fe.Kind != spec.FrontEndNone {
-					for _, p := range fe.AllowFrom {
-						for _, lp := range listenerPorts(h.listeners(spec.FrontEndALB, false)) {
-							r.one(inbound, model.TCP, model.Port(lp), p, "clients to the load balancer's listener")
-						}
-					}
-				}
-				r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC")
-				r.one(inbound, model.TCP, ephemeral, anyV4, "return traffic: the workload NLB's replies and the internet's")
-				r.one(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out; security groups narrow it")
-			case v == h.ingress && t == model.Internal:
-				r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC, including the VPC Link")
-				r.one(inbound, model.TCP, ephemeral, h.workload.cidr, "the workload NLB's replies")
-				r.one(outbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic to inside the VPC")
-				r.one(outbound, model.TCP, model.Port(h.nlbPort()), h.workload.cidr, "requests to the workload NLB")
-			case v == h.egress && t == model.Public:
-				r.one(inbound, model.AllProtocols, model.AnyPort, h.workload.cidr, "workload traffic the firewall passed, for NAT")
-				r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC")
-				r.one(inbound, model.TCP, ephemeral, anyV4, "return traffic for NAT")
-				r.one(inbound, model.UDP, ephemeral, anyV4, "return traffic (DNS, NTP) for NAT")
-				r.one(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out; the firewall decided before NAT")
-			case v == h.workload && t == model.Private:
-				for _, p := range h.cidrsOf(h.ingressLBSubnets()) {
-					r.one(inbound, model.TCP, model.Port(h.nlbPort()), p, "the ingress ALB to the NLB")
-				}
-				r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC")
-				r.one(inbound, model.TCP, ephemeral, anyV4, "return traffic through the egress firewall and NAT")
-				r.one(inbound, model.UDP, ephemeral, anyV4, "return traffic (DNS, NTP) through the egress firewall and NAT")
-				r.one(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out, through the Transit Gateway to the firewall; security groups narrow it")
-			case v == h.workload && t == model.Isolated:
-				r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC")
-				r.one(outbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic to inside the VPC only")
-			}
-			h.n.NetworkACLs = append(h.n.NetworkACLs, model.NetworkACL{
-				Addr: model.JoinRef("nacl", v.name+"-"+string(t)), VPC: v.addr, Entries: r.sorted(), Tags: h.tags(),
-			})
+// serviceEgress is what the service may reach beyond its VPC: S3 through
+// the gateway endpoint, and the allow-list through the egress firewall.
+func (h *hub) serviceEgress() []model.SGRule {
+	s := h.s
+	out := []model.SGRule{tcp(443, cidrPeer(anyV4), "HTTPS to S3 through the gateway endpoint, and out through the egress firewall, which passes only the allow-list")}
+	seen := map[int]bool{443: true}
+	for _, d := range s.Hub.Allow {
+		if !seen[d.Port] {
+			seen[d.Port] = true
+			out = append(out, tcp(d.Port, cidrPeer(anyV4), "HTTP to allow-listed hosts, through the egress firewall"))
 		}
 	}
+	for _, r := range s.Hub.AllowCIDRs {
+		if r.Port != 443 {
+			out = append(out, tcp(r.Port, cidrPeer(r.CIDR), "to an allow-listed range, through the egress firewall"))
+		}
+	}
+	return out
 }
 
 // WorkloadEndpoints returns the interface endpoints a workload VPC gets:
@@ -608,36 +467,6 @@ func WorkloadEndpoints(s *spec.Stack) []string {
 		}
 	}
 	return out
-}
-
-// buildEndpoints adds the gateway endpoints on the workload's tables and
-// the interface endpoints in its app subnets.
-func (h *hub) buildEndpoints() {
-	var tables []model.ResourceRef
-	for _, rt := range h.n.RouteTables {
-		if rt.VPC == WorkloadVPC && rt.Addr != h.tableOf(h.workload, model.Transit, "") {
-			tables = append(tables, rt.Addr)
-		}
-	}
-	gw := h.s.Network.Endpoints.Gateway
-	if !slices.Contains(gw, "s3") {
-		// ECR serves image layers from S3: without this endpoint, tasks
-		// cannot pull their images.
-		gw = append([]string{"s3"}, gw...)
-	}
-	for _, name := range gw {
-		h.n.Endpoints = append(h.n.Endpoints, model.Endpoint{
-			Addr: model.JoinRef("vpce", name), VPC: WorkloadVPC, Type: model.GatewayEndpoint, Service: name,
-			ServiceName: serviceName(h.s.Region, name), RouteTables: slices.Clone(tables),
-		})
-	}
-	for _, name := range WorkloadEndpoints(h.s) {
-		h.n.Endpoints = append(h.n.Endpoints, model.Endpoint{
-			Addr: model.JoinRef("vpce", name), VPC: WorkloadVPC, Type: model.InterfaceEndpoint, Service: name,
-			ServiceName: serviceName(h.s.Region, name), Subnets: h.appSubnets(),
-			SecurityGroups: []model.ResourceRef{SGEndpoints}, PrivateDNS: true,
-		})
-	}
 }
 
 // buildFrontEnd adds the ingress load balancer (or API Gateway with its
@@ -656,54 +485,18 @@ func (h *hub) buildFrontEnd() {
 	}
 	if h.apigw {
 		alb.Allowed = nil
-		api := model.LoadBalancer{
-			Addr: "apigw", VPC: IngressVPC, Kind: model.APIGateway, InternetFacing: true,
-			SecurityGroups: []model.ResourceRef{SGAPIGW}, Allowed: slices.Clone(fe.AllowFrom),
-			Subnets: slices.Clone(h.ingress.subnets[model.Internal]), Targets: "alb", TargetPort: alb.Listeners[0].Port,
-			API:       &model.APISettings{ThrottleRate: fe.API.ThrottleRate, ThrottleBurst: fe.API.ThrottleBurst, Integration: "alb"},
-			Listeners: []model.Listener{{Port: 443, Protocol: "HTTPS", SSLPolicy: APIGatewaySecurityPolicy}},
-		}
-		if certs := h.certificates(); len(certs) > 0 {
-			api.Listeners[0].Certificates, api.Listeners[0].Hosts = certs, h.hosts()
-		}
-		h.n.LoadBalancers = append(h.n.LoadBalancers, api)
+		h.n.LoadBalancers = append(h.n.LoadBalancers, h.apiGateway(IngressVPC, h.ingress.subnets[model.Internal], true, "alb", alb.Listeners[0].Port))
 	}
 	h.n.LoadBalancers = append(h.n.LoadBalancers, alb, model.LoadBalancer{
 		Addr: "nlb", VPC: WorkloadVPC, Kind: model.NLB, Subnets: h.appSubnets(), SecurityGroups: []model.ResourceRef{SGNLB},
 		Listeners: []model.Listener{{Port: h.nlbPort(), Protocol: "TCP"}}, Targets: ServiceAddr, TargetPort: s.Service.Port,
 	})
-	if fe.WAF.Enabled {
-		h.n.WebACLs = []model.WebACL{{Addr: WebACLAddr, Scope: model.WAFRegional, Protects: "alb", ManagedRuleGroups: slices.Clone(ManagedRuleGroups), RateLimit: fe.WAF.RateLimit}}
+	h.webACL(model.WAFRegional, "alb")
+	if h.apigw {
+		h.aliasRecords("apigw")
+	} else {
+		h.aliasRecords("alb")
 	}
-	if fe.AliasRecords {
-		target := model.ResourceRef("alb")
-		if h.apigw {
-			target = "apigw"
-		}
-		for _, d := range fe.Domains {
-			h.n.AliasRecords = append(h.n.AliasRecords, model.AliasRecord{
-				Addr: model.JoinRef("dns", strings.ReplaceAll(d.Name, "*", "wildcard")), Zone: fe.HostedZone, Name: d.Name, Target: target,
-			})
-		}
-	}
-}
-
-func (h *hub) buildDatabase() {
-	db := h.s.Database
-	if db == nil {
-		return
-	}
-	prod := h.s.Environment == model.Prod
-	backupDays := 1
-	if prod {
-		backupDays = 7
-	}
-	h.n.Databases = []model.Database{{
-		Addr: DatabaseAddr, VPC: WorkloadVPC, Engine: db.Engine, Port: db.Port, MultiAZ: prod,
-		Subnets: slices.Clone(h.workload.subnets[model.Isolated]), SecurityGroup: SGDB,
-		InstanceClass: db.InstanceClass, StorageGiB: db.StorageGiB, BackupDays: backupDays,
-		DeletionProtection: prod, StorageEncrypted: true,
-	}}
 }
 
 // rfc1918 are the ranges an ALB accepts as IP targets outside its own VPC
@@ -784,10 +577,7 @@ func (h *hub) buildNotes() {
 	if a := s.Hub.Accounts; a != nil {
 		h.note(model.Advice, TGWAddr, "The ingress and egress VPCs and the Transit Gateway belong to the network account %s, the workload VPC to %s: one template per account. The network account shares the Transit Gateway with %s only, through AWS RAM, within the organization (AllowExternalPrincipals false); it accepts that account's attachment automatically, but the attachment routes nowhere until the network stack, updated with its ID, associates it.", a.Network, a.Workload, a.Workload)
 	}
-	if len(h.zones) == 1 {
-		h.note(model.TradeOff, WorkloadVPC, "Everything runs in one zone (%s): if it fails, the whole stack is down.", h.zones[0])
-	}
-	if !s.Network.FlowLogs.Enabled {
-		h.note(model.TradeOff, WorkloadVPC, "Flow logs are off: there is no record of traffic to investigate an incident with.")
-	}
+	h.zoneNote()
+	h.databaseNote()
+	h.flowLogsNote()
 }

@@ -89,24 +89,39 @@ func (r *naclRules) sorted() []model.NACLEntry {
 
 const inbound, outbound = false, true
 
-// buildNACLs adds a stateless second wall per tier. Security groups do the
-// fine-grained work; the ACLs make sure a mistaken group still cannot open
-// a tier to what its role never needs.
+// buildNACLs adds a stateless second wall: one ACL per tier of every VPC
+// of the design. Security groups do the fine-grained work; the ACLs make
+// sure a mistaken group still cannot open a tier to what its role never
+// needs.
 func (c *compiler) buildNACLs() {
-	s := c.s
-	vpc := s.Network.CIDR
-	fe := s.FrontEnd
-	internetLB := fe.InternetFacing && (fe.Kind == spec.FrontEndALB || fe.Kind == spec.FrontEndNLB)
-	internalLB := !fe.InternetFacing && (fe.Kind == spec.FrontEndALB || fe.Kind == spec.FrontEndNLB)
-	ports := []int{443}
-	if fe.Kind == spec.FrontEndALB {
-		ports = append(ports, 80)
+	for _, v := range c.vpcs {
+		for _, t := range v.tiers {
+			c.n.NetworkACLs = append(c.n.NetworkACLs, model.NetworkACL{Addr: v.acl(t), VPC: v.addr, Entries: c.aclRules(v, t).sorted(), Tags: c.tags()})
+		}
 	}
+}
 
+// aclRules are the entries of a tier's ACL, by what its VPC is for.
+func (c *compiler) aclRules(v *vpcPlan, t model.Tier) *naclRules {
+	return c.topo.roleACL(v, t)
+}
+
+// lbPorts are the listener ports an ACL opens to a load balancer's
+// clients.
+func (c *compiler) lbPorts() []int {
+	if c.s.FrontEnd.Kind == spec.FrontEndALB {
+		return []int{443, 80}
+	}
+	return []int{443}
+}
+
+func (c *compiler) publicACL() *naclRules {
+	s := c.s
+	fe := s.FrontEnd
 	pub := c.newRules()
-	if internetLB {
+	if fe.InternetFacing && (fe.Kind == spec.FrontEndALB || fe.Kind == spec.FrontEndNLB) {
 		for _, p := range fe.AllowFrom {
-			for _, port := range ports {
+			for _, port := range c.lbPorts() {
 				pub.one(inbound, model.TCP, model.Port(port), p, "clients to the load balancer's listener")
 			}
 		}
@@ -120,51 +135,64 @@ func (c *compiler) buildNACLs() {
 	if c.hasNAT() {
 		fromVPC += ", including what NAT forwards for the private subnets"
 	}
-	pub.add(inbound, model.AllProtocols, model.AnyPort, vpc, fromVPC)
+	pub.add(inbound, model.AllProtocols, model.AnyPort, s.Network.CIDR, fromVPC)
 	pub.add(inbound, model.TCP, ephemeral, anyV4, "return traffic for connections made from inside")
 	pub.add(inbound, model.UDP, ephemeral, anyV4, "return traffic (DNS, NTP) for connections made from inside")
 	pub.add(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out; security groups narrow it")
-	c.acl(model.Public, pub)
+	return pub
+}
 
-	// Clients an internal load balancer admits from outside the VPC (peered
-	// networks, VPN) need the listener ports in and replies out.
+// outsideClients are the clients an internal load balancer admits from
+// outside the VPC (peered networks, VPN): the app tier's ACL lets their
+// listener ports in and the replies out.
+func (c *compiler) outsideClients() []netip.Prefix {
+	fe, vpc := c.s.FrontEnd, c.s.Network.CIDR
+	if fe.InternetFacing || (fe.Kind != spec.FrontEndALB && fe.Kind != spec.FrontEndNLB) {
+		return nil
+	}
 	var outside []netip.Prefix
-	if internalLB {
-		for _, p := range fe.AllowFrom {
-			if !(p.Addr().Is4() && vpc.Contains(p.Addr()) && p.Bits() >= vpc.Bits()) {
-				outside = append(outside, p)
-			}
+	for _, p := range fe.AllowFrom {
+		if !(p.Addr().Is4() && vpc.Contains(p.Addr()) && p.Bits() >= vpc.Bits()) {
+			outside = append(outside, p)
 		}
 	}
-	appExtras := func(r *naclRules) {
-		for _, p := range outside {
-			for _, port := range ports {
-				r.one(inbound, model.TCP, model.Port(port), p, "clients to the internal load balancer's listener")
-			}
-		}
-	}
-	appReplies := func(r *naclRules) {
-		for _, p := range outside {
-			r.one(outbound, model.TCP, ephemeral, p, "replies to the internal load balancer's clients")
-		}
-	}
+	return outside
+}
 
-	if c.hasNAT() {
-		pr := c.newRules()
-		appExtras(pr)
-		pr.add(inbound, model.AllProtocols, model.AnyPort, vpc, "traffic from inside the VPC")
-		if sv := s.Service; sv != nil {
-			pr.denyFromOutside(sv.Port, "the service port only from inside the VPC, whatever the return-traffic rules below open")
+func (c *compiler) outsideRequests(r *naclRules) {
+	for _, p := range c.outsideClients() {
+		for _, port := range c.lbPorts() {
+			r.one(inbound, model.TCP, model.Port(port), p, "clients to the internal load balancer's listener")
 		}
-		pr.add(inbound, model.TCP, ephemeral, anyV4, "return traffic through NAT")
-		pr.add(inbound, model.UDP, ephemeral, anyV4, "return traffic (DNS, NTP) through NAT")
-		pr.add(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out through NAT; security groups narrow it")
-		c.acl(model.Private, pr)
 	}
+}
 
+func (c *compiler) outsideReplies(r *naclRules) {
+	for _, p := range c.outsideClients() {
+		r.one(outbound, model.TCP, ephemeral, p, "replies to the internal load balancer's clients")
+	}
+}
+
+func (c *compiler) privateACL() *naclRules {
+	s := c.s
+	pr := c.newRules()
+	c.outsideRequests(pr)
+	pr.add(inbound, model.AllProtocols, model.AnyPort, s.Network.CIDR, "traffic from inside the VPC")
+	if sv := s.Service; sv != nil {
+		pr.denyFromOutside(sv.Port, "the service port only from inside the VPC, whatever the return-traffic rules below open")
+	}
+	pr.add(inbound, model.TCP, ephemeral, anyV4, "return traffic through NAT")
+	pr.add(inbound, model.UDP, ephemeral, anyV4, "return traffic (DNS, NTP) through NAT")
+	pr.add(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out through NAT; security groups narrow it")
+	return pr
+}
+
+func (c *compiler) isolatedACL() *naclRules {
+	s := c.s
+	vpc := s.Network.CIDR
 	iso := c.newRules()
 	if c.app == model.Isolated {
-		appExtras(iso)
+		c.outsideRequests(iso)
 	}
 	iso.add(inbound, model.AllProtocols, model.AnyPort, vpc, "traffic from inside the VPC")
 	if c.hasGatewayEndpoints() {
@@ -181,13 +209,56 @@ func (c *compiler) buildNACLs() {
 		iso.add(outbound, model.TCP, model.Port(443), anyV4, "HTTPS to S3/DynamoDB through the gateway endpoints; the isolated route table has no route anywhere else")
 	}
 	if c.app == model.Isolated {
-		appReplies(iso)
+		c.outsideReplies(iso)
 	}
-	c.acl(model.Isolated, iso)
+	return iso
 }
 
-func (c *compiler) acl(t model.Tier, r *naclRules) {
-	c.n.NetworkACLs = append(c.n.NetworkACLs, model.NetworkACL{
-		Addr: model.JoinRef("nacl", string(t)), VPC: VPCAddr, Entries: r.sorted(), Tags: c.tags(),
-	})
+// roleACL are the entries of a hub-and-spoke VPC's tier. Transit Gateway
+// and firewall subnets get open ACLs, as AWS's Transit Gateway design best
+// practices advise: filtering there would have to repeat, statelessly,
+// what the workload's ACLs, the security groups and the firewall already
+// decide.
+func (h *hub) roleACL(v *vpcPlan, t model.Tier) *naclRules {
+	fe := h.s.FrontEnd
+	r := h.newRules()
+	switch {
+	case t == model.Transit || t == model.Inspection:
+		r.one(inbound, model.AllProtocols, model.AnyPort, anyV4, "open, as AWS advises for Transit Gateway and firewall subnets; the firewall, ACLs and groups around them filter")
+		r.one(outbound, model.AllProtocols, model.AnyPort, anyV4, "open, as AWS advises for Transit Gateway and firewall subnets")
+	case v.role == roleIngress && t == model.Public:
+		if !h.apigw && fe.Kind != spec.FrontEndNone {
+			for _, p := range fe.AllowFrom {
+				for _, lp := range listenerPorts(h.listeners(spec.FrontEndALB, false)) {
+					r.one(inbound, model.TCP, model.Port(lp), p, "clients to the load balancer's listener")
+				}
+			}
+		}
+		r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC")
+		r.one(inbound, model.TCP, ephemeral, anyV4, "return traffic: the workload NLB's replies and the internet's")
+		r.one(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out; security groups narrow it")
+	case v.role == roleIngress && t == model.Internal:
+		r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC, including the VPC Link")
+		r.one(inbound, model.TCP, ephemeral, h.workload.cidr, "the workload NLB's replies")
+		r.one(outbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic to inside the VPC")
+		r.one(outbound, model.TCP, model.Port(h.nlbPort()), h.workload.cidr, "requests to the workload NLB")
+	case v.role == roleEgress && t == model.Public:
+		r.one(inbound, model.AllProtocols, model.AnyPort, h.workload.cidr, "workload traffic the firewall passed, for NAT")
+		r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC")
+		r.one(inbound, model.TCP, ephemeral, anyV4, "return traffic for NAT")
+		r.one(inbound, model.UDP, ephemeral, anyV4, "return traffic (DNS, NTP) for NAT")
+		r.one(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out; the firewall decided before NAT")
+	case v.role == roleWorkload && t == model.Private:
+		for _, p := range h.cidrsOf(h.ingressLBSubnets()) {
+			r.one(inbound, model.TCP, model.Port(h.nlbPort()), p, "the ingress ALB to the NLB")
+		}
+		r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC")
+		r.one(inbound, model.TCP, ephemeral, anyV4, "return traffic through the egress firewall and NAT")
+		r.one(inbound, model.UDP, ephemeral, anyV4, "return traffic (DNS, NTP) through the egress firewall and NAT")
+		r.one(outbound, model.AllProtocols, model.AnyPort, anyV4, "everything out, through the Transit Gateway to the firewall; security groups narrow it")
+	case v.role == roleWorkload && t == model.Isolated:
+		r.one(inbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic from inside the VPC")
+		r.one(outbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic to inside the VPC only")
+	}
+	return r
 }

@@ -39,16 +39,9 @@ func (c *compiler) buildNotes() {
 		c.note(model.Advice, VPCAddr,
 			"There is no NAT: the app subnets have no route to the internet. Reach AWS services through VPC endpoints%s.", via)
 	}
-	if len(c.zones) == 1 {
-		c.note(model.TradeOff, VPCAddr, "Everything runs in one zone (%s): if it fails, the whole stack is down.", first)
-	}
-	if s.Database != nil && s.Environment != model.Prod {
-		c.note(model.TradeOff, DatabaseAddr,
-			"The %s database is single-AZ: a zone failure or maintenance stops it until it recovers. prod runs it Multi-AZ. It also keeps 1 day of backups (prod: 7), has no deletion protection and runs %s.", s.Environment, s.Database.InstanceClass)
-	}
-	if !s.Network.FlowLogs.Enabled {
-		c.note(model.TradeOff, VPCAddr, "Flow logs are off: there is no record of traffic to investigate an incident with.")
-	}
+	c.zoneNote()
+	c.databaseNote()
+	c.flowLogsNote()
 	if b := s.Bastion; b != nil && b.Mode == model.BastionSSH {
 		c.note(model.Advice, BastionAddr,
 			"The bastion accepts SSH on tcp/22. Prefer mode: ssm: Session Manager needs no open port and logs every session.")
@@ -57,6 +50,29 @@ func (c *compiler) buildNotes() {
 		c.ipv6Note()
 	}
 	c.workloadNotes()
+}
+
+// zoneNote and flowLogsNote name, on the VPC the workloads live in, the
+// trade-offs of one zone and of no flow logs.
+func (c *compiler) zoneNote() {
+	if len(c.zones) == 1 {
+		c.note(model.TradeOff, c.home.addr, "Everything runs in one zone (%s): if it fails, the whole stack is down.", c.zones[0])
+	}
+}
+
+func (c *compiler) flowLogsNote() {
+	if !c.s.Network.FlowLogs.Enabled {
+		c.note(model.TradeOff, c.home.addr, "Flow logs are off: there is no record of traffic to investigate an incident with.")
+	}
+}
+
+// databaseNote says what a database outside prod trades for cost, in any
+// topology.
+func (c *compiler) databaseNote() {
+	if s := c.s; s.Database != nil && s.Environment != model.Prod {
+		c.note(model.TradeOff, DatabaseAddr,
+			"The %s database is single-AZ: a zone failure or maintenance stops it until it recovers. prod runs it Multi-AZ. It also keeps 1 day of backups (prod: 7), has no deletion protection and runs %s.", s.Environment, s.Database.InstanceClass)
+	}
 }
 
 // ipv6Note says what a dual-stack design exposes over IPv6, whose

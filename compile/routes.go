@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"slices"
+
 	"net/netip"
 
 	"github.com/moatnet/moat/model"
@@ -11,16 +13,6 @@ var (
 	anyV4 = netip.MustParsePrefix("0.0.0.0/0")
 	anyV6 = netip.MustParsePrefix("::/0")
 )
-
-// routeTableOf names the route table of a tier's subnet in a zone: public
-// and isolated share one table each; private has one per zone because
-// each zone may use its own NAT.
-func (c *compiler) routeTableOf(t model.Tier, zone string) model.ResourceRef {
-	if t == model.Private {
-		return model.JoinRef("rtb", "private", zone)
-	}
-	return model.JoinRef("rtb", string(t))
-}
 
 // natTarget returns where a zone's private default route goes.
 func (c *compiler) natTarget(zone string) (model.TargetKind, model.ResourceRef) {
@@ -89,21 +81,22 @@ func (c *compiler) buildGateways() {
 	}
 }
 
-// localRoutes are the VPC's own routes. AWS adds them itself; they are
-// listed so analyzers see every route a packet can take.
-func (c *compiler) localRoutes() []model.Route {
-	r := []model.Route{{Dest: c.s.Network.CIDR, TargetKind: model.TargetLocal}}
-	if c.ipv6 {
-		r = append(r, model.Route{Dest: c.v6, TargetKind: model.TargetLocal})
+// routeTable starts the route table of a tier of v in a zone with the
+// VPC's own routes. AWS adds those itself; they are listed so analyzers
+// see every route a packet can take.
+func (c *compiler) routeTable(v *vpcPlan, t model.Tier, zone string) model.RouteTable {
+	r := []model.Route{{Dest: v.cidr, TargetKind: model.TargetLocal}}
+	if v.v6.IsValid() {
+		r = append(r, model.Route{Dest: v.v6, TargetKind: model.TargetLocal})
 	}
-	return r
+	return model.RouteTable{Addr: v.table(t, zone), VPC: v.addr, Routes: r, Tags: c.tags()}
 }
 
 // buildRouteTables adds rtb/public, rtb/private/<az> per zone and
 // rtb/isolated, each listing its subnets. Gateway endpoint routes are not
 // listed here: see Endpoint.RouteTables.
 func (c *compiler) buildRouteTables() {
-	pub := model.RouteTable{Addr: "rtb/public", VPC: VPCAddr, Routes: c.localRoutes(), Tags: c.tags()}
+	pub := c.routeTable(c.home, model.Public, "")
 	pub.Routes = append(pub.Routes, model.Route{Dest: anyV4, TargetKind: model.TargetIGW, Target: IGWAddr})
 	if c.ipv6 {
 		pub.Routes = append(pub.Routes, model.Route{Dest: anyV6, TargetKind: model.TargetIGW, Target: IGWAddr})
@@ -112,9 +105,7 @@ func (c *compiler) buildRouteTables() {
 	if c.hasNAT() {
 		for _, z := range c.zones {
 			kind, target := c.natTarget(z)
-			rt := model.RouteTable{
-				Addr: c.routeTableOf(model.Private, z), VPC: VPCAddr, Routes: c.localRoutes(), Tags: c.tags(),
-			}
+			rt := c.routeTable(c.home, model.Private, z)
 			rt.Routes = append(rt.Routes, model.Route{Dest: anyV4, TargetKind: kind, Target: target})
 			if c.ipv6 {
 				rt.Routes = append(rt.Routes, model.Route{Dest: anyV6, TargetKind: model.TargetEIGW, Target: EIGWAddr})
@@ -124,32 +115,33 @@ func (c *compiler) buildRouteTables() {
 	}
 	// The isolated table has no default route at all: that is what makes
 	// the tier isolated.
-	c.n.RouteTables = append(c.n.RouteTables, model.RouteTable{
-		Addr: "rtb/isolated", VPC: VPCAddr, Routes: c.localRoutes(), Tags: c.tags(),
-	})
+	c.n.RouteTables = append(c.n.RouteTables, c.routeTable(c.home, model.Isolated, ""))
 }
 
-// buildEndpoints adds gateway endpoints on every private and isolated
-// route table, and interface endpoints in the app subnets.
+// buildEndpoints adds the workloads' VPC's endpoints: gateway endpoints on
+// the route tables of its private and isolated subnets, interface
+// endpoints in its app subnets.
 func (c *compiler) buildEndpoints() {
-	ep := c.s.Network.Endpoints
 	var tables []model.ResourceRef
 	for _, rt := range c.n.RouteTables {
-		if rt.Addr != "rtb/public" {
+		served := slices.ContainsFunc(c.n.Subnets, func(sn model.Subnet) bool {
+			return sn.RouteTable == rt.Addr && (sn.Tier == model.Private || sn.Tier == model.Isolated)
+		})
+		if rt.VPC == c.home.addr && served {
 			tables = append(tables, rt.Addr)
 		}
 	}
-	for _, name := range ep.Gateway {
+	for _, name := range c.home.gateways {
 		c.n.Endpoints = append(c.n.Endpoints, model.Endpoint{
-			Addr: model.JoinRef("vpce", name), VPC: VPCAddr, Type: model.GatewayEndpoint, Service: name,
-			ServiceName: serviceName(c.s.Region, name), RouteTables: append([]model.ResourceRef(nil), tables...),
+			Addr: model.JoinRef("vpce", name), VPC: c.home.addr, Type: model.GatewayEndpoint, Service: name,
+			ServiceName: serviceName(c.s.Region, name), RouteTables: slices.Clone(tables),
 		})
 	}
-	for _, name := range ep.Interface {
+	for _, name := range c.home.interfaces {
 		c.n.Endpoints = append(c.n.Endpoints, model.Endpoint{
-			Addr: model.JoinRef("vpce", name), VPC: VPCAddr, Type: model.InterfaceEndpoint, Service: name,
+			Addr: model.JoinRef("vpce", name), VPC: c.home.addr, Type: model.InterfaceEndpoint, Service: name,
 			ServiceName: serviceName(c.s.Region, name), Subnets: c.appSubnets(),
-			SecurityGroups: []model.ResourceRef{"sg/endpoints"}, PrivateDNS: true,
+			SecurityGroups: []model.ResourceRef{SGEndpoints}, PrivateDNS: true,
 		})
 	}
 }

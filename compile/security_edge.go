@@ -14,11 +14,13 @@ import (
 //	clients (allow_from) -> sg/alb | sg/nlb -> sg/service
 //	CloudFront's prefix list -> sg/alb -> sg/service
 //	API Gateway: sg/apigw (VPC Link, no inbound) -> internal sg/alb | sg/nlb -> sg/service
-func (c *compiler) frontEndGroups() {
+//
+// It returns the group that may reach the service.
+func (c *compiler) frontEndGroups() model.ResourceRef {
 	s := c.s
 	fe := s.FrontEnd
 	if c.frontEndGroup() == "" || s.Service == nil {
-		return
+		return ""
 	}
 	port := s.Service.Port
 	toService := []model.SGRule{tcp(port, groupPeer(SGService), fmt.Sprintf("forward requests to the service on tcp/%d", port))}
@@ -61,4 +63,5 @@ func (c *compiler) frontEndGroups() {
 		}
 	}
 	c.group(lbGroup, string(kind), desc, in, toService)
+	return lbGroup
 }

@@ -18,38 +18,32 @@ const (
 // a jump host forwards a person's keystrokes and queries.
 const BastionInstanceType = "t4g.nano"
 
-func (c *compiler) buildFlowLog() {
+// buildFlowLogs records a flow log per VPC of the design, when the spec
+// turns flow logs on, each to its own log group.
+func (c *compiler) buildFlowLogs() {
 	f := c.s.Network.FlowLogs
 	if !f.Enabled {
 		return
 	}
-	c.n.FlowLogs = []model.FlowLog{{
-		Addr: FlowLogAddr, VPC: VPCAddr, TrafficType: f.TrafficType, Destination: "cloud-watch-logs",
-		LogGroup: "/moat/" + c.s.Name + "/vpc-flow-logs", RetentionDays: f.RetentionDays,
-	}}
+	for _, v := range c.vpcs {
+		a, group := FlowLogAddr, "/moat/"+c.s.Name+"/vpc-flow-logs"
+		if v.name != "" {
+			a, group = model.JoinRef("flowlog", v.name), group+"/"+v.name
+		}
+		c.n.FlowLogs = append(c.n.FlowLogs, model.FlowLog{
+			Addr: a, VPC: v.addr, TrafficType: f.TrafficType, Destination: "cloud-watch-logs",
+			LogGroup: group, RetentionDays: f.RetentionDays,
+		})
+	}
 }
 
 // buildWorkloads records the front end, service, database and bastion, so
 // every output sees what the network serves.
 func (c *compiler) buildWorkloads() {
 	s := c.s
-	c.buildFrontEnd()
+	c.topo.buildFrontEnd()
 	c.buildService()
-	if db := s.Database; db != nil {
-		// prod keeps a week of point-in-time recovery and cannot be
-		// deleted by accident; dev keeps the minimum, noted as a trade-off.
-		prod := s.Environment == model.Prod
-		backupDays := 1
-		if prod {
-			backupDays = 7
-		}
-		c.n.Databases = []model.Database{{
-			Addr: DatabaseAddr, VPC: VPCAddr, Engine: db.Engine, Port: db.Port, MultiAZ: prod,
-			Subnets: slices.Clone(c.subnets[model.Isolated]), SecurityGroup: SGDB,
-			InstanceClass: db.InstanceClass, StorageGiB: db.StorageGiB, BackupDays: backupDays,
-			DeletionProtection: prod, StorageEncrypted: true,
-		}}
-	}
+	c.buildDatabase()
 	if b := s.Bastion; b != nil {
 		// SSH needs a public address; Session Manager only needs a way out,
 		// which a private subnet has through NAT.
@@ -71,4 +65,26 @@ func (c *compiler) buildWorkloads() {
 			SourceDestCheck: true, Owner: BastionAddr, Description: "bastion interface",
 		})
 	}
+}
+
+// buildDatabase records the database in the isolated subnets of the
+// workloads' VPC. prod keeps a week of point-in-time recovery, a standby
+// in another zone, and cannot be deleted by accident; dev keeps the
+// minimum, noted as a trade-off.
+func (c *compiler) buildDatabase() {
+	db := c.s.Database
+	if db == nil {
+		return
+	}
+	prod := c.s.Environment == model.Prod
+	backupDays := 1
+	if prod {
+		backupDays = 7
+	}
+	c.n.Databases = []model.Database{{
+		Addr: DatabaseAddr, VPC: c.home.addr, Engine: db.Engine, Port: db.Port, MultiAZ: prod,
+		Subnets: slices.Clone(c.subnets[model.Isolated]), SecurityGroup: SGDB,
+		InstanceClass: db.InstanceClass, StorageGiB: db.StorageGiB, BackupDays: backupDays,
+		DeletionProtection: prod, StorageEncrypted: true,
+	}}
 }

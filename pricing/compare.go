@@ -10,12 +10,9 @@ import (
 // Option is one way to give the private subnets internet access, already
 // compiled into a network by the caller (pricing does not compile specs).
 type Option struct {
-	Name     string         // e.g. "gateway-per-zone"
-	Label    string         // e.g. "a NAT gateway per zone"
-	Network  *model.Network // nil when the option could not be built
-	Err      error          // why Network is nil
-	GivesUp  string         // one line: throughput, zone failure, replacement time
-	Baseline bool
+	model.NATOption
+	Network *model.Network // nil when the option could not be built
+	Err     error          // why Network is nil
 }
 
 // Row is one option priced.

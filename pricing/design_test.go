@@ -145,10 +145,10 @@ func TestCompareOnlyTheOptionsTheTopologyHas(t *testing.T) {
 	ni := twoZones(model.TargetENI, "eni/nat/a")
 	ni.NATInstances = []model.NATInstance{{Addr: "nat/a", Subnet: "subnet/public/a", ENI: "eni/nat/a", InstanceType: "t4g.nano"}}
 	c := Compare([]Option{
-		{Name: "gateway-per-zone", Network: gw(), Baseline: true},
-		{Name: "instance-per-zone", Network: ni},
-		{Name: "gateway", Label: "one shared NAT gateway", Network: gw()},
-		{Name: "none", Label: "no NAT", Network: gw()},
+		{NATOption: model.NATOption{Name: "gateway-per-zone", Baseline: true}, Network: gw()},
+		{NATOption: model.NATOption{Name: "instance-per-zone"}, Network: ni},
+		{NATOption: model.NATOption{Name: "gateway", Label: "one shared NAT gateway"}, Network: gw()},
+		{NATOption: model.NATOption{Name: "none", Label: "no NAT"}, Network: gw()},
 	}, us, DefaultUsage())
 	var rows []string
 	for _, r := range c.Rows {

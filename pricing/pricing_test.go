@@ -356,7 +356,7 @@ func TestCompare(t *testing.T) {
 	gw := twoZones(model.TargetNATGateway, "natgw/a")
 	gw.NATGateways = []model.NATGateway{{Addr: "natgw/a", Subnet: "subnet/public/a", PublicIPs: 1}}
 	none := twoZones(model.TargetLocal, "")
-	c := Compare([]Option{{Name: "gw", Network: gw, Baseline: true}, {Name: "none", Network: none}, {Name: "broken"}}, us, DefaultUsage())
+	c := Compare([]Option{{NATOption: model.NATOption{Name: "gw", Baseline: true}, Network: gw}, {NATOption: model.NATOption{Name: "none"}, Network: none}, {NATOption: model.NATOption{Name: "broken"}}}, us, DefaultUsage())
 	// gw total: 32.85 + 4.50 + 3.65 + 1.00 (cross-zone NAT) + 0.40 + 0 = 42.40; none: 0.40.
 	if c.Rows[0].Total.Dollars() != "42.40" || c.Rows[0].NAT.Dollars() != "42.00" {
 		t.Errorf("baseline %+v", c.Rows[0])
