@@ -19,11 +19,14 @@ func newDriftCommand(io *streams) *cobra.Command {
 		Use:   "drift DESIGN",
 		Short: "Compare the deployed network, read live, with the design, as reachability",
 		Long: `drift reads the deployed network live (NETWORK aws: --profile, --region) and
-compares what the internet reaches in it with what the design (a spec, or the
-template it was deployed from) lets it reach, with the exact analyzer on both,
-as moat deploy's exposure gate does. It prints what is open live that the
-design does not allow (a rule added by hand, a group opened wider) and what
-the design allows that is closed live, and exits 1 on any drift.
+compares, as reachability, what the internet reaches in it and what each of
+the design's security groups reaches of each other (every TCP and UDP port)
+with what the design (a spec, or the template it was deployed from) allows,
+with the exact analyzer on both, as moat deploy's exposure gate does. It
+prints what is open live that the design does not allow (a rule added by
+hand, a group opened wider) and what the design allows that is closed live,
+and exits 1 on any drift. A pair of groups one side has no interface of is
+listed as not compared.
 
 Targets are compared by their security groups, the part a design and an
 account share: a live group is the design's when CloudFormation tagged it
@@ -90,7 +93,10 @@ func runDrift(io *streams, path string, o driftOptions) error {
 			fmt.Fprintf(io.stdout, "closed: %s\n", s)
 		}
 		if !r.Drifted() {
-			fmt.Fprintln(io.stdout, "no drift: the internet reaches what the design allows, and nothing else")
+			fmt.Fprintln(io.stdout, "no drift: the internet and each of the design's security groups reach what the design allows, and nothing else")
+		}
+		for _, s := range r.NotCompared {
+			fmt.Fprintf(io.stdout, "not compared: %s\n", s)
 		}
 		if len(r.Unmatched) > 0 {
 			fmt.Fprintf(io.stdout, "not compared: %d exposed security group(s) the design does not have: %v\n", len(r.Unmatched), r.Unmatched)
