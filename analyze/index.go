@@ -333,6 +333,8 @@ func lastUsable(p netip.Prefix) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
+// indexDevices indexes every interface and NAT gateway as a device, then
+// gives stand-in addresses to those the input leaves without one.
 func (ix *Index) indexDevices() {
 	n := ix.n
 	for i := range n.NATInstances {
@@ -345,9 +347,16 @@ func (ix *Index) indexDevices() {
 		ix.id(in.ID, in.Addr)
 	}
 	ix.devices = make([]*device, 0, len(n.ENIs)+len(n.NATGateways))
-	var pending []*device // interfaces without a private address yet
-	// Workloads whose interfaces AWS gives a public IP: an ECS service with
-	// AssignPublicIp ENABLED, a publicly accessible RDS instance.
+	pending := ix.indexENIs() // interfaces without a private address yet
+	pending = ix.indexNATGateways(pending)
+	ix.standinPrivateIPs(pending)
+	ix.standinPublicIPs()
+}
+
+// publicOwners are the workloads whose interfaces AWS gives a public IP:
+// an ECS service with AssignPublicIp ENABLED, a publicly accessible RDS
+// instance.
+func publicOwners(n *model.Network) map[model.ResourceRef]bool {
 	publicOwner := map[model.ResourceRef]bool{}
 	for _, s := range n.Services {
 		if s.AssignPublicIP {
@@ -359,6 +368,15 @@ func (ix *Index) indexDevices() {
 			publicOwner[d.Addr] = true
 		}
 	}
+	return publicOwner
+}
+
+// indexENIs adds a device per interface and returns those without a
+// private address.
+func (ix *Index) indexENIs() []*device {
+	n := ix.n
+	var pending []*device
+	publicOwner := publicOwners(n)
 	for i := range n.ENIs {
 		e := &n.ENIs[i]
 		d := &device{addr: e.Addr, eni: e, subnet: ix.subnets[e.Subnet], sdc: e.SourceDestCheck, natInst: ix.natInst[e.Addr]}
@@ -385,6 +403,14 @@ func (ix *Index) indexDevices() {
 			ix.byOwner[e.Owner] = append(ix.byOwner[e.Owner], d)
 		}
 	}
+	return pending
+}
+
+// indexNATGateways attaches each NAT gateway to its interface, or makes
+// it a device of its own (pending a private address) when the input has
+// none.
+func (ix *Index) indexNATGateways(pending []*device) []*device {
+	n := ix.n
 	for i := range n.NATGateways {
 		g := &n.NATGateways[i]
 		ix.id(g.ID, g.Addr)
@@ -403,8 +429,13 @@ func (ix *Index) indexDevices() {
 		ix.add(d)
 		ix.natgws[g.Addr] = d
 	}
-	// Stand-in private addresses: the lowest free usable address of the
-	// subnet, so they never collide with a real or compiled one.
+	return pending
+}
+
+// standinPrivateIPs gives each pending device the lowest free usable
+// address of its subnet, so stand-ins never collide with a real or
+// compiled one.
+func (ix *Index) standinPrivateIPs(pending []*device) {
 	next := map[*subnetInfo]netip.Addr{}
 	for _, d := range pending {
 		if d.subnet == nil || !d.subnet.s.CIDR.Addr().Is4() {
@@ -426,6 +457,11 @@ func (ix *Index) indexDevices() {
 		ix.inVPC[vpcAddr{d.vpc, a}] = d
 		next[d.subnet] = a.Next()
 	}
+}
+
+// standinPublicIPs gives a stand-in public address to every device that
+// has one without the input saying which, and indexes public addresses.
+func (ix *Index) standinPublicIPs() {
 	pub := publicStandin.Addr()
 	for _, d := range ix.devices {
 		if d.hasPublic && !d.public.IsValid() {

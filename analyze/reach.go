@@ -597,17 +597,7 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 		p.Blockers = []Blocker{{Resource: f.Dst.Addr, Kind: HopLoadBalancer, Direction: Forward, Reason: "not a load balancer"}}
 		return p
 	}
-	var first Path
-	var arrived netip.Addr
-	if d != nil {
-		g := f
-		g.Dst.Kind = Interface
-		first, arrived = ix.traceAs(g, rec, netip.Addr{})
-	} else {
-		// API Gateway's front door is outside the VPC; only its VPC Link
-		// interfaces are in the model.
-		first = Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: HopDeliver, Rule: "API Gateway endpoint, outside the VPC"}}}
-	}
+	first, arrived := ix.toFrontDoor(f, lb, d, rec)
 	p.Forward, p.Return, p.Blockers, p.Notes, p.Unknown = first.Forward, first.Return, first.Blockers, first.Notes, first.Unknown
 	rec.listeners(lb)
 	l, ok := listenerFor(lb.lb, f.Proto, f.Port)
@@ -626,6 +616,38 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 		p.Blockers = append(p.Blockers, Blocker{Resource: lb.lb.Addr, Kind: HopTarget, Direction: Forward, Reason: fmt.Sprintf("%s has no targets in the model", lb.lb.Addr), Fix: "register targets"})
 		return p
 	}
+	// A Network Load Balancer's target that preserves client IPs sees the
+	// client's address, as the balancer received it; else the balancer's.
+	var client netip.Addr
+	if ix.preservesClientIP(lb.lb, l, f.Proto) {
+		client = cmp.Or(arrived, f.Src.IP)
+		if client.IsValid() {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s preserves the client's IP: the target sees %s, which its network ACL and security groups must admit", lb.lb.Addr, client))
+		}
+	}
+	tried := ix.tryTargets(lb, d, targets, port, client, rec)
+	ok = mergeLegs(&p, tried)
+	p.Reachable = ok && first.Reachable && len(p.Blockers) == 0
+	return p
+}
+
+// toFrontDoor traces the client's leg to the balancer's interface d, and
+// returns the path and the address the packet arrived from.
+func (ix *Index) toFrontDoor(f Flow, lb *lbInfo, d *device, rec *consulted) (Path, netip.Addr) {
+	if d == nil {
+		// API Gateway's front door is outside the VPC; only its VPC Link
+		// interfaces are in the model.
+		return Path{Flow: f, Reachable: true, Forward: []Hop{{Resource: lb.lb.Addr, Kind: HopDeliver, Rule: "API Gateway endpoint, outside the VPC"}}}, netip.Addr{}
+	}
+	g := f
+	g.Dst.Kind = Interface
+	return ix.traceAs(g, rec, netip.Addr{})
+}
+
+// tryTargets traces the balancer's leg from each of its interfaces (or
+// the one asked about, d) to each target, stopping at the first that
+// works; it returns that leg alone, or every failed one.
+func (ix *Index) tryTargets(lb *lbInfo, d *device, targets []FlowEnd, port int, client netip.Addr, rec *consulted) []Path {
 	from := lb.enis
 	if d != nil {
 		from = []*device{d}
@@ -638,28 +660,24 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	slices.SortStableFunc(targets, func(a, b FlowEnd) int {
 		return cmp.Compare(boolInt(zoneOf(ix, a) != zone), boolInt(zoneOf(ix, b) != zone))
 	})
-	// A Network Load Balancer's target that preserves client IPs sees the
-	// client's address, as the balancer received it; else the balancer's.
-	var client netip.Addr
-	if ix.preservesClientIP(lb.lb, l, f.Proto) {
-		client = cmp.Or(arrived, f.Src.IP)
-		if client.IsValid() {
-			p.Notes = append(p.Notes, fmt.Sprintf("%s preserves the client's IP: the target sees %s, which its network ACL and security groups must admit", lb.lb.Addr, client))
-		}
-	}
 	var tried []Path
 	for _, src := range from {
 		for _, t := range targets {
 			leg, _ := ix.traceAs(Flow{Src: devFlowEnd(src), Dst: t, Proto: model.TCP, Port: port, SrcPort: DefaultSourcePort}, rec, client)
 			if leg.Reachable {
-				tried = []Path{leg}
-				goto done
+				return []Path{leg}
 			}
 			tried = append(tried, leg)
 		}
 	}
-done:
-	ok = tried[0].Reachable
+	return tried
+}
+
+// mergeLegs adds the target legs to p: the first leg's hops, and every
+// leg's blockers, notes and unknowns once (only the working leg's when one
+// works). It reports whether the first leg is reachable.
+func mergeLegs(p *Path, tried []Path) bool {
+	ok := tried[0].Reachable
 	seen := map[Blocker]bool{}
 	for _, b := range p.Blockers {
 		seen[b] = true
@@ -689,8 +707,7 @@ done:
 			break
 		}
 	}
-	p.Reachable = ok && first.Reachable && len(p.Blockers) == 0
-	return p
+	return ok
 }
 
 func zoneOf(ix *Index, e FlowEnd) string {
