@@ -77,6 +77,9 @@ func (c *compiler) build(plans map[*vpcPlan][]PlannedSubnet) (*model.Network, di
 	c.topo.settle()
 	c.topo.buildNotes()
 	c.decide()
+	// The NAT alternatives cost --compare prices: decided here, so the
+	// commands and pricing read them off the design.
+	c.n.NATOptions = NATOptions(s)
 	recordWaivers(c.n)
 	return c.finish()
 }

@@ -25,7 +25,7 @@ func NATOptions(st *spec.Stack) []pricing.Option {
 				}
 			}
 		}
-		out = append(out, pricing.Option{NATOption: o.NATOption, Network: n, Err: err})
+		out = append(out, pricing.Option{NATOption: o, Network: n, Err: err})
 	}
 	return out
 }
