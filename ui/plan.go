@@ -172,7 +172,7 @@ func cost(st *spec.Stack, n *model.Network) *Cost {
 		c.Lines = append(c.Lines, CostLine{Resource: string(l.Resource), Item: l.Item, Monthly: m})
 	}
 	if st.Topology != spec.HubAndSpoke {
-		cmp := pricing.Compare(derive.NATOptions(st), table, u)
+		cmp := pricing.Compare(derive.NATOptions(st, n), table, u)
 		for _, row := range cmp.Rows {
 			saving := "baseline"
 			if !row.Baseline {
