@@ -48,6 +48,7 @@ var emitKinds = model.Coverage{
 	"LogGroups":                  model.By("logGroups: AWS::Logs::LogGroup; the resource that writes there names it"),
 	"LogBuckets":                 model.By("accessLogBucket: AWS::S3::Bucket and its policy, when a load balancer writes access logs"),
 	"Waivers":                    model.By("waivers: each resource's scanner Metadata"),
+	"NATOptions":                 model.Skip("the design's NAT alternatives for cost --compare, not resources: the template builds only the chosen one"),
 	"Tags":                       model.By("every taggable resource's Tags, beside Name and moat:stack"),
 }
 
@@ -98,5 +99,6 @@ var accountKinds = model.Coverage{
 	"LogGroups":                  model.By("by the VPC of what writes to them"),
 	"LogBuckets":                 model.By("in every part with a load balancer that writes access logs"),
 	"Waivers":                    model.By("copied into every part; one that lands in no part is an error"),
+	"NATOptions":                 model.Skip("not emitted (emitKinds): alternatives, not resources"),
 	"Tags":                       model.By("copied into every part"),
 }

@@ -46,5 +46,6 @@ var readKinds = model.Coverage{
 	"LogGroups":                  model.Skip("a log group is not network: the analysis needs none"),
 	"LogBuckets":                 model.Skip("an access-log bucket is not network: the analysis needs none"),
 	"Waivers":                    model.Skip("Metadata waivers explain a design; the network does not depend on them"),
+	"NATOptions":                 model.Skip("the NAT alternatives are the compiler's; a template holds only what was built, so cost --compare needs the spec"),
 	"Tags":                       model.Skip("a template's resources carry their own tags; the spec's are not recoverable from them"),
 }

@@ -83,6 +83,9 @@ func Into(s *spec.Stack, in *model.Network, pl Placement) (*model.Network, diag.
 	renameAddress(reflect.ValueOf(c.n).Elem(), VPCAddr, pl.VPC)
 
 	out := merge(in, c.n)
+	// The NAT is the VPC's, not the stack's: there are no options to
+	// compare, whatever the network read in held.
+	out.NATOptions = nil
 	out.Existing = &model.Existing{VPC: pl.VPC, Found: model.ExistingFound(in), Subnets: pl.Subnets, Changes: slices.Clone(pl.Changes)}
 	out.AddWorkloadENIs()
 	n, d := model.Finish(model.Input{Network: out})

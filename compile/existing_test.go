@@ -32,4 +32,7 @@ func TestIntoDecides(t *testing.T) {
 	if len(n.FlowLogs) != 1 || n.FlowLogs[0].Key == "" || got.GroupDays["service/logs"] != 365 || len(got.Bucket) != 1 || !got.LBProtected[0] {
 		t.Errorf("into an existing VPC, decisions missing: %+v", got)
 	}
+	if len(n.NATOptions) != 0 {
+		t.Errorf("into an existing VPC, whose NAT the stack does not build: NAT options %+v", n.NATOptions)
+	}
 }

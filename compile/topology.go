@@ -51,9 +51,9 @@ func (o oneVPC) roleACL(_ *vpcPlan, t model.Tier) *naclRules {
 	return o.isolatedACL()
 }
 
-// settle subscribes the NAT instances and ECS hosts to the scaling
-// topic.
-func (o oneVPC) settle() { scalingTopic(o.n, o.s.Network.NAT.Notify) }
+// settle has nothing to fix for one VPC: the scaling topic, which every
+// topology needs, is a build step.
+func (o oneVPC) settle() {}
 
 // build runs the steps every topology shares over the design's VPCs and
 // their subnet plans.
@@ -75,8 +75,14 @@ func (c *compiler) build(plans map[*vpcPlan][]PlannedSubnet) (*model.Network, di
 	c.buildWorkloads()
 	c.buildWorkloadENIs()
 	c.topo.settle()
+	// Every auto-scaling group (NAT instances, an ecs-ec2 service's hosts)
+	// reports to the scaling topic, whatever the topology.
+	scalingTopic(c.n, s.Network.NAT.Notify)
 	c.topo.buildNotes()
 	c.decide()
+	// The NAT alternatives cost --compare prices: decided here, so the
+	// commands and pricing read them off the design.
+	c.n.NATOptions = NATOptions(s)
 	recordWaivers(c.n)
 	return c.finish()
 }

@@ -77,3 +77,37 @@ func TestScalingTopic(t *testing.T) {
 		t.Errorf("no auto-scaling group, yet topics %+v", n.Topics)
 	}
 }
+
+// TestHubScalingTopic: an ecs-ec2 service's hosts are an auto-scaling
+// group in hub-and-spoke too, and report launches, terminations and
+// failed ones to the topic as in a single VPC
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-sns-notifications.html).
+// The hub left its hosts unsubscribed and network.nat.notify without
+// effect, with no warning: spec accepts notify for an ecs-ec2 service.
+func TestHubScalingTopic(t *testing.T) {
+	src := []byte(`stack: hub
+region: us-east-1
+topology: hub-and-spoke
+network:
+  zones: 2
+  nat:
+    notify: ops@example.com
+egress:
+  allow:
+    - api.example.com:443
+service:
+  port: 8080
+  kind: ecs-ec2
+`)
+	st, d := spec.Parse("hub-ec2.yaml", src)
+	if d.HasErrors() {
+		t.Fatal(d)
+	}
+	n := build(t, st)
+	if len(n.Services) != 1 || n.Services[0].Kind != model.ECSEC2 || n.Services[0].Notify != ScalingEventsAddr {
+		t.Fatalf("hub services %+v: want one ecs-ec2 service notifying %s", n.Services, ScalingEventsAddr)
+	}
+	if len(n.Topics) != 1 || n.Topics[0].Email != "ops@example.com" || len(n.Topics[0].Events) != 4 {
+		t.Errorf("hub topics %+v", n.Topics)
+	}
+}

@@ -615,6 +615,11 @@ type Network struct {
 	Keys       []Key
 	LogGroups  []LogGroup
 	LogBuckets []LogBucket
+	// NATOptions are the ways to give the private subnets internet access
+	// that cost --compare prices, decided by compile for the design
+	// (natoption.go); empty in imports and in a stack placed in an
+	// existing VPC, whose NAT is the VPC's.
+	NATOptions []NATOption
 
 	// fin is the index Finish built (finish.go).
 	fin *index

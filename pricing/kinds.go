@@ -45,6 +45,7 @@ var priceKinds = model.Coverage{
 	"LogGroups":                  model.Skip("a log group has no standing charge; what the services, API Gateway, WAF and the firewall ingest is not in the usage file (flow logs are: flowLogs)"),
 	"LogBuckets":                 model.Skip("the access logs' S3 storage is not in the usage file; they expire by lifecycle (LogBucket.ExpirationDays)"),
 	"Waivers":                    model.Skip("text, not a resource"),
+	"NATOptions":                 model.Skip("alternatives, not resources: Compare prices the network each compiles to"),
 	"Tags":                       model.Skip("tags cost nothing"),
 }
 

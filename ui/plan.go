@@ -109,7 +109,7 @@ type Box struct {
 func Plan(file string, src []byte) *Result {
 	r := &Result{File: file, Spec: string(src), Diagnostics: []Diagnostic{}, Notes: []Note{}, Names: []string{}}
 	st, n, ds := design(file, src)
-	r.Settings = settings(st)
+	r.Settings = settings(st, natOptions(st, n))
 	if n == nil {
 		r.Diagnostics = diagnostics(ds, src)
 		return r
@@ -163,7 +163,7 @@ func cost(st *spec.Stack, n *model.Network) *Cost {
 	}
 	u := pricing.DefaultUsage()
 	rep := pricing.Estimate(n, table, u)
-	c := &Cost{Total: rep.Total.String(), Cents: centsOf(rep.Total), Unpriced: rep.Unpriced, Current: natChoice(st)}
+	c := &Cost{Total: rep.Total.String(), Cents: centsOf(rep.Total), Unpriced: rep.Unpriced, Current: natChoice(st, n.NATOptions)}
 	for _, l := range rep.Lines {
 		m := l.Monthly.String()
 		if l.Unpriced {
@@ -172,7 +172,7 @@ func cost(st *spec.Stack, n *model.Network) *Cost {
 		c.Lines = append(c.Lines, CostLine{Resource: string(l.Resource), Item: l.Item, Monthly: m})
 	}
 	if st.Topology != spec.HubAndSpoke {
-		cmp := pricing.Compare(derive.NATOptions(st), table, u)
+		cmp := pricing.Compare(derive.NATOptions(st, n), table, u)
 		for _, row := range cmp.Rows {
 			saving := "baseline"
 			if !row.Baseline {
@@ -200,16 +200,26 @@ func centsOf(m pricing.Money) int64 {
 	return d*100 + c
 }
 
-// natChoice names the spec's NAT as derive.NATOptions names the options.
-func natChoice(st *spec.Stack) string {
-	switch nat := st.Network.NAT; {
-	case nat.Mode == spec.NATInstance && nat.PerZone:
-		return "instance-per-zone"
-	case nat.Mode == spec.NATInstance:
-		return "instance-shared"
-	default:
-		return string(nat.Mode)
+// natOptions are the design's NAT options: those the compiled network
+// records, or, for a spec that does not compile, the table compile would
+// record, so the page still shows the spec's choice.
+func natOptions(st *spec.Stack, n *model.Network) []model.NATOption {
+	if n != nil {
+		return n.NATOptions
 	}
+	return compile.NATOptions(st)
+}
+
+// natChoice names the spec's NAT by the design's options: the row marked
+// Current, or the spec's mode as written when none is (a mode compile
+// does not know).
+func natChoice(st *spec.Stack, opts []model.NATOption) string {
+	for _, o := range opts {
+		if o.Current {
+			return o.Name
+		}
+	}
+	return string(st.Network.NAT.Mode)
 }
 
 // Verify proves the spec src's design intents and assertions as moat

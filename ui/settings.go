@@ -6,13 +6,15 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/moatnet/moat/model"
 	"github.com/moatnet/moat/spec"
 )
 
 // settings are the spec's effective values (defaults filled in) by the
 // dotted path the page's fields edit. "ui.nat" is the page's NAT choice:
-// none, or an option name as derive.NATOptions names it.
-func settings(st *spec.Stack) map[string]any {
+// the name of the row of opts, the design's NAT options, that the spec
+// chose ("none" is a row).
+func settings(st *spec.Stack, opts []model.NATOption) map[string]any {
 	s := map[string]any{}
 	if st == nil {
 		return s
@@ -25,7 +27,7 @@ func settings(st *spec.Stack) map[string]any {
 	if len(nw.Zones.IDs) > 0 {
 		s["network.zones"] = strings.Join(nw.Zones.IDs, ", ")
 	}
-	s["ui.nat"] = natChoice(st)
+	s["ui.nat"] = natChoice(st, opts)
 	s["network.nat.instance_type"] = nw.NAT.InstanceType
 	s["network.ipv6"] = nw.IPv6
 	s["network.flow_logs.enabled"] = nw.FlowLogs.Enabled

@@ -58,7 +58,8 @@ against a NAT gateway per zone, including the cross-zone traffic a shared
 NAT adds, and what each gives up. An option the topology does not have
 (the design builds the same NAT as for an earlier row, as hub-and-spoke
 does for all of them) is named under "Not compared", not repeated. It
-needs a stack spec.
+compares only designs moat compiles: it needs a stack spec that builds its
+own VPC, not an import or a stack in an existing VPC.
 
 NETWORK is a stack spec, a directory of aws ec2 describe-* JSON or a
 CloudFormation template. Exit codes: 0 ok, 2 usage or input error.`,
@@ -117,7 +118,10 @@ func runCost(io *streams, path string, opts costOptions) error {
 		if src.spec == nil || src.spec.stack == nil {
 			return &exitError{code: exitInput, err: fmt.Errorf("--compare designs the stack again with each NAT option, so it needs a stack spec, not %s", path)}
 		}
-		c := pricing.Compare(derive.NATOptions(src.spec.stack), table, usage)
+		if len(src.network.NATOptions) == 0 {
+			return &exitError{code: exitInput, err: fmt.Errorf("--compare compares the NAT options of a design moat builds, and %s goes into an existing VPC (network.existing), whose way to the internet it does not build: there are none to compare", path)}
+		}
+		c := pricing.Compare(derive.NATOptions(src.spec.stack, src.network), table, usage)
 		if opts.format == "json" {
 			return writeJSONResult(io, c)
 		}
