@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // The scene's arrows: allowed flows read from security groups, and default
@@ -220,7 +221,8 @@ func (s *scene) routes(n *model.Network, routeTable func(model.Subnet) *model.Ro
 			if rt == nil {
 				continue
 			}
-			for _, r := range rt.Routes {
+			// The default routes AWS would pick, as the analyzer does.
+			for _, r := range rules.Preferred(rt.Routes, rules.VPCBlocks(&vs.vpc)) {
 				if !r.Dest.IsValid() || r.Dest.Bits() != 0 {
 					continue
 				}

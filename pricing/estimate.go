@@ -2,11 +2,13 @@ package pricing
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/moatnet/moat/model"
+	"github.com/moatnet/moat/rules"
 )
 
 // HoursPerMonth is AWS's billing month: 8,760 hours a year / 12.
@@ -226,8 +228,14 @@ func (e *estimator) natPaths() []natPath {
 		if rt == nil {
 			continue
 		}
-		for _, r := range rt.Routes {
-			if r.Dest.Bits() != 0 || !r.Dest.Addr().Is4() {
+		var blocks []netip.Prefix
+		if v, ok := e.n.VPC(s.VPC); ok {
+			blocks = rules.VPCBlocks(v)
+		}
+		// The default route AWS would pick (rules.Preferred), not every
+		// route the table lists for 0.0.0.0/0.
+		for _, r := range rules.Preferred(rt.Routes, blocks) {
+			if !r.Dest.IsValid() || r.Dest.Bits() != 0 || !r.Dest.Addr().Is4() {
 				continue
 			}
 			p := natPath{zone: s.ZoneID}
