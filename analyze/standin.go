@@ -3,9 +3,6 @@ package analyze
 import (
 	"fmt"
 	"slices"
-	"strings"
-
-	"github.com/moatnet/moat/model"
 )
 
 // standinNotes says, for each end of f that is an interface with a
@@ -22,7 +19,7 @@ func (ix *Index) standinNotes(w *walker, f Flow) {
 		if d == nil || !slices.Contains(d.ips, e.IP) {
 			continue
 		}
-		if d.ipStandin || d.eni != nil && strings.HasSuffix(d.eni.Description, model.StandinNote) {
+		if d.ipStandin || d.eni != nil && d.eni.Standin {
 			w.note(fmt.Sprintf("%s of %s is a stand-in address: AWS assigns the real one at deploy", e.IP, e.Addr))
 		}
 	}

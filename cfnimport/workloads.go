@@ -125,8 +125,8 @@ func (t *tmpl) workloads() {
 			}
 			for i := range n.ENIs {
 				e := &n.ENIs[i]
-				if e.Owner == r.addr && e.Subnet == sa && strings.HasSuffix(e.Description, model.StandinNote) {
-					e.PrivateIP = ip
+				if e.Owner == r.addr && e.Subnet == sa && e.Standin {
+					e.PrivateIP, e.Standin = ip, false
 					e.Description = "load balancer interface; address from SubnetMappings"
 				}
 			}

@@ -535,7 +535,7 @@ func (h *hub) checkTargets() {
 			}
 		}
 		if top.IsValid() {
-			e.PrivateIP = top
+			e.PrivateIP, e.Standin = top, false
 			e.Description = "load balancer interface; address fixed by the template's SubnetMappings"
 		}
 	}
@@ -552,6 +552,7 @@ func (h *hub) checkTargets() {
 	for i := range h.n.ENIs {
 		if h.n.ENIs[i].Owner == "nlb" {
 			h.n.ENIs[i].Description = "NLB interface; fixed address, registered as an IP target of the ingress ALB"
+			h.n.ENIs[i].Standin = false
 		}
 	}
 }

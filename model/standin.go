@@ -3,8 +3,7 @@ package model
 import "net/netip"
 
 // StandinNote ends the Description of every interface AddWorkloadENIs
-// makes: the analyzer reads it to say, in its answers, that the address is
-// a stand-in.
+// makes, for people reading the model; code reads ENI.Standin.
 const StandinNote = "stand-in address"
 
 // FirstStandin is the host offset of the first stand-in address in a
@@ -23,7 +22,7 @@ const FirstStandin = 10
 // private IPs are deterministic stand-ins, .10, .11, ... of the subnet in
 // the order load balancers, services, databases, endpoints (skipping any
 // address an interface already holds), not the addresses AWS will pick;
-// their Description ends with StandinNote. A workload that already has an
+// they are marked Standin (and their Description ends with StandinNote). A workload that already has an
 // interface (lb.ENIs, e.ENIs, or an ENI it owns: a describe-* import) is
 // left alone.
 //
@@ -69,7 +68,7 @@ func (n *Network) AddWorkloadENIs() {
 			eni := ENI{
 				Addr: a, Subnet: sa, PrivateIP: ip, HasPublicIP: public,
 				SecurityGroups: append([]ResourceRef(nil), groups...), SourceDestCheck: true,
-				Owner: owner, Description: desc + "; " + StandinNote,
+				Owner: owner, Description: desc + "; " + StandinNote, Standin: true,
 			}
 			if v6 && ip.IsValid() {
 				if ip6 := IPv6Host(s.IPv6CIDR, offset); ip6.IsValid() {

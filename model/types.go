@@ -229,7 +229,10 @@ type ENI struct {
 	SourceDestCheck bool
 	Owner           ResourceRef // resource that uses the interface
 	Description     string
-	Type            string // AWS InterfaceType for imports: interface, nat_gateway, vpc_endpoint, ...
+	// Standin marks an interface AddWorkloadENIs made for a workload
+	// whose interfaces AWS creates: its address is moat's, not AWS's.
+	Standin bool
+	Type    string // AWS InterfaceType for imports: interface, nat_gateway, vpc_endpoint, ...
 	// ID is the AWS id (eni-...) for imported interfaces.
 	ID string
 	// SecondaryIPs are further private IPv4 addresses; IPv6 the interface's
