@@ -162,7 +162,8 @@ func reachBetweenGroups(n *model.Network, name func(*model.SecurityGroup) string
 }
 
 // reachPorts is the union of the ports reachable from any group of from
-// to any group of to.
+// to any group of to; an answer resting on what the input does not define
+// is an error, so the pair is not compared rather than called closed.
 func reachPorts(ix *analyze.Index, from, to []model.ResourceRef, proto model.Protocol) ([]model.PortRange, error) {
 	var set analyze.PortSet
 	for _, f := range from {
@@ -173,6 +174,9 @@ func reachPorts(ix *analyze.Index, from, to []model.ResourceRef, proto model.Pro
 			}
 			for _, p := range a.Paths {
 				switch {
+				case len(p.Unknown) > 0:
+					// Unknown is never closed: the pair is not compared.
+					return nil, fmt.Errorf("not known: %s", strings.Join(p.Unknown, "; "))
 				case !p.Reachable:
 				case p.Class != nil:
 					set = set.Union(p.Class.Ports)
