@@ -224,6 +224,10 @@ func (d *deploy) createChangeSet(ctx context.Context, body Body, owner string) e
 		Capabilities:  []cf.Capability{cf.CapabilityCapabilityIam, cf.CapabilityCapabilityNamedIam},
 		Parameters:    parameters(in.Params, d.st, in.Template),
 		Description:   aws.String("moat deploy"),
+		// The SDK retries a call whose connection failed; the token makes
+		// a retried create the same change set, not a second one
+		// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html).
+		ClientToken: aws.String(d.res.ChangeSet),
 	}
 	if d.res.Action != Update {
 		csIn.ChangeSetType = cf.ChangeSetTypeCreate
@@ -325,6 +329,7 @@ func (d *deploy) execute(ctx context.Context) error {
 	since := newestEvent(ctx, d.c, d.in.Stack)
 	if _, err := d.c.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
 		StackName: aws.String(d.in.Stack), ChangeSetName: aws.String(d.res.ChangeSet), DisableRollback: aws.Bool(d.in.NoRollback),
+		ClientRequestToken: aws.String(d.res.ChangeSet),
 	}); err != nil {
 		return fmt.Errorf("cloudformation execute-change-set %s: %w", d.res.ChangeSet, err)
 	}

@@ -42,10 +42,12 @@ func TestMain(m *testing.M) {
 }
 
 // isolate keeps every test off real AWS and the user's own configuration:
-// fake credentials, no shared config, no instance metadata, one Region,
-// one attempt per call (moto answers its own crashes with HTTP 500, which
-// the retryer would retry into a false success). startMoto sets the
-// endpoint; without moto it points at a closed port.
+// fake credentials, no shared config, no instance metadata, one Region.
+// Calls keep the SDK's standard retries, as a user's do: moto's server
+// sometimes resets a connection after its response, which the SDK reads
+// as "use of closed network connection" and its retryer retries
+// (aws/retry/retryable_error.go). startMoto sets the endpoint; without
+// moto it points at a closed port.
 func isolate() {
 	env := map[string]string{
 		"AWS_ENDPOINT_URL":            "http://127.0.0.1:1",
@@ -53,7 +55,6 @@ func isolate() {
 		"AWS_SECRET_ACCESS_KEY":       "testing",
 		"AWS_SESSION_TOKEN":           "testing",
 		"AWS_REGION":                  "us-east-1",
-		"AWS_MAX_ATTEMPTS":            "1",
 		"AWS_EC2_METADATA_DISABLED":   "true",
 		"AWS_CONFIG_FILE":             filepath.Join(os.TempDir(), "moat-awslive-no-config"),
 		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(os.TempDir(), "moat-awslive-no-credentials"),

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"slices"
 	"sync"
@@ -92,9 +91,6 @@ func Accounts(ctx context.Context, o Options) ([]Account, error) {
 		}
 		if len(o.APIOptions) > 0 {
 			opts = append(opts, config.WithAPIOptions(o.APIOptions))
-		}
-		if local, ok := localEndpointClient(os.Environ()); ok {
-			opts = append(opts, local)
 		}
 		cfg, err := config.LoadDefaultConfig(ctx, opts...)
 		if err != nil {
