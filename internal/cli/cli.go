@@ -143,6 +143,7 @@ Exit codes: 0 ok, 1 findings or failed checks, 2 usage or input error.`,
 	root.AddCommand(newUICommand(io))
 	addAWSFlagsToNetworkCommands(root, &io.aws)
 	addFromFlag(root, &io.aws)
+	explainArgs(root)
 	return root
 }
 

@@ -21,9 +21,9 @@ func readInput(s *streams, path, what string, limit int64) ([]byte, error) {
 	if path == "-" {
 		r = s.stdin
 	} else {
-		fi, err := os.Stat(path)
+		fi, err := statInput(path, what)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", what, err)
+			return nil, err
 		}
 		if !fi.Mode().IsRegular() {
 			return nil, fmt.Errorf("read %s: %s is %s, not a regular file (give - to read standard input)", what, path, modeName(fi.Mode()))

@@ -33,9 +33,9 @@ func loadNetwork(io *streams, path string) (*source, error) {
 		return loadLive(io.ctx, io)
 	}
 	if path != "-" {
-		fi, err := os.Stat(path)
+		fi, err := statInput(path, "network")
 		if err != nil {
-			return nil, &exitError{code: exitInput, err: fmt.Errorf("read network: %w", err)}
+			return nil, &exitError{code: exitInput, err: err}
 		}
 		if fi.IsDir() {
 			return loadDescribe(io, path)

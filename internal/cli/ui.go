@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
 
@@ -71,12 +70,8 @@ func runUI(io *streams, path string, opts uiOptions) error {
 	if opts.port < 0 || opts.port > 65535 {
 		return &exitError{code: exitInput, err: fmt.Errorf("--port %d: use a port from 1 to 65535, or leave it out for a free one", opts.port)}
 	}
-	if _, err := os.Stat(path); err != nil {
-		hint := ""
-		if errors.Is(err, os.ErrNotExist) && path == "moat.yaml" {
-			hint = " (moat init writes a starter spec there)"
-		}
-		return &exitError{code: exitInput, err: fmt.Errorf("read spec: %w%s", err, hint)}
+	if _, err := statInput(path, "spec"); err != nil {
+		return &exitError{code: exitInput, err: err}
 	}
 	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(opts.port)))
 	if err != nil {
