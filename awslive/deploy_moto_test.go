@@ -190,6 +190,18 @@ func TestDeployProtectsProd(t *testing.T) {
 	if in := calls[0].(*cloudformation.UpdateTerminationProtectionInput); aws.ToString(in.StackName) != "prod" {
 		t.Errorf("protected stack %q", aws.ToString(in.StackName))
 	}
+	// A retried create or execute is the same request: each carries the
+	// change set's name as its idempotency token.
+	creates, executes := f.calls("CreateChangeSet"), f.calls("ExecuteChangeSet")
+	if len(creates) != 1 || len(executes) != 1 {
+		t.Fatalf("%d creates, %d executes", len(creates), len(executes))
+	}
+	if tok := aws.ToString(creates[0].(*cloudformation.CreateChangeSetInput).ClientToken); tok != res.ChangeSet {
+		t.Errorf("CreateChangeSet ClientToken %q, want the change set's name %q", tok, res.ChangeSet)
+	}
+	if tok := aws.ToString(executes[0].(*cloudformation.ExecuteChangeSetInput).ClientRequestToken); tok != res.ChangeSet {
+		t.Errorf("ExecuteChangeSet ClientRequestToken %q, want %q", tok, res.ChangeSet)
+	}
 	// Already on: an update does not ask again, and says it is on.
 	res, _ = run(true, true)
 	if len(f.calls("UpdateTerminationProtection")) != 1 || !res.Protected {
