@@ -26,6 +26,20 @@ func (b *builder) loadBalancers() {
 			byDesc[e.Description] = append(byDesc[e.Description], e.Addr)
 		}
 	}
+	listeners, health := b.listenersAndHealth()
+	for _, f := range b.files {
+		for _, lb := range f.d.LoadBalancers {
+			if b.first("lb", lb.LoadBalancerName) {
+				b.n.LoadBalancers = append(b.n.LoadBalancers, b.loadBalancer(lb, byDesc, listeners[lb.LoadBalancerArn]))
+			}
+		}
+	}
+	b.targetGroups(health)
+}
+
+// listenersAndHealth collects the listeners by load balancer ARN and the
+// targets' health by target group ARN, from every file that has them.
+func (b *builder) listenersAndHealth() (map[string][]rawListener, map[string][]rawTargetHealth) {
 	listeners := map[string][]rawListener{}
 	health := map[string][]rawTargetHealth{}
 	for _, f := range b.files {
@@ -55,50 +69,53 @@ func (b *builder) loadBalancers() {
 			}
 		}
 	}
-	for _, f := range b.files {
-		for _, lb := range f.d.LoadBalancers {
-			if !b.first("lb", lb.LoadBalancerName) {
-				continue
+	return listeners, health
+}
+
+// loadBalancer is lb with its listeners ls and its interfaces, found by
+// the description ELB gives them.
+func (b *builder) loadBalancer(lb rawLB, byDesc map[string][]model.ResourceRef, ls []rawListener) model.LoadBalancer {
+	m := model.LoadBalancer{
+		Addr: a("lb", lb.LoadBalancerName), VPC: a("vpc", lb.VpcId), ID: lb.LoadBalancerArn,
+		InternetFacing: lb.Scheme == "internet-facing",
+		DualStack:      strings.HasPrefix(lb.IpAddressType, "dualstack"),
+	}
+	switch lb.Type {
+	case "application":
+		m.Kind = model.ALB
+	case "network":
+		m.Kind = model.NLB
+	case "gateway":
+		m.Kind = model.GWLB
+	default:
+		m.Kind = model.LBKind(lb.Type)
+	}
+	for _, z := range lb.AvailabilityZones {
+		m.Subnets = append(m.Subnets, a("subnet", z.SubnetId))
+	}
+	for _, g := range lb.SecurityGroups {
+		m.SecurityGroups = append(m.SecurityGroups, a("sg", g))
+	}
+	if d := lbDescription(lb.LoadBalancerArn); d != "" {
+		m.ENIs = byDesc[d]
+		for _, e := range m.ENIs {
+			if i, ok := b.enis[strings.TrimPrefix(string(e), "eni/")]; ok && b.n.ENIs[i].Owner == "" {
+				b.n.ENIs[i].Owner = m.Addr
 			}
-			m := model.LoadBalancer{
-				Addr: a("lb", lb.LoadBalancerName), VPC: a("vpc", lb.VpcId), ID: lb.LoadBalancerArn,
-				InternetFacing: lb.Scheme == "internet-facing",
-				DualStack:      strings.HasPrefix(lb.IpAddressType, "dualstack"),
-			}
-			switch lb.Type {
-			case "application":
-				m.Kind = model.ALB
-			case "network":
-				m.Kind = model.NLB
-			case "gateway":
-				m.Kind = model.GWLB
-			default:
-				m.Kind = model.LBKind(lb.Type)
-			}
-			for _, z := range lb.AvailabilityZones {
-				m.Subnets = append(m.Subnets, a("subnet", z.SubnetId))
-			}
-			for _, g := range lb.SecurityGroups {
-				m.SecurityGroups = append(m.SecurityGroups, a("sg", g))
-			}
-			if d := lbDescription(lb.LoadBalancerArn); d != "" {
-				m.ENIs = byDesc[d]
-				for _, e := range m.ENIs {
-					if i, ok := b.enis[strings.TrimPrefix(string(e), "eni/")]; ok && b.n.ENIs[i].Owner == "" {
-						b.n.ENIs[i].Owner = m.Addr
-					}
-				}
-			}
-			ls := listeners[lb.LoadBalancerArn]
-			slices.SortStableFunc(ls, func(x, y rawListener) int {
-				return cmp.Or(cmp.Compare(x.Port, y.Port), cmp.Compare(x.Protocol, y.Protocol))
-			})
-			for _, l := range ls {
-				m.Listeners = append(m.Listeners, b.listener(l))
-			}
-			b.n.LoadBalancers = append(b.n.LoadBalancers, m)
 		}
 	}
+	slices.SortStableFunc(ls, func(x, y rawListener) int {
+		return cmp.Or(cmp.Compare(x.Port, y.Port), cmp.Compare(x.Protocol, y.Protocol))
+	})
+	for _, l := range ls {
+		m.Listeners = append(m.Listeners, b.listener(l))
+	}
+	return m
+}
+
+// targetGroups adds the target groups with their targets' health and
+// client IP preservation.
+func (b *builder) targetGroups(health map[string][]rawTargetHealth) {
 	// preserve_client_ip.enabled by group name, from
 	// describe-target-group-attributes.<group-name>.json.
 	preserve := map[string]bool{}

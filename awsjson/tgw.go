@@ -128,51 +128,15 @@ func (b *builder) tgwRouteTables() {
 		return &b.n.TGWRouteTables[i]
 	}
 	routeSeen := map[string]bool{}
-	addRoutes := func(f file, t *model.TGWRouteTable, rs []rawTGWRoute) {
-		tgw := strings.TrimPrefix(string(t.TGW), "tgw/")
-		for _, r := range rs {
-			if r.DestinationCidrBlock == "" && r.PrefixListId == "" || gone(r.State) {
-				continue
-			}
-			var dest netip.Prefix
-			if r.DestinationCidrBlock != "" {
-				if dest = b.prefix(f, "Transit Gateway route table "+t.ID, r.DestinationCidrBlock); !dest.IsValid() {
-					continue
-				}
-			}
-			// A prefix-list reference route stands for the list's entries
-			// (the analyzer expands them, or says they are not known).
-			base := model.TGWRoute{Dest: dest, Blackhole: r.State == "blackhole", Propagated: r.Type == "propagated"}
-			if !dest.IsValid() {
-				base.PrefixList = r.PrefixListId
-			}
-			if base.Blackhole || len(r.TransitGatewayAttachments) == 0 {
-				base.Blackhole = true
-				t.Routes = append(t.Routes, base)
-				continue
-			}
-			// One route per attachment: several mean equal-cost paths.
-			for _, at := range r.TransitGatewayAttachments {
-				m := base
-				m.Attachment = b.attachAddr(at.TransitGatewayAttachmentId, tgw)
-				key := t.ID + "|" + dest.String() + base.PrefixList + "|" + string(m.Attachment)
-				if routeSeen[key] {
-					continue
-				}
-				routeSeen[key] = true
-				t.Routes = append(t.Routes, m)
-			}
-		}
-	}
 	for _, f := range b.files {
 		for _, tr := range f.d.TransitGatewayStaticRoutes {
 			if t := table(f, tr.TransitGatewayRouteTableId); t != nil {
-				addRoutes(f, t, tr.Routes)
+				b.tgwRoutes(f, t, tr.Routes, routeSeen)
 			}
 		}
 		if len(f.d.Routes) > 0 && f.k.command == "search-transit-gateway-routes" {
 			if t := table(f, f.tableID); t != nil {
-				addRoutes(f, t, f.d.Routes)
+				b.tgwRoutes(f, t, f.d.Routes, routeSeen)
 			}
 		}
 		for _, tp := range f.d.TransitGatewayPropagations {
@@ -211,6 +175,45 @@ func (b *builder) tgwRouteTables() {
 		slices.SortStableFunc(t.Routes, func(x, y model.TGWRoute) int {
 			return cmp.Or(x.Dest.Addr().Compare(y.Dest.Addr()), cmp.Compare(x.Dest.Bits(), y.Dest.Bits()), cmp.Compare(x.Attachment, y.Attachment))
 		})
+	}
+}
+
+// tgwRoutes adds the routes rs of one file to t: a route per attachment
+// (several mean equal-cost paths), once each across files (seen).
+func (b *builder) tgwRoutes(f file, t *model.TGWRouteTable, rs []rawTGWRoute, seen map[string]bool) {
+	tgw := strings.TrimPrefix(string(t.TGW), "tgw/")
+	for _, r := range rs {
+		if r.DestinationCidrBlock == "" && r.PrefixListId == "" || gone(r.State) {
+			continue
+		}
+		var dest netip.Prefix
+		if r.DestinationCidrBlock != "" {
+			if dest = b.prefix(f, "Transit Gateway route table "+t.ID, r.DestinationCidrBlock); !dest.IsValid() {
+				continue
+			}
+		}
+		// A prefix-list reference route stands for the list's entries
+		// (the analyzer expands them, or says they are not known).
+		base := model.TGWRoute{Dest: dest, Blackhole: r.State == "blackhole", Propagated: r.Type == "propagated"}
+		if !dest.IsValid() {
+			base.PrefixList = r.PrefixListId
+		}
+		if base.Blackhole || len(r.TransitGatewayAttachments) == 0 {
+			base.Blackhole = true
+			t.Routes = append(t.Routes, base)
+			continue
+		}
+		// One route per attachment: several mean equal-cost paths.
+		for _, at := range r.TransitGatewayAttachments {
+			m := base
+			m.Attachment = b.attachAddr(at.TransitGatewayAttachmentId, tgw)
+			key := t.ID + "|" + dest.String() + base.PrefixList + "|" + string(m.Attachment)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			t.Routes = append(t.Routes, m)
+		}
 	}
 }
 

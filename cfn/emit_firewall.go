@@ -58,19 +58,7 @@ func (e *emitter) firewalls() {
 func (e *emitter) firewall(fw model.Firewall) {
 	id := e.id(fw.Addr)
 	name := e.stack + "-" + strings.ReplaceAll(strings.TrimPrefix(string(fw.Addr), "firewall/"), "/", "-")
-	// HOME_NET defaults to the firewall's own VPC; the traffic it
-	// inspects comes from the VPCs behind the Transit Gateway.
-	var home []Value
-	for _, v := range e.all.VPCs { // in every account of the design
-		if v.Addr != fw.VPC {
-			home = append(home, String(v.CIDR.String()))
-		}
-	}
-	if len(home) == 0 {
-		if v, ok := e.vpcOf(fw.VPC); ok {
-			home = append(home, String(v.CIDR.String()))
-		}
-	}
+	home := e.homeNet(fw)
 	vars := Map{{"IPSets", Map{{"HOME_NET", Map{{"Definition", List(home)}}}}}}
 	strict := Map{{"RuleOrder", String("STRICT_ORDER")}}
 	var refs List
@@ -78,50 +66,9 @@ func (e *emitter) firewall(fw model.Firewall) {
 	for i, r := range fw.Rules {
 		gid := id + "Rules" + strconv.Itoa(i+1)
 		gname := fmt.Sprintf("%s-%d", name, i+1)
-		var source Map
-		var desc string
-		switch {
-		case len(r.Domains) > 0:
-			if r.Action != model.FirewallPass {
-				e.errorf("firewall %s rule %d: only pass domain rules are supported", fw.Addr, i+1)
-				continue
-			}
-			target := "TLS_SNI"
-			if r.Ports == model.Port(80) {
-				target = "HTTP_HOST"
-			}
-			source = Map{{"RulesSourceList", Map{
-				{"GeneratedRulesType", String("ALLOWLIST")},
-				{"TargetTypes", Strs(target)},
-				{"Targets", Strs(r.Domains...)},
-			}}}
-			desc = "pass " + strings.ToLower(strings.ReplaceAll(target, "_", " ")) + " to " + strings.Join(r.Domains, ", ")
-		default:
-			dest := "ANY"
-			if r.Dest.IsValid() {
-				dest = r.Dest.String()
-			}
-			port := "ANY"
-			if r.Protocol != model.AllProtocols && r.Ports != model.AnyPort {
-				port = r.Ports.String()
-				if r.Ports.From != r.Ports.To {
-					port = fmt.Sprintf("%d:%d", r.Ports.From, r.Ports.To)
-				}
-			}
-			proto := strings.ToUpper(r.Protocol.String())
-			if r.Protocol == model.AllProtocols {
-				proto = "IP"
-			}
-			source = Map{{"StatefulRules", List{Map{
-				{"Action", String(strings.ToUpper(string(r.Action)))},
-				{"Header", Map{
-					{"Protocol", String(proto)}, {"Source", String("$HOME_NET")}, {"SourcePort", String("ANY")},
-					{"Direction", String("FORWARD")}, {"Destination", String(dest)}, {"DestinationPort", String(port)},
-				}},
-				{"RuleOptions", List{Map{{"Keyword", String("sid")}, {"Settings", Strs(strconv.Itoa(sid))}}}},
-			}}}}
-			sid++
-			desc = fmt.Sprintf("%s %s/%s to %s", r.Action, strings.ToLower(proto), port, dest)
+		source, desc, ok := e.firewallRuleSource(fw, i, r, &sid)
+		if !ok {
+			continue
 		}
 		e.addWith(gid, RuleGroup{
 			RuleGroupName: String(gname), Capacity: Int(100), Description: String("moat " + e.stack + ": " + desc),
@@ -156,22 +103,7 @@ func (e *emitter) firewall(fw model.Firewall) {
 	alert := e.logGroupID(fw.Addr+"/alert-logs", fw.Addr)
 	flow := e.logGroupID(fw.Addr+"/flow-logs", fw.Addr)
 	prod := fw.ChangeProtection
-	zones := map[string]model.ResourceRef{}
-	var order []string
-	for _, s := range fw.Subnets {
-		sn, ok := e.n.Subnet(s)
-		if !ok {
-			e.errorf("firewall %s: unknown subnet %s", fw.Addr, s)
-			continue
-		}
-		if _, dup := zones[sn.ZoneID]; dup {
-			e.errorf("firewall %s: two subnets in %s", fw.Addr, sn.ZoneID)
-			continue
-		}
-		zones[sn.ZoneID] = s
-		order = append(order, sn.ZoneID)
-	}
-	slices.Sort(order)
+	zones, order := e.firewallZones(fw)
 	for _, z := range order {
 		fid := e.firewallZoneID(fw.Addr, z)
 		e.add(fid, Firewall{
@@ -190,4 +122,94 @@ func (e *emitter) firewall(fw model.Firewall) {
 			LoggingConfiguration: Map{{"LogDestinationConfigs", List{logDest("ALERT", alert), logDest("FLOW", flow)}}},
 		})
 	}
+}
+
+// homeNet is the firewall's HOME_NET: the VPCs behind the Transit
+// Gateway, in every account of the design, or its own VPC without them.
+func (e *emitter) homeNet(fw model.Firewall) []Value {
+	var home []Value
+	for _, v := range e.all.VPCs { // in every account of the design
+		if v.Addr != fw.VPC {
+			home = append(home, String(v.CIDR.String()))
+		}
+	}
+	if len(home) == 0 {
+		if v, ok := e.vpcOf(fw.VPC); ok {
+			home = append(home, String(v.CIDR.String()))
+		}
+	}
+	return home
+}
+
+// firewallRuleSource is rule i's RulesSource and description: a domain
+// allow-list, or a stateful rule numbered *sid. ok is false for a rule
+// the template cannot express (reported).
+func (e *emitter) firewallRuleSource(fw model.Firewall, i int, r model.FirewallRule, sid *int) (source Map, desc string, ok bool) {
+	switch {
+	case len(r.Domains) > 0:
+		if r.Action != model.FirewallPass {
+			e.errorf("firewall %s rule %d: only pass domain rules are supported", fw.Addr, i+1)
+			return nil, "", false
+		}
+		target := "TLS_SNI"
+		if r.Ports == model.Port(80) {
+			target = "HTTP_HOST"
+		}
+		source = Map{{"RulesSourceList", Map{
+			{"GeneratedRulesType", String("ALLOWLIST")},
+			{"TargetTypes", Strs(target)},
+			{"Targets", Strs(r.Domains...)},
+		}}}
+		desc = "pass " + strings.ToLower(strings.ReplaceAll(target, "_", " ")) + " to " + strings.Join(r.Domains, ", ")
+	default:
+		dest := "ANY"
+		if r.Dest.IsValid() {
+			dest = r.Dest.String()
+		}
+		port := "ANY"
+		if r.Protocol != model.AllProtocols && r.Ports != model.AnyPort {
+			port = r.Ports.String()
+			if r.Ports.From != r.Ports.To {
+				port = fmt.Sprintf("%d:%d", r.Ports.From, r.Ports.To)
+			}
+		}
+		proto := strings.ToUpper(r.Protocol.String())
+		if r.Protocol == model.AllProtocols {
+			proto = "IP"
+		}
+		source = Map{{"StatefulRules", List{Map{
+			{"Action", String(strings.ToUpper(string(r.Action)))},
+			{"Header", Map{
+				{"Protocol", String(proto)}, {"Source", String("$HOME_NET")}, {"SourcePort", String("ANY")},
+				{"Direction", String("FORWARD")}, {"Destination", String(dest)}, {"DestinationPort", String(port)},
+			}},
+			{"RuleOptions", List{Map{{"Keyword", String("sid")}, {"Settings", Strs(strconv.Itoa(*sid))}}}},
+		}}}}
+		*sid++
+		desc = fmt.Sprintf("%s %s/%s to %s", r.Action, strings.ToLower(proto), port, dest)
+	}
+	return source, desc, true
+}
+
+// firewallZones maps each zone to the firewall's subnet there, and lists
+// the zones in order; a subnet unknown or a second one in a zone is
+// reported.
+func (e *emitter) firewallZones(fw model.Firewall) (map[string]model.ResourceRef, []string) {
+	zones := map[string]model.ResourceRef{}
+	var order []string
+	for _, s := range fw.Subnets {
+		sn, ok := e.n.Subnet(s)
+		if !ok {
+			e.errorf("firewall %s: unknown subnet %s", fw.Addr, s)
+			continue
+		}
+		if _, dup := zones[sn.ZoneID]; dup {
+			e.errorf("firewall %s: two subnets in %s", fw.Addr, sn.ZoneID)
+			continue
+		}
+		zones[sn.ZoneID] = s
+		order = append(order, sn.ZoneID)
+	}
+	slices.Sort(order)
+	return zones, order
 }

@@ -177,83 +177,8 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 		e.errorf("nat instance %s: no security group", ni.Addr)
 		return
 	}
-	groups := []model.ResourceRef{ni.SecurityGroup}
-	desc := "moat NAT instance fixed interface for " + string(ni.Addr)
-	subnet := ni.Subnet
-	if eni, ok := e.n.ENI(ni.ENI); ok {
-		if len(eni.SecurityGroups) > 0 {
-			groups = eni.SecurityGroups
-		}
-		if eni.Description != "" {
-			desc = eni.Description
-		}
-		if !eni.Subnet.IsZero() {
-			subnet = eni.Subnet
-		}
-	}
-	e.add(eniID, NetworkInterface{
-		SubnetId:        e.ref(subnet),
-		GroupSet:        e.refs(groups),
-		SourceDestCheck: Bool(false), // it forwards other hosts' packets
-		Description:     String(desc),
-		Tags:            e.tags(ni.ENI, nil),
-	})
-	eip := eniID + "Eip"
-	e.add(eip, EIP{Domain: String("vpc"), Tags: e.tags(ni.ENI, nil)}, att)
-	e.add(eniID+"EipAssociation", EIPAssociation{AllocationId: GetAtt{eip, "AllocationId"}, NetworkInterfaceId: Ref{eniID}})
-
-	role := id + "Role"
-	arn := func(resource string) Value {
-		return Sub{Template: "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:" + resource}
-	}
-	e.add(role, Role{
-		Description: String("moat NAT instance " + string(ni.Addr) + ": attach its fixed ENI; SSM for patching"),
-		AssumeRolePolicyDocument: policy(Map{
-			{"Effect", String("Allow")},
-			{"Principal", Map{{"Service", String("ec2.amazonaws.com")}}},
-			{"Action", String("sts:AssumeRole")},
-		}),
-		ManagedPolicyArns: []Value{Sub{Template: "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}},
-		Policies: []Policy{{
-			PolicyName: String("attach-fixed-eni"),
-			// What the boot script calls, and no more. In the Service
-			// Authorization Reference, ec2:AttachNetworkInterface is
-			// authorized against both the interface and the instance
-			// (resource types network-interface* and instance*): allow
-			// only this ENI, and only onto instances tagged as this NAT
-			// (the launch template tags them at launch, before the script
-			// runs; the instance's ARN is unknown until then).
-			// ec2:DescribeNetworkInterfaces lists no resource types (EC2's
-			// Describe* actions support no resource-level permissions), so
-			// it must name "*"; the global key aws:RequestedRegion keeps it
-			// to this Region (aws:SourceVpc is set only on calls through a
-			// VPC endpoint, which the NAT does not use, so it cannot). The ENI keeps SourceDestCheck off itself, so
-			// no ec2:ModifyNetworkInterfaceAttribute is needed.
-			PolicyDocument: policy(
-				Map{
-					{"Sid", String("AttachThisEni")},
-					{"Effect", String("Allow")},
-					{"Action", String("ec2:AttachNetworkInterface")},
-					{"Resource", arn("network-interface/${" + eniID + "}")},
-				},
-				Map{
-					{"Sid", String("OntoThisNatOnly")},
-					{"Effect", String("Allow")},
-					{"Action", String("ec2:AttachNetworkInterface")},
-					{"Resource", arn("instance/*")},
-					{"Condition", Map{{"StringEquals", Map{{"aws:ResourceTag/moat:nat", String(string(ni.Addr))}}}}},
-				},
-				Map{
-					{"Sid", String("WaitForAttachment")},
-					{"Effect", String("Allow")},
-					{"Action", String("ec2:DescribeNetworkInterfaces")},
-					{"Resource", String("*")},
-					{"Condition", Map{{"StringEquals", Map{{"aws:RequestedRegion", Ref{"AWS::Region"}}}}}},
-				},
-			),
-		}},
-		Tags: e.tags(ni.Addr, nil),
-	})
+	groups := e.natInterface(ni, eniID, att)
+	role := e.natRole(ni, id, eniID)
 	profile := id + "InstanceProfile"
 	e.add(profile, InstanceProfile{Roles: []Value{Ref{role}}})
 
@@ -312,6 +237,94 @@ func (e *emitter) natInstance(ni model.NATInstance) {
 		NotificationConfigurations: e.notifications(ni.Notify),
 		Tags:                       asgTags(e.tags(ni.Addr, nil)),
 	}, att, eniID+"EipAssociation")
+}
+
+// natInterface adds the NAT's fixed interface with its Elastic IP, the
+// address that survives a replaced instance, and returns its groups.
+func (e *emitter) natInterface(ni model.NATInstance, eniID, att string) []model.ResourceRef {
+	groups := []model.ResourceRef{ni.SecurityGroup}
+	desc := "moat NAT instance fixed interface for " + string(ni.Addr)
+	subnet := ni.Subnet
+	if eni, ok := e.n.ENI(ni.ENI); ok {
+		if len(eni.SecurityGroups) > 0 {
+			groups = eni.SecurityGroups
+		}
+		if eni.Description != "" {
+			desc = eni.Description
+		}
+		if !eni.Subnet.IsZero() {
+			subnet = eni.Subnet
+		}
+	}
+	e.add(eniID, NetworkInterface{
+		SubnetId:        e.ref(subnet),
+		GroupSet:        e.refs(groups),
+		SourceDestCheck: Bool(false), // it forwards other hosts' packets
+		Description:     String(desc),
+		Tags:            e.tags(ni.ENI, nil),
+	})
+	eip := eniID + "Eip"
+	e.add(eip, EIP{Domain: String("vpc"), Tags: e.tags(ni.ENI, nil)}, att)
+	e.add(eniID+"EipAssociation", EIPAssociation{AllocationId: GetAtt{eip, "AllocationId"}, NetworkInterfaceId: Ref{eniID}})
+	return groups
+}
+
+// natRole adds the NAT instance's role: attach its own fixed interface,
+// onto itself only, and Session Manager for patching.
+func (e *emitter) natRole(ni model.NATInstance, id, eniID string) string {
+	role := id + "Role"
+	arn := func(resource string) Value {
+		return Sub{Template: "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:" + resource}
+	}
+	e.add(role, Role{
+		Description: String("moat NAT instance " + string(ni.Addr) + ": attach its fixed ENI; SSM for patching"),
+		AssumeRolePolicyDocument: policy(Map{
+			{"Effect", String("Allow")},
+			{"Principal", Map{{"Service", String("ec2.amazonaws.com")}}},
+			{"Action", String("sts:AssumeRole")},
+		}),
+		ManagedPolicyArns: []Value{Sub{Template: "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}},
+		Policies: []Policy{{
+			PolicyName: String("attach-fixed-eni"),
+			// What the boot script calls, and no more. In the Service
+			// Authorization Reference, ec2:AttachNetworkInterface is
+			// authorized against both the interface and the instance
+			// (resource types network-interface* and instance*): allow
+			// only this ENI, and only onto instances tagged as this NAT
+			// (the launch template tags them at launch, before the script
+			// runs; the instance's ARN is unknown until then).
+			// ec2:DescribeNetworkInterfaces lists no resource types (EC2's
+			// Describe* actions support no resource-level permissions), so
+			// it must name "*"; the global key aws:RequestedRegion keeps it
+			// to this Region (aws:SourceVpc is set only on calls through a
+			// VPC endpoint, which the NAT does not use, so it cannot). The ENI keeps SourceDestCheck off itself, so
+			// no ec2:ModifyNetworkInterfaceAttribute is needed.
+			PolicyDocument: policy(
+				Map{
+					{"Sid", String("AttachThisEni")},
+					{"Effect", String("Allow")},
+					{"Action", String("ec2:AttachNetworkInterface")},
+					{"Resource", arn("network-interface/${" + eniID + "}")},
+				},
+				Map{
+					{"Sid", String("OntoThisNatOnly")},
+					{"Effect", String("Allow")},
+					{"Action", String("ec2:AttachNetworkInterface")},
+					{"Resource", arn("instance/*")},
+					{"Condition", Map{{"StringEquals", Map{{"aws:ResourceTag/moat:nat", String(string(ni.Addr))}}}}},
+				},
+				Map{
+					{"Sid", String("WaitForAttachment")},
+					{"Effect", String("Allow")},
+					{"Action", String("ec2:DescribeNetworkInterfaces")},
+					{"Resource", String("*")},
+					{"Condition", Map{{"StringEquals", Map{{"aws:RequestedRegion", Ref{"AWS::Region"}}}}}},
+				},
+			),
+		}},
+		Tags: e.tags(ni.Addr, nil),
+	})
+	return role
 }
 
 func asgTags(ts []Tag) []ASGTag {

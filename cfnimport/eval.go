@@ -27,12 +27,12 @@ type shapeError struct {
 
 func (e *shapeError) Error() string { return e.msg }
 
-// ipv6Standin is the block an Amazon-provided IPv6 CIDR evaluates to: the
-// documentation prefix the compiler uses too, so imported and compiled
-// designs agree on subnet /64s.
 // maxSteps bounds evaluation work over a whole template.
 const maxSteps = 1 << 20
 
+// ipv6Standin is the block an Amazon-provided IPv6 CIDR evaluates to: the
+// documentation prefix the compiler uses too, so imported and compiled
+// designs agree on subnet /64s.
 var ipv6Standin = netip.MustParsePrefix("2001:db8::/56")
 
 func (t *tmpl) eval(n *node, depth int) (any, error) {
@@ -85,113 +85,143 @@ func (t *tmpl) eval(n *node, depth int) (any, error) {
 	case "Fn::Sub":
 		return t.sub(n, depth)
 	case "Fn::Select":
-		if arg == nil || arg.kind != listNode || len(arg.items) != 2 {
-			return nil, &shapeError{n, "!Select takes [index, list]"}
-		}
-		iv, err := t.eval(arg.items[0], depth+1)
-		if err != nil {
-			return nil, err
-		}
-		lv, err := t.eval(arg.items[1], depth+1)
-		if err != nil {
-			return nil, err
-		}
-		i, err1 := strconv.Atoi(fmt.Sprint(iv))
-		list, ok := lv.([]any)
-		if err1 != nil || !ok {
-			return nil, &shapeError{n, "!Select takes a number and a list"}
-		}
-		if i < 0 || i >= len(list) {
-			return nil, &shapeError{n, fmt.Sprintf("!Select index %d is outside a list of %d", i, len(list))}
-		}
-		return list[i], nil
+		return t.selectFn(n, depth)
 	case "Fn::Cidr":
 		return t.cidr(n, depth)
 	case "Fn::Join":
-		if arg == nil || arg.kind != listNode || len(arg.items) != 2 {
-			return nil, &shapeError{n, "!Join takes [separator, list]"}
-		}
-		sep, ok := scalar(arg.items[0])
-		if !ok {
-			return nil, &shapeError{n, "!Join takes a separator string"}
-		}
-		lv, err := t.eval(arg.items[1], depth+1)
-		if err != nil {
-			return nil, err
-		}
-		list, ok := lv.([]any)
-		if !ok {
-			return nil, &shapeError{n, "!Join takes a list"}
-		}
-		parts := make([]string, len(list))
-		for i, v := range list {
-			s, ok := v.(string)
-			if !ok {
-				return nil, &shapeError{n, "!Join joins strings"}
-			}
-			parts[i] = s
-		}
-		return strings.Join(parts, sep), nil
+		return t.join(n, depth)
 	case "Fn::Split":
-		if arg == nil || arg.kind != listNode || len(arg.items) != 2 {
-			return nil, &shapeError{n, "!Split takes [separator, string]"}
-		}
-		sep, ok := scalar(arg.items[0])
-		if !ok || sep == "" {
-			return nil, &shapeError{n, "!Split takes a separator string"}
-		}
-		sv, err := t.eval(arg.items[1], depth+1)
-		if err != nil {
-			return nil, err
-		}
-		s, ok := sv.(string)
-		if !ok {
-			return nil, &shapeError{n, "!Split splits a string"}
-		}
-		var out []any
-		for _, p := range strings.Split(s, sep) {
-			out = append(out, p)
-		}
-		return out, nil
+		return t.split(n, depth)
 	case "Fn::If":
-		if arg == nil || arg.kind != listNode || len(arg.items) != 3 {
-			return nil, &shapeError{n, "!If takes [condition, then, else]"}
-		}
-		name, ok := scalar(arg.items[0])
-		if !ok {
-			return nil, &shapeError{n, "!If takes a condition name"}
-		}
-		c, err := t.condition(arg.items[0], name, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		if c {
-			return t.eval(arg.items[1], depth+1)
-		}
-		return t.eval(arg.items[2], depth+1)
+		return t.ifFn(n, depth)
 	case "Fn::FindInMap":
-		if arg == nil || arg.kind != listNode || len(arg.items) < 3 {
-			return nil, &shapeError{n, "!FindInMap takes [map, key, key]"}
-		}
-		keys, err := t.strings3(n, arg, depth, "!FindInMap takes string keys")
-		if err != nil {
-			return nil, err
-		}
-		v := t.mappings.get(keys[0]).get(keys[1]).get(keys[2])
-		if v == nil {
-			if len(arg.items) > 3 {
-				if d := arg.items[3].get("DefaultValue"); d != nil {
-					return t.eval(d, depth+1)
-				}
-			}
-			return nil, &shapeError{n, fmt.Sprintf("no mapping %s.%s.%s", keys[0], keys[1], keys[2])}
-		}
-		return t.eval(v, depth+1)
+		return t.findInMap(n, depth)
 	case "Fn::Base64":
 		return t.eval(arg, depth+1)
 	}
 	// GetAZs, ImportValue, Length, Transform, ...: known only at deploy.
 	return nil, &symbolic{n}
+}
+
+// selectFn evaluates !Select: an element of a list.
+func (t *tmpl) selectFn(n *node, depth int) (any, error) {
+	arg := n.arg
+	if arg == nil || arg.kind != listNode || len(arg.items) != 2 {
+		return nil, &shapeError{n, "!Select takes [index, list]"}
+	}
+	iv, err := t.eval(arg.items[0], depth+1)
+	if err != nil {
+		return nil, err
+	}
+	lv, err := t.eval(arg.items[1], depth+1)
+	if err != nil {
+		return nil, err
+	}
+	i, err1 := strconv.Atoi(fmt.Sprint(iv))
+	list, ok := lv.([]any)
+	if err1 != nil || !ok {
+		return nil, &shapeError{n, "!Select takes a number and a list"}
+	}
+	if i < 0 || i >= len(list) {
+		return nil, &shapeError{n, fmt.Sprintf("!Select index %d is outside a list of %d", i, len(list))}
+	}
+	return list[i], nil
+}
+
+// join evaluates !Join: a list of strings joined by a separator.
+func (t *tmpl) join(n *node, depth int) (any, error) {
+	arg := n.arg
+	if arg == nil || arg.kind != listNode || len(arg.items) != 2 {
+		return nil, &shapeError{n, "!Join takes [separator, list]"}
+	}
+	sep, ok := scalar(arg.items[0])
+	if !ok {
+		return nil, &shapeError{n, "!Join takes a separator string"}
+	}
+	lv, err := t.eval(arg.items[1], depth+1)
+	if err != nil {
+		return nil, err
+	}
+	list, ok := lv.([]any)
+	if !ok {
+		return nil, &shapeError{n, "!Join takes a list"}
+	}
+	parts := make([]string, len(list))
+	for i, v := range list {
+		s, ok := v.(string)
+		if !ok {
+			return nil, &shapeError{n, "!Join joins strings"}
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, sep), nil
+}
+
+// split evaluates !Split: a string cut at a separator.
+func (t *tmpl) split(n *node, depth int) (any, error) {
+	arg := n.arg
+	if arg == nil || arg.kind != listNode || len(arg.items) != 2 {
+		return nil, &shapeError{n, "!Split takes [separator, string]"}
+	}
+	sep, ok := scalar(arg.items[0])
+	if !ok || sep == "" {
+		return nil, &shapeError{n, "!Split takes a separator string"}
+	}
+	sv, err := t.eval(arg.items[1], depth+1)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := sv.(string)
+	if !ok {
+		return nil, &shapeError{n, "!Split splits a string"}
+	}
+	var out []any
+	for _, p := range strings.Split(s, sep) {
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// ifFn evaluates !If: one of two values by a condition.
+func (t *tmpl) ifFn(n *node, depth int) (any, error) {
+	arg := n.arg
+	if arg == nil || arg.kind != listNode || len(arg.items) != 3 {
+		return nil, &shapeError{n, "!If takes [condition, then, else]"}
+	}
+	name, ok := scalar(arg.items[0])
+	if !ok {
+		return nil, &shapeError{n, "!If takes a condition name"}
+	}
+	c, err := t.condition(arg.items[0], name, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	if c {
+		return t.eval(arg.items[1], depth+1)
+	}
+	return t.eval(arg.items[2], depth+1)
+}
+
+// findInMap evaluates !FindInMap: a value of Mappings, or its DefaultValue.
+func (t *tmpl) findInMap(n *node, depth int) (any, error) {
+	arg := n.arg
+	if arg == nil || arg.kind != listNode || len(arg.items) < 3 {
+		return nil, &shapeError{n, "!FindInMap takes [map, key, key]"}
+	}
+	keys, err := t.strings3(n, arg, depth, "!FindInMap takes string keys")
+	if err != nil {
+		return nil, err
+	}
+	v := t.mappings.get(keys[0]).get(keys[1]).get(keys[2])
+	if v == nil {
+		if len(arg.items) > 3 {
+			if d := arg.items[3].get("DefaultValue"); d != nil {
+				return t.eval(d, depth+1)
+			}
+		}
+		return nil, &shapeError{n, fmt.Sprintf("no mapping %s.%s.%s", keys[0], keys[1], keys[2])}
+	}
+	return t.eval(v, depth+1)
 }
 
 func scalar(n *node) (string, bool) {

@@ -164,71 +164,10 @@ func (t *tmpl) loadBalancers() {
 		if !ok {
 			return
 		}
-		port, _ := t.integer(r, "Port", r.props.get("Port"))
-		l := model.Listener{Port: port}
-		l.Protocol, _ = t.str(r, "Protocol")
-		l.SSLPolicy, _ = t.str(r, "SslPolicy")
-		if cs := r.props.get("Certificates"); cs != nil && cs.kind == listNode {
-			for _, c := range cs.items {
-				arn, _ := t.strOf(r, "Certificates", c.get("CertificateArn"))
-				l.Certificates = append(l.Certificates, model.Certificate{ARN: arn})
-			}
-		}
-		if as := r.props.get("DefaultActions"); as != nil && as.kind == listNode {
-			for _, ac := range as.items {
-				typ, _ := t.strOf(r, "DefaultActions.Type", ac.get("Type"))
-				switch typ {
-				case "forward":
-					tg := ac.get("TargetGroupArn")
-					if tg == nil {
-						if fc := ac.get("ForwardConfig").get("TargetGroups"); fc != nil && fc.kind == listNode && len(fc.items) > 0 {
-							tg = fc.items[0].get("TargetGroupArn")
-						}
-					}
-					if l.TargetGroup == "" {
-						l.TargetGroup = t.refAddr(r, "DefaultActions.TargetGroupArn", tg, "tg")
-					}
-				case "redirect":
-					p, _ := t.strOf(r, "DefaultActions.RedirectConfig", ac.get("RedirectConfig").get("Protocol"))
-					l.RedirectToHTTPS = p == "HTTPS"
-				}
-			}
-		}
-		n.LoadBalancers[i].Listeners = append(n.LoadBalancers[i].Listeners, l)
+		n.LoadBalancers[i].Listeners = append(n.LoadBalancers[i].Listeners, t.listener(r))
 	})
 	t.each("AWS::ElasticLoadBalancingV2::TargetGroup", func(r *resource) {
-		port, _ := t.integer(r, "Port", r.props.get("Port"))
-		tg := model.TargetGroup{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), Port: port, TargetType: model.InstanceTargets}
-		tg.Protocol, _ = t.str(r, "Protocol")
-		if s, ok := t.str(r, "TargetType"); ok {
-			tg.TargetType = model.TargetType(strings.ToLower(s))
-		}
-		if l := r.props.get("TargetGroupAttributes"); l != nil && l.kind == listNode {
-			for _, it := range l.items {
-				if k, _ := t.strOf(r, "TargetGroupAttributes.Key", it.get("Key")); k == "preserve_client_ip.enabled" {
-					if v, ok := t.strOf(r, "TargetGroupAttributes.Value", it.get("Value")); ok {
-						b := strings.EqualFold(v, "true")
-						tg.PreserveClientIP = &b
-					}
-				}
-			}
-		}
-		if l := r.props.get("Targets"); l != nil && l.kind == listNode {
-			for _, it := range l.items {
-				id, _ := t.strOf(r, "Targets.Id", it.get("Id"))
-				target := model.Target{Port: port}
-				if p, ok := t.integer(r, "Targets.Port", it.get("Port")); ok {
-					target.Port = p
-				}
-				if strings.HasPrefix(id, "i/") {
-					target.ENI = t.primaryENI(model.ResourceRef(id))
-				} else if ip, ok := ipTarget(id); ok {
-					target.IP = ip
-				}
-				tg.Targets = append(tg.Targets, target)
-			}
-		}
-		n.TargetGroups = append(n.TargetGroups, tg)
+		n.TargetGroups = append(n.TargetGroups, t.targetGroup(r))
 	})
 	t.apiGateways() // apigw.go
 	// API Gateway front doors sort before the load balancers behind
@@ -238,6 +177,79 @@ func (t *tmpl) loadBalancers() {
 		lb := &n.LoadBalancers[i]
 		slices.SortStableFunc(lb.Listeners, func(a, b model.Listener) int { return cmp.Compare(a.Port, b.Port) })
 	}
+}
+
+// listener reads an AWS::ElasticLoadBalancingV2::Listener: port,
+// protocol, certificates, and its forward or redirect default action.
+func (t *tmpl) listener(r *resource) model.Listener {
+	port, _ := t.integer(r, "Port", r.props.get("Port"))
+	l := model.Listener{Port: port}
+	l.Protocol, _ = t.str(r, "Protocol")
+	l.SSLPolicy, _ = t.str(r, "SslPolicy")
+	if cs := r.props.get("Certificates"); cs != nil && cs.kind == listNode {
+		for _, c := range cs.items {
+			arn, _ := t.strOf(r, "Certificates", c.get("CertificateArn"))
+			l.Certificates = append(l.Certificates, model.Certificate{ARN: arn})
+		}
+	}
+	if as := r.props.get("DefaultActions"); as != nil && as.kind == listNode {
+		for _, ac := range as.items {
+			typ, _ := t.strOf(r, "DefaultActions.Type", ac.get("Type"))
+			switch typ {
+			case "forward":
+				tg := ac.get("TargetGroupArn")
+				if tg == nil {
+					if fc := ac.get("ForwardConfig").get("TargetGroups"); fc != nil && fc.kind == listNode && len(fc.items) > 0 {
+						tg = fc.items[0].get("TargetGroupArn")
+					}
+				}
+				if l.TargetGroup == "" {
+					l.TargetGroup = t.refAddr(r, "DefaultActions.TargetGroupArn", tg, "tg")
+				}
+			case "redirect":
+				p, _ := t.strOf(r, "DefaultActions.RedirectConfig", ac.get("RedirectConfig").get("Protocol"))
+				l.RedirectToHTTPS = p == "HTTPS"
+			}
+		}
+	}
+	return l
+}
+
+// targetGroup reads an AWS::ElasticLoadBalancingV2::TargetGroup with its
+// registered targets and client IP preservation.
+func (t *tmpl) targetGroup(r *resource) model.TargetGroup {
+	port, _ := t.integer(r, "Port", r.props.get("Port"))
+	tg := model.TargetGroup{Addr: r.addr, VPC: t.refAddr(r, "VpcId", r.props.get("VpcId"), "vpc"), Port: port, TargetType: model.InstanceTargets}
+	tg.Protocol, _ = t.str(r, "Protocol")
+	if s, ok := t.str(r, "TargetType"); ok {
+		tg.TargetType = model.TargetType(strings.ToLower(s))
+	}
+	if l := r.props.get("TargetGroupAttributes"); l != nil && l.kind == listNode {
+		for _, it := range l.items {
+			if k, _ := t.strOf(r, "TargetGroupAttributes.Key", it.get("Key")); k == "preserve_client_ip.enabled" {
+				if v, ok := t.strOf(r, "TargetGroupAttributes.Value", it.get("Value")); ok {
+					b := strings.EqualFold(v, "true")
+					tg.PreserveClientIP = &b
+				}
+			}
+		}
+	}
+	if l := r.props.get("Targets"); l != nil && l.kind == listNode {
+		for _, it := range l.items {
+			id, _ := t.strOf(r, "Targets.Id", it.get("Id"))
+			target := model.Target{Port: port}
+			if p, ok := t.integer(r, "Targets.Port", it.get("Port")); ok {
+				target.Port = p
+			}
+			if strings.HasPrefix(id, "i/") {
+				target.ENI = t.primaryENI(model.ResourceRef(id))
+			} else if ip, ok := ipTarget(id); ok {
+				target.IP = ip
+			}
+			tg.Targets = append(tg.Targets, target)
+		}
+	}
+	return tg
 }
 
 // finish fills the zones; model.Finish (in parse) settles the subnets'

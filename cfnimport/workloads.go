@@ -25,9 +25,21 @@ import (
 //
 // Runs after loadBalancers.
 func (t *tmpl) workloads() {
-	n := t.n
 	registers := map[model.ResourceRef][]model.ResourceRef{} // target group -> services
 	ports := map[model.ResourceRef]int{}                     // service -> container port
+	t.ecsServices(registers, ports)
+	t.eksNodeGroups()              // eks.go
+	t.eksTargets(registers, ports) // eks.go
+	t.databases()
+	t.n.AddWorkloadENIs()
+	t.subnetMappings()
+	t.registerTargets(registers, ports)
+}
+
+// ecsServices reads the awsvpc ECS services, noting which target groups
+// each registers with and on which container port.
+func (t *tmpl) ecsServices(registers map[model.ResourceRef][]model.ResourceRef, ports map[model.ResourceRef]int) {
+	n := t.n
 	t.each("AWS::ECS::Service", func(r *resource) {
 		aws := r.props.get("NetworkConfiguration").get("AwsvpcConfiguration")
 		if aws == nil {
@@ -68,9 +80,11 @@ func (t *tmpl) workloads() {
 		}
 		n.Services = append(n.Services, s)
 	})
-	t.eksNodeGroups()              // eks.go
-	t.eksTargets(registers, ports) // eks.go
+}
 
+// databases reads the RDS instances with their subnet groups.
+func (t *tmpl) databases() {
+	n := t.n
 	groups := map[string][]model.ResourceRef{} // DB subnet group logical ID -> subnets
 	t.each("AWS::RDS::DBSubnetGroup", func(r *resource) {
 		groups[r.id] = t.refAddrs(r, "SubnetIds", r.props.get("SubnetIds"), "subnet")
@@ -107,10 +121,12 @@ func (t *tmpl) workloads() {
 		}
 		n.Databases = append(n.Databases, d)
 	})
+}
 
-	n.AddWorkloadENIs()
-
-	// Fixed load balancer addresses from SubnetMappings.
+// subnetMappings gives load balancer interfaces the fixed addresses of
+// their SubnetMappings.
+func (t *tmpl) subnetMappings() {
+	n := t.n
 	t.each("AWS::ElasticLoadBalancingV2::LoadBalancer", func(r *resource) {
 		l := r.props.get("SubnetMappings")
 		if l == nil || l.kind != listNode {
@@ -132,7 +148,12 @@ func (t *tmpl) workloads() {
 			}
 		}
 	})
+}
 
+// registerTargets puts the services' interfaces into the target groups
+// they register with.
+func (t *tmpl) registerTargets(registers map[model.ResourceRef][]model.ResourceRef, ports map[model.ResourceRef]int) {
+	n := t.n
 	// ECS (and, at deploy, Kubernetes) registers its tasks' interfaces
 	// with the target groups.
 	for i := range n.TargetGroups {
