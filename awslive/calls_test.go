@@ -73,7 +73,7 @@ func (r *recorder) actions() []string {
 func buildExtras(t *testing.T, b built) {
 	t.Helper()
 	defer catch(t)
-	cfg := must(config.LoadDefaultConfig(bg))
+	cfg := must(config.LoadDefaultConfig(bg, rereading))
 	c := ec2.NewFromConfig(cfg)
 	tgw := must(c.CreateTransitGateway(bg, &ec2.CreateTransitGatewayInput{}))
 	must(c.CreateTransitGatewayRouteTable(bg, &ec2.CreateTransitGatewayRouteTableInput{TransitGatewayId: tgw.TransitGateway.TransitGatewayId}))

@@ -11,7 +11,7 @@ import (
 )
 
 func motoConfig(t *testing.T) aws.Config {
-	cfg, err := config.LoadDefaultConfig(bg)
+	cfg, err := config.LoadDefaultConfig(bg, rereading)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func inAccount(t *testing.T, id string) aws.Config {
 		config.WithCredentialsProvider(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: "testing", SecretAccessKey: "testing"}, nil
 		})),
-		config.WithAPIOptions([]func(*middleware.Stack) error{smithyhttp.AddHeaderValue("x-moto-account-id", id)}))
+		config.WithAPIOptions([]func(*middleware.Stack) error{smithyhttp.AddHeaderValue("x-moto-account-id", id), rereadOnReset}))
 	if err != nil {
 		t.Fatal(err)
 	}

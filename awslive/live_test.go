@@ -55,7 +55,7 @@ func catch(t *testing.T) {
 func ec2Client(t *testing.T) *ec2.Client {
 	t.Helper()
 	defer catch(t)
-	cfg := must(config.LoadDefaultConfig(bg))
+	cfg := must(config.LoadDefaultConfig(bg, rereading))
 	return ec2.NewFromConfig(cfg)
 }
 

@@ -14,6 +14,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/moatnet/moat/awslive"
 )
 
 // The tests run against a moto server (https://docs.getmoto.org/en/latest/docs/server_mode.html)
@@ -42,12 +49,11 @@ func TestMain(m *testing.M) {
 }
 
 // isolate keeps every test off real AWS and the user's own configuration:
-// fake credentials, no shared config, no instance metadata, one Region.
-// Calls keep the SDK's standard retries, as a user's do: moto's server
-// sometimes resets a connection after its response, which the SDK reads
-// as "use of closed network connection" and its retryer retries
-// (aws/retry/retryable_error.go). startMoto sets the endpoint; without
-// moto it points at a closed port.
+// fake credentials, no shared config, no instance metadata, one Region,
+// one attempt per call (moto answers its own crashes with HTTP 500, which
+// the retryer would retry into a false success; rereadOnReset is the one
+// exception). startMoto sets the endpoint; without moto it points at a
+// closed port.
 func isolate() {
 	env := map[string]string{
 		"AWS_ENDPOINT_URL":            "http://127.0.0.1:1",
@@ -55,6 +61,7 @@ func isolate() {
 		"AWS_SECRET_ACCESS_KEY":       "testing",
 		"AWS_SESSION_TOKEN":           "testing",
 		"AWS_REGION":                  "us-east-1",
+		"AWS_MAX_ATTEMPTS":            "1",
 		"AWS_EC2_METADATA_DISABLED":   "true",
 		"AWS_CONFIG_FILE":             filepath.Join(os.TempDir(), "moat-awslive-no-config"),
 		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(os.TempDir(), "moat-awslive-no-credentials"),
@@ -150,4 +157,41 @@ func needMoto(t *testing.T) {
 	}
 }
 
-var bg = context.Background()
+// bg is the tests' context: every client Accounts configures with it,
+// also through the CLI, rereads on a reset.
+var bg = awslive.WithAPIOptions(context.Background(), rereadOnReset)
+
+// rereadOnReset sends a read-only call (Describe*, List*, Get*) again, up
+// to twice, when moto's server reset the connection under its answer:
+// moto 5.2.1 does so now and then, and Go reports it as "use of closed
+// network connection" (the SDK's own retryer treats it as a reset,
+// aws/retry/retryable_error.go, but the tests allow one attempt). A call
+// that changes something is never sent twice, and an HTTP answer, 500
+// included, is never retried.
+func rereadOnReset(s *middleware.Stack) error {
+	return s.Finalize.Add(middleware.FinalizeMiddlewareFunc("moat-test-reread-on-reset", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		op := awsmiddleware.GetOperationName(ctx)
+		readOnly := strings.HasPrefix(op, "Describe") || strings.HasPrefix(op, "List") || strings.HasPrefix(op, "Get")
+		for attempt := 1; ; attempt++ {
+			out, md, err := next.HandleFinalize(ctx, in)
+			if err == nil || !readOnly || attempt == 3 || !connectionReset(err) {
+				return out, md, err
+			}
+			if req, ok := in.Request.(*smithyhttp.Request); !ok || req.RewindStream() != nil {
+				return out, md, err
+			}
+		}
+	}), middleware.After)
+}
+
+// rereading is rereadOnReset for a config the tests load themselves.
+var rereading = config.WithAPIOptions([]func(*middleware.Stack) error{rereadOnReset})
+
+func connectionReset(err error) bool {
+	var resp *smithyhttp.ResponseError
+	if errors.As(err, &resp) && resp.HTTPStatusCode() != 0 && !strings.Contains(err.Error(), "deserialization failed") {
+		return false // an answer moto gave
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "use of closed network connection") || strings.Contains(msg, "connection reset")
+}

@@ -37,8 +37,23 @@ type Options struct {
 	// Progress, when set, is told each call as it finishes.
 	Progress func(Progress)
 	// APIOptions are added to every client's middleware stack (tests
-	// record the calls made).
+	// record the calls made), after those of WithAPIOptions.
 	APIOptions []func(*middleware.Stack) error
+}
+
+type apiOptionsKey struct{}
+
+// WithAPIOptions returns ctx carrying middleware options that Accounts
+// adds to every client it configures, as Options.APIOptions does, for a
+// caller that reaches Accounts through code that builds the Options
+// itself (a test running the CLI in-process).
+func WithAPIOptions(ctx context.Context, opts ...func(*middleware.Stack) error) context.Context {
+	return context.WithValue(ctx, apiOptionsKey{}, append(apiOptions(ctx), opts...))
+}
+
+func apiOptions(ctx context.Context) []func(*middleware.Stack) error {
+	opts, _ := ctx.Value(apiOptionsKey{}).([]func(*middleware.Stack) error)
+	return slices.Clip(opts)
 }
 
 // DefaultConcurrency is how many calls run at once by default: enough to
@@ -89,8 +104,8 @@ func Accounts(ctx context.Context, o Options) ([]Account, error) {
 		if len(o.Regions) > 0 && !all {
 			opts = append(opts, config.WithRegion(o.Regions[0]))
 		}
-		if len(o.APIOptions) > 0 {
-			opts = append(opts, config.WithAPIOptions(o.APIOptions))
+		if api := append(apiOptions(ctx), o.APIOptions...); len(api) > 0 {
+			opts = append(opts, config.WithAPIOptions(api))
 		}
 		cfg, err := config.LoadDefaultConfig(ctx, opts...)
 		if err != nil {
