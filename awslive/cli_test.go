@@ -169,7 +169,14 @@ func TestProfiles(t *testing.T) {
 		t.Errorf("two profiles of one account: exit %d, %s", code, errOut)
 	}
 	code, _, errOut = moat(t, "audit", "aws", "--profile", "nosuch")
-	if code != 2 || !strings.Contains(errOut, "nosuch") {
+	if code != 2 || !strings.Contains(errOut, "aws config: no profile nosuch in "+config+" or "+creds+"; aws configure list-profiles") {
 		t.Errorf("a profile that does not exist: exit %d, %s", code, errOut)
+	}
+	// No keys anywhere (the instance metadata service is off in the tests):
+	// the error says so, and how to get some, before any call is made.
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(home, "none"))
+	code, _, errOut = moat(t, "audit", "aws", "--region", "us-east-1")
+	if code != 2 || !strings.HasPrefix(errOut, "moat: no AWS credentials: ") || !strings.Contains(errOut, "aws configure or aws sso login, or name a profile with --profile or AWS_PROFILE") {
+		t.Errorf("no credentials: exit %d, %s", code, errOut)
 	}
 }

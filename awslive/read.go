@@ -2,14 +2,17 @@ package awslive
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
+	"os"
 	"path"
 	"slices"
+	"strings"
 	"sync"
 	"testing/fstest"
 
@@ -108,6 +111,14 @@ func Accounts(ctx context.Context, o Options) ([]Account, error) {
 			opts = append(opts, config.WithAPIOptions(api))
 		}
 		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		if missing, ok := errors.AsType[config.SharedConfigProfileNotExistError](err); ok {
+			files := missing.Filename
+			if len(files) == 0 {
+				files = []string{cmp.Or(os.Getenv("AWS_CONFIG_FILE"), config.DefaultSharedConfigFilename()),
+					cmp.Or(os.Getenv("AWS_SHARED_CREDENTIALS_FILE"), config.DefaultSharedCredentialsFilename())}
+			}
+			return nil, fmt.Errorf("aws config: no profile %s in %s; aws configure list-profiles lists the profiles there", missing.Profile, strings.Join(files, " or "))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("aws config%s: %w", profileText(p), err)
 		}
@@ -125,6 +136,13 @@ func Accounts(ctx context.Context, o Options) ([]Account, error) {
 			return nil, fmt.Errorf("no AWS Region%s: give --region or set AWS_REGION", profileText(p))
 		case len(regions) == 0:
 			regions = []string{cfg.Region}
+		}
+		// The credentials first: without any, the SDK's error ends in
+		// whichever source it tried last (often instance metadata).
+		if cfg.Credentials != nil {
+			if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+				return nil, fmt.Errorf("no AWS credentials%s: %w; set them up with aws configure or aws sso login, or name a profile with --profile or AWS_PROFILE (docs/aws.md)", profileText(p), err)
+			}
 		}
 		// Who the credentials are, before anything else is asked.
 		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
