@@ -81,14 +81,7 @@ func TestDecisionsFollowTheEnvironment(t *testing.T) {
 // firewall's log groups keep the flow logs' retention, its load balancers
 // and firewall are protected in prod.
 func TestHubDecidesAlike(t *testing.T) {
-	src, err := os.ReadFile("../testdata/golden/hub-and-spoke.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, d := spec.Parse("hub-and-spoke.yaml", src)
-	if d.HasErrors() {
-		t.Fatal(d)
-	}
+	st := goldenSpec(t, "hub-and-spoke.yaml")
 	n := build(t, st)
 	got := decided(n)
 	if got.GroupDays["firewall/egress/alert-logs"] != n.FlowLogs[0].RetentionDays || len(got.FWProtection) != 1 {
@@ -109,13 +102,9 @@ func TestHubDecidesAlike(t *testing.T) {
 // single-AZ with a day of backups, as in a single VPC, and the plan says
 // so. The hub's notes once left it out.
 func TestHubDevDatabaseIsNoted(t *testing.T) {
-	src, err := os.ReadFile("../testdata/golden/hub-and-spoke-accounts.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, d := spec.Parse("hub-and-spoke-accounts.yaml", src)
-	if d.HasErrors() || st.Database == nil {
-		t.Fatal(d)
+	st := goldenSpec(t, "hub-and-spoke-accounts.yaml")
+	if st.Database == nil {
+		t.Fatal("the spec has no database")
 	}
 	st.Environment = model.Dev
 	n := build(t, st)
@@ -126,4 +115,18 @@ func TestHubDevDatabaseIsNoted(t *testing.T) {
 	if !noted || n.Databases[0].MultiAZ {
 		t.Errorf("dev hub database: multi-AZ %v, trade-off noted %v", n.Databases[0].MultiAZ, noted)
 	}
+}
+
+// goldenSpec parses testdata/golden/NAME, which must be valid.
+func goldenSpec(t *testing.T, name string) *spec.Stack {
+	t.Helper()
+	src, err := os.ReadFile("../testdata/golden/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, d := spec.Parse(name, src)
+	if d.HasErrors() {
+		t.Fatal(d)
+	}
+	return st
 }

@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -98,14 +97,7 @@ func natOf(n *model.Network) string {
 // its design records the same table (cost --compare then finds that every
 // row builds the egress VPC's NAT, and says so).
 func TestHubRecordsNATOptions(t *testing.T) {
-	src, err := os.ReadFile("../testdata/golden/hub-and-spoke.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, d := spec.Parse("hub-and-spoke.yaml", src)
-	if d.HasErrors() {
-		t.Fatal(d)
-	}
+	st := goldenSpec(t, "hub-and-spoke.yaml")
 	got, want := build(t, st).NATOptions, NATOptions(st)
 	if len(got) == 0 || !slices.Equal(got, want) {
 		t.Errorf("hub options %+v, want %+v", got, want)
