@@ -147,7 +147,7 @@ reads the same way into memory.`,
 			if err := s.WriteDir(out); err != nil {
 				return &exitError{code: exitInput, err: err}
 			}
-			fmt.Fprintf(io.stdout, "wrote %s: %d files, %d VPCs\n", out, len(s.Files), len(r.Network.VPCs))
+			fmt.Fprintf(io.stdout, "Wrote %s: %d files, %d VPCs.\n", out, len(s.Files), len(r.Network.VPCs))
 			return nil
 		},
 	}
