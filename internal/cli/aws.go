@@ -28,17 +28,31 @@ type awsFlags struct {
 // liveNetwork is the NETWORK that reads the live account.
 const liveNetwork = "aws"
 
-// addAWSFlags gives cmd --profile and --region. One run parses one
-// command's flags, so the commands can share the flags themselves.
-func addAWSFlags(cmd *cobra.Command, f *awsFlags) {
+// What --profile and --region mean differs by command; the flags' values
+// are shared, their usage is each command's own.
+const (
+	profileReadUsage   = "AWS profile to read (repeat for several accounts; default: AWS_PROFILE or the default chain)"
+	regionReadUsage    = "AWS Region to read (repeat for several, or all: every enabled Region; default: AWS_REGION or the profile's)"
+	profileNetUsage    = "AWS profile to read, when NETWORK is aws (repeat for several accounts; default: AWS_PROFILE or the default chain)"
+	regionNetUsage     = "AWS Region to read, when NETWORK is aws (repeat for several, or all: every enabled Region; default: AWS_REGION or the profile's)"
+	profileFromUsage   = "with --from aws: the AWS profile to read the existing VPC as (default: AWS_PROFILE or the default chain)"
+	regionSpecUsage    = "AWS Region, when the command talks to AWS: it must be the spec's region:, which is the default"
+	profileDeployUsage = "AWS profile to use (default: AWS_PROFILE or the default chain); for a spec split across accounts, ACCOUNT=PROFILE once per account, ACCOUNT being the ID or the template's name (network, workload)"
+)
+
+// addAWSFlags gives cmd --profile and --region with these usages. One run
+// parses one command's flags, so the commands share the flags' values.
+func addAWSFlags(cmd *cobra.Command, f *awsFlags, profileUsage, regionUsage string) {
 	if f.flags == nil {
 		fs := pflag.NewFlagSet("aws", pflag.ContinueOnError)
-		fs.StringArrayVar(&f.profiles, "profile", nil, "AWS profile to read, when NETWORK is aws (repeat for several accounts; default: AWS_PROFILE or the default chain)")
-		fs.StringArrayVar(&f.regions, "region", nil, "AWS Region to read, when NETWORK is aws (repeat for several, or all: every enabled Region; default: AWS_REGION or the profile's)")
+		fs.StringArrayVar(&f.profiles, "profile", nil, "")
+		fs.StringArrayVar(&f.regions, "region", nil, "")
 		f.flags = []*pflag.Flag{fs.Lookup("profile"), fs.Lookup("region")}
 	}
-	for _, fl := range f.flags {
-		cmd.Flags().AddFlag(fl)
+	for i, usage := range []string{profileUsage, regionUsage} {
+		fl := *f.flags[i]
+		fl.Usage = usage
+		cmd.Flags().AddFlag(&fl)
 	}
 }
 
@@ -46,7 +60,7 @@ func addAWSFlags(cmd *cobra.Command, f *awsFlags) {
 // the flags NETWORK=aws reads.
 func addAWSFlagsToNetworkCommands(c *cobra.Command, f *awsFlags) {
 	if strings.Contains(c.Use, "NETWORK") && c.Flags().Lookup("region") == nil {
-		addAWSFlags(c, f)
+		addAWSFlags(c, f, profileNetUsage, regionNetUsage)
 	}
 	for _, sub := range c.Commands() {
 		addAWSFlagsToNetworkCommands(sub, f)
@@ -152,7 +166,7 @@ reads the same way into memory.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "directory to write (replaced whole)")
-	addAWSFlags(cmd, &io.aws)
+	addAWSFlags(cmd, &io.aws, profileReadUsage, regionReadUsage)
 	return cmd
 }
 

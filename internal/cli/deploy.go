@@ -41,8 +41,9 @@ it asks on a terminal (without one, --yes is required), executes the change
 set and prints the stack's events until it ends: on failure the event that
 caused it, on success the outputs.
 
-The account and caller are printed first; --profile and --region pick
-them as for moat snapshot. Templates over 51,200 bytes go through S3:
+The account and caller are printed first; --profile picks them as for moat
+snapshot. The stack goes to the spec's region: (its subnets are placed by
+that Region's AZ IDs); a different --region is refused. Templates over 51,200 bytes go through S3:
 --template-bucket, or moat's own bucket moat-templates-ACCOUNT-REGION, made
 the first time encrypted, private and TLS-only. A prod stack gets
 termination protection once it is up. --format json prints the decisions, the change set, the
@@ -64,7 +65,7 @@ fails stops the later ones, and moat says what is deployed and how to go
 on. --no-execute shows the change sets of the stacks whose inputs are
 already deployed.`,
 		Example: `  moat deploy moat.yaml --no-execute
-  moat deploy moat.yaml --stack-name web-prod --profile prod --region eu-west-1
+  moat deploy moat.yaml --stack-name web-prod --profile prod
   moat deploy moat.yaml --yes --template-bucket my-cfn-templates
   moat deploy moat.yaml --yes --format json > deploy.json
   moat deploy split.yaml --yes --profile network=net-admin --profile 222222222222=app-admin`,
@@ -82,13 +83,9 @@ already deployed.`,
 	f.BoolVar(&o.noRollback, "no-rollback", false, "on failure keep what was made instead of rolling back")
 	f.BoolVar(&o.allowExpos, "allow-exposure", false, "deploy even when it opens new paths from the internet")
 	f.StringVar(&o.format, "format", "text", "output: text or json")
-	addAWSFlags(cmd, &io.aws)
-	f.Lookup("profile").Usage = profileUsage
+	addAWSFlags(cmd, &io.aws, profileDeployUsage, regionSpecUsage)
 	return cmd
 }
-
-// profileUsage is --profile of deploy and destroy.
-const profileUsage = "AWS profile to use (default: AWS_PROFILE or the default chain); for a spec split across accounts, ACCOUNT=PROFILE once per account, ACCOUNT being the ID or the template's name (network, workload)"
 
 // gateError is the exposure gate stopping a deploy: a finding, exit 1.
 type gateError struct{ msg string }
@@ -189,6 +186,9 @@ func compileDeploy(io *streams, path string) (*model.Network, []renderedTemplate
 		return nil, nil, nil, &exitError{code: exitInput, err: err}
 	}
 	if err := l.report(io); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := pinRegion(io, l.stack.Region); err != nil {
 		return nil, nil, nil, err
 	}
 	rendered, set, err := renderTemplateSet(l.network, "json")

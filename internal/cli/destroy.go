@@ -53,8 +53,7 @@ events and the outcome as one JSON document. See docs/deploy.md.`,
 	f.StringVar(&o.stack, "stack-name", "", "stack to delete (default: the spec's stack name)")
 	f.BoolVar(&o.yes, "yes", false, "delete without asking (required without a terminal)")
 	f.StringVar(&o.format, "format", "text", "output: text or json")
-	addAWSFlags(cmd, &io.aws)
-	f.Lookup("profile").Usage = profileUsage
+	addAWSFlags(cmd, &io.aws, profileDeployUsage, regionSpecUsage)
 	return cmd
 }
 

@@ -18,7 +18,7 @@ func newDriftCommand(io *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "drift DESIGN",
 		Short: "Compare the deployed network, read live, with the design, as reachability",
-		Long: `drift reads the deployed network live (NETWORK aws: --profile, --region) and
+		Long: `drift reads the deployed network live (--profile; the spec's region:) and
 compares, as reachability, what the internet reaches in it and what each of
 the design's security groups reaches of each other (every TCP and UDP port)
 with what the design (a spec, or the template it was deployed from) allows,
@@ -33,7 +33,7 @@ account share: a live group is the design's when CloudFormation tagged it
 with the design group's logical ID, or when its Name tag is the design
 group's. --live DIR compares a snapshot (moat snapshot) instead of the
 account. See docs/aws.md.`,
-		Example: `  moat drift moat.yaml --profile prod --region eu-west-1
+		Example: `  moat drift moat.yaml --profile prod
   moat drift moat.yaml --live ./snapshot --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -42,7 +42,7 @@ account. See docs/aws.md.`,
 	}
 	cmd.Flags().StringVar(&o.live, "live", liveNetwork, "the deployed network: aws (read live) or a snapshot directory")
 	cmd.Flags().StringVar(&o.format, "format", "text", "output: text or json")
-	addAWSFlags(cmd, &io.aws)
+	addAWSFlags(cmd, &io.aws, "with --live aws: the AWS profile to read the deployed network as (default: AWS_PROFILE or the default chain)", regionSpecUsage)
 	return cmd
 }
 
@@ -58,6 +58,11 @@ func runDrift(io *streams, path string, o driftOptions) error {
 	// so its groups carry the logical IDs CloudFormation tags them with.
 	n := design.network
 	addrs := awslive.AddressIndex(n)
+	if design.spec != nil && o.live == liveNetwork {
+		if err := pinRegion(io, design.spec.stack.Region); err != nil {
+			return err
+		}
+	}
 	if design.spec != nil {
 		set, _, err := renderTemplates(n, "json")
 		if err != nil {

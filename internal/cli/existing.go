@@ -24,7 +24,7 @@ func addFromFlag(c *cobra.Command, f *awsFlags) {
 	if (strings.Contains(c.Use, "NETWORK") || strings.Contains(c.Use, "SPEC") || strings.Contains(c.Use, "STACK")) && c.Flags().Lookup("from") == nil {
 		c.Flags().StringVar(&f.from, "from", "", "for a spec with network.existing: a describe-* snapshot directory (moat snapshot -o DIR) holding the VPC, or aws to read it live (--profile, --region)")
 		if c.Flags().Lookup("region") == nil {
-			addAWSFlags(c, f)
+			addAWSFlags(c, f, profileFromUsage, regionSpecUsage)
 		}
 	}
 	for _, sub := range c.Commands() {
@@ -41,7 +41,28 @@ func existingVPC(io *streams, l *loaded) (*awsjson.Result, diag.List, error) {
 			"network.existing %s needs the VPC's network, and none was given", l.stack.Network.Existing)
 		return nil, d, nil
 	}
+	if io.aws.from == liveNetwork || io.aws.from == "" {
+		if err := pinRegion(io, l.stack.Region); err != nil {
+			return nil, nil, err
+		}
+	}
 	return readFrom(io)
+}
+
+// pinRegion makes the spec's Region the one a live read, deploy, destroy
+// or drift acts in, unless --region already names it: the design places
+// its subnets by that Region's AZ IDs, so another Region would read the
+// wrong VPCs, or fail halfway through a deploy.
+func pinRegion(io *streams, region string) error {
+	switch {
+	case region == "":
+	case len(io.aws.regions) == 0:
+		io.aws.regions = []string{region}
+	case len(io.aws.regions) > 1 || io.aws.regions[0] != region:
+		return &exitError{code: exitInput, err: fmt.Errorf("--region %s: the spec is for %s, whose AZ IDs place its subnets; drop --region, or change region: in the spec",
+			strings.Join(io.aws.regions, ", "), region)}
+	}
+	return nil
 }
 
 // fromGiven reports whether the flags say where an existing VPC is read.
