@@ -119,7 +119,8 @@ type AuditReport struct {
 //   - Lambda functions need private subnets;
 //   - proxies (SSH bastions, NAT instances) belong in public subnets;
 //   - ALB IP targets must be RFC 1918 or 100.64.0.0/10 addresses;
-//   - a subnet's declared tier (a compiled design's) matches its routes.
+//   - a subnet's declared tier (a compiled design's) matches its routes
+//     (public, private or isolated; an internal one is not public).
 func (ix *Index) Audit() AuditReport {
 	exposed, unknown := ix.exposure()
 	r := AuditReport{Exposed: exposed}
@@ -135,7 +136,7 @@ func (ix *Index) Audit() AuditReport {
 	for _, s := range ix.subnetsL {
 		c := tiers[s.s.Addr]
 		r.Subnets = append(r.Subnets, c)
-		if c.Declared != "" && c.Declared != c.Tier {
+		if tierContradicts(c.Declared, c.Tier) {
 			r.Findings = append(r.Findings, Finding{Rule: "tier", Resource: c.Subnet,
 				Text: fmt.Sprintf("%s is meant to be %s but its routes make it %s (%s)", c.Subnet, c.Declared, c.Tier, c.Reason),
 				Fix:  fmt.Sprintf("give it the routes of a %s subnet", c.Declared)})
@@ -147,6 +148,21 @@ func (ix *Index) Audit() AuditReport {
 	r.Findings = append(r.Findings, ix.proxyRules(tierOf)...)
 	r.Findings = append(r.Findings, ix.targetRules()...)
 	return r
+}
+
+// tierContradicts reports whether routes that make a subnet got belie the
+// tier a design declared for it. A hub's transit and firewall subnets are
+// defined by what they hold (a Transit Gateway attachment, firewall
+// endpoints), not by a default route, so only the hub's own checks prove
+// them; an internal subnet must only not be public.
+func tierContradicts(declared, got model.Tier) bool {
+	switch declared {
+	case "", model.Transit, model.Inspection:
+		return false
+	case model.Internal:
+		return got == model.Public
+	}
+	return declared != got
 }
 
 // Placement checks the seeds' placement rules for what the network
