@@ -124,7 +124,7 @@ func writeExisting(w io.Writer, n *model.Network, ch *existing.Choice) {
 	if n.Existing == nil || ch == nil {
 		return
 	}
-	fmt.Fprintf(w, "\nExisting VPC %s (%s): the stack changes nothing it did not create\n", model.AWSID(ch.VPC.Addr), ch.VPC.CIDR)
+	fmt.Fprintf(w, "\nExisting VPC %s (%s): what the stack uses of it\n", model.AWSID(ch.VPC.Addr), ch.VPC.CIDR)
 	fmt.Fprintf(w, "  subnets by their routes:\n")
 	for _, c := range ch.Classes {
 		use := ""
