@@ -599,22 +599,49 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 	}
 	first, arrived := ix.toFrontDoor(f, lb, d, rec)
 	p.Forward, p.Return, p.Blockers, p.Notes, p.Unknown = first.Forward, first.Return, first.Blockers, first.Notes, first.Unknown
+	if !first.Reachable {
+		// The client's packet never reached the balancer: nothing behind
+		// it happened. What would block it next is said as such, unless
+		// the packet cannot exist at all.
+		if !slices.ContainsFunc(first.Blockers, func(b Blocker) bool { return b.Kind == HopFamily }) {
+			var behind Path
+			ix.behindFrontDoor(&behind, f, lb, d, arrived, rec)
+			assume := fmt.Sprintf("the client's packet had reached %s", lb.lb.Addr)
+			for _, b := range behind.Blockers {
+				b.Assuming = cmp.Or(b.Assuming, assume)
+				p.Blockers = append(p.Blockers, b)
+			}
+			for _, u := range behind.Unknown {
+				if !slices.Contains(p.Unknown, u) {
+					p.Unknown = append(p.Unknown, u)
+				}
+			}
+		}
+		return p
+	}
+	p.Reachable = ix.behindFrontDoor(&p, f, lb, d, arrived, rec)
+	return p
+}
+
+// behindFrontDoor adds to p what follows a packet at lb's front door:
+// the listener, then the balancer's own connection to a target. It
+// reports whether that got through.
+func (ix *Index) behindFrontDoor(p *Path, f Flow, lb *lbInfo, d *device, arrived netip.Addr, rec *consulted) bool {
 	rec.listeners(lb)
 	l, ok := listenerFor(lb.lb, f.Proto, f.Port)
 	if !ok {
 		p.Blockers = append(p.Blockers, Blocker{Resource: lb.lb.Addr, Kind: HopListener, Direction: Forward,
 			Reason: fmt.Sprintf("%s has no listener on %s", lb.lb.Addr, f.traffic()), Fix: fmt.Sprintf("add a listener on %s, or use a listener port", f.traffic())})
-		return p
+		return false
 	}
 	p.Forward = append(p.Forward, Hop{Resource: lb.lb.Addr, Kind: HopListener, Rule: listenerText(lb.lb, l)})
 	if l.RedirectToHTTPS {
-		p.Reachable = len(p.Blockers) == 0
-		return p
+		return len(p.Blockers) == 0
 	}
 	targets, port := ix.targetsOf(lb, l)
 	if len(targets) == 0 {
 		p.Blockers = append(p.Blockers, Blocker{Resource: lb.lb.Addr, Kind: HopTarget, Direction: Forward, Reason: fmt.Sprintf("%s has no targets in the model", lb.lb.Addr), Fix: "register targets"})
-		return p
+		return false
 	}
 	// A Network Load Balancer's target that preserves client IPs sees the
 	// client's address, as the balancer received it; else the balancer's.
@@ -626,9 +653,8 @@ func (ix *Index) traceLB(f Flow, rec *consulted) Path {
 		}
 	}
 	tried := ix.tryTargets(lb, d, targets, port, client, rec)
-	ok = mergeLegs(&p, tried)
-	p.Reachable = ok && first.Reachable && len(p.Blockers) == 0
-	return p
+	ok = mergeLegs(p, tried)
+	return ok && len(p.Blockers) == 0
 }
 
 // toFrontDoor traces the client's leg to the balancer's interface d, and
