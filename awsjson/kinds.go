@@ -45,6 +45,7 @@ var readKinds = model.Coverage{
 	"LogGroups":                  model.Skip("describe-* holds no log groups; an account's logs are not network"),
 	"LogBuckets":                 model.Skip("describe-* holds no buckets; an account's logs are not network"),
 	"Waivers":                    model.Skip("a design's waivers are the compiler's; an account carries none"),
+	"Unread":                     model.Skip("a template import's record; describe-* files are read by name, and a file moat does not read holds no resource"),
 	"NATOptions":                 model.Skip("the NAT alternatives are the compiler's; an account holds only what was built, so cost --compare needs the spec"),
 	"Tags":                       model.Skip("the stack's own tags are a design's; an account's resources carry their own"),
 }

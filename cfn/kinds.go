@@ -50,6 +50,7 @@ var emitKinds = model.Coverage{
 	"Waivers":                    model.By("waivers: each resource's scanner Metadata"),
 	"NATOptions":                 model.Skip("the design's NAT alternatives for cost --compare, not resources: the template builds only the chosen one"),
 	"Tags":                       model.By("every taggable resource's Tags, beside Name and moat:stack"),
+	"Unread":                     model.Skip("a template import's record; moat writes templates only from a design"),
 }
 
 // Emits is what FromNetwork renders for each kind (a copy of its coverage
@@ -101,4 +102,5 @@ var accountKinds = model.Coverage{
 	"Waivers":                    model.By("copied into every part; one that lands in no part is an error"),
 	"NATOptions":                 model.Skip("not emitted (emitKinds): alternatives, not resources"),
 	"Tags":                       model.By("copied into every part"),
+	"Unread":                     model.Skip("not emitted (emitKinds): a template import's record"),
 }

@@ -59,6 +59,9 @@ type tmpl struct {
 	// model.Finish.
 	rtClaims, aclClaims []model.Claim
 	values              map[string]string // parameter values given; else defaults
+	// read are the types some step read with each; a resource of any
+	// other type is recorded on the network as unread.
+	read map[string]bool
 }
 
 // IsTemplate reports whether src looks like a CloudFormation template
@@ -155,12 +158,25 @@ func parse(file string, src []byte, name string, values map[string]string) (*mod
 	}
 	t.nameAndRegion(root)
 	t.danglingGroups()
+	t.unread()
 	n, d := model.Finish(model.Input{Network: t.n, RouteTableClaims: t.rtClaims, ACLClaims: t.aclClaims, Where: t.where, ByAddress: true})
 	r.diags = append(r.diags, d...)
 	if r.diags.HasErrors() {
 		return nil, r.diags.Sorted()
 	}
 	return n, r.diags.Sorted()
+}
+
+// unread records each resource of a type no step reads, so that a cost
+// report can list it rather than leave it out unsaid. Resources read as
+// part of another (a task definition, a launch template) are listed too;
+// pricing keeps only the types AWS bills for.
+func (t *tmpl) unread() {
+	for _, r := range t.order {
+		if !r.skip && !t.read[r.typ] {
+			t.n.Unread = append(t.n.Unread, model.UnreadResource{Addr: r.addr, Type: r.typ})
+		}
+	}
 }
 
 // str evaluates a property to a string. Absent is ("", false) silently;
@@ -314,6 +330,10 @@ func nameOf(tags []model.Tag) string {
 }
 
 func (t *tmpl) each(typ string, f func(*resource)) {
+	if t.read == nil {
+		t.read = map[string]bool{}
+	}
+	t.read[typ] = true
 	for _, r := range t.order {
 		if r.typ == typ && !r.skip {
 			f(r)

@@ -48,4 +48,5 @@ var readKinds = model.Coverage{
 	"Waivers":                    model.Skip("Metadata waivers explain a design; the network does not depend on them"),
 	"NATOptions":                 model.Skip("the NAT alternatives are the compiler's; a template holds only what was built, so cost --compare needs the spec"),
 	"Tags":                       model.Skip("a template's resources carry their own tags; the spec's are not recoverable from them"),
+	"Unread":                     model.By("unread: every resource of a type no step reads"),
 }

@@ -1,8 +1,10 @@
 package cfnimport
 
 import (
+	"math"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/moatnet/moat/model"
@@ -61,6 +63,9 @@ func (t *tmpl) ecsServices(registers map[model.ResourceRef][]model.ResourceRef, 
 		if c, ok := t.integer(r, "DesiredCount", r.props.get("DesiredCount")); ok {
 			s.DesiredCount = c
 		}
+		if td := t.resOf(t.quiet(r.props.get("TaskDefinition"))); td != nil && td.typ == "AWS::ECS::TaskDefinition" {
+			t.taskSize(td, &s)
+		}
 		if l := r.props.get("LoadBalancers"); l != nil && l.kind == listNode {
 			for _, it := range l.items {
 				p, _ := t.integer(r, "LoadBalancers.ContainerPort", it.get("ContainerPort"))
@@ -82,6 +87,51 @@ func (t *tmpl) ecsServices(registers map[model.ResourceRef][]model.ResourceRef, 
 	})
 }
 
+// taskSize reads what a task definition gives each task: Cpu and Memory,
+// which ECS takes as CPU units and MiB ("256", "512") or as "0.25 vCPU"
+// and "1 GB", and RuntimePlatform.CpuArchitecture, X86_64 when left out
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html,
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RuntimePlatform.html).
+func (t *tmpl) taskSize(td *resource, s *model.Service) {
+	if v, ok := t.str(td, "Cpu"); ok {
+		if n, ok := taskUnits(v, "vcpu"); ok {
+			s.CPU = n
+		} else {
+			t.r.diags.Warnf(t.rng(td), "write CPU units (256) or vCPUs (0.25 vCPU)", "%s Cpu %q is not a size ECS takes; the task's CPU is left unknown", td.id, v)
+		}
+	}
+	if v, ok := t.str(td, "Memory"); ok {
+		if n, ok := taskUnits(v, "gb"); ok {
+			s.Memory = n
+		} else {
+			t.r.diags.Warnf(t.rng(td), "write MiB (512) or GB (1 GB)", "%s Memory %q is not a size ECS takes; the task's memory is left unknown", td.id, v)
+		}
+	}
+	s.Architecture = model.X86
+	if v, ok := t.strOf(td, "RuntimePlatform.CpuArchitecture", td.props.get("RuntimePlatform").get("CpuArchitecture")); ok && strings.EqualFold(v, string(model.ARM64)) {
+		s.Architecture = model.ARM64
+	}
+}
+
+// taskUnits reads a task size: a whole number of CPU units or MiB, or a
+// number of the unit (vCPU or GB, any case, with or without a space),
+// which is 1,024 of them.
+func taskUnits(v, unit string) (int, bool) {
+	v = strings.TrimSpace(v)
+	if n, err := strconv.Atoi(v); err == nil {
+		return n, n > 0
+	}
+	num, ok := strings.CutSuffix(strings.ToLower(v), unit)
+	if !ok {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if err != nil || f <= 0 || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return int(math.Round(f * 1024)), true
+}
+
 // databases reads the RDS instances with their subnet groups.
 func (t *tmpl) databases() {
 	n := t.n
@@ -93,6 +143,7 @@ func (t *tmpl) databases() {
 		d := model.Database{Addr: r.addr, MultiAZ: t.boolean(r, "MultiAZ", r.props.get("MultiAZ"))}
 		d.Engine, _ = t.str(r, "Engine")
 		d.InstanceClass, _ = t.str(r, "DBInstanceClass")
+		d.StorageGiB, _ = t.integer(r, "AllocatedStorage", r.props.get("AllocatedStorage"))
 		d.Port, _ = t.integer(r, "Port", r.props.get("Port"))
 		if d.Port == 0 {
 			d.Port = enginePort(d.Engine)

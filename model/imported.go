@@ -184,3 +184,11 @@ type FirewallLog struct {
 	// stream; empty when not known before deploy.
 	Target string
 }
+
+// UnreadResource is a resource a template import found and does not
+// model, such as an Auto Scaling group or a KMS key: no path depends on
+// it, but a cost report must say it left it out.
+type UnreadResource struct {
+	Addr ResourceRef
+	Type string // the template's type, e.g. AWS::AutoScaling::AutoScalingGroup
+}

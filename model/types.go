@@ -623,6 +623,9 @@ type Network struct {
 	// (natoption.go); empty in imports and in a stack placed in an
 	// existing VPC, whose NAT is the VPC's.
 	NATOptions []NATOption
+	// Unread are the resources a template import found and did not model
+	// (imported.go): what they build may still cost money.
+	Unread []UnreadResource
 
 	// fin is the index Finish built (finish.go).
 	fin *index

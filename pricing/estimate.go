@@ -88,6 +88,7 @@ func Estimate(n *model.Network, t *Table, u Usage) *Report {
 	e.workloads()
 	e.edge()
 	e.keysAndSecrets()
+	e.unread() // unread.go
 	for _, l := range e.r.Lines {
 		if l.Unpriced {
 			e.r.Unpriced++

@@ -47,6 +47,7 @@ var priceKinds = model.Coverage{
 	"Waivers":                    model.Skip("text, not a resource"),
 	"NATOptions":                 model.Skip("alternatives, not resources: Compare prices the network each compiles to"),
 	"Tags":                       model.Skip("tags cost nothing"),
+	"Unread":                     model.By("unread: each resource of a type AWS bills for, as a line not priced"),
 }
 
 // TopicsUnpriced is why an SNS topic has no cost line: AWS's list price
