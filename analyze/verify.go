@@ -12,9 +12,8 @@ import (
 )
 
 // Assertion is an intent a user states: a flow that must never or must
-// always be possible. Port 0 means, for never, every port the
-// destination's security groups open (and its own port); for always, the
-// destination's own port (DefaultPort).
+// always be possible. Port 0 means, for never, every port of the
+// protocol; for always, the destination's own port (DefaultPort).
 type Assertion struct {
 	Never    bool
 	From, To string

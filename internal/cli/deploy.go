@@ -31,8 +31,8 @@ func newDeployCommand(io *streams) *cobra.Command {
 the new network with the deployed stack's (its current template), and stops
 when verify fails or the deploy opens a new path from the internet (unless
 --allow-exposure). It then decides from the stack's status whether to create
-or update it (a stack in ROLLBACK_COMPLETE is deleted and created anew only
-with --yes; one in UPDATE_ROLLBACK_FAILED or *_IN_PROGRESS is refused with
+or update it (a stack in ROLLBACK_COMPLETE or CREATE_FAILED is deleted and
+created anew only with --yes; one in UPDATE_ROLLBACK_FAILED or *_IN_PROGRESS is refused with
 the way out), creates a change set and shows it: add, modify, remove and
 replace, with each resource's moat address, and a warning for every database,
 file system, bucket, key or log group replaced or removed. An empty change
@@ -78,7 +78,7 @@ already deployed.`,
 	f.StringVar(&o.stack, "stack-name", "", "stack to create or update (default: the spec's stack name)")
 	f.StringArrayVar(&o.params, "param", nil, "template parameter K=V (repeat)")
 	f.BoolVar(&o.noExecute, "no-execute", false, "create and show the change set, do not execute it")
-	f.BoolVar(&o.yes, "yes", false, "execute without asking (required without a terminal); also allows re-creating a ROLLBACK_COMPLETE stack")
+	f.BoolVar(&o.yes, "yes", false, "execute without asking (required without a terminal); also allows re-creating a ROLLBACK_COMPLETE or CREATE_FAILED stack")
 	f.StringVar(&o.bucket, "template-bucket", "", "S3 bucket to upload a template over 51,200 bytes to (default: moat's own, made when missing)")
 	f.BoolVar(&o.noRollback, "no-rollback", false, "on failure keep what was made instead of rolling back")
 	f.BoolVar(&o.allowExpos, "allow-exposure", false, "deploy even when it opens new paths from the internet")

@@ -65,7 +65,7 @@ Exit 0 when every class is reachable, 1 when any is blocked, 2 on bad input.`,
   moat reach examples/webapp.yaml subnet/public/use1-az1 db --port all --src-port 1024-65535
   moat reach examples/webapp.yaml internet db --format json
   moat reach examples/webapp.yaml subnet/private/use1-az1 internet --diagram path.svg
-  moat reach hub.yaml service internet --host api.example.com
+  moat reach testdata/golden/hub-and-spoke.yaml service internet --host api.binance.com
   moat reach testdata/golden/ipv6-bastion-ssh.yaml internet service --ipv6`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
