@@ -102,11 +102,17 @@ func parseAssertion(s string) (Assertion, error) {
 		return a, fmt.Errorf("source %q has a space", a.From)
 	}
 	if i := strings.LastIndexByte(to, '/'); i >= 0 {
+		taken := false
 		switch p, _ := model.ParseProtocol(to[i+1:]); p {
 		case model.TCP, model.UDP, model.ICMP:
 			if to[i+1:] == p.String() {
-				a.Proto, to = p, to[:i]
+				a.Proto, to, taken = p, to[:i], true
 			}
+		}
+		// PORT/PROTO with a protocol moat does not take: say so, rather
+		// than read the protocol as part of the port.
+		if j := strings.LastIndexByte(to, ':'); !taken && j >= 0 && j < i && isDigits(to[j+1:i]) {
+			return a, fmt.Errorf("protocol %q: use tcp, udp or icmp", to[i+1:])
 		}
 	}
 	if i := strings.LastIndexByte(to, ':'); i >= 0 && !strings.Contains(to[:i], ":") {
@@ -121,4 +127,9 @@ func parseAssertion(s string) (Assertion, error) {
 	}
 	a.To = to
 	return a, nil
+}
+
+// isDigits reports whether s is a non-empty run of ASCII digits.
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

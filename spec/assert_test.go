@@ -24,6 +24,10 @@ func TestParseAssertion(t *testing.T) {
 		{in: " -> db", wantErrSub: "needs a source"},
 		{in: "internet -> db:99999", wantErrSub: "port"},
 		{in: "internet -> db extra", wantErrSub: "not one name"},
+		// A protocol moat does not take is named as such, not as a port.
+		{in: "service -> s3:443/sctp", wantErrSub: `protocol "sctp": use tcp, udp or icmp`},
+		// A CIDR's slash is not a protocol.
+		{in: "internet -> 10.0.0.0/16", from: "internet", to: "10.0.0.0/16", proto: "tcp"},
 	}
 	at := diag.Range{File: "stack.yaml", Start: diag.Pos{Line: 7, Column: 9}, End: diag.Pos{Line: 7, Column: 23}}
 	for _, tc := range tests {

@@ -178,7 +178,10 @@ var diagCases = []struct {
 	// frontend.
 	{"frontend kind unknown", base + "frontend:\n  kind: elb\nservice:\n  port: 80\n", []want{e(4, 9, `frontend.kind "elb" is not a valid value`, "alb, nlb, api-gateway, none")}},
 	{"frontend without service", base + "frontend:\n  kind: alb\n", []want{e(4, 9, "frontend.kind alb has no service to send traffic to", "service:")}},
-	{"domains on kind none", base + "frontend:\n  domains:\n    - name: app.example.com\n", []want{e(4, 3, "frontend.domains needs a front end, but frontend.kind is none")}},
+	{"domains on kind none", base + "frontend:\n  domains:\n    - name: app.example.com\n", []want{e(4, 3, "frontend.domains needs a front end, but frontend.kind is none", "add a service: section")}},
+	// kind: none said outright stays none whatever else is there: the
+	// hint is to change it, not to add a service.
+	{"domains on explicit none", base + "frontend:\n  kind: none\n  domains:\n    - name: app.example.com\n", []want{e(5, 3, "frontend.domains needs a front end, but frontend.kind is none", "set frontend.kind to alb, nlb or api-gateway")}},
 	{"domain invalid", base + "frontend:\n  domains:\n    - name: app..example.com\nservice:\n  port: 80\n", []want{e(5, 13, `frontend.domains[0].name "app..example.com" has an empty label`)}},
 	{"domain wildcard inside", base + "frontend:\n  domains:\n    - name: app.*.example.com\nservice:\n  port: 80\n", []want{e(5, 13, "may use * only as the whole first label")}},
 	{"domain single label", base + "frontend:\n  domains:\n    - name: localhost\nservice:\n  port: 80\n", []want{e(5, 13, "needs at least two labels")}},

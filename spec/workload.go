@@ -124,7 +124,7 @@ func (p *parser) frontend(sec field) {
 		p.domains(v.val)
 		if fe.Kind == FrontEndNone && len(fe.Domains) > 0 {
 			hint := "set frontend.kind to alb, nlb or api-gateway, or remove domains"
-			if p.st.Service == nil {
+			if p.st.Service == nil && !f["kind"].present() {
 				hint = "add a service: section (the front end then defaults to alb), or remove domains"
 			}
 			p.errorAt("frontend.domains", hint, "frontend.domains needs a front end, but frontend.kind is none")

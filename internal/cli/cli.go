@@ -60,7 +60,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -79,8 +79,13 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	switch {
 	case msg == nil:
 	case code == exitInput && !isExitError(err):
-		// Anything else is cobra rejecting the command line.
-		fmt.Fprintf(stderr, "moat: %v\nRun 'moat --help' for usage.\n", msg)
+		// Anything else is cobra rejecting the command line: point at
+		// the help of the command it was rejected for.
+		path := "moat"
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(stderr, "moat: %v\nRun '%s --help' for usage.\n", msg, path)
 	default:
 		fmt.Fprintf(stderr, "moat: %v\n", msg)
 	}

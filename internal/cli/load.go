@@ -33,7 +33,7 @@ func loadSpec(s *streams, path string) (*loaded, error) {
 	}
 	if cfnimport.IsTemplate(src) {
 		// Not seven "unknown key" errors: say what the file is.
-		return nil, fmt.Errorf("%s is a CloudFormation template, not a stack spec: moat inspect, cost, diagram, reach, verify and audit read templates; validate and plan take the spec", displayName(path))
+		return nil, fmt.Errorf("%s is a CloudFormation template, not a stack spec: the commands that take a NETWORK (inspect, audit, verify, reach, cost, diagram, explain, twin, drift) read templates; validate and plan take the spec", displayName(path))
 	}
 	return parseSpec(s, displayName(path), src)
 }

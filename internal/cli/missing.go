@@ -16,6 +16,7 @@ import (
 var inputKinds = map[string]string{
 	"spec":    "give a stack spec such as examples/webapp.yaml, or write one with moat init",
 	"network": "give a stack spec, a CloudFormation template, a directory of describe-* JSON that moat snapshot wrote, or aws for the live account",
+	"usage":   "give a YAML file of usage figures such as nat_gb: 500; moat cost lists the keys under its usage table, docs/cost.md explains them",
 }
 
 // statInput is os.Stat for a command's input file, whose error says what

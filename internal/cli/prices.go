@@ -109,7 +109,9 @@ func runPricesRefresh(io *streams, table string, paths []string, opts pricesOpti
 	if opts.write {
 		verb = "changed"
 	}
-	fmt.Fprintf(io.stdout, "%s: %d keys the offers price (%s)\n", table, len(changes), verb)
+	// A key whose figure stays the same still gets the offer's source and
+	// date, so each key the offers price is rewritten.
+	fmt.Fprintf(io.stdout, "%s: the offers price %s (%s: figure, source and date)\n", table, plural(len(changes), "key"), verb)
 	fmt.Fprint(io.stdout, pricing.RefreshText(changes))
 	if opts.write {
 		if err := writeFileAtomic(table, out, 0o644); err != nil {

@@ -99,6 +99,15 @@ func runReach(io *streams, args []string, opts reachOptions) error {
 	if err != nil {
 		return &exitError{code: exitInput, err: fmt.Errorf("--proto: %w", err)}
 	}
+	if proto != model.TCP && proto != model.UDP {
+		// Only TCP and UDP carry ports; a port given for another protocol
+		// would be ignored, and the answer would not be about it.
+		for _, f := range [][2]string{{"port", opts.port}, {"src-port", opts.srcPort}} {
+			if flag, v := f[0], f[1]; v != "" {
+				return &exitError{code: exitInput, err: fmt.Errorf("--%s %s: %s has no ports (only tcp and udp do); leave --%s out", flag, v, proto, flag)}
+			}
+		}
+	}
 	q := analyze.Question{From: args[1], To: args[2], Proto: proto, Host: opts.host, IPv6: opts.ipv6}
 	if opts.port != "" {
 		ps, err := analyze.ParsePorts(opts.port)
@@ -191,15 +200,15 @@ func orDash(s string) string {
 // answerTraffic is the traffic a whole answer covers: "tcp/443 from
 // client ports 32768-60999".
 func answerTraffic(a analyze.Answer) string {
-	if a.Proto == model.ICMP || a.Ports.IsEmpty() {
+	if (a.Proto != model.TCP && a.Proto != model.UDP) || a.Ports.IsEmpty() {
 		return flowText(a.Proto, a.Port)
 	}
 	return fmt.Sprintf("%s/%s from client ports %s", a.Proto, a.Ports, a.SrcPorts)
 }
 
 func flowText(proto model.Protocol, port int) string {
-	if proto == model.ICMP {
-		return "icmp"
+	if proto != model.TCP && proto != model.UDP {
+		return proto.String()
 	}
 	return fmt.Sprintf("%s/%d", proto, port)
 }
