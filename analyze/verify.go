@@ -133,9 +133,14 @@ func (ix *Index) checkExposure() []Check {
 			if from == "internet" && allowed != "" {
 				who = "the internet's " + allowed
 			}
-			out = append(out, ix.always(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port, Within: v4},
-				fmt.Sprintf("%s reaches %s on its %s:%d listener", who, l.Addr, x.Protocol, x.Port), "design"))
-			if l.DualStack && from == "internet" {
+			// A family the allow-list leaves out entirely is not admitted,
+			// so there is nothing of it that must get through.
+			limited := from == "internet" && len(l.Allowed) > 0
+			if !limited || len(v4) > 0 {
+				out = append(out, ix.always(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port, Within: v4},
+					fmt.Sprintf("%s reaches %s on its %s:%d listener", who, l.Addr, x.Protocol, x.Port), "design"))
+			}
+			if l.DualStack && from == "internet" && (!limited || len(v6) > 0) {
 				out = append(out, ix.always(Question{From: from, To: string(l.Addr), Proto: model.TCP, Port: x.Port, IPv6: true, Within: v6},
 					fmt.Sprintf("%s reaches %s on its %s:%d listener over IPv6", who, l.Addr, x.Protocol, x.Port), "design"))
 			}

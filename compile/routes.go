@@ -138,10 +138,19 @@ func (c *compiler) buildEndpoints() {
 		})
 	}
 	for _, name := range c.home.interfaces {
+		addr, privateDNS := model.JoinRef("vpce", name), true
+		if slices.Contains(c.home.gateways, name) {
+			// S3 and DynamoDB can have both kinds in one VPC
+			// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html):
+			// the free gateway endpoint carries the VPC's own traffic, and
+			// the interface endpoint, without private DNS, serves clients
+			// outside it (on-premises, peered VPCs) by its own DNS names.
+			addr, privateDNS = model.JoinRef("vpce", name+"-interface"), false
+		}
 		c.n.Endpoints = append(c.n.Endpoints, model.Endpoint{
-			Addr: model.JoinRef("vpce", name), VPC: c.home.addr, Type: model.InterfaceEndpoint, Service: name,
+			Addr: addr, VPC: c.home.addr, Type: model.InterfaceEndpoint, Service: name,
 			ServiceName: serviceName(c.s.Region, name), Subnets: c.appSubnets(),
-			SecurityGroups: []model.ResourceRef{SGEndpoints}, PrivateDNS: true,
+			SecurityGroups: []model.ResourceRef{SGEndpoints}, PrivateDNS: privateDNS,
 		})
 	}
 }

@@ -28,9 +28,16 @@ type Sources map[string][]byte
 // U+FFFD, so no input can flood or drive the terminal.
 func Render(w io.Writer, l List, src Sources) error {
 	var b strings.Builder
+	// Each file's line starts, found once: a spec with many problems
+	// would otherwise be scanned from the top for every one of them.
+	starts := map[string][]int{}
 	for _, d := range l.Sorted() {
 		fmt.Fprintf(&b, "%s: %s: %s\n", Printable(d.Range.String(), MaxText), d.Severity, Printable(d.Summary, MaxText))
-		if line, ok := sourceLine(src[d.Range.File], d.Range.Start.Line); ok {
+		f := d.Range.File
+		if _, ok := starts[f]; !ok && src[f] != nil {
+			starts[f] = lineStarts(src[f])
+		}
+		if line, ok := sourceLine(src[f], starts[f], d.Range.Start.Line); ok {
 			writeExcerpt(&b, line, d.Range)
 		}
 		if d.Hint != "" {
@@ -145,23 +152,28 @@ func writeExcerpt(b *strings.Builder, line []byte, r Range) {
 	fmt.Fprintf(b, "      | %s%s\n", strings.Repeat(" ", pad), strings.Repeat("^", width))
 }
 
-func sourceLine(src []byte, n int) ([]byte, bool) {
-	if n < 1 || src == nil {
+// lineStarts is the offset in src at which each line begins.
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// sourceLine is line n (from 1) of src, whose line starts are starts,
+// without its line ending.
+func sourceLine(src []byte, starts []int, n int) ([]byte, bool) {
+	if n < 1 || src == nil || n > len(starts) {
 		return nil, false
 	}
-	for i := 1; ; i++ {
-		j := bytes.IndexByte(src, '\n')
-		if i == n {
-			if j < 0 {
-				j = len(src)
-			}
-			return bytes.TrimRight(src[:j], "\r"), true
-		}
-		if j < 0 {
-			return nil, false
-		}
-		src = src[j+1:]
+	line := src[starts[n-1]:]
+	if j := bytes.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
 	}
+	return bytes.TrimRight(line, "\r"), true
 }
 
 // RenderJSON writes the diagnostics as a JSON document

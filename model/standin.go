@@ -37,9 +37,13 @@ func (n *Network) AddWorkloadENIs() {
 	n.addDeployTimeIPv6()
 	owned := map[ResourceRef]bool{}
 	taken := map[netip.Addr]bool{}
+	// have is every interface address, kept here because the network is
+	// not finished yet: n.ENI would search the list for each new one.
+	have := map[ResourceRef]bool{}
 	for _, e := range n.ENIs {
 		owned[e.Owner] = true
 		taken[e.PrivateIP] = true
+		have[e.Addr] = true
 	}
 	next := map[ResourceRef]int{}
 	add := func(owner ResourceRef, name string, subnets []ResourceRef, groups []ResourceRef, public, v6 bool, desc string) []ResourceRef {
@@ -53,9 +57,10 @@ func (n *Network) AddWorkloadENIs() {
 				continue
 			}
 			a := JoinRef("eni", name, s.ZoneID)
-			if _, dup := n.ENI(a); dup {
+			if have[a] {
 				continue
 			}
+			have[a] = true
 			offset := FirstStandin + next[sa]
 			ip := standinIP(s.CIDR, offset)
 			next[sa]++

@@ -108,8 +108,8 @@ func (p *parser) knownInstanceType(path string, n *yaml.Node, s, example string)
 // interface endpoints; others are allowed with a warning, since AWS adds
 // services often.
 var knownInterfaceEndpoints = []string{
-	"athena", "ec2messages", "ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry",
-	"elasticfilesystem", "elasticloadbalancing", "events", "execute-api", "glue",
+	"athena", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry",
+	"eks", "eks-auth", "elasticfilesystem", "elasticloadbalancing", "events", "execute-api", "glue",
 	"kinesis-streams", "kms", "lambda", "logs", "monitoring", "rds", "secretsmanager",
 	"sns", "sqs", "ssm", "ssmmessages", "sts", "xray",
 }

@@ -42,6 +42,10 @@ var diagCases = []struct {
 	{"syntax error: unclosed bracket", base + "network: [a, b\n", []want{e(3, 15, "invalid YAML: did not find expected ',' or ']'", "flow sequence from line 3")}},
 	{"syntax error: unclosed quote", "stack: \"web\n", []want{e(1, 12, "invalid YAML", "quoted scalar")}},
 	{"syntax error: tab indent", base + "network:\n\tcidr: 10.0.0.0/16\n", []want{e(4, 1, "invalid YAML", "tabs")}},
+	// Bytes the YAML reader refuses before any token are found and
+	// pointed at, not reported at 1:1.
+	{"not UTF-8", base + "tags:\n  k: ok\n  j: caf\xe9\n", []want{e(5, 9, "invalid YAML: byte 0xE9 is not UTF-8", "save the spec as UTF-8 text")}},
+	{"control character", base + "tags:\n  j: a\x1bb\n", []want{e(4, 7, "invalid YAML: control character U+001B", "UTF-8")}},
 	{"syntax error: bad nesting", base + "network: a\n  cidr: b\n", []want{e(4, 7, "invalid YAML: mapping values are not allowed")}},
 	{"multiple documents", base + "---\nstack: other\n", []want{e(3, 1, "more than one YAML document")}},
 	{"syntax error in second document", base + "---\nstack: [\n", []want{e(4, 9, "invalid YAML")}},
@@ -139,6 +143,13 @@ var diagCases = []struct {
 	{"nat instance type x86 is fine", base + "network:\n  nat: {instance_type: t3.nano}\n", nil},
 	{"service instance type unknown", base + "service:\n  port: 80\n  kind: ecs-ec2\n  instance_type: banana.huge\n", []want{e(6, 18, `service.instance_type "banana.huge" is not an instance type moat knows`, "nearest known types: ")}},
 	{"service instance type metal size", base + "service:\n  port: 80\n  kind: eks\n  instance_type: m8g.metal-24xl\n", nil},
+	// An ecs-ec2 task larger than its host is never placed
+	// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/memory-management.html).
+	{"ecs-ec2 task too big", base + "service:\n  port: 80\n  kind: ecs-ec2\n  cpu: 4096\n  memory: 8192\n", []want{
+		e(6, 8, "service.cpu 4096 is more than a t4g.medium has (2 vCPUs, 2048 CPU units)", "at most 2048 CPU units"),
+		e(7, 11, "service.memory 8192 MiB does not fit a t4g.medium (4096 MiB)", "less than 4096 MiB")}},
+	{"ecs-ec2 task fits a larger host", base + "service:\n  port: 80\n  kind: ecs-ec2\n  cpu: 4096\n  memory: 8192\n  instance_type: m7g.2xlarge\n", nil},
+	{"fargate task is not checked against instance_type", base + "service:\n  port: 80\n  cpu: 4096\n  memory: 8192\n", nil},
 	{"nat options without instances", base + "network:\n  nat: {mode: gateway, per_zone: true}\n", []want{w(4, 24, "network.nat.per_zone has no effect with mode gateway")}},
 	{"nat notify not an email", base + "network:\n  nat: {notify: ops at example.com}\n", []want{e(4, 17, `network.nat.notify "ops at example.com" is not an email address`, "ops@example.com")}},
 	{"nat notify without a domain", base + "network:\n  nat: {notify: ops@localhost}\n", []want{e(4, 17, `network.nat.notify "ops@localhost" is not an email address`)}},

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moatnet/moat/ec2types"
 	"github.com/moatnet/moat/model"
 	"go.yaml.in/yaml/v4"
 )
@@ -262,6 +263,36 @@ func (p *parser) sizing(f map[string]field) {
 	}
 	if v := f["efs"]; v.present() {
 		s.EFS, _ = p.boolean("service.efs", v.val)
+	}
+	p.tasksFit(f)
+}
+
+// tasksFit checks that an ecs-ec2 task fits its host: ECS places a task
+// only on a container instance with its CPU and memory free, and the
+// instance registers its own, less what the OS and agent keep
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/memory-management.html),
+// so a task larger than the instance type is never placed.
+func (p *parser) tasksFit(f map[string]field) {
+	s := p.st.Service
+	c, ok := ec2types.CapacityOf(s.InstanceType)
+	if s.Kind != model.ECSEC2 || !ok {
+		return
+	}
+	at := func(keys ...string) *yaml.Node {
+		for _, k := range keys {
+			if v := f[k]; v.present() {
+				return v.val
+			}
+		}
+		return nil
+	}
+	if s.CPU > c.VCPUs*1024 {
+		p.errorf(at("cpu", "instance_type", "kind"), fmt.Sprintf("give at most %d CPU units, or an instance_type with more vCPUs", c.VCPUs*1024),
+			"service.cpu %d is more than a %s has (%d vCPUs, %d CPU units): ECS would never place the task", s.CPU, s.InstanceType, c.VCPUs, c.VCPUs*1024)
+	}
+	if s.Memory >= c.MemoryMiB {
+		p.errorf(at("memory", "instance_type", "kind"), fmt.Sprintf("give less than %d MiB (the OS and the ECS agent keep some), or an instance_type with more memory", c.MemoryMiB),
+			"service.memory %d MiB does not fit a %s (%d MiB): ECS would never place the task", s.Memory, s.InstanceType, c.MemoryMiB)
 	}
 }
 

@@ -110,6 +110,15 @@ func (p *parser) yamlError(err error) {
 		p.diags.Errorf(p.start(), "check the indentation, quotes and brackets", "invalid YAML: %s", lowerFirst(err.Error()))
 		return
 	}
+	if le.Mark.Line == 0 {
+		// The reader refused a byte before any token: find it, rather
+		// than point at the top of the file.
+		if at, what, ok := p.unreadable(); ok {
+			p.diags.Errorf(diag.Range{File: p.file, Start: at}, "save the spec as UTF-8 text; YAML allows no control characters but tab and line breaks",
+				"invalid YAML: %s", what)
+			return
+		}
+	}
 	r := diag.Range{File: p.file, Start: p.clampToText(diag.Pos{Line: max(le.Mark.Line, 1), Column: max(le.Mark.Column, 1)})}
 	hint := "check the indentation, quotes and brackets"
 	if le.ContextMsg != "" {
@@ -142,6 +151,27 @@ func (p *parser) clampToText(at diag.Pos) diag.Pos {
 }
 
 // runeAt returns the rune at a position, or 0.
+// unreadable finds the first byte YAML does not take as text: a byte that
+// is not UTF-8, or a control character other than tab, line feed and
+// carriage return (https://yaml.org/spec/1.2.2/#51-character-set).
+func (p *parser) unreadable() (diag.Pos, string, bool) {
+	for i, line := range p.lines {
+		col := 0
+		for off := 0; off < len(line); {
+			r, size := utf8.DecodeRuneInString(line[off:])
+			col++
+			switch {
+			case r == utf8.RuneError && size == 1:
+				return diag.Pos{Line: i + 1, Column: col}, fmt.Sprintf("byte 0x%02X is not UTF-8", line[off]), true
+			case r != '\t' && r != '\r' && (r < 0x20 || r == 0x7F || (r >= 0x80 && r <= 0x9F && r != 0x85) || r == 0xFFFE || r == 0xFFFF):
+				return diag.Pos{Line: i + 1, Column: col}, fmt.Sprintf("control character U+%04X", r), true
+			}
+			off += size
+		}
+	}
+	return diag.Pos{}, "", false
+}
+
 func (p *parser) runeAt(at diag.Pos) rune {
 	if at.Line > len(p.lines) {
 		return 0

@@ -37,7 +37,7 @@ func addFromFlag(c *cobra.Command, f *awsFlags) {
 func existingVPC(io *streams, l *loaded) (*awsjson.Result, diag.List, error) {
 	if !fromGiven(io) {
 		var d diag.List
-		d.Errorf(l.stack.Where("network.existing"), "add --from DIR (a moat snapshot -o DIR directory), or --from aws with --profile and --region to read it live",
+		d.Errorf(l.stack.Where("network.existing"), "add --from DIR (a moat snapshot -o DIR directory), or --from aws (with --profile) to read it live in the spec's region",
 			"network.existing %s needs the VPC's network, and none was given", l.stack.Network.Existing)
 		return nil, d, nil
 	}
