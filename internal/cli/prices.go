@@ -19,6 +19,15 @@ func newPricesCommand(io *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prices",
 		Short: "Keep the price tables true to AWS's own price list",
+		Long: `prices keeps the tables moat cost reads (pricing/data/REGION.yaml) true to
+AWS's Price List. refresh reads the output of aws pricing get-products for
+the keys a table holds, shows what each figure would become, with its SKU,
+source and date, and rewrites the table only with --write. See docs/cost.md.`,
+		Example: `  aws pricing get-products --region us-east-1 --service-code AmazonEC2 \
+    --filters Type=TERM_MATCH,Field=productFamily,Value="NAT Gateway" \
+    Type=TERM_MATCH,Field=regionCode,Value=us-east-1 > offer.json
+  moat prices refresh pricing/data/us-east-1.yaml offer.json
+  moat prices refresh --write pricing/data/us-east-1.yaml offer.json`,
 	}
 	cmd.AddCommand(newPricesRefreshCommand(io))
 	return cmd

@@ -81,7 +81,10 @@ func newTwinUpCommand(io *streams) *cobra.Command {
 	var stack string
 	var dry bool
 	cmd := &cobra.Command{
-		Use:   "up NETWORK",
+		Use: "up NETWORK",
+		Example: `  sudo moat twin up examples/webapp.yaml
+  moat twin up --dry-run examples/webapp.yaml
+  sudo moat twin up --stack web-a examples/webapp.yaml`,
 		Short: "Build the network's twin on this machine (idempotent)",
 		Long: `up builds the twin of NETWORK (a stack spec, describe-* directory or template).
 It first removes whatever a previous twin of the same stack left, so running
@@ -329,7 +332,10 @@ func newTwinTestCommand(io *streams) *cobra.Command {
 	var verbose bool
 	var stack string
 	cmd := &cobra.Command{
-		Use:   "test [NETWORK | STACK]",
+		Use: "test [NETWORK | STACK]",
+		Example: `  sudo moat twin test
+  sudo moat twin test examples/webapp.yaml -v
+  sudo moat twin test --sample 500 web-a`,
 		Short: "Send real traffic through the twin and compare with the analyzer",
 		Long: `test sends, for real (TCP connect, UDP, ICMP echo), every flow moat verify
 checks, a sweep of every interface's ports from the internet and from each
@@ -467,7 +473,10 @@ func newTwinDownCommand(io *streams) *cobra.Command {
 	var all bool
 	var stack string
 	cmd := &cobra.Command{
-		Use:   "down [NETWORK | STACK]",
+		Use: "down [NETWORK | STACK]",
+		Example: `  sudo moat twin down
+  sudo moat twin down examples/webapp.yaml
+  sudo moat twin down --all`,
 		Short: "Remove a twin: its processes, namespaces and links (also after a crash)",
 		Long: `down removes the twin NETWORK was built into (as up names it, or --stack), or
 the twin of that name, or, with neither, the only twin running; --all removes
@@ -531,7 +540,9 @@ func twinRunError(err error) error {
 func newTwinStatusCommand(io *streams) *cobra.Command {
 	var stack string
 	cmd := &cobra.Command{
-		Use:   "status [NETWORK | STACK]",
+		Use: "status [NETWORK | STACK]",
+		Example: `  sudo moat twin status
+  sudo moat twin status web-a`,
 		Short: "Check the twins on this machine: daemon, namespaces, listeners",
 		Long: `status checks every twin on this machine (or the one named): that the up that
 built it finished, that its namespaces exist, that its daemon runs and that
