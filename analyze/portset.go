@@ -33,7 +33,7 @@ var (
 	// Linux, Bottlerocket and Fargate tasks are Linux; AWS's page gives
 	// 32768-61000, the kernel's default ip_local_port_range is
 	// 32768-60999). An answer holds for every port in it.
-	ClientPorts = model.PortRange{From: 32768, To: 60999}
+	ClientPorts = model.LinuxClientPorts
 	// EphemeralPorts is the widest range AWS names: NAT gateways, load
 	// balancers and Lambda use 1024-65535.
 	EphemeralPorts = model.PortRange{From: 1024, To: 65535}

@@ -146,9 +146,24 @@ func (ix *Index) checkExposure() []Check {
 			}
 		}
 	}
-	intent := "the internet reaches nothing"
+	// The intent names what is let in on purpose: each load balancer's
+	// listeners, and an SSH bastion's port 22 from its allow-list.
+	var allowed []string
 	if len(lbs) > 0 {
-		intent = "the internet reaches only " + strings.Join(lbs, ", ") + " on the listener ports"
+		allowed = append(allowed, strings.Join(lbs, ", ")+" on the listener ports")
+	}
+	for _, b := range ix.n.Bastions {
+		if b.Mode == model.BastionSSH && len(b.AllowFrom) > 0 {
+			var from []string
+			for _, p := range b.AllowFrom {
+				from = append(from, p.String())
+			}
+			allowed = append(allowed, fmt.Sprintf("%s on tcp/22 from %s", b.Addr, strings.Join(from, ", ")))
+		}
+	}
+	intent := "the internet reaches nothing"
+	if len(allowed) > 0 {
+		intent = "the internet reaches only " + strings.Join(allowed, ", and ")
 	}
 	c := Check{Intent: intent, Origin: "design", OK: true}
 	bastions := map[model.ResourceRef]*model.Bastion{}

@@ -64,11 +64,11 @@ func (e *emitter) launchTags(data *LaunchTemplateData, a model.ResourceRef, inst
 
 // hardenedLaunchData is what every instance moat launches shares: IMDSv2
 // only, an encrypted gp3 root volume, and the given instance profile.
-func hardenedLaunchData(profile Value, hopLimit int) *LaunchTemplateData {
+func hardenedLaunchData(profile Value, hopLimit, volumeGiB int) *LaunchTemplateData {
 	d := &LaunchTemplateData{
 		MetadataOptions: &MetadataOptions{HttpEndpoint: String("enabled"), HttpTokens: String("required"), HttpPutResponseHopLimit: Int(hopLimit)},
 		BlockDeviceMappings: []BlockDeviceMapping{{DeviceName: String("/dev/xvda"), Ebs: &Ebs{
-			Encrypted: Bool(true), VolumeType: String("gp3"), VolumeSize: Int(30), DeleteOnTermination: Bool(true),
+			Encrypted: Bool(true), VolumeType: String("gp3"), VolumeSize: Int(volumeGiB), DeleteOnTermination: Bool(true),
 		}}},
 	}
 	if profile != nil {
@@ -224,7 +224,7 @@ func (e *emitter) ecsCapacity(s model.Service, cluster string) {
 	lt := id + "HostLaunchTemplate"
 	// Hop limit 1: tasks in awsvpc mode cannot reach the host's IMDS and
 	// its role.
-	data := hardenedLaunchData(GetAtt{profile, "Arn"}, 1)
+	data := hardenedLaunchData(GetAtt{profile, "Arn"}, 1, s.RootVolumeGiB)
 	data.ImageId = Ref{ECSAMIParameter}
 	data.InstanceType = String(s.InstanceType)
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
@@ -276,7 +276,7 @@ func (e *emitter) eks(s model.Service) {
 	lt := id + "NodeLaunchTemplate"
 	// EKS supplies the instance profile; hop limit 2 lets the VPC CNI on
 	// the host network reach IMDS, pods use their own roles.
-	data := hardenedLaunchData(nil, 2)
+	data := hardenedLaunchData(nil, 2, s.RootVolumeGiB)
 	data.SecurityGroupIds = []Value{GetAtt{e.id(s.SecurityGroup), "GroupId"}}
 	e.add(lt, LaunchTemplate{LaunchTemplateData: data, TagSpecifications: e.launchTags(data, model.ResourceRef(string(s.Addr)+"/nodes"), true)})
 	ami := "AL2023_x86_64_STANDARD"
@@ -344,7 +344,7 @@ func (e *emitter) bastion(b model.Bastion) {
 	role := e.role(model.ResourceRef(string(b.Addr)+"/role"), "ec2.amazonaws.com", "the bastion: Session Manager only", "AmazonSSMManagedInstanceCore")
 	profile := id + "Profile"
 	e.add(profile, InstanceProfile{Roles: []Value{Ref{role}}})
-	data := hardenedLaunchData(GetAtt{profile, "Arn"}, 1)
+	data := hardenedLaunchData(GetAtt{profile, "Arn"}, 1, b.RootVolumeGiB)
 	data.ImageId = Ref{BastionAMIParameter}
 	data.InstanceType = String(b.InstanceType)
 	lt := id + "LaunchTemplate"

@@ -310,7 +310,7 @@ func (c *compiler) buildService() {
 	// on whatever their type is (spec validation knows every type's).
 	svc.Architecture = model.ARM64
 	if sv.Kind != model.ECSFargate {
-		svc.InstanceType = sv.InstanceType
+		svc.InstanceType, svc.RootVolumeGiB = sv.InstanceType, RootVolumeGiB
 		svc.Architecture = c.arch(sv.InstanceType, "service.instance_type")
 	}
 	if sv.Kind == model.EKS {

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -58,6 +59,13 @@ func (r *naclRules) one(egress bool, proto model.Protocol, ports model.PortRange
 // otherwise admit, say, tcp/5432 from the internet at this layer.
 func (r *naclRules) denyFromOutside(port int, desc string) {
 	if !ephemeral.Contains(port) {
+		return
+	}
+	if model.LinuxClientPorts.Contains(port) {
+		// The deny would also drop the replies to the subnet's own
+		// connections that Linux gave this port: a security group is
+		// stateful and keeps the port closed without that cost.
+		r.c.clientPortNote(port)
 		return
 	}
 	cidrs := []netip.Prefix{anyV4}
@@ -261,4 +269,17 @@ func (h *hub) roleACL(v *vpcPlan, t model.Tier) *naclRules {
 		r.one(outbound, model.AllProtocols, model.AnyPort, v.cidr, "traffic to inside the VPC only")
 	}
 	return r
+}
+
+// clientPortNote says, once per port, why a network ACL does not deny a
+// workload port in the range Linux picks client ports from.
+func (c *compiler) clientPortNote(port int) {
+	text := fmt.Sprintf("Port %d is in the range Linux picks its own connections' ports from (%d-%d), so the network ACLs do not deny it from outside the VPC: that rule would drop the replies to connections that got this port. The security groups alone keep the port to its callers. A port below %d gets that layer back.",
+		port, model.LinuxClientPorts.From, model.LinuxClientPorts.To, model.LinuxClientPorts.From)
+	for _, n := range c.n.Notes {
+		if n.Text == text {
+			return
+		}
+	}
+	c.note(model.TradeOff, "", "%s", text)
 }

@@ -18,6 +18,10 @@ const (
 // a jump host forwards a person's keystrokes and queries.
 const BastionInstanceType = "t4g.nano"
 
+// RootVolumeGiB is the gp3 root volume of the hosts, nodes and bastion
+// moat launches: room for the OS, the container images and their logs.
+const RootVolumeGiB = 30
+
 // buildFlowLogs records a flow log per VPC of the design, when the spec
 // turns flow logs on, each to its own log group.
 func (c *compiler) buildFlowLogs() {
@@ -54,7 +58,7 @@ func (c *compiler) buildWorkloads() {
 		c.n.Bastions = []model.Bastion{{
 			Addr: BastionAddr, VPC: VPCAddr, Mode: b.Mode, Subnet: subnet,
 			AllowFrom: slices.Clone(b.AllowFrom), SecurityGroup: SGBastion,
-			InstanceType: BastionInstanceType, Architecture: c.arch(BastionInstanceType, "bastion"),
+			InstanceType: BastionInstanceType, Architecture: c.arch(BastionInstanceType, "bastion"), RootVolumeGiB: RootVolumeGiB,
 		}}
 		// A bastion in a public subnet reaches the internet (and SSH
 		// clients reach it) only with a public address: an Elastic IP on a

@@ -37,6 +37,13 @@ type PortRange struct {
 // AnyPort is the full TCP/UDP port range.
 var AnyPort = PortRange{0, 65535}
 
+// LinuxClientPorts is the range Linux picks a connection's own port from
+// (ip_local_port_range's default, 32768-60999; AWS's ephemeral ports page,
+// https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html,
+// gives 32768-61000): the clients in a moat design (Fargate tasks, Amazon
+// Linux, Bottlerocket) are Linux.
+var LinuxClientPorts = PortRange{From: 32768, To: 60999}
+
 // Port returns the range holding only p.
 func Port(p int) PortRange { return PortRange{p, p} }
 
@@ -459,7 +466,10 @@ type Service struct {
 	Architecture Architecture
 	// MaxPodsPerNode is the EKS pod capacity of one node (0 if unknown).
 	MaxPodsPerNode int
-	FileSystem     ResourceRef // EFS the service mounts; zero if none
+	// RootVolumeGiB is each ECS host's or EKS node's gp3 root volume (0 if
+	// unknown, as in an import).
+	RootVolumeGiB int
+	FileSystem    ResourceRef // EFS the service mounts; zero if none
 	// Notify is the topic its EC2 hosts' auto-scaling group reports to
 	// (ecs-ec2); empty: none.
 	Notify ResourceRef
@@ -519,6 +529,7 @@ type Bastion struct {
 	SecurityGroup ResourceRef
 	InstanceType  string       // empty when not known (an import)
 	Architecture  Architecture // the instance type's; picks the image
+	RootVolumeGiB int          // its gp3 root volume; 0 when not known (an import)
 }
 
 // Architecture is a processor architecture, spelt as ECS's

@@ -579,6 +579,14 @@ func (e *estimator) internetOut() {
 	if len(e.n.InternetGateways) == 0 {
 		return
 	}
+	if len(e.n.CDNs) > 0 {
+		// The front end's data out leaves through CloudFront, whose lines
+		// price internet_out_gb (edge); AWS charges nothing for data from
+		// an AWS origin to CloudFront (https://aws.amazon.com/cloudfront/pricing/).
+		e.add("data-transfer/internet", "data out to the internet", "internet_out_tier1_gb", 0,
+			fmt.Sprintf("internet_out_gb=%s goes out through CloudFront, priced on its lines; origin to CloudFront is free", e.u.InternetOutGB))
+		return
+	}
 	rest := e.u.InternetOutGB - Units(freeInternetGB)
 	note := fmt.Sprintf("internet_out_gb=%s; the first %d GB a month are free across the whole account, assumed unused by anything else", e.u.InternetOutGB, freeInternetGB)
 	if rest <= 0 {
@@ -734,6 +742,10 @@ func (e *estimator) workloads() {
 				fmt.Sprintf("%d %s", s.DesiredCount, what), "ec2_instances="+u.EC2Instances.String())
 			e.add(s.Addr, it+" instance hours ("+string(s.Kind)+")", "ec2/"+it, n.times(hours(1)),
 				fmt.Sprintf("%s of %s, always on", nh, ih))
+			if s.RootVolumeGiB > 0 {
+				e.add(s.Addr, "gp3 root volumes", "ebs_gp3_gb_month", n.times(Units(int64(s.RootVolumeGiB))),
+					fmt.Sprintf("%s x the %d GB gp3 root volume the template gives each", nh, s.RootVolumeGiB))
+			}
 			if s.Kind == model.EKS {
 				e.add(s.Addr, "EKS cluster hours", "eks_cluster_hour", hours(1), "")
 			}
@@ -769,6 +781,9 @@ func (e *estimator) workloads() {
 		it, ih := pick(b.InstanceType, b.InstanceType != "", u.BastionInstanceType, def.BastionInstanceType,
 			"the bastion's type in the template", "bastion_instance_type="+u.BastionInstanceType)
 		e.add(b.Addr, it+" bastion hours", "ec2/"+it, hours(1), ih+", always on")
+		if b.RootVolumeGiB > 0 {
+			e.add(b.Addr, "gp3 root volume", "ebs_gp3_gb_month", Units(int64(b.RootVolumeGiB)), fmt.Sprintf("the %d GB gp3 root volume the template gives the bastion", b.RootVolumeGiB))
+		}
 	}
 	if u.EFSGB > 0 {
 		e.add("efs", "EFS Standard storage", "efs_standard_gb_month", u.EFSGB, fmt.Sprintf("efs_gb=%s", u.EFSGB))

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/moatnet/moat/compile"
@@ -80,7 +81,20 @@ func writeEdge(w io.Writer, n *model.Network) {
 			d.Addr, d.InstanceClass, d.StorageGiB, d.BackupDays, onOff(d.DeletionProtection)))
 	}
 	for _, f := range n.FileSystems {
-		lines = append(lines, fmt.Sprintf("  %s: encrypted EFS, mount targets in %d zones, NFS only from %s", f.Addr, len(f.Subnets), f.SecurityGroup))
+		// Who may mount is what the mount targets' group admits.
+		var from []string
+		if g, ok := n.SecurityGroup(f.SecurityGroup); ok {
+			for _, r := range g.Ingress {
+				if p := r.Peer.String(); !slices.Contains(from, p) {
+					from = append(from, p)
+				}
+			}
+		}
+		who := "nothing"
+		if len(from) > 0 {
+			who = strings.Join(from, ", ")
+		}
+		lines = append(lines, fmt.Sprintf("  %s: encrypted EFS, mount targets in %d zones in %s, NFS only from %s", f.Addr, len(f.Subnets), f.SecurityGroup, who))
 	}
 	if len(lines) == 0 {
 		return

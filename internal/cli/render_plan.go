@@ -319,11 +319,16 @@ func writeWorkloads(w io.Writer, n *model.Network) {
 			}
 			ls = append(ls, s)
 		}
-		fmt.Fprintf(w, "  %s: %s %s in %d subnets, listeners %s, forwards to %s:%d\n",
-			lb.Addr, scheme, lb.Kind, len(lb.Subnets), strings.Join(ls, ", "), lb.Targets, lb.TargetPort)
+		where := "in " + plural(len(lb.Subnets), "subnet")
+		if lb.Kind == model.APIGateway {
+			// API Gateway sits outside the VPC; its VPC Link is in the subnets.
+			where = "with its VPC Link in " + plural(len(lb.Subnets), "subnet")
+		}
+		fmt.Fprintf(w, "  %s: %s %s %s, listeners %s, forwards to %s:%d\n",
+			lb.Addr, scheme, lb.Kind, where, strings.Join(ls, ", "), lb.Targets, lb.TargetPort)
 	}
 	for _, s := range n.Services {
-		fmt.Fprintf(w, "  %s: %s %q on port %d in %d subnets, group %s\n", s.Addr, s.Kind, s.Name, s.Port, len(s.Subnets), s.SecurityGroup)
+		fmt.Fprintf(w, "  %s: %s %q on port %d in %s, group %s\n", s.Addr, s.Kind, s.Name, s.Port, plural(len(s.Subnets), "subnet"), s.SecurityGroup)
 	}
 	for _, d := range n.Databases {
 		az := "single-AZ"
