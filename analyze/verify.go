@@ -148,9 +148,9 @@ func (ix *Index) checkExposure() []Check {
 	}
 	// The intent names what is let in on purpose: each load balancer's
 	// listeners, and an SSH bastion's port 22 from its allow-list.
-	var allowed []string
+	var letIn []string
 	if len(lbs) > 0 {
-		allowed = append(allowed, strings.Join(lbs, ", ")+" on the listener ports")
+		letIn = append(letIn, strings.Join(lbs, ", ")+" on the listener ports")
 	}
 	for _, b := range ix.n.Bastions {
 		if b.Mode == model.BastionSSH && len(b.AllowFrom) > 0 {
@@ -158,12 +158,12 @@ func (ix *Index) checkExposure() []Check {
 			for _, p := range b.AllowFrom {
 				from = append(from, p.String())
 			}
-			allowed = append(allowed, fmt.Sprintf("%s on tcp/22 from %s", b.Addr, strings.Join(from, ", ")))
+			letIn = append(letIn, fmt.Sprintf("%s on tcp/22 from %s", b.Addr, strings.Join(from, ", ")))
 		}
 	}
 	intent := "the internet reaches nothing"
-	if len(allowed) > 0 {
-		intent = "the internet reaches only " + strings.Join(allowed, ", and ")
+	if len(letIn) > 0 {
+		intent = "the internet reaches only " + strings.Join(letIn, ", and ")
 	}
 	c := Check{Intent: intent, Origin: "design", OK: true}
 	bastions := map[model.ResourceRef]*model.Bastion{}

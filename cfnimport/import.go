@@ -108,7 +108,7 @@ func parse(file string, src []byte, name string, values map[string]string) (*mod
 		return nil, r.diags.Sorted()
 	}
 	t := &tmpl{r: r, res: map[string]*resource{}, params: root.get("Parameters"), conds: root.get("Conditions"),
-		mappings: root.get("Mappings"), v6: map[model.ResourceRef]netip.Prefix{}, v4: map[model.ResourceRef][]netip.Prefix{}, n: &model.Network{Name: name}, values: values}
+		mappings: root.get("Mappings"), v6: map[model.ResourceRef]netip.Prefix{}, v4: map[model.ResourceRef][]netip.Prefix{}, n: &model.Network{Name: name}, values: values, read: map[string]bool{}}
 	resources := root.get("Resources")
 	if resources == nil || resources.kind != mapNode {
 		at := root.pos
@@ -330,9 +330,6 @@ func nameOf(tags []model.Tag) string {
 }
 
 func (t *tmpl) each(typ string, f func(*resource)) {
-	if t.read == nil {
-		t.read = map[string]bool{}
-	}
 	t.read[typ] = true
 	for _, r := range t.order {
 		if r.typ == typ && !r.skip {

@@ -150,7 +150,6 @@ func (p *parser) clampToText(at diag.Pos) diag.Pos {
 	return diag.Pos{Line: last, Column: utf8.RuneCountInString(strings.TrimRight(p.lines[last-1], " \t\r")) + 1}
 }
 
-// runeAt returns the rune at a position, or 0.
 // unreadable finds the first byte YAML does not take as text: a byte that
 // is not UTF-8, or a control character other than tab, line feed and
 // carriage return (https://yaml.org/spec/1.2.2/#51-character-set).
@@ -172,6 +171,7 @@ func (p *parser) unreadable() (diag.Pos, string, bool) {
 	return diag.Pos{}, "", false
 }
 
+// runeAt returns the rune at a position, or 0.
 func (p *parser) runeAt(at diag.Pos) rune {
 	if at.Line > len(p.lines) {
 		return 0

@@ -32,22 +32,23 @@ the new network with the deployed stack's (its current template), and stops
 when verify fails or the deploy opens a new path from the internet (unless
 --allow-exposure). It then decides from the stack's status whether to create
 or update it (a stack in ROLLBACK_COMPLETE or CREATE_FAILED is deleted and
-created anew only with --yes; one in UPDATE_ROLLBACK_FAILED or *_IN_PROGRESS is refused with
-the way out), creates a change set and shows it: add, modify, remove and
-replace, with each resource's moat address, and a warning for every database,
-file system, bucket, key or log group replaced or removed. An empty change
-set is deleted: "no changes", exit 0. --no-execute stops there. Otherwise
-it asks on a terminal (without one, --yes is required), executes the change
-set and prints the stack's events until it ends: on failure the event that
-caused it, on success the outputs.
+created anew only with --yes; one in UPDATE_ROLLBACK_FAILED or *_IN_PROGRESS
+is refused with the way out), creates a change set and shows it: add,
+modify, remove and replace, with each resource's moat address, and a warning
+for every database, file system, bucket, key or log group replaced or
+removed. An empty change set is deleted: "no changes", exit 0. --no-execute
+stops there. Otherwise it asks on a terminal (without one, --yes is
+required), executes the change set and prints the stack's events until it
+ends: on failure the event that caused it, on success the outputs.
 
 The account and caller are printed first; --profile picks them as for moat
 snapshot. The stack goes to the spec's region: (its subnets are placed by
-that Region's AZ IDs); a different --region is refused. Templates over 51,200 bytes go through S3:
---template-bucket, or moat's own bucket moat-templates-ACCOUNT-REGION, made
-the first time encrypted, private and TLS-only. A prod stack gets
-termination protection once it is up. --format json prints the decisions, the change set, the
-events and the outcome as one JSON document (errors too). See docs/deploy.md.
+that Region's AZ IDs); a different --region is refused. Templates over
+51,200 bytes go through S3: --template-bucket, or moat's own bucket
+moat-templates-ACCOUNT-REGION, made the first time encrypted, private and
+TLS-only. A prod stack gets termination protection once it is up. --format
+json prints the decisions, the change set, the events and the outcome as one
+JSON document (errors too). See docs/deploy.md.
 
 A spec split across accounts (hub-and-spoke with accounts:) deploys one
 stack per account, STACK-network and STACK-workload, in three steps: the

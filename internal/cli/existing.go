@@ -22,7 +22,7 @@ import (
 // live read takes.
 func addFromFlag(c *cobra.Command, f *awsFlags) {
 	if (strings.Contains(c.Use, "NETWORK") || strings.Contains(c.Use, "SPEC") || strings.Contains(c.Use, "STACK")) && c.Flags().Lookup("from") == nil {
-		c.Flags().StringVar(&f.from, "from", "", "for a spec with network.existing: a describe-* snapshot directory (moat snapshot -o DIR) holding the VPC, or aws to read it live (--profile, --region)")
+		c.Flags().StringVar(&f.from, "from", "", "for a spec with network.existing: a describe-* snapshot directory (moat snapshot -o DIR) holding the VPC, or aws to read it live (--profile; in the spec's region)")
 		if c.Flags().Lookup("region") == nil {
 			addAWSFlags(c, f, profileFromUsage, regionSpecUsage)
 		}
